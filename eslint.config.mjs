@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'coverage/', 'bench/results/', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The spec stays free of cloud SDKs; adapters never import each other.
+    files: ['lib/spec/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] }],
+    },
+  },
+  {
+    files: ['lib/cdk/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*'] }] },
+  },
+  {
+    files: ['lib/pulumi/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '../cdk*'] }] },
+  },
+);

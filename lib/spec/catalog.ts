@@ -1,0 +1,230 @@
+import { PRODUCTS, type PeerKind, type ProductId, type RoleId } from './roles';
+import type { Options } from './options';
+
+/** Transport protocol of a flow. */
+export type Protocol = 'tcp' | 'udp';
+
+/** Row ids of the two port tables, as numbered in the project's reading of the vendor documents. */
+export const ROW_IDS = [
+  'SP1', 'SP2', 'SP3', 'SP4', 'SP5', 'SP6', 'SP7', 'SP8', 'SP9', 'SP10', 'SP11', 'SP12',
+  'SUM1', 'SUM2', 'SUM3', 'SUM4', 'SUM5', 'SUM6', 'SUM7',
+] as const;
+
+/** A row id such as `SP4` or `SUM6`. */
+export type RowId = (typeof ROW_IDS)[number];
+
+/** Options that pin a listener with a fallback range to the one port it really uses. */
+export type PinOption = 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'webServerPort';
+
+/** Options that set how many consecutive ports a listener may take. */
+export type CountOption = 'concurrentTargets' | 'soapPortCount';
+
+/** How a row's port numbers are found. */
+export type PortSpec =
+  /** Always exactly these ports. */
+  | { readonly kind: 'fixed'; readonly ports: readonly number[] }
+  /** The base port, or a free one of the fallback range; the user may pin the one in use. */
+  | { readonly kind: 'fallback'; readonly base: number; readonly fallback: readonly [number, number]; readonly pin: PinOption }
+  /** `base` and the next ports, as many as the count option says. */
+  | { readonly kind: 'counted'; readonly base: number; readonly count: CountOption }
+  /** Ports of an external peer's service; the peer's own `ports` replace these defaults. */
+  | { readonly kind: 'peer'; readonly defaults: readonly number[] };
+
+/** One side of a flow: groups of some roles, or an external peer of one kind. */
+export type EndpointSpec = { readonly roles: readonly RoleId[] } | { readonly peer: PeerKind };
+
+/** One connection a row requires: the initiator opens it to the listener's port. */
+export interface FlowTemplate {
+  /** The side that accepts the connection (needs the inbound rule). */
+  readonly listener: EndpointSpec;
+  /** The side that opens the connection. */
+  readonly initiator: EndpointSpec;
+  readonly protocol: Protocol;
+  readonly ports: PortSpec;
+  /** Set where the vendor uses broadcast, which no VPC or VNet carries. */
+  readonly broadcast?: 'discovery' | 'netbios';
+}
+
+/** Where a row comes from. */
+export interface Citation {
+  /** The vendor document (file name of the original). */
+  readonly document: string;
+  /** The row id in the project's reading of that document. */
+  readonly row: RowId;
+  /** Set where the row is not from the document itself. */
+  readonly note?: string;
+}
+
+/** One row of a vendor port table. */
+export interface CatalogRow {
+  readonly id: RowId;
+  readonly product: ProductId;
+  /** Short ASCII purpose, used in rule descriptions. */
+  readonly purpose: string;
+  /** When the row applies, in words. */
+  readonly condition: string;
+  /** When the row applies, as a predicate over the normalized options. */
+  readonly applies: (options: Options) => boolean;
+  readonly flows: readonly FlowTemplate[];
+  readonly citation: Citation;
+}
+
+const CONSOLE = { roles: ['serverprotect:console'] } as const;
+const INFO = { roles: ['serverprotect:information-server'] } as const;
+const NORMAL = { roles: ['serverprotect:normal-server'] } as const;
+const WORKSTATION = { roles: ['sum:workstation'] } as const;
+const ANY_TARGET = { roles: ['sum:target:windows', 'sum:target:linux', 'sum:target:integrity'] } as const;
+const SSH_TARGET = { roles: ['sum:target:linux', 'sum:target:integrity'] } as const;
+const WINDOWS_TARGET = { roles: ['sum:target:windows'] } as const;
+
+const always = (): boolean => true;
+const sp = (row: RowId, note?: string): Citation => ({ document: PRODUCTS.serverprotect.document, row, ...(note ? { note } : {}) });
+const sum = (row: RowId): Citation => ({ document: PRODUCTS.sum.document, row });
+
+// SMB / NetBIOS set used by SP8 and SP9: TCP 139 and 445, UDP 137 and 138.
+const smb = (listener: EndpointSpec, initiator: EndpointSpec): FlowTemplate[] => [
+  { listener, initiator, protocol: 'tcp', ports: { kind: 'fixed', ports: [139, 445] } },
+  { listener, initiator, protocol: 'udp', ports: { kind: 'fixed', ports: [137, 138] }, broadcast: 'netbios' },
+];
+
+const DISCOVERY: PortSpec = { kind: 'fallback', base: 3000, fallback: [3001, 3009], pin: 'discoveryPort' };
+const MANAGEMENT: PortSpec = { kind: 'fallback', base: 5005, fallback: [5006, 5014], pin: 'managementPort' };
+const SSL_MESSAGES: PortSpec = { kind: 'counted', base: 60000, count: 'concurrentTargets' };
+
+/** Every row of both tables. Port numbers live here and nowhere else. */
+export const CATALOG: readonly CatalogRow[] = [
+  {
+    id: 'SP1', product: 'serverprotect', purpose: 'event messages to the console',
+    condition: 'always', applies: always, citation: sp('SP1'),
+    flows: [{ listener: CONSOLE, initiator: INFO, protocol: 'tcp', ports: { kind: 'fallback', base: 1000, fallback: [1001, 1009], pin: 'consoleEventPort' } }],
+  },
+  {
+    id: 'SP2', product: 'serverprotect', purpose: 'console discovery of information servers',
+    condition: 'always', applies: always, citation: sp('SP2'),
+    flows: [
+      { listener: INFO, initiator: CONSOLE, protocol: 'udp', ports: DISCOVERY, broadcast: 'discovery' },
+      { listener: INFO, initiator: CONSOLE, protocol: 'tcp', ports: DISCOVERY },
+    ],
+  },
+  {
+    id: 'SP3', product: 'serverprotect', purpose: 'installer search for information servers',
+    condition: 'local install of a normal server', applies: (o) => o.serverProtect.localInstall, citation: sp('SP3'),
+    flows: [{ listener: INFO, initiator: NORMAL, protocol: 'udp', ports: DISCOVERY, broadcast: 'discovery' }],
+  },
+  {
+    id: 'SP4', product: 'serverprotect', purpose: 'console to information server',
+    condition: 'always', applies: always, citation: sp('SP4'),
+    flows: [{ listener: INFO, initiator: CONSOLE, protocol: 'tcp', ports: MANAGEMENT }],
+  },
+  {
+    id: 'SP5', product: 'serverprotect', purpose: 'installer check of its information server',
+    condition: 'local install of a normal server', applies: (o) => o.serverProtect.localInstall, citation: sp('SP5'),
+    flows: [{ listener: INFO, initiator: NORMAL, protocol: 'tcp', ports: MANAGEMENT }],
+  },
+  {
+    id: 'SP6', product: 'serverprotect', purpose: 'RPC over TCP/IP from normal server',
+    condition: 'communication tcpip', applies: (o) => o.serverProtect.communication === 'tcpip', citation: sp('SP6'),
+    flows: [{ listener: INFO, initiator: NORMAL, protocol: 'tcp', ports: { kind: 'fixed', ports: [3628] } }],
+  },
+  {
+    id: 'SP7', product: 'serverprotect', purpose: 'RPC over TCP/IP from information server',
+    condition: 'communication tcpip', applies: (o) => o.serverProtect.communication === 'tcpip', citation: sp('SP7'),
+    flows: [{ listener: NORMAL, initiator: INFO, protocol: 'tcp', ports: { kind: 'fixed', ports: [5168, 5169] } }],
+  },
+  {
+    id: 'SP8', product: 'serverprotect', purpose: 'RPC over named pipes, patches, file transfer',
+    condition: 'always (both communication modes)', applies: always, citation: sp('SP8'),
+    flows: [...smb(INFO, NORMAL), ...smb(NORMAL, INFO)],
+  },
+  {
+    id: 'SP9', product: 'serverprotect', purpose: 'remote install from a normal server',
+    condition: 'remote install of normal servers', applies: (o) => o.serverProtect.remoteInstall, citation: sp('SP9'),
+    flows: smb(NORMAL, NORMAL),
+  },
+  {
+    id: 'SP10', product: 'serverprotect', purpose: 'Control Manager TMI agent',
+    condition: 'Control Manager with the TMI agent (Patch 4 or earlier)',
+    applies: (o) => o.serverProtect.controlManagerAgent === 'tmi', citation: sp('SP10'),
+    flows: [
+      { listener: INFO, initiator: { peer: 'control-manager' }, protocol: 'tcp', ports: { kind: 'fixed', ports: [10319] } },
+      { listener: { peer: 'control-manager' }, initiator: INFO, protocol: 'tcp', ports: { kind: 'fixed', ports: [10319] } },
+    ],
+  },
+  {
+    id: 'SP11', product: 'serverprotect', purpose: 'Control Manager MCP agent',
+    condition: 'Control Manager with the MCP agent (Patch 5 build 1423 and later)',
+    applies: (o) => o.serverProtect.controlManagerAgent === 'mcp',
+    citation: sp('SP11', "Trend Micro Control Manager port article, not the seed: the Control Manager web site's ports"),
+    flows: [{ listener: { peer: 'control-manager' }, initiator: INFO, protocol: 'tcp', ports: { kind: 'peer', defaults: [80, 443] } }],
+  },
+  {
+    id: 'SP12', product: 'serverprotect', purpose: 'update source, mail and SNMP from information server',
+    condition: 'the user names an update source, mail server or SNMP manager', applies: always,
+    citation: sp('SP12', 'the seed leaves these out because they vary; opt-in egress only'),
+    flows: [
+      { listener: { peer: 'update-source' }, initiator: INFO, protocol: 'tcp', ports: { kind: 'peer', defaults: [80, 443] } },
+      { listener: { peer: 'mail' }, initiator: INFO, protocol: 'tcp', ports: { kind: 'peer', defaults: [25] } },
+      { listener: { peer: 'snmp' }, initiator: INFO, protocol: 'udp', ports: { kind: 'peer', defaults: [162] } },
+    ],
+  },
+  {
+    id: 'SUM1', product: 'sum', purpose: 'SSH session, SOAP server deploy, firmware transfer',
+    condition: 'Linux and Integrity targets', applies: always, citation: sum('SUM1'),
+    flows: [{ listener: SSH_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [22] } }],
+  },
+  {
+    id: 'SUM2', product: 'sum', purpose: 'ADMIN$ share on the target',
+    condition: 'Windows targets', applies: always, citation: sum('SUM2'),
+    flows: [
+      { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [139, 445] } },
+      { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'udp', ports: { kind: 'fixed', ports: [138] }, broadcast: 'netbios' },
+    ],
+  },
+  {
+    id: 'SUM3', product: 'sum', purpose: 'NetBIOS name service',
+    condition: 'Windows targets that use NetBIOS name service', applies: (o) => o.sum.netbiosNameService, citation: sum('SUM3'),
+    flows: [{ listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'udp', ports: { kind: 'fixed', ports: [137] }, broadcast: 'netbios' }],
+  },
+  {
+    id: 'SUM4', product: 'sum', purpose: 'SSL messages between workstation and target',
+    condition: 'always; both directions, the document names no listener', applies: always, citation: sum('SUM4'),
+    flows: [
+      { listener: ANY_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: SSL_MESSAGES },
+      { listener: WORKSTATION, initiator: ANY_TARGET, protocol: 'tcp', ports: SSL_MESSAGES },
+    ],
+  },
+  {
+    id: 'SUM5', product: 'sum', purpose: 'replies from targets to the workstation',
+    condition: 'always', applies: always, citation: sum('SUM5'),
+    flows: [{ listener: WORKSTATION, initiator: ANY_TARGET, protocol: 'tcp', ports: { kind: 'counted', base: 61000, count: 'concurrentTargets' } }],
+  },
+  {
+    id: 'SUM6', product: 'sum', purpose: 'SOAP server on the target',
+    condition: 'always', applies: always, citation: sum('SUM6'),
+    flows: [{ listener: ANY_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'counted', base: 62286, count: 'soapPortCount' } }],
+  },
+  {
+    id: 'SUM7', product: 'sum', purpose: 'workstation web server for logs and firmware',
+    condition: 'always', applies: always, citation: sum('SUM7'),
+    flows: [{ listener: WORKSTATION, initiator: ANY_TARGET, protocol: 'tcp', ports: { kind: 'fallback', base: 80, fallback: [63000, 63005], pin: 'webServerPort' } }],
+  },
+];
+
+/** The catalog row with this id. */
+export function catalogRow(id: RowId): CatalogRow {
+  const row = CATALOG.find((r) => r.id === id);
+  if (!row) throw new Error(`no catalog row ${id}`);
+  return row;
+}
+
+/** The ports a pin option may take: the base port or one of its fallback range. */
+export function pinChoices(pin: PinOption): { base: number; fallback: readonly [number, number] } {
+  for (const row of CATALOG) {
+    for (const flow of row.flows) {
+      if (flow.ports.kind === 'fallback' && flow.ports.pin === pin) {
+        return { base: flow.ports.base, fallback: flow.ports.fallback };
+      }
+    }
+  }
+  throw new Error(`no catalog row uses pin option ${pin}`);
+}

@@ -1,0 +1,132 @@
+import type { PeerKind, RoleId } from './roles';
+
+/** ServerProtect options (reading.md section D). */
+export interface ServerProtectOptions {
+  /**
+   * How normal servers talk to information servers. `tcpip` opens the TCP/IP-only ports (SP6, SP7);
+   * `namedPipes` leaves them closed and relies on SMB (SP8), which both modes need.
+   * @default 'tcpip'
+   */
+  readonly communication?: 'tcpip' | 'namedPipes';
+  /**
+   * Normal servers are still installed locally, so their installer reaches the information server (SP3, SP5).
+   * Turn off once every normal server is installed.
+   * @default true
+   */
+  readonly localInstall?: boolean;
+  /**
+   * Normal servers are still installed remotely from an existing normal server (SP9).
+   * @default true
+   */
+  readonly remoteInstall?: boolean;
+  /**
+   * The console's event port, if known: 1000 or one of its fallback range (SP1).
+   * @default - the whole range is opened
+   */
+  readonly consoleEventPort?: number;
+  /**
+   * The information server's discovery port, if known: 3000 or one of its fallback range (SP2, SP3).
+   * @default - the whole range is opened
+   */
+  readonly discoveryPort?: number;
+  /**
+   * The information server's management port, if known: 5005 or one of its fallback range (SP4, SP5).
+   * @default - the whole range is opened
+   */
+  readonly managementPort?: number;
+  /**
+   * The Control Manager agent on the information servers: `tmi` (Patch 4 or earlier, SP10) or `mcp`
+   * (Patch 5 build 1423 and later, SP11). Needs a peer of kind `control-manager`.
+   * @default - no Control Manager
+   */
+  readonly controlManagerAgent?: 'tmi' | 'mcp';
+}
+
+/** HP Smart Update Manager options (reading.md section D). */
+export interface SumOptions {
+  /**
+   * The operating system of the SUM workstations. A Linux workstation reaches only SSH targets
+   * (Linux, Integrity).
+   * @default 'windows'
+   */
+  readonly workstationOs?: 'windows' | 'linux';
+  /**
+   * How many targets one SUM session updates at once: the width of the SUM4 and SUM5 ranges.
+   * @default 8 (the documented 60000-60007 and 61000-61007)
+   */
+  readonly concurrentTargets?: number;
+  /**
+   * Windows targets use NetBIOS name service (SUM3).
+   * @default false
+   */
+  readonly netbiosNameService?: boolean;
+  /**
+   * The port of the workstation's web server, if known: 80 or one of its fallback range (SUM7).
+   * @default - port 80 and the whole fallback range are opened
+   */
+  readonly webServerPort?: number;
+  /**
+   * How many ports from the SOAP server's base port to open on targets (SUM6).
+   * @default 1
+   */
+  readonly soapPortCount?: number;
+}
+
+/** A group of hosts that play one role. A host with several roles joins several groups. */
+export interface GroupDeclaration {
+  /** Unique name: lower-case letters, digits and dashes, starting with a letter, at most 40 characters. */
+  readonly name: string;
+  /** The role the group's hosts play. */
+  readonly role: RoleId;
+}
+
+/** A host outside the products that the user names by address. */
+export interface PeerDeclaration {
+  /** Unique name among groups and peers, same form as a group name. */
+  readonly name: string;
+  readonly kind: PeerKind;
+  /** The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. */
+  readonly cidr: string;
+  /**
+   * The peer's service ports, for kinds whose ports vary (Control Manager web site with `mcp`,
+   * update source or proxy, mail, SNMP).
+   * @default - the row's documented ports
+   */
+  readonly ports?: readonly number[];
+  /**
+   * Allow a CIDR of prefix length 0 (the whole address space). Least privilege forbids it unless set.
+   * @default false
+   */
+  readonly allowAnyAddress?: boolean;
+}
+
+/** What a user declares: the role groups, the external peers and the options. */
+export interface Declaration {
+  readonly groups: readonly GroupDeclaration[];
+  /** @default [] */
+  readonly peers?: readonly PeerDeclaration[];
+  /** @default - section D defaults */
+  readonly serverProtect?: ServerProtectOptions;
+  /** @default - section D defaults */
+  readonly sum?: SumOptions;
+  /**
+   * `default` keeps the cloud's egress (AWS allows all outbound); `restricted` adds the matching
+   * egress rule on the initiator's group for every flow.
+   * @default 'default'
+   */
+  readonly egress?: 'default' | 'restricted';
+}
+
+/** The options with every default filled in. */
+export interface Options {
+  readonly serverProtect: Required<Omit<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>> &
+    Pick<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>;
+  readonly sum: Required<Omit<SumOptions, 'webServerPort'>> & Pick<SumOptions, 'webServerPort'>;
+  readonly egress: 'default' | 'restricted';
+}
+
+/** A validated declaration with every default filled in. */
+export interface NormalizedDeclaration extends Options {
+  readonly groups: readonly GroupDeclaration[];
+  readonly peers: readonly PeerDeclaration[];
+}

@@ -1,0 +1,165 @@
+import { CATALOG, type EndpointSpec, type PortSpec, type Protocol, type RowId, ROW_IDS, catalogRow } from './catalog';
+import type { Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
+import { validate } from './validate';
+
+/** One side of a resolved flow: a declared role group or a declared external peer, by name. */
+export interface Endpoint {
+  readonly kind: 'group' | 'peer';
+  readonly name: string;
+}
+
+/** An inclusive port range. */
+export interface PortRange {
+  readonly fromPort: number;
+  readonly toPort: number;
+}
+
+/** A connection that must be allowed: `from` opens it to `to` on the ports `fromPort`-`toPort`. */
+export interface ResolvedFlow extends PortRange {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly protocol: Protocol;
+  /** The catalog rows that require it, in catalog order. */
+  readonly rows: readonly RowId[];
+  /** Rows and purposes in ASCII, at most 140 characters (fits AWS and Azure rule descriptions). */
+  readonly description: string;
+}
+
+/** Something the user should know about a resolution; never a reason to fail. */
+export interface ResolveWarning {
+  /** Stable id, e.g. `broadcast-discovery`. */
+  readonly code: 'broadcast-discovery' | 'netbios-broadcast' | 'unused-peer';
+  readonly rows: readonly RowId[];
+  readonly message: string;
+}
+
+/** The result of {@link resolve}. */
+export interface Resolution {
+  /** The validated declaration with defaults filled in. */
+  readonly declaration: NormalizedDeclaration;
+  /** The minimal set of flows, sorted deterministically. */
+  readonly flows: readonly ResolvedFlow[];
+  readonly warnings: readonly ResolveWarning[];
+}
+
+/** Maximum length of a flow description. */
+export const DESCRIPTION_MAX = 140;
+
+interface RawFlow extends PortRange {
+  from: Endpoint;
+  to: Endpoint;
+  protocol: Protocol;
+  row: RowId;
+}
+
+function endpoints(spec: EndpointSpec, d: NormalizedDeclaration): Endpoint[] {
+  if ('peer' in spec) {
+    return d.peers.filter((p) => p.kind === spec.peer).map((p) => ({ kind: 'peer', name: p.name }));
+  }
+  return d.groups.filter((g) => spec.roles.includes(g.role)).map((g) => ({ kind: 'group', name: g.name }));
+}
+
+/** The port ranges a row's port spec opens under these options (peer: the peer the flow reaches). */
+export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: PeerDeclaration): PortRange[] {
+  const single = (p: number): PortRange => ({ fromPort: p, toPort: p });
+  switch (spec.kind) {
+    case 'fixed':
+      return spec.ports.map(single);
+    case 'fallback': {
+      const pin = spec.pin === 'webServerPort' ? d.sum.webServerPort : d.serverProtect[spec.pin];
+      if (pin !== undefined) return [single(pin)];
+      return [single(spec.base), { fromPort: spec.fallback[0], toPort: spec.fallback[1] }];
+    }
+    case 'counted':
+      return [{ fromPort: spec.base, toPort: spec.base + d.sum[spec.count] - 1 }];
+    case 'peer':
+      return (peer?.ports ?? spec.defaults).map(single);
+  }
+}
+
+const key = (e: Endpoint): string => `${e.kind}:${e.name}`;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const rowOrder = (a: RowId, b: RowId): number => ROW_IDS.indexOf(a) - ROW_IDS.indexOf(b);
+
+function describe(rows: readonly RowId[]): string {
+  const text = `${rows.join(' ')}: ${[...new Set(rows.map((r) => catalogRow(r).purpose))].join('; ')}`;
+  return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 3)}...` : text;
+}
+
+/** Merges overlapping or adjacent ranges of flows with the same peers and protocol. */
+function merge(raw: RawFlow[]): ResolvedFlow[] {
+  const byPair = new Map<string, RawFlow[]>();
+  for (const f of raw) {
+    const k = `${key(f.from)}|${key(f.to)}|${f.protocol}`;
+    byPair.set(k, [...(byPair.get(k) ?? []), f]);
+  }
+  const out: ResolvedFlow[] = [];
+  for (const flows of byPair.values()) {
+    flows.sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort);
+    let cur: { from: Endpoint; to: Endpoint; protocol: Protocol; fromPort: number; toPort: number; rows: Set<RowId> } | undefined;
+    const flush = () => {
+      if (!cur) return;
+      const rows = [...cur.rows].sort(rowOrder);
+      out.push({ from: cur.from, to: cur.to, protocol: cur.protocol, fromPort: cur.fromPort, toPort: cur.toPort, rows, description: describe(rows) });
+    };
+    for (const f of flows) {
+      if (cur && f.fromPort <= cur.toPort + 1) {
+        cur.toPort = Math.max(cur.toPort, f.toPort);
+        cur.rows.add(f.row);
+      } else {
+        flush();
+        cur = { from: f.from, to: f.to, protocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, rows: new Set([f.row]) };
+      }
+    }
+    flush();
+  }
+  return out.sort(
+    (a, b) =>
+      cmp(key(a.to), key(b.to)) || cmp(key(a.from), key(b.from)) || cmp(a.protocol, b.protocol) || a.fromPort - b.fromPort,
+  );
+}
+
+const WARNINGS = {
+  'broadcast-discovery':
+    'ServerProtect discovery by broadcast (UDP) does not cross a VPC or VNet: add information servers to the console by name or address, and give the installer the information server address.',
+  'netbios-broadcast':
+    'NetBIOS name broadcasts (UDP 137/138) do not cross a VPC or VNet: resolve host names through DNS; the unicast ports are opened anyway.',
+} as const;
+
+/**
+ * Resolves a declaration to the minimal, deterministic list of flows its roles and options require.
+ * @throws DeclarationError when the declaration is invalid
+ */
+export function resolve(declaration: Declaration): Resolution {
+  const d = validate(declaration);
+  const raw: RawFlow[] = [];
+  const broadcast = { 'broadcast-discovery': new Set<RowId>(), 'netbios-broadcast': new Set<RowId>() };
+  const usedPeers = new Set<string>();
+  for (const row of CATALOG) {
+    if (!row.applies(d)) continue;
+    for (const t of row.flows) {
+      for (const to of endpoints(t.listener, d)) {
+        for (const from of endpoints(t.initiator, d)) {
+          const peerName = to.kind === 'peer' ? to.name : from.kind === 'peer' ? from.name : undefined;
+          const peer = d.peers.find((p) => p.name === peerName);
+          if (peer) usedPeers.add(peer.name);
+          for (const r of portRanges(t.ports, d, peer)) raw.push({ from, to, protocol: t.protocol, ...r, row: row.id });
+          if (t.broadcast) broadcast[t.broadcast === 'discovery' ? 'broadcast-discovery' : 'netbios-broadcast'].add(row.id);
+        }
+      }
+    }
+  }
+  const warnings: ResolveWarning[] = [];
+  for (const [code, rows] of Object.entries(broadcast) as [keyof typeof WARNINGS, Set<RowId>][]) {
+    if (rows.size) warnings.push({ code, rows: [...rows].sort(rowOrder), message: WARNINGS[code] });
+  }
+  for (const p of d.peers) {
+    if (!usedPeers.has(p.name)) {
+      warnings.push({
+        code: 'unused-peer', rows: [],
+        message: `peer ${p.name} (${p.kind}) is reached by no flow: it needs an information server group${p.kind === 'control-manager' ? ' and serverProtect.controlManagerAgent' : ''}`,
+      });
+    }
+  }
+  return { declaration: d, flows: merge(raw), warnings };
+}

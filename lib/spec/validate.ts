@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { pinChoices, type PinOption } from './catalog';
+import type { Declaration, NormalizedDeclaration } from './options';
+import { PEER_KINDS, ROLE_IDS } from './roles';
+
+/** One thing wrong with a declaration. */
+export interface DeclarationProblem {
+  /** Where, as a path such as `groups[2].role`. */
+  readonly path: string;
+  /** The value found there (`undefined` where a value is missing). */
+  readonly value: unknown;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+}
+
+/** The one error every bad declaration throws; `problems` lists each field that is wrong. */
+export class DeclarationError extends Error {
+  override readonly name = 'DeclarationError';
+  constructor(readonly problems: readonly DeclarationProblem[]) {
+    super(
+      `invalid portplan declaration:\n${problems
+        .map((p) => `  ${p.path}: ${p.message} (got ${show(p.value)})`)
+        .join('\n')}`,
+    );
+  }
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+const name = z.string().regex(NAME, 'must be lower-case letters, digits and dashes, start with a letter, at most 40 characters');
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.number({ message }).int(message).min(min, message).max(max, message);
+};
+const port = wholeNumber(1, 65535);
+
+function pinned(pin: PinOption) {
+  const { base, fallback } = pinChoices(pin);
+  return port
+    .refine((p) => p === base || (p >= fallback[0] && p <= fallback[1]), {
+      message: `must be ${base} or one of its fallback ports ${fallback[0]}-${fallback[1]}`,
+    })
+    .optional();
+}
+
+const groupSchema = z.strictObject({
+  name,
+  role: z.enum(ROLE_IDS as [string, ...string[]], { message: `must be one of ${ROLE_IDS.join(', ')}` }),
+});
+
+const peerSchema = z.strictObject({
+  name,
+  kind: z.enum(PEER_KINDS, { message: `must be one of ${PEER_KINDS.join(', ')}` }),
+  cidr: z.union([z.cidrv4(), z.cidrv6()], { message: 'must be an IPv4 or IPv6 CIDR such as 10.0.9.10/32' }),
+  ports: z.array(port).min(1).max(16).optional(),
+  allowAnyAddress: z.boolean().default(false),
+});
+
+const serverProtectSchema = z.strictObject({
+  communication: z.enum(['tcpip', 'namedPipes']).default('tcpip'),
+  localInstall: z.boolean().default(true),
+  remoteInstall: z.boolean().default(true),
+  consoleEventPort: pinned('consoleEventPort'),
+  discoveryPort: pinned('discoveryPort'),
+  managementPort: pinned('managementPort'),
+  controlManagerAgent: z.enum(['tmi', 'mcp']).optional(),
+});
+
+const sumSchema = z.strictObject({
+  workstationOs: z.enum(['windows', 'linux']).default('windows'),
+  concurrentTargets: wholeNumber(1, 1000).default(8),
+  netbiosNameService: z.boolean().default(false),
+  webServerPort: pinned('webServerPort'),
+  soapPortCount: wholeNumber(1, 100).default(1),
+});
+
+const declarationSchema = z
+  .strictObject({
+    groups: z.array(groupSchema).min(1, 'needs at least one group'),
+    peers: z.array(peerSchema).default([]),
+    serverProtect: serverProtectSchema.default(serverProtectSchema.parse({})),
+    sum: sumSchema.default(sumSchema.parse({})),
+    egress: z.enum(['default', 'restricted']).default('default'),
+  })
+  .superRefine((d, ctx) => {
+    const seen = new Map<string, string>();
+    const unique = (n: string, path: (string | number)[]) => {
+      const first = seen.get(n);
+      if (first) ctx.addIssue({ code: 'custom', path, message: `duplicate name; ${first} already uses it` });
+      else seen.set(n, path.join('.'));
+    };
+    d.groups.forEach((g, i) => unique(g.name, ['groups', i, 'name']));
+    d.peers.forEach((p, i) => {
+      unique(p.name, ['peers', i, 'name']);
+      if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {
+        ctx.addIssue({ code: 'custom', path: ['peers', i, 'cidr'], message: 'opens to every address; set allowAnyAddress: true if that is meant' });
+      }
+    });
+    if (d.sum.workstationOs === 'linux') {
+      d.groups.forEach((g, i) => {
+        if (g.role === 'sum:target:windows') {
+          ctx.addIssue({
+            code: 'custom', path: ['groups', i, 'role'],
+            message: 'a Linux SUM workstation reaches only SSH targets (sum:target:linux, sum:target:integrity); set sum.workstationOs to windows for Windows targets',
+          });
+        }
+      });
+    }
+    const cmPeer = d.peers.findIndex((p) => p.kind === 'control-manager');
+    if (d.serverProtect.controlManagerAgent && cmPeer < 0) {
+      ctx.addIssue({ code: 'custom', path: ['serverProtect', 'controlManagerAgent'], message: 'needs a peer of kind control-manager in peers' });
+    }
+    if (cmPeer >= 0 && !d.serverProtect.controlManagerAgent) {
+      ctx.addIssue({ code: 'custom', path: ['peers', cmPeer, 'kind'], message: 'a control-manager peer needs serverProtect.controlManagerAgent (tmi or mcp)' });
+    }
+  });
+
+/** JSON-serializable schema of a declaration file, for editors and other tools. */
+export function declarationJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(declarationSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+const OBJECTS: Record<string, z.ZodObject> = {
+  '': declarationSchema,
+  groups: groupSchema,
+  peers: peerSchema,
+  serverProtect: serverProtectSchema,
+  sum: sumSchema,
+};
+
+function allowedKeys(path: readonly PropertyKey[]): string[] {
+  const object = OBJECTS[path.filter((k) => typeof k === 'string').join('.')];
+  return object ? Object.keys(object.shape) : [];
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) text += typeof key === 'number' ? `[${key}]` : `${text ? '.' : ''}${String(key)}`;
+  return text || '(declaration)';
+}
+
+/**
+ * Checks a declaration and fills in the defaults.
+ * @throws DeclarationError naming every bad field, its value and what is allowed
+ */
+export function validate(input: Declaration | unknown): NormalizedDeclaration {
+  const result = declarationSchema.safeParse(input);
+  if (result.success) return result.data as NormalizedDeclaration;
+  throw new DeclarationError(
+    result.error.issues.map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const message = keys.length
+        ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}; allowed: ${allowedKeys(issue.path).join(', ')}`
+        : issue.message;
+      return { path: pathText(issue.path), value: keys.length ? keys : valueAt(input, issue.path), message };
+    }),
+  );
+}

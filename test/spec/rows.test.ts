@@ -1,0 +1,97 @@
+import { CATALOG, ROW_IDS, resolve, type Declaration, type RowId } from '../../lib/spec';
+
+// One case per row of reading.md: a declaration that makes the row apply, and the flows the row
+// requires there, written from the reading (from, to, protocol, first port, last port).
+type Expect = [from: string, to: string, protocol: 'tcp' | 'udp', fromPort: number, toPort: number];
+const SP = (...names: ['console' | 'info' | 'normal' | 'normal2', string][]): Declaration['groups'] =>
+  names.map(([n, r]) => ({ name: n, role: r as Declaration['groups'][number]['role'] }));
+const spGroups = SP(['console', 'serverprotect:console'], ['info', 'serverprotect:information-server'], ['normal', 'serverprotect:normal-server']);
+const sumGroups = (target: 'windows' | 'linux' | 'integrity'): Declaration['groups'] => [
+  { name: 'ws', role: 'sum:workstation' },
+  { name: 'target', role: `sum:target:${target}` },
+];
+const cm = (agent: 'tmi' | 'mcp'): Declaration => ({
+  groups: spGroups,
+  peers: [{ name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' }],
+  serverProtect: { controlManagerAgent: agent },
+});
+
+const CASES: Record<RowId, { declaration: Declaration; expect: Expect[] }> = {
+  SP1: { declaration: { groups: spGroups }, expect: [['info', 'console', 'tcp', 1000, 1009]] },
+  SP2: { declaration: { groups: spGroups }, expect: [['console', 'info', 'tcp', 3000, 3009], ['console', 'info', 'udp', 3000, 3009]] },
+  SP3: { declaration: { groups: spGroups }, expect: [['normal', 'info', 'udp', 3000, 3009]] },
+  SP4: { declaration: { groups: spGroups }, expect: [['console', 'info', 'tcp', 5005, 5014]] },
+  SP5: { declaration: { groups: spGroups }, expect: [['normal', 'info', 'tcp', 5005, 5014]] },
+  SP6: { declaration: { groups: spGroups }, expect: [['normal', 'info', 'tcp', 3628, 3628]] },
+  SP7: { declaration: { groups: spGroups }, expect: [['info', 'normal', 'tcp', 5168, 5169]] },
+  SP8: {
+    declaration: { groups: spGroups },
+    expect: [
+      ['normal', 'info', 'tcp', 139, 139], ['normal', 'info', 'tcp', 445, 445], ['normal', 'info', 'udp', 137, 138],
+      ['info', 'normal', 'tcp', 139, 139], ['info', 'normal', 'tcp', 445, 445], ['info', 'normal', 'udp', 137, 138],
+    ],
+  },
+  SP9: {
+    declaration: { groups: SP(['normal', 'serverprotect:normal-server'], ['normal2', 'serverprotect:normal-server']) },
+    expect: [
+      ['normal', 'normal', 'tcp', 139, 139], ['normal', 'normal', 'tcp', 445, 445], ['normal', 'normal', 'udp', 137, 138],
+      ['normal', 'normal2', 'tcp', 139, 139], ['normal', 'normal2', 'tcp', 445, 445], ['normal', 'normal2', 'udp', 137, 138],
+      ['normal2', 'normal', 'tcp', 139, 139], ['normal2', 'normal', 'tcp', 445, 445], ['normal2', 'normal', 'udp', 137, 138],
+      ['normal2', 'normal2', 'tcp', 139, 139], ['normal2', 'normal2', 'tcp', 445, 445], ['normal2', 'normal2', 'udp', 137, 138],
+    ],
+  },
+  SP10: { declaration: cm('tmi'), expect: [['tmcm', 'info', 'tcp', 10319, 10319], ['info', 'tmcm', 'tcp', 10319, 10319]] },
+  SP11: { declaration: cm('mcp'), expect: [['info', 'tmcm', 'tcp', 80, 80], ['info', 'tmcm', 'tcp', 443, 443]] },
+  SP12: {
+    declaration: {
+      groups: spGroups,
+      peers: [
+        { name: 'proxy', kind: 'update-source', cidr: '10.0.8.0/28', ports: [8080] },
+        { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' },
+        { name: 'nms', kind: 'snmp', cidr: 'fd00::1/128' },
+      ],
+    },
+    expect: [['info', 'proxy', 'tcp', 8080, 8080], ['info', 'smtp', 'tcp', 25, 25], ['info', 'nms', 'udp', 162, 162]],
+  },
+  SUM1: { declaration: { groups: sumGroups('integrity') }, expect: [['ws', 'target', 'tcp', 22, 22]] },
+  SUM2: { declaration: { groups: sumGroups('windows') }, expect: [['ws', 'target', 'tcp', 139, 139], ['ws', 'target', 'tcp', 445, 445], ['ws', 'target', 'udp', 138, 138]] },
+  SUM3: { declaration: { groups: sumGroups('windows'), sum: { netbiosNameService: true } }, expect: [['ws', 'target', 'udp', 137, 137]] },
+  SUM4: { declaration: { groups: sumGroups('linux') }, expect: [['ws', 'target', 'tcp', 60000, 60007], ['target', 'ws', 'tcp', 60000, 60007]] },
+  SUM5: { declaration: { groups: sumGroups('linux') }, expect: [['target', 'ws', 'tcp', 61000, 61007]] },
+  SUM6: { declaration: { groups: sumGroups('windows') }, expect: [['ws', 'target', 'tcp', 62286, 62286]] },
+  SUM7: { declaration: { groups: sumGroups('integrity') }, expect: [['target', 'ws', 'tcp', 80, 80], ['target', 'ws', 'tcp', 63000, 63005]] },
+};
+
+const asTuple = (f: { from: { name: string }; to: { name: string }; protocol: 'tcp' | 'udp'; fromPort: number; toPort: number }): Expect =>
+  [f.from.name, f.to.name, f.protocol, f.fromPort, f.toPort];
+
+describe('every row of reading.md is in the catalog, cited', () => {
+  test.each(ROW_IDS)('%s has one catalog entry with a citation and at least one flow', (id) => {
+    const rows = CATALOG.filter((r) => r.id === id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].citation.row).toBe(id);
+    expect(rows[0].citation.document).toMatch(/^00[04]_[0-9a-f]{16}\.txt$/);
+    expect(rows[0].flows.length).toBeGreaterThan(0);
+    expect(rows[0].purpose).toMatch(/^[\x20-\x7e]+$/);
+  });
+  test('the catalog has no row that reading.md lacks', () => {
+    expect(CATALOG.map((r) => r.id)).toEqual([...ROW_IDS]);
+  });
+});
+
+describe('each row resolves to the flows reading.md gives', () => {
+  test.each(ROW_IDS)('row %s', (id) => {
+    const { flows } = resolve(CASES[id].declaration);
+    const carrying = flows.filter((f) => f.rows.includes(id)).map(asTuple);
+    const same = (a: Expect, b: Expect) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+    // Every range the row requires is inside one flow that cites the row...
+    for (const e of CASES[id].expect) {
+      expect(carrying.filter((c) => same(c, e) && c[3] <= e[3] && e[4] <= c[4])).toHaveLength(1);
+    }
+    // ...and every flow that cites the row holds one of its ranges (merging may widen it with other rows).
+    for (const c of carrying) {
+      expect(CASES[id].expect.some((e) => same(c, e) && c[3] <= e[3] && e[4] <= c[4])).toBe(true);
+    }
+    for (const f of flows.filter((x) => x.rows.includes(id))) expect(f.description).toContain(id);
+  });
+});

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { PEER_KINDS, ROLE_IDS, type Declaration, type GroupDeclaration, type PeerDeclaration } from '../../lib/spec';
+
+/** The example deployments used across the tests. */
+export const SERVERPROTECT: Declaration = {
+  groups: [
+    { name: 'console', role: 'serverprotect:console' },
+    { name: 'information-server', role: 'serverprotect:information-server' },
+    { name: 'normal-servers', role: 'serverprotect:normal-server' },
+  ],
+};
+
+export const SMART_UPDATE_MANAGER: Declaration = {
+  groups: [
+    { name: 'workstation', role: 'sum:workstation' },
+    { name: 'windows-targets', role: 'sum:target:windows' },
+    { name: 'linux-targets', role: 'sum:target:linux' },
+  ],
+};
+
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+
+/** Random valid declarations: any roles (0-2 groups each), peers and options. */
+export const validDeclaration: fc.Arbitrary<Declaration> = fc
+  .record({
+    counts: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: ROLE_IDS.length, maxLength: ROLE_IDS.length }),
+    peerKinds: fc.subarray([...PEER_KINDS]),
+    agent: fc.constantFrom('tmi' as const, 'mcp' as const),
+    peerPorts: optional(fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 })),
+    serverProtect: fc.record(
+      {
+        communication: fc.constantFrom('tcpip' as const, 'namedPipes' as const),
+        localInstall: fc.boolean(),
+        remoteInstall: fc.boolean(),
+        consoleEventPort: fc.integer({ min: 1000, max: 1009 }),
+        discoveryPort: fc.integer({ min: 3000, max: 3009 }),
+        managementPort: fc.integer({ min: 5005, max: 5014 }),
+      },
+      { requiredKeys: [] },
+    ),
+    sum: fc.record(
+      {
+        workstationOs: fc.constantFrom('windows' as const, 'linux' as const),
+        concurrentTargets: fc.integer({ min: 1, max: 1000 }),
+        netbiosNameService: fc.boolean(),
+        webServerPort: fc.constantFrom(80, 63000, 63003, 63005),
+        soapPortCount: fc.integer({ min: 1, max: 100 }),
+      },
+      { requiredKeys: [] },
+    ),
+    egress: fc.constantFrom('default' as const, 'restricted' as const),
+  })
+  .map(({ counts, peerKinds, agent, peerPorts, serverProtect, sum, egress }) => {
+    const groups: GroupDeclaration[] = [];
+    ROLE_IDS.forEach((role, i) => {
+      if (sum.workstationOs === 'linux' && role === 'sum:target:windows') return;
+      for (let n = 0; n < counts[i]; n++) groups.push({ name: `${role.replace(/:/g, '-')}-${n}`, role });
+    });
+    if (groups.length === 0) groups.push({ name: 'console', role: 'serverprotect:console' });
+    const peers: PeerDeclaration[] = peerKinds.map((kind, i) => ({
+      name: `peer-${kind}`, kind, cidr: `10.9.${i}.0/24`, ...(peerPorts && kind !== 'control-manager' ? { ports: peerPorts } : {}),
+    }));
+    const cm = peerKinds.includes('control-manager');
+    return { groups, peers, serverProtect: { ...serverProtect, ...(cm ? { controlManagerAgent: agent } : {}) }, sum, egress };
+  });
