@@ -1,0 +1,105 @@
+import type { App} from 'aws-cdk-lib';
+import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { Construct } from 'constructs';
+import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
+
+/** A VPC with private subnets and a flow log, as a production VPC has. */
+function exampleVpc(scope: Construct): ec2.Vpc {
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'hosts', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  vpc.addFlowLog('FlowLog');
+  return vpc;
+}
+
+/** A VPC, one console, one information server and normal servers; default options. */
+export class ServerProtectExample extends Stack {
+  readonly serverProtect: ServerProtect;
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.serverProtect = new ServerProtect(this, 'ServerProtect', { vpc: exampleVpc(this) });
+  }
+}
+
+/** A Windows workstation, Windows targets and Linux targets; default options. */
+export class SmartUpdateManagerExample extends Stack {
+  readonly smartUpdateManager: SmartUpdateManager;
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.smartUpdateManager = new SmartUpdateManager(this, 'SmartUpdateManager', {
+      vpc: exampleVpc(this),
+      windowsTargetGroups: ['windows-targets'],
+      linuxTargetGroups: ['linux-targets'],
+    });
+  }
+}
+
+/** Ids of the existing network the composed example joins (context keys `vpcId`, `subnetId`, `securityGroupId`). */
+export interface ExistingNetwork {
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly securityGroupId: string;
+}
+
+/**
+ * An imported VPC, an existing security group for the information servers, one host that is both a
+ * ServerProtect normal server and a SUM Windows target, and restricted egress.
+ */
+export class ComposedExample extends Stack {
+  readonly plan: PortPlan;
+  readonly host: ec2.CfnNetworkInterface;
+  constructor(scope: Construct, id: string, network: ExistingNetwork, props?: StackProps) {
+    super(scope, id, props);
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+      vpcId: network.vpcId,
+      availabilityZones: ['us-east-1a'],
+    });
+    const infoSg = ec2.SecurityGroup.fromSecurityGroupId(this, 'InformationServerSg', network.securityGroupId, { allowAllOutbound: false });
+    this.plan = new PortPlan(this, 'Plan', {
+      vpc,
+      existingSecurityGroups: { 'information-server': { securityGroup: infoSg } },
+      declaration: {
+        groups: [
+          { name: 'console', role: 'serverprotect:console' },
+          { name: 'information-server', role: 'serverprotect:information-server' },
+          { name: 'normal-servers', role: 'serverprotect:normal-server' },
+          { name: 'workstation', role: 'sum:workstation' },
+          { name: 'windows-targets', role: 'sum:target:windows' },
+        ],
+        egress: 'restricted',
+      },
+    });
+    // The host's network interface carries the groups of both of its roles.
+    this.host = new ec2.CfnNetworkInterface(this, 'NormalServerAndTarget', {
+      subnetId: network.subnetId,
+      description: 'ServerProtect normal server that is also a SUM Windows target',
+      groupSet: [this.plan.group('normal-servers'), this.plan.group('windows-targets')].map((g) => g.securityGroup.securityGroupId),
+    });
+  }
+}
+
+/** Placeholder ids for synth without an account; deploys pass real ones as context. */
+export const PLACEHOLDER_NETWORK: ExistingNetwork = {
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  subnetId: 'subnet-0a1b2c3d4e5f60718',
+  securityGroupId: 'sg-0a1b2c3d4e5f60718',
+};
+
+/** The example app: the three stacks, with options read from context. */
+export function buildApp(app: App): App {
+  // Local deploys (context `portplan:local`) use no bootstrap stack; users' deploys keep the default.
+  const local = app.node.tryGetContext('portplan:local') === 'true' || app.node.tryGetContext('portplan:local') === true;
+  const props: StackProps = local ? { synthesizer: new BootstraplessSynthesizer() } : {};
+  const network: ExistingNetwork = {
+    vpcId: app.node.tryGetContext('vpcId') ?? PLACEHOLDER_NETWORK.vpcId,
+    subnetId: app.node.tryGetContext('subnetId') ?? PLACEHOLDER_NETWORK.subnetId,
+    securityGroupId: app.node.tryGetContext('securityGroupId') ?? PLACEHOLDER_NETWORK.securityGroupId,
+  };
+  new ServerProtectExample(app, 'ServerProtectExample', props);
+  new SmartUpdateManagerExample(app, 'SmartUpdateManagerExample', props);
+  new ComposedExample(app, 'ComposedExample', network, props);
+  return app;
+}

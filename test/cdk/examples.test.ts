@@ -1,0 +1,75 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildApp, type ComposedExample, type ServerProtectExample, type SmartUpdateManagerExample } from '../../examples/cdk/stacks';
+import type { PortPlan } from '../../lib/cdk';
+import { expectedRules, templateRules } from '../support/cdk';
+
+const app = buildApp(new App({ builtinCloudFormationValidation: false } as ConstructorParameters<typeof App>[0]));
+const stacks = {
+  ServerProtectExample: (app.node.findChild('ServerProtectExample') as ServerProtectExample).serverProtect,
+  SmartUpdateManagerExample: (app.node.findChild('SmartUpdateManagerExample') as SmartUpdateManagerExample).smartUpdateManager,
+  ComposedExample: (app.node.findChild('ComposedExample') as ComposedExample).plan,
+} satisfies Record<string, PortPlan>;
+
+describe.each(Object.entries(stacks))('example stack %s', (name, plan) => {
+  const stack = app.node.findChild(name) as Stack;
+
+  test('its rules are exactly the resolve() flows', () => {
+    const rules = templateRules(Template.fromStack(stack), plan);
+    expect(rules).toEqual(expectedRules(plan));
+    expect(rules.length).toBeGreaterThan(10);
+  });
+
+  test('cdk-nag AwsSolutionsChecks finds nothing', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`)).toEqual([]);
+  });
+});
+
+test('cdk-nag check is live: an SSH rule open to the world is reported', () => {
+  const control = new App();
+  const stack = new Stack(control, 'Control');
+  const sg = new ec2.SecurityGroup(stack, 'Open', { vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) });
+  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+  expect(new AwsSolutionsChecks(control).validateScope(stack).violations.map((v) => v.ruleName)).toContain('AwsSolutions-EC23');
+});
+
+describe('the real CDK CLI at the root', () => {
+  const out = mkdtempSync(join(tmpdir(), 'portplan-synth-'));
+  let stdout = '';
+
+  beforeAll(() => {
+    // Built-in template validation stays on here (it reports circular dependencies).
+    stdout = execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', out], { encoding: 'utf8', env: { ...process.env, CDK_VALIDATION: 'true' } });
+  }, 120000);
+
+  test('synthesizes the three example stacks', () => {
+    const templates = readdirSync(out).filter((f) => f.endsWith('.template.json')).sort();
+    expect(templates).toEqual(['ComposedExample.template.json', 'ServerProtectExample.template.json', 'SmartUpdateManagerExample.template.json']);
+    expect(stdout).not.toMatch(/circular/i);
+  });
+
+  test('cfn-lint finds no error in any template', () => {
+    const templates = readdirSync(out).filter((f) => f.endsWith('.template.json')).map((f) => join(out, f));
+    const lint = spawnSync('cfn-lint', ['--format', 'parseable', ...templates], { encoding: 'utf8' });
+    expect(lint.error).toBeUndefined();
+    // cfn-lint exits 0 when clean; bit 2 means errors, 4 warnings, 8 informational.
+    const errors = lint.stdout.split('\n').filter((l) => /:E\d+:/.test(l));
+    expect(errors).toEqual([]);
+    expect(lint.status! & 2).toBe(0);
+  });
+
+  test('two synths are byte-identical', () => {
+    const again = mkdtempSync(join(tmpdir(), 'portplan-synth-'));
+    execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', again], { encoding: 'utf8' });
+    for (const f of readdirSync(out).filter((x) => x.endsWith('.template.json'))) {
+      expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(out, f), 'utf8'));
+    }
+  }, 120000);
+});
