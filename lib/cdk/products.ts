@@ -1,17 +1,12 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import type { GroupDeclaration, PeerDeclaration, RoleId, ServerProtectOptions, SumOptions } from '../spec';
+import { serverProtectDeclaration, smartUpdateManagerDeclaration, type ServerProtectGroups, type SmartUpdateManagerGroups } from '../spec';
 import { PortPlan, type ExistingSecurityGroup, type RoleGroup } from './plan';
 
 /** Properties shared by the product constructs. */
 export interface ProductProps {
   /** The VPC the security groups are created in. */
   readonly vpc: ec2.IVpc;
-  /**
-   * `restricted` turns off all-outbound and adds the egress rule of every flow to the initiator's group.
-   * @default 'default'
-   */
-  readonly egress?: 'default' | 'restricted';
   /**
    * Existing security groups to use instead of new ones, by group name.
    * @default - one new security group per role group
@@ -25,52 +20,15 @@ export interface ProductProps {
 }
 
 /** Properties of {@link ServerProtect}. */
-export interface ServerProtectProps extends ProductProps {
-  /** Names of the management console groups. @default ['console'] */
-  readonly consoleGroups?: readonly string[];
-  /** Names of the information server groups. @default ['information-server'] */
-  readonly informationServerGroups?: readonly string[];
-  /** Names of the normal server groups. @default ['normal-servers'] */
-  readonly normalServerGroups?: readonly string[];
-  /** Control Manager, update source, mail and SNMP peers. @default [] */
-  readonly peers?: readonly PeerDeclaration[];
-  /** @default - reading.md section D defaults */
-  readonly options?: ServerProtectOptions;
-}
+export interface ServerProtectProps extends ProductProps, ServerProtectGroups {}
 
 /** Properties of {@link SmartUpdateManager}. */
-export interface SmartUpdateManagerProps extends ProductProps {
-  /** Names of the SUM workstation groups. @default ['workstation'] */
-  readonly workstationGroups?: readonly string[];
-  /** Names of the Windows target groups. @default [] */
-  readonly windowsTargetGroups?: readonly string[];
-  /** Names of the Linux target groups. @default [] */
-  readonly linuxTargetGroups?: readonly string[];
-  /** Names of the Integrity target groups. @default [] */
-  readonly integrityTargetGroups?: readonly string[];
-  /** @default - reading.md section D defaults */
-  readonly options?: SumOptions;
-}
-
-const groups = (role: RoleId, names: readonly string[] | undefined, fallback: readonly string[]): GroupDeclaration[] =>
-  (names ?? fallback).map((name) => ({ name, role }));
+export interface SmartUpdateManagerProps extends ProductProps, SmartUpdateManagerGroups {}
 
 /** Trend Micro ServerProtect for Windows 5.8: console, information server and normal server groups. */
 export class ServerProtect extends PortPlan {
   constructor(scope: Construct, id: string, props: ServerProtectProps) {
-    super(scope, id, {
-      ...props,
-      declaration: {
-        groups: [
-          ...groups('serverprotect:console', props.consoleGroups, ['console']),
-          ...groups('serverprotect:information-server', props.informationServerGroups, ['information-server']),
-          ...groups('serverprotect:normal-server', props.normalServerGroups, ['normal-servers']),
-        ],
-        peers: props.peers,
-        serverProtect: props.options,
-        egress: props.egress,
-      },
-    });
+    super(scope, id, { ...props, declaration: serverProtectDeclaration(props) });
   }
 
   /** The first management console group. */
@@ -92,19 +50,7 @@ export class ServerProtect extends PortPlan {
 /** HP Smart Update Manager 5.x: workstation groups and Windows, Linux or Integrity target groups. */
 export class SmartUpdateManager extends PortPlan {
   constructor(scope: Construct, id: string, props: SmartUpdateManagerProps) {
-    super(scope, id, {
-      ...props,
-      declaration: {
-        groups: [
-          ...groups('sum:workstation', props.workstationGroups, ['workstation']),
-          ...groups('sum:target:windows', props.windowsTargetGroups, []),
-          ...groups('sum:target:linux', props.linuxTargetGroups, []),
-          ...groups('sum:target:integrity', props.integrityTargetGroups, []),
-        ],
-        sum: props.options,
-        egress: props.egress,
-      },
-    });
+    super(scope, id, { ...props, declaration: smartUpdateManagerDeclaration(props) });
   }
 
   /** The first workstation group. */

@@ -8,3 +8,4 @@ export * from './catalog';
 export * from './options';
 export * from './validate';
 export * from './resolve';
+export * from './products';

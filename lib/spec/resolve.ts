@@ -81,8 +81,10 @@ const key = (e: Endpoint): string => `${e.kind}:${e.name}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const rowOrder = (a: RowId, b: RowId): number => ROW_IDS.indexOf(a) - ROW_IDS.indexOf(b);
 
-function describe(rows: readonly RowId[]): string {
-  const text = `${rows.join(' ')}: ${[...new Set(rows.map((r) => catalogRow(r).purpose))].join('; ')}`;
+/** Rows and their purposes as one ASCII description of at most {@link DESCRIPTION_MAX} characters. */
+export function describeRows(rows: readonly RowId[]): string {
+  const ids = [...new Set(rows)].sort(rowOrder);
+  const text = `${ids.join(' ')}: ${[...new Set(ids.map((r) => catalogRow(r).purpose))].join('; ')}`;
   return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 3)}...` : text;
 }
 
@@ -100,7 +102,7 @@ function merge(raw: RawFlow[]): ResolvedFlow[] {
     const flush = () => {
       if (!cur) return;
       const rows = [...cur.rows].sort(rowOrder);
-      out.push({ from: cur.from, to: cur.to, protocol: cur.protocol, fromPort: cur.fromPort, toPort: cur.toPort, rows, description: describe(rows) });
+      out.push({ from: cur.from, to: cur.to, protocol: cur.protocol, fromPort: cur.fromPort, toPort: cur.toPort, rows, description: describeRows(rows) });
     };
     for (const f of flows) {
       if (cur && f.fromPort <= cur.toPort + 1) {

@@ -1,0 +1,44 @@
+// Example Pulumi program: a resource group, a VNet with one subnet per product, and the
+// ServerProtect and HP SUM components, each with its own NSG on its subnet.
+import * as pulumi from '@pulumi/pulumi';
+import * as network from '@pulumi/azure-native/network';
+import * as resources from '@pulumi/azure-native/resources';
+import { ServerProtect, SmartUpdateManager } from '../../lib/pulumi';
+
+const config = new pulumi.Config();
+const location = config.get('location') ?? 'westeurope';
+const addressSpace = config.get('addressSpace') ?? '10.40.0.0/16';
+const tags = { project: 'portplan-example' };
+
+const group = new resources.ResourceGroup('portplan-example', { location, tags });
+
+export const serverProtect = new ServerProtect('serverprotect', {
+  resourceGroupName: group.name,
+  location,
+  tags,
+});
+
+export const smartUpdateManager = new SmartUpdateManager('sum', {
+  resourceGroupName: group.name,
+  location,
+  tags,
+  windowsTargetGroups: ['windows-targets'],
+  linuxTargetGroups: ['linux-targets'],
+});
+
+// Two /24 subnets at the start of the address space; each product's NSG guards its subnet.
+const [a, b] = addressSpace.split('.').map(Number);
+const vnet = new network.VirtualNetwork('portplan-example', {
+  resourceGroupName: group.name,
+  location,
+  tags,
+  addressSpace: { addressPrefixes: [addressSpace] },
+  subnets: [
+    { name: 'serverprotect', addressPrefix: `${a}.${b}.1.0/24`, networkSecurityGroup: { id: serverProtect.networkSecurityGroup!.id } },
+    { name: 'smart-update-manager', addressPrefix: `${a}.${b}.2.0/24`, networkSecurityGroup: { id: smartUpdateManager.networkSecurityGroup!.id } },
+  ],
+});
+
+export const vnetId = vnet.id;
+export const serverProtectNsgId = serverProtect.networkSecurityGroup!.id;
+export const smartUpdateManagerNsgId = smartUpdateManager.networkSecurityGroup!.id;

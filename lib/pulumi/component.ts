@@ -1,0 +1,147 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as network from '@pulumi/azure-native/network';
+import { serverProtectDeclaration, smartUpdateManagerDeclaration, type Declaration, type Resolution, type ServerProtectGroups, type SmartUpdateManagerGroups } from '../spec';
+import { AZURE_LIMITS, planAzureRules, type AzureRule, type PriorityBand } from './rules';
+
+/** An NSG the user already owns, that portplan adds standalone rules to. */
+export interface ExistingNetworkSecurityGroup {
+  /** The NSG's name (in `resourceGroupName`). */
+  readonly name: pulumi.Input<string>;
+  /** The priorities portplan's rules may take; the user's own rules stay outside it. */
+  readonly priorityBand: PriorityBand;
+}
+
+/** Arguments shared by the Azure components. */
+export interface AzureCommonArgs {
+  /** The resource group of the NSG and the application security groups. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** @default - the resource group's location */
+  readonly location?: pulumi.Input<string>;
+  /** Tags for every resource the component creates. ASGs also get `portplan:role`. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Add the rules to this NSG as standalone `SecurityRule`s, created one after another.
+   * @default - the component creates an NSG with the rules inline
+   */
+  readonly existingNetworkSecurityGroup?: ExistingNetworkSecurityGroup;
+  /**
+   * Priorities for the rules of an NSG the component creates.
+   * @default { from: 100, to: 4096 }
+   */
+  readonly priorityBand?: PriorityBand;
+  /**
+   * Deny other VirtualNetwork traffic to each role's ASG, below the allow rules (Azure's default
+   * `AllowVnetInBound` admits the whole VNet otherwise).
+   * @default true for an NSG the component creates, false for an existing NSG
+   */
+  readonly denyOtherVnetTraffic?: boolean;
+}
+
+/** Arguments of {@link PortPlan}. */
+export interface PortPlanArgs extends AzureCommonArgs {
+  /** Role groups, peers and options, as the spec's `resolve()` takes them. */
+  readonly declaration: Declaration;
+}
+
+/**
+ * Application security groups for the role groups of a declaration, and NSG rules that allow
+ * exactly the flows `resolve()` gives between them.
+ */
+export class PortPlan extends pulumi.ComponentResource {
+  /** The resolved flows and warnings. */
+  readonly resolution: Resolution;
+  /** The NSG rules, as planned (names, priorities, ports). */
+  readonly rules: readonly AzureRule[];
+  /** One ASG per role group, by group name: put the hosts' NICs in them. */
+  readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
+  readonly networkSecurityGroup?: network.NetworkSecurityGroup;
+  /** The standalone rules added to an existing NSG. */
+  readonly securityRules: readonly network.SecurityRule[];
+
+  constructor(name: string, args: PortPlanArgs, opts?: pulumi.ComponentResourceOptions, type = 'portplan:azure:PortPlan') {
+    // Plan and check everything before registering anything.
+    const existing = args.existingNetworkSecurityGroup;
+    const plan = planAzureRules(args.declaration, {
+      band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
+      denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
+    });
+    super(type, name, {}, opts);
+    this.resolution = plan.resolution;
+    this.rules = plan.rules;
+    for (const w of plan.resolution.warnings) pulumi.log.warn(`${w.rows.length ? `${w.rows.join(', ')}: ` : ''}${w.message}`, this);
+
+    const tags = args.tags ?? {};
+    const asgs: Record<string, network.ApplicationSecurityGroup> = {};
+    for (const g of plan.resolution.declaration.groups) {
+      asgs[g.name] = new network.ApplicationSecurityGroup(`${name}-${g.name}`, {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: { ...tags, 'portplan:role': g.role },
+      }, { parent: this });
+    }
+    this.applicationSecurityGroups = asgs;
+
+    const ruleArgs = (r: AzureRule) => ({
+      name: r.name,
+      priority: r.priority,
+      direction: r.direction,
+      access: r.access,
+      protocol: r.protocol,
+      description: r.description,
+      sourcePortRange: '*',
+      destinationPortRanges: [...r.ports],
+      ...('group' in r.source ? { sourceApplicationSecurityGroups: [{ id: asgs[r.source.group].id }] } : { sourceAddressPrefix: r.source.prefix }),
+      ...('group' in r.destination ? { destinationApplicationSecurityGroups: [{ id: asgs[r.destination.group].id }] } : { destinationAddressPrefix: r.destination.prefix }),
+    });
+
+    const standalone: network.SecurityRule[] = [];
+    if (existing) {
+      // One after another: Azure rejects concurrent writes to one NSG (AnotherOperationInProgress).
+      let previous: network.SecurityRule | undefined;
+      for (const r of plan.rules) {
+        previous = new network.SecurityRule(`${name}-${r.name}`, {
+          ...ruleArgs(r),
+          securityRuleName: r.name,
+          resourceGroupName: args.resourceGroupName,
+          networkSecurityGroupName: existing.name,
+        }, { parent: this, dependsOn: previous ? [previous] : [] });
+        standalone.push(previous);
+      }
+    } else {
+      this.networkSecurityGroup = new network.NetworkSecurityGroup(`${name}-nsg`, {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags,
+        securityRules: plan.rules.map(ruleArgs),
+      }, { parent: this });
+    }
+    this.securityRules = standalone;
+
+    this.registerOutputs({
+      applicationSecurityGroupIds: Object.fromEntries(Object.entries(asgs).map(([k, v]) => [k, v.id])),
+      networkSecurityGroupId: this.networkSecurityGroup?.id,
+      ruleNames: plan.rules.map((r) => r.name),
+    });
+  }
+}
+
+/** Arguments of {@link ServerProtect}. */
+export interface ServerProtectArgs extends AzureCommonArgs, ServerProtectGroups {}
+
+/** Arguments of {@link SmartUpdateManager}. */
+export interface SmartUpdateManagerArgs extends AzureCommonArgs, SmartUpdateManagerGroups {}
+
+/** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:azure:ServerProtect`). */
+export class ServerProtect extends PortPlan {
+  constructor(name: string, args: ServerProtectArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(name, { ...args, declaration: serverProtectDeclaration(args) }, opts, 'portplan:azure:ServerProtect');
+  }
+}
+
+/** HP Smart Update Manager 5.x on Azure (`portplan:azure:SmartUpdateManager`). */
+export class SmartUpdateManager extends PortPlan {
+  constructor(name: string, args: SmartUpdateManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(name, { ...args, declaration: smartUpdateManagerDeclaration(args) }, opts, 'portplan:azure:SmartUpdateManager');
+  }
+}

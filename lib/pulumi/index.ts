@@ -1,0 +1,6 @@
+/**
+ * Pulumi components for Azure: application security groups per role group and NSG rules from the spec.
+ * @packageDocumentation
+ */
+export * from './rules';
+export * from './component';

@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
+import { DeclarationError, type Declaration } from '../../lib/spec';
+import { SERVERPROTECT, SMART_UPDATE_MANAGER, validDeclaration } from '../support/declarations';
+import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
+
+let registered: Registered[];
+beforeAll(async () => {
+  registered = await recordResources();
+});
+
+const BOTH: Declaration = { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] };
+const CM = { name: 'tmcm', kind: 'control-manager' as const, cidr: '10.0.9.10/32' };
+let counter = 0;
+
+async function build(declaration: Declaration, extra: Partial<ConstructorParameters<typeof PortPlan>[1]> = {}) {
+  const name = `p${counter++}`;
+  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration, tags: { owner: 'net' }, ...extra });
+  await Promise.all([...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)), ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []), ...plan.securityRules.map((r) => settle(r.id))]);
+  const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
+  const asgIds = new Map(mine.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup').map((r) => [`${r.name}-id`, r.name.slice(name.length + 1)]));
+  return { plan, mine, asgIds };
+}
+
+describe('created NSG: inline rules equal resolve() flows', () => {
+  test.each<[string, Declaration]>([
+    ['both products', BOTH],
+    ['named pipes, installs done, pinned', { ...SERVERPROTECT, serverProtect: { communication: 'namedPipes', localInstall: false, remoteInstall: false, discoveryPort: 3004 } }],
+    ['Control Manager TMI with peers, restricted egress', { ...SERVERPROTECT, peers: [CM, { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' }], serverProtect: { controlManagerAgent: 'tmi' }, egress: 'restricted' }],
+    ['SUM wide and NetBIOS', { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 50, netbiosNameService: true, soapPortCount: 2 } }],
+  ])('%s', async (_name, declaration) => {
+    const { plan, mine, asgIds } = await build(declaration);
+    const nsgs = mine.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup');
+    expect(nsgs).toHaveLength(1);
+    expect(ruleLines(nsgs[0].inputs.securityRules, asgIds)).toEqual(expectedLines(plan.resolution, true));
+    expect(mine.filter((r) => r.type === 'azure-native:network:SecurityRule')).toHaveLength(0);
+  });
+
+  test('random valid declarations (fast-check): rules equal flows, nothing from a wide source', async () => {
+    await fc.assert(
+      fc.asyncProperty(validDeclaration, async (declaration) => {
+        const { plan, mine, asgIds } = await build(declaration);
+        const nsg = mine.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup')!;
+        const lines = ruleLines(nsg.inputs.securityRules, asgIds);
+        expect(lines).toEqual(expectedLines(plan.resolution, true));
+        expect(lines.filter((l) => /^\S+ Allow (\*|0\.0\.0\.0\/0|Internet|VirtualNetwork) /.test(l))).toEqual([]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('existing NSG: standalone rules in the band, no deny by default', () => {
+  test('rules equal flows, every priority inside the band', async () => {
+    const band = { from: 2000, to: 2199 };
+    const { plan, mine, asgIds } = await build(BOTH, { existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: band } });
+    const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
+    expect(mine.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup')).toHaveLength(0);
+    expect(ruleLines(rules.map((r) => r.inputs), asgIds)).toEqual(expectedLines(plan.resolution, false));
+    for (const r of rules) {
+      expect(r.inputs.networkSecurityGroupName).toBe('user-nsg');
+      expect(r.inputs.priority >= band.from && r.inputs.priority <= band.to).toBe(true);
+      expect(r.inputs.securityRuleName).toBe(r.inputs.name);
+    }
+    expect(plan.securityRules).toHaveLength(rules.length);
+  });
+
+  test('deny rule can be turned on for an existing NSG', async () => {
+    const { plan, mine, asgIds } = await build(SERVERPROTECT, { existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: { from: 300, to: 399 } }, denyOtherVnetTraffic: true });
+    const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
+    expect(ruleLines(rules.map((r) => r.inputs), asgIds)).toEqual(expectedLines(plan.resolution, true));
+  });
+});
+
+describe('priority stability', () => {
+  const band = { from: 100, to: 4096 };
+  test.each<[string, Declaration]>([
+    ['add a role group', { ...BOTH, groups: [...BOTH.groups, { name: 'integrity', role: 'sum:target:integrity' }, { name: 'normal-2', role: 'serverprotect:normal-server' }] }],
+    ['named pipes', { ...BOTH, serverProtect: { communication: 'namedPipes' } }],
+    ['installs done', { ...BOTH, serverProtect: { localInstall: false, remoteInstall: false } }],
+    ['pinned ports and wider SUM', { ...BOTH, serverProtect: { managementPort: 5005 }, sum: { concurrentTargets: 16, netbiosNameService: true } }],
+    ['Control Manager and restricted egress', { ...BOTH, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' }],
+  ])('%s keeps the name and priority of every surviving rule', (_name, changed) => {
+    for (const deny of [true, false]) {
+      const before = byPriority(planAzureRules(BOTH, { band, denyOtherVnetTraffic: deny }).rules);
+      const after = byPriority(planAzureRules(changed, { band, denyOtherVnetTraffic: deny }).rules);
+      for (const [name, priority] of before) if (after.has(name)) expect([name, after.get(name)]).toEqual([name, priority]);
+    }
+  });
+
+  test('turning the deny rules on moves no allow rule', () => {
+    const off = byPriority(planAzureRules(BOTH, { band, denyOtherVnetTraffic: false }).rules);
+    const on = byPriority(planAzureRules(BOTH, { band, denyOtherVnetTraffic: true }).rules);
+    for (const [name, p] of off) expect(on.get(name)).toBe(p);
+  });
+});
+
+describe('guard rails: named error, no resource registered', () => {
+  const many = (n: number, role: 'sum:target:linux' | 'serverprotect:normal-server') => Array.from({ length: n }, (_, i) => ({ name: `g-${i}`, role }));
+  test.each<[string, () => unknown, RegExp]>([
+    ['bad declaration', () => new ServerProtect('bad', { resourceGroupName: 'rg', options: { communication: 'smb' as 'tcpip' } }), /serverProtect.communication/],
+    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, priorityBand: { from: 50, to: 200 } }), /priority band 50-200: must be whole numbers with 100 <= from <= to <= 4096/],
+    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1005 holds 6 inbound allow rules; the plan needs 9: widen the band/],
+    ['more than 1000 rules', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: many(23, 'serverprotect:normal-server') } }), /the plan needs 1081 rules in one NSG, more than Azure's 1000/],
+    ['more than 100 ASGs', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'ws', role: 'sum:workstation' }, ...many(100, 'sum:target:linux')] } }), /references 101 application security groups in one NSG, more than Azure's 100/],
+    ['rule name over 80 characters', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'w'.repeat(40), role: 'sum:workstation' }, { name: 't'.repeat(40), role: 'sum:target:linux' }] } }), /has 91 characters, more than Azure's 80: shorten the group names/],
+  ])('%s', (_name, make, message) => {
+    const before = registered.length;
+    let error: unknown;
+    try {
+      make();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(_name === 'bad declaration' ? DeclarationError : AzureLimitError);
+    expect(String(error)).toMatch(message);
+    expect(registered.length).toBe(before);
+  });
+});

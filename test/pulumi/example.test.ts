@@ -1,0 +1,73 @@
+import * as pulumi from '@pulumi/pulumi';
+import { expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
+
+// Runs the example program itself (Pulumi.yaml's main) under Pulumi's mock runtime.
+let registered: Registered[];
+type Program = typeof import('../../examples/pulumi/index'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the program must load after the mocks
+let program: Program;
+const warnings: string[] = [];
+
+beforeAll(async () => {
+  jest.spyOn(pulumi.log, 'warn').mockImplementation(async (message: string) => {
+    warnings.push(message);
+  });
+  registered = await recordResources();
+  program = await import('../../examples/pulumi/index');
+  await Promise.all([settle(program.vnetId), settle(program.serverProtectNsgId), settle(program.smartUpdateManagerNsgId)]);
+});
+
+const asgIds = () => new Map(registered.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup').map((r) => [`${r.name}-id`, r.name.replace(/^(serverprotect|sum)-/, '')]));
+
+describe.each([
+  ['serverprotect', () => program.serverProtect],
+  ['sum', () => program.smartUpdateManager],
+])('example component %s', (name, component) => {
+  test('its NSG holds exactly the resolve() flows, plus one VNet deny per group', () => {
+    const nsg = registered.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup' && r.name === `${name}-nsg`);
+    expect(nsg).toBeDefined();
+    const lines = ruleLines(nsg!.inputs.securityRules, asgIds());
+    expect(lines).toEqual(expectedLines(component().resolution, true));
+    expect(lines.length).toBeGreaterThan(5);
+  });
+
+  test('priorities are unique per direction, inside 100-4096, denies below every allow', () => {
+    const rules = registered.find((r) => r.name === `${name}-nsg`)!.inputs.securityRules as { direction: string; access: string; priority: number }[];
+    for (const dir of ['Inbound', 'Outbound']) {
+      const ps = rules.filter((r) => r.direction === dir).map((r) => r.priority);
+      expect(new Set(ps).size).toBe(ps.length);
+    }
+    for (const r of rules) expect(r.priority >= 100 && r.priority <= 4096).toBe(true);
+    const lowestDeny = Math.min(...rules.filter((r) => r.access === 'Deny').map((r) => r.priority));
+    const highestAllow = Math.max(...rules.filter((r) => r.access === 'Allow').map((r) => r.priority));
+    expect(highestAllow).toBeLessThan(lowestDeny);
+  });
+
+  test('one ASG per role group, tagged with the role id and the user tags', () => {
+    const asgs = registered.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${name}-`));
+    const groups = component().resolution.declaration.groups;
+    expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map((g) => ({ project: 'portplan-example', 'portplan:role': g.role })));
+  });
+});
+
+test('every resource the program creates carries the user tags', () => {
+  for (const r of registered.filter((x) => x.custom)) expect(r.inputs.tags).toMatchObject({ project: 'portplan-example' });
+});
+
+test('components are parented: type tokens and URNs', async () => {
+  const urn = await settle(program.serverProtect.urn);
+  expect(urn).toContain('portplan:azure:ServerProtect');
+  const asgUrn = await settle(program.serverProtect.applicationSecurityGroups['console'].urn);
+  expect(asgUrn).toContain('portplan:azure:ServerProtect$azure-native:network:ApplicationSecurityGroup');
+  expect(await settle(program.smartUpdateManager.urn)).toContain('portplan:azure:SmartUpdateManager');
+});
+
+test('subnets carry the component NSGs', () => {
+  const vnet = registered.find((r) => r.type === 'azure-native:network:VirtualNetwork')!;
+  expect(vnet.inputs.subnets.map((s: { networkSecurityGroup: { id: string } }) => s.networkSecurityGroup.id)).toEqual(['serverprotect-nsg-id', 'sum-nsg-id']);
+  expect(vnet.inputs.addressSpace.addressPrefixes).toEqual(['10.40.0.0/16']);
+});
+
+test('resolve() warnings go to pulumi.log.warn', () => {
+  expect(warnings.some((w) => /^SP2, SP3: .*by name or address/.test(w))).toBe(true);
+  expect(warnings.some((w) => /^SUM2: .*DNS/.test(w))).toBe(true);
+});
