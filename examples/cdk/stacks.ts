@@ -6,13 +6,21 @@ import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
 
 /** A VPC with private subnets and a flow log, as a production VPC has. */
 function exampleVpc(scope: Construct): ec2.Vpc {
+  // Local deploys have no bootstrap stack for the custom resource that locks the default group.
+  const local = isLocal(scope);
   const vpc = new ec2.Vpc(scope, 'Vpc', {
+    restrictDefaultSecurityGroup: !local,
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [{ name: 'hosts', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
   });
   vpc.addFlowLog('FlowLog');
   return vpc;
+}
+
+function isLocal(scope: Construct): boolean {
+  const flag: unknown = scope.node.tryGetContext('portplan:local');
+  return flag === true || flag === 'true';
 }
 
 /** A VPC, one console, one information server and normal servers; default options. */
@@ -91,7 +99,7 @@ export const PLACEHOLDER_NETWORK: ExistingNetwork = {
 /** The example app: the three stacks, with options read from context. */
 export function buildApp(app: App): App {
   // Local deploys (context `portplan:local`) use no bootstrap stack; users' deploys keep the default.
-  const local = app.node.tryGetContext('portplan:local') === 'true' || app.node.tryGetContext('portplan:local') === true;
+  const local = isLocal(app);
   const props: StackProps = local ? { synthesizer: new BootstraplessSynthesizer() } : {};
   const network: ExistingNetwork = {
     vpcId: app.node.tryGetContext('vpcId') ?? PLACEHOLDER_NETWORK.vpcId,
