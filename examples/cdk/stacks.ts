@@ -1,4 +1,4 @@
-import type { App} from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
@@ -25,22 +25,46 @@ function isLocal(scope: Construct): boolean {
 
 /** A VPC, one console, one information server and normal servers; default options. */
 export class ServerProtectExample extends Stack {
-  readonly serverProtect: ServerProtect;
+  readonly plan: ServerProtect;
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.serverProtect = new ServerProtect(this, 'ServerProtect', { vpc: exampleVpc(this) });
+    this.plan = new ServerProtect(this, 'ServerProtect', { vpc: exampleVpc(this) });
   }
 }
 
-/** A Windows workstation, Windows targets and Linux targets; default options. */
+/** A Windows workstation, Windows targets and Linux targets; default options (HP SUM 5.x). */
 export class SmartUpdateManagerExample extends Stack {
-  readonly smartUpdateManager: SmartUpdateManager;
+  readonly plan: SmartUpdateManager;
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.smartUpdateManager = new SmartUpdateManager(this, 'SmartUpdateManager', {
+    this.plan = new SmartUpdateManager(this, 'SmartUpdateManager', {
       vpc: exampleVpc(this),
       windowsTargetGroups: ['windows-targets'],
       linuxTargetGroups: ['linux-targets'],
+    });
+  }
+}
+
+/** The administrators' network of the HP SUM 7.x+ example (an on-premises range reached over VPN). */
+export const ADMINISTRATORS_CIDR = '192.168.50.0/24';
+
+/**
+ * HP SUM 7.x and later: a workstation whose web UI the administrators' network opens, Windows and
+ * Linux targets, ESXi hosts, iLOs and Onboard Administrators.
+ */
+export class SmartUpdateManager7Example extends Stack {
+  readonly plan: SmartUpdateManager;
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.plan = new SmartUpdateManager(this, 'SmartUpdateManager', {
+      vpc: exampleVpc(this),
+      options: { profile: '7.x+' },
+      windowsTargetGroups: ['windows-targets'],
+      linuxTargetGroups: ['linux-targets'],
+      vmwareTargetGroups: ['esxi-hosts'],
+      iloTargetGroups: ['ilos'],
+      onboardAdministratorTargetGroups: ['enclosures'],
+      peers: [{ name: 'administrators', kind: 'administrators', cidr: ADMINISTRATORS_CIDR }],
     });
   }
 }
@@ -96,7 +120,16 @@ export const PLACEHOLDER_NETWORK: ExistingNetwork = {
   securityGroupId: 'sg-0a1b2c3d4e5f60718',
 };
 
-/** The example app: the three stacks, with options read from context. */
+/** The stack ids of the example app, in the order {@link buildApp} adds them. */
+export const EXAMPLE_STACKS = ['ServerProtectExample', 'SmartUpdateManagerExample', 'SmartUpdateManager7Example', 'ComposedExample'] as const;
+
+/** The plan of each example stack of an app built by {@link buildApp}, by stack id. */
+export function examplePlans(app: App): Record<(typeof EXAMPLE_STACKS)[number], PortPlan> {
+  const plan = (id: string) => (app.node.findChild(id) as Stack & { plan: PortPlan }).plan;
+  return Object.fromEntries(EXAMPLE_STACKS.map((id) => [id, plan(id)])) as Record<(typeof EXAMPLE_STACKS)[number], PortPlan>;
+}
+
+/** The example app: the four stacks, with options read from context. */
 export function buildApp(app: App): App {
   // Local deploys (context `portplan:local`) use no bootstrap stack; users' deploys keep the default.
   const local = isLocal(app);
@@ -108,6 +141,7 @@ export function buildApp(app: App): App {
   };
   new ServerProtectExample(app, 'ServerProtectExample', props);
   new SmartUpdateManagerExample(app, 'SmartUpdateManagerExample', props);
+  new SmartUpdateManager7Example(app, 'SmartUpdateManager7Example', props);
   new ComposedExample(app, 'ComposedExample', network, props);
   return app;
 }

@@ -1,5 +1,5 @@
-// Example Pulumi program: a resource group, a VNet with one subnet per product, and the
-// ServerProtect and HP SUM components, each with its own NSG on its subnet.
+// Example Pulumi program: a resource group, a VNet with one subnet per deployment, and the
+// ServerProtect, HP SUM 5.x and HP SUM 7.x+ components, each with its own NSG on its subnet.
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import * as resources from '@pulumi/azure-native/resources';
@@ -8,6 +8,7 @@ import { ServerProtect, SmartUpdateManager } from '../../lib/pulumi';
 const config = new pulumi.Config();
 const location = config.get('location') ?? 'westeurope';
 const addressSpace = config.get('addressSpace') ?? '10.40.0.0/16';
+const administratorsCidr = config.get('administratorsCidr') ?? '192.168.50.0/24';
 const tags = { project: 'portplan-example' };
 
 const group = new resources.ResourceGroup('portplan-example', { location, tags });
@@ -26,7 +27,20 @@ export const smartUpdateManager = new SmartUpdateManager('sum', {
   linuxTargetGroups: ['linux-targets'],
 });
 
-// Two /24 subnets at the start of the address space; each product's NSG guards its subnet.
+export const smartUpdateManager7 = new SmartUpdateManager('sum7', {
+  resourceGroupName: group.name,
+  location,
+  tags,
+  options: { profile: '7.x+' },
+  windowsTargetGroups: ['windows-targets'],
+  linuxTargetGroups: ['linux-targets'],
+  vmwareTargetGroups: ['esxi-hosts'],
+  iloTargetGroups: ['ilos'],
+  onboardAdministratorTargetGroups: ['enclosures'],
+  peers: [{ name: 'administrators', kind: 'administrators', cidr: administratorsCidr }],
+});
+
+// Three /24 subnets at the start of the address space; each product's NSG guards its subnet.
 const [a, b] = addressSpace.split('.').map(Number);
 const vnet = new network.VirtualNetwork('portplan-example', {
   resourceGroupName: group.name,
@@ -36,9 +50,11 @@ const vnet = new network.VirtualNetwork('portplan-example', {
   subnets: [
     { name: 'serverprotect', addressPrefix: `${a}.${b}.1.0/24`, networkSecurityGroup: { id: serverProtect.networkSecurityGroup!.id } },
     { name: 'smart-update-manager', addressPrefix: `${a}.${b}.2.0/24`, networkSecurityGroup: { id: smartUpdateManager.networkSecurityGroup!.id } },
+    { name: 'smart-update-manager-7', addressPrefix: `${a}.${b}.3.0/24`, networkSecurityGroup: { id: smartUpdateManager7.networkSecurityGroup!.id } },
   ],
 });
 
 export const vnetId = vnet.id;
 export const serverProtectNsgId = serverProtect.networkSecurityGroup!.id;
 export const smartUpdateManagerNsgId = smartUpdateManager.networkSecurityGroup!.id;
+export const smartUpdateManager7NsgId = smartUpdateManager7.networkSecurityGroup!.id;

@@ -47,7 +47,7 @@ export class ServerProtect extends PortPlan {
   }
 }
 
-/** HP Smart Update Manager 5.x: workstation groups and Windows, Linux or Integrity target groups. */
+/** HP Smart Update Manager (profile 5.x or 7.x+): workstation groups and target groups of each kind. */
 export class SmartUpdateManager extends PortPlan {
   constructor(scope: Construct, id: string, props: SmartUpdateManagerProps) {
     super(scope, id, { ...props, declaration: smartUpdateManagerDeclaration(props) });
@@ -58,7 +58,7 @@ export class SmartUpdateManager extends PortPlan {
     return this.firstOf('sum:workstation');
   }
 
-  /** Every target group, Windows, Linux and Integrity. */
+  /** Every target group, of every kind. */
   get targets(): readonly RoleGroup[] {
     return this.groups.filter((g) => g.role.startsWith('sum:target:'));
   }

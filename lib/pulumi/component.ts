@@ -139,7 +139,7 @@ export class ServerProtect extends PortPlan {
   }
 }
 
-/** HP Smart Update Manager 5.x on Azure (`portplan:azure:SmartUpdateManager`). */
+/** HP Smart Update Manager (profile 5.x or 7.x+) on Azure (`portplan:azure:SmartUpdateManager`). */
 export class SmartUpdateManager extends PortPlan {
   constructor(name: string, args: SmartUpdateManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super(name, { ...args, declaration: smartUpdateManagerDeclaration(args) }, opts, 'portplan:azure:SmartUpdateManager');

@@ -1,4 +1,4 @@
-import { PRODUCTS, type PeerKind, type ProductId, type RoleId } from './roles';
+import { PRODUCTS, SUM_LATER_SOURCE, type PeerKind, type ProductId, type RoleId } from './roles';
 import type { Options } from './options';
 
 /** Transport protocol of a flow. */
@@ -8,9 +8,10 @@ export type Protocol = 'tcp' | 'udp';
 export const ROW_IDS = [
   'SP1', 'SP2', 'SP3', 'SP4', 'SP5', 'SP6', 'SP7', 'SP8', 'SP9', 'SP10', 'SP11', 'SP12',
   'SUM1', 'SUM2', 'SUM3', 'SUM4', 'SUM5', 'SUM6', 'SUM7',
+  'SUM7-1', 'SUM7-2', 'SUM7-3', 'SUM7-4', 'SUM7-5', 'SUM7-6', 'SUM7-7', 'SUM7-8',
 ] as const;
 
-/** A row id such as `SP4` or `SUM6`. */
+/** A row id such as `SP4`, `SUM6` (HP SUM 5.x) or `SUM7-3` (HP SUM 7.x+). */
 export type RowId = (typeof ROW_IDS)[number];
 
 /** Options that pin a listener with a fallback range to the one port it really uses. */
@@ -47,7 +48,7 @@ export interface FlowTemplate {
 
 /** Where a row comes from. */
 export interface Citation {
-  /** The vendor document (file name of the original). */
+  /** The vendor document: the file name of the original, or the title of a source outside the seeds. */
   readonly document: string;
   /** The row id in the project's reading of that document. */
   readonly row: RowId;
@@ -76,10 +77,24 @@ const WORKSTATION = { roles: ['sum:workstation'] } as const;
 const ANY_TARGET = { roles: ['sum:target:windows', 'sum:target:linux', 'sum:target:integrity'] } as const;
 const SSH_TARGET = { roles: ['sum:target:linux', 'sum:target:integrity'] } as const;
 const WINDOWS_TARGET = { roles: ['sum:target:windows'] } as const;
+const LINUX_TARGET = { roles: ['sum:target:linux'] } as const;
+const VMWARE_TARGET = { roles: ['sum:target:vmware'] } as const;
+const MANAGEMENT_TARGET = {
+  roles: [
+    'sum:target:ilo', 'sum:target:onboard-administrator', 'sum:target:virtual-connect', 'sum:target:switch',
+    'sum:target:superdome-x', 'sum:target:superdome-flex',
+  ],
+} as const;
+const WEB_CALLBACK_TARGET = { roles: ['sum:target:vmware', 'sum:target:ilo', 'sum:target:virtual-connect', 'sum:target:switch'] } as const;
 
 const always = (): boolean => true;
+const sum5 = (o: Options): boolean => o.sum.profile === '5.x';
+const sum7 = (o: Options): boolean => o.sum.profile === '7.x+';
 const sp = (row: RowId, note?: string): Citation => ({ document: PRODUCTS.serverprotect.document, row, ...(note ? { note } : {}) });
 const sum = (row: RowId): Citation => ({ document: PRODUCTS.sum.document, row });
+const later = (row: RowId, decision?: string): Citation => ({
+  document: SUM_LATER_SOURCE, row, note: `not the seed (HP SUM 5.x)${decision ? `; decision: ${decision}` : ''}`,
+});
 
 // SMB / NetBIOS set used by SP8 and SP9: TCP 139 and 445, UDP 137 and 138.
 const smb = (listener: EndpointSpec, initiator: EndpointSpec): FlowTemplate[] => [
@@ -169,12 +184,12 @@ export const CATALOG: readonly CatalogRow[] = [
   },
   {
     id: 'SUM1', product: 'sum', purpose: 'SSH session, SOAP server deploy, firmware transfer',
-    condition: 'Linux and Integrity targets', applies: always, citation: sum('SUM1'),
+    condition: 'profile 5.x, Linux and Integrity targets', applies: sum5, citation: sum('SUM1'),
     flows: [{ listener: SSH_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [22] } }],
   },
   {
     id: 'SUM2', product: 'sum', purpose: 'ADMIN$ share on the target',
-    condition: 'Windows targets', applies: always, citation: sum('SUM2'),
+    condition: 'profile 5.x, Windows targets', applies: sum5, citation: sum('SUM2'),
     flows: [
       { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [139, 445] } },
       { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'udp', ports: { kind: 'fixed', ports: [138] }, broadcast: 'netbios' },
@@ -182,12 +197,12 @@ export const CATALOG: readonly CatalogRow[] = [
   },
   {
     id: 'SUM3', product: 'sum', purpose: 'NetBIOS name service',
-    condition: 'Windows targets that use NetBIOS name service', applies: (o) => o.sum.netbiosNameService, citation: sum('SUM3'),
+    condition: 'profile 5.x, Windows targets that use NetBIOS name service', applies: (o) => sum5(o) && o.sum.netbiosNameService, citation: sum('SUM3'),
     flows: [{ listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'udp', ports: { kind: 'fixed', ports: [137] }, broadcast: 'netbios' }],
   },
   {
     id: 'SUM4', product: 'sum', purpose: 'SSL messages between workstation and target',
-    condition: 'always; both directions, the document names no listener', applies: always, citation: sum('SUM4'),
+    condition: 'profile 5.x; both directions, the document names no listener', applies: sum5, citation: sum('SUM4'),
     flows: [
       { listener: ANY_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: SSL_MESSAGES },
       { listener: WORKSTATION, initiator: ANY_TARGET, protocol: 'tcp', ports: SSL_MESSAGES },
@@ -195,18 +210,66 @@ export const CATALOG: readonly CatalogRow[] = [
   },
   {
     id: 'SUM5', product: 'sum', purpose: 'replies from targets to the workstation',
-    condition: 'always', applies: always, citation: sum('SUM5'),
+    condition: 'profile 5.x', applies: sum5, citation: sum('SUM5'),
     flows: [{ listener: WORKSTATION, initiator: ANY_TARGET, protocol: 'tcp', ports: { kind: 'counted', base: 61000, count: 'concurrentTargets' } }],
   },
   {
     id: 'SUM6', product: 'sum', purpose: 'SOAP server on the target',
-    condition: 'always', applies: always, citation: sum('SUM6'),
+    condition: 'profile 5.x', applies: sum5, citation: sum('SUM6'),
     flows: [{ listener: ANY_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'counted', base: 62286, count: 'soapPortCount' } }],
   },
   {
     id: 'SUM7', product: 'sum', purpose: 'workstation web server for logs and firmware',
-    condition: 'always', applies: always, citation: sum('SUM7'),
+    condition: 'profile 5.x', applies: sum5, citation: sum('SUM7'),
     flows: [{ listener: WORKSTATION, initiator: ANY_TARGET, protocol: 'tcp', ports: { kind: 'fallback', base: 80, fallback: [63000, 63005], pin: 'webServerPort' } }],
+  },
+  // HP SUM 7.x+ (profile '7.x+'): the later table. Its "from target" column is the 7.3.0-and-later one.
+  {
+    id: 'SUM7-1', product: 'sum', purpose: 'remote ADMIN$ share and RPC on the target',
+    condition: 'profile 7.x+, Windows targets', applies: sum7,
+    citation: later('SUM7-1', 'TCP 135, 139, 445 and UDP 137, 138, as the seed reading takes the NetBIOS set; 137 is listed unconditionally'),
+    flows: [
+      { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [135, 139, 445] } },
+      { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'udp', ports: { kind: 'fixed', ports: [137, 138] }, broadcast: 'netbios' },
+    ],
+  },
+  {
+    id: 'SUM7-2', product: 'sum', purpose: 'SSH inventory and deployment',
+    condition: 'profile 7.x+, Linux targets', applies: sum7, citation: later('SUM7-2'),
+    flows: [{ listener: LINUX_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [22] } }],
+  },
+  {
+    id: 'SUM7-3', product: 'sum', purpose: 'VMware ESXi HTTPS and WBEM discovery',
+    condition: 'profile 7.x+, VMware ESXi targets', applies: sum7, citation: later('SUM7-3'),
+    flows: [{ listener: VMWARE_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [443, 5989] } }],
+  },
+  {
+    id: 'SUM7-4', product: 'sum', purpose: 'management processor SSH, HTTP and HTTPS',
+    condition: 'profile 7.x+, iLO, Onboard Administrator, Virtual Connect, switch and Superdome targets', applies: sum7,
+    citation: later('SUM7-4', 'port 80 (in parentheses in the table) is opened; Superdome X is listed with iLO; Superdome Flex, on which the table is silent, is reached through its management controller the same way'),
+    flows: [{ listener: MANAGEMENT_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [22, 80, 443] } }],
+  },
+  {
+    id: 'SUM7-5', product: 'sum', purpose: 'target fetches firmware and posts status',
+    condition: 'profile 7.x+, VMware, iLO, Virtual Connect and switch targets (Onboard Administrator: none)', applies: sum7,
+    citation: later('SUM7-5', 'the workstation listens, as SUM7 of the seed reads'),
+    flows: [{ listener: WORKSTATION, initiator: WEB_CALLBACK_TARGET, protocol: 'tcp', ports: { kind: 'fixed', ports: [63001] } }],
+  },
+  {
+    id: 'SUM7-6', product: 'sum', purpose: 'Superdome X fetches firmware and posts status',
+    condition: 'profile 7.x+, Superdome X targets', applies: sum7, citation: later('SUM7-6'),
+    flows: [{ listener: WORKSTATION, initiator: { roles: ['sum:target:superdome-x'] }, protocol: 'tcp', ports: { kind: 'fixed', ports: [63001, 63002] } }],
+  },
+  {
+    id: 'SUM7-7', product: 'sum', purpose: 'Superdome Flex fetches firmware and posts status',
+    condition: 'profile 7.x+, Superdome Flex targets', applies: sum7, citation: later('SUM7-7'),
+    flows: [{ listener: WORKSTATION, initiator: { roles: ['sum:target:superdome-flex'] }, protocol: 'tcp', ports: { kind: 'fixed', ports: [63002] } }],
+  },
+  {
+    id: 'SUM7-8', product: 'sum', purpose: 'workstation web UI, HTTP and HTTPS',
+    condition: "profile 7.x+, when the user names the administrators' network", applies: sum7,
+    citation: later('SUM7-8', 'opened only from a peer of kind administrators, never from the whole network'),
+    flows: [{ listener: WORKSTATION, initiator: { peer: 'administrators' }, protocol: 'tcp', ports: { kind: 'fixed', ports: [63001, 63002] } }],
   },
 ];
 

@@ -1,4 +1,4 @@
-import type { PeerKind, RoleId } from './roles';
+import type { PeerKind, RoleId, SumProfile } from './roles';
 
 /** ServerProtect options (reading.md section D). */
 export interface ServerProtectOptions {
@@ -45,28 +45,35 @@ export interface ServerProtectOptions {
 /** HP Smart Update Manager options (reading.md section D). */
 export interface SumOptions {
   /**
+   * Which release's port table applies: `5.x` (the seed: rows SUM1-SUM7) or `7.x+` (HP SUM 7.3.0 and
+   * later: rows SUM7-1 to SUM7-8, with VMware, management processor and Superdome targets). The
+   * options below marked "5.x only" are rejected under `7.x+`, whose ports are fixed.
+   * @default '5.x'
+   */
+  readonly profile?: SumProfile;
+  /**
    * The operating system of the SUM workstations. A Linux workstation reaches only SSH targets
    * (Linux, Integrity).
    * @default 'windows'
    */
   readonly workstationOs?: 'windows' | 'linux';
   /**
-   * How many targets one SUM session updates at once: the width of the SUM4 and SUM5 ranges.
+   * 5.x only. How many targets one SUM session updates at once: the width of the SUM4 and SUM5 ranges.
    * @default 8 (the documented 60000-60007 and 61000-61007)
    */
   readonly concurrentTargets?: number;
   /**
-   * Windows targets use NetBIOS name service (SUM3).
+   * 5.x only. Windows targets use NetBIOS name service (SUM3).
    * @default false
    */
   readonly netbiosNameService?: boolean;
   /**
-   * The port of the workstation's web server, if known: 80 or one of its fallback range (SUM7).
+   * 5.x only. The port of the workstation's web server, if known: 80 or one of its fallback range (SUM7).
    * @default - port 80 and the whole fallback range are opened
    */
   readonly webServerPort?: number;
   /**
-   * How many ports from the SOAP server's base port to open on targets (SUM6).
+   * 5.x only. How many ports from the SOAP server's base port to open on targets (SUM6).
    * @default 1
    */
   readonly soapPortCount?: number;

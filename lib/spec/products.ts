@@ -25,9 +25,25 @@ export interface SmartUpdateManagerGroups {
   readonly windowsTargetGroups?: readonly string[];
   /** Names of the Linux target groups. @default [] */
   readonly linuxTargetGroups?: readonly string[];
-  /** Names of the Integrity target groups. @default [] */
+  /** Names of the Integrity target groups (profile 5.x). @default [] */
   readonly integrityTargetGroups?: readonly string[];
-  /** @default - reading.md section D defaults */
+  /** Names of the VMware ESXi target groups (profile 7.x+). @default [] */
+  readonly vmwareTargetGroups?: readonly string[];
+  /** Names of the iLO target groups (profile 7.x+). @default [] */
+  readonly iloTargetGroups?: readonly string[];
+  /** Names of the Onboard Administrator target groups (profile 7.x+). @default [] */
+  readonly onboardAdministratorTargetGroups?: readonly string[];
+  /** Names of the Virtual Connect target groups (profile 7.x+). @default [] */
+  readonly virtualConnectTargetGroups?: readonly string[];
+  /** Names of the FC or SAS switch target groups (profile 7.x+). @default [] */
+  readonly switchTargetGroups?: readonly string[];
+  /** Names of the Superdome X target groups (profile 7.x+). @default [] */
+  readonly superdomeXTargetGroups?: readonly string[];
+  /** Names of the Superdome Flex target groups (profile 7.x+). @default [] */
+  readonly superdomeFlexTargetGroups?: readonly string[];
+  /** The administrators' network that opens the workstation's web UI (profile 7.x+, kind `administrators`). @default [] */
+  readonly peers?: readonly PeerDeclaration[];
+  /** @default - reading.md section D defaults, profile 5.x */
   readonly options?: SumOptions;
   /** @default 'default' */
   readonly egress?: 'default' | 'restricted';
@@ -50,15 +66,28 @@ export function serverProtectDeclaration(p: ServerProtectGroups): Declaration {
   };
 }
 
+// Target group props of SmartUpdateManagerGroups, in role catalog order.
+const TARGET_GROUPS = {
+  windowsTargetGroups: 'sum:target:windows',
+  linuxTargetGroups: 'sum:target:linux',
+  integrityTargetGroups: 'sum:target:integrity',
+  vmwareTargetGroups: 'sum:target:vmware',
+  iloTargetGroups: 'sum:target:ilo',
+  onboardAdministratorTargetGroups: 'sum:target:onboard-administrator',
+  virtualConnectTargetGroups: 'sum:target:virtual-connect',
+  switchTargetGroups: 'sum:target:switch',
+  superdomeXTargetGroups: 'sum:target:superdome-x',
+  superdomeFlexTargetGroups: 'sum:target:superdome-flex',
+} as const satisfies Record<string, RoleId>;
+
 /** The declaration of an HP SUM deployment. */
 export function smartUpdateManagerDeclaration(p: SmartUpdateManagerGroups): Declaration {
   return {
     groups: [
       ...groups('sum:workstation', p.workstationGroups, ['workstation']),
-      ...groups('sum:target:windows', p.windowsTargetGroups, []),
-      ...groups('sum:target:linux', p.linuxTargetGroups, []),
-      ...groups('sum:target:integrity', p.integrityTargetGroups, []),
+      ...(Object.entries(TARGET_GROUPS) as [keyof typeof TARGET_GROUPS, RoleId][]).flatMap(([prop, role]) => groups(role, p[prop], [])),
     ],
+    peers: p.peers,
     sum: p.options,
     egress: p.egress,
   };

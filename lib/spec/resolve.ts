@@ -1,5 +1,6 @@
 import { CATALOG, type EndpointSpec, type PortSpec, type Protocol, type RowId, ROW_IDS, catalogRow } from './catalog';
 import type { Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
+import type { PeerKind } from './roles';
 import { validate } from './validate';
 
 /** One side of a resolved flow: a declared role group or a declared external peer, by name. */
@@ -128,6 +129,14 @@ const WARNINGS = {
     'NetBIOS name broadcasts (UDP 137/138) do not cross a VPC or VNet: resolve host names through DNS; the unicast ports are opened anyway.',
 } as const;
 
+const UNUSED_PEER: Record<PeerKind, string> = {
+  'control-manager': 'an information server group and serverProtect.controlManagerAgent',
+  'update-source': 'an information server group',
+  mail: 'an information server group',
+  snmp: 'an information server group',
+  administrators: 'a sum:workstation group and sum.profile 7.x+',
+};
+
 /**
  * Resolves a declaration to the minimal, deterministic list of flows its roles and options require.
  * @throws DeclarationError when the declaration is invalid
@@ -159,7 +168,7 @@ export function resolve(declaration: Declaration): Resolution {
     if (!usedPeers.has(p.name)) {
       warnings.push({
         code: 'unused-peer', rows: [],
-        message: `peer ${p.name} (${p.kind}) is reached by no flow: it needs an information server group${p.kind === 'control-manager' ? ' and serverProtect.controlManagerAgent' : ''}`,
+        message: `peer ${p.name} (${p.kind}) is reached by no flow: it needs ${UNUSED_PEER[p.kind]}`,
       });
     }
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pinChoices, type PinOption } from './catalog';
 import type { Declaration, NormalizedDeclaration } from './options';
-import { PEER_KINDS, ROLE_IDS } from './roles';
+import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles, type RoleId } from './roles';
 
 /** One thing wrong with a declaration. */
 export interface DeclarationProblem {
@@ -72,6 +72,7 @@ const serverProtectSchema = z.strictObject({
 });
 
 const sumSchema = z.strictObject({
+  profile: z.enum(SUM_PROFILES, { message: `must be one of ${SUM_PROFILES.join(', ')}` }).default('5.x'),
   workstationOs: z.enum(['windows', 'linux']).default('windows'),
   concurrentTargets: wholeNumber(1, 1000).default(8),
   netbiosNameService: z.boolean().default(false),
@@ -97,6 +98,9 @@ const declarationSchema = z
     d.groups.forEach((g, i) => unique(g.name, ['groups', i, 'name']));
     d.peers.forEach((p, i) => {
       unique(p.name, ['peers', i, 'name']);
+      if (p.kind === 'administrators' && p.ports) {
+        ctx.addIssue({ code: 'custom', path: ['peers', i, 'ports'], message: 'an administrators peer reaches the fixed web UI ports 63001-63002 (SUM7-8); leave ports out' });
+      }
       if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {
         ctx.addIssue({ code: 'custom', path: ['peers', i, 'cidr'], message: 'opens to every address; set allowAnyAddress: true if that is meant' });
       }
@@ -111,6 +115,15 @@ const declarationSchema = z
         }
       });
     }
+    d.groups.forEach((g, i) => {
+      const profiles = roleProfiles(g.role as RoleId);
+      if (!profiles.includes(d.sum.profile)) {
+        ctx.addIssue({
+          code: 'custom', path: ['groups', i, 'role'],
+          message: `exists only in the HP SUM ${profiles.join(', ')} table; set sum.profile to ${profiles[0]} or choose a target role of that profile`,
+        });
+      }
+    });
     const cmPeer = d.peers.findIndex((p) => p.kind === 'control-manager');
     if (d.serverProtect.controlManagerAgent && cmPeer < 0) {
       ctx.addIssue({ code: 'custom', path: ['serverProtect', 'controlManagerAgent'], message: 'needs a peer of kind control-manager in peers' });
@@ -123,6 +136,18 @@ const declarationSchema = z
 /** JSON-serializable schema of a declaration file, for editors and other tools. */
 export function declarationJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(declarationSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+/** Options of the 5.x table that a 7.x+ declaration must not set (its ports are fixed). */
+const SUM5_ONLY = ['concurrentTargets', 'netbiosNameService', 'webServerPort', 'soapPortCount'] as const;
+
+// Zod has filled the defaults by the time refinements run, so options the user set are read from the input.
+function profileProblems(input: unknown, d: NormalizedDeclaration): DeclarationProblem[] {
+  if (d.sum.profile !== '7.x+') return [];
+  const sum = valueAt(input, ['sum']) as Record<string, unknown>;
+  return SUM5_ONLY.filter((k) => sum[k] !== undefined).map((k) => ({
+    path: `sum.${k}`, value: sum[k], message: 'applies to sum.profile 5.x only; the 7.x+ table has fixed ports',
+  }));
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -159,7 +184,12 @@ function pathText(path: readonly PropertyKey[]): string {
  */
 export function validate(input: Declaration | unknown): NormalizedDeclaration {
   const result = declarationSchema.safeParse(input);
-  if (result.success) return result.data as NormalizedDeclaration;
+  if (result.success) {
+    const d = result.data as NormalizedDeclaration;
+    const problems = profileProblems(input, d);
+    if (problems.length) throw new DeclarationError(problems);
+    return d;
+  }
   throw new DeclarationError(
     result.error.issues.map((issue) => {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];

@@ -6,16 +6,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildApp, type ComposedExample, type ServerProtectExample, type SmartUpdateManagerExample } from '../../examples/cdk/stacks';
-import type { PortPlan } from '../../lib/cdk';
+import { EXAMPLE_STACKS, buildApp, examplePlans } from '../../examples/cdk/stacks';
 import { expectedRules, templateRules } from '../support/cdk';
 
 const app = buildApp(new App({ builtinCloudFormationValidation: false } as ConstructorParameters<typeof App>[0]));
-const stacks = {
-  ServerProtectExample: (app.node.findChild('ServerProtectExample') as ServerProtectExample).serverProtect,
-  SmartUpdateManagerExample: (app.node.findChild('SmartUpdateManagerExample') as SmartUpdateManagerExample).smartUpdateManager,
-  ComposedExample: (app.node.findChild('ComposedExample') as ComposedExample).plan,
-} satisfies Record<string, PortPlan>;
+const stacks = examplePlans(app);
 
 describe.each(Object.entries(stacks))('example stack %s', (name, plan) => {
   const stack = app.node.findChild(name) as Stack;
@@ -49,9 +44,9 @@ describe('the real CDK CLI at the root', () => {
     stdout = execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', out], { encoding: 'utf8', env: { ...process.env, CDK_VALIDATION: 'true' } });
   }, 120000);
 
-  test('synthesizes the three example stacks', () => {
+  test('synthesizes every example stack', () => {
     const templates = readdirSync(out).filter((f) => f.endsWith('.template.json')).sort();
-    expect(templates).toEqual(['ComposedExample.template.json', 'ServerProtectExample.template.json', 'SmartUpdateManagerExample.template.json']);
+    expect(templates).toEqual(EXAMPLE_STACKS.map((s) => `${s}.template.json`).sort());
     expect(stdout).not.toMatch(/circular/i);
   });
 

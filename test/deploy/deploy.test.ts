@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ExistingNetwork } from '../../examples/cdk/stacks';
-import { createExistingNetwork, deployAll, deployedIngress, ec2Client, examplePlans, expectedIngress, startMoto, type Moto } from './moto';
+import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
+import { createExistingNetwork, deployAll, deployedIngress, ec2Client, expectedIngress, localPlans, startMoto, type Moto } from './moto';
 
 // `npm run test:deploy`: the real CDK CLI deploys every example stack to moto_server; the EC2 API
 // must then hold exactly the inbound rules resolve() promises, before and after a second deploy.
@@ -18,10 +19,8 @@ beforeAll(async () => {
 
 afterAll(() => moto?.stop());
 
-const STACKS = ['ServerProtectExample', 'SmartUpdateManagerExample', 'ComposedExample'];
-
-test.each(STACKS)('%s: ingress read back from EC2 equals the resolve() flows', async (stack) => {
-  const plan = examplePlans(network)[stack];
+test.each(EXAMPLE_STACKS)('%s: ingress read back from EC2 equals the resolve() flows', async (stack) => {
+  const plan = localPlans(network)[stack];
   const deployed = await deployedIngress(ec2, stack, network);
   expect(deployed).toEqual(expectedIngress(plan));
   expect(deployed.length).toBeGreaterThan(5);
@@ -30,5 +29,5 @@ test.each(STACKS)('%s: ingress read back from EC2 equals the resolve() flows', a
 
 test('a second deploy changes nothing', async () => {
   deployAll(moto, network);
-  for (const stack of STACKS) expect(await deployedIngress(ec2, stack, network)).toEqual(before[stack]);
+  for (const stack of EXAMPLE_STACKS) expect(await deployedIngress(ec2, stack, network)).toEqual(before[stack]);
 }, 360000);

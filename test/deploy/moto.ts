@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { App } from 'aws-cdk-lib';
-import { buildApp, type ComposedExample, type ExistingNetwork, type ServerProtectExample, type SmartUpdateManagerExample } from '../../examples/cdk/stacks';
+import { buildApp, examplePlans, type ExistingNetwork } from '../../examples/cdk/stacks';
 import type { PortPlan } from '../../lib/cdk';
 import { expectedRules } from '../support/cdk';
 
@@ -75,13 +75,8 @@ export function deployAll(moto: Moto, network: ExistingNetwork): void {
 }
 
 /** The example plans, built in-process with the same context as the deploy. */
-export function examplePlans(network: ExistingNetwork): Record<string, PortPlan> {
-  const app = buildApp(new App({ context: { 'portplan:local': 'true', ...network }, builtinCloudFormationValidation: false } as ConstructorParameters<typeof App>[0]));
-  return {
-    ServerProtectExample: (app.node.findChild('ServerProtectExample') as ServerProtectExample).serverProtect,
-    SmartUpdateManagerExample: (app.node.findChild('SmartUpdateManagerExample') as SmartUpdateManagerExample).smartUpdateManager,
-    ComposedExample: (app.node.findChild('ComposedExample') as ComposedExample).plan,
-  };
+export function localPlans(network: ExistingNetwork): Record<string, PortPlan> {
+  return examplePlans(buildApp(new App({ context: { 'portplan:local': 'true', ...network }, builtinCloudFormationValidation: false } as ConstructorParameters<typeof App>[0])));
 }
 
 /** Ingress rules read back from the EC2 API, as `in group peer protocol from-to`, for one plan's groups. */

@@ -13,19 +13,26 @@ beforeAll(async () => {
   });
   registered = await recordResources();
   program = await import('../../examples/pulumi/index');
-  await Promise.all([settle(program.vnetId), settle(program.serverProtectNsgId), settle(program.smartUpdateManagerNsgId)]);
+  await Promise.all([settle(program.vnetId), settle(program.serverProtectNsgId), settle(program.smartUpdateManagerNsgId), settle(program.smartUpdateManager7NsgId)]);
 });
 
-const asgIds = () => new Map(registered.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup').map((r) => [`${r.name}-id`, r.name.replace(/^(serverprotect|sum)-/, '')]));
+// ASG mock ids to group names, for one component (ASG names are `<component>-<group>`).
+const asgIds = (component: string) =>
+  new Map(
+    registered
+      .filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${component}-`))
+      .map((r) => [`${r.name}-id`, r.name.slice(component.length + 1)]),
+  );
 
 describe.each([
   ['serverprotect', () => program.serverProtect],
   ['sum', () => program.smartUpdateManager],
+  ['sum7', () => program.smartUpdateManager7],
 ])('example component %s', (name, component) => {
   test('its NSG holds exactly the resolve() flows, plus one VNet deny per group', () => {
     const nsg = registered.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup' && r.name === `${name}-nsg`);
     expect(nsg).toBeDefined();
-    const lines = ruleLines(nsg!.inputs.securityRules, asgIds());
+    const lines = ruleLines(nsg!.inputs.securityRules, asgIds(name));
     expect(lines).toEqual(expectedLines(component().resolution, true));
     expect(lines.length).toBeGreaterThan(5);
   });
@@ -63,7 +70,7 @@ test('components are parented: type tokens and URNs', async () => {
 
 test('subnets carry the component NSGs', () => {
   const vnet = registered.find((r) => r.type === 'azure-native:network:VirtualNetwork')!;
-  expect(vnet.inputs.subnets.map((s: { networkSecurityGroup: { id: string } }) => s.networkSecurityGroup.id)).toEqual(['serverprotect-nsg-id', 'sum-nsg-id']);
+  expect(vnet.inputs.subnets.map((s: { networkSecurityGroup: { id: string } }) => s.networkSecurityGroup.id)).toEqual(['serverprotect-nsg-id', 'sum-nsg-id', 'sum7-nsg-id']);
   expect(vnet.inputs.addressSpace.addressPrefixes).toEqual(['10.40.0.0/16']);
 });
 

@@ -10,6 +10,11 @@ const sumGroups = (target: 'windows' | 'linux' | 'integrity'): Declaration['grou
   { name: 'ws', role: 'sum:workstation' },
   { name: 'target', role: `sum:target:${target}` },
 ];
+// HP SUM 7.x+: a workstation and one target group of each kind given, under the 7.x+ profile.
+const later = (...targets: string[]): Declaration => ({
+  groups: [{ name: 'ws', role: 'sum:workstation' }, ...targets.map((t) => ({ name: t, role: `sum:target:${t}` as Declaration['groups'][number]['role'] }))],
+  sum: { profile: '7.x+' },
+});
 const cm = (agent: 'tmi' | 'mcp'): Declaration => ({
   groups: spGroups,
   peers: [{ name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' }],
@@ -60,6 +65,28 @@ const CASES: Record<RowId, { declaration: Declaration; expect: Expect[] }> = {
   SUM5: { declaration: { groups: sumGroups('linux') }, expect: [['target', 'ws', 'tcp', 61000, 61007]] },
   SUM6: { declaration: { groups: sumGroups('windows') }, expect: [['ws', 'target', 'tcp', 62286, 62286]] },
   SUM7: { declaration: { groups: sumGroups('integrity') }, expect: [['target', 'ws', 'tcp', 80, 80], ['target', 'ws', 'tcp', 63000, 63005]] },
+  'SUM7-1': {
+    declaration: later('windows'),
+    expect: [['ws', 'windows', 'tcp', 135, 135], ['ws', 'windows', 'tcp', 139, 139], ['ws', 'windows', 'tcp', 445, 445], ['ws', 'windows', 'udp', 137, 138]],
+  },
+  'SUM7-2': { declaration: later('linux'), expect: [['ws', 'linux', 'tcp', 22, 22]] },
+  'SUM7-3': { declaration: later('vmware'), expect: [['ws', 'vmware', 'tcp', 443, 443], ['ws', 'vmware', 'tcp', 5989, 5989]] },
+  'SUM7-4': {
+    declaration: later('ilo', 'onboard-administrator', 'virtual-connect', 'switch', 'superdome-x', 'superdome-flex'),
+    expect: ['ilo', 'onboard-administrator', 'virtual-connect', 'switch', 'superdome-x', 'superdome-flex'].flatMap((t): Expect[] => [
+      ['ws', t, 'tcp', 22, 22], ['ws', t, 'tcp', 80, 80], ['ws', t, 'tcp', 443, 443],
+    ]),
+  },
+  'SUM7-5': {
+    declaration: later('vmware', 'ilo', 'onboard-administrator', 'virtual-connect', 'switch'),
+    expect: ['vmware', 'ilo', 'virtual-connect', 'switch'].map((t): Expect => [t, 'ws', 'tcp', 63001, 63001]),
+  },
+  'SUM7-6': { declaration: later('superdome-x'), expect: [['superdome-x', 'ws', 'tcp', 63001, 63002]] },
+  'SUM7-7': { declaration: later('superdome-flex'), expect: [['superdome-flex', 'ws', 'tcp', 63002, 63002]] },
+  'SUM7-8': {
+    declaration: { ...later('linux'), peers: [{ name: 'admins', kind: 'administrators', cidr: '10.0.50.0/24' }] },
+    expect: [['admins', 'ws', 'tcp', 63001, 63002]],
+  },
 };
 
 const asTuple = (f: { from: { name: string }; to: { name: string }; protocol: 'tcp' | 'udp'; fromPort: number; toPort: number }): Expect =>
@@ -70,7 +97,13 @@ describe('every row of reading.md is in the catalog, cited', () => {
     const rows = CATALOG.filter((r) => r.id === id);
     expect(rows).toHaveLength(1);
     expect(rows[0].citation.row).toBe(id);
-    expect(rows[0].citation.document).toMatch(/^00[04]_[0-9a-f]{16}\.txt$/);
+    // A seed file, or (HP SUM 7.x+) the later online help, which must say it is not the seed.
+    if (id.startsWith('SUM7-')) {
+      expect(rows[0].citation.document).toMatch(/HPE Smart Update Manager 7\.x\+/);
+      expect(rows[0].citation.note).toMatch(/^not the seed/);
+    } else {
+      expect(rows[0].citation.document).toMatch(/^00[04]_[0-9a-f]{16}\.txt$/);
+    }
     expect(rows[0].flows.length).toBeGreaterThan(0);
     expect(rows[0].purpose).toMatch(/^[\x20-\x7e]+$/);
   });

@@ -1,10 +1,43 @@
 import { resolve, type Declaration, type ResolvedFlow } from '../../lib/spec';
-import { SERVERPROTECT, SMART_UPDATE_MANAGER } from '../support/declarations';
+import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7 } from '../support/declarations';
 
 const table = (flows: readonly ResolvedFlow[]) =>
   flows.map((f) => `${f.from.name} > ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort} ${f.rows.join(',')}`);
 
 describe('section D defaults', () => {
+  test('HP SUM 7.x+: one target group of each later kind and the administrators network (SUM7-1 to SUM7-8; no 5.x row)', () => {
+    const { flows, warnings } = resolve(SMART_UPDATE_MANAGER_7);
+    expect(table(flows)).toEqual([
+      'workstation > enclosures tcp 22-22 SUM7-4',
+      'workstation > enclosures tcp 80-80 SUM7-4',
+      'workstation > enclosures tcp 443-443 SUM7-4',
+      'workstation > esxi-hosts tcp 443-443 SUM7-3',
+      'workstation > esxi-hosts tcp 5989-5989 SUM7-3',
+      'workstation > ilos tcp 22-22 SUM7-4',
+      'workstation > ilos tcp 80-80 SUM7-4',
+      'workstation > ilos tcp 443-443 SUM7-4',
+      'workstation > linux-targets tcp 22-22 SUM7-2',
+      'workstation > superdome-flex tcp 22-22 SUM7-4',
+      'workstation > superdome-flex tcp 80-80 SUM7-4',
+      'workstation > superdome-flex tcp 443-443 SUM7-4',
+      'workstation > windows-targets tcp 135-135 SUM7-1',
+      'workstation > windows-targets tcp 139-139 SUM7-1',
+      'workstation > windows-targets tcp 445-445 SUM7-1',
+      'workstation > windows-targets udp 137-138 SUM7-1',
+      'esxi-hosts > workstation tcp 63001-63001 SUM7-5',
+      'ilos > workstation tcp 63001-63001 SUM7-5',
+      'superdome-flex > workstation tcp 63002-63002 SUM7-7',
+      'administrators > workstation tcp 63001-63002 SUM7-8',
+    ]);
+    expect(warnings.map((w) => w.code)).toEqual(['netbios-broadcast']);
+  });
+
+  test('HP SUM 7.x+: the administrators peer is unused under 5.x, with a warning that says why', () => {
+    const { flows, warnings } = resolve({ ...SMART_UPDATE_MANAGER, peers: SMART_UPDATE_MANAGER_7.peers });
+    expect(flows.some((f) => f.from.name === 'administrators')).toBe(false);
+    expect(warnings.find((w) => w.code === 'unused-peer')?.message).toMatch(/administrators .* sum.profile 7\.x\+/);
+  });
+
   test('ServerProtect, all three roles, default options (SP1-SP9; no SP10-SP12)', () => {
     const { flows } = resolve(SERVERPROTECT);
     expect(table(flows)).toEqual([
@@ -53,7 +86,7 @@ describe('section D defaults', () => {
   test('defaults are filled in as section D says', () => {
     const { declaration } = resolve(SERVERPROTECT);
     expect(declaration.serverProtect).toEqual({ communication: 'tcpip', localInstall: true, remoteInstall: true });
-    expect(declaration.sum).toEqual({ workstationOs: 'windows', concurrentTargets: 8, netbiosNameService: false, soapPortCount: 1 });
+    expect(declaration.sum).toEqual({ profile: '5.x', workstationOs: 'windows', concurrentTargets: 8, netbiosNameService: false, soapPortCount: 1 });
     expect(declaration.egress).toBe('default');
     expect(declaration.peers).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { DeclarationError, declarationJsonSchema, resolve, validate } from '../../lib/spec';
-import { SERVERPROTECT, SMART_UPDATE_MANAGER } from '../support/declarations';
+import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7 } from '../support/declarations';
 
 const CM_PEER = { name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' };
 
@@ -28,6 +28,12 @@ const BAD: [string, unknown, string, RegExp][] = [
   ['peer open to the world', { ...SERVERPROTECT, peers: [{ name: 'any', kind: 'update-source', cidr: '0.0.0.0/0' }] }, 'peers[0].cidr', /every address; set allowAnyAddress/],
   ['peer kind unknown', { ...SERVERPROTECT, peers: [{ name: 'dns', kind: 'dns', cidr: '10.0.0.2/32' }] }, 'peers[0].kind', /control-manager, update-source, mail, snmp/],
   ['peer port out of range', { ...SERVERPROTECT, peers: [{ name: 'p', kind: 'update-source', cidr: '10.0.0.2/32', ports: [70000] }] }, 'peers[0].ports[0]', /1 to 65535/],
+  ['unknown SUM profile', { ...SMART_UPDATE_MANAGER, sum: { profile: '8.x' } }, 'sum.profile', /must be one of 5\.x, 7\.x\+/],
+  ['7.x+ target under the 5.x profile', { groups: [{ name: 'ws', role: 'sum:workstation' }, { name: 'esxi', role: 'sum:target:vmware' }] }, 'groups[1].role', /only in the HP SUM 7\.x\+ table; set sum.profile to 7\.x\+/],
+  ['Integrity target under the 7.x+ profile', { groups: [{ name: 'ia64', role: 'sum:target:integrity' }], sum: { profile: '7.x+' } }, 'groups[0].role', /only in the HP SUM 5\.x table; set sum.profile to 5\.x/],
+  ['5.x-only option under 7.x+', { ...SMART_UPDATE_MANAGER_7, sum: { profile: '7.x+', concurrentTargets: 16 } }, 'sum.concurrentTargets', /5\.x only; the 7\.x\+ table has fixed ports/],
+  ['Linux workstation with Windows targets under 7.x+', { ...SMART_UPDATE_MANAGER_7, sum: { profile: '7.x+', workstationOs: 'linux' } }, 'groups[1].role', /Linux SUM workstation reaches only SSH targets/],
+  ['administrators peer with ports', { ...SMART_UPDATE_MANAGER_7, peers: [{ name: 'admins', kind: 'administrators', cidr: '10.0.50.0/24', ports: [443] }] }, 'peers[0].ports', /fixed web UI ports 63001-63002/],
   ['bad egress', { ...SERVERPROTECT, egress: 'none' }, 'egress', /default.*restricted/],
 ];
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PEER_KINDS, ROLE_IDS, type Declaration, type GroupDeclaration, type PeerDeclaration } from '../../lib/spec';
+import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles, type Declaration, type GroupDeclaration, type PeerDeclaration } from '../../lib/spec';
 
 /** The example deployments used across the tests. */
 export const SERVERPROTECT: Declaration = {
@@ -20,7 +20,22 @@ export const SMART_UPDATE_MANAGER: Declaration = {
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
-/** Random valid declarations: any roles (0-2 groups each), peers and options. */
+/** HP SUM 7.x+ example: a workstation reached from the administrators' network, and one target group of each later kind. */
+export const SMART_UPDATE_MANAGER_7: Declaration = {
+  groups: [
+    { name: 'workstation', role: 'sum:workstation' },
+    { name: 'windows-targets', role: 'sum:target:windows' },
+    { name: 'linux-targets', role: 'sum:target:linux' },
+    { name: 'esxi-hosts', role: 'sum:target:vmware' },
+    { name: 'ilos', role: 'sum:target:ilo' },
+    { name: 'enclosures', role: 'sum:target:onboard-administrator' },
+    { name: 'superdome-flex', role: 'sum:target:superdome-flex' },
+  ],
+  peers: [{ name: 'administrators', kind: 'administrators', cidr: '10.0.50.0/24' }],
+  sum: { profile: '7.x+' },
+};
+
+/** Random valid declarations: any roles of the chosen SUM profile (0-2 groups each), peers and options. */
 export const validDeclaration: fc.Arbitrary<Declaration> = fc
   .record({
     counts: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: ROLE_IDS.length, maxLength: ROLE_IDS.length }),
@@ -38,6 +53,7 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
       },
       { requiredKeys: [] },
     ),
+    profile: fc.constantFrom(...SUM_PROFILES),
     sum: fc.record(
       {
         workstationOs: fc.constantFrom('windows' as const, 'linux' as const),
@@ -50,15 +66,18 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
     ),
     egress: fc.constantFrom('default' as const, 'restricted' as const),
   })
-  .map(({ counts, peerKinds, agent, peerPorts, serverProtect, sum, egress }) => {
+  .map(({ counts, peerKinds, agent, peerPorts, serverProtect, profile, sum: sum5, egress }) => {
+    // 7.x+ rejects the 5.x-only options, so it keeps only the workstation OS.
+    const sum = profile === '5.x' ? { ...sum5, profile } : { profile, ...(sum5.workstationOs ? { workstationOs: sum5.workstationOs } : {}) };
     const groups: GroupDeclaration[] = [];
     ROLE_IDS.forEach((role, i) => {
       if (sum.workstationOs === 'linux' && role === 'sum:target:windows') return;
+      if (!roleProfiles(role).includes(profile)) return;
       for (let n = 0; n < counts[i]; n++) groups.push({ name: `${role.replace(/:/g, '-')}-${n}`, role });
     });
     if (groups.length === 0) groups.push({ name: 'console', role: 'serverprotect:console' });
     const peers: PeerDeclaration[] = peerKinds.map((kind, i) => ({
-      name: `peer-${kind}`, kind, cidr: `10.9.${i}.0/24`, ...(peerPorts && kind !== 'control-manager' ? { ports: peerPorts } : {}),
+      name: `peer-${kind}`, kind, cidr: `10.9.${i}.0/24`, ...(peerPorts && kind !== 'control-manager' && kind !== 'administrators' ? { ports: peerPorts } : {}),
     }));
     const cm = peerKinds.includes('control-manager');
     return { groups, peers, serverProtect: { ...serverProtect, ...(cm ? { controlManagerAgent: agent } : {}) }, sum, egress };
