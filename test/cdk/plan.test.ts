@@ -3,8 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { App, Stack } from 'aws-cdk-lib';
 import fc from 'fast-check';
 import { LimitError, PortPlan, ServerProtect, SmartUpdateManager, groupDescription } from '../../lib/cdk';
-import { DeclarationError, type Declaration } from '../../lib/spec';
-import { SERVERPROTECT, SMART_UPDATE_MANAGER, validDeclaration } from '../support/declarations';
+import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
+import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
+import { ROW_CASES } from '../support/rows';
 import { expectedRules, templateRules, testApp, testStack } from '../support/cdk';
 
 const BOTH: Declaration = { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] };
@@ -26,10 +27,19 @@ describe('every synthesized rule is a resolve() flow and every flow is a rule', 
     ['Control Manager TMI, peers, restricted egress', { ...SERVERPROTECT, peers: PEERS, serverProtect: { controlManagerAgent: 'tmi' }, egress: 'restricted' }],
     ['Control Manager MCP, restricted egress', { ...SERVERPROTECT, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' }],
     ['SUM wide, NetBIOS, restricted', { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 32, netbiosNameService: true, soapPortCount: 4, webServerPort: 63001 }, egress: 'restricted' }],
+    ['SUM 7.x+, every later target kind, administrators, restricted', { ...SMART_UPDATE_MANAGER_7, egress: 'restricted' }],
   ])('%s', (_name, declaration) => {
     const { plan, template } = synth(declaration);
     expect(templateRules(template, plan)).toEqual(expectedRules(plan));
     expect(plan.resolution.flows.length).toBeGreaterThan(0);
+  });
+
+  test.each(ROW_IDS)('row %s: its declaration (restricted egress, so egress-only rows show) synthesizes to exactly its flows, the row cited in a rule', (id) => {
+    const { plan, template } = synth({ ...ROW_CASES[id].declaration, egress: 'restricted' });
+    const rules = templateRules(template, plan);
+    expect(rules).toEqual(expectedRules(plan));
+    // Some rule's description cites the row (SUM7 must not match SUM7-1).
+    expect(JSON.stringify(template.toJSON())).toMatch(new RegExp(`"Description":"[^"]*\\b${id}(?![-\\d])[^"]*"`));
   });
 
   test('random valid declarations (fast-check)', () => {
@@ -224,6 +234,7 @@ describe('determinism and stability', () => {
     ['pinned ports', { ...BOTH, serverProtect: { consoleEventPort: 1000 }, sum: { webServerPort: 80 } }],
     ['wider SUM ranges and NetBIOS', { ...BOTH, sum: { concurrentTargets: 64, soapPortCount: 3, netbiosNameService: true } }],
     ['Control Manager', { ...BOTH, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' } }],
+    ['SUM profile 7.x+', { ...BOTH, sum: { profile: '7.x+' } }],
   ])('%s keeps the logical ids and descriptions of existing groups', (_name, changed) => {
     const before = logicalIds(BOTH);
     const after = logicalIds(changed);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
-import { DeclarationError, type Declaration } from '../../lib/spec';
-import { SERVERPROTECT, SMART_UPDATE_MANAGER, validDeclaration } from '../support/declarations';
+import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
+import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
+import { ROW_CASES } from '../support/rows';
 import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 let registered: Registered[];
@@ -28,12 +29,20 @@ describe('created NSG: inline rules equal resolve() flows', () => {
     ['named pipes, installs done, pinned', { ...SERVERPROTECT, serverProtect: { communication: 'namedPipes', localInstall: false, remoteInstall: false, discoveryPort: 3004 } }],
     ['Control Manager TMI with peers, restricted egress', { ...SERVERPROTECT, peers: [CM, { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' }], serverProtect: { controlManagerAgent: 'tmi' }, egress: 'restricted' }],
     ['SUM wide and NetBIOS', { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 50, netbiosNameService: true, soapPortCount: 2 } }],
+    ['SUM 7.x+, every later target kind, administrators, restricted', { ...SMART_UPDATE_MANAGER_7, egress: 'restricted' }],
   ])('%s', async (_name, declaration) => {
     const { plan, mine, asgIds } = await build(declaration);
     const nsgs = mine.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup');
     expect(nsgs).toHaveLength(1);
     expect(ruleLines(nsgs[0].inputs.securityRules, asgIds)).toEqual(expectedLines(plan.resolution, true));
     expect(mine.filter((r) => r.type === 'azure-native:network:SecurityRule')).toHaveLength(0);
+  });
+
+  test.each(ROW_IDS)('row %s: its declaration (restricted egress, so egress-only rows show) registers exactly its flows, the row cited in a rule', async (id) => {
+    const { plan, mine, asgIds } = await build({ ...ROW_CASES[id].declaration, egress: 'restricted' });
+    const nsg = mine.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup')!;
+    expect(ruleLines(nsg.inputs.securityRules, asgIds)).toEqual(expectedLines(plan.resolution, true));
+    expect((nsg.inputs.securityRules as { description: string }[]).some((r) => r.description.includes(id))).toBe(true);
   });
 
   test('random valid declarations (fast-check): rules equal flows, nothing from a wide source', async () => {
@@ -80,6 +89,7 @@ describe('priority stability', () => {
     ['installs done', { ...BOTH, serverProtect: { localInstall: false, remoteInstall: false } }],
     ['pinned ports and wider SUM', { ...BOTH, serverProtect: { managementPort: 5005 }, sum: { concurrentTargets: 16, netbiosNameService: true } }],
     ['Control Manager and restricted egress', { ...BOTH, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' }],
+    ['SUM 7.x+ with its later targets', { ...SMART_UPDATE_MANAGER_7, groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER_7.groups] }],
   ])('%s keeps the name and priority of every surviving rule', (_name, changed) => {
     for (const deny of [true, false]) {
       const before = byPriority(planAzureRules(BOTH, { band, denyOtherVnetTraffic: deny }).rules);
