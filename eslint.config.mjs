@@ -19,6 +19,13 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI renders the spec only: no cloud SDK, no adapter.
+    files: ['lib/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] }],
+    },
+  },
+  {
     files: ['lib/cdk/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*'] }] },
   },

@@ -9,6 +9,7 @@ export const MAX_RESOURCES_PER_STACK = 500;
 
 /** A cloud limit a plan would exceed; the message names the group or resource and the numbers. */
 export class LimitError extends Error {
+  /** Always `LimitError`, so the error can be told apart after serialization. */
   override readonly name = 'LimitError';
 }
 

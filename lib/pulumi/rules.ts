@@ -2,24 +2,44 @@ import { describeRows, resolve, type Declaration, type Endpoint, type Protocol, 
 
 /** A band of NSG priorities, inclusive; Azure allows 100-4096. */
 export interface PriorityBand {
+  /** The lowest priority number (evaluated first). */
   readonly from: number;
+  /** The highest priority number. */
   readonly to: number;
 }
+
+/** One side of an NSG rule: a role group's ASG, by group name, or an address prefix. */
+export type AzureRuleEndpoint =
+  | {
+      /** The group whose ASG the rule names. */
+      readonly group: string;
+    }
+  | {
+      /** An address prefix (a peer's CIDR, or `VirtualNetwork` in deny rules). */
+      readonly prefix: string;
+    };
 
 /** One NSG rule, before it becomes an Azure resource: ASGs by group name, peers by CIDR. */
 export interface AzureRule {
   /** Unique per NSG, at most 80 characters. */
   readonly name: string;
+  /** `Inbound` on the listener's side; `Outbound` (restricted egress) on the initiator's. */
   readonly direction: 'Inbound' | 'Outbound';
+  /** `Allow` for flows, `Deny` for the VirtualNetwork deny rules. */
   readonly access: 'Allow' | 'Deny';
+  /** The flow's protocol; `*` in deny rules. */
   readonly protocol: 'Tcp' | 'Udp' | '*';
+  /** NSG priority, unique per direction, inside the band. */
   readonly priority: number;
-  /** Group name of the source ASG, or the source address prefix. */
-  readonly source: { readonly group: string } | { readonly prefix: string };
-  readonly destination: { readonly group: string } | { readonly prefix: string };
+  /** Source ASG (by group name) or address prefix. */
+  readonly source: AzureRuleEndpoint;
+  /** Destination ASG (by group name) or address prefix. */
+  readonly destination: AzureRuleEndpoint;
   /** `destinationPortRanges`: `"3000-3009"` or `"445"`, or `["*"]`. */
   readonly ports: readonly string[];
+  /** Rows and purposes, at most 140 ASCII characters. */
   readonly description: string;
+  /** The catalog rows the rule carries; empty for deny rules. */
   readonly rows: readonly RowId[];
 }
 
@@ -33,22 +53,36 @@ export interface AzurePlanOptions {
 
 /** Azure limits the plan is checked against. */
 export const AZURE_LIMITS = {
+  /** Security rules in one NSG. */
   rulesPerNsg: 1000,
+  /** ASGs named as source or destination of one rule. */
   asgsPerRule: 10,
+  /** ASGs referenced by the rules of one NSG. */
   asgsPerNsg: 100,
+  /** Characters in a rule name. */
   ruleName: 80,
+  /** Characters in a rule description. */
   description: 140,
-  priority: { from: 100, to: 4096 },
+  /** The priorities Azure accepts for user rules. */
+  priority: {
+    /** Highest precedence. */
+    from: 100,
+    /** Lowest precedence. */
+    to: 4096,
+  },
 } as const;
 
 /** An Azure limit a plan would exceed; the message names the numbers. */
 export class AzureLimitError extends Error {
+  /** Always `AzureLimitError`, so the error can be told apart after serialization. */
   override readonly name = 'AzureLimitError';
 }
 
 /** The result of {@link planAzureRules}. */
 export interface AzurePlan {
+  /** The resolved flows and warnings the rules come from. */
   readonly resolution: Resolution;
+  /** Allow rules (and deny rules when asked), in priority order per direction. */
   readonly rules: readonly AzureRule[];
 }
 

@@ -21,18 +21,56 @@ export type PinOption = 'consoleEventPort' | 'discoveryPort' | 'managementPort' 
 export type CountOption = 'concurrentTargets' | 'soapPortCount';
 
 /** How a row's port numbers are found. */
-export type PortSpec =
-  /** Always exactly these ports. */
-  | { readonly kind: 'fixed'; readonly ports: readonly number[] }
-  /** The base port, or a free one of the fallback range; the user may pin the one in use. */
-  | { readonly kind: 'fallback'; readonly base: number; readonly fallback: readonly [number, number]; readonly pin: PinOption }
-  /** `base` and the next ports, as many as the count option says. */
-  | { readonly kind: 'counted'; readonly base: number; readonly count: CountOption }
-  /** Ports of an external peer's service; the peer's own `ports` replace these defaults. */
-  | { readonly kind: 'peer'; readonly defaults: readonly number[] };
+export type PortSpec = FixedPorts | FallbackPorts | CountedPorts | PeerPorts;
+
+/** Always exactly these ports. */
+export interface FixedPorts {
+  /** Discriminator. */
+  readonly kind: 'fixed';
+  /** The ports. */
+  readonly ports: readonly number[];
+}
+
+/** The base port, or a free one of the fallback range; the user may pin the one in use. */
+export interface FallbackPorts {
+  /** Discriminator. */
+  readonly kind: 'fallback';
+  /** The port used when it is free. */
+  readonly base: number;
+  /** First and last port tried when the base port is taken. */
+  readonly fallback: readonly [number, number];
+  /** The option that pins the port in use. */
+  readonly pin: PinOption;
+}
+
+/** `base` and the next ports, as many as the count option says. */
+export interface CountedPorts {
+  /** Discriminator. */
+  readonly kind: 'counted';
+  /** The first port. */
+  readonly base: number;
+  /** The option that says how many ports. */
+  readonly count: CountOption;
+}
+
+/** Ports of an external peer's service; the peer's own `ports` replace these defaults. */
+export interface PeerPorts {
+  /** Discriminator. */
+  readonly kind: 'peer';
+  /** The documented ports, used when the peer names none. */
+  readonly defaults: readonly number[];
+}
 
 /** One side of a flow: groups of some roles, or an external peer of one kind. */
-export type EndpointSpec = { readonly roles: readonly RoleId[] } | { readonly peer: PeerKind };
+export type EndpointSpec =
+  | {
+      /** Every declared group of these roles. */
+      readonly roles: readonly RoleId[];
+    }
+  | {
+      /** Every declared peer of this kind. */
+      readonly peer: PeerKind;
+    };
 
 /** One connection a row requires: the initiator opens it to the listener's port. */
 export interface FlowTemplate {
@@ -40,7 +78,9 @@ export interface FlowTemplate {
   readonly listener: EndpointSpec;
   /** The side that opens the connection. */
   readonly initiator: EndpointSpec;
+  /** Transport protocol. */
   readonly protocol: Protocol;
+  /** How the listening ports are found. */
   readonly ports: PortSpec;
   /** Set where the vendor uses broadcast, which no VPC or VNet carries. */
   readonly broadcast?: 'discovery' | 'netbios';
@@ -58,7 +98,9 @@ export interface Citation {
 
 /** One row of a vendor port table. */
 export interface CatalogRow {
+  /** The row id in the project's reading of the documents. */
   readonly id: RowId;
+  /** The product the row belongs to. */
   readonly product: ProductId;
   /** Short ASCII purpose, used in rule descriptions. */
   readonly purpose: string;
@@ -66,7 +108,9 @@ export interface CatalogRow {
   readonly condition: string;
   /** When the row applies, as a predicate over the normalized options. */
   readonly applies: (options: Options) => boolean;
+  /** The connections the row requires. */
   readonly flows: readonly FlowTemplate[];
+  /** Where the row comes from. */
   readonly citation: Citation;
 }
 
@@ -281,7 +325,7 @@ export function catalogRow(id: RowId): CatalogRow {
 }
 
 /** The ports a pin option may take: the base port or one of its fallback range. */
-export function pinChoices(pin: PinOption): { base: number; fallback: readonly [number, number] } {
+export function pinChoices(pin: PinOption): Pick<FallbackPorts, 'base' | 'fallback'> {
   for (const row of CATALOG) {
     for (const flow of row.flows) {
       if (flow.ports.kind === 'fallback' && flow.ports.pin === pin) {

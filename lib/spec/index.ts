@@ -9,3 +9,4 @@ export * from './options';
 export * from './validate';
 export * from './resolve';
 export * from './products';
+export * from './presets';

@@ -91,6 +91,7 @@ export interface GroupDeclaration {
 export interface PeerDeclaration {
   /** Unique name among groups and peers, same form as a group name. */
   readonly name: string;
+  /** What the peer is; decides which rows reach it. */
   readonly kind: PeerKind;
   /** The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. */
   readonly cidr: string;
@@ -109,6 +110,7 @@ export interface PeerDeclaration {
 
 /** What a user declares: the role groups, the external peers and the options. */
 export interface Declaration {
+  /** The role groups; at least one. */
   readonly groups: readonly GroupDeclaration[];
   /** @default [] */
   readonly peers?: readonly PeerDeclaration[];
@@ -126,14 +128,19 @@ export interface Declaration {
 
 /** The options with every default filled in. */
 export interface Options {
+  /** ServerProtect options; pinned ports and the agent stay optional. */
   readonly serverProtect: Required<Omit<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>> &
     Pick<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>;
+  /** HP SUM options; the pinned web server port stays optional. */
   readonly sum: Required<Omit<SumOptions, 'webServerPort'>> & Pick<SumOptions, 'webServerPort'>;
+  /** `default` or `restricted` egress. */
   readonly egress: 'default' | 'restricted';
 }
 
 /** A validated declaration with every default filled in. */
 export interface NormalizedDeclaration extends Options {
+  /** The role groups, as declared. */
   readonly groups: readonly GroupDeclaration[];
+  /** The external peers, with `allowAnyAddress` filled in. */
   readonly peers: readonly PeerDeclaration[];
 }

@@ -5,20 +5,27 @@ import { validate } from './validate';
 
 /** One side of a resolved flow: a declared role group or a declared external peer, by name. */
 export interface Endpoint {
+  /** A role group or an external peer. */
   readonly kind: 'group' | 'peer';
+  /** The group's or peer's declared name. */
   readonly name: string;
 }
 
 /** An inclusive port range. */
 export interface PortRange {
+  /** First port of the range. */
   readonly fromPort: number;
+  /** Last port of the range (equal to `fromPort` for one port). */
   readonly toPort: number;
 }
 
 /** A connection that must be allowed: `from` opens it to `to` on the ports `fromPort`-`toPort`. */
 export interface ResolvedFlow extends PortRange {
+  /** The initiator: opens the connection (needs the egress rule when egress is restricted). */
   readonly from: Endpoint;
+  /** The listener: accepts the connection (needs the inbound rule). */
   readonly to: Endpoint;
+  /** Transport protocol. */
   readonly protocol: Protocol;
   /** The catalog rows that require it, in catalog order. */
   readonly rows: readonly RowId[];
@@ -30,7 +37,9 @@ export interface ResolvedFlow extends PortRange {
 export interface ResolveWarning {
   /** Stable id, e.g. `broadcast-discovery`. */
   readonly code: 'broadcast-discovery' | 'netbios-broadcast' | 'unused-peer';
+  /** The rows the warning is about; empty for `unused-peer`. */
   readonly rows: readonly RowId[];
+  /** What happens and what to do instead. */
   readonly message: string;
 }
 
@@ -40,6 +49,7 @@ export interface Resolution {
   readonly declaration: NormalizedDeclaration;
   /** The minimal set of flows, sorted deterministically. */
   readonly flows: readonly ResolvedFlow[];
+  /** Things the user should know; never a reason to fail. */
   readonly warnings: readonly ResolveWarning[];
 }
 

@@ -1,5 +1,16 @@
+/** Product id: `serverprotect` or `sum`. */
+export type ProductId = 'serverprotect' | 'sum';
+
+/** A product whose port table the library encodes. */
+export interface Product {
+  /** The product's name and release. */
+  readonly name: string;
+  /** The file name of the vendor document (the seed) its rows cite. */
+  readonly document: string;
+}
+
 /** The two products whose port tables the library encodes. */
-export const PRODUCTS = {
+export const PRODUCTS: Readonly<Record<ProductId, Product>> = {
   serverprotect: {
     name: 'Trend Micro ServerProtect for Windows 5.8',
     document: '000_c65ec61fa47a9b70.txt',
@@ -8,7 +19,7 @@ export const PRODUCTS = {
     name: 'HP Smart Update Manager',
     document: '004_ed1e357c3fbdda0e.txt',
   },
-} as const;
+};
 
 /**
  * The source of the HP SUM 7.x+ profile, which the seed (5.x) predates: the network port tables of
@@ -22,11 +33,39 @@ export const SUM_PROFILES = ['5.x', '7.x+'] as const;
 /** An HP SUM profile. */
 export type SumProfile = (typeof SUM_PROFILES)[number];
 
-/** Product id: `serverprotect` or `sum`. */
-export type ProductId = keyof typeof PRODUCTS;
+/** Every role id, in catalog order. */
+export const ROLE_IDS = [
+  'serverprotect:console',
+  'serverprotect:information-server',
+  'serverprotect:normal-server',
+  'sum:workstation',
+  'sum:target:windows',
+  'sum:target:linux',
+  'sum:target:integrity',
+  'sum:target:vmware',
+  'sum:target:ilo',
+  'sum:target:onboard-administrator',
+  'sum:target:virtual-connect',
+  'sum:target:switch',
+  'sum:target:superdome-x',
+  'sum:target:superdome-flex',
+] as const;
 
-/** Every role a group of hosts can play, with its product and a short ASCII label. */
-export const ROLES = {
+/** A role id such as `serverprotect:console` or `sum:target:linux`. */
+export type RoleId = (typeof ROLE_IDS)[number];
+
+/** What a role is. */
+export interface Role {
+  /** The product the role belongs to. */
+  readonly product: ProductId;
+  /** A short ASCII label, used in security group descriptions and diagrams. */
+  readonly label: string;
+  /** The HP SUM profiles whose table has the role. @default - every profile */
+  readonly profiles?: readonly SumProfile[];
+}
+
+/** Every role a group of hosts can play. */
+export const ROLES: Readonly<Record<RoleId, Role>> = {
   'serverprotect:console': { product: 'serverprotect', label: 'ServerProtect management console' },
   'serverprotect:information-server': { product: 'serverprotect', label: 'ServerProtect information server' },
   'serverprotect:normal-server': { product: 'serverprotect', label: 'ServerProtect normal server' },
@@ -41,21 +80,14 @@ export const ROLES = {
   'sum:target:switch': { product: 'sum', label: 'HP SUM target (FC or SAS switch)', profiles: ['7.x+'] },
   'sum:target:superdome-x': { product: 'sum', label: 'HP SUM target (Superdome X)', profiles: ['7.x+'] },
   'sum:target:superdome-flex': { product: 'sum', label: 'HP SUM target (Superdome Flex)', profiles: ['7.x+'] },
-} as const satisfies Record<string, { product: ProductId; label: string; profiles?: readonly SumProfile[] }>;
-
-/** A role id such as `serverprotect:console` or `sum:target:linux`. */
-export type RoleId = keyof typeof ROLES;
-
-/** All role ids, in catalog order. */
-export const ROLE_IDS = Object.keys(ROLES) as RoleId[];
+};
 
 /** The HP SUM target roles. */
-export const SUM_TARGET_ROLES = ROLE_IDS.filter((r) => r.startsWith('sum:target:'));
+export const SUM_TARGET_ROLES: readonly RoleId[] = ROLE_IDS.filter((r) => r.startsWith('sum:target:'));
 
-/** The HP SUM profiles a role exists in (every profile where the role names none). */
+/** The HP SUM profiles a role exists in. */
 export function roleProfiles(role: RoleId): readonly SumProfile[] {
-  const entry = ROLES[role];
-  return 'profiles' in entry ? entry.profiles : SUM_PROFILES;
+  return ROLES[role].profiles ?? SUM_PROFILES;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pinChoices, type PinOption } from './catalog';
 import type { Declaration, NormalizedDeclaration } from './options';
-import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles, type RoleId } from './roles';
+import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles } from './roles';
 
 /** One thing wrong with a declaration. */
 export interface DeclarationProblem {
@@ -15,7 +15,9 @@ export interface DeclarationProblem {
 
 /** The one error every bad declaration throws; `problems` lists each field that is wrong. */
 export class DeclarationError extends Error {
+  /** Always `DeclarationError`, so the error can be told apart after serialization. */
   override readonly name = 'DeclarationError';
+  /** @param problems every field that is wrong, in schema order */
   constructor(readonly problems: readonly DeclarationProblem[]) {
     super(
       `invalid portplan declaration:\n${problems
@@ -50,7 +52,7 @@ function pinned(pin: PinOption) {
 
 const groupSchema = z.strictObject({
   name,
-  role: z.enum(ROLE_IDS as [string, ...string[]], { message: `must be one of ${ROLE_IDS.join(', ')}` }),
+  role: z.enum(ROLE_IDS, { message: `must be one of ${ROLE_IDS.join(', ')}` }),
 });
 
 const peerSchema = z.strictObject({
@@ -116,7 +118,7 @@ const declarationSchema = z
       });
     }
     d.groups.forEach((g, i) => {
-      const profiles = roleProfiles(g.role as RoleId);
+      const profiles = roleProfiles(g.role);
       if (!profiles.includes(d.sum.profile)) {
         ctx.addIssue({
           code: 'custom', path: ['groups', i, 'role'],

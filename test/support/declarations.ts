@@ -1,39 +1,12 @@
 import fc from 'fast-check';
-import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles, type Declaration, type GroupDeclaration, type PeerDeclaration } from '../../lib/spec';
+import { PEER_KINDS, PRESETS, ROLE_IDS, SUM_PROFILES, roleProfiles, type Declaration, type GroupDeclaration, type PeerDeclaration } from '../../lib/spec';
 
-/** The example deployments used across the tests. */
-export const SERVERPROTECT: Declaration = {
-  groups: [
-    { name: 'console', role: 'serverprotect:console' },
-    { name: 'information-server', role: 'serverprotect:information-server' },
-    { name: 'normal-servers', role: 'serverprotect:normal-server' },
-  ],
-};
-
-export const SMART_UPDATE_MANAGER: Declaration = {
-  groups: [
-    { name: 'workstation', role: 'sum:workstation' },
-    { name: 'windows-targets', role: 'sum:target:windows' },
-    { name: 'linux-targets', role: 'sum:target:linux' },
-  ],
-};
+/** The example deployments used across the tests: the package's presets. */
+export const SERVERPROTECT: Declaration = PRESETS.serverprotect;
+export const SMART_UPDATE_MANAGER: Declaration = PRESETS['smart-update-manager'];
+export const SMART_UPDATE_MANAGER_7: Declaration = PRESETS['smart-update-manager-7'];
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-
-/** HP SUM 7.x+ example: a workstation reached from the administrators' network, and one target group of each later kind. */
-export const SMART_UPDATE_MANAGER_7: Declaration = {
-  groups: [
-    { name: 'workstation', role: 'sum:workstation' },
-    { name: 'windows-targets', role: 'sum:target:windows' },
-    { name: 'linux-targets', role: 'sum:target:linux' },
-    { name: 'esxi-hosts', role: 'sum:target:vmware' },
-    { name: 'ilos', role: 'sum:target:ilo' },
-    { name: 'enclosures', role: 'sum:target:onboard-administrator' },
-    { name: 'superdome-flex', role: 'sum:target:superdome-flex' },
-  ],
-  peers: [{ name: 'administrators', kind: 'administrators', cidr: '10.0.50.0/24' }],
-  sum: { profile: '7.x+' },
-};
 
 /** Random valid declarations: any roles of the chosen SUM profile (0-2 groups each), peers and options. */
 export const validDeclaration: fc.Arbitrary<Declaration> = fc

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { DeclarationError, PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type PresetName, type Resolution } from '../spec';
+import { HOST_OS, HostFirewallError, hostRules, nftables, parseAddresses, powershell, type HostOs } from './host-firewall';
+import { flowsJson, markdownTable, mermaid } from './render';
+
+/** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
+export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+
+/** A declaration file that cannot be read or parsed. */
+export class InputError extends Error {
+  /** Always `InputError`, so the error can be told apart after serialization. */
+  override readonly name = 'InputError';
+}
+
+/** A command line that names no declaration, or two. */
+export class UsageError extends Error {
+  /** Always `UsageError`, so the error can be told apart after serialization. */
+  override readonly name = 'UsageError';
+}
+
+interface Source {
+  readonly preset?: PresetName;
+  readonly file?: string;
+}
+
+/** Reads a declaration file: `.json`, or `.yaml` / `.yml`. */
+export function readDeclaration(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const ext = extname(file).toLowerCase();
+  try {
+    if (ext === '.json') return JSON.parse(text);
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(text);
+  } catch (e) {
+    throw new InputError(`${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  throw new InputError(`${file}: unknown file type ${JSON.stringify(ext)}; use .json, .yaml or .yml`);
+}
+
+function load(source: Source): Resolution {
+  if (source.preset && source.file) throw new UsageError('give --preset or --file, not both');
+  if (source.preset) return resolve(PRESETS[source.preset]);
+  // resolve() validates whatever the file holds.
+  if (source.file) return resolve(readDeclaration(source.file) as Declaration);
+  throw new UsageError(`give a declaration: --file <path> (JSON or YAML) or --preset <${PRESET_NAMES.join('|')}>`);
+}
+
+/** Runs the CLI on `argv` (without `node` and the script), writing to the given streams; returns the exit code. */
+export function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
+  const program = new Command('portplan')
+    .description('Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager): tables, flows, diagrams, host rules.')
+    .addHelpText('after', `\nExit codes: ${EXIT.ok} done, ${EXIT.badInput} invalid declaration or file, ${EXIT.usage} bad command line.`)
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const withSource = (c: Command) =>
+    c
+      .addOption(new Option('-p, --preset <name>', 'use a named example deployment').choices(PRESET_NAMES))
+      .addOption(new Option('-f, --file <path>', 'read the declaration from a JSON or YAML file'));
+  const warn = (r: Resolution) => r.warnings.forEach((w) => err(`warning: ${w.message}\n`));
+
+  withSource(program.command('table').description('print a Markdown table of the rules: from, to, protocol, ports, rows, purpose, conditions')).action(
+    (o: Source) => {
+      const r = load(o);
+      warn(r);
+      out(markdownTable(r));
+    },
+  );
+
+  withSource(program.command('flows').description('print the resolved flows'))
+    .option('--json', 'machine-readable JSON with stable field names (version, flows, warnings)')
+    .action((o: Source & { json?: boolean }) => {
+      const r = load(o);
+      if (o.json) return out(flowsJson(r));
+      warn(r);
+      for (const f of r.flows) out(`${f.from.name} -> ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort} ${f.rows.join(',')}\n`);
+    });
+
+  withSource(program.command('diagram').description('print a Mermaid flowchart of the role groups and flows, ports on the edges')).action((o: Source) => {
+    out(mermaid(load(o)));
+  });
+
+  withSource(program.command('host-firewall').description("print the host's own firewall rules for one role: PowerShell (windows) or nftables (linux)"))
+    .addOption(new Option('--os <os>', 'host operating system').choices(HOST_OS).makeOptionMandatory())
+    .requiredOption('--role <role>', 'role id of the host, e.g. serverprotect:console')
+    .option('--address <group=cidr>', 'address ranges of a group (comma-separated), to restrict rules to them; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .addHelpText('after', '\nOutbound rules are written too when the declaration has egress: restricted.')
+    .action((o: Source & { os: HostOs; role: string; address?: string[] }) => {
+      const r = load(o);
+      const h = hostRules(r, o.role, o.os, parseAddresses(o.address ?? [], r));
+      if (h.unaddressed.length) err(`warning: no --address for ${h.unaddressed.join(', ')}: their rules admit any address\n`);
+      out(o.os === 'windows' ? powershell(h) : nftables(h));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of a declaration file')
+    .action(() => out(`${JSON.stringify(declarationJsonSchema(), null, 2)}\n`));
+
+  try {
+    program.parse(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof DeclarationError || e instanceof InputError) {
+      err(`portplan: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof UsageError || e instanceof HostFirewallError) {
+      err(`portplan: ${e.message}\n(run with --help for usage)\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}

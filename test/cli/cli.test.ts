@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type PresetName } from '../../lib/spec';
+import { README_BLOCK, blockBody } from '../../scripts/generate';
+
+// The real bin, as `npx portplan` runs it (`npm test` builds dist/ first).
+const ROOT = join(__dirname, '../..');
+function portplan(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/portplan.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'portplan-cli-'));
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const ports = (f: { fromPort: number; toPort: number }) => (f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`);
+
+describe.each(PRESET_NAMES)('preset %s', (preset) => {
+  const { flows, declaration } = resolve(PRESETS[preset as PresetName]);
+  const endpoint = (e: { kind: string; name: string }) => (e.kind === 'group' ? e.name : `${e.name} (${declaration.peers.find((p) => p.name === e.name)!.cidr})`);
+
+  test('table: one Markdown row per flow with from, to, protocol, ports and rows', () => {
+    const { code, out } = portplan('table', '--preset', preset);
+    expect(code).toBe(0);
+    const rows = out.trim().split('\n').slice(2).map((l) => l.split(' | ').map((c) => c.replace(/^\| |\s\|$/g, '')));
+    expect(rows.map((c) => c.slice(0, 5))).toEqual(flows.map((f) => [endpoint(f.from), endpoint(f.to), f.protocol, ports(f), f.rows.join(', ')]));
+    for (const c of rows) expect(c).toHaveLength(7);
+  });
+
+  test('flows --json: the resolve() flows under stable field names', () => {
+    const { code, out } = portplan('flows', '--json', '--preset', preset);
+    expect(code).toBe(0);
+    const json = JSON.parse(out) as { version: number; flows: unknown[]; warnings: { code: string }[] };
+    expect(json.version).toBe(1);
+    expect(json.flows).toEqual(flows.map((f) => ({ from: f.from, to: f.to, protocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, rows: f.rows, description: f.description })));
+    expect(json.warnings.map((w) => w.code)).toEqual(resolve(PRESETS[preset as PresetName]).warnings.map((w) => w.code));
+  });
+
+  test('diagram: a Mermaid flowchart with a node per group and every flow on its edge', () => {
+    const { code, out } = portplan('diagram', '--preset', preset);
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toBe('flowchart LR');
+    const id = (e: { kind: string; name: string }) => `${e.kind === 'group' ? 'g' : 'p'}_${e.name.replace(/-/g, '_')}`;
+    for (const g of declaration.groups) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ${id({ kind: 'group', name: g.name })}\\["${g.name}<br/>`)));
+    const edges = lines.filter((l) => l.includes('-->'));
+    expect(edges).toHaveLength(new Set(flows.map((f) => `${id(f.from)} ${id(f.to)}`)).size);
+    for (const f of flows) {
+      const edge = edges.find((l) => l.startsWith(`  ${id(f.from)} -->`) && l.endsWith(`| ${id(f.to)}`));
+      expect(edge).toContain(`${f.protocol} ${ports(f)}`);
+    }
+  });
+});
+
+describe('declaration files', () => {
+  const site: Declaration = { groups: [{ name: 'workstation', role: 'sum:workstation' }, { name: 'linux-targets', role: 'sum:target:linux' }], sum: { concurrentTargets: 16 }, egress: 'restricted' };
+
+  test('JSON and YAML files give the same table as the declaration resolves to', () => {
+    const json = portplan('table', '--file', file('site.json', JSON.stringify(site)));
+    const yaml = portplan('table', '--file', file('site.yaml', toYaml(site)));
+    expect(json.code).toBe(0);
+    expect(yaml.out).toBe(json.out);
+    expect(json.out).toContain('| workstation | linux-targets | tcp | 60000-60015 | SUM4 |');
+  });
+
+  test.each<[string, string, string, RegExp]>([
+    ['invalid JSON', 'broken.json', '{"groups": [', /broken\.json is not valid JSON: /],
+    ['invalid YAML', 'broken.yaml', 'groups: [a, b\n', /broken\.yaml is not valid YAML: /],
+    ['unknown role', 'role.yaml', 'groups:\n  - { name: a, role: "sum:target:hpux" }\n', /groups\[0\]\.role: must be one of serverprotect:console, .* \(got "sum:target:hpux"\)/],
+    ['bad option', 'option.json', JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementPort: 6000 } }), /serverProtect\.managementPort: must be 5005 or one of its fallback ports 5006-5014 \(got 6000\)/],
+    ['unknown field', 'field.yaml', 'groups:\n  - { name: a, role: "sum:workstation" }\nregion: eu\n', /\(declaration\): unknown field region; allowed: groups, peers, serverProtect, sum, egress/],
+    ['unknown file type', 'site.txt', '{}', /site\.txt: unknown file type "\.txt"; use \.json, \.yaml or \.yml/],
+  ])('%s: exit 1 and the named error on standard error', (_name, name, content, message) => {
+    const r = portplan('table', '--file', file(name, content));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  test('a missing file: exit 1 naming the file', () => {
+    const r = portplan('diagram', '--file', join(dir, 'nope.yaml'));
+    expect([r.code, r.err]).toEqual([1, expect.stringMatching(/cannot read .*nope\.yaml: ENOENT/)]);
+  });
+});
+
+describe('command line', () => {
+  test.each<[string, string[], number, RegExp]>([
+    ['no declaration', ['table'], 2, /give a declaration: --file <path> \(JSON or YAML\) or --preset <serverprotect\|smart-update-manager\|smart-update-manager-7>/],
+    ['both sources', ['table', '--preset', 'serverprotect', '--file', 'x.json'], 2, /--preset or --file, not both/],
+    ['unknown preset', ['table', '--preset', 'nope'], 2, /argument 'nope' is invalid. Allowed choices are serverprotect, smart-update-manager, smart-update-manager-7/],
+    ['unknown command', ['tables'], 2, /unknown command 'tables'/],
+    ['host-firewall without --os', ['host-firewall', '--preset', 'serverprotect', '--role', 'serverprotect:console'], 2, /required option '--os <os>' not specified/],
+    ['host-firewall, unknown role', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'console'], 2, /--role "console": must be one of serverprotect:console/],
+    ['host-firewall, role not declared', ['host-firewall', '--preset', 'serverprotect', '--os', 'linux', '--role', 'sum:target:linux'], 2, /no group of this role in the declaration; its roles: serverprotect:console/],
+    ['host-firewall, wrong OS', ['host-firewall', '--preset', 'serverprotect', '--os', 'linux', '--role', 'serverprotect:console'], 2, /--os linux: serverprotect:console hosts run windows/],
+    ['host-firewall, appliance', ['host-firewall', '--preset', 'smart-update-manager-7', '--os', 'linux', '--role', 'sum:target:ilo'], 2, /an appliance; its firewall is not configured/],
+    ['host-firewall, bad address', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'serverprotect:console', '--address', 'information-server=10.0.0.300/24'], 2, /"10\.0\.0\.300\/24" is not an IPv4 or IPv6 CIDR/],
+    ['host-firewall, address of an unknown group', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'serverprotect:console', '--address', 'db=10.0.0.0/24'], 2, /no group db in the declaration; groups: console, information-server, normal-servers/],
+  ])('%s: exit code and message', (_name, args, code, message) => {
+    const r = portplan(...args);
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(message);
+  });
+
+  test.each(['table', 'flows', 'diagram', 'host-firewall', 'schema'])('%s --help: exit 0, usage on standard output', (command) => {
+    const r = portplan(command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^Usage: portplan ${command} `));
+  });
+
+  test('--help lists every command and the exit codes', () => {
+    const r = portplan('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['table', 'flows', 'diagram', 'host-firewall', 'schema']) expect(r.out).toMatch(new RegExp(`\\n  ${c} `));
+    expect(r.out).toContain('Exit codes: 0 done, 1 invalid declaration or file, 2 bad command line.');
+  });
+});
+
+describe('published files match the spec and the CLI', () => {
+  test('schema/declaration.schema.json is the spec schema and what `portplan schema` prints', () => {
+    const published = readFileSync(join(ROOT, 'schema/declaration.schema.json'), 'utf8');
+    expect(JSON.parse(published)).toEqual(declarationJsonSchema());
+    expect(portplan('schema').out).toBe(published);
+  });
+
+  test('every README block equals the output of its portplan command', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(README_BLOCK)];
+    expect(blocks.map((b) => b[1])).toEqual(PRESET_NAMES.flatMap((p) => [`table --preset ${p}`, `diagram --preset ${p}`]));
+    for (const [, args, body] of blocks) {
+      const r = portplan(...args.split(' '));
+      expect(r.code).toBe(0);
+      expect([args, body]).toEqual([args, blockBody(args, r.out)]);
+    }
+  });
+});
