@@ -71,6 +71,17 @@ export function groupDescription(name: string, role: RoleId): string {
   return `portplan ${ROLES[role].label} (${name})`;
 }
 
+/** Resolves the declaration and checks the props against it and the rule limit. */
+function check(props: PortPlanProps): Resolution {
+  const resolution = resolve(props.declaration);
+  const groups = resolution.declaration.groups.map((g) => g.name);
+  for (const name of Object.keys(props.existingSecurityGroups ?? {})) {
+    if (!groups.includes(name)) throw new Error(`existingSecurityGroups.${name}: no group of that name in the declaration; groups are ${groups.join(', ')}`);
+  }
+  checkRuleCounts(resolution, props.maxRulesPerGroup ?? 60);
+  return resolution;
+}
+
 /**
  * Security groups for the role groups of a declaration, with exactly the rules `resolve()` gives.
  *
@@ -88,17 +99,16 @@ export class PortPlan extends Construct {
 
   constructor(scope: Construct, id: string, props: PortPlanProps) {
     super(scope, id);
-    // Everything is checked before the first resource is created.
-    this.resolution = resolve(props.declaration);
+    // Everything is checked before the first resource is created; a failed check leaves no trace in the tree.
+    try {
+      this.resolution = check(props);
+    } catch (e) {
+      scope.node.tryRemoveChild(id);
+      throw e;
+    }
     const d = this.resolution.declaration;
     const existing = props.existingSecurityGroups ?? {};
-    for (const name of Object.keys(existing)) {
-      if (!d.groups.some((g) => g.name === name)) {
-        throw new Error(`existingSecurityGroups.${name}: no group of that name in the declaration; groups are ${d.groups.map((g) => g.name).join(', ')}`);
-      }
-    }
     const restricted = d.egress === 'restricted';
-    checkRuleCounts(this.resolution, props.maxRulesPerGroup ?? 60);
 
     for (const g of d.groups) {
       const sg = existing[g.name]?.securityGroup ?? new ec2.SecurityGroup(this, g.name, {

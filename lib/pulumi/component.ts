@@ -35,6 +35,13 @@ export interface AzureCommonArgs {
    * @default true for an NSG the component creates, false for an existing NSG
    */
   readonly denyOtherVnetTraffic?: boolean;
+  /**
+   * Priorities of the previous deployment, by rule name: the component's `priorities` output
+   * (`pulumi stack output`), kept in config or a file. Surviving rules keep them, so no existing
+   * rule is renumbered even where two names hash to one slot.
+   * @default - priorities from the rule names alone
+   */
+  readonly previousPriorities?: Readonly<Record<string, number>>;
 }
 
 /** Arguments of {@link PortPlan}. */
@@ -58,6 +65,8 @@ export class PortPlan extends pulumi.ComponentResource {
   readonly networkSecurityGroup?: network.NetworkSecurityGroup;
   /** The standalone rules added to an existing NSG. */
   readonly securityRules: readonly network.SecurityRule[];
+  /** Every rule's priority by rule name: pass it back as `previousPriorities` on the next deployment. */
+  readonly priorities: Readonly<Record<string, number>>;
 
   constructor(name: string, args: PortPlanArgs, opts?: pulumi.ComponentResourceOptions, type = 'portplan:azure:PortPlan') {
     // Plan and check everything before registering anything.
@@ -65,10 +74,12 @@ export class PortPlan extends pulumi.ComponentResource {
     const plan = planAzureRules(args.declaration, {
       band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
       denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
+      previousPriorities: args.previousPriorities,
     });
     super(type, name, {}, opts);
     this.resolution = plan.resolution;
     this.rules = plan.rules;
+    this.priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));
     for (const w of plan.resolution.warnings) pulumi.log.warn(`${w.rows.length ? `${w.rows.join(', ')}: ` : ''}${w.message}`, this);
 
     const tags = args.tags ?? {};
@@ -122,6 +133,7 @@ export class PortPlan extends pulumi.ComponentResource {
       applicationSecurityGroupIds: Object.fromEntries(Object.entries(asgs).map(([k, v]) => [k, v.id])),
       networkSecurityGroupId: this.networkSecurityGroup?.id,
       ruleNames: plan.rules.map((r) => r.name),
+      priorities: this.priorities,
     });
   }
 }

@@ -49,6 +49,13 @@ export interface AzurePlanOptions {
   readonly band: PriorityBand;
   /** Add a deny of other VirtualNetwork traffic to each group's ASG below the allow rules. */
   readonly denyOtherVnetTraffic: boolean;
+  /**
+   * The priorities of the previous deployment, by rule name (a plan's `rules`, or the component's
+   * `priorities` output). Every rule that still exists keeps its priority when it is free and
+   * inside its zone; only new rules are placed by hash.
+   * @default - every rule placed by hash
+   */
+  readonly previousPriorities?: Readonly<Record<string, number>>;
 }
 
 /** Azure limits the plan is checked against. */
@@ -94,14 +101,22 @@ function fnv1a(text: string): number {
   return h;
 }
 
-function assign(names: readonly string[], from: number, to: number, what: string): Map<string, number> {
+function assign(names: readonly string[], from: number, to: number, what: string, previous: Readonly<Record<string, number>>): Map<string, number> {
   const size = to - from + 1;
   if (names.length > size) {
     throw new AzureLimitError(`priority band ${from}-${to} holds ${size} ${what} rules; the plan needs ${names.length}: widen the band`);
   }
   const taken = new Set<number>();
   const out = new Map<string, number>();
+  // Surviving rules first, at their previous priority: with state, nothing that exists moves.
   for (const name of [...names].sort()) {
+    const slot = (previous[name] ?? -1) - from;
+    if (Number.isInteger(slot) && slot >= 0 && slot < size && !taken.has(slot)) {
+      taken.add(slot);
+      out.set(name, from + slot);
+    }
+  }
+  for (const name of [...names].sort().filter((n) => !out.has(n))) {
     let slot = fnv1a(name) % size;
     while (taken.has(slot)) slot = (slot + 1) % size;
     taken.add(slot);
@@ -117,8 +132,10 @@ const PROTOCOL: Record<Protocol, 'Tcp' | 'Udp'> = { tcp: 'Tcp', udp: 'Udp' };
  * carrying all its port ranges, and optionally one deny per group below them.
  *
  * Priorities: the band's lower three quarters hold allow rules, the upper quarter deny rules (so
- * every deny is below every allow). Each rule's priority is a hash of its name into its zone,
- * probing upward on collision: stable when groups are added or options flipped.
+ * every deny is below every allow). A rule keeps its `previousPriorities` entry when given; any
+ * other rule's priority is a hash of its name into its zone, probing upward on collision: stable
+ * when groups are added or options flipped, unless a new rule's name hashes onto an existing one's
+ * slot and sorts before it, which `previousPriorities` rules out.
  * @throws DeclarationError for a bad declaration, AzureLimitError for a plan over Azure's limits
  */
 export function planAzureRules(declaration: Declaration, options: AzurePlanOptions): AzurePlan {
@@ -159,9 +176,10 @@ export function planAzureRules(declaration: Declaration, options: AzurePlanOptio
   // Fixed zones: turning the deny rules on or off moves no allow rule.
   const split = band.from + Math.floor(((band.to - band.from + 1) * 3) / 4);
   const allows = [...drafts.values()];
-  const inbound = assign(allows.filter((r) => r.direction === 'Inbound').map((r) => r.name), band.from, split - 1, 'inbound allow');
-  const outbound = assign(allows.filter((r) => r.direction === 'Outbound').map((r) => r.name), band.from, split - 1, 'outbound allow');
-  const deny = denies.length ? assign(denies.map((r) => r.name), split, band.to, 'deny') : new Map<string, number>();
+  const previous = options.previousPriorities ?? {};
+  const inbound = assign(allows.filter((r) => r.direction === 'Inbound').map((r) => r.name), band.from, split - 1, 'inbound allow', previous);
+  const outbound = assign(allows.filter((r) => r.direction === 'Outbound').map((r) => r.name), band.from, split - 1, 'outbound allow', previous);
+  const deny = denies.length ? assign(denies.map((r) => r.name), split, band.to, 'deny', previous) : new Map<string, number>();
   const priorityOf = (r: Draft) => (r.access === 'Deny' ? deny : r.direction === 'Inbound' ? inbound : outbound).get(r.name) ?? 0;
   const rules = [...allows, ...denies]
     .map((r) => ({ ...r, priority: priorityOf(r) }))

@@ -29,7 +29,13 @@ export class DeclarationError extends Error {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  // Input can be anything a file or caller hands over (bigints, cycles): describe it, never throw.
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

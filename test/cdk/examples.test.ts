@@ -21,6 +21,15 @@ describe.each(Object.entries(stacks))('example stack %s', (name, plan) => {
     expect(rules.length).toBeGreaterThan(10);
   });
 
+  test('nothing is open to the world: no ingress from 0.0.0.0/0 or ::/0', () => {
+    const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+    const ingress = Object.values(template.Resources).flatMap((r) =>
+      r.Type === 'AWS::EC2::SecurityGroupIngress' ? [r.Properties] : r.Type === 'AWS::EC2::SecurityGroup' ? ((r.Properties?.SecurityGroupIngress as unknown[]) ?? []) : [],
+    ) as { CidrIp?: string; CidrIpv6?: string }[];
+    expect(ingress.length).toBeGreaterThan(0);
+    expect(ingress.filter((i) => i.CidrIp === '0.0.0.0/0' || i.CidrIpv6 === '::/0')).toEqual([]);
+  });
+
   test('cdk-nag AwsSolutionsChecks finds nothing', () => {
     const report = new AwsSolutionsChecks(app).validateScope(stack);
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`)).toEqual([]);

@@ -37,6 +37,11 @@ describe.each([
     expect(lines.length).toBeGreaterThan(5);
   });
 
+  test('nothing is open to the world: no allow rule from *, Internet, 0.0.0.0/0 or ::/0', () => {
+    const rules = registered.find((r) => r.name === `${name}-nsg`)!.inputs.securityRules as { access: string; sourceAddressPrefix?: string }[];
+    expect(rules.filter((r) => r.access === 'Allow' && ['*', 'Internet', '0.0.0.0/0', '::/0'].includes(r.sourceAddressPrefix ?? ''))).toEqual([]);
+  });
+
   test('priorities are unique per direction, inside 100-4096, denies below every allow', () => {
     const rules = registered.find((r) => r.name === `${name}-nsg`)!.inputs.securityRules as { direction: string; access: string; priority: number }[];
     for (const dir of ['Inbound', 'Outbound']) {

@@ -60,7 +60,14 @@ describe('bad declarations give one DeclarationError naming field, value and wha
     expect(() => validate({ groups: [{ name: 'a', role: 'sum:target:hpux' }] })).toThrow(/got "sum:target:hpux"/);
   });
 
-  test('allowAnyAddress lets the user open a peer to every address', () => {
+  test('values JSON cannot hold (a bigint, a cycle) are described, not a TypeError', () => {
+    expect(() => validate({ groups: [{ name: 'a', role: 'sum:workstation' }], sum: { concurrentTargets: 8n } })).toThrow(/sum.concurrentTargets: .*\(got "8n"\)/);
+    const cycle: Record<string, unknown> = { name: 'a' };
+    cycle.self = cycle;
+    expect(() => validate({ groups: [cycle] })).toThrow(DeclarationError);
+  });
+
+    test('allowAnyAddress lets the user open a peer to every address', () => {
     expect(() => validate({ ...SERVERPROTECT, peers: [{ name: 'any', kind: 'update-source', cidr: '0.0.0.0/0', allowAnyAddress: true }] })).not.toThrow();
   });
 });
