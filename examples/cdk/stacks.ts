@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
 
 /** A VPC with private subnets and a flow log, as a production VPC has. */
-function exampleVpc(scope: Construct): ec2.Vpc {
+export function exampleVpc(scope: Construct): ec2.Vpc {
   // Local deploys have no bootstrap stack for the custom resource that locks the default group.
   const local = isLocal(scope);
   const vpc = new ec2.Vpc(scope, 'Vpc', {

@@ -149,11 +149,13 @@ export function declarationJsonSchema(): Record<string, unknown> {
 /** Options of the 5.x table that a 7.x+ declaration must not set (its ports are fixed). */
 const SUM5_ONLY = ['concurrentTargets', 'netbiosNameService', 'webServerPort', 'soapPortCount'] as const;
 
-// Zod has filled the defaults by the time refinements run, so options the user set are read from the input.
+// Zod has filled the defaults by the time refinements run, so options the user set are read from the
+// input. A default value passes, so a normalized declaration validates again unchanged.
 function profileProblems(input: unknown, d: NormalizedDeclaration): DeclarationProblem[] {
   if (d.sum.profile !== '7.x+') return [];
   const sum = valueAt(input, ['sum']) as Record<string, unknown>;
-  return SUM5_ONLY.filter((k) => sum[k] !== undefined).map((k) => ({
+  const defaults: Record<string, unknown> = sumSchema.parse({});
+  return SUM5_ONLY.filter((k) => sum[k] !== undefined && sum[k] !== defaults[k]).map((k) => ({
     path: `sum.${k}`, value: sum[k], message: 'applies to sum.profile 5.x only; the 7.x+ table has fixed ports',
   }));
 }

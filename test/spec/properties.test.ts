@@ -1,37 +1,7 @@
 import fc from 'fast-check';
-import { CATALOG, DESCRIPTION_MAX, resolve, type Declaration, type EndpointSpec, type PortSpec, type RowId } from '../../lib/spec';
+import { DESCRIPTION_MAX, resolve, validate, type RowId } from '../../lib/spec';
+import { requiredPorts as required } from '../support/oracle';
 import { validDeclaration } from '../support/declarations';
-
-// An oracle written apart from resolve(): the set of single ports each applicable row requires
-// between each pair of endpoints, keyed "from|to|protocol".
-function required(d: Declaration): Map<string, Map<number, Set<RowId>>> {
-  const n = resolve(d).declaration;
-  const names = (e: EndpointSpec) =>
-    'peer' in e ? n.peers.filter((p) => p.kind === e.peer).map((p) => p.name) : n.groups.filter((g) => e.roles.includes(g.role)).map((g) => g.name);
-  const expand = (spec: PortSpec, peer: string | undefined): number[] => {
-    const span = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-    if (spec.kind === 'fixed') return [...spec.ports];
-    if (spec.kind === 'peer') return [...(n.peers.find((p) => p.name === peer)?.ports ?? spec.defaults)];
-    if (spec.kind === 'counted') return span(spec.base, spec.base + n.sum[spec.count] - 1);
-    const pin = { ...n.serverProtect, ...n.sum } as Record<string, unknown>;
-    return typeof pin[spec.pin] === 'number' ? [pin[spec.pin] as number] : [spec.base, ...span(spec.fallback[0], spec.fallback[1])];
-  };
-  const out = new Map<string, Map<number, Set<RowId>>>();
-  for (const row of CATALOG.filter((r) => r.applies(n))) {
-    for (const t of row.flows) {
-      for (const to of names(t.listener)) {
-        for (const from of names(t.initiator)) {
-          const peer = 'peer' in t.listener ? to : 'peer' in t.initiator ? from : undefined;
-          const key = `${from}|${to}|${t.protocol}`;
-          const ports = out.get(key) ?? new Map<number, Set<RowId>>();
-          for (const p of expand(t.ports, peer)) ports.set(p, (ports.get(p) ?? new Set()).add(row.id));
-          out.set(key, ports);
-        }
-      }
-    }
-  }
-  return out;
-}
 
 const RUNS = { numRuns: 150 };
 
@@ -84,6 +54,17 @@ describe('resolve() properties over random valid declarations', () => {
             }
           }),
         );
+      }),
+      RUNS,
+    );
+  });
+
+  test('validation is idempotent: a normalized declaration validates to itself', () => {
+    fc.assert(
+      fc.property(validDeclaration, (d) => {
+        const once = validate(d);
+        expect(validate(once)).toEqual(once);
+        expect(resolve(once).flows).toEqual(resolve(d).flows);
       }),
       RUNS,
     );

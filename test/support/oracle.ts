@@ -1,0 +1,52 @@
+import { CATALOG, resolve, type Declaration, type EndpointSpec, type PortSpec, type RowId } from '../../lib/spec';
+
+// An oracle written apart from resolve(): the set of single ports each applicable row requires
+// between each pair of endpoints, keyed "from|to|protocol".
+export function requiredPorts(d: Declaration): Map<string, Map<number, Set<RowId>>> {
+  const n = resolve(d).declaration;
+  const names = (e: EndpointSpec) =>
+    'peer' in e ? n.peers.filter((p) => p.kind === e.peer).map((p) => p.name) : n.groups.filter((g) => e.roles.includes(g.role)).map((g) => g.name);
+  const expand = (spec: PortSpec, peer: string | undefined): number[] => {
+    const span = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    if (spec.kind === 'fixed') return [...spec.ports];
+    if (spec.kind === 'peer') return [...(n.peers.find((p) => p.name === peer)?.ports ?? spec.defaults)];
+    if (spec.kind === 'counted') return span(spec.base, spec.base + n.sum[spec.count] - 1);
+    const pin = { ...n.serverProtect, ...n.sum } as Record<string, unknown>;
+    return typeof pin[spec.pin] === 'number' ? [pin[spec.pin] as number] : [spec.base, ...span(spec.fallback[0], spec.fallback[1])];
+  };
+  const out = new Map<string, Map<number, Set<RowId>>>();
+  for (const row of CATALOG.filter((r) => r.applies(n))) {
+    for (const t of row.flows) {
+      for (const to of names(t.listener)) {
+        for (const from of names(t.initiator)) {
+          const peer = 'peer' in t.listener ? to : 'peer' in t.initiator ? from : undefined;
+          const key = `${from}|${to}|${t.protocol}`;
+          const ports = out.get(key) ?? new Map<number, Set<RowId>>();
+          for (const p of expand(t.ports, peer)) ports.set(p, (ports.get(p) ?? new Set()).add(row.id));
+          out.set(key, ports);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+
+/**
+ * The least number of rules any tool could emit for a declaration, from the oracle alone: one per
+ * maximal run of contiguous ports per (from, to, protocol), inbound, plus the same outbound when
+ * egress is restricted (AWS counts each direction's rules on its own group).
+ */
+export function minimumRules(d: Declaration): { inbound: number; outbound: number } {
+  const n = resolve(d).declaration;
+  let inbound = 0;
+  let outbound = 0;
+  for (const [key, ports] of requiredPorts(d)) {
+    const sorted = [...ports.keys()].sort((a, b) => a - b);
+    const runs = sorted.filter((p, i) => i === 0 || p !== sorted[i - 1] + 1).length;
+    const [from, to] = key.split('|');
+    if (n.groups.some((g) => g.name === to)) inbound += runs;
+    if (n.egress === 'restricted' && n.groups.some((g) => g.name === from)) outbound += runs;
+  }
+  return { inbound, outbound };
+}
