@@ -3,6 +3,7 @@ import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
+import { sum7Example } from '../sum7';
 
 /** A VPC with private subnets and a flow log, as a production VPC has. */
 export function exampleVpc(scope: Construct): ec2.Vpc {
@@ -45,27 +46,12 @@ export class SmartUpdateManagerExample extends Stack {
   }
 }
 
-/** The administrators' network of the HP SUM 7.x+ example (an on-premises range reached over VPN). */
-export const ADMINISTRATORS_CIDR = '192.168.50.0/24';
-
-/**
- * HP SUM 7.x and later: a workstation whose web UI the administrators' network opens, Windows and
- * Linux targets, ESXi hosts, iLOs and Onboard Administrators.
- */
+/** HP SUM 7.x and later: the `smart-update-manager-7` preset's groups (see examples/sum7.ts). */
 export class SmartUpdateManager7Example extends Stack {
   readonly plan: SmartUpdateManager;
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.plan = new SmartUpdateManager(this, 'SmartUpdateManager', {
-      vpc: exampleVpc(this),
-      options: { profile: '7.x+' },
-      windowsTargetGroups: ['windows-targets'],
-      linuxTargetGroups: ['linux-targets'],
-      vmwareTargetGroups: ['esxi-hosts'],
-      iloTargetGroups: ['ilos'],
-      onboardAdministratorTargetGroups: ['enclosures'],
-      peers: [{ name: 'administrators', kind: 'administrators', cidr: ADMINISTRATORS_CIDR }],
-    });
+    this.plan = new SmartUpdateManager(this, 'SmartUpdateManager', { vpc: exampleVpc(this), ...sum7Example() });
   }
 }
 

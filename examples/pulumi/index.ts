@@ -4,6 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import * as resources from '@pulumi/azure-native/resources';
 import { ServerProtect, SmartUpdateManager } from '../../lib/pulumi';
+import { sum7Example } from '../sum7';
 
 const config = new pulumi.Config();
 const location = config.get('location') ?? 'westeurope';
@@ -31,13 +32,7 @@ export const smartUpdateManager7 = new SmartUpdateManager('sum7', {
   resourceGroupName: group.name,
   location,
   tags,
-  options: { profile: '7.x+' },
-  windowsTargetGroups: ['windows-targets'],
-  linuxTargetGroups: ['linux-targets'],
-  vmwareTargetGroups: ['esxi-hosts'],
-  iloTargetGroups: ['ilos'],
-  onboardAdministratorTargetGroups: ['enclosures'],
-  peers: [{ name: 'administrators', kind: 'administrators', cidr: administratorsCidr }],
+  ...sum7Example(administratorsCidr),
 });
 
 // Three /24 subnets at the start of the address space; each product's NSG guards its subnet.

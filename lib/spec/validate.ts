@@ -153,7 +153,7 @@ const SUM5_ONLY = ['concurrentTargets', 'netbiosNameService', 'webServerPort', '
 // input. A default value passes, so a normalized declaration validates again unchanged.
 function profileProblems(input: unknown, d: NormalizedDeclaration): DeclarationProblem[] {
   if (d.sum.profile !== '7.x+') return [];
-  const sum = valueAt(input, ['sum']) as Record<string, unknown>;
+  const sum = (valueAt(input, ['sum']) ?? {}) as Record<string, unknown>;
   const defaults: Record<string, unknown> = sumSchema.parse({});
   return SUM5_ONLY.filter((k) => sum[k] !== undefined && sum[k] !== defaults[k]).map((k) => ({
     path: `sum.${k}`, value: sum[k], message: 'applies to sum.profile 5.x only; the 7.x+ table has fixed ports',

@@ -7,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EXAMPLE_STACKS, buildApp, examplePlans } from '../../examples/cdk/stacks';
+import { PRESETS, resolve } from '../../lib/spec';
 import { expectedRules, templateRules } from '../support/cdk';
 
 const app = buildApp(new App({ builtinCloudFormationValidation: false } as ConstructorParameters<typeof App>[0]));
@@ -34,6 +35,12 @@ describe.each(Object.entries(stacks))('example stack %s', (name, plan) => {
     const report = new AwsSolutionsChecks(app).validateScope(stack);
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`)).toEqual([]);
   });
+});
+
+test('each example opens what its preset does: the README tables describe the deployed stacks', () => {
+  expect(stacks.ServerProtectExample.resolution.flows).toEqual(resolve(PRESETS.serverprotect).flows);
+  expect(stacks.SmartUpdateManagerExample.resolution.flows).toEqual(resolve(PRESETS['smart-update-manager']).flows);
+  expect(stacks.SmartUpdateManager7Example.resolution.flows).toEqual(resolve(PRESETS['smart-update-manager-7']).flows);
 });
 
 test('cdk-nag check is live: an SSH rule open to the world is reported', () => {

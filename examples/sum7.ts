@@ -1,0 +1,19 @@
+import type { SmartUpdateManagerGroups } from '../lib/spec';
+
+/**
+ * The HP SUM 7.x+ deployment both example programs create, as the product constructs take it: a
+ * workstation whose web UI the administrators' network opens, Windows and Linux targets, ESXi
+ * hosts, iLOs, Onboard Administrators and a Superdome Flex (the `smart-update-manager-7` preset).
+ */
+export function sum7Example(administratorsCidr = '192.168.50.0/24'): SmartUpdateManagerGroups {
+  return {
+    options: { profile: '7.x+' },
+    windowsTargetGroups: ['windows-targets'],
+    linuxTargetGroups: ['linux-targets'],
+    vmwareTargetGroups: ['esxi-hosts'],
+    iloTargetGroups: ['ilos'],
+    onboardAdministratorTargetGroups: ['enclosures'],
+    superdomeFlexTargetGroups: ['superdome-flex'],
+    peers: [{ name: 'administrators', kind: 'administrators', cidr: administratorsCidr }],
+  };
+}
