@@ -9,8 +9,9 @@ export const HOST_OS = ['windows', 'linux'] as const;
 export type HostOs = (typeof HOST_OS)[number];
 
 /**
- * The operating systems each role's hosts run. ServerProtect for Windows runs on Windows; an
- * Integrity target is reached over SSH (HP-UX or Linux, written as nftables); management
+ * The operating systems each role's hosts run, as far as portplan writes their firewall.
+ * ServerProtect for Windows runs on Windows; an Integrity target is reached over SSH, and only its
+ * Linux case is written (HP-UX filters with IPFilter, which portplan does not write); management
  * processors, switches and ESXi hosts are appliances whose firewalls are not PowerShell or nftables.
  */
 const ROLE_OS: Record<RoleId, readonly HostOs[]> = {
