@@ -13,7 +13,7 @@ import { LimitError, PortPlan } from '../lib/cdk';
 import { AzureLimitError, planAzureRules } from '../lib/pulumi';
 import { PRESETS, type Declaration, type ServerProtectOptions, type SumOptions } from '../lib/spec';
 import { templateRules, testStack } from '../test/support/cdk';
-import { minimumRules, requiredPorts } from '../test/support/oracle';
+import { minimumAzureRules, minimumRules } from '../test/support/oracle';
 import { HandWrittenServerProtect, HandWrittenSmartUpdateManager } from './baseline';
 import { scaleDeclaration } from './scale';
 
@@ -125,11 +125,7 @@ function countRules(name: string, declaration: Declaration, template?: { plan: P
   const lines = templateRules(made.template, made.plan);
   const perGroup = new Map<string, number>();
   for (const l of lines.filter((x) => x.startsWith('in '))) perGroup.set(l.split(' ')[1], (perGroup.get(l.split(' ')[1]) ?? 0) + 1);
-  // Azure: one rule per (direction, source, destination, protocol).
-  const keys = [...requiredPorts(declaration).keys()];
-  const n = made.plan.resolution.declaration;
-  const isGroup = (x: string) => n.groups.some((g) => g.name === x);
-  const azureMin = keys.filter((k) => isGroup(k.split('|')[1])).length + (n.egress === 'restricted' ? keys.filter((k) => isGroup(k.split('|')[0])).length : 0);
+  const azureMin = minimumAzureRules(declaration);
   const azure = planAzureRules(declaration, { band: { from: 100, to: 4096 }, denyOtherVnetTraffic: false }).rules.length;
   return {
     name,

@@ -50,3 +50,11 @@ export function minimumRules(d: Declaration): { inbound: number; outbound: numbe
   }
   return { inbound, outbound };
 }
+
+/** The least number of Azure allow rules: one per direction, source, destination and protocol. */
+export function minimumAzureRules(d: Declaration): number {
+  const n = resolve(d).declaration;
+  const group = (name: string) => n.groups.some((g) => g.name === name);
+  const keys = [...requiredPorts(d).keys()].map((k) => k.split('|'));
+  return keys.filter(([, to]) => group(to)).length + (n.egress === 'restricted' ? keys.filter(([from]) => group(from)).length : 0);
+}

@@ -1,0 +1,34 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import fc from 'fast-check';
+import { PortPlan } from '../../lib/cdk';
+import { planAzureRules } from '../../lib/pulumi';
+import { templateRules, testStack } from '../support/cdk';
+import { validDeclaration } from '../support/declarations';
+import { minimumAzureRules, minimumRules } from '../support/oracle';
+
+// The emitted rule count equals the theoretical minimum computed from the oracle alone (AWS: one
+// rule per maximal contiguous port run per peer pair and protocol; Azure: one allow rule per
+// direction, source, destination and protocol). `npm run bench` reports the same ratio over every
+// option combination.
+test('AWS: rules in the template = the minimum (fast-check)', () => {
+  fc.assert(
+    fc.property(validDeclaration, (declaration) => {
+      const { stack, vpc } = testStack();
+      const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
+      const min = minimumRules(declaration);
+      expect(templateRules(Template.fromStack(stack), plan).length).toBe(min.inbound + min.outbound);
+    }),
+    { numRuns: 25 },
+  );
+});
+
+test('Azure: allow rules = distinct (direction, source, destination, protocol) (fast-check)', () => {
+  fc.assert(
+    fc.property(validDeclaration, (declaration) => {
+      const minimum = minimumAzureRules(declaration);
+      const rules = planAzureRules(declaration, { band: { from: 100, to: 4096 }, denyOtherVnetTraffic: false }).rules;
+      expect(rules.length).toBe(minimum);
+    }),
+    { numRuns: 200 },
+  );
+});
