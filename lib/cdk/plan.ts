@@ -124,37 +124,26 @@ export class PortPlan extends Construct {
     const owned = (e: Endpoint) => e.kind === 'group' && !existing[e.name];
     const mutable = (e: Endpoint) => e.kind === 'group' && existing[e.name]?.mutable !== false;
     const skipped: ResolvedFlow[] = [];
+    // A rule lives on `own` (the listener inbound, the initiator outbound) and names `other`.
+    const place = (direction: 'in' | 'out', f: ResolvedFlow, own: Endpoint, other: Endpoint) => {
+      const sg = this.group(own.name).securityGroup;
+      if (!mutable(own)) return skipped.push(f);
+      if (other.kind === 'peer' && owned(own)) {
+        const add = direction === 'in' ? sg.addIngressRule.bind(sg) : sg.addEgressRule.bind(sg);
+        return add(cidrPeer(cidr(other)), port(f), f.description);
+      }
+      const rule = { groupId: sg.securityGroupId, ipProtocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, description: f.description };
+      const otherGroup = other.kind === 'group' ? this.group(other.name).securityGroup.securityGroupId : undefined;
+      const id = `${direction}-${own.name}-${direction === 'in' ? 'from' : 'to'}-${other.name}-${f.protocol}-${f.fromPort}-${f.toPort}`;
+      if (direction === 'in') {
+        new ec2.CfnSecurityGroupIngress(this, id, { ...rule, ...(otherGroup ? { sourceSecurityGroupId: otherGroup } : sourceCidr(cidr(other))) });
+      } else {
+        new ec2.CfnSecurityGroupEgress(this, id, { ...rule, ...(otherGroup ? { destinationSecurityGroupId: otherGroup } : destinationCidr(cidr(other))) });
+      }
+    };
     for (const f of this.resolution.flows) {
-      const rule = { ipProtocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, description: f.description };
-      const tag = `${f.protocol}-${f.fromPort}-${f.toPort}`;
-      if (f.to.kind === 'group') {
-        const target = this.group(f.to.name).securityGroup;
-        if (!mutable(f.to)) skipped.push(f);
-        else if (f.from.kind === 'peer' && owned(f.to)) target.addIngressRule(cidrPeer(cidr(f.from)), port(f), f.description);
-        else {
-          new ec2.CfnSecurityGroupIngress(this, `in-${f.to.name}-from-${f.from.name}-${tag}`, {
-            groupId: target.securityGroupId,
-            ...(f.from.kind === 'group'
-              ? { sourceSecurityGroupId: this.group(f.from.name).securityGroup.securityGroupId }
-              : sourceCidr(cidr(f.from))),
-            ...rule,
-          });
-        }
-      }
-      if (restricted && f.from.kind === 'group') {
-        const source = this.group(f.from.name).securityGroup;
-        if (!mutable(f.from)) skipped.push(f);
-        else if (f.to.kind === 'peer' && owned(f.from)) source.addEgressRule(cidrPeer(cidr(f.to)), port(f), f.description);
-        else {
-          new ec2.CfnSecurityGroupEgress(this, `out-${f.from.name}-to-${f.to.name}-${tag}`, {
-            groupId: source.securityGroupId,
-            ...(f.to.kind === 'group'
-              ? { destinationSecurityGroupId: this.group(f.to.name).securityGroup.securityGroupId }
-              : destinationCidr(cidr(f.to))),
-            ...rule,
-          });
-        }
-      }
+      if (f.to.kind === 'group') place('in', f, f.to, f.from);
+      if (restricted && f.from.kind === 'group') place('out', f, f.from, f.to);
     }
     this.skippedFlows = [...new Set(skipped)];
 
