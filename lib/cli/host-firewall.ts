@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { ROLE_IDS, type Endpoint, type Protocol, type Resolution, type RoleId, type RowId } from '../spec';
-import { portText } from './render';
+import { ROLE_IDS, portRangeText as portText, type Endpoint, type Protocol, type Resolution, type RoleId, type RowId } from '../spec';
+import { unique } from './render';
 
 /** Host operating systems with a firewall portplan writes rules for. */
 export const HOST_OS = ['windows', 'linux'] as const;
@@ -133,7 +133,6 @@ export function hostRules(r: Resolution, role: string, os: HostOs, addresses: Re
   return { role: roleId, os, groups, rules: [...rules.values()], unaddressed: [...unaddressed].sort() };
 }
 
-const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 const ruleName = (x: HostRule) => `portplan-${x.direction === 'inbound' ? 'in' : 'out'}-${x.remote.name}-${x.protocol}-${portText(x)}`;
 const psQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 

@@ -1,7 +1,4 @@
-import { ROLES, catalogRow, type Endpoint, type Resolution, type ResolvedFlow } from '../spec';
-
-/** `1000-1009`, or `22` for a single port. */
-export const portText = (f: { fromPort: number; toPort: number }): string => (f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`);
+import { ROLES, catalogRow, portRangeText as portText, type Endpoint, type Resolution, type ResolvedFlow } from '../spec';
 
 /** A group by name, a peer by name and address range. */
 export function endpointText(e: Endpoint, r: Resolution): string {
@@ -10,7 +7,8 @@ export function endpointText(e: Endpoint, r: Resolution): string {
   return peer ? `${peer.name} (${peer.cidr})` : e.name;
 }
 
-const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+/** The strings in first-seen order, each once. */
+export const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 /** The purposes and the conditions of a flow's rows. */

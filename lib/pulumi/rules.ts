@@ -1,4 +1,4 @@
-import { describeRows, resolve, type Declaration, type Endpoint, type Protocol, type Resolution, type RowId } from '../spec';
+import { describeRows, portRangeText, resolve, type Declaration, type Endpoint, type Protocol, type Resolution, type RowId } from '../spec';
 
 /** A band of NSG priorities, inclusive; Azure allows 100-4096. */
 export interface PriorityBand {
@@ -161,7 +161,7 @@ export function planAzureRules(declaration: Declaration, options: AzurePlanOptio
     });
   };
   for (const f of resolution.flows) {
-    const range = f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`;
+    const range = portRangeText(f);
     if (f.to.kind === 'group') add('Inbound', f.from, f.to, f.protocol, range, f.rows);
     if (d.egress === 'restricted' && f.from.kind === 'group') add('Outbound', f.from, f.to, f.protocol, range, f.rows);
   }

@@ -19,6 +19,11 @@ export interface PortRange {
   readonly toPort: number;
 }
 
+/** A range as the clouds and host firewalls write it: `1000-1009`, or `22` for a single port. */
+export function portRangeText(r: PortRange): string {
+  return r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`;
+}
+
 /** A connection that must be allowed: `from` opens it to `to` on the ports `fromPort`-`toPort`. */
 export interface ResolvedFlow extends PortRange {
   /** The initiator: opens the connection (needs the egress rule when egress is restricted). */

@@ -88,12 +88,14 @@ const sumSchema = z.strictObject({
   soapPortCount: wholeNumber(1, 100).default(1),
 });
 
+const SUM_DEFAULTS = sumSchema.parse({});
+
 const declarationSchema = z
   .strictObject({
     groups: z.array(groupSchema).min(1, 'needs at least one group'),
     peers: z.array(peerSchema).default([]),
     serverProtect: serverProtectSchema.default(serverProtectSchema.parse({})),
-    sum: sumSchema.default(sumSchema.parse({})),
+    sum: sumSchema.default(SUM_DEFAULTS),
     egress: z.enum(['default', 'restricted']).default('default'),
   })
   .superRefine((d, ctx) => {
@@ -154,8 +156,7 @@ const SUM5_ONLY = ['concurrentTargets', 'netbiosNameService', 'webServerPort', '
 function profileProblems(input: unknown, d: NormalizedDeclaration): DeclarationProblem[] {
   if (d.sum.profile !== '7.x+') return [];
   const sum = (valueAt(input, ['sum']) ?? {}) as Record<string, unknown>;
-  const defaults: Record<string, unknown> = sumSchema.parse({});
-  return SUM5_ONLY.filter((k) => sum[k] !== undefined && sum[k] !== defaults[k]).map((k) => ({
+  return SUM5_ONLY.filter((k) => sum[k] !== undefined && sum[k] !== SUM_DEFAULTS[k]).map((k) => ({
     path: `sum.${k}`, value: sum[k], message: 'applies to sum.profile 5.x only; the 7.x+ table has fixed ports',
   }));
 }
