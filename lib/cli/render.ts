@@ -47,7 +47,7 @@ export function flowsJson(r: Resolution): string {
 }
 
 // Mermaid ids allow letters, digits and underscores safely; names have dashes, so map them.
-const nodeId = (e: Endpoint): string => `${e.kind === 'group' ? 'g' : 'p'}_${e.name.replace(/-/g, '_')}`;
+const nodeId = (e: Pick<Endpoint, 'kind' | 'name'>): string => `${e.kind === 'group' ? 'g' : 'p'}_${e.name.replace(/-/g, '_')}`;
 
 /** A Mermaid flowchart: one node per group (with its role) and peer, one edge per initiator and listener with every port. */
 export function mermaid(r: Resolution): string {

@@ -10,3 +10,5 @@ export * from './validate';
 export * from './resolve';
 export * from './products';
 export * from './presets';
+export * from './cidr';
+export * from './placement';

@@ -1,15 +1,36 @@
 import { CATALOG, type EndpointSpec, type PortSpec, type Protocol, type RowId, ROW_IDS, catalogRow } from './catalog';
 import type { Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
-import type { PeerKind } from './roles';
+import type { PeerKind, RoleId } from './roles';
+import { BROAD_PREFIX, parseCidr } from './cidr';
 import { validate } from './validate';
 
-/** One side of a resolved flow: a declared role group or a declared external peer, by name. */
-export interface Endpoint {
-  /** A role group or an external peer. */
-  readonly kind: 'group' | 'peer';
-  /** The group's or peer's declared name. */
+/** A declared role group as one side of a flow. */
+export interface GroupEndpoint {
+  /** Discriminator. */
+  readonly kind: 'group';
+  /** The group's declared name. */
   readonly name: string;
+  /** The role the group's hosts play. */
+  readonly role: RoleId;
 }
+
+/** A declared external peer as one side of a flow, with its address range. */
+export interface PeerEndpoint {
+  /** Discriminator. */
+  readonly kind: 'peer';
+  /** The peer's declared name. */
+  readonly name: string;
+  /** What the peer is. */
+  readonly peerKind: PeerKind;
+  /** The peer's address range as declared (validated: masked, IPv4 or IPv6). */
+  readonly cidr: string;
+}
+
+/**
+ * One side of a resolved flow: a role group or an external peer. Each carries what the adapters
+ * need (the group's role, the peer's CIDR), so no layer looks a name up again.
+ */
+export type Endpoint = GroupEndpoint | PeerEndpoint;
 
 /** An inclusive port range. */
 export interface PortRange {
@@ -41,11 +62,16 @@ export interface ResolvedFlow extends PortRange {
 /** Something the user should know about a resolution; never a reason to fail. */
 export interface ResolveWarning {
   /** Stable id, e.g. `broadcast-discovery`. */
-  readonly code: 'broadcast-discovery' | 'netbios-broadcast' | 'unused-peer';
-  /** The rows the warning is about; empty for `unused-peer`. */
+  readonly code: 'broadcast-discovery' | 'netbios-broadcast' | 'unused-peer' | 'broad-peer';
+  /** The rows the warning is about; empty for `unused-peer` and `broad-peer`. */
   readonly rows: readonly RowId[];
   /** What happens and what to do instead. */
   readonly message: string;
+}
+
+/** A warning as one line: its rows, if any, then its message. Every adapter prints it this way. */
+export function warningText(w: ResolveWarning): string {
+  return `${w.rows.length ? `${w.rows.join(', ')}: ` : ''}${w.message}`;
 }
 
 /** The result of {@link resolve}. */
@@ -70,9 +96,13 @@ interface RawFlow extends PortRange {
 
 function endpoints(spec: EndpointSpec, d: NormalizedDeclaration): Endpoint[] {
   if ('peer' in spec) {
-    return d.peers.filter((p) => p.kind === spec.peer).map((p) => ({ kind: 'peer', name: p.name }));
+    return d.peers
+      .filter((p) => p.kind === spec.peer)
+      .map((p): PeerEndpoint => ({ kind: 'peer', name: p.name, peerKind: p.kind, cidr: p.cidr }));
   }
-  return d.groups.filter((g) => spec.roles.includes(g.role)).map((g) => ({ kind: 'group', name: g.name }));
+  return d.groups
+    .filter((g) => spec.roles.includes(g.role))
+    .map((g): GroupEndpoint => ({ kind: 'group', name: g.name, role: g.role }));
 }
 
 /** The port ranges a row's port spec opens under these options (peer: the peer the flow reaches). */
@@ -167,7 +197,7 @@ export function resolve(declaration: Declaration): Resolution {
       for (const to of endpoints(t.listener, d)) {
         for (const from of endpoints(t.initiator, d)) {
           const peerName = to.kind === 'peer' ? to.name : from.kind === 'peer' ? from.name : undefined;
-          const peer = d.peers.find((p) => p.name === peerName);
+          const peer = peerName === undefined ? undefined : d.peers.find((p) => p.name === peerName);
           if (peer) usedPeers.add(peer.name);
           for (const r of portRanges(t.ports, d, peer)) raw.push({ from, to, protocol: t.protocol, ...r, row: row.id });
           if (t.broadcast) broadcast[t.broadcast === 'discovery' ? 'broadcast-discovery' : 'netbios-broadcast'].add(row.id);
@@ -184,6 +214,15 @@ export function resolve(declaration: Declaration): Resolution {
       warnings.push({
         code: 'unused-peer', rows: [],
         message: `peer ${p.name} (${p.kind}) is reached by no flow: it needs ${UNUSED_PEER[p.kind]}`,
+      });
+    }
+  }
+  for (const p of d.peers) {
+    const c = parseCidr(p.cidr);
+    if (c && c.prefix < BROAD_PREFIX[c.family]) {
+      warnings.push({
+        code: 'broad-peer', rows: [],
+        message: `peer ${p.name} (${p.kind}) is ${p.cidr}, ${c.prefix === 0 ? 'every address' : `wider than a /${BROAD_PREFIX[c.family]}`}: give the peer's own addresses unless the whole range needs the ports`,
       });
     }
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pinChoices, type PinOption } from './catalog';
 import type { Declaration, NormalizedDeclaration } from './options';
+import { parseCidr } from './cidr';
 import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles } from './roles';
 
 /** One thing wrong with a declaration. */
@@ -61,10 +62,16 @@ const groupSchema = z.strictObject({
   role: z.enum(ROLE_IDS, { message: `must be one of ${ROLE_IDS.join(', ')}` }),
 });
 
+const CIDR_MESSAGE = 'must be an IPv4 or IPv6 CIDR such as 10.0.9.10/32 or 2001:db8::/64 (no zone index)';
+
 const peerSchema = z.strictObject({
   name,
   kind: z.enum(PEER_KINDS, { message: `must be one of ${PEER_KINDS.join(', ')}` }),
-  cidr: z.union([z.cidrv4(), z.cidrv6()], { message: 'must be an IPv4 or IPv6 CIDR such as 10.0.9.10/32' }),
+  cidr: z.union([z.cidrv4(), z.cidrv6()], { message: CIDR_MESSAGE }).superRefine((text, ctx) => {
+    const c = parseCidr(text);
+    if (!c) ctx.addIssue({ code: 'custom', message: CIDR_MESSAGE });
+    else if (!c.masked) ctx.addIssue({ code: 'custom', message: `has host bits set; write the network ${c.text} (or the host as /${c.family === 4 ? 32 : 128})` });
+  }),
   ports: z.array(port).min(1).max(16).optional(),
   allowAnyAddress: z.boolean().default(false),
 });

@@ -39,7 +39,7 @@ describe.each(PRESET_NAMES)('preset %s', (preset) => {
     expect(code).toBe(0);
     const json = JSON.parse(out) as { version: number; flows: unknown[]; warnings: { code: string }[] };
     expect(json.version).toBe(1);
-    expect(json.flows).toEqual(flows.map((f) => ({ from: f.from, to: f.to, protocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, rows: f.rows, description: f.description })));
+    expect(json.flows).toEqual(flows.map((f) => ({ from: { kind: f.from.kind, name: f.from.name }, to: { kind: f.to.kind, name: f.to.name }, protocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, rows: f.rows, description: f.description })));
     expect(json.warnings.map((w) => w.code)).toEqual(resolve(PRESETS[preset as PresetName]).warnings.map((w) => w.code));
   });
 

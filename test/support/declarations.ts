@@ -8,11 +8,20 @@ export const SMART_UPDATE_MANAGER_7: Declaration = PRESETS['smart-update-manager
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
+const PEER_CIDR: Record<string, (i: number) => string> = {
+  v4net: (i) => `10.9.${i}.0/24`,
+  v4host: (i) => `10.9.${i}.10/32`,
+  v6net: (i) => `2001:db8:9:${i}::/64`,
+  v6host: (i) => `2001:db8:9:${i}::10/128`,
+};
+
 /** Random valid declarations: any roles of the chosen SUM profile (0-2 groups each), peers and options. */
 export const validDeclaration: fc.Arbitrary<Declaration> = fc
   .record({
     counts: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: ROLE_IDS.length, maxLength: ROLE_IDS.length }),
     peerKinds: fc.subarray([...PEER_KINDS]),
+    // IPv4 and IPv6, hosts and networks: each peer's address family decides which rules the clouds take.
+    peerFamilies: fc.array(fc.constantFrom('v4net', 'v4host', 'v6net', 'v6host'), { minLength: PEER_KINDS.length, maxLength: PEER_KINDS.length }),
     agent: fc.constantFrom('tmi' as const, 'mcp' as const),
     peerPorts: optional(fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 })),
     serverProtect: fc.record(
@@ -39,7 +48,7 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
     ),
     egress: fc.constantFrom('default' as const, 'restricted' as const),
   })
-  .map(({ counts, peerKinds, agent, peerPorts, serverProtect, profile, sum: sum5, egress }) => {
+  .map(({ counts, peerKinds, peerFamilies, agent, peerPorts, serverProtect, profile, sum: sum5, egress }) => {
     // 7.x+ rejects the 5.x-only options, so it keeps only the workstation OS.
     const sum = profile === '5.x' ? { ...sum5, profile } : { profile, ...(sum5.workstationOs ? { workstationOs: sum5.workstationOs } : {}) };
     const groups: GroupDeclaration[] = [];
@@ -50,7 +59,7 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
     });
     if (groups.length === 0) groups.push({ name: 'console', role: 'serverprotect:console' });
     const peers: PeerDeclaration[] = peerKinds.map((kind, i) => ({
-      name: `peer-${kind}`, kind, cidr: `10.9.${i}.0/24`, ...(peerPorts && kind !== 'control-manager' && kind !== 'administrators' ? { ports: peerPorts } : {}),
+      name: `peer-${kind}`, kind, cidr: PEER_CIDR[peerFamilies[i]](i), ...(peerPorts && kind !== 'control-manager' && kind !== 'administrators' ? { ports: peerPorts } : {}),
     }));
     const cm = peerKinds.includes('control-manager');
     return { groups, peers, serverProtect: { ...serverProtect, ...(cm ? { controlManagerAgent: agent } : {}) }, sum, egress };
