@@ -11,4 +11,5 @@ export * from './resolve';
 export * from './products';
 export * from './presets';
 export * from './cidr';
+export * from './errors';
 export * from './placement';

@@ -81,7 +81,7 @@ export interface SumOptions {
 
 /** A group of hosts that play one role. A host with several roles joins several groups. */
 export interface GroupDeclaration {
-  /** Unique name: lower-case letters, digits and dashes, starting with a letter, at most 40 characters. */
+  /** Unique name: lower-case letters, digits and dashes, starting with a letter and ending with a letter or digit, at most 40 characters. */
   readonly name: string;
   /** The role the group's hosts play. */
   readonly role: RoleId;

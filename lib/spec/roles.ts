@@ -54,6 +54,12 @@ export const ROLE_IDS = [
 /** A role id such as `serverprotect:console` or `sum:target:linux`. */
 export type RoleId = (typeof ROLE_IDS)[number];
 
+/** Host operating systems whose firewall portplan writes rules for. */
+export const HOST_OS = ['windows', 'linux'] as const;
+
+/** A host operating system. */
+export type HostOs = (typeof HOST_OS)[number];
+
 /** What a role is. */
 export interface Role {
   /** The product the role belongs to. */
@@ -62,24 +68,31 @@ export interface Role {
   readonly label: string;
   /** The HP SUM profiles whose table has the role. @default - every profile */
   readonly profiles?: readonly SumProfile[];
+  /**
+   * The operating systems whose host firewall portplan writes for the role's hosts; empty for
+   * appliances (management processors, switches, ESXi), whose firewalls are not PowerShell,
+   * nftables or firewalld. An Integrity target is reached over SSH and only its Linux case is
+   * written (HP-UX filters with IPFilter).
+   */
+  readonly hostOs: readonly HostOs[];
 }
 
 /** Every role a group of hosts can play. */
 export const ROLES: Readonly<Record<RoleId, Role>> = {
-  'serverprotect:console': { product: 'serverprotect', label: 'ServerProtect management console' },
-  'serverprotect:information-server': { product: 'serverprotect', label: 'ServerProtect information server' },
-  'serverprotect:normal-server': { product: 'serverprotect', label: 'ServerProtect normal server' },
-  'sum:workstation': { product: 'sum', label: 'HP SUM workstation' },
-  'sum:target:windows': { product: 'sum', label: 'HP SUM target (Windows)' },
-  'sum:target:linux': { product: 'sum', label: 'HP SUM target (Linux)' },
-  'sum:target:integrity': { product: 'sum', label: 'HP SUM target (Integrity)', profiles: ['5.x'] },
-  'sum:target:vmware': { product: 'sum', label: 'HP SUM target (VMware ESXi)', profiles: ['7.x+'] },
-  'sum:target:ilo': { product: 'sum', label: 'HP SUM target (iLO)', profiles: ['7.x+'] },
-  'sum:target:onboard-administrator': { product: 'sum', label: 'HP SUM target (Onboard Administrator)', profiles: ['7.x+'] },
-  'sum:target:virtual-connect': { product: 'sum', label: 'HP SUM target (Virtual Connect)', profiles: ['7.x+'] },
-  'sum:target:switch': { product: 'sum', label: 'HP SUM target (FC or SAS switch)', profiles: ['7.x+'] },
-  'sum:target:superdome-x': { product: 'sum', label: 'HP SUM target (Superdome X)', profiles: ['7.x+'] },
-  'sum:target:superdome-flex': { product: 'sum', label: 'HP SUM target (Superdome Flex)', profiles: ['7.x+'] },
+  'serverprotect:console': { product: 'serverprotect', label: 'ServerProtect management console', hostOs: ['windows'] },
+  'serverprotect:information-server': { product: 'serverprotect', label: 'ServerProtect information server', hostOs: ['windows'] },
+  'serverprotect:normal-server': { product: 'serverprotect', label: 'ServerProtect normal server', hostOs: ['windows'] },
+  'sum:workstation': { product: 'sum', label: 'HP SUM workstation', hostOs: ['windows', 'linux'] },
+  'sum:target:windows': { product: 'sum', label: 'HP SUM target (Windows)', hostOs: ['windows'] },
+  'sum:target:linux': { product: 'sum', label: 'HP SUM target (Linux)', hostOs: ['linux'] },
+  'sum:target:integrity': { product: 'sum', label: 'HP SUM target (Integrity)', profiles: ['5.x'], hostOs: ['linux'] },
+  'sum:target:vmware': { product: 'sum', label: 'HP SUM target (VMware ESXi)', profiles: ['7.x+'], hostOs: [] },
+  'sum:target:ilo': { product: 'sum', label: 'HP SUM target (iLO)', profiles: ['7.x+'], hostOs: [] },
+  'sum:target:onboard-administrator': { product: 'sum', label: 'HP SUM target (Onboard Administrator)', profiles: ['7.x+'], hostOs: [] },
+  'sum:target:virtual-connect': { product: 'sum', label: 'HP SUM target (Virtual Connect)', profiles: ['7.x+'], hostOs: [] },
+  'sum:target:switch': { product: 'sum', label: 'HP SUM target (FC or SAS switch)', profiles: ['7.x+'], hostOs: [] },
+  'sum:target:superdome-x': { product: 'sum', label: 'HP SUM target (Superdome X)', profiles: ['7.x+'], hostOs: [] },
+  'sum:target:superdome-flex': { product: 'sum', label: 'HP SUM target (Superdome Flex)', profiles: ['7.x+'], hostOs: [] },
 };
 
 /** The HP SUM target roles. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pinChoices, type PinOption } from './catalog';
 import type { Declaration, NormalizedDeclaration } from './options';
 import { parseCidr } from './cidr';
+import { PortplanError, showValue } from './errors';
 import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles } from './roles';
 
 /** One thing wrong with a declaration. */
@@ -15,33 +16,26 @@ export interface DeclarationProblem {
 }
 
 /** The one error every bad declaration throws; `problems` lists each field that is wrong. */
-export class DeclarationError extends Error {
-  /** Always `DeclarationError`, so the error can be told apart after serialization. */
-  override readonly name = 'DeclarationError';
-  /** @param problems every field that is wrong, in schema order */
+export class DeclarationError extends PortplanError {
+  /** Always `DECLARATION`. */
+  readonly code = 'DECLARATION';
+  /** @param problems every field that is wrong, in schema order; the first gives `path` and `value` */
   constructor(readonly problems: readonly DeclarationProblem[]) {
     super(
-      `invalid portplan declaration:\n${problems
-        .map((p) => `  ${p.path}: ${p.message} (got ${show(p.value)})`)
-        .join('\n')}`,
+      problems[0]?.path ?? '(declaration)',
+      problems[0]?.value,
+      `invalid portplan declaration:\n${problems.map((p) => `  ${p.path}: ${p.message} (got ${showValue(p.value)})`).join('\n')}`,
     );
   }
 }
 
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  // Input can be anything a file or caller hands over (bigints, cycles): describe it, never throw.
-  let text: string;
-  try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-const NAME = /^[a-z][a-z0-9-]{0,39}$/;
-const name = z.string().regex(NAME, 'must be lower-case letters, digits and dashes, start with a letter, at most 40 characters');
+// Names become parts of Azure rule names, which must end with a letter, digit or underscore
+// (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork),
+// and of CDK construct ids: so a letter first, a letter or digit last.
+const NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const name = z
+  .string()
+  .regex(NAME, 'must be lower-case letters, digits and dashes, start with a letter, end with a letter or digit, at most 40 characters');
 const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
   return z.number({ message }).int(message).min(min, message).max(max, message);

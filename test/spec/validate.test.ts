@@ -1,4 +1,4 @@
-import { DeclarationError, declarationJsonSchema, resolve, validate } from '../../lib/spec';
+import { DeclarationError, PortplanError, declarationJsonSchema, resolve, validate } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7 } from '../support/declarations';
 
 const CM_PEER = { name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' };
@@ -9,6 +9,7 @@ const BAD: [string, unknown, string, RegExp][] = [
   ['no groups', { groups: [] }, 'groups', /at least one group/],
   ['unknown role', { groups: [{ name: 'a', role: 'sum:target:hpux' }] }, 'groups[0].role', /must be one of serverprotect:console, .*sum:target:integrity/],
   ['bad group name', { groups: [{ name: 'Web Servers', role: 'sum:workstation' }] }, 'groups[0].name', /lower-case letters/],
+  ['group name ending in a dash (Azure rule names must end with a letter, digit or _)', { groups: [{ name: 'console-', role: 'serverprotect:console' }] }, 'groups[0].name', /end with a letter or digit/],
   ['duplicate group names', { groups: [{ name: 'a', role: 'sum:workstation' }, { name: 'a', role: 'sum:target:linux' }] }, 'groups[1].name', /duplicate name; groups.0.name/],
   ['peer name clashes with a group', { ...SMART_UPDATE_MANAGER, peers: [{ name: 'workstation', kind: 'mail', cidr: '10.0.0.1/32' }] }, 'peers[0].name', /duplicate name/],
   ['unknown top-level option', { ...SERVERPROTECT, region: 'x' }, '(declaration)', /unknown field region; allowed: groups, peers, serverProtect, sum, egress/],
@@ -46,6 +47,9 @@ describe('bad declarations give one DeclarationError naming field, value and wha
       error = e;
     }
     expect(error).toBeInstanceOf(DeclarationError);
+    expect(error).toBeInstanceOf(PortplanError);
+    expect(error).toMatchObject({ code: 'DECLARATION', name: 'DeclarationError' });
+    expect((error as DeclarationError).path).toBe((error as DeclarationError).problems[0].path);
     const problem = (error as DeclarationError).problems.find((p) => p.path === path);
     expect(problem?.message).toMatch(message);
     expect((error as Error).message).toContain(`${path}: `);
