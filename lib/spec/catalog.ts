@@ -88,7 +88,7 @@ export interface FlowTemplate {
 
 /** Where a row comes from. */
 export interface Citation {
-  /** The vendor document: the file name of the original, or the title of a source outside the seeds. */
+  /** The vendor document, by title (see `PRODUCTS` for the copy read), or another source's title. */
   readonly document: string;
   /** The row id in the project's reading of that document. */
   readonly row: RowId;
@@ -137,7 +137,7 @@ const sum7 = (o: Options): boolean => o.sum.profile === '7.x+';
 const sp = (row: RowId, note?: string): Citation => ({ document: PRODUCTS.serverprotect.document, row, ...(note ? { note } : {}) });
 const sum = (row: RowId): Citation => ({ document: PRODUCTS.sum.document, row });
 const later = (row: RowId, decision?: string): Citation => ({
-  document: SUM_LATER_SOURCE, row, note: `not the seed (HP SUM 5.x)${decision ? `; decision: ${decision}` : ''}`,
+  document: SUM_LATER_SOURCE, row, note: `not in the HP SUM 5.x user guide${decision ? `; decision: ${decision}` : ''}`,
 });
 
 // SMB / NetBIOS set used by SP8 and SP9: TCP 139 and 445, UDP 137 and 138.
@@ -213,13 +213,13 @@ export const CATALOG: readonly CatalogRow[] = [
     id: 'SP11', product: 'serverprotect', purpose: 'Control Manager MCP agent',
     condition: 'Control Manager with the MCP agent (Patch 5 build 1423 and later)',
     applies: (o) => o.serverProtect.controlManagerAgent === 'mcp',
-    citation: sp('SP11', "Trend Micro Control Manager port article, not the seed: the Control Manager web site's ports"),
+    citation: sp('SP11', "Trend Micro Control Manager port article, not the ServerProtect article: the Control Manager web site's ports"),
     flows: [{ listener: { peer: 'control-manager' }, initiator: INFO, protocol: 'tcp', ports: { kind: 'peer', defaults: [80, 443] } }],
   },
   {
     id: 'SP12', product: 'serverprotect', purpose: 'update source, mail and SNMP from information server',
     condition: 'the user names an update source, mail server or SNMP manager', applies: always,
-    citation: sp('SP12', 'the seed leaves these out because they vary; opt-in egress only'),
+    citation: sp('SP12', 'the ServerProtect article leaves these out because they vary; opt-in egress only'),
     flows: [
       { listener: { peer: 'update-source' }, initiator: INFO, protocol: 'tcp', ports: { kind: 'peer', defaults: [80, 443] } },
       { listener: { peer: 'mail' }, initiator: INFO, protocol: 'tcp', ports: { kind: 'peer', defaults: [25] } },
@@ -271,7 +271,7 @@ export const CATALOG: readonly CatalogRow[] = [
   {
     id: 'SUM7-1', product: 'sum', purpose: 'remote ADMIN$ share and RPC on the target',
     condition: 'profile 7.x+, Windows targets', applies: sum7,
-    citation: later('SUM7-1', 'TCP 135, 139, 445 and UDP 137, 138, as the seed reading takes the NetBIOS set; 137 is listed unconditionally'),
+    citation: later('SUM7-1', 'TCP 135, 139, 445 and UDP 137, 138, as the 5.x reading (SUM2) takes the NetBIOS set; 137 is listed unconditionally'),
     flows: [
       { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'tcp', ports: { kind: 'fixed', ports: [135, 139, 445] } },
       { listener: WINDOWS_TARGET, initiator: WORKSTATION, protocol: 'udp', ports: { kind: 'fixed', ports: [137, 138] }, broadcast: 'netbios' },
@@ -296,7 +296,7 @@ export const CATALOG: readonly CatalogRow[] = [
   {
     id: 'SUM7-5', product: 'sum', purpose: 'target fetches firmware and posts status',
     condition: 'profile 7.x+, VMware, iLO, Virtual Connect and switch targets (Onboard Administrator: none)', applies: sum7,
-    citation: later('SUM7-5', 'the workstation listens, as SUM7 of the seed reads'),
+    citation: later('SUM7-5', 'the workstation listens, as SUM7 of the 5.x user guide reads'),
     flows: [{ listener: WORKSTATION, initiator: WEB_CALLBACK_TARGET, protocol: 'tcp', ports: { kind: 'fixed', ports: [63001] } }],
   },
   {

@@ -1,6 +1,6 @@
 import type { PeerKind, RoleId, SumProfile } from './roles';
 
-/** ServerProtect options (reading.md section D). */
+/** ServerProtect options. Each default keeps the product's documented behaviour: ports for every install mode. */
 export interface ServerProtectOptions {
   /**
    * How normal servers talk to information servers. `tcpip` opens the TCP/IP-only ports (SP6, SP7);
@@ -42,10 +42,10 @@ export interface ServerProtectOptions {
   readonly controlManagerAgent?: 'tmi' | 'mcp';
 }
 
-/** HP Smart Update Manager options (reading.md section D). */
+/** HP Smart Update Manager options. Each default is the documented port table of HP SUM 5.x. */
 export interface SumOptions {
   /**
-   * Which release's port table applies: `5.x` (the seed: rows SUM1-SUM7) or `7.x+` (HP SUM 7.3.0 and
+   * Which release's port table applies: `5.x` (the 5.x user guide: rows SUM1-SUM7) or `7.x+` (HP SUM 7.3.0 and
    * later: rows SUM7-1 to SUM7-8, with VMware, management processor and Superdome targets). The
    * options below marked "5.x only" are rejected under `7.x+`, whose ports are fixed.
    * @default '5.x'
@@ -114,9 +114,9 @@ export interface Declaration {
   readonly groups: readonly GroupDeclaration[];
   /** @default [] */
   readonly peers?: readonly PeerDeclaration[];
-  /** @default - section D defaults */
+  /** @default - every ServerProtect option at its own default */
   readonly serverProtect?: ServerProtectOptions;
-  /** @default - section D defaults */
+  /** @default - every HP SUM option at its own default (profile 5.x) */
   readonly sum?: SumOptions;
   /**
    * `default` keeps the cloud's egress (AWS allows all outbound); `restricted` adds the matching
@@ -137,10 +137,16 @@ export interface Options {
   readonly egress: 'default' | 'restricted';
 }
 
+/** A validated peer: `allowAnyAddress` is filled in. */
+export interface NormalizedPeer extends PeerDeclaration {
+  /** Whether a /0 CIDR was allowed explicitly. */
+  readonly allowAnyAddress: boolean;
+}
+
 /** A validated declaration with every default filled in. */
 export interface NormalizedDeclaration extends Options {
   /** The role groups, as declared. */
   readonly groups: readonly GroupDeclaration[];
   /** The external peers, with `allowAnyAddress` filled in. */
-  readonly peers: readonly PeerDeclaration[];
+  readonly peers: readonly NormalizedPeer[];
 }

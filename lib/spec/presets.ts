@@ -8,7 +8,7 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 /**
  * Named declarations of the example deployments: the CLI's `--preset`, and a starting point to copy.
- * Each uses the section D defaults.
+ * Each leaves every option at its default.
  */
 export const PRESETS: Readonly<Record<PresetName, Declaration>> = {
   /** ServerProtect: one console, one information server and normal servers. */

@@ -11,7 +11,7 @@ export interface ServerProtectGroups {
   readonly normalServerGroups?: readonly string[];
   /** Control Manager, update source, mail and SNMP peers. @default [] */
   readonly peers?: readonly PeerDeclaration[];
-  /** @default - reading.md section D defaults */
+  /** @default - every ServerProtect option at its own default */
   readonly options?: ServerProtectOptions;
   /** @default 'default' */
   readonly egress?: 'default' | 'restricted';
@@ -43,7 +43,7 @@ export interface SmartUpdateManagerGroups {
   readonly superdomeFlexTargetGroups?: readonly string[];
   /** The administrators' network that opens the workstation's web UI (profile 7.x+, kind `administrators`). @default [] */
   readonly peers?: readonly PeerDeclaration[];
-  /** @default - reading.md section D defaults, profile 5.x */
+  /** @default - every HP SUM option at its own default (profile 5.x) */
   readonly options?: SumOptions;
   /** @default 'default' */
   readonly egress?: 'default' | 'restricted';

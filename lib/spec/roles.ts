@@ -5,29 +5,34 @@ export type ProductId = 'serverprotect' | 'sum';
 export interface Product {
   /** The product's name and release. */
   readonly name: string;
-  /** The file name of the vendor document (the seed) its rows cite. */
+  /** The vendor document its rows cite, by title. */
   readonly document: string;
+  /** The identifier of the copy of that document the rows were read from. */
+  readonly reference: string;
 }
 
 /** The two products whose port tables the library encodes. */
 export const PRODUCTS: Readonly<Record<ProductId, Product>> = {
   serverprotect: {
     name: 'Trend Micro ServerProtect for Windows 5.8',
-    document: '000_c65ec61fa47a9b70.txt',
+    document:
+      'Trend Micro ServerProtect for Windows 5.8 support article: ports of the management console, information server and normal server (Japanese)',
+    reference: '000_c65ec61fa47a9b70',
   },
   sum: {
     name: 'HP Smart Update Manager',
-    document: '004_ed1e357c3fbdda0e.txt',
+    document: 'HP Smart Update Manager 5.x user guide: "Enabling ports in HP Smart Update Manager" (Japanese edition)',
+    reference: '004_ed1e357c3fbdda0e',
   },
 };
 
 /**
- * The source of the HP SUM 7.x+ profile, which the seed (5.x) predates: the network port tables of
+ * The source of the HP SUM 7.x+ profile, which the 5.x document predates: the network port tables of
  * the HP SUM online help (7.3.0 and later).
  */
 export const SUM_LATER_SOURCE = 'HPE Smart Update Manager 7.x+ online help, "Making HP SUM network ports available"';
 
-/** HP SUM releases whose port tables differ: `5.x` (the seed's) or `7.x+` (7.3.0 and later). */
+/** HP SUM releases whose port tables differ: `5.x` (the 5.x user guide's) or `7.x+` (7.3.0 and later). */
 export const SUM_PROFILES = ['5.x', '7.x+'] as const;
 
 /** An HP SUM profile. */

@@ -91,7 +91,7 @@ const sumSchema = z.strictObject({
 
 const SUM_DEFAULTS = sumSchema.parse({});
 
-const declarationSchema = z
+export const declarationSchema = z
   .strictObject({
     groups: z.array(groupSchema).min(1, 'needs at least one group'),
     peers: z.array(peerSchema).default([]),

@@ -1,7 +1,7 @@
 import type { Declaration, RowId } from '../../lib/spec';
 
-// One case per row of reading.md: a declaration that makes the row apply, and the flows the row
-// requires there, written from the reading (from, to, protocol, first port, last port).
+// One case per row of the port tables: a declaration that makes the row apply, and the flows the row
+// requires there, written from the vendor tables by hand (from, to, protocol, first port, last port).
 export type Expect = [from: string, to: string, protocol: 'tcp' | 'udp', fromPort: number, toPort: number];
 const SP = (...names: ['console' | 'info' | 'normal' | 'normal2', string][]): Declaration['groups'] =>
   names.map(([n, r]) => ({ name: n, role: r as Declaration['groups'][number]['role'] }));
