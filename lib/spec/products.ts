@@ -1,5 +1,5 @@
 import type { Declaration, GroupDeclaration, PeerDeclaration, ServerProtectOptions, SumOptions } from './options';
-import type { RoleId } from './roles';
+import { ROLES, ROLE_IDS, type ProductId, type RoleGroupsProp, type RoleId } from './roles';
 
 /** The ServerProtect part of a declaration, as the product constructs take it. */
 export interface ServerProtectGroups {
@@ -49,46 +49,29 @@ export interface SmartUpdateManagerGroups {
   readonly egress?: 'default' | 'restricted';
 }
 
-const groups = (role: RoleId, names: readonly string[] | undefined, fallback: readonly string[]): GroupDeclaration[] =>
-  (names ?? fallback).map((name) => ({ name, role }));
+// The group names a product construct uses for a role its props leave out: one group of each
+// ServerProtect role and one SUM workstation; SUM targets only where named.
+const DEFAULT_GROUPS: Partial<Record<RoleId, readonly string[]>> = {
+  'serverprotect:console': ['console'],
+  'serverprotect:information-server': ['information-server'],
+  'serverprotect:normal-server': ['normal-servers'],
+  'sum:workstation': ['workstation'],
+};
+
+// The groups of one product, in role catalog order, from the props ROLES names for each role.
+function productGroups(product: ProductId, props: ServerProtectGroups | SmartUpdateManagerGroups): GroupDeclaration[] {
+  const named = props as Partial<Record<RoleGroupsProp, readonly string[]>>;
+  return ROLE_IDS.filter((role) => ROLES[role].product === product).flatMap((role) =>
+    (named[ROLES[role].prop] ?? DEFAULT_GROUPS[role] ?? []).map((name) => ({ name, role })),
+  );
+}
 
 /** The declaration of a ServerProtect deployment. */
 export function serverProtectDeclaration(p: ServerProtectGroups): Declaration {
-  return {
-    groups: [
-      ...groups('serverprotect:console', p.consoleGroups, ['console']),
-      ...groups('serverprotect:information-server', p.informationServerGroups, ['information-server']),
-      ...groups('serverprotect:normal-server', p.normalServerGroups, ['normal-servers']),
-    ],
-    peers: p.peers,
-    serverProtect: p.options,
-    egress: p.egress,
-  };
+  return { groups: productGroups('serverprotect', p), peers: p.peers, serverProtect: p.options, egress: p.egress };
 }
-
-// Target group props of SmartUpdateManagerGroups, in role catalog order.
-const TARGET_GROUPS = {
-  windowsTargetGroups: 'sum:target:windows',
-  linuxTargetGroups: 'sum:target:linux',
-  integrityTargetGroups: 'sum:target:integrity',
-  vmwareTargetGroups: 'sum:target:vmware',
-  iloTargetGroups: 'sum:target:ilo',
-  onboardAdministratorTargetGroups: 'sum:target:onboard-administrator',
-  virtualConnectTargetGroups: 'sum:target:virtual-connect',
-  switchTargetGroups: 'sum:target:switch',
-  superdomeXTargetGroups: 'sum:target:superdome-x',
-  superdomeFlexTargetGroups: 'sum:target:superdome-flex',
-} as const satisfies Record<string, RoleId>;
 
 /** The declaration of an HP SUM deployment. */
 export function smartUpdateManagerDeclaration(p: SmartUpdateManagerGroups): Declaration {
-  return {
-    groups: [
-      ...groups('sum:workstation', p.workstationGroups, ['workstation']),
-      ...(Object.entries(TARGET_GROUPS) as [keyof typeof TARGET_GROUPS, RoleId][]).flatMap(([prop, role]) => groups(role, p[prop], [])),
-    ],
-    peers: p.peers,
-    sum: p.options,
-    egress: p.egress,
-  };
+  return { groups: productGroups('sum', p), peers: p.peers, sum: p.options, egress: p.egress };
 }

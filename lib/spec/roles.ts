@@ -1,3 +1,8 @@
+import type { ServerProtectGroups, SmartUpdateManagerGroups } from './products';
+
+/** A field of the product props that lists group names of one role. */
+export type RoleGroupsProp = Extract<keyof ServerProtectGroups | keyof SmartUpdateManagerGroups, `${string}Groups`>;
+
 /** Product id: `serverprotect` or `sum`. */
 export type ProductId = 'serverprotect' | 'sum';
 
@@ -80,24 +85,26 @@ export interface Role {
    * written (HP-UX filters with IPFilter).
    */
   readonly hostOs: readonly HostOs[];
+  /** The product props' field that lists the role's group names (`consoleGroups`, `linuxTargetGroups`). */
+  readonly prop: RoleGroupsProp;
 }
 
 /** Every role a group of hosts can play. */
 export const ROLES: Readonly<Record<RoleId, Role>> = {
-  'serverprotect:console': { product: 'serverprotect', label: 'ServerProtect management console', hostOs: ['windows'] },
-  'serverprotect:information-server': { product: 'serverprotect', label: 'ServerProtect information server', hostOs: ['windows'] },
-  'serverprotect:normal-server': { product: 'serverprotect', label: 'ServerProtect normal server', hostOs: ['windows'] },
-  'sum:workstation': { product: 'sum', label: 'HP SUM workstation', hostOs: ['windows', 'linux'] },
-  'sum:target:windows': { product: 'sum', label: 'HP SUM target (Windows)', hostOs: ['windows'] },
-  'sum:target:linux': { product: 'sum', label: 'HP SUM target (Linux)', hostOs: ['linux'] },
-  'sum:target:integrity': { product: 'sum', label: 'HP SUM target (Integrity)', profiles: ['5.x'], hostOs: ['linux'] },
-  'sum:target:vmware': { product: 'sum', label: 'HP SUM target (VMware ESXi)', profiles: ['7.x+'], hostOs: [] },
-  'sum:target:ilo': { product: 'sum', label: 'HP SUM target (iLO)', profiles: ['7.x+'], hostOs: [] },
-  'sum:target:onboard-administrator': { product: 'sum', label: 'HP SUM target (Onboard Administrator)', profiles: ['7.x+'], hostOs: [] },
-  'sum:target:virtual-connect': { product: 'sum', label: 'HP SUM target (Virtual Connect)', profiles: ['7.x+'], hostOs: [] },
-  'sum:target:switch': { product: 'sum', label: 'HP SUM target (FC or SAS switch)', profiles: ['7.x+'], hostOs: [] },
-  'sum:target:superdome-x': { product: 'sum', label: 'HP SUM target (Superdome X)', profiles: ['7.x+'], hostOs: [] },
-  'sum:target:superdome-flex': { product: 'sum', label: 'HP SUM target (Superdome Flex)', profiles: ['7.x+'], hostOs: [] },
+  'serverprotect:console': { product: 'serverprotect', label: 'ServerProtect management console', hostOs: ['windows'], prop: 'consoleGroups' },
+  'serverprotect:information-server': { product: 'serverprotect', label: 'ServerProtect information server', hostOs: ['windows'], prop: 'informationServerGroups' },
+  'serverprotect:normal-server': { product: 'serverprotect', label: 'ServerProtect normal server', hostOs: ['windows'], prop: 'normalServerGroups' },
+  'sum:workstation': { product: 'sum', label: 'HP SUM workstation', hostOs: ['windows', 'linux'], prop: 'workstationGroups' },
+  'sum:target:windows': { product: 'sum', label: 'HP SUM target (Windows)', hostOs: ['windows'], prop: 'windowsTargetGroups' },
+  'sum:target:linux': { product: 'sum', label: 'HP SUM target (Linux)', hostOs: ['linux'], prop: 'linuxTargetGroups' },
+  'sum:target:integrity': { product: 'sum', label: 'HP SUM target (Integrity)', profiles: ['5.x'], hostOs: ['linux'], prop: 'integrityTargetGroups' },
+  'sum:target:vmware': { product: 'sum', label: 'HP SUM target (VMware ESXi)', profiles: ['7.x+'], hostOs: [], prop: 'vmwareTargetGroups' },
+  'sum:target:ilo': { product: 'sum', label: 'HP SUM target (iLO)', profiles: ['7.x+'], hostOs: [], prop: 'iloTargetGroups' },
+  'sum:target:onboard-administrator': { product: 'sum', label: 'HP SUM target (Onboard Administrator)', profiles: ['7.x+'], hostOs: [], prop: 'onboardAdministratorTargetGroups' },
+  'sum:target:virtual-connect': { product: 'sum', label: 'HP SUM target (Virtual Connect)', profiles: ['7.x+'], hostOs: [], prop: 'virtualConnectTargetGroups' },
+  'sum:target:switch': { product: 'sum', label: 'HP SUM target (FC or SAS switch)', profiles: ['7.x+'], hostOs: [], prop: 'switchTargetGroups' },
+  'sum:target:superdome-x': { product: 'sum', label: 'HP SUM target (Superdome X)', profiles: ['7.x+'], hostOs: [], prop: 'superdomeXTargetGroups' },
+  'sum:target:superdome-flex': { product: 'sum', label: 'HP SUM target (Superdome Flex)', profiles: ['7.x+'], hostOs: [], prop: 'superdomeFlexTargetGroups' },
 };
 
 /** The HP SUM target roles. */
