@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { DeclarationError, PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type PresetName, type Resolution } from '../spec';
+import { ArgumentError, DeclarationError, PRESETS, explain, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type Explanation, type PresetName, type Resolution } from '../spec';
 import { HOST_OS, HostFirewallError, hostRules, nftables, parseAddresses, powershell, type HostOs } from './host-firewall';
+import { explainText, parsePort } from './explain';
 import { flowsJson, markdownTable, mermaid } from './render';
 
 /** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
@@ -105,6 +106,24 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
     .description('print the JSON Schema of a declaration file')
     .action(() => out(`${JSON.stringify(declarationJsonSchema(), null, 2)}\n`));
 
+  withSource(program.command('explain').description('say whether the plan opens a port from a group, peer or address to a group, and why (rows, conditions, options, sources)'))
+    .requiredOption('--from <group|peer|cidr>', 'the side that opens the connection: a group or peer name, or an address range such as 10.0.5.7/32')
+    .requiredOption('--to <group>', 'the listening group')
+    .requiredOption('--port <port/protocol>', 'the listening port and protocol, e.g. 3628/tcp')
+    .option('--json', 'machine-readable JSON')
+    .addHelpText('after', '\nExit code 0 whether or not the port is open; the answer says which.')
+    .action((o: Source & { from: string; to: string; port: string; json?: boolean }) => {
+      const r = load(o);
+      let e: Explanation;
+      try {
+        e = explain(r, { from: o.from, to: o.to, ...parsePort(o.port) });
+      } catch (x) {
+        // The library names its parameters; on the command line they are options.
+        throw x instanceof ArgumentError && !x.path.startsWith('--') ? new ArgumentError(`--${x.path}`, x.value, x.allowed) : x;
+      }
+      out(o.json ? `${JSON.stringify(e, null, 2)}\n` : explainText(e));
+    });
+
   try {
     program.parse(argv, { from: 'user' });
     return EXIT.ok;
@@ -114,7 +133,7 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
       err(`portplan: ${e.message}\n`);
       return EXIT.badInput;
     }
-    if (e instanceof UsageError || e instanceof HostFirewallError) {
+    if (e instanceof UsageError || e instanceof HostFirewallError || e instanceof ArgumentError) {
       err(`portplan: ${e.message}\n(run with --help for usage)\n`);
       return EXIT.usage;
     }

@@ -49,7 +49,12 @@ export class ArgumentError extends PortplanError {
    * @param value the value given
    * @param allowed what is allowed there
    */
-  constructor(path: string, value: unknown, allowed: string) {
+  constructor(
+    path: string,
+    value: unknown,
+    /** What is allowed there. */
+    readonly allowed: string,
+  ) {
     super(path, value, `${path}: ${allowed} (got ${showValue(value)})`);
   }
 }
