@@ -94,15 +94,19 @@ interface RawFlow extends PortRange {
   row: RowId;
 }
 
-function endpoints(spec: EndpointSpec, d: NormalizedDeclaration): Endpoint[] {
-  if ('peer' in spec) {
-    return d.peers
-      .filter((p) => p.kind === spec.peer)
-      .map((p): PeerEndpoint => ({ kind: 'peer', name: p.name, peerKind: p.kind, cidr: p.cidr }));
-  }
-  return d.groups
-    .filter((g) => spec.roles.includes(g.role))
-    .map((g): GroupEndpoint => ({ kind: 'group', name: g.name, role: g.role }));
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The declaration's endpoints by role and by peer kind, built once: resolution stays linear. */
+function endpointIndex(d: NormalizedDeclaration): (spec: EndpointSpec) => readonly Endpoint[] {
+  const byRole = new Map<RoleId, GroupEndpoint[]>();
+  for (const g of d.groups) push(byRole, g.role, { kind: 'group', name: g.name, role: g.role });
+  const byKind = new Map<PeerKind, PeerEndpoint[]>();
+  for (const p of d.peers) push(byKind, p.kind, { kind: 'peer', name: p.name, peerKind: p.kind, cidr: p.cidr });
+  return (spec) => ('peer' in spec ? (byKind.get(spec.peer) ?? []) : spec.roles.flatMap((r) => byRole.get(r) ?? []));
 }
 
 /** The port ranges a row's port spec opens under these options (peer: the peer the flow reaches). */
@@ -139,7 +143,7 @@ function merge(raw: RawFlow[]): ResolvedFlow[] {
   const byPair = new Map<string, RawFlow[]>();
   for (const f of raw) {
     const k = `${key(f.from)}|${key(f.to)}|${f.protocol}`;
-    byPair.set(k, [...(byPair.get(k) ?? []), f]);
+    push(byPair, k, f);
   }
   const out: ResolvedFlow[] = [];
   for (const flows of byPair.values()) {
@@ -191,13 +195,16 @@ export function resolve(declaration: Declaration): Resolution {
   const raw: RawFlow[] = [];
   const broadcast = { 'broadcast-discovery': new Set<RowId>(), 'netbios-broadcast': new Set<RowId>() };
   const usedPeers = new Set<string>();
+  const endpoints = endpointIndex(d);
+  const peers = new Map(d.peers.map((p) => [p.name, p]));
   for (const row of CATALOG) {
     if (!row.applies(d)) continue;
     for (const t of row.flows) {
-      for (const to of endpoints(t.listener, d)) {
-        for (const from of endpoints(t.initiator, d)) {
+      const initiators = endpoints(t.initiator);
+      for (const to of endpoints(t.listener)) {
+        for (const from of initiators) {
           const peerName = to.kind === 'peer' ? to.name : from.kind === 'peer' ? from.name : undefined;
-          const peer = peerName === undefined ? undefined : d.peers.find((p) => p.name === peerName);
+          const peer = peerName === undefined ? undefined : peers.get(peerName);
           if (peer) usedPeers.add(peer.name);
           for (const r of portRanges(t.ports, d, peer)) raw.push({ from, to, protocol: t.protocol, ...r, row: row.id });
           if (t.broadcast) broadcast[t.broadcast === 'discovery' ? 'broadcast-discovery' : 'netbios-broadcast'].add(row.id);
