@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { validateSecurityRules } from '../../lib/verify/azure-rules';
 import { expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 // Runs the example program itself (Pulumi.yaml's main) under Pulumi's mock runtime.
@@ -59,6 +60,12 @@ describe.each([
     const groups = component().resolution.declaration.groups;
     expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map((g) => ({ project: 'portplan-example', 'portplan:role': g.role })));
   });
+});
+
+test('every NSG the program registers passes the ARM rule validator', () => {
+  const nsgs = registered.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup');
+  expect(nsgs).toHaveLength(3);
+  for (const nsg of nsgs) expect([nsg.name, validateSecurityRules(nsg.inputs.securityRules)]).toEqual([nsg.name, []]);
 });
 
 test('every resource the program creates carries the user tags', () => {
