@@ -1,3 +1,4 @@
+import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
 import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
 import { ArgumentError, DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
@@ -6,7 +7,11 @@ import { ROW_CASES } from '../support/rows';
 import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 let registered: Registered[];
+const warnings: string[] = [];
 beforeAll(async () => {
+  jest.spyOn(pulumi.log, 'warn').mockImplementation(async (message: string) => {
+    warnings.push(message);
+  });
   registered = await recordResources();
 });
 
@@ -59,7 +64,24 @@ describe('created NSG: inline rules equal resolve() flows', () => {
   });
 });
 
+test('resolve() warnings go to pulumi.log.warn, one line each as warningText() writes them', async () => {
+  const before = warnings.length;
+  await build(SERVERPROTECT);
+  expect(warnings.slice(before).some((w) => /^SP2, SP3: .*by name or address/.test(w))).toBe(true);
+});
+
 describe('existing NSG: standalone rules in the band, no deny by default', () => {
+  test('additional rules become standalone rules too, chained after portplan\'s, inside the band', async () => {
+    const band = { from: 3000, to: 3399 };
+    const ssh = { name: 'allow-ssh-from-bastion', access: 'Allow' as const, protocol: 'Tcp' as const, source: { prefix: '10.40.250.0/26' }, destination: { group: 'linux-targets' }, ports: [22] };
+    const { mine, asgIds } = await build(SMART_UPDATE_MANAGER, { existingNetworkSecurityGroup: { name: 'user-nsg-extra', priorityBand: band }, additionalRules: [ssh] });
+    const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
+    const extra = rules.find((r) => r.inputs.name === ssh.name)!;
+    expect(ruleLines([extra.inputs], asgIds)).toEqual(['Inbound Allow 10.40.250.0/26 linux-targets Tcp 22']);
+    expect(extra.inputs.priority >= 3300 && extra.inputs.priority <= 3349).toBe(true);
+  });
+
+
   test('rules equal flows, every priority inside the band', async () => {
     const band = { from: 2000, to: 2199 };
     const { plan, mine, asgIds } = await build(BOTH, { existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: band } });

@@ -30,11 +30,12 @@ describe.each([
   ['sum', () => program.smartUpdateManager],
   ['sum7', () => program.smartUpdateManager7],
 ])('example component %s', (name, component) => {
-  test('its NSG holds exactly the resolve() flows, plus one VNet deny per group', () => {
+  test('its NSG holds exactly the resolve() flows, a VNet deny and a probe allow per group, and the RDP rule', () => {
     const nsg = registered.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup' && r.name === `${name}-nsg`);
     expect(nsg).toBeDefined();
     const lines = ruleLines(nsg!.inputs.securityRules, asgIds(name));
-    expect(lines).toEqual(expectedLines(component().resolution, true));
+    const extra = name === 'serverprotect' ? ['Inbound Allow 10.40.250.0/26 normal-servers Tcp 3389'] : [];
+    expect(lines).toEqual([...expectedLines(component().resolution, true), ...extra].sort());
     expect(lines.length).toBeGreaterThan(5);
   });
 
