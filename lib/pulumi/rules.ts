@@ -175,6 +175,12 @@ export interface AzurePlan {
   readonly rules: readonly AzureRule[];
 }
 
+/** A reference to an application security group inside a rule. */
+export interface AsgReference<Id> {
+  /** The ASG's resource id. */
+  readonly id: Id;
+}
+
 /** The ARM properties of one security rule, as azure-native's `SecurityRule` and inline rules take them. */
 export interface AzureSecurityRuleArgs<Id> {
   /** The rule name. */
@@ -196,11 +202,11 @@ export interface AzureSecurityRuleArgs<Id> {
   /** The ports and ranges, when not `*`. */
   readonly destinationPortRanges?: string[];
   /** A group's ASG as the source. */
-  readonly sourceApplicationSecurityGroups?: { id: Id }[];
+  readonly sourceApplicationSecurityGroups?: AsgReference<Id>[];
   /** A prefix as the source. */
   readonly sourceAddressPrefix?: string;
   /** A group's ASG as the destination. */
-  readonly destinationApplicationSecurityGroups?: { id: Id }[];
+  readonly destinationApplicationSecurityGroups?: AsgReference<Id>[];
   /** A prefix as the destination. */
   readonly destinationAddressPrefix?: string;
 }
