@@ -177,7 +177,9 @@ function checkSharedNsg(name: string, existing: ExistingNetworkSecurityGroup, ru
   const nsg = existing.name;
   const band = existing.priorityBand;
   const denies = rules.some((r) => r.origin === 'deny');
-  const others = SHARED.get(nsg) ?? [];
+  // A component of the same name is this component again (a program run twice in one process, as
+  // the Automation API does): its earlier claim is replaced, not a conflict.
+  const others = (SHARED.get(nsg) ?? []).filter((o) => o.component !== name);
   for (const o of others) {
     if (band.from <= o.band.to && o.band.from <= band.to) {
       throw new ArgumentError(

@@ -110,6 +110,12 @@ test('defect 5: two components on one existing NSG with overlapping bands are re
   expect(registered.length).toBe(before);
 });
 
+test('defect 5: the same component constructed again (a program run twice in one process) is no conflict', () => {
+  const existing = { name: 'shared-nsg-5c', priorityBand: { from: 1000, to: 1999 } };
+  new ServerProtect('sp-again', { resourceGroupName: 'rg', existingNetworkSecurityGroup: existing });
+  expect(() => new ServerProtect('sp-again', { resourceGroupName: 'rg', existingNetworkSecurityGroup: existing })).not.toThrow();
+});
+
 test('defect 5: two components with deny rules on one existing NSG are warned about', () => {
   const existing = (from: number, to: number) => ({ name: 'shared-nsg-5b', priorityBand: { from, to } });
   new ServerProtect('sp-shared-b', { resourceGroupName: 'rg', existingNetworkSecurityGroup: existing(1000, 1999), denyOtherVnetTraffic: true });
