@@ -4,6 +4,7 @@ import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../
 import { ArgumentError, DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
+import { validateSecurityRules } from '../../lib/verify/azure-rules';
 import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 let registered: Registered[];
@@ -58,6 +59,7 @@ describe('created NSG: inline rules equal resolve() flows', () => {
         const lines = ruleLines(nsg.inputs.securityRules, asgIds);
         expect(lines).toEqual(expectedLines(plan.resolution, true));
         expect(lines.filter((l) => /^\S+ Allow (\*|0\.0\.0\.0\/0|Internet|VirtualNetwork) /.test(l))).toEqual([]);
+        expect(validateSecurityRules(nsg.inputs.securityRules)).toEqual([]);
       }),
       { numRuns: 30 },
     );
