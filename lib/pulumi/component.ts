@@ -83,7 +83,9 @@ export interface PortPlanArgs extends AzureCommonArgs {
 
 /**
  * Application security groups for the role groups of a declaration, and NSG rules that allow
- * exactly the flows `resolve()` gives between them.
+ * exactly the flows `resolve()` gives between them. For hosts with roles from both products, give
+ * one PortPlan both products' groups (`mergeDeclarations(serverProtectDeclaration(...),
+ * smartUpdateManagerDeclaration(...))`): two components would each deny the other's flows.
  */
 export class PortPlan extends pulumi.ComponentResource {
   /** The resolved flows and warnings. */
