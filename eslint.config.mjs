@@ -30,6 +30,13 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*'] }] },
   },
   {
+    // The Azure verifiers apply the cloud's documented rules to plain data: no cloud SDK, no adapter.
+    files: ['lib/verify/azure.ts', 'lib/verify/azure-rules.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*', '../cli*'] }],
+    },
+  },
+  {
     files: ['lib/pulumi/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '../cdk*'] }] },
   },

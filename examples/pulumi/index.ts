@@ -10,6 +10,8 @@ const config = new pulumi.Config();
 const location = config.get('location') ?? 'westeurope';
 const addressSpace = config.get('addressSpace') ?? '10.40.0.0/16';
 const administratorsCidr = config.get('administratorsCidr') ?? '192.168.50.0/24';
+// The subnet administrators connect from (an Azure Bastion subnet, a jump host's subnet).
+const bastionCidr = config.get('bastionCidr') ?? '10.40.250.0/26';
 const tags = { project: 'portplan-example' };
 
 const group = new resources.ResourceGroup('portplan-example', { location, tags });
@@ -18,6 +20,11 @@ export const serverProtect = new ServerProtect('serverprotect', {
   resourceGroupName: group.name,
   location,
   tags,
+  // The NSG denies other VNet traffic to the role groups: RDP from the bastion subnet goes in as a
+  // rule of the component (above its denies), not as a standalone SecurityRule beside it.
+  additionalRules: [
+    { name: 'allow-rdp-from-bastion', access: 'Allow', protocol: 'Tcp', source: { prefix: bastionCidr }, destination: { group: 'normal-servers' }, ports: [3389] },
+  ],
 });
 
 export const smartUpdateManager = new SmartUpdateManager('sum', {

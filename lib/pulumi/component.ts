@@ -1,7 +1,16 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
-import { serverProtectDeclaration, smartUpdateManagerDeclaration, type Declaration, type Resolution, type ServerProtectGroups, type SmartUpdateManagerGroups } from '../spec';
-import { AZURE_LIMITS, planAzureRules, type AzureRule, type PriorityBand } from './rules';
+import {
+  ArgumentError,
+  serverProtectDeclaration,
+  smartUpdateManagerDeclaration,
+  warningText,
+  type Declaration,
+  type Resolution,
+  type ServerProtectGroups,
+  type SmartUpdateManagerGroups,
+} from '../spec';
+import { AZURE_LIMITS, planAzureRules, securityRuleArgs, type AdditionalRule, type AzureRule, type PriorityBand } from './rules';
 
 /** An NSG the user already owns, that portplan adds standalone rules to. */
 export interface ExistingNetworkSecurityGroup {
@@ -36,6 +45,28 @@ export interface AzureCommonArgs {
    */
   readonly denyOtherVnetTraffic?: boolean;
   /**
+   * With `egress: 'restricted'`, deny all other outbound traffic from each role's ASG below the
+   * outbound allows (Azure's default `AllowVnetOutBound` and `AllowInternetOutBound` let everything
+   * out otherwise). Add what else the hosts need (Windows Update, backup) as `additionalRules`.
+   * @default the value of `denyOtherVnetTraffic`
+   */
+  readonly denyOtherOutboundTraffic?: boolean;
+  /**
+   * With the VirtualNetwork deny rules, allow Azure Load Balancer health probes (service tag
+   * `AzureLoadBalancer`, 168.63.129.16, which `VirtualNetwork` includes) to each role's ASG above
+   * the denies. Turn off only when no load balancer fronts these hosts.
+   * @default true
+   */
+  readonly allowAzureLoadBalancer?: boolean;
+  /**
+   * Rules of your own in the component's NSG (RDP or SSH from a bastion, backup, the application's
+   * own traffic): placed below portplan's allows and above its denies, at stable priorities,
+   * validated like portplan's rules. Standalone `SecurityRule`s beside an NSG with inline rules
+   * are removed on the next update; use this instead.
+   * @default []
+   */
+  readonly additionalRules?: readonly AdditionalRule[];
+  /**
    * Priorities of the previous deployment, by rule name: the component's `priorities` output
    * (`pulumi stack output`), kept in config or a file. Surviving rules keep them, so no existing
    * rule is renumbered even where two names hash to one slot.
@@ -52,7 +83,9 @@ export interface PortPlanArgs extends AzureCommonArgs {
 
 /**
  * Application security groups for the role groups of a declaration, and NSG rules that allow
- * exactly the flows `resolve()` gives between them.
+ * exactly the flows `resolve()` gives between them. For hosts with roles from both products, give
+ * one PortPlan both products' groups (`mergeDeclarations(serverProtectDeclaration(...),
+ * smartUpdateManagerDeclaration(...))`): two components would each deny the other's flows.
  */
 export class PortPlan extends pulumi.ComponentResource {
   /** The resolved flows and warnings. */
@@ -71,16 +104,24 @@ export class PortPlan extends pulumi.ComponentResource {
   constructor(name: string, args: PortPlanArgs, opts?: pulumi.ComponentResourceOptions, type = 'portplan:azure:PortPlan') {
     // Plan and check everything before registering anything.
     const existing = args.existingNetworkSecurityGroup;
+    const deny = args.denyOtherVnetTraffic ?? !existing;
     const plan = planAzureRules(args.declaration, {
       band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
-      denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
+      bandPath: existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand',
+      denyOtherVnetTraffic: deny,
+      denyOtherOutboundTraffic: args.denyOtherOutboundTraffic,
+      allowAzureLoadBalancer: args.allowAzureLoadBalancer,
+      additionalRules: args.additionalRules,
       previousPriorities: args.previousPriorities,
     });
+    const sharing = existing ? checkSharedNsg(name, existing, plan.rules) : undefined;
     super(type, name, {}, opts);
+    sharing?.claim();
     this.resolution = plan.resolution;
     this.rules = plan.rules;
     this.priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));
-    for (const w of plan.resolution.warnings) pulumi.log.warn(`${w.rows.length ? `${w.rows.join(', ')}: ` : ''}${w.message}`, this);
+    for (const w of plan.resolution.warnings) pulumi.log.warn(warningText(w), this);
+    if (sharing?.warning) pulumi.log.warn(sharing.warning, this);
 
     const tags = args.tags ?? {};
     const asgs: Record<string, network.ApplicationSecurityGroup> = {};
@@ -93,18 +134,7 @@ export class PortPlan extends pulumi.ComponentResource {
     }
     this.applicationSecurityGroups = asgs;
 
-    const ruleArgs = (r: AzureRule) => ({
-      name: r.name,
-      priority: r.priority,
-      direction: r.direction,
-      access: r.access,
-      protocol: r.protocol,
-      description: r.description,
-      sourcePortRange: '*',
-      destinationPortRanges: [...r.ports],
-      ...('group' in r.source ? { sourceApplicationSecurityGroups: [{ id: asgs[r.source.group].id }] } : { sourceAddressPrefix: r.source.prefix }),
-      ...('group' in r.destination ? { destinationApplicationSecurityGroups: [{ id: asgs[r.destination.group].id }] } : { destinationAddressPrefix: r.destination.prefix }),
-    });
+    const ruleArgs = (r: AzureRule) => securityRuleArgs(r, (group) => asgs[group].id);
 
     const standalone: network.SecurityRule[] = [];
     if (existing) {
@@ -136,6 +166,36 @@ export class PortPlan extends pulumi.ComponentResource {
       priorities: this.priorities,
     });
   }
+}
+
+// Existing NSGs the components of this program add rules to, by NSG name (when a plain string):
+// two components on one NSG are refused when their bands overlap, and warned about when either has
+// deny rules (a host in groups of both loses the other's flows to the deny). NIC membership and
+// NSGs of other programs are out of sight here.
+const SHARED = new Map<string, { component: string; band: PriorityBand; denies: boolean }[]>();
+
+function checkSharedNsg(name: string, existing: ExistingNetworkSecurityGroup, rules: readonly AzureRule[]): { claim: () => void; warning?: string } | undefined {
+  if (typeof existing.name !== 'string') return undefined;
+  const nsg = existing.name;
+  const band = existing.priorityBand;
+  const denies = rules.some((r) => r.origin === 'deny');
+  // A component of the same name is this component again (a program run twice in one process, as
+  // the Automation API does): its earlier claim is replaced, not a conflict.
+  const others = (SHARED.get(nsg) ?? []).filter((o) => o.component !== name);
+  for (const o of others) {
+    if (band.from <= o.band.to && o.band.from <= band.to) {
+      throw new ArgumentError(
+        'existingNetworkSecurityGroup.priorityBand',
+        band,
+        `a band not overlapping ${o.band.from}-${o.band.to}, which component ${o.component} already uses in NSG ${nsg}; better: one PortPlan whose declaration has both products' groups (mergeDeclarations)`,
+      );
+    }
+  }
+  const clash = others.filter((o) => o.denies || denies).map((o) => o.component);
+  const warning = clash.length
+    ? `NSG ${nsg} gets rules from components ${[...clash, name].join(', ')} and deny rules from at least one: a host in groups of both loses the other component's flows to the deny. Use one PortPlan whose declaration has both products' groups (mergeDeclarations).`
+    : undefined;
+  return { claim: () => SHARED.set(nsg, [...others, { component: name, band, denies }]), warning };
 }
 
 /** Arguments of {@link ServerProtect}. */

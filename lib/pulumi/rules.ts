@@ -1,4 +1,18 @@
-import { describeRows, portRangeText, resolve, type Declaration, type Endpoint, type Protocol, type Resolution, type RowId } from '../spec';
+import {
+  ArgumentError,
+  PortplanError,
+  describeRows,
+  parseCidr,
+  placeRules,
+  portRangeText,
+  resolve,
+  type Declaration,
+  type Endpoint,
+  type Protocol,
+  type Resolution,
+  type RowId,
+} from '../spec';
+import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from '../verify/azure-rules';
 
 /** A band of NSG priorities, inclusive; Azure allows 100-4096. */
 export interface PriorityBand {
@@ -8,51 +22,110 @@ export interface PriorityBand {
   readonly to: number;
 }
 
-/** One side of an NSG rule: a role group's ASG, by group name, or an address prefix. */
+/**
+ * One side of an NSG rule: a role group's ASG, by group name, or an address prefix (a masked CIDR,
+ * a service tag `VirtualNetwork`, `AzureLoadBalancer` or `Internet`, or `*`).
+ */
 export type AzureRuleEndpoint =
   | {
       /** The group whose ASG the rule names. */
       readonly group: string;
     }
   | {
-      /** An address prefix (a peer's CIDR, or `VirtualNetwork` in deny rules). */
+      /** An address prefix: a masked CIDR, a service tag or `*`. */
       readonly prefix: string;
     };
 
+/** Why a rule is in the plan. */
+export type AzureRuleOrigin = 'flow' | 'load-balancer' | 'additional' | 'deny';
+
 /** One NSG rule, before it becomes an Azure resource: ASGs by group name, peers by CIDR. */
 export interface AzureRule {
-  /** Unique per NSG, at most 80 characters. */
+  /** Unique per NSG, at most 80 characters, in the form Azure accepts. */
   readonly name: string;
   /** `Inbound` on the listener's side; `Outbound` (restricted egress) on the initiator's. */
   readonly direction: 'Inbound' | 'Outbound';
-  /** `Allow` for flows, `Deny` for the VirtualNetwork deny rules. */
+  /** `Allow` for flows and probes, `Deny` for the deny rules; either for additional rules. */
   readonly access: 'Allow' | 'Deny';
-  /** The flow's protocol; `*` in deny rules. */
-  readonly protocol: 'Tcp' | 'Udp' | '*';
+  /** The flow's protocol; `*` in deny and probe rules. */
+  readonly protocol: 'Tcp' | 'Udp' | 'Icmp' | '*';
   /** NSG priority, unique per direction, inside the band. */
   readonly priority: number;
   /** Source ASG (by group name) or address prefix. */
   readonly source: AzureRuleEndpoint;
   /** Destination ASG (by group name) or address prefix. */
   readonly destination: AzureRuleEndpoint;
-  /** `destinationPortRanges`: `"3000-3009"` or `"445"`, or `["*"]`. */
+  /** Destination ports: `"3000-3009"` or `"445"` entries, or just `"*"` for every port. */
   readonly ports: readonly string[];
   /** Rows and purposes, at most 140 ASCII characters. */
   readonly description: string;
-  /** The catalog rows the rule carries; empty for deny rules. */
+  /** The catalog rows the rule carries; empty for the other rules. */
   readonly rows: readonly RowId[];
+  /** Why the rule exists: a flow, a probe allow, the user's additional rule, or a deny. */
+  readonly origin: AzureRuleOrigin;
+}
+
+/**
+ * A rule of the user's own, placed by the component in its NSG: above portplan's deny rules (and
+ * below its flow allows), at a stable priority, validated like portplan's rules.
+ */
+export interface AdditionalRule {
+  /** A name Azure accepts, unique in the NSG (not one of portplan's names). */
+  readonly name: string;
+  /** @default 'Inbound' */
+  readonly direction?: 'Inbound' | 'Outbound';
+  /** `Allow` or `Deny`. */
+  readonly access: 'Allow' | 'Deny';
+  /** `Tcp`, `Udp`, `Icmp` or `*`. */
+  readonly protocol: 'Tcp' | 'Udp' | 'Icmp' | '*';
+  /** A group of the declaration (its ASG), or a prefix: masked CIDR, service tag or `*`. */
+  readonly source: AzureRuleEndpoint;
+  /** A group of the declaration (its ASG), or a prefix: masked CIDR, service tag or `*`. */
+  readonly destination: AzureRuleEndpoint;
+  /** Destination ports and ranges (`3389`, `"49152-65535"`), or `"*"` for all. */
+  readonly ports: '*' | readonly (number | string)[];
+  /** At most 140 characters. @default the rule's name */
+  readonly description?: string;
+  /**
+   * Allow an `Allow` rule from or to anywhere (`*`, `Internet` or a /0 prefix): least privilege
+   * refuses it unless set.
+   * @default false
+   */
+  readonly allowAnyAddress?: boolean;
 }
 
 /** Options of {@link planAzureRules}. */
 export interface AzurePlanOptions {
   /** The priorities the rules may take. */
   readonly band: PriorityBand;
-  /** Add a deny of other VirtualNetwork traffic to each group's ASG below the allow rules. */
+  /** The argument the band came from, named in errors. @default 'band' */
+  readonly bandPath?: string;
+  /**
+   * Add a deny of other VirtualNetwork traffic to each group's ASG below the allow rules (Azure's
+   * default `AllowVnetInBound` admits the whole VNet otherwise).
+   */
   readonly denyOtherVnetTraffic: boolean;
+  /**
+   * With `egress: 'restricted'`, add a deny of all other outbound traffic from each group's ASG below
+   * the outbound allows (Azure's defaults `AllowVnetOutBound` and `AllowInternetOutBound` let
+   * everything out otherwise). Without restricted egress there are no outbound rules at all.
+   * @default the value of `denyOtherVnetTraffic`
+   */
+  readonly denyOtherOutboundTraffic?: boolean;
+  /**
+   * With the inbound deny rules, allow Azure Load Balancer health probes (service tag
+   * `AzureLoadBalancer`, 168.63.129.16) to each group's ASG above the denies: the denies' source
+   * `VirtualNetwork` includes that address, so probes would fail.
+   * @default true
+   */
+  readonly allowAzureLoadBalancer?: boolean;
+  /** The user's own rules, placed between portplan's allows and its denies. @default [] */
+  readonly additionalRules?: readonly AdditionalRule[];
   /**
    * The priorities of the previous deployment, by rule name (a plan's `rules`, or the component's
    * `priorities` output). Every rule that still exists keeps its priority when it is free and
-   * inside its zone; only new rules are placed by hash.
+   * inside its zone; the priorities of rules that are removed or move stay reserved for this
+   * update (Pulumi creates before it deletes); only new rules are placed by hash.
    * @default - every rule placed by hash
    */
   readonly previousPriorities?: Readonly<Record<string, number>>;
@@ -79,18 +152,88 @@ export const AZURE_LIMITS = {
   },
 } as const;
 
-/** An Azure limit a plan would exceed; the message names the numbers. */
-export class AzureLimitError extends Error {
-  /** Always `AzureLimitError`, so the error can be told apart after serialization. */
-  override readonly name = 'AzureLimitError';
+/** An Azure limit a plan would exceed (code `AZURE_LIMIT`); the message names the numbers. */
+export class AzureLimitError extends PortplanError {
+  /** Always `AZURE_LIMIT`. */
+  readonly code = 'AZURE_LIMIT';
+}
+
+/**
+ * A planned rule Azure would refuse (code `AZURE_RULE`): a finding of the rule validator. A plan
+ * from a valid declaration never has one; it guards the planner itself.
+ */
+export class AzureRuleError extends PortplanError {
+  /** Always `AZURE_RULE`. */
+  readonly code = 'AZURE_RULE';
 }
 
 /** The result of {@link planAzureRules}. */
 export interface AzurePlan {
   /** The resolved flows and warnings the rules come from. */
   readonly resolution: Resolution;
-  /** Allow rules (and deny rules when asked), in priority order per direction. */
+  /** Every rule, in priority order per direction (Inbound first). */
   readonly rules: readonly AzureRule[];
+}
+
+/** A reference to an application security group inside a rule. */
+export interface AsgReference<Id> {
+  /** The ASG's resource id. */
+  readonly id: Id;
+}
+
+/** The ARM properties of one security rule, as azure-native's `SecurityRule` and inline rules take them. */
+export interface AzureSecurityRuleArgs<Id> {
+  /** The rule name. */
+  readonly name: string;
+  /** The priority. */
+  readonly priority: number;
+  /** `Inbound` or `Outbound`. */
+  readonly direction: 'Inbound' | 'Outbound';
+  /** `Allow` or `Deny`. */
+  readonly access: 'Allow' | 'Deny';
+  /** The protocol. */
+  readonly protocol: 'Tcp' | 'Udp' | 'Icmp' | '*';
+  /** The description. */
+  readonly description: string;
+  /** Always `*`: the initiator's port is ephemeral. */
+  readonly sourcePortRange: '*';
+  /** `*` only: Azure takes `*` in the singular field alone. */
+  readonly destinationPortRange?: string;
+  /** The ports and ranges, when not `*`. */
+  readonly destinationPortRanges?: string[];
+  /** A group's ASG as the source. */
+  readonly sourceApplicationSecurityGroups?: AsgReference<Id>[];
+  /** A prefix as the source. */
+  readonly sourceAddressPrefix?: string;
+  /** A group's ASG as the destination. */
+  readonly destinationApplicationSecurityGroups?: AsgReference<Id>[];
+  /** A prefix as the destination. */
+  readonly destinationAddressPrefix?: string;
+}
+
+/**
+ * A planned rule's ARM properties: the one place that decides field shapes. `*` goes in the
+ * singular `destinationPortRange` (in `destinationPortRanges` ARM answers
+ * SecurityRuleInvalidPortRange); port lists go in `destinationPortRanges`, which takes one or more
+ * entries; a group becomes its ASG, a prefix `…AddressPrefix`.
+ * @param asgId the ASG id of a group, by group name
+ */
+export function securityRuleArgs<Id>(rule: AzureRule, asgId: (group: string) => Id): AzureSecurityRuleArgs<Id> {
+  const any = rule.ports.length === 1 && rule.ports[0] === '*';
+  const side = (which: 'source' | 'destination', e: AzureRuleEndpoint) =>
+    'group' in e ? { [`${which}ApplicationSecurityGroups`]: [{ id: asgId(e.group) }] } : { [`${which}AddressPrefix`]: e.prefix };
+  return {
+    name: rule.name,
+    priority: rule.priority,
+    direction: rule.direction,
+    access: rule.access,
+    protocol: rule.protocol,
+    description: rule.description,
+    sourcePortRange: '*',
+    ...(any ? { destinationPortRange: '*' } : { destinationPortRanges: [...rule.ports] }),
+    ...side('source', rule.source),
+    ...side('destination', rule.destination),
+  };
 }
 
 // FNV-1a: a rule's home priority depends on its own name only, so adding or removing other rules
@@ -101,104 +244,226 @@ function fnv1a(text: string): number {
   return h;
 }
 
-function assign(names: readonly string[], from: number, to: number, what: string, previous: Readonly<Record<string, number>>): Map<string, number> {
-  const size = to - from + 1;
-  if (names.length > size) {
-    throw new AzureLimitError(`priority band ${from}-${to} holds ${size} ${what} rules; the plan needs ${names.length}: widen the band`);
-  }
-  const taken = new Set<number>();
-  const out = new Map<string, number>();
-  // Surviving rules first, at their previous priority: with state, nothing that exists moves.
-  for (const name of [...names].sort()) {
-    const slot = (previous[name] ?? -1) - from;
-    if (Number.isInteger(slot) && slot >= 0 && slot < size && !taken.has(slot)) {
-      taken.add(slot);
-      out.set(name, from + slot);
-    }
-  }
-  for (const name of [...names].sort().filter((n) => !out.has(n))) {
-    let slot = fnv1a(name) % size;
-    while (taken.has(slot)) slot = (slot + 1) % size;
-    taken.add(slot);
-    out.set(name, from + slot);
-  }
-  return out;
-}
-
 const PROTOCOL: Record<Protocol, 'Tcp' | 'Udp'> = { tcp: 'Tcp', udp: 'Udp' };
+
+type Draft = Omit<AzureRule, 'priority'>;
+interface Zone {
+  readonly what: string;
+  readonly from: number;
+  readonly to: number;
+}
 
 /**
  * Turns a declaration into NSG rules: one allow rule per (direction, source, destination, protocol)
- * carrying all its port ranges, and optionally one deny per group below them.
+ * carrying all its port ranges (from the spec's `placeRules()`), optionally probe allows, the
+ * user's additional rules, and one deny per group and direction below them.
  *
- * Priorities: the band's lower three quarters hold allow rules, the upper quarter deny rules (so
- * every deny is below every allow). A rule keeps its `previousPriorities` entry when given; any
- * other rule's priority is a hash of its name into its zone, probing upward on collision: stable
- * when groups are added or options flipped, unless a new rule's name hashes onto an existing one's
- * slot and sorts before it, which `previousPriorities` rules out.
- * @throws DeclarationError for a bad declaration, AzureLimitError for a plan over Azure's limits
+ * Priorities: the band's lower three quarters hold the allow rules (flows and probes), the next
+ * eighth the additional rules, the last eighth the deny rules, so every deny is below every allow
+ * and additional rule. A rule keeps its `previousPriorities` entry when given; any other rule's
+ * priority is a hash of its name into its zone, probing upward on collision and skipping every
+ * previous priority it does not keep (a rule removed or moved in the same update still holds it).
+ * @throws DeclarationError for a bad declaration, ArgumentError for a bad band or additional rule,
+ *   AzureLimitError for a plan over Azure's limits
  */
 export function planAzureRules(declaration: Declaration, options: AzurePlanOptions): AzurePlan {
   const { band } = options;
+  const bandPath = options.bandPath ?? 'band';
   const p = AZURE_LIMITS.priority;
   if (!Number.isInteger(band.from) || !Number.isInteger(band.to) || band.from < p.from || band.to > p.to || band.from > band.to) {
-    throw new AzureLimitError(`priority band ${band.from}-${band.to}: must be whole numbers with ${p.from} <= from <= to <= ${p.to}`);
+    throw new ArgumentError(bandPath, band, `a priority band of whole numbers with ${p.from} <= from <= to <= ${p.to}`);
   }
   const resolution = resolve(declaration);
   const d = resolution.declaration;
-  const cidr = (e: Endpoint) => d.peers.find((x) => x.name === e.name)?.cidr ?? '';
-  const side = (e: Endpoint) => (e.kind === 'group' ? { group: e.name } : { prefix: cidr(e) });
+  const side = (e: Endpoint): AzureRuleEndpoint => (e.kind === 'group' ? { group: e.name } : { prefix: e.cidr });
 
-  type Draft = Omit<AzureRule, 'priority'>;
   const drafts = new Map<string, Draft>();
-  const add = (direction: 'Inbound' | 'Outbound', from: Endpoint, to: Endpoint, protocol: Protocol, range: string, rows: readonly RowId[]) => {
-    const name = `${direction === 'Inbound' ? 'in' : 'out'}-${from.name}-to-${to.name}-${protocol}`;
+  for (const placed of placeRules(resolution)) {
+    const { flow } = placed;
+    const direction = placed.direction === 'inbound' ? 'Inbound' : 'Outbound';
+    const name = `${direction === 'Inbound' ? 'in' : 'out'}-${flow.from.name}-to-${flow.to.name}-${flow.protocol}`;
     const prev = drafts.get(name);
-    const allRows = [...(prev?.rows ?? []), ...rows];
+    const rows = [...(prev?.rows ?? []), ...flow.rows];
     drafts.set(name, {
-      name, direction, access: 'Allow', protocol: PROTOCOL[protocol], source: side(from), destination: side(to),
-      ports: [...(prev?.ports ?? []), range], rows: allRows, description: describeRows(allRows),
+      name, direction, access: 'Allow', protocol: PROTOCOL[flow.protocol], source: side(flow.from), destination: side(flow.to),
+      ports: [...(prev?.ports ?? []), portRangeText(flow)], rows, description: describeRows(rows), origin: 'flow',
     });
-  };
-  for (const f of resolution.flows) {
-    const range = portRangeText(f);
-    if (f.to.kind === 'group') add('Inbound', f.from, f.to, f.protocol, range, f.rows);
-    if (d.egress === 'restricted' && f.from.kind === 'group') add('Outbound', f.from, f.to, f.protocol, range, f.rows);
   }
-  const denies: Draft[] = options.denyOtherVnetTraffic
+  const allows = [...drafts.values()];
+  const denyIn = options.denyOtherVnetTraffic;
+  const denyOut = (options.denyOtherOutboundTraffic ?? options.denyOtherVnetTraffic) && d.egress === 'restricted';
+  const probes: Draft[] = denyIn && (options.allowAzureLoadBalancer ?? true)
     ? d.groups.map((g) => ({
-        name: `deny-vnet-to-${g.name}`, direction: 'Inbound', access: 'Deny', protocol: '*',
-        source: { prefix: 'VirtualNetwork' }, destination: { group: g.name }, ports: ['*'], rows: [],
-        description: `Deny other VirtualNetwork traffic to ${g.name}, below the portplan allow rules`.slice(0, AZURE_LIMITS.description),
+        name: `allow-lb-to-${g.name}`, direction: 'Inbound', access: 'Allow', protocol: '*', source: { prefix: 'AzureLoadBalancer' },
+        destination: { group: g.name }, ports: ['*'], rows: [], origin: 'load-balancer',
+        description: `Azure Load Balancer health probes to ${g.name}, above the portplan deny rules`.slice(0, AZURE_LIMITS.description),
       }))
     : [];
+  const denies: Draft[] = [
+    ...(denyIn
+      ? d.groups.map((g): Draft => ({
+          name: `deny-vnet-to-${g.name}`, direction: 'Inbound', access: 'Deny', protocol: '*', source: { prefix: 'VirtualNetwork' },
+          destination: { group: g.name }, ports: ['*'], rows: [], origin: 'deny',
+          description: `Deny other VirtualNetwork traffic to ${g.name}, below the portplan allow rules`.slice(0, AZURE_LIMITS.description),
+        }))
+      : []),
+    ...(denyOut
+      ? d.groups.map((g): Draft => ({
+          name: `deny-out-from-${g.name}`, direction: 'Outbound', access: 'Deny', protocol: '*', source: { group: g.name },
+          destination: { prefix: '*' }, ports: ['*'], rows: [], origin: 'deny',
+          description: `Deny other outbound traffic from ${g.name}, below the portplan allow rules`.slice(0, AZURE_LIMITS.description),
+        }))
+      : []),
+  ];
+  const ours = new Set([...allows, ...probes, ...denies].map((r) => r.name.toLowerCase()));
+  const additional = (options.additionalRules ?? []).map((r, i) => additionalDraft(r, `additionalRules[${i}]`, d.groups.map((g) => g.name), ours));
 
-  // Fixed zones: turning the deny rules on or off moves no allow rule.
-  const split = band.from + Math.floor(((band.to - band.from + 1) * 3) / 4);
-  const allows = [...drafts.values()];
-  const previous = options.previousPriorities ?? {};
-  const inbound = assign(allows.filter((r) => r.direction === 'Inbound').map((r) => r.name), band.from, split - 1, 'inbound allow', previous);
-  const outbound = assign(allows.filter((r) => r.direction === 'Outbound').map((r) => r.name), band.from, split - 1, 'outbound allow', previous);
-  const deny = denies.length ? assign(denies.map((r) => r.name), split, band.to, 'deny', previous) : new Map<string, number>();
-  const priorityOf = (r: Draft) => (r.access === 'Deny' ? deny : r.direction === 'Inbound' ? inbound : outbound).get(r.name) ?? 0;
-  const rules = [...allows, ...denies]
-    .map((r) => ({ ...r, priority: priorityOf(r) }))
+  // Fixed zones: turning the deny rules on or off, or adding additional rules, moves no allow rule.
+  const size = band.to - band.from + 1;
+  const split = band.from + Math.floor((size * 3) / 4);
+  const split2 = split + Math.floor((band.to - split + 1) / 2);
+  const zones = {
+    allow: { what: 'allow', from: band.from, to: split - 1 },
+    additional: { what: 'additional', from: split, to: split2 - 1 },
+    deny: { what: 'deny', from: split2, to: band.to },
+  };
+  const placed: [Draft, Zone][] = [
+    ...[...allows, ...probes].map((r): [Draft, Zone] => [r, zones.allow]),
+    ...additional.map((r): [Draft, Zone] => [r, zones.additional]),
+    ...denies.map((r): [Draft, Zone] => [r, zones.deny]),
+  ];
+  const priorities = assign(placed, options.previousPriorities ?? {}, band, bandPath);
+  const rules = placed
+    .map(([r]) => ({ ...r, priority: priorities.get(r.name) ?? 0 }))
     .sort((a, b) => (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : a.priority - b.priority));
 
   checkLimits(rules);
   return { resolution, rules };
 }
 
+function assign(placed: readonly [Draft, Zone][], previous: Readonly<Record<string, number>>, band: PriorityBand, bandPath: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const taken = { Inbound: new Set<number>(), Outbound: new Set<number>() };
+  // Capacity per zone and direction, so the error names the zone and the band the user gave.
+  const counts = new Map<string, { zone: Zone; direction: string; n: number }>();
+  for (const [r, zone] of placed) {
+    const key = `${r.direction} ${zone.what}`;
+    const c = counts.get(key) ?? { zone, direction: r.direction, n: 0 };
+    c.n++;
+    counts.set(key, c);
+  }
+  for (const { zone, direction, n } of counts.values()) {
+    const room = Math.max(0, zone.to - zone.from + 1);
+    if (n > room) {
+      const where = room > 0 ? `its ${direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} holds ${room}` : `it leaves no room for ${direction.toLowerCase()} ${zone.what} rules`;
+      throw new AzureLimitError(bandPath, band, `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: widen the band`);
+    }
+  }
+  // Flow rules first, then the kinds added later, each by name: a probe or additional rule hashing
+  // onto a flow rule's home slot probes onward instead of pushing the flow rule.
+  const rank = (r: Draft) => ORIGIN_RANK[r.origin];
+  const sorted = [...placed].sort(([a], [b]) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Surviving rules first, at their previous priority: with state, nothing that exists moves.
+  for (const [r, zone] of sorted) {
+    const p = previous[r.name];
+    if (Number.isInteger(p) && p >= zone.from && p <= zone.to && !taken[r.direction].has(p)) {
+      taken[r.direction].add(p);
+      out.set(r.name, p);
+    }
+  }
+  // Every other previous priority belongs to a rule that is removed or moves in this update; Pulumi
+  // creates before it deletes, so Azure would see two rules at one priority. Reserved in both
+  // directions, since a removed rule's direction is not known from its name alone.
+  const reserved = new Set(Object.entries(previous).filter(([name, p]) => out.get(name) !== p).map(([, p]) => p));
+  for (const [r, zone] of sorted.filter(([x]) => !out.has(x.name))) {
+    const size = zone.to - zone.from + 1;
+    const home = fnv1a(r.name) % size;
+    let slot = home;
+    while (taken[r.direction].has(zone.from + slot) || reserved.has(zone.from + slot)) {
+      slot = (slot + 1) % size;
+      if (slot === home) {
+        throw new AzureLimitError(bandPath, band, `priority band ${band.from}-${band.to}: its ${r.direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} has no priority left for ${r.name} while the previous deployment's rules hold theirs: widen the band, or deploy the removal first`);
+      }
+    }
+    taken[r.direction].add(zone.from + slot);
+    out.set(r.name, zone.from + slot);
+  }
+  return out;
+}
+
+const ORIGIN_RANK: Record<AzureRuleOrigin, number> = { flow: 0, 'load-balancer': 1, additional: 2, deny: 3 };
+const ANY_PREFIX = new Set(['*', 'Internet']);
+const TAGS = new Set(['*', 'VirtualNetwork', 'AzureLoadBalancer', 'Internet']);
+
+function additionalDraft(r: AdditionalRule, path: string, groups: readonly string[], ours: Set<string>): Draft {
+  if (typeof r !== 'object' || r === null) throw new ArgumentError(path, r, 'an additional rule object');
+  if (typeof r.name !== 'string' || !isValidRuleName(r.name)) {
+    throw new ArgumentError(`${path}.name`, r.name, 'a rule name of at most 80 word characters, ".", "-" or "_", starting with a word character and ending with one or "_"');
+  }
+  if (ours.has(r.name.toLowerCase())) throw new ArgumentError(`${path}.name`, r.name, 'a name unique in the NSG: portplan already has a rule of that name');
+  ours.add(r.name.toLowerCase());
+  const direction = r.direction ?? 'Inbound';
+  if (direction !== 'Inbound' && direction !== 'Outbound') throw new ArgumentError(`${path}.direction`, r.direction, 'Inbound or Outbound');
+  if (r.access !== 'Allow' && r.access !== 'Deny') throw new ArgumentError(`${path}.access`, r.access, 'Allow or Deny');
+  if (!['Tcp', 'Udp', 'Icmp', '*'].includes(r.protocol)) throw new ArgumentError(`${path}.protocol`, r.protocol, 'Tcp, Udp, Icmp or *');
+  const endpoint = (e: AzureRuleEndpoint, at: string): AzureRuleEndpoint => {
+    if (typeof e === 'object' && e !== null && 'group' in e) {
+      if (!groups.includes(e.group)) throw new ArgumentError(`${at}.group`, e.group, `a group of the declaration: ${groups.join(', ')}`);
+      return { group: e.group };
+    }
+    if (typeof e === 'object' && e !== null && 'prefix' in e && typeof e.prefix === 'string') {
+      const cidr = parseCidr(e.prefix);
+      if (!TAGS.has(e.prefix) && !(cidr && cidr.masked)) {
+        const masked = cidr ? ` (the masked form is ${cidr.text})` : '';
+        throw new ArgumentError(`${at}.prefix`, e.prefix, `a masked CIDR${masked}, VirtualNetwork, AzureLoadBalancer, Internet or *`);
+      }
+      if (r.access === 'Allow' && !r.allowAnyAddress && (ANY_PREFIX.has(e.prefix) || cidr?.prefix === 0)) {
+        throw new ArgumentError(`${at}.prefix`, e.prefix, 'a narrower range: least privilege refuses an Allow from or to anywhere unless allowAnyAddress is set');
+      }
+      return { prefix: e.prefix };
+    }
+    throw new ArgumentError(at, e, '{ group } naming a group of the declaration, or { prefix }');
+  };
+  const source = endpoint(r.source, `${path}.source`);
+  const destination = endpoint(r.destination, `${path}.destination`);
+  let ports: string[];
+  if (r.ports === '*') {
+    ports = ['*'];
+  } else if (Array.isArray(r.ports) && r.ports.length > 0) {
+    ports = r.ports.map((x, j) => {
+      const text = String(x);
+      if ((typeof x !== 'number' && typeof x !== 'string') || !isPortRange(text)) {
+        throw new ArgumentError(`${path}.ports[${j}]`, x, 'a port 0-65535 or a range "low-high"; "*" only as the whole ports value');
+      }
+      return text;
+    });
+  } else {
+    throw new ArgumentError(`${path}.ports`, r.ports, '"*" or a non-empty list of ports and ranges');
+  }
+  const description = r.description ?? r.name;
+  if (typeof description !== 'string' || description.length > AZURE_LIMITS.description) {
+    throw new ArgumentError(`${path}.description`, r.description, `a text of at most ${AZURE_LIMITS.description} characters`);
+  }
+  return { name: r.name, direction, access: r.access, protocol: r.protocol, source, destination, ports, rows: [], description, origin: 'additional' };
+}
+
 function checkLimits(rules: readonly AzureRule[]): void {
   const L = AZURE_LIMITS;
-  if (rules.length > L.rulesPerNsg) throw new AzureLimitError(`the plan needs ${rules.length} rules in one NSG, more than Azure's ${L.rulesPerNsg}`);
+  if (rules.length > L.rulesPerNsg) throw new AzureLimitError('declaration', rules.length, `the plan needs ${rules.length} rules in one NSG, more than Azure's ${L.rulesPerNsg}`);
   const asgs = new Set<string>();
   for (const r of rules) {
     const inRule = [r.source, r.destination].filter((s) => 'group' in s).length;
-    if (inRule > L.asgsPerRule) throw new AzureLimitError(`rule ${r.name} references ${inRule} application security groups, more than Azure's ${L.asgsPerRule}`);
+    if (inRule > L.asgsPerRule) throw new AzureLimitError('declaration', r.name, `rule ${r.name} references ${inRule} application security groups, more than Azure's ${L.asgsPerRule}`);
     for (const s of [r.source, r.destination]) if ('group' in s) asgs.add(s.group);
-    if (r.name.length > L.ruleName) throw new AzureLimitError(`rule name ${r.name} has ${r.name.length} characters, more than Azure's ${L.ruleName}: shorten the group names`);
-    if (r.description.length > L.description) throw new AzureLimitError(`rule ${r.name} description has ${r.description.length} characters, more than Azure's ${L.description}`);
+    if (r.name.length > L.ruleName) throw new AzureLimitError('declaration.groups', r.name, `rule name ${r.name} has ${r.name.length} characters, more than Azure's ${L.ruleName}: shorten the group names`);
+    if (r.description.length > L.description) throw new AzureLimitError('declaration', r.name, `rule ${r.name} description has ${r.description.length} characters, more than Azure's ${L.description}`);
   }
-  if (asgs.size > L.asgsPerNsg) throw new AzureLimitError(`the plan references ${asgs.size} application security groups in one NSG, more than Azure's ${L.asgsPerNsg}`);
+  if (asgs.size > L.asgsPerNsg) throw new AzureLimitError('declaration.groups', asgs.size, `the plan references ${asgs.size} application security groups in one NSG, more than Azure's ${L.asgsPerNsg}`);
+  // Every rule through Azure's documented constraints (names, fields, ports, prefixes, priorities):
+  // the planner must never build a rule Azure refuses, whatever names the spec lets through.
+  const findings = validateSecurityRules(rules.map((r): ArmSecurityRule => securityRuleArgs(r, (g) => `asg:${g}`)));
+  if (findings.length > 0) {
+    const f = findings[0];
+    throw new AzureRuleError(`rules.${f.rule}.${f.field}`, f.value, `rule ${f.rule}, ${f.field}: ${f.message}`);
+  }
 }

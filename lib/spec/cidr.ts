@@ -117,4 +117,4 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
  * /48 of IPv6 (a whole site). They pass, with a `broad-peer` warning, since least privilege asks
  * for the peer's own addresses.
  */
-export const BROAD_PREFIX = { 4: 16, 6: 48 } as const;
+export const BROAD_PREFIX: Readonly<Record<4 | 6, number>> = { 4: 16, 6: 48 };

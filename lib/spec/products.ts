@@ -1,4 +1,5 @@
 import type { Declaration, GroupDeclaration, PeerDeclaration, ServerProtectOptions, SumOptions } from './options';
+import { ArgumentError } from './errors';
 import { ROLES, ROLE_IDS, type ProductId, type RoleGroupsProp, type RoleId } from './roles';
 
 /** The ServerProtect part of a declaration, as the product constructs take it. */
@@ -74,4 +75,30 @@ export function serverProtectDeclaration(p: ServerProtectGroups): Declaration {
 /** The declaration of an HP SUM deployment. */
 export function smartUpdateManagerDeclaration(p: SmartUpdateManagerGroups): Declaration {
   return { groups: productGroups('sum', p), peers: p.peers, sum: p.options, egress: p.egress };
+}
+
+/**
+ * One declaration from several product declarations (`serverProtectDeclaration(...)`,
+ * `smartUpdateManagerDeclaration(...)`), for hosts with roles from both products: one adapter
+ * component then orders every product's allow rules before every deny. Groups and peers are
+ * concatenated (their names must stay unique); each product's options come from the part that sets
+ * them; `egress` is `restricted` when any part restricts it.
+ * @throws ArgumentError when two parts set the same options block (`serverProtect` or `sum`)
+ */
+export function mergeDeclarations(...parts: readonly Declaration[]): Declaration {
+  const one = <K extends 'serverProtect' | 'sum'>(key: K): Declaration[K] => {
+    const set = parts.map((p, i) => [i, p[key]] as const).filter(([, v]) => v !== undefined);
+    if (set.length > 1) throw new ArgumentError(`parts[${set[1][0]}].${key}`, set[1][1], `${key} options in one part only (part ${set[0][0]} sets them)`);
+    return set[0]?.[1];
+  };
+  const serverProtect = one('serverProtect');
+  const sum = one('sum');
+  const egress = parts.some((p) => p.egress === 'restricted') ? 'restricted' : parts.some((p) => p.egress === 'default') ? 'default' : undefined;
+  return {
+    groups: parts.flatMap((p) => p.groups),
+    peers: parts.flatMap((p) => p.peers ?? []),
+    ...(serverProtect ? { serverProtect } : {}),
+    ...(sum ? { sum } : {}),
+    ...(egress ? { egress } : {}),
+  };
 }

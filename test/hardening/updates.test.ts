@@ -118,3 +118,39 @@ test('previous priorities are a live fix: a collision that renumbers a rule with
   }
   throw new Error('no collision found in 500 tries: the search needs a wider range');
 });
+
+test('random declaration and change: no rule takes a priority the previous deployment gave another rule of its direction (fast-check)', () => {
+  fc.assert(
+    fc.property(validDeclaration.chain((d) => fc.tuple(fc.constant(d), change(d))), ([before, after]) => {
+      const old = planAzureRules(before, { band, denyOtherVnetTraffic: true }).rules;
+      const now = planAzureRules(after, { band, denyOtherVnetTraffic: true, previousPriorities: Object.fromEntries(byPriority(old)) }).rules;
+      const holder = new Map(old.map((r) => [`${r.direction} ${r.priority}`, r.name]));
+      for (const r of now) expect([r.name, holder.get(`${r.direction} ${r.priority}`) ?? r.name]).toEqual([r.name, r.name]);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('a group replaced by another: the new rules keep off the removed rules\' priorities (Pulumi creates before it deletes)', () => {
+  // Search for a replacement whose new rule hashes onto a removed rule's priority.
+  const removed = BASE.groups[BASE.groups.length - 1];
+  for (let i = 0; i < 2000; i++) {
+    const after: Declaration = { ...BASE, groups: [...BASE.groups.filter((g) => g !== removed), { name: `n${i}`, role: removed.role }] };
+    const old = planAzureRules(BASE, { band, denyOtherVnetTraffic: true }).rules;
+    const plain = planAzureRules(after, { band, denyOtherVnetTraffic: true }).rules;
+    const holder = new Map(old.map((r) => [`${r.direction} ${r.priority}`, r.name]));
+    const oldNames = new Set(old.map((r) => r.name));
+    const newNames = new Set(plain.map((r) => r.name));
+    // A new rule whose own slot is the priority of a rule this update removes.
+    const clash = plain.find((r) => {
+      const other = holder.get(`${r.direction} ${r.priority}`);
+      return !oldNames.has(r.name) && other !== undefined && !newNames.has(other);
+    });
+    if (clash) {
+      const kept = planAzureRules(after, { band, denyOtherVnetTraffic: true, previousPriorities: Object.fromEntries(byPriority(old)) }).rules;
+      for (const r of kept) expect([r.name, holder.get(`${r.direction} ${r.priority}`) ?? r.name]).toEqual([r.name, r.name]);
+      return;
+    }
+  }
+  throw new Error('no clash found in 2000 tries: the search needs a wider range');
+});

@@ -1,12 +1,18 @@
+import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
 import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
-import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
+import { ArgumentError, DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
+import { validateSecurityRules } from '../../lib/verify/azure-rules';
 import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 let registered: Registered[];
+const warnings: string[] = [];
 beforeAll(async () => {
+  jest.spyOn(pulumi.log, 'warn').mockImplementation(async (message: string) => {
+    warnings.push(message);
+  });
   registered = await recordResources();
 });
 
@@ -53,13 +59,31 @@ describe('created NSG: inline rules equal resolve() flows', () => {
         const lines = ruleLines(nsg.inputs.securityRules, asgIds);
         expect(lines).toEqual(expectedLines(plan.resolution, true));
         expect(lines.filter((l) => /^\S+ Allow (\*|0\.0\.0\.0\/0|Internet|VirtualNetwork) /.test(l))).toEqual([]);
+        expect(validateSecurityRules(nsg.inputs.securityRules)).toEqual([]);
       }),
       { numRuns: 30 },
     );
   });
 });
 
+test('resolve() warnings go to pulumi.log.warn, one line each as warningText() writes them', async () => {
+  const before = warnings.length;
+  await build(SERVERPROTECT);
+  expect(warnings.slice(before).some((w) => /^SP2, SP3: .*by name or address/.test(w))).toBe(true);
+});
+
 describe('existing NSG: standalone rules in the band, no deny by default', () => {
+  test('additional rules become standalone rules too, chained after portplan\'s, inside the band', async () => {
+    const band = { from: 3000, to: 3399 };
+    const ssh = { name: 'allow-ssh-from-bastion', access: 'Allow' as const, protocol: 'Tcp' as const, source: { prefix: '10.40.250.0/26' }, destination: { group: 'linux-targets' }, ports: [22] };
+    const { mine, asgIds } = await build(SMART_UPDATE_MANAGER, { existingNetworkSecurityGroup: { name: 'user-nsg-extra', priorityBand: band }, additionalRules: [ssh] });
+    const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
+    const extra = rules.find((r) => r.inputs.name === ssh.name)!;
+    expect(ruleLines([extra.inputs], asgIds)).toEqual(['Inbound Allow 10.40.250.0/26 linux-targets Tcp 22']);
+    expect(extra.inputs.priority >= 3300 && extra.inputs.priority <= 3349).toBe(true);
+  });
+
+
   test('rules equal flows, every priority inside the band', async () => {
     const band = { from: 2000, to: 2199 };
     const { plan, mine, asgIds } = await build(BOTH, { existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: band } });
@@ -109,9 +133,9 @@ describe('guard rails: named error, no resource registered', () => {
   const many = (n: number, role: 'sum:target:linux' | 'serverprotect:normal-server') => Array.from({ length: n }, (_, i) => ({ name: `g-${i}`, role }));
   test.each<[string, () => unknown, RegExp]>([
     ['bad declaration', () => new ServerProtect('bad', { resourceGroupName: 'rg', options: { communication: 'smb' as 'tcpip' } }), /serverProtect.communication/],
-    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, priorityBand: { from: 50, to: 200 } }), /priority band 50-200: must be whole numbers with 100 <= from <= to <= 4096/],
-    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1005 holds 6 inbound allow rules; the plan needs 9: widen the band/],
-    ['more than 1000 rules', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: many(23, 'serverprotect:normal-server') } }), /the plan needs 1081 rules in one NSG, more than Azure's 1000/],
+    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, priorityBand: { from: 50, to: 200 } }), /priorityBand: a priority band of whole numbers with 100 <= from <= to <= 4096 \(got \{"from":50,"to":200\}\)/],
+    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1007: its inbound allow zone 1000-1005 holds 6 rules; the plan needs 9: widen the band/],
+    ['more than 1000 rules', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: many(23, 'serverprotect:normal-server') } }), /the plan needs 1104 rules in one NSG, more than Azure's 1000/],
     ['more than 100 ASGs', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'ws', role: 'sum:workstation' }, ...many(100, 'sum:target:linux')] } }), /references 101 application security groups in one NSG, more than Azure's 100/],
     ['rule name over 80 characters', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'w'.repeat(40), role: 'sum:workstation' }, { name: 't'.repeat(40), role: 'sum:target:linux' }] } }), /has 91 characters, more than Azure's 80: shorten the group names/],
   ])('%s', (_name, make, message) => {
@@ -122,7 +146,7 @@ describe('guard rails: named error, no resource registered', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(_name === 'bad declaration' ? DeclarationError : AzureLimitError);
+    expect(error).toBeInstanceOf(_name === 'bad declaration' ? DeclarationError : _name === 'band outside 100-4096' ? ArgumentError : AzureLimitError);
     expect(String(error)).toMatch(message);
     expect(registered.length).toBe(before);
   });

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { validateSecurityRules } from '../../lib/verify/azure-rules';
 import { expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 // Runs the example program itself (Pulumi.yaml's main) under Pulumi's mock runtime.
@@ -29,11 +30,12 @@ describe.each([
   ['sum', () => program.smartUpdateManager],
   ['sum7', () => program.smartUpdateManager7],
 ])('example component %s', (name, component) => {
-  test('its NSG holds exactly the resolve() flows, plus one VNet deny per group', () => {
+  test('its NSG holds exactly the resolve() flows, a VNet deny and a probe allow per group, and the RDP rule', () => {
     const nsg = registered.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup' && r.name === `${name}-nsg`);
     expect(nsg).toBeDefined();
     const lines = ruleLines(nsg!.inputs.securityRules, asgIds(name));
-    expect(lines).toEqual(expectedLines(component().resolution, true));
+    const extra = name === 'serverprotect' ? ['Inbound Allow 10.40.250.0/26 normal-servers Tcp 3389'] : [];
+    expect(lines).toEqual([...expectedLines(component().resolution, true), ...extra].sort());
     expect(lines.length).toBeGreaterThan(5);
   });
 
@@ -59,6 +61,12 @@ describe.each([
     const groups = component().resolution.declaration.groups;
     expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map((g) => ({ project: 'portplan-example', 'portplan:role': g.role })));
   });
+});
+
+test('every NSG the program registers passes the ARM rule validator', () => {
+  const nsgs = registered.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup');
+  expect(nsgs).toHaveLength(3);
+  for (const nsg of nsgs) expect([nsg.name, validateSecurityRules(nsg.inputs.securityRules)]).toEqual([nsg.name, []]);
 });
 
 test('every resource the program creates carries the user tags', () => {

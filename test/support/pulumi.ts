@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { AzureRule } from '../../lib/pulumi';
-import type { Resolution } from '../../lib/spec';
+import type { Endpoint, Resolution } from '../../lib/spec';
 
 export type Registered = pulumi.runtime.MockResourceArgs;
 
@@ -30,18 +30,21 @@ type Json = Record<string, unknown>;
 export function ruleLines(rules: readonly Json[], asgIds: ReadonlyMap<string, string>): string[] {
   const side = (asgs: unknown, prefix: unknown) =>
     Array.isArray(asgs) ? asgs.map((a: Json) => asgIds.get(String(a.id)) ?? `unknown:${String(a.id)}`).join('+') : String(prefix);
+  const ports = (r: Json) => ((r.destinationPortRanges as string[] | undefined) ?? [String(r.destinationPortRange)]).join(',');
   return rules
-    .map((r) => `${r.direction} ${r.access} ${side(r.sourceApplicationSecurityGroups, r.sourceAddressPrefix)} ${side(r.destinationApplicationSecurityGroups, r.destinationAddressPrefix)} ${r.protocol} ${(r.destinationPortRanges as string[]).join(',')}`)
+    .map((r) => `${r.direction} ${r.access} ${side(r.sourceApplicationSecurityGroups, r.sourceAddressPrefix)} ${side(r.destinationApplicationSecurityGroups, r.destinationAddressPrefix)} ${r.protocol} ${ports(r)}`)
     .sort();
 }
 
 /**
  * The rules a resolution calls for, computed from the flows alone: per direction, source,
- * destination and protocol one allow rule with every range; one deny per group when asked.
+ * destination and protocol one allow rule with every range. With `deny`: per group an inbound
+ * VirtualNetwork deny and (unless `loadBalancer` is false) an AzureLoadBalancer allow, and with
+ * restricted egress an outbound deny of everything else.
  */
-export function expectedLines(resolution: Resolution, deny: boolean): string[] {
+export function expectedLines(resolution: Resolution, deny: boolean, loadBalancer = true): string[] {
   const d = resolution.declaration;
-  const name = (e: { kind: string; name: string }) => (e.kind === 'group' ? e.name : (d.peers.find((p) => p.name === e.name)?.cidr ?? '?'));
+  const name = (e: Endpoint) => (e.kind === 'group' ? e.name : e.cidr);
   const rules = new Map<string, string[]>();
   const add = (key: string, range: string) => rules.set(key, [...(rules.get(key) ?? []), range]);
   for (const f of resolution.flows) {
@@ -51,7 +54,13 @@ export function expectedLines(resolution: Resolution, deny: boolean): string[] {
     if (d.egress === 'restricted' && f.from.kind === 'group') add(`Outbound Allow ${name(f.from)} ${name(f.to)} ${proto}`, range);
   }
   const lines = [...rules].map(([k, ranges]) => `${k} ${ranges.join(',')}`);
-  if (deny) for (const g of d.groups) lines.push(`Inbound Deny VirtualNetwork ${g.name} * *`);
+  if (deny) {
+    for (const g of d.groups) {
+      lines.push(`Inbound Deny VirtualNetwork ${g.name} * *`);
+      if (loadBalancer) lines.push(`Inbound Allow AzureLoadBalancer ${g.name} * *`);
+      if (d.egress === 'restricted') lines.push(`Outbound Deny ${g.name} * * *`);
+    }
+  }
   return lines.sort();
 }
 
