@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { DeclarationError, PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type PresetName, type Resolution } from '../spec';
-import { HOST_OS, HostFirewallError, hostRules, nftables, parseAddresses, powershell, type HostOs } from './host-firewall';
+import { DeclarationError, HOST_OS, PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type HostOs, type PresetName, type Resolution } from '../spec';
+import { HostFirewallError, hostRules, nftables, parseAddresses, powershell } from '../host';
 import { flowsJson, markdownTable, mermaid } from './render';
 
 /** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */

@@ -1,0 +1,8 @@
+/**
+ * portplan's host firewall adapter: the rules a host of one role needs in its own firewall, read
+ * from the spec's rule placement, written as PowerShell (Windows) or nftables (Linux). No cloud SDK.
+ * @packageDocumentation
+ */
+export * from './rules';
+export * from './powershell';
+export * from './nftables';

@@ -1,0 +1,143 @@
+import { isIP } from 'node:net';
+import {
+  HOST_OS,
+  PortplanError,
+  ROLES,
+  ROLE_IDS,
+  placeRules,
+  type Endpoint,
+  type HostOs,
+  type PlacedRule,
+  type Protocol,
+  type Resolution,
+  type RoleId,
+  type RowId,
+} from '../spec';
+
+/**
+ * A bad host firewall request: an unknown or undeclared role, a role whose hosts do not run the
+ * operating system asked for, or a bad `--address`. `path` is the option at fault (`--role`,
+ * `--os`, `--address`), `value` what was given there; the message says what is allowed.
+ */
+export class HostFirewallError extends PortplanError {
+  /** Always `HOST_FIREWALL`. */
+  readonly code: string = 'HOST_FIREWALL';
+}
+
+/** One rule of a host's own firewall. */
+export interface HostRule {
+  /** `inbound`: the host listens; `outbound`: the host opens the connection (restricted egress only). */
+  readonly direction: PlacedRule['direction'];
+  /** Transport protocol. */
+  readonly protocol: Protocol;
+  /** First port of the range. */
+  readonly fromPort: number;
+  /** Last port of the range. */
+  readonly toPort: number;
+  /** The other side: a group or a peer. */
+  readonly remote: Endpoint;
+  /** The other side's address ranges; empty when the user gave none for a group (any address). */
+  readonly addresses: readonly string[];
+  /** The catalog rows the rule carries. */
+  readonly rows: readonly RowId[];
+  /** Rows and purposes, as the flow's description. */
+  readonly description: string;
+}
+
+/** The rules for the hosts of one role, and the groups with no address given. */
+export interface HostRules {
+  /** The role of the hosts. */
+  readonly role: RoleId;
+  /** Their operating system. */
+  readonly os: HostOs;
+  /** The declaration's groups of the role. */
+  readonly groups: readonly string[];
+  /** The rules, in placement order, one per direction, remote, protocol and ports. */
+  readonly rules: readonly HostRule[];
+  /** Groups whose rules admit any address because the user gave none. */
+  readonly unaddressed: readonly string[];
+}
+
+const uniq = (xs: readonly string[]): string[] => [...new Set(xs)];
+
+function validCidr(text: string): boolean {
+  const [address, prefix, extra] = text.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Parses `--address group=cidr[,cidr]` values into address ranges by group name.
+ * @throws HostFirewallError naming the bad value
+ */
+export function parseAddresses(values: readonly string[], r: Resolution): Record<string, string[]> {
+  const groups = r.declaration.groups.map((g) => g.name);
+  const out: Record<string, string[]> = {};
+  for (const value of values) {
+    const [name, list] = value.split('=', 2);
+    const at = `--address ${JSON.stringify(value)}`;
+    if (!name || !list) throw new HostFirewallError('--address', value, `${at}: must be <group>=<cidr>[,<cidr>...], e.g. console=10.0.1.0/24`);
+    if (!groups.includes(name)) throw new HostFirewallError('--address', value, `${at}: no group ${name} in the declaration; groups: ${groups.join(', ')}`);
+    for (const cidr of list.split(',')) {
+      if (!validCidr(cidr)) throw new HostFirewallError('--address', value, `${at}: ${JSON.stringify(cidr)} is not an IPv4 or IPv6 CIDR such as 10.0.1.0/24`);
+      if (/\/0$/.test(cidr)) throw new HostFirewallError('--address', value, `${at}: ${cidr} is every address; leave the group out to admit any address`);
+      (out[name] ??= []).push(cidr);
+    }
+  }
+  return out;
+}
+
+/**
+ * The host-side rules for the hosts of one role: the spec's {@link placeRules} on the role's groups
+ * (inbound on the listener, outbound on the initiator under restricted egress), one rule per
+ * direction, remote, protocol and ports however many groups the role has. Peers bring their own
+ * CIDR; groups take the `addresses` given for them.
+ * @throws HostFirewallError when the role is unknown, not declared, or does not run on `os`
+ */
+export function hostRules(r: Resolution, role: string, os: HostOs, addresses: Readonly<Record<string, readonly string[]>>): HostRules {
+  if (!(ROLE_IDS as readonly string[]).includes(role)) throw new HostFirewallError('--role', role, `--role ${JSON.stringify(role)}: must be one of ${ROLE_IDS.join(', ')}`);
+  const roleId = role as RoleId;
+  const groups = r.declaration.groups.filter((g) => g.role === roleId).map((g) => g.name);
+  if (!groups.length) {
+    const roles = uniq(r.declaration.groups.map((g) => g.role)).join(', ');
+    throw new HostFirewallError('--role', role, `--role ${role}: no group of this role in the declaration; its roles: ${roles}`);
+  }
+  const oses = ROLES[roleId].hostOs;
+  if (!(HOST_OS as readonly string[]).includes(os) || !oses.includes(os)) {
+    throw new HostFirewallError(
+      oses.length ? '--os' : '--role',
+      oses.length ? os : role,
+      oses.length
+        ? `--os ${os}: ${role} hosts run ${oses.join(' or ')}`
+        : `--role ${role}: an appliance; its firewall is not configured with PowerShell or nftables`,
+    );
+  }
+  const workstationOs = r.declaration.sum.workstationOs;
+  if (roleId === 'sum:workstation' && os !== workstationOs) {
+    throw new HostFirewallError('--os', os, `--os ${os}: the declaration's sum.workstationOs is ${workstationOs}`);
+  }
+  const rules = new Map<string, HostRule>();
+  const unaddressed = new Set<string>();
+  for (const p of placeRules(r)) {
+    if (p.group.role !== roleId) continue;
+    const { remote, flow: f } = p;
+    const known = remote.kind === 'peer' ? [remote.cidr] : (addresses[remote.name] ?? []);
+    if (!known.length) unaddressed.add(remote.name);
+    // Several groups of one role share one host rule per remote, protocol and ports.
+    const key = `${p.direction} ${remote.kind}:${remote.name} ${f.protocol} ${f.fromPort}-${f.toPort}`;
+    if (!rules.has(key)) {
+      rules.set(key, {
+        direction: p.direction,
+        protocol: f.protocol,
+        fromPort: f.fromPort,
+        toPort: f.toPort,
+        remote,
+        addresses: known,
+        rows: f.rows,
+        description: f.description,
+      });
+    }
+  }
+  return { role: roleId, os, groups, rules: [...rules.values()], unaddressed: [...unaddressed].sort() };
+}
