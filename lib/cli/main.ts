@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { DeclarationError, HOST_OS, PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type HostOs, type PresetName, type Resolution } from '../spec';
-import { HostFirewallError, hostRules, nftables, parseAddresses, powershell } from '../host';
+import { HostAddressRequiredError, HostFirewallError, hostFirewall } from '../host';
 import { flowsJson, markdownTable, mermaid } from './render';
 
 /** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
@@ -92,12 +92,14 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
     .addOption(new Option('--os <os>', 'host operating system').choices(HOST_OS).makeOptionMandatory())
     .requiredOption('--role <role>', 'role id of the host, e.g. serverprotect:console')
     .option('--address <group=cidr>', 'address ranges of a group (comma-separated), to restrict rules to them; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--any-address', 'admit any address for the groups given no --address (refused without it)')
+    .option('--profile <profiles>', 'windows: firewall profiles the rules are active on: Any, or Domain,Private,Public (default Domain,Private)')
     .addHelpText('after', '\nOutbound rules are written too when the declaration has egress: restricted.')
-    .action((o: Source & { os: HostOs; role: string; address?: string[] }) => {
+    .action((o: Source & { os: HostOs; role: string; address?: string[]; anyAddress?: boolean; profile?: string }) => {
       const r = load(o);
-      const h = hostRules(r, o.role, o.os, parseAddresses(o.address ?? [], r));
-      if (h.unaddressed.length) err(`warning: no --address for ${h.unaddressed.join(', ')}: their rules admit any address\n`);
-      out(o.os === 'windows' ? powershell(h) : nftables(h));
+      const script = hostFirewall(r, { role: o.role, os: o.os, addresses: o.address, anyAddress: o.anyAddress, profile: o.profile });
+      script.warnings.forEach((w) => err(`warning: ${w}\n`));
+      out(script.text);
     });
 
   program
@@ -110,7 +112,8 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (e instanceof DeclarationError || e instanceof InputError) {
+    // Refused for least privilege: the command line is well formed, what it asks for is not allowed.
+    if (e instanceof DeclarationError || e instanceof InputError || e instanceof HostAddressRequiredError) {
       err(`portplan: ${e.message}\n`);
       return EXIT.badInput;
     }

@@ -6,3 +6,4 @@
 export * from './rules';
 export * from './powershell';
 export * from './nftables';
+export * from './request';

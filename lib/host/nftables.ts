@@ -6,14 +6,16 @@ export function nftables(h: HostRules): string {
   // One pair of chains per role, so a host with two roles loads both files side by side.
   const base = `portplan_${h.role.replace(/[:-]/g, '_')}`;
   const chain = { inbound: `${base}_in`, outbound: `${base}_out` } as const;
-  const used = (['inbound', 'outbound'] as const).filter((d) => h.rules.some((x) => x.direction === d));
+  // Both chains every time, flushed: a rerun with no outbound rules must empty the outbound chain
+  // an earlier run filled (restricted egress, then default egress), not leave its accepts behind.
+  const both = ['inbound', 'outbound'] as const;
   const lines = [
     '#!/usr/sbin/nft -f',
     `# portplan host firewall rules for ${h.role} (groups: ${h.groups.join(', ')}).`,
     '# The chains accept what the flows need; call them from your own base chains, e.g.',
-    ...used.map((d) => `#   nft add rule inet filter ${d === 'inbound' ? 'input' : 'output'} jump ${chain[d]}`),
+    ...both.map((d) => `#   nft add rule inet filter ${d === 'inbound' ? 'input' : 'output'} jump ${chain[d]}`),
     'add table inet filter',
-    ...used.flatMap((d) => [`add chain inet filter ${chain[d]}`, `flush chain inet filter ${chain[d]}`]),
+    ...both.flatMap((d) => [`add chain inet filter ${chain[d]}`, `flush chain inet filter ${chain[d]}`]),
   ];
   for (const x of h.rules) {
     const inbound = x.direction === 'inbound';

@@ -1,7 +1,8 @@
-import { isIP } from 'node:net';
 import {
+  BROAD_PREFIX,
   HOST_OS,
   PortplanError,
+  parseCidr,
   ROLES,
   ROLE_IDS,
   placeRules,
@@ -22,6 +23,28 @@ import {
 export class HostFirewallError extends PortplanError {
   /** Always `HOST_FIREWALL`. */
   readonly code: string = 'HOST_FIREWALL';
+}
+
+/**
+ * The groups a host would admit from any address because the user gave no `--address` for them.
+ * Least privilege by default: refused unless the user asks for it (`--any-address`). `path` is
+ * `--address`, `value` the groups.
+ */
+export class HostAddressRequiredError extends HostFirewallError {
+  /** Always `HOST_ADDRESS_REQUIRED`. */
+  override readonly code: string = 'HOST_ADDRESS_REQUIRED';
+
+  /** @param groups the groups with no address, sorted */
+  constructor(readonly groups: readonly string[]) {
+    const their = groups.length === 1 ? 'its rules' : 'their rules';
+    const give = groups.map((g) => `--address ${g}=<cidr>[,<cidr>...]`).join(' ');
+    super(
+      '--address',
+      groups,
+      `--address: no address for ${groups.join(', ')}; ${their} would admit any address. ` +
+        `Give the addresses (${give}), or pass --any-address to admit any address on purpose`,
+    );
+  }
 }
 
 /** One rule of a host's own firewall. */
@@ -60,32 +83,53 @@ export interface HostRules {
 
 const uniq = (xs: readonly string[]): string[] => [...new Set(xs)];
 
-function validCidr(text: string): boolean {
-  const [address, prefix, extra] = text.split('/');
-  const family = isIP(address ?? '');
-  if (!family || extra !== undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
+/** `--address` values parsed: address ranges by group name, and warnings about them. */
+export interface GroupAddresses {
+  /** Masked ranges in canonical text, by group name, each once, in the order given. */
+  readonly addresses: Readonly<Record<string, readonly string[]>>;
+  /** Ranges broader than the spec's {@link BROAD_PREFIX}, one line each. */
+  readonly warnings: readonly string[];
 }
 
 /**
- * Parses `--address group=cidr[,cidr]` values into address ranges by group name.
- * @throws HostFirewallError naming the bad value
+ * Parses `--address group=cidr[,cidr]` values into address ranges by group name. Each range is
+ * checked with the spec's `parseCidr`: IPv4 or IPv6, no zone index (a zone is local to one host
+ * and `nft` refuses it), no host bits (`10.0.3.5/24` names `10.0.3.0/24`: the firewalls would
+ * mask it silently, so the rule would not say what the user wrote), not every address.
+ * @throws HostFirewallError naming the bad value and what is allowed
  */
-export function parseAddresses(values: readonly string[], r: Resolution): Record<string, string[]> {
+export function parseAddresses(values: readonly string[], r: Resolution): GroupAddresses {
   const groups = r.declaration.groups.map((g) => g.name);
   const out: Record<string, string[]> = {};
+  const warnings: string[] = [];
   for (const value of values) {
     const [name, list] = value.split('=', 2);
     const at = `--address ${JSON.stringify(value)}`;
-    if (!name || !list) throw new HostFirewallError('--address', value, `${at}: must be <group>=<cidr>[,<cidr>...], e.g. console=10.0.1.0/24`);
-    if (!groups.includes(name)) throw new HostFirewallError('--address', value, `${at}: no group ${name} in the declaration; groups: ${groups.join(', ')}`);
-    for (const cidr of list.split(',')) {
-      if (!validCidr(cidr)) throw new HostFirewallError('--address', value, `${at}: ${JSON.stringify(cidr)} is not an IPv4 or IPv6 CIDR such as 10.0.1.0/24`);
-      if (/\/0$/.test(cidr)) throw new HostFirewallError('--address', value, `${at}: ${cidr} is every address; leave the group out to admit any address`);
-      (out[name] ??= []).push(cidr);
+    const fail = (why: string) => new HostFirewallError('--address', value, `${at}: ${why}`);
+    if (!name || !list) throw fail('must be <group>=<cidr>[,<cidr>...], e.g. console=10.0.1.0/24');
+    if (!groups.includes(name)) throw fail(`no group ${name} in the declaration; groups: ${groups.join(', ')}`);
+    for (const text of list.split(',')) {
+      const zone = /%[^/]*/.exec(text)?.[0];
+      if (zone) {
+        const bare = parseCidr(text.replace(zone, ''));
+        const e = bare ? `, e.g. ${bare.text}` : '';
+        throw fail(`${JSON.stringify(text)} has a zone index (${zone}): a zone is local to one host; give the range alone${e}`);
+      }
+      const c = parseCidr(text);
+      if (!c) throw fail(`${JSON.stringify(text)} is not an IPv4 or IPv6 CIDR such as 10.0.1.0/24`);
+      if (!c.masked) {
+        const host = `${text.split('/')[0]}/${c.family === 4 ? 32 : 128}`;
+        throw fail(`${JSON.stringify(text)} has host bits set: did you mean ${c.text}? (one host is ${host})`);
+      }
+      if (c.prefix === 0) throw fail(`${text} is every address; pass --any-address to admit any address on purpose`);
+      if (c.prefix < BROAD_PREFIX[c.family]) {
+        warnings.push(`--address ${name}=${c.text}: broader than /${BROAD_PREFIX[c.family]}; least privilege asks for the group's own addresses`);
+      }
+      const mine = (out[name] ??= []);
+      if (!mine.includes(c.text)) mine.push(c.text);
     }
   }
-  return out;
+  return { addresses: out, warnings };
 }
 
 /**
@@ -110,7 +154,7 @@ export function hostRules(r: Resolution, role: string, os: HostOs, addresses: Re
       oses.length ? os : role,
       oses.length
         ? `--os ${os}: ${role} hosts run ${oses.join(' or ')}`
-        : `--role ${role}: an appliance; its firewall is not configured with PowerShell or nftables`,
+        : `--role ${role}: an appliance; its firewall is not configured with PowerShell, nftables or firewalld`,
     );
   }
   const workstationOs = r.declaration.sum.workstationOs;

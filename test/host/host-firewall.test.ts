@@ -62,13 +62,13 @@ describe('nftables (Linux hosts)', () => {
 
   const CASES: [string, Declaration, string, string[]][] = [
     ['SUM 5.x Linux target', PRESETS['smart-update-manager'], 'sum:target:linux', ['workstation=10.0.3.5/32']],
-    ['SUM 7.x+ Linux target, no address', PRESETS['smart-update-manager-7'], 'sum:target:linux', []],
+    ['SUM 7.x+ Linux target, any address', PRESETS['smart-update-manager-7'], 'sum:target:linux', []],
     ['Linux workstation, restricted egress, IPv4 and IPv6', LINUX_SITE, 'sum:workstation', ['linux-targets=10.0.4.0/24,fd00:4::/64', 'integrity=10.0.5.0/24']],
     ['Integrity target', LINUX_SITE, 'sum:target:integrity', ['workstation=fd00:3::5/128']],
   ];
 
   const ruleset = (name: string, d: Declaration, role: string, addresses: string[]) =>
-    portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'linux', '--role', role, ...addresses.flatMap((a) => ['--address', a])]);
+    portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'linux', '--role', role, ...addresses.flatMap((a) => ['--address', a]), '--any-address']);
 
   test.each(CASES)('%s: one rule per needed flow and address family', (name, d, role, addresses) => {
     const text = ruleset(name, d, role, addresses);
@@ -97,7 +97,7 @@ describe('nftables (Linux hosts)', () => {
   });
 
   nft.test('nft -c is a live check: a broken rule is refused', () => {
-    const text = portplan(['host-firewall', '--preset', 'smart-update-manager', '--os', 'linux', '--role', 'sum:target:linux']);
+    const text = portplan(['host-firewall', '--preset', 'smart-update-manager', '--os', 'linux', '--role', 'sum:target:linux', '--address', 'workstation=10.0.3.5/32']);
     const path = join(dir, 'broken.nft');
     writeFileSync(path, text.replace('tcp dport 22 ', 'tcp dport 99999 '));
     expect(check(path).status).not.toBe(0);
@@ -108,7 +108,7 @@ describe('nftables (Linux hosts)', () => {
 // structure: a tokenizer for single-quoted strings, the parameter set New-NetFirewallRule takes,
 // and each value's form.
 describe('PowerShell (Windows hosts)', () => {
-  const PARAMS = ['-Name', '-DisplayName', '-Group', '-Direction', '-Action', '-Protocol', '-LocalPort', '-RemotePort', '-RemoteAddress', '-Description'];
+  const PARAMS = ['-Name', '-DisplayName', '-Group', '-Direction', '-Profile', '-Action', '-Protocol', '-LocalPort', '-RemotePort', '-RemoteAddress', '-Description'];
   function tokens(line: string): string[] {
     const out: string[] = [];
     const re = /\s*('(?:[^']|'')*'|,|[^\s',]+)/y;
@@ -139,19 +139,20 @@ describe('PowerShell (Windows hosts)', () => {
   test.each<[string, Declaration, string, string[]]>([
     ['console', PRESETS.serverprotect, 'serverprotect:console', ['information-server=10.0.1.0/24']],
     ['information server, Control Manager, restricted egress', SP_CM, 'serverprotect:information-server', ['console=10.0.0.10/32', 'normal-servers=10.0.2.0/24,fd00:2::/64']],
-    ['normal server, no addresses', PRESETS.serverprotect, 'serverprotect:normal-server', []],
+    ['normal server, any address', PRESETS.serverprotect, 'serverprotect:normal-server', []],
     ['SUM Windows target', PRESETS['smart-update-manager'], 'sum:target:windows', ['workstation=10.0.3.5/32']],
     ['SUM 7.x+ Windows workstation', PRESETS['smart-update-manager-7'], 'sum:workstation', []],
   ])('%s: one New-NetFirewallRule per needed flow, well formed', (name, d, role, addresses) => {
-    const text = portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'windows', '--role', role, ...addresses.flatMap((a) => ['--address', a])]);
+    const text = portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'windows', '--role', role, ...addresses.flatMap((a) => ['--address', a]), '--any-address']);
     const lines = text.trim().split('\n');
-    expect(lines[1]).toBe(`Remove-NetFirewallRule -Group 'portplan ${role}' -ErrorAction SilentlyContinue`);
+    expect(lines[2]).toBe(`Remove-NetFirewallRule -Group 'portplan ${role}' -ErrorAction SilentlyContinue`);
     const rules = lines.filter((l) => !l.startsWith('#') && !l.startsWith('Remove-')).map(parse);
     const given = Object.fromEntries(addresses.map((a) => a.split('=')).map(([g, c]) => [g, c.split(',')]));
     const peers = Object.fromEntries((d.peers ?? []).map((p) => [p.name, [p.cidr]]));
     const seen = new Set<string>();
     for (const p of rules) {
       expect(p['-Action']).toEqual(['Allow']);
+      expect(p['-Profile']).toEqual(['Domain', 'Private']);
       expect(p['-Group']).toEqual([`portplan ${role}`]);
       expect(['TCP', 'UDP']).toContain(p['-Protocol'][0]);
       const inbound = p['-Direction'][0] === 'Inbound';
