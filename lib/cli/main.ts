@@ -88,16 +88,19 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
     out(mermaid(load(o)));
   });
 
-  withSource(program.command('host-firewall').description("print the host's own firewall rules for one role: PowerShell (windows) or nftables (linux)"))
+  withSource(program.command('host-firewall').description("print the host's own firewall rules for one role: PowerShell (windows), nftables or firewalld (linux)"))
     .addOption(new Option('--os <os>', 'host operating system').choices(HOST_OS).makeOptionMandatory())
     .requiredOption('--role <role>', 'role id of the host, e.g. serverprotect:console')
     .option('--address <group=cidr>', 'address ranges of a group (comma-separated), to restrict rules to them; repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('--any-address', 'admit any address for the groups given no --address (refused without it)')
+    .addOption(new Option('--format <format>', 'linux: nftables ruleset (default) or firewalld shell script').choices(['nftables', 'firewalld']))
+    .option('--zone <zone>', 'firewalld: zone of the inbound rules (default: the default zone when the script runs)')
     .option('--profile <profiles>', 'windows: firewall profiles the rules are active on: Any, or Domain,Private,Public (default Domain,Private)')
     .addHelpText('after', '\nOutbound rules are written too when the declaration has egress: restricted.')
-    .action((o: Source & { os: HostOs; role: string; address?: string[]; anyAddress?: boolean; profile?: string }) => {
+    .action((o: Source & { os: HostOs; role: string; address?: string[]; anyAddress?: boolean; profile?: string; format?: string; zone?: string }) => {
       const r = load(o);
-      const script = hostFirewall(r, { role: o.role, os: o.os, addresses: o.address, anyAddress: o.anyAddress, profile: o.profile });
+      const { role, os, address: addresses, anyAddress, profile, format, zone } = o;
+      const script = hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone });
       script.warnings.forEach((w) => err(`warning: ${w}\n`));
       out(script.text);
     });

@@ -7,3 +7,4 @@ export * from './rules';
 export * from './powershell';
 export * from './nftables';
 export * from './request';
+export * from './firewalld';

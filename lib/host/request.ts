@@ -1,12 +1,13 @@
 import { HOST_OS, type HostOs, type Resolution } from '../spec';
+import { firewalld } from './firewalld';
 import { nftables } from './nftables';
 import { DEFAULT_PROFILES, parseProfiles, powershell } from './powershell';
 import { HostAddressRequiredError, HostFirewallError, hostRules, parseAddresses, type HostRules } from './rules';
 
 /** The output formats for each host operating system; the first is the default. */
-export const HOST_FORMATS = { windows: ['powershell'], linux: ['nftables'] } as const satisfies Record<HostOs, readonly string[]>;
+export const HOST_FORMATS = { windows: ['powershell'], linux: ['nftables', 'firewalld'] } as const satisfies Record<HostOs, readonly string[]>;
 
-/** An output format: `powershell` (Windows), `nftables` (Linux). */
+/** An output format: `powershell` (Windows), `nftables` or `firewalld` (Linux). */
 export type HostFormat = (typeof HOST_FORMATS)[HostOs][number];
 
 /** What a host firewall script is for: the options of `portplan host-firewall`, as given. */
@@ -23,7 +24,13 @@ export interface HostFirewallRequest {
   readonly profile?: string;
   /** The output format. @default the first of {@link HOST_FORMATS} for the OS */
   readonly format?: string;
+  /** firewalld only: the zone of the inbound rules. @default the default zone when the script runs */
+  readonly zone?: string;
 }
+
+// firewalld zone names: letters, digits, `_`, `-`, `/`, at most 17 characters (the netfilter chain
+// names firewalld derives from them hold 28): firewalld's own check, firewall/functions.py max_zone_name_len.
+const ZONE = /^[A-Za-z0-9_/-]{1,17}$/;
 
 /** A host firewall script and what the user should know about it. */
 export interface HostFirewallScript {
@@ -53,6 +60,12 @@ export function hostFirewall(r: Resolution, q: HostFirewallRequest): HostFirewal
   if (q.profile !== undefined && q.os !== 'windows') {
     throw new HostFirewallError('--profile', q.profile, `--profile ${JSON.stringify(q.profile)}: Windows firewall profiles; --os ${q.os} has none`);
   }
+  if (q.zone !== undefined && format !== 'firewalld') {
+    throw new HostFirewallError('--zone', q.zone, `--zone ${JSON.stringify(q.zone)}: a firewalld zone; --format ${format} has none`);
+  }
+  if (q.zone !== undefined && !ZONE.test(q.zone)) {
+    throw new HostFirewallError('--zone', q.zone, `--zone ${JSON.stringify(q.zone)}: a zone name: letters, digits, _, - or /, at most 17 characters`);
+  }
   const profiles = q.profile === undefined ? DEFAULT_PROFILES : parseProfiles(q.profile);
   const parsed = parseAddresses(q.addresses ?? [], r);
   const h = hostRules(r, q.role, q.os, parsed.addresses);
@@ -62,6 +75,6 @@ export function hostFirewall(r: Resolution, q: HostFirewallRequest): HostFirewal
     const their = h.unaddressed.length === 1 ? 'its rules admit' : 'their rules admit';
     warnings.push(`--any-address: no address for ${h.unaddressed.join(', ')}: ${their} any address`);
   }
-  const text = format === 'powershell' ? powershell(h, profiles) : nftables(h);
+  const text = format === 'powershell' ? powershell(h, profiles) : format === 'firewalld' ? firewalld(h, q.zone) : nftables(h);
   return { rules: h, text, warnings };
 }
