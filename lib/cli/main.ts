@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { DeclarationError, HOST_OS, PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type HostOs, type PresetName, type Resolution } from '../spec';
-import { HostAddressRequiredError, HostFirewallError, hostFirewall } from '../host';
+import { DeclarationError, PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type PresetName, type Resolution } from '../spec';
+import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { flowsJson, markdownTable, mermaid } from './render';
 
 /** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
@@ -52,6 +52,17 @@ function load(source: Source): Resolution {
   throw new UsageError(`give a declaration: --file <path> (JSON or YAML) or --preset <${PRESET_NAMES.join('|')}>`);
 }
 
+/** The options of `host-firewall`, as commander parses them. */
+interface HostFirewallOptions extends Source {
+  readonly os: HostOs;
+  readonly role: string;
+  readonly address?: string[];
+  readonly anyAddress?: boolean;
+  readonly profile?: string;
+  readonly format?: string;
+  readonly zone?: string;
+}
+
 /** Runs the CLI on `argv` (without `node` and the script), writing to the given streams; returns the exit code. */
 export function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
   const program = new Command('portplan')
@@ -88,16 +99,30 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
     out(mermaid(load(o)));
   });
 
-  withSource(program.command('host-firewall').description("print the host's own firewall rules for one role: PowerShell (windows), nftables or firewalld (linux)"))
+  const hostFirewallCommand = program
+    .command('host-firewall')
+    .description("print the host's own firewall rules for one role: PowerShell (windows), nftables or firewalld");
+  withSource(hostFirewallCommand)
     .addOption(new Option('--os <os>', 'host operating system').choices(HOST_OS).makeOptionMandatory())
     .requiredOption('--role <role>', 'role id of the host, e.g. serverprotect:console')
     .option('--address <group=cidr>', 'address ranges of a group (comma-separated), to restrict rules to them; repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('--any-address', 'admit any address for the groups given no --address (refused without it)')
-    .addOption(new Option('--format <format>', 'linux: nftables ruleset (default) or firewalld shell script').choices(['nftables', 'firewalld']))
+    .addOption(
+      new Option('--format <format>', 'powershell (windows); nftables ruleset (linux default) or firewalld script')
+        .choices([...new Set(Object.values(HOST_FORMATS).flat())]),
+    )
     .option('--zone <zone>', 'firewalld: zone of the inbound rules (default: the default zone when the script runs)')
-    .option('--profile <profiles>', 'windows: firewall profiles the rules are active on: Any, or Domain,Private,Public (default Domain,Private)')
-    .addHelpText('after', '\nOutbound rules are written too when the declaration has egress: restricted.')
-    .action((o: Source & { os: HostOs; role: string; address?: string[]; anyAddress?: boolean; profile?: string; format?: string; zone?: string }) => {
+    .option('--profile <profiles>', 'windows: profiles the rules are active on: Any, or Domain,Private,Public')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Every remote group needs --address, or --any-address to admit any address on purpose.',
+        'Windows rules are active on the Domain and Private profiles unless --profile says otherwise.',
+        'Outbound rules are written too when the declaration has egress: restricted.',
+      ].join('\n'),
+    )
+    .action((o: HostFirewallOptions) => {
       const r = load(o);
       const { role, os, address: addresses, anyAddress, profile, format, zone } = o;
       const script = hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone });

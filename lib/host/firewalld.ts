@@ -25,7 +25,8 @@ export const firewalldServicePrefix = (role: string): string => `portplan-${role
 export const firewalldServiceName = (role: string, direction: HostRule['direction'], remote: string): string =>
   `${firewalldServicePrefix(role)}${direction === 'inbound' ? 'from' : 'to'}-${remote}`;
 
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 // Single-quoted for the shell: a ' inside ends the quote, adds an escaped ', and reopens it.
 const sh = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -127,10 +128,14 @@ export function firewalld(h: HostRules, zone?: string): string {
     const where = inbound ? '--zone="$zone"' : '--policy="$policy"';
     const addresses = s.rules[0].addresses;
     if (!addresses.length) {
-      lines.push(`# ${remote}: no address given (--any-address), so any address`, `fw ${where} --add-service=${s.name} >/dev/null`);
+      lines.push(
+        `# ${remote}: no address given (--any-address), so any address`,
+        `fw ${where} --add-service=${s.name} >/dev/null`,
+      );
     }
     for (const a of addresses) {
-      const rule = `rule family="ipv${cidrFamily(a)}" ${inbound ? 'source' : 'destination'} address="${a}" service name="${s.name}" accept`;
+      const side = inbound ? 'source' : 'destination';
+      const rule = `rule family="ipv${cidrFamily(a)}" ${side} address="${a}" service name="${s.name}" accept`;
       lines.push(`fw ${where} --add-rich-rule=${sh(rule)} >/dev/null`);
     }
   }

@@ -3,6 +3,7 @@
  * from the spec's rule placement, written as PowerShell (Windows) or nftables (Linux). No cloud SDK.
  * @packageDocumentation
  */
+export { HOST_OS, type HostOs } from '../spec';
 export * from './rules';
 export * from './powershell';
 export * from './nftables';

@@ -33,7 +33,8 @@ export function nftables(h: HostRules): string {
     for (const [family, list] of families) {
       if (!list.length) continue;
       const set = list.length === 1 ? list[0] : `{ ${list.join(', ')} }`;
-      lines.push(`add rule inet filter ${chain[x.direction]} ${family} ${inbound ? 'saddr' : 'daddr'} ${set} ${match} accept ${comment}`);
+      const side = inbound ? 'saddr' : 'daddr';
+      lines.push(`add rule inet filter ${chain[x.direction]} ${family} ${side} ${set} ${match} accept ${comment}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -43,7 +43,8 @@ export function parseProfiles(text: string): WindowsProfile[] {
 }
 
 /** A rule's name, unique within its role: direction, remote, protocol and ports. */
-export const ruleName = (x: HostRule): string => `portplan-${x.direction === 'inbound' ? 'in' : 'out'}-${x.remote.name}-${x.protocol}-${portText(x)}`;
+export const ruleName = (x: HostRule): string =>
+  `portplan-${x.direction === 'inbound' ? 'in' : 'out'}-${x.remote.name}-${x.protocol}-${portText(x)}`;
 const psQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
@@ -54,14 +55,16 @@ export function powershell(h: HostRules, profiles: readonly WindowsProfile[] = D
   const group = `portplan ${h.role}`;
   const lines = [
     `# portplan host firewall rules for ${h.role} (groups: ${h.groups.join(', ')}). Run in an elevated PowerShell.`,
-    `# The rules are active on the ${profiles.join(', ')} profile(s) only (--profile); Get-NetConnectionProfile shows the host's.`,
+    `# The rules are active on the ${profiles.join(', ')} profile(s) only (--profile); ` +
+      "Get-NetConnectionProfile shows the host's.",
     `Remove-NetFirewallRule -Group ${psQuote(group)} -ErrorAction SilentlyContinue`,
   ];
   for (const x of h.rules) {
     const inbound = x.direction === 'inbound';
+    const side = inbound ? 'from' : 'to';
     const args = [
       `-Name ${psQuote(`${ruleName(x)}-${h.role.replace(/:/g, '-')}`)}`,
-      `-DisplayName ${psQuote(`portplan ${x.rows.join(' ')} ${inbound ? 'from' : 'to'} ${x.remote.name} ${x.protocol} ${portText(x)}`)}`,
+      `-DisplayName ${psQuote(`portplan ${x.rows.join(' ')} ${side} ${x.remote.name} ${x.protocol} ${portText(x)}`)}`,
       `-Group ${psQuote(group)}`,
       `-Direction ${inbound ? 'Inbound' : 'Outbound'}`,
       // Comma-separated without spaces, as the -Profile parameter takes several profiles.
@@ -72,7 +75,9 @@ export function powershell(h: HostRules, profiles: readonly WindowsProfile[] = D
       ...(x.addresses.length ? [`-RemoteAddress ${x.addresses.map(psQuote).join(', ')}`] : []),
       `-Description ${psQuote(x.description)}`,
     ];
-    if (!x.addresses.length) lines.push(`# ${x.remote.name}: no address given (--address ${x.remote.name}=<cidr>), so any address`);
+    if (!x.addresses.length) {
+      lines.push(`# ${x.remote.name}: no address given (--address ${x.remote.name}=<cidr>), so any address`);
+    }
     lines.push(`New-NetFirewallRule ${args.join(' ')} | Out-Null`);
   }
   return `${lines.join('\n')}\n`;

@@ -5,7 +5,10 @@ import { DEFAULT_PROFILES, parseProfiles, powershell } from './powershell';
 import { HostAddressRequiredError, HostFirewallError, hostRules, parseAddresses, type HostRules } from './rules';
 
 /** The output formats for each host operating system; the first is the default. */
-export const HOST_FORMATS = { windows: ['powershell'], linux: ['nftables', 'firewalld'] } as const satisfies Record<HostOs, readonly string[]>;
+export const HOST_FORMATS = {
+  windows: ['powershell'],
+  linux: ['nftables', 'firewalld'],
+} as const satisfies Record<HostOs, readonly string[]>;
 
 /** An output format: `powershell` (Windows), `nftables` or `firewalld` (Linux). */
 export type HostFormat = (typeof HOST_FORMATS)[HostOs][number];
@@ -55,16 +58,20 @@ export function hostFirewall(r: Resolution, q: HostFirewallRequest): HostFirewal
   const formats: readonly string[] = HOST_FORMATS[q.os];
   const format = q.format ?? formats[0];
   if (!formats.includes(format)) {
-    throw new HostFirewallError('--format', format, `--format ${JSON.stringify(format)}: --os ${q.os} takes ${formats.join(' or ')}`);
+    const why = `--os ${q.os} takes ${formats.join(' or ')}`;
+    throw new HostFirewallError('--format', format, `--format ${JSON.stringify(format)}: ${why}`);
   }
   if (q.profile !== undefined && q.os !== 'windows') {
-    throw new HostFirewallError('--profile', q.profile, `--profile ${JSON.stringify(q.profile)}: Windows firewall profiles; --os ${q.os} has none`);
+    const why = `Windows firewall profiles; --os ${q.os} has none`;
+    throw new HostFirewallError('--profile', q.profile, `--profile ${JSON.stringify(q.profile)}: ${why}`);
   }
   if (q.zone !== undefined && format !== 'firewalld') {
-    throw new HostFirewallError('--zone', q.zone, `--zone ${JSON.stringify(q.zone)}: a firewalld zone; --format ${format} has none`);
+    const why = `a firewalld zone; --format ${format} has none`;
+    throw new HostFirewallError('--zone', q.zone, `--zone ${JSON.stringify(q.zone)}: ${why}`);
   }
   if (q.zone !== undefined && !ZONE.test(q.zone)) {
-    throw new HostFirewallError('--zone', q.zone, `--zone ${JSON.stringify(q.zone)}: a zone name: letters, digits, _, - or /, at most 17 characters`);
+    const why = 'a zone name: letters, digits, _, - or /, at most 17 characters';
+    throw new HostFirewallError('--zone', q.zone, `--zone ${JSON.stringify(q.zone)}: ${why}`);
   }
   const profiles = q.profile === undefined ? DEFAULT_PROFILES : parseProfiles(q.profile);
   const parsed = parseAddresses(q.addresses ?? [], r);
@@ -75,6 +82,7 @@ export function hostFirewall(r: Resolution, q: HostFirewallRequest): HostFirewal
     const their = h.unaddressed.length === 1 ? 'its rules admit' : 'their rules admit';
     warnings.push(`--any-address: no address for ${h.unaddressed.join(', ')}: ${their} any address`);
   }
-  const text = format === 'powershell' ? powershell(h, profiles) : format === 'firewalld' ? firewalld(h, q.zone) : nftables(h);
+  const text =
+    format === 'powershell' ? powershell(h, profiles) : format === 'firewalld' ? firewalld(h, q.zone) : nftables(h);
   return { rules: h, text, warnings };
 }

@@ -113,7 +113,8 @@ export function parseAddresses(values: readonly string[], r: Resolution): GroupA
       if (zone) {
         const bare = parseCidr(text.replace(zone, ''));
         const e = bare ? `, e.g. ${bare.text}` : '';
-        throw fail(`${JSON.stringify(text)} has a zone index (${zone}): a zone is local to one host; give the range alone${e}`);
+        const why = `a zone is local to one host; give the range alone${e}`;
+        throw fail(`${JSON.stringify(text)} has a zone index (${zone}): ${why}`);
       }
       const c = parseCidr(text);
       if (!c) throw fail(`${JSON.stringify(text)} is not an IPv4 or IPv6 CIDR such as 10.0.1.0/24`);
@@ -123,7 +124,8 @@ export function parseAddresses(values: readonly string[], r: Resolution): GroupA
       }
       if (c.prefix === 0) throw fail(`${text} is every address; pass --any-address to admit any address on purpose`);
       if (c.prefix < BROAD_PREFIX[c.family]) {
-        warnings.push(`--address ${name}=${c.text}: broader than /${BROAD_PREFIX[c.family]}; least privilege asks for the group's own addresses`);
+        const why = "least privilege asks for the group's own addresses";
+        warnings.push(`--address ${name}=${c.text}: broader than /${BROAD_PREFIX[c.family]}; ${why}`);
       }
       const mine = (out[name] ??= []);
       if (!mine.includes(c.text)) mine.push(c.text);
@@ -139,13 +141,22 @@ export function parseAddresses(values: readonly string[], r: Resolution): GroupA
  * CIDR; groups take the `addresses` given for them.
  * @throws HostFirewallError when the role is unknown, not declared, or does not run on `os`
  */
-export function hostRules(r: Resolution, role: string, os: HostOs, addresses: Readonly<Record<string, readonly string[]>>): HostRules {
-  if (!(ROLE_IDS as readonly string[]).includes(role)) throw new HostFirewallError('--role', role, `--role ${JSON.stringify(role)}: must be one of ${ROLE_IDS.join(', ')}`);
+export function hostRules(
+  r: Resolution,
+  role: string,
+  os: HostOs,
+  addresses: Readonly<Record<string, readonly string[]>>,
+): HostRules {
+  if (!(ROLE_IDS as readonly string[]).includes(role)) {
+    const why = `must be one of ${ROLE_IDS.join(', ')}`;
+    throw new HostFirewallError('--role', role, `--role ${JSON.stringify(role)}: ${why}`);
+  }
   const roleId = role as RoleId;
   const groups = r.declaration.groups.filter((g) => g.role === roleId).map((g) => g.name);
   if (!groups.length) {
     const roles = uniq(r.declaration.groups.map((g) => g.role)).join(', ');
-    throw new HostFirewallError('--role', role, `--role ${role}: no group of this role in the declaration; its roles: ${roles}`);
+    const why = `no group of this role in the declaration; its roles: ${roles}`;
+    throw new HostFirewallError('--role', role, `--role ${role}: ${why}`);
   }
   const oses = ROLES[roleId].hostOs;
   if (!(HOST_OS as readonly string[]).includes(os) || !oses.includes(os)) {

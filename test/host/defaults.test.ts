@@ -10,7 +10,8 @@ const ROOT = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'portplan-host-defaults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/portplan.js'), 'host-firewall', ...args], { encoding: 'utf8' });
+  const bin = join(ROOT, 'bin/portplan.js');
+  const r = spawnSync(process.execPath, [bin, 'host-firewall', ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 function file(name: string, content: string): string {
@@ -20,48 +21,56 @@ function file(name: string, content: string): string {
 }
 
 const SP_NORMAL = ['--preset', 'serverprotect', '--os', 'windows', '--role', 'serverprotect:normal-server'];
+const SP_ADDRESSES = ['--address', 'information-server=10.0.1.0/24', '--address', 'normal-servers=10.0.2.0/24'];
+const SUM7_WORKSTATION = ['--preset', 'smart-update-manager-7', '--os', 'windows', '--role', 'sum:workstation'];
 
 describe('no address: refused unless the user admits any address on purpose', () => {
   test('without --address: exit 1, nothing written, the message names the groups and both ways out', () => {
     const r = cli(...SP_NORMAL);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/--address: no address for information-server, normal-servers; their rules would admit any address/);
+    const groups = 'information-server, normal-servers';
+    expect(r.err).toContain(`--address: no address for ${groups}; their rules would admit any address`);
     expect(r.err).toContain('--address information-server=<cidr>[,<cidr>...]');
     expect(r.err).toContain('--address normal-servers=<cidr>[,<cidr>...]');
     expect(r.err).toContain('--any-address');
   });
 
   test('several groups without an address are all named, sorted; those with one are not', () => {
-    const r = cli('--preset', 'smart-update-manager-7', '--os', 'windows', '--role', 'sum:workstation');
+    const r = cli(...SUM7_WORKSTATION);
     expect(r.code).toBe(1);
     const named = /no address for ([^;]+);/.exec(r.err)![1].split(', ');
     expect(named.length).toBeGreaterThan(1);
     expect(named).toEqual([...named].sort());
     const first = named[0];
-    const fewer = cli('--preset', 'smart-update-manager-7', '--os', 'windows', '--role', 'sum:workstation', '--address', `${first}=10.0.7.0/24`);
+    const fewer = cli(...SUM7_WORKSTATION, '--address', `${first}=10.0.7.0/24`);
     expect(/no address for ([^;]+);/.exec(fewer.err)![1].split(', ')).toEqual(named.slice(1));
   });
 
   test('--any-address: the rules admit any address, and a warning still names the groups', () => {
     const r = cli(...SP_NORMAL, '--any-address');
     expect(r.code).toBe(0);
-    expect(r.err).toBe('warning: --any-address: no address for information-server, normal-servers: their rules admit any address\n');
+    const groups = 'information-server, normal-servers';
+    expect(r.err).toBe(`warning: --any-address: no address for ${groups}: their rules admit any address\n`);
     const rules = r.out.split('\n').filter((l) => l.startsWith('New-NetFirewallRule'));
     expect(rules.length).toBeGreaterThan(0);
     for (const l of rules) expect(l).not.toContain('-RemoteAddress');
   });
 
   test('with every remote addressed, no flag is needed and nothing is refused', () => {
-    const r = cli(...SP_NORMAL, '--address', 'information-server=10.0.1.0/24', '--address', 'normal-servers=10.0.2.0/24');
+    const r = cli(...SP_NORMAL, ...SP_ADDRESSES);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).not.toContain('any address');
   });
 });
 
 describe('Windows firewall profiles', () => {
-  const profiles = (out: string) => out.split('\n').filter((l) => l.startsWith('New-NetFirewallRule')).map((l) => /-Profile (\S+)/.exec(l)?.[1]);
-  const ADDRESSED = [...SP_NORMAL, '--address', 'information-server=10.0.1.0/24', '--address', 'normal-servers=10.0.2.0/24'];
+  const profiles = (out: string) =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('New-NetFirewallRule'))
+      .map((l) => /-Profile (\S+)/.exec(l)?.[1]);
+  const ADDRESSED = [...SP_NORMAL, ...SP_ADDRESSES];
 
   test('by default every rule is on the Domain and Private profiles, never Public', () => {
     const r = cli(...ADDRESSED);
@@ -86,11 +95,13 @@ describe('Windows firewall profiles', () => {
     const r = cli(...ADDRESSED, '--profile', given);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toContain(`--profile ${JSON.stringify(given)}: must be Any, or one or more of Domain, Private, Public`);
+    const allowed = 'must be Any, or one or more of Domain, Private, Public';
+    expect(r.err).toContain(`--profile ${JSON.stringify(given)}: ${allowed}`);
   });
 
   test('--profile is refused for Linux, which has no profiles', () => {
-    const r = cli('--preset', 'smart-update-manager', '--os', 'linux', '--role', 'sum:target:linux', '--address', 'workstation=10.0.3.5/32', '--profile', 'Domain');
+    const linux = ['--preset', 'smart-update-manager', '--os', 'linux', '--role', 'sum:target:linux'];
+    const r = cli(...linux, '--profile', 'Domain');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--profile "Domain": Windows firewall profiles; --os linux has none');
   });
@@ -103,7 +114,8 @@ describe('addresses as the firewalls take them', () => {
     const r = cli(...LINUX, '--address', 'workstation=fe80::1%eth0/64');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toContain('"fe80::1%eth0/64" has a zone index (%eth0): a zone is local to one host; give the range alone, e.g. fe80::/64');
+    const why = 'a zone is local to one host; give the range alone, e.g. fe80::/64';
+    expect(r.err).toContain(`"fe80::1%eth0/64" has a zone index (%eth0): ${why}`);
   });
 
   test.each([
@@ -131,8 +143,10 @@ describe('nftables: a rerun replaces both chains', () => {
     sum: { workstationOs: 'linux' },
     egress,
   });
+  const ADDRESS = 'linux-targets=10.0.4.0/24';
   const run = (egress: 'default' | 'restricted') => {
-    const r = cli('--file', file(`${egress}.json`, JSON.stringify(site(egress))), '--os', 'linux', '--role', 'sum:workstation', '--address', 'linux-targets=10.0.4.0/24');
+    const path = file(`${egress}.json`, JSON.stringify(site(egress)));
+    const r = cli('--file', path, '--os', 'linux', '--role', 'sum:workstation', '--address', ADDRESS);
     expect(r.code).toBe(0);
     return r.out;
   };
@@ -150,7 +164,8 @@ describe('nftables: a rerun replaces both chains', () => {
     const restricted = file('restricted.nft', run('restricted'));
     const open = file('default.nft', run('default'));
     // A private network namespace (a user namespace too when not root): the host's ruleset is never touched.
-    const args = ['-rn', 'sh', '-c', `"$0" -f "$1" && "$0" -f "$2" && "$0" list chain inet filter portplan_sum_workstation_out`, nft.path!, restricted, open];
+    const load = '"$0" -f "$1" && "$0" -f "$2" && "$0" list chain inet filter portplan_sum_workstation_out';
+    const args = ['-rn', 'sh', '-c', load, nft.path!, restricted, open];
     const r = spawnSync('unshare', args, { encoding: 'utf8' });
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toContain('chain portplan_sum_workstation_out {');

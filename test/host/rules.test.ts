@@ -5,12 +5,15 @@ import { PRESETS, PortplanError, placeRules, resolve } from '../../lib/spec';
 const sp = resolve({ ...PRESETS.serverprotect, egress: 'restricted' });
 
 describe('host firewall errors are PortplanErrors naming the option and the value', () => {
+  const consoleHost = { role: 'serverprotect:console', os: 'windows' } as const;
+  const BAD = 'console=10.0.0.1/8';
+  const nftablesOnWindows = { ...consoleHost, format: 'nftables' };
   test.each<[string, () => unknown, string, string, unknown]>([
-    ['unknown role', () => hostFirewall(sp, { role: 'console', os: 'windows' }), 'HOST_FIREWALL', '--role', 'console'],
-    ['wrong OS', () => hostFirewall(sp, { role: 'serverprotect:console', os: 'linux' }), 'HOST_FIREWALL', '--os', 'linux'],
-    ['bad address', () => parseAddresses(['console=10.0.0.1/8'], sp), 'HOST_FIREWALL', '--address', 'console=10.0.0.1/8'],
-    ['bad format', () => hostFirewall(sp, { role: 'serverprotect:console', os: 'windows', format: 'nftables' }), 'HOST_FIREWALL', '--format', 'nftables'],
-    ['no address', () => hostFirewall(sp, { role: 'serverprotect:console', os: 'windows' }), 'HOST_ADDRESS_REQUIRED', '--address', ['information-server']],
+    ['unknown role', () => hostFirewall(sp, { ...consoleHost, role: 'console' }), 'HOST_FIREWALL', '--role', 'console'],
+    ['wrong OS', () => hostFirewall(sp, { ...consoleHost, os: 'linux' }), 'HOST_FIREWALL', '--os', 'linux'],
+    ['bad address', () => parseAddresses([BAD], sp), 'HOST_FIREWALL', '--address', BAD],
+    ['bad format', () => hostFirewall(sp, nftablesOnWindows), 'HOST_FIREWALL', '--format', 'nftables'],
+    ['no address', () => hostFirewall(sp, consoleHost), 'HOST_ADDRESS_REQUIRED', '--address', ['information-server']],
   ])('%s', (_name, call, code, path, value) => {
     let caught: unknown;
     try {
@@ -24,7 +27,8 @@ describe('host firewall errors are PortplanErrors naming the option and the valu
   });
 
   test('the no-address refusal lists the groups for programs', () => {
-    expect(() => hostFirewall(sp, { role: 'serverprotect:normal-server', os: 'windows' })).toThrow(HostAddressRequiredError);
+    const call = () => hostFirewall(sp, { role: 'serverprotect:normal-server', os: 'windows' });
+    expect(call).toThrow(HostAddressRequiredError);
   });
 });
 
@@ -34,14 +38,17 @@ describe('rules follow the spec placement', () => {
     (role) => {
       const h = hostRules(sp, role, 'windows', {});
       const placed = placeRules(sp).filter((p) => p.group.role === role);
-      const key = (d: string, remote: string, f: { protocol: string; fromPort: number; toPort: number }) => `${d} ${remote} ${f.protocol} ${f.fromPort}-${f.toPort}`;
-      expect(new Set(h.rules.map((x) => key(x.direction, x.remote.name, x)))).toEqual(new Set(placed.map((p) => key(p.direction, p.remote.name, p.flow))));
+      type Ports = { protocol: string; fromPort: number; toPort: number };
+      const key = (d: string, remote: string, f: Ports) => `${d} ${remote} ${f.protocol} ${f.fromPort}-${f.toPort}`;
+      const want = new Set(placed.map((p) => key(p.direction, p.remote.name, p.flow)));
+      expect(new Set(h.rules.map((x) => key(x.direction, x.remote.name, x)))).toEqual(want);
       expect(h.rules.length).toBe(new Set(h.rules.map((x) => key(x.direction, x.remote.name, x))).size);
     },
   );
 
   test("a peer's rules carry the CIDR its endpoint carries", () => {
-    const r = resolve({ ...PRESETS.serverprotect, peers: [{ name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.0/28' }], serverProtect: { controlManagerAgent: 'tmi' } });
+    const peers = [{ name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.0/28' }] as const;
+    const r = resolve({ ...PRESETS.serverprotect, peers: [...peers], serverProtect: { controlManagerAgent: 'tmi' } });
     const h = hostRules(r, 'serverprotect:information-server', 'windows', {});
     const peer = h.rules.filter((x) => x.remote.kind === 'peer');
     expect(peer.length).toBeGreaterThan(0);

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findOnPath, requireTool, underCi } from './tools';
 
+const MISSING = 'sometool is not on PATH: install it with `apt-get install -y sometool` (.ci/run installs it)';
+
 describe('requireTool: one rule for the external tools the tests run', () => {
   const bin = mkdtempSync(join(tmpdir(), 'portplan-tools-'));
   writeFileSync(join(bin, 'sometool'), '#!/bin/sh\n', { mode: 0o755 });
@@ -22,23 +24,30 @@ describe('requireTool: one rule for the external tools the tests run', () => {
   });
 
   test('missing under CI=true: an error naming the tool and its install command', () => {
-    expect(() => requireTool('sometool', 'apt-get install -y sometool', { PATH: '/nonexistent', CI: 'true' })).toThrow(
-      'sometool is not on PATH: install it with `apt-get install -y sometool` (.ci/run installs it); CI=true requires it',
-    );
+    const call = () => requireTool('sometool', 'apt-get install -y sometool', { PATH: '/nonexistent', CI: 'true' });
+    expect(call).toThrow(`${MISSING}; CI=true requires it`);
   });
 
   test('missing outside CI: the tests are skipped, with the same message on standard error', () => {
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const t = requireTool('sometool', 'apt-get install -y sometool', { PATH: '/nonexistent' });
-      expect(t).toEqual({ path: undefined, test: test.skip, missing: 'sometool is not on PATH: install it with `apt-get install -y sometool` (.ci/run installs it)' });
+      expect(t).toEqual({ path: undefined, test: test.skip, missing: MISSING });
       expect(write).toHaveBeenCalledWith(`skipped: ${t.missing}\n`);
     } finally {
       write.mockRestore();
     }
   });
 
-  test.each([['true', true], ['1', true], ['TRUE', true], ['false', false], ['', false], [undefined, false]])('CI=%s: under CI %s', (ci, expected) => {
+  const values = [
+    ['true', true],
+    ['1', true],
+    ['TRUE', true],
+    ['false', false],
+    ['', false],
+    [undefined, false],
+  ] as const;
+  test.each(values)('CI=%s: under CI %s', (ci, expected) => {
     expect(underCi(ci === undefined ? {} : { CI: ci })).toBe(expected);
   });
 });
