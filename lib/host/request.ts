@@ -6,7 +6,9 @@ import { HostAddressRequiredError, HostFirewallError, hostRules, parseAddresses,
 
 /** The output formats for each host operating system; the first is the default. */
 export const HOST_FORMATS = {
+  /** PowerShell `New-NetFirewallRule` commands. */
   windows: ['powershell'],
+  /** An nftables ruleset for `nft -f` (default), or a firewalld shell script. */
   linux: ['nftables', 'firewalld'],
 } as const satisfies Record<HostOs, readonly string[]>;
 

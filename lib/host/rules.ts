@@ -87,7 +87,7 @@ const uniq = (xs: readonly string[]): string[] => [...new Set(xs)];
 export interface GroupAddresses {
   /** Masked ranges in canonical text, by group name, each once, in the order given. */
   readonly addresses: Readonly<Record<string, readonly string[]>>;
-  /** Ranges broader than the spec's {@link BROAD_PREFIX}, one line each. */
+  /** Ranges broader than the spec's `BROAD_PREFIX`, one line each. */
   readonly warnings: readonly string[];
 }
 
@@ -135,7 +135,7 @@ export function parseAddresses(values: readonly string[], r: Resolution): GroupA
 }
 
 /**
- * The host-side rules for the hosts of one role: the spec's {@link placeRules} on the role's groups
+ * The host-side rules for the hosts of one role: the spec's `placeRules()` on the role's groups
  * (inbound on the listener, outbound on the initiator under restricted egress), one rule per
  * direction, remote, protocol and ports however many groups the role has. Peers bring their own
  * CIDR; groups take the `addresses` given for them.
