@@ -19,10 +19,20 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI renders the spec only: no cloud SDK, no adapter.
+    // The CLI renders the spec and the host firewall adapter only: no cloud SDK, no cloud adapter.
     files: ['lib/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] }],
+    },
+  },
+  {
+    // The host firewall adapter reads the spec only: no cloud SDK, no other adapter, not the CLI.
+    files: ['lib/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*', '../cli*', 'commander', 'yaml'] },
+      ],
     },
   },
   {

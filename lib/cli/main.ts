@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { ArgumentError, DeclarationError, PRESETS, explain, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type Explanation, type PresetName, type Resolution } from '../spec';
-import { HOST_OS, HostFirewallError, hostRules, nftables, parseAddresses, powershell, type HostOs } from './host-firewall';
+import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { explainText, parsePort } from './explain';
 import { flowsJson, markdownTable, mermaid } from './render';
 
@@ -53,6 +53,17 @@ function load(source: Source): Resolution {
   throw new UsageError(`give a declaration: --file <path> (JSON or YAML) or --preset <${PRESET_NAMES.join('|')}>`);
 }
 
+/** The options of `host-firewall`, as commander parses them. */
+interface HostFirewallOptions extends Source {
+  readonly os: HostOs;
+  readonly role: string;
+  readonly address?: string[];
+  readonly anyAddress?: boolean;
+  readonly profile?: string;
+  readonly format?: string;
+  readonly zone?: string;
+}
+
 /** Runs the CLI on `argv` (without `node` and the script), writing to the given streams; returns the exit code. */
 export function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
   const program = new Command('portplan')
@@ -89,16 +100,35 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
     out(mermaid(load(o)));
   });
 
-  withSource(program.command('host-firewall').description("print the host's own firewall rules for one role: PowerShell (windows) or nftables (linux)"))
+  const hostFirewallCommand = program
+    .command('host-firewall')
+    .description("print the host's own firewall rules for one role: PowerShell (windows), nftables or firewalld");
+  withSource(hostFirewallCommand)
     .addOption(new Option('--os <os>', 'host operating system').choices(HOST_OS).makeOptionMandatory())
     .requiredOption('--role <role>', 'role id of the host, e.g. serverprotect:console')
     .option('--address <group=cidr>', 'address ranges of a group (comma-separated), to restrict rules to them; repeatable', (v: string, prev: string[] = []) => [...prev, v])
-    .addHelpText('after', '\nOutbound rules are written too when the declaration has egress: restricted.')
-    .action((o: Source & { os: HostOs; role: string; address?: string[] }) => {
+    .option('--any-address', 'admit any address for the groups given no --address (refused without it)')
+    .addOption(
+      new Option('--format <format>', 'powershell (windows); nftables ruleset (linux default) or firewalld script')
+        .choices([...new Set(Object.values(HOST_FORMATS).flat())]),
+    )
+    .option('--zone <zone>', 'firewalld: zone of the inbound rules (default: the default zone when the script runs)')
+    .option('--profile <profiles>', 'windows: profiles the rules are active on: Any, or Domain,Private,Public')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Every remote group needs --address, or --any-address to admit any address on purpose.',
+        'Windows rules are active on the Domain and Private profiles unless --profile says otherwise.',
+        'Outbound rules are written too when the declaration has egress: restricted.',
+      ].join('\n'),
+    )
+    .action((o: HostFirewallOptions) => {
       const r = load(o);
-      const h = hostRules(r, o.role, o.os, parseAddresses(o.address ?? [], r));
-      if (h.unaddressed.length) err(`warning: no --address for ${h.unaddressed.join(', ')}: their rules admit any address\n`);
-      out(o.os === 'windows' ? powershell(h) : nftables(h));
+      const { role, os, address: addresses, anyAddress, profile, format, zone } = o;
+      const script = hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone });
+      script.warnings.forEach((w) => err(`warning: ${w}\n`));
+      out(script.text);
     });
 
   program
@@ -129,7 +159,8 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (e instanceof DeclarationError || e instanceof InputError) {
+    // Refused for least privilege: the command line is well formed, what it asks for is not allowed.
+    if (e instanceof DeclarationError || e instanceof InputError || e instanceof HostAddressRequiredError) {
       err(`portplan: ${e.message}\n`);
       return EXIT.badInput;
     }

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRESETS, resolve, type Declaration } from '../../lib/spec';
+import { requireTool } from '../support/tools';
 
 const ROOT = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'portplan-host-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function portplan(args: string[]): string {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/portplan.js'), ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`portplan ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
@@ -50,28 +52,26 @@ function expectedRules(d: Declaration, role: string): Set<string> {
 }
 
 describe('nftables (Linux hosts)', () => {
-  const nft = ['/usr/sbin/nft', '/sbin/nft'].find(existsSync) ?? spawnSync('sh', ['-c', 'command -v nft'], { encoding: 'utf8' }).stdout.trim();
+  const nft = requireTool('nft', 'apt-get install -y nftables');
   // `nft -c` needs CAP_NET_ADMIN; an unprivileged user gets it in a user and network namespace.
   const check = (path: string) => {
-    const direct = spawnSync(nft, ['-c', '-f', path], { encoding: 'utf8' });
+    const direct = spawnSync(nft.path!, ['-c', '-f', path], { encoding: 'utf8' });
     if (!/Operation not permitted/.test(direct.stderr)) return direct;
-    return spawnSync('unshare', ['-rn', nft, '-c', '-f', path], { encoding: 'utf8' });
+    return spawnSync('unshare', ['-rn', nft.path!, '-c', '-f', path], { encoding: 'utf8' });
   };
-  if (!nft) {
-    // .ci/run installs nftables; only a developer machine without it gets here.
-    if (process.env.CI) throw new Error('nft not found: .ci/run should have installed the nftables package');
-    process.stderr.write('host-firewall nftables tests: `nft` is not installed (apt-get install nftables); the rulesets are checked structurally only\n');
-  }
 
   const CASES: [string, Declaration, string, string[]][] = [
     ['SUM 5.x Linux target', PRESETS['smart-update-manager'], 'sum:target:linux', ['workstation=10.0.3.5/32']],
-    ['SUM 7.x+ Linux target, no address', PRESETS['smart-update-manager-7'], 'sum:target:linux', []],
+    ['SUM 7.x+ Linux target, any address', PRESETS['smart-update-manager-7'], 'sum:target:linux', []],
     ['Linux workstation, restricted egress, IPv4 and IPv6', LINUX_SITE, 'sum:workstation', ['linux-targets=10.0.4.0/24,fd00:4::/64', 'integrity=10.0.5.0/24']],
     ['Integrity target', LINUX_SITE, 'sum:target:integrity', ['workstation=fd00:3::5/128']],
   ];
 
-  test.each(CASES)('%s: one rule per needed flow and address family, accepted by nft -c', (name, d, role, addresses) => {
-    const text = portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'linux', '--role', role, ...addresses.flatMap((a) => ['--address', a])]);
+  const ruleset = (name: string, d: Declaration, role: string, addresses: string[]) =>
+    portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'linux', '--role', role, ...addresses.flatMap((a) => ['--address', a]), '--any-address']);
+
+  test.each(CASES)('%s: one rule per needed flow and address family', (name, d, role, addresses) => {
+    const text = ruleset(name, d, role, addresses);
     const rules = text.split('\n').filter((l) => l.startsWith('add rule '));
     // Each rule line: chain, optional address match, protocol and port(s), accept, comment citing rows.
     const seen = new Set<string>();
@@ -87,17 +87,17 @@ describe('nftables (Linux hosts)', () => {
     expect(seen).toEqual(new Set([...expected].map((e) => e.replace(/^(in|out) \S+ /, '$1 '))));
     // With addresses for every remote, rules number (remote, flow) pairs times address families.
     expect(rules.length).toBeGreaterThanOrEqual(expected.size);
-    if (nft) {
-      const path = join(dir, `${name}.nft`);
-      writeFileSync(path, text);
-      const r = check(path);
-      expect([r.status, r.stderr]).toEqual([0, '']);
-    }
   });
 
-  test('nft -c is a live check: a broken rule is refused', () => {
-    if (!nft) return expect(nft).toBe(''); // reported above; nothing to run
-    const text = portplan(['host-firewall', '--preset', 'smart-update-manager', '--os', 'linux', '--role', 'sum:target:linux']);
+  nft.test.each(CASES)('%s: accepted by nft -c', (name, d, role, addresses) => {
+    const path = join(dir, `${name}.nft`);
+    writeFileSync(path, ruleset(name, d, role, addresses));
+    const r = check(path);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+  });
+
+  nft.test('nft -c is a live check: a broken rule is refused', () => {
+    const text = portplan(['host-firewall', '--preset', 'smart-update-manager', '--os', 'linux', '--role', 'sum:target:linux', '--address', 'workstation=10.0.3.5/32']);
     const path = join(dir, 'broken.nft');
     writeFileSync(path, text.replace('tcp dport 22 ', 'tcp dport 99999 '));
     expect(check(path).status).not.toBe(0);
@@ -108,7 +108,7 @@ describe('nftables (Linux hosts)', () => {
 // structure: a tokenizer for single-quoted strings, the parameter set New-NetFirewallRule takes,
 // and each value's form.
 describe('PowerShell (Windows hosts)', () => {
-  const PARAMS = ['-Name', '-DisplayName', '-Group', '-Direction', '-Action', '-Protocol', '-LocalPort', '-RemotePort', '-RemoteAddress', '-Description'];
+  const PARAMS = ['-Name', '-DisplayName', '-Group', '-Direction', '-Profile', '-Action', '-Protocol', '-LocalPort', '-RemotePort', '-RemoteAddress', '-Description'];
   function tokens(line: string): string[] {
     const out: string[] = [];
     const re = /\s*('(?:[^']|'')*'|,|[^\s',]+)/y;
@@ -139,19 +139,20 @@ describe('PowerShell (Windows hosts)', () => {
   test.each<[string, Declaration, string, string[]]>([
     ['console', PRESETS.serverprotect, 'serverprotect:console', ['information-server=10.0.1.0/24']],
     ['information server, Control Manager, restricted egress', SP_CM, 'serverprotect:information-server', ['console=10.0.0.10/32', 'normal-servers=10.0.2.0/24,fd00:2::/64']],
-    ['normal server, no addresses', PRESETS.serverprotect, 'serverprotect:normal-server', []],
+    ['normal server, any address', PRESETS.serverprotect, 'serverprotect:normal-server', []],
     ['SUM Windows target', PRESETS['smart-update-manager'], 'sum:target:windows', ['workstation=10.0.3.5/32']],
     ['SUM 7.x+ Windows workstation', PRESETS['smart-update-manager-7'], 'sum:workstation', []],
   ])('%s: one New-NetFirewallRule per needed flow, well formed', (name, d, role, addresses) => {
-    const text = portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'windows', '--role', role, ...addresses.flatMap((a) => ['--address', a])]);
+    const text = portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'windows', '--role', role, ...addresses.flatMap((a) => ['--address', a]), '--any-address']);
     const lines = text.trim().split('\n');
-    expect(lines[1]).toBe(`Remove-NetFirewallRule -Group 'portplan ${role}' -ErrorAction SilentlyContinue`);
+    expect(lines[2]).toBe(`Remove-NetFirewallRule -Group 'portplan ${role}' -ErrorAction SilentlyContinue`);
     const rules = lines.filter((l) => !l.startsWith('#') && !l.startsWith('Remove-')).map(parse);
     const given = Object.fromEntries(addresses.map((a) => a.split('=')).map(([g, c]) => [g, c.split(',')]));
     const peers = Object.fromEntries((d.peers ?? []).map((p) => [p.name, [p.cidr]]));
     const seen = new Set<string>();
     for (const p of rules) {
       expect(p['-Action']).toEqual(['Allow']);
+      expect(p['-Profile']).toEqual(['Domain', 'Private']);
       expect(p['-Group']).toEqual([`portplan ${role}`]);
       expect(['TCP', 'UDP']).toContain(p['-Protocol'][0]);
       const inbound = p['-Direction'][0] === 'Inbound';

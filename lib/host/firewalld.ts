@@ -1,0 +1,144 @@
+import { cidrFamily, portRangeText as portText } from '../spec';
+import type { HostRule, HostRules } from './rules';
+
+/**
+ * firewalld output. A service holds ports (`<port protocol= port=>`,
+ * https://firewalld.org/documentation/man-pages/firewalld.service.html) and a zone rich rule admits a
+ * source to it (`rule family="ipv4" source address="..." service name="..." accept`,
+ * https://firewalld.org/documentation/man-pages/firewalld.richlanguage.html). One service per role
+ * and remote, not per role: a rich rule admits its source to every port of the service, so one
+ * service for the role would open each remote's ports to every other remote.
+ *
+ * Outbound (restricted egress): firewalld filters the host's own outgoing traffic only in a policy
+ * whose ingress zone is HOST (https://firewalld.org/documentation/man-pages/firewalld.policies.html).
+ * The accepts go into one shared policy, {@link FIREWALLD_OUT_POLICY} (HOST to ANY, target CONTINUE),
+ * as nftables accepts go into a chain: they take effect once the administrator rejects the rest.
+ */
+
+/** The shared policy for outbound accepts; policy names hold at most 17 characters. */
+export const FIREWALLD_OUT_POLICY = 'portplan-out';
+
+/** The prefix of every firewalld service portplan writes for a role: rerunning removes them all. */
+export const firewalldServicePrefix = (role: string): string => `portplan-${role.replace(/:/g, '-')}-`;
+
+/** The service of one remote of a role, e.g. `portplan-sum-target-linux-from-workstation`. */
+export const firewalldServiceName = (role: string, direction: HostRule['direction'], remote: string): string =>
+  `${firewalldServicePrefix(role)}${direction === 'inbound' ? 'from' : 'to'}-${remote}`;
+
+const xml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// Single-quoted for the shell: a ' inside ends the quote, adds an escaped ', and reopens it.
+const sh = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+interface Service {
+  readonly name: string;
+  readonly direction: HostRule['direction'];
+  readonly rules: HostRule[];
+}
+
+/**
+ * A POSIX shell script that writes the role's firewalld services and the rich rules admitting
+ * their sources (inbound, in the zone) and destinations (outbound, in {@link FIREWALLD_OUT_POLICY}).
+ * It runs `firewall-cmd --permanent` and `--reload` when firewalld is running, `firewall-offline-cmd`
+ * when it is not (which the man page says is the only time to use it). Rerunning first removes what
+ * an earlier run wrote for the role: its rich rules and services in every zone and in the policy,
+ * then the services themselves.
+ * @param zone the zone for the inbound rules; undefined: the default zone at run time
+ */
+export function firewalld(h: HostRules, zone?: string): string {
+  const prefix = firewalldServicePrefix(h.role);
+  const services = new Map<string, Service>();
+  for (const x of h.rules) {
+    const name = firewalldServiceName(h.role, x.direction, x.remote.name);
+    const s = services.get(name) ?? { name, direction: x.direction, rules: [] };
+    s.rules.push(x);
+    services.set(name, s);
+  }
+  const lines = [
+    '#!/bin/sh',
+    `# portplan firewalld rules for ${h.role} (groups: ${h.groups.join(', ')}). Run as root.`,
+    '# firewall-cmd --permanent (then --reload) when firewalld runs, firewall-offline-cmd when it does not.',
+    'set -eu',
+    'if command -v firewall-cmd >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then',
+    '  fw() { firewall-cmd --permanent "$@"; }',
+    '  unservice() { fw "$1" --remove-service="$2"; }',
+    '  running=1',
+    'else',
+    '  fw() { firewall-offline-cmd "$@"; }',
+    "  # firewall-offline-cmd reads --remove-service as the old lokkit option; it names zone and policy.",
+    '  unservice() { case "$1" in --zone=*) w=zone ;; *) w=policy ;; esac; fw "$1" --remove-service-from-"$w"="$2"; }',
+    '  running=0',
+    'fi',
+    zone === undefined
+      ? 'if [ "$running" = 1 ]; then zone=$(firewall-cmd --get-default-zone); else zone=$(fw --get-default-zone); fi'
+      : `zone=${sh(zone)}`,
+    `prefix=${sh(prefix)}`,
+    `policy=${sh(FIREWALLD_OUT_POLICY)}`,
+    '',
+    '# Remove what an earlier run wrote for this role, in every zone and policy: the rich rules and',
+    '# services naming its services (one listing each: a call per zone would take seconds).',
+    "tab=$(printf '\\t')",
+    'for kind in zone policy; do',
+    '  if [ "$kind" = zone ]; then all=--list-all-zones; else all=--list-all-policies; fi',
+    '  fw "$all" | awk -v p="$prefix" \'',
+    '    /^[^ \\t]/ { name = $1 }',
+    '    /^\\t/ && index($0, "service name=\\"" p) { sub(/^\\t+/, ""); print name "\\trule\\t" $0 }',
+    '    /^  services:/ { for (i = 2; i <= NF; i++) if (index($i, p) == 1) print name "\\tservice\\t" $i }',
+    "  ' | while IFS=\"$tab\" read -r name what item; do",
+    '    if [ "$what" = rule ]; then fw --"$kind"="$name" --remove-rich-rule="$item" >/dev/null',
+    '    else unservice --"$kind"="$name" "$item" >/dev/null; fi',
+    '  done',
+    'done',
+    'for s in $(fw --get-services); do',
+    '  case "$s" in "$prefix"*) fw --delete-service="$s" >/dev/null ;; esac',
+    'done',
+    '',
+    'tmp=$(mktemp -d)',
+    'trap \'rm -rf "$tmp"\' EXIT',
+  ];
+  if ([...services.values()].some((s) => s.direction === 'outbound')) {
+    lines.push(
+      '',
+      '# Outbound accepts go into a policy from the host (HOST) to anywhere (ANY).',
+      'if ! fw --get-policies | tr " " "\\n" | grep -qx "$policy"; then',
+      '  fw --new-policy="$policy" >/dev/null',
+      '  fw --policy="$policy" --add-ingress-zone=HOST >/dev/null',
+      '  fw --policy="$policy" --add-egress-zone=ANY >/dev/null',
+      'fi',
+    );
+  }
+  for (const s of services.values()) {
+    const inbound = s.direction === 'inbound';
+    const remote = s.rules[0].remote.name;
+    const rows = [...new Set(s.rules.flatMap((x) => x.rows))];
+    const ports = [...new Set(s.rules.map((x) => `  <port protocol="${x.protocol}" port="${portText(x)}"/>`))];
+    lines.push(
+      '',
+      `# ${s.name}: ${inbound ? 'from' : 'to'} ${remote}, rows ${rows.join(' ')}`,
+      `cat > "$tmp/${s.name}.xml" <<'PORTPLAN_XML'`,
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<service>',
+      `  <short>${xml(`portplan ${h.role} ${inbound ? 'from' : 'to'} ${remote}`)}</short>`,
+      `  <description>${xml([...new Set(s.rules.map((x) => x.description))].join('; '))}</description>`,
+      ...ports,
+      '</service>',
+      'PORTPLAN_XML',
+      `fw --new-service-from-file="$tmp/${s.name}.xml" --name=${s.name} >/dev/null`,
+    );
+    const where = inbound ? '--zone="$zone"' : '--policy="$policy"';
+    const addresses = s.rules[0].addresses;
+    if (!addresses.length) {
+      lines.push(
+        `# ${remote}: no address given (--any-address), so any address`,
+        `fw ${where} --add-service=${s.name} >/dev/null`,
+      );
+    }
+    for (const a of addresses) {
+      const side = inbound ? 'source' : 'destination';
+      const rule = `rule family="ipv${cidrFamily(a)}" ${side} address="${a}" service name="${s.name}" accept`;
+      lines.push(`fw ${where} --add-rich-rule=${sh(rule)} >/dev/null`);
+    }
+  }
+  lines.push('', 'if [ "$running" = 1 ]; then firewall-cmd --reload >/dev/null; fi');
+  return `${lines.join('\n')}\n`;
+}

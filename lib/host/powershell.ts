@@ -1,0 +1,84 @@
+import { portRangeText as portText } from '../spec';
+import { HostFirewallError, type HostRule, type HostRules } from './rules';
+
+/** The Windows Firewall network profiles a rule can be assigned to. */
+export const WINDOWS_PROFILES = ['Domain', 'Private', 'Public'] as const;
+
+/** A Windows Firewall network profile, or `Any` (all of them). */
+export type WindowsProfile = (typeof WINDOWS_PROFILES)[number] | 'Any';
+
+/**
+ * The profiles portplan assigns its rules to unless told otherwise: Domain and Private.
+ * `New-NetFirewallRule` assigns a rule to `Any` profile by default, and a rule is active only
+ * while one of its profiles is
+ * (https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule, parameter
+ * -Profile). Public is the profile of networks Windows does not trust, and Microsoft advises
+ * against enabling rules on it by default
+ * (https://learn.microsoft.com/previous-versions/windows/desktop/ics/windows-firewall-profiles);
+ * the management traffic of ServerProtect and HP SUM belongs to the managed network, so a host
+ * that finds itself on a public network keeps these ports closed.
+ */
+export const DEFAULT_PROFILES: readonly WindowsProfile[] = ['Domain', 'Private'];
+
+/**
+ * Parses `--profile`: `Any`, or one or more of Domain, Private, Public, comma-separated, in any
+ * case; returned in that canonical order, each once.
+ * @throws HostFirewallError naming the value and what is allowed
+ */
+export function parseProfiles(text: string): WindowsProfile[] {
+  const names = text.split(',').map((x) => x.trim().toLowerCase());
+  const known = [...WINDOWS_PROFILES, 'Any'] as const;
+  const found = names.map((n) => known.find((k) => k.toLowerCase() === n));
+  const bad = !text || found.some((f) => !f) || (found.includes('Any') && found.length > 1);
+  if (bad) {
+    throw new HostFirewallError(
+      '--profile',
+      text,
+      `--profile ${JSON.stringify(text)}: must be Any, or one or more of ${WINDOWS_PROFILES.join(', ')}, ` +
+        `comma-separated (default ${DEFAULT_PROFILES.join(',')})`,
+    );
+  }
+  if (found.includes('Any')) return ['Any'];
+  return WINDOWS_PROFILES.filter((p) => found.includes(p));
+}
+
+/** A rule's name, unique within its role: direction, remote, protocol and ports. */
+export const ruleName = (x: HostRule): string =>
+  `portplan-${x.direction === 'inbound' ? 'in' : 'out'}-${x.remote.name}-${x.protocol}-${portText(x)}`;
+const psQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * PowerShell `New-NetFirewallRule` commands; re-running replaces the role's earlier rules.
+ * @param profiles the Windows Firewall profiles the rules are active on
+ */
+export function powershell(h: HostRules, profiles: readonly WindowsProfile[] = DEFAULT_PROFILES): string {
+  const group = `portplan ${h.role}`;
+  const lines = [
+    `# portplan host firewall rules for ${h.role} (groups: ${h.groups.join(', ')}). Run in an elevated PowerShell.`,
+    `# The rules are active on the ${profiles.join(', ')} profile(s) only (--profile); ` +
+      "Get-NetConnectionProfile shows the host's.",
+    `Remove-NetFirewallRule -Group ${psQuote(group)} -ErrorAction SilentlyContinue`,
+  ];
+  for (const x of h.rules) {
+    const inbound = x.direction === 'inbound';
+    const side = inbound ? 'from' : 'to';
+    const args = [
+      `-Name ${psQuote(`${ruleName(x)}-${h.role.replace(/:/g, '-')}`)}`,
+      `-DisplayName ${psQuote(`portplan ${x.rows.join(' ')} ${side} ${x.remote.name} ${x.protocol} ${portText(x)}`)}`,
+      `-Group ${psQuote(group)}`,
+      `-Direction ${inbound ? 'Inbound' : 'Outbound'}`,
+      // Comma-separated without spaces, as the -Profile parameter takes several profiles.
+      `-Profile ${profiles.join(',')}`,
+      '-Action Allow',
+      `-Protocol ${x.protocol.toUpperCase()}`,
+      `${inbound ? '-LocalPort' : '-RemotePort'} ${psQuote(portText(x))}`,
+      ...(x.addresses.length ? [`-RemoteAddress ${x.addresses.map(psQuote).join(', ')}`] : []),
+      `-Description ${psQuote(x.description)}`,
+    ];
+    if (!x.addresses.length) {
+      lines.push(`# ${x.remote.name}: no address given (--address ${x.remote.name}=<cidr>), so any address`);
+    }
+    lines.push(`New-NetFirewallRule ${args.join(' ')} | Out-Null`);
+  }
+  return `${lines.join('\n')}\n`;
+}
