@@ -1,159 +1,224 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
-import { serverProtectDeclaration, smartUpdateManagerDeclaration, type Declaration, type Resolution, type ServerProtectGroups, type SmartUpdateManagerGroups } from '../spec';
-import { AZURE_LIMITS, planAzureRules, type AzureRule, type PriorityBand } from './rules';
+import { serverProtectDeclaration, smartUpdateManagerDeclaration, warningText, type Declaration, type Resolution } from '../spec';
+import type { AzureCommonArgs, PortPlanArgs, ServerProtectArgs, SmartUpdateManagerArgs } from './args';
+import { AZURE_LIMITS, planAzureRules, type AzurePlan, type AzureRule } from './rules';
 
-/** An NSG the user already owns, that portplan adds standalone rules to. */
-export interface ExistingNetworkSecurityGroup {
-  /** The NSG's name (in `resourceGroupName`). */
-  readonly name: pulumi.Input<string>;
-  /** The priorities portplan's rules may take; the user's own rules stay outside it. */
-  readonly priorityBand: PriorityBand;
+// The plans behind the components' TypeScript-only getters `resolution` and `rules`. Kept out of
+// the classes' own fields so that Pulumi's component analyzer, which turns every field into a schema
+// output, sees only outputs every language can read (resources and maps).
+const PLANS = new WeakMap<pulumi.ComponentResource, AzurePlan>();
+
+function planOf(component: pulumi.ComponentResource): AzurePlan {
+  const plan = PLANS.get(component);
+  if (!plan) throw new TypeError('portplan: a component read before its constructor finished');
+  return plan;
 }
 
-/** Arguments shared by the Azure components. */
-export interface AzureCommonArgs {
-  /** The resource group of the NSG and the application security groups. */
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** @default - the resource group's location */
-  readonly location?: pulumi.Input<string>;
-  /** Tags for every resource the component creates. ASGs also get `portplan:role`. @default {} */
-  readonly tags?: Readonly<Record<string, string>>;
-  /**
-   * Add the rules to this NSG as standalone `SecurityRule`s, created one after another.
-   * @default - the component creates an NSG with the rules inline
-   */
-  readonly existingNetworkSecurityGroup?: ExistingNetworkSecurityGroup;
-  /**
-   * Priorities for the rules of an NSG the component creates.
-   * @default { from: 100, to: 4096 }
-   */
-  readonly priorityBand?: PriorityBand;
-  /**
-   * Deny other VirtualNetwork traffic to each role's ASG, below the allow rules (Azure's default
-   * `AllowVnetInBound` admits the whole VNet otherwise).
-   * @default true for an NSG the component creates, false for an existing NSG
-   */
-  readonly denyOtherVnetTraffic?: boolean;
-  /**
-   * Priorities of the previous deployment, by rule name: the component's `priorities` output
-   * (`pulumi stack output`), kept in config or a file. Surviving rules keep them, so no existing
-   * rule is renumbered even where two names hash to one slot.
-   * @default - priorities from the rule names alone
-   */
-  readonly previousPriorities?: Readonly<Record<string, number>>;
+// Plans and checks everything before the component registers anything, so a bad argument leaves
+// nothing half-created.
+function planComponent(args: AzureCommonArgs, declaration: Declaration): AzurePlan {
+  const existing = args.existingNetworkSecurityGroup;
+  return planAzureRules(declaration, {
+    band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
+    denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
+    previousPriorities: args.previousPriorities,
+  });
 }
 
-/** Arguments of {@link PortPlan}. */
-export interface PortPlanArgs extends AzureCommonArgs {
-  /** Role groups, peers and options, as the spec's `resolve()` takes them. */
-  readonly declaration: Declaration;
+// The type tokens `portplan:index:<Name>` are what a Pulumi package schema names components by; the
+// alias from `portplan:azure:<Name>`, the token of earlier releases, keeps existing stacks from
+// replacing the component and (through the parent alias) its children.
+function componentOptions(name: string, opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
+  return { ...opts, aliases: [...(opts?.aliases ?? []), { type: `portplan:azure:${name}` }] };
 }
+
+/** The resources an Azure component creates, as the components expose them. */
+interface AzureResources {
+  readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  readonly networkSecurityGroup?: network.NetworkSecurityGroup;
+  readonly securityRules: network.SecurityRule[];
+  readonly priorities: Readonly<Record<string, number>>;
+  /** What the component registers as its outputs (`pulumi stack output` of a component). */
+  readonly outputs: pulumi.Inputs;
+}
+
+// The body every Azure component shares: ASGs, then the NSG with inline rules or the standalone
+// rules on an existing NSG, then the component's outputs.
+function createResources(component: pulumi.ComponentResource, name: string, args: AzureCommonArgs, plan: AzurePlan): AzureResources {
+  PLANS.set(component, plan);
+  const existing = args.existingNetworkSecurityGroup;
+  const priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));
+  for (const w of plan.resolution.warnings) pulumi.log.warn(warningText(w), component);
+
+  const tags = args.tags ?? {};
+  const asgs: Record<string, network.ApplicationSecurityGroup> = {};
+  for (const g of plan.resolution.declaration.groups) {
+    asgs[g.name] = new network.ApplicationSecurityGroup(`${name}-${g.name}`, {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      tags: { ...tags, 'portplan:role': g.role },
+    }, { parent: component });
+  }
+
+  const ruleArgs = (r: AzureRule) => ({
+    name: r.name,
+    priority: r.priority,
+    direction: r.direction,
+    access: r.access,
+    protocol: r.protocol,
+    description: r.description,
+    sourcePortRange: '*',
+    destinationPortRanges: [...r.ports],
+    ...('group' in r.source ? { sourceApplicationSecurityGroups: [{ id: asgs[r.source.group].id }] } : { sourceAddressPrefix: r.source.prefix }),
+    ...('group' in r.destination ? { destinationApplicationSecurityGroups: [{ id: asgs[r.destination.group].id }] } : { destinationAddressPrefix: r.destination.prefix }),
+  });
+
+  const standalone: network.SecurityRule[] = [];
+  let nsg: network.NetworkSecurityGroup | undefined;
+  if (existing) {
+    // One after another: Azure rejects concurrent writes to one NSG (AnotherOperationInProgress).
+    let previous: network.SecurityRule | undefined;
+    for (const r of plan.rules) {
+      previous = new network.SecurityRule(`${name}-${r.name}`, {
+        ...ruleArgs(r),
+        securityRuleName: r.name,
+        resourceGroupName: args.resourceGroupName,
+        networkSecurityGroupName: existing.name,
+      }, { parent: component, dependsOn: previous ? [previous] : [] });
+      standalone.push(previous);
+    }
+  } else {
+    nsg = new network.NetworkSecurityGroup(`${name}-nsg`, {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      tags,
+      securityRules: plan.rules.map(ruleArgs),
+    }, { parent: component });
+  }
+
+  const outputs = {
+    applicationSecurityGroupIds: Object.fromEntries(Object.entries(asgs).map(([k, v]) => [k, v.id])),
+    networkSecurityGroupId: nsg?.id,
+    ruleNames: plan.rules.map((r) => r.name),
+    priorities,
+  };
+  return { applicationSecurityGroups: asgs, networkSecurityGroup: nsg, securityRules: standalone, priorities, outputs };
+}
+
+// Every component below declares the same fields (the analyzer reads each class's own fields as its
+// schema outputs, so they cannot come from a shared base class) and the same two getters.
 
 /**
  * Application security groups for the role groups of a declaration, and NSG rules that allow
- * exactly the flows `resolve()` gives between them.
+ * exactly the flows `resolve()` gives between them (`portplan:index:PortPlan`).
  */
 export class PortPlan extends pulumi.ComponentResource {
-  /** The resolved flows and warnings. */
-  readonly resolution: Resolution;
-  /** The NSG rules, as planned (names, priorities, ports). */
-  readonly rules: readonly AzureRule[];
   /** One ASG per role group, by group name: put the hosts' NICs in them. */
   readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
   /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
   readonly networkSecurityGroup?: network.NetworkSecurityGroup;
   /** The standalone rules added to an existing NSG. */
-  readonly securityRules: readonly network.SecurityRule[];
+  readonly securityRules: network.SecurityRule[];
   /** Every rule's priority by rule name: pass it back as `previousPriorities` on the next deployment. */
   readonly priorities: Readonly<Record<string, number>>;
 
-  constructor(name: string, args: PortPlanArgs, opts?: pulumi.ComponentResourceOptions, type = 'portplan:azure:PortPlan') {
-    // Plan and check everything before registering anything.
-    const existing = args.existingNetworkSecurityGroup;
-    const plan = planAzureRules(args.declaration, {
-      band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
-      denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
-      previousPriorities: args.previousPriorities,
-    });
-    super(type, name, {}, opts);
-    this.resolution = plan.resolution;
-    this.rules = plan.rules;
-    this.priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));
-    for (const w of plan.resolution.warnings) pulumi.log.warn(`${w.rows.length ? `${w.rows.join(', ')}: ` : ''}${w.message}`, this);
+  /** The resolved flows and warnings (TypeScript only: not in the package schema). */
+  get resolution(): Resolution {
+    return planOf(this).resolution;
+  }
 
-    const tags = args.tags ?? {};
-    const asgs: Record<string, network.ApplicationSecurityGroup> = {};
-    for (const g of plan.resolution.declaration.groups) {
-      asgs[g.name] = new network.ApplicationSecurityGroup(`${name}-${g.name}`, {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        tags: { ...tags, 'portplan:role': g.role },
-      }, { parent: this });
-    }
-    this.applicationSecurityGroups = asgs;
+  /** The NSG rules, as planned: names, priorities, ports (TypeScript only: not in the package schema). */
+  get rules(): readonly AzureRule[] {
+    return planOf(this).rules;
+  }
 
-    const ruleArgs = (r: AzureRule) => ({
-      name: r.name,
-      priority: r.priority,
-      direction: r.direction,
-      access: r.access,
-      protocol: r.protocol,
-      description: r.description,
-      sourcePortRange: '*',
-      destinationPortRanges: [...r.ports],
-      ...('group' in r.source ? { sourceApplicationSecurityGroups: [{ id: asgs[r.source.group].id }] } : { sourceAddressPrefix: r.source.prefix }),
-      ...('group' in r.destination ? { destinationApplicationSecurityGroups: [{ id: asgs[r.destination.group].id }] } : { destinationAddressPrefix: r.destination.prefix }),
-    });
-
-    const standalone: network.SecurityRule[] = [];
-    if (existing) {
-      // One after another: Azure rejects concurrent writes to one NSG (AnotherOperationInProgress).
-      let previous: network.SecurityRule | undefined;
-      for (const r of plan.rules) {
-        previous = new network.SecurityRule(`${name}-${r.name}`, {
-          ...ruleArgs(r),
-          securityRuleName: r.name,
-          resourceGroupName: args.resourceGroupName,
-          networkSecurityGroupName: existing.name,
-        }, { parent: this, dependsOn: previous ? [previous] : [] });
-        standalone.push(previous);
-      }
-    } else {
-      this.networkSecurityGroup = new network.NetworkSecurityGroup(`${name}-nsg`, {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        tags,
-        securityRules: plan.rules.map(ruleArgs),
-      }, { parent: this });
-    }
-    this.securityRules = standalone;
-
-    this.registerOutputs({
-      applicationSecurityGroupIds: Object.fromEntries(Object.entries(asgs).map(([k, v]) => [k, v.id])),
-      networkSecurityGroupId: this.networkSecurityGroup?.id,
-      ruleNames: plan.rules.map((r) => r.name),
+  /** Plans the rules (throwing before anything is registered), then creates the resources. */
+  constructor(name: string, args: PortPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = planComponent(args, args.declaration);
+    super('portplan:index:PortPlan', name, {}, componentOptions('PortPlan', opts));
+    let outputs: pulumi.Inputs;
+    ({
+      applicationSecurityGroups: this.applicationSecurityGroups,
+      networkSecurityGroup: this.networkSecurityGroup,
+      securityRules: this.securityRules,
       priorities: this.priorities,
-    });
+      outputs,
+    } = createResources(this, name, args, plan));
+    this.registerOutputs(outputs);
   }
 }
 
-/** Arguments of {@link ServerProtect}. */
-export interface ServerProtectArgs extends AzureCommonArgs, ServerProtectGroups {}
+/** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:index:ServerProtect`). */
+export class ServerProtect extends pulumi.ComponentResource {
+  /** One ASG per role group, by group name: put the hosts' NICs in them. */
+  readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
+  readonly networkSecurityGroup?: network.NetworkSecurityGroup;
+  /** The standalone rules added to an existing NSG. */
+  readonly securityRules: network.SecurityRule[];
+  /** Every rule's priority by rule name: pass it back as `previousPriorities` on the next deployment. */
+  readonly priorities: Readonly<Record<string, number>>;
 
-/** Arguments of {@link SmartUpdateManager}. */
-export interface SmartUpdateManagerArgs extends AzureCommonArgs, SmartUpdateManagerGroups {}
+  /** The resolved flows and warnings (TypeScript only: not in the package schema). */
+  get resolution(): Resolution {
+    return planOf(this).resolution;
+  }
 
-/** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:azure:ServerProtect`). */
-export class ServerProtect extends PortPlan {
+  /** The NSG rules, as planned: names, priorities, ports (TypeScript only: not in the package schema). */
+  get rules(): readonly AzureRule[] {
+    return planOf(this).rules;
+  }
+
+  /** Plans the rules (throwing before anything is registered), then creates the resources. */
   constructor(name: string, args: ServerProtectArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(name, { ...args, declaration: serverProtectDeclaration(args) }, opts, 'portplan:azure:ServerProtect');
+    const plan = planComponent(args, serverProtectDeclaration(args));
+    super('portplan:index:ServerProtect', name, {}, componentOptions('ServerProtect', opts));
+    let outputs: pulumi.Inputs;
+    ({
+      applicationSecurityGroups: this.applicationSecurityGroups,
+      networkSecurityGroup: this.networkSecurityGroup,
+      securityRules: this.securityRules,
+      priorities: this.priorities,
+      outputs,
+    } = createResources(this, name, args, plan));
+    this.registerOutputs(outputs);
   }
 }
 
-/** HP Smart Update Manager (profile 5.x or 7.x+) on Azure (`portplan:azure:SmartUpdateManager`). */
-export class SmartUpdateManager extends PortPlan {
+/** HP Smart Update Manager (profile 5.x or 7.x+) on Azure (`portplan:index:SmartUpdateManager`). */
+export class SmartUpdateManager extends pulumi.ComponentResource {
+  /** One ASG per role group, by group name: put the hosts' NICs in them. */
+  readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
+  readonly networkSecurityGroup?: network.NetworkSecurityGroup;
+  /** The standalone rules added to an existing NSG. */
+  readonly securityRules: network.SecurityRule[];
+  /** Every rule's priority by rule name: pass it back as `previousPriorities` on the next deployment. */
+  readonly priorities: Readonly<Record<string, number>>;
+
+  /** The resolved flows and warnings (TypeScript only: not in the package schema). */
+  get resolution(): Resolution {
+    return planOf(this).resolution;
+  }
+
+  /** The NSG rules, as planned: names, priorities, ports (TypeScript only: not in the package schema). */
+  get rules(): readonly AzureRule[] {
+    return planOf(this).rules;
+  }
+
+  /** Plans the rules (throwing before anything is registered), then creates the resources. */
   constructor(name: string, args: SmartUpdateManagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(name, { ...args, declaration: smartUpdateManagerDeclaration(args) }, opts, 'portplan:azure:SmartUpdateManager');
+    const plan = planComponent(args, smartUpdateManagerDeclaration(args));
+    super('portplan:index:SmartUpdateManager', name, {}, componentOptions('SmartUpdateManager', opts));
+    let outputs: pulumi.Inputs;
+    ({
+      applicationSecurityGroups: this.applicationSecurityGroups,
+      networkSecurityGroup: this.networkSecurityGroup,
+      securityRules: this.securityRules,
+      priorities: this.priorities,
+      outputs,
+    } = createResources(this, name, args, plan));
+    this.registerOutputs(outputs);
   }
 }

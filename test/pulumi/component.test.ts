@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
+import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
 import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
@@ -16,7 +16,7 @@ let counter = 0;
 
 async function build(declaration: Declaration, extra: Partial<ConstructorParameters<typeof PortPlan>[1]> = {}) {
   const name = `p${counter++}`;
-  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration, tags: { owner: 'net' }, ...extra });
+  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration: declarationArgs(declaration), tags: { owner: 'net' }, ...extra });
   await Promise.all([...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)), ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []), ...plan.securityRules.map((r) => settle(r.id))]);
   const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
   const asgIds = new Map(mine.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup').map((r) => [`${r.name}-id`, r.name.slice(name.length + 1)]));
@@ -109,8 +109,8 @@ describe('guard rails: named error, no resource registered', () => {
   const many = (n: number, role: 'sum:target:linux' | 'serverprotect:normal-server') => Array.from({ length: n }, (_, i) => ({ name: `g-${i}`, role }));
   test.each<[string, () => unknown, RegExp]>([
     ['bad declaration', () => new ServerProtect('bad', { resourceGroupName: 'rg', options: { communication: 'smb' as 'tcpip' } }), /serverProtect.communication/],
-    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, priorityBand: { from: 50, to: 200 } }), /priority band 50-200: must be whole numbers with 100 <= from <= to <= 4096/],
-    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1005 holds 6 inbound allow rules; the plan needs 9: widen the band/],
+    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), priorityBand: { from: 50, to: 200 } }), /priority band 50-200: must be whole numbers with 100 <= from <= to <= 4096/],
+    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1005 holds 6 inbound allow rules; the plan needs 9: widen the band/],
     ['more than 1000 rules', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: many(23, 'serverprotect:normal-server') } }), /the plan needs 1081 rules in one NSG, more than Azure's 1000/],
     ['more than 100 ASGs', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'ws', role: 'sum:workstation' }, ...many(100, 'sum:target:linux')] } }), /references 101 application security groups in one NSG, more than Azure's 100/],
     ['rule name over 80 characters', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'w'.repeat(40), role: 'sum:workstation' }, { name: 't'.repeat(40), role: 'sum:target:linux' }] } }), /has 91 characters, more than Azure's 80: shorten the group names/],
