@@ -3,11 +3,14 @@ import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProte
 import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
+import { recordAliases, type SentAlias } from './aliases';
 import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 let registered: Registered[];
+let aliases: Map<string, SentAlias[]>;
 beforeAll(async () => {
   registered = await recordResources();
+  aliases = recordAliases();
 });
 
 const BOTH: Declaration = { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] };
@@ -126,4 +129,10 @@ describe('guard rails: named error, no resource registered', () => {
     expect(String(error)).toMatch(message);
     expect(registered.length).toBe(before);
   });
+});
+
+test('PortPlan: token portplan:index:PortPlan, the alias from portplan:azure:PortPlan after the user\'s own aliases', async () => {
+  const plan = new PortPlan('aliased', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT) }, { aliases: [{ name: 'renamed' }] });
+  expect(await settle(plan.urn)).toBe('urn:pulumi:test::portplan-example::portplan:index:PortPlan::aliased');
+  expect(aliases.get('portplan:index:PortPlan::aliased')).toEqual([{ type: '', name: 'renamed' }, { type: 'portplan:azure:PortPlan', name: '' }]);
 });
