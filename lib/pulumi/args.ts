@@ -1,9 +1,12 @@
 // The components' arguments in the shapes Pulumi's component analyzer (`@pulumi/pulumi`
-// provider/experimental) turns into a package schema, so that the components can be used from every
-// Pulumi language: interfaces, mutable arrays (it refuses `readonly T[]`), string maps, and named
-// `as const` objects instead of inline literal unions (it refuses unnamed unions). Each object is
-// declared before its type: the analyzer reads the enum members from the first declaration of the
-// name. The types equal the spec's, so every value here is also a valid spec value.
+// provider/experimental/analyzer) turns into a package schema, so that the components can be used
+// from every Pulumi language as a source-based package
+// (https://www.pulumi.com/docs/iac/guides/building-extending/packages/source-based-plugin/):
+// interfaces, mutable arrays (it refuses `readonly T[]`), string maps, and named `as const` objects
+// instead of inline literal unions (it refuses unnamed unions). Each object is declared before its
+// type: the analyzer reads the enum members from the first declaration of the name. The types equal
+// the spec's (test/pulumi/package.test.ts compares the enum values), so every value here is also a
+// valid spec value.
 import type * as pulumi from '@pulumi/pulumi';
 import type { Declaration as SpecDeclaration } from '../spec';
 import type { PriorityBand } from './rules';

@@ -28,7 +28,8 @@ function planComponent(args: AzureCommonArgs, declaration: Declaration): AzurePl
 
 // The type tokens `portplan:index:<Name>` are what a Pulumi package schema names components by; the
 // alias from `portplan:azure:<Name>`, the token of earlier releases, keeps existing stacks from
-// replacing the component and (through the parent alias) its children.
+// replacing the component, and its children with it: the engine combines a parent's aliases with
+// each child's name and type (https://www.pulumi.com/docs/iac/concepts/resources/options/aliases/).
 function componentOptions(name: string, opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
   return { ...opts, aliases: [...(opts?.aliases ?? []), { type: `portplan:azure:${name}` }] };
 }

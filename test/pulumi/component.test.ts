@@ -136,3 +136,12 @@ test('PortPlan: token portplan:index:PortPlan, the alias from portplan:azure:Por
   expect(await settle(plan.urn)).toBe('urn:pulumi:test::portplan-example::portplan:index:PortPlan::aliased');
   expect(aliases.get('portplan:index:PortPlan::aliased')).toEqual([{ type: '', name: 'renamed' }, { type: 'portplan:azure:PortPlan', name: '' }]);
 });
+
+test('declarationArgs: a spec Declaration with readonly arrays becomes an equal value with its own arrays', () => {
+  const spec: Declaration = { ...SMART_UPDATE_MANAGER_7, peers: [{ ...CM, ports: [80, 443] }], egress: 'restricted' };
+  const args = declarationArgs(spec);
+  expect(args).toEqual(spec);
+  expect(args.groups).not.toBe(spec.groups);
+  expect(args.peers![0].ports).not.toBe(spec.peers![0].ports);
+  expect(Object.keys(declarationArgs({ groups: [{ name: 'c', role: 'serverprotect:console' }] }))).toEqual(['groups']);
+});
