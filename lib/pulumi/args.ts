@@ -113,7 +113,10 @@ export type Egress = (typeof Egress)[keyof typeof Egress];
 
 /** A group of hosts that play one role (the spec's `GroupDeclaration`). */
 export interface GroupDeclaration {
-  /** Unique name: lower-case letters, digits and dashes, starting with a letter and ending with a letter or digit, at most 40 characters. */
+  /**
+   * Unique name: lower-case letters, digits and dashes, starting with a letter and ending with a letter or
+   * digit, at most 40 characters.
+   */
   name: string;
   /** The role the group's hosts play. */
   role: RoleId;
@@ -143,9 +146,15 @@ export interface ServerProtectOptions {
   remoteInstall?: boolean;
   /** The console's event port, if known: 1000 or one of its fallback range (SP1). @default - the whole range */
   consoleEventPort?: number;
-  /** The information server's discovery port, if known: 3000 or one of its fallback range (SP2, SP3). @default - the whole range */
+  /**
+   * The information server's discovery port, if known: 3000 or one of its fallback range (SP2, SP3). @default
+   * - the whole range
+   */
   discoveryPort?: number;
-  /** The information server's management port, if known: 5005 or one of its fallback range (SP4, SP5). @default - the whole range */
+  /**
+   * The information server's management port, if known: 5005 or one of its fallback range (SP4, SP5).
+   * @default - the whole range
+   */
   managementPort?: number;
   /** The Control Manager agent; needs a peer of kind `control-manager`. @default - no Control Manager */
   controlManagerAgent?: ControlManagerAgent;
@@ -268,7 +277,10 @@ export interface SmartUpdateManagerArgs extends AzureCommonArgs {
   readonly superdomeXTargetGroups?: string[];
   /** Names of the Superdome Flex target groups (profile 7.x+). @default [] */
   readonly superdomeFlexTargetGroups?: string[];
-  /** The administrators' network that opens the workstation's web UI (profile 7.x+, kind `administrators`). @default [] */
+  /**
+   * The administrators' network that opens the workstation's web UI (profile 7.x+, kind `administrators`).
+   * @default []
+   */
   readonly peers?: PeerDeclaration[];
   /** @default - every HP SUM option at its own default (profile 5.x) */
   readonly options?: SumOptions;

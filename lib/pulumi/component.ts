@@ -1,6 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
-import { serverProtectDeclaration, smartUpdateManagerDeclaration, warningText, type Declaration, type Resolution } from '../spec';
+import {
+  serverProtectDeclaration, smartUpdateManagerDeclaration, warningText, type Declaration, type Resolution,
+} from '../spec';
 import type { AzureCommonArgs, PortPlanArgs, ServerProtectArgs, SmartUpdateManagerArgs } from './args';
 import { AZURE_LIMITS, planAzureRules, type AzurePlan, type AzureRule } from './rules';
 
@@ -30,7 +32,10 @@ function planComponent(args: AzureCommonArgs, declaration: Declaration): AzurePl
 // alias from `portplan:azure:<Name>`, the token of earlier releases, keeps existing stacks from
 // replacing the component, and its children with it: the engine combines a parent's aliases with
 // each child's name and type (https://www.pulumi.com/docs/iac/concepts/resources/options/aliases/).
-function componentOptions(name: string, opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
+function componentOptions(
+  name: string,
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.ComponentResourceOptions {
   return { ...opts, aliases: [...(opts?.aliases ?? []), { type: `portplan:azure:${name}` }] };
 }
 
@@ -46,7 +51,12 @@ interface AzureResources {
 
 // The body every Azure component shares: ASGs, then the NSG with inline rules or the standalone
 // rules on an existing NSG, then the component's outputs.
-function createResources(component: pulumi.ComponentResource, name: string, args: AzureCommonArgs, plan: AzurePlan): AzureResources {
+function createResources(
+  component: pulumi.ComponentResource,
+  name: string,
+  args: AzureCommonArgs,
+  plan: AzurePlan,
+): AzureResources {
   PLANS.set(component, plan);
   const existing = args.existingNetworkSecurityGroup;
   const priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));

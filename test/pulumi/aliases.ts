@@ -33,7 +33,10 @@ export function recordAliases(): Map<string, SentAlias[]> {
   monitor.registerResource = (req, callback) => {
     sent.set(
       `${req.getType()}::${req.getName()}`,
-      req.getAliasesList().map((a) => (a.hasSpec() ? { type: a.getSpec().getType(), name: a.getSpec().getName() } : { type: `urn ${a.getUrn()}`, name: '' })),
+      req.getAliasesList().map((a) => {
+        if (!a.hasSpec()) return { type: `urn ${a.getUrn()}`, name: '' };
+        return { type: a.getSpec().getType(), name: a.getSpec().getName() };
+      }),
     );
     return original(req, callback);
   };

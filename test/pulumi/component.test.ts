@@ -131,10 +131,14 @@ describe('guard rails: named error, no resource registered', () => {
   });
 });
 
-test('PortPlan: token portplan:index:PortPlan, the alias from portplan:azure:PortPlan after the user\'s own aliases', async () => {
-  const plan = new PortPlan('aliased', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT) }, { aliases: [{ name: 'renamed' }] });
+test('PortPlan: token portplan:index:PortPlan, the alias from portplan:azure:PortPlan after the user\'s own', async () => {
+  const args = { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT) };
+  const plan = new PortPlan('aliased', args, { aliases: [{ name: 'renamed' }] });
   expect(await settle(plan.urn)).toBe('urn:pulumi:test::portplan-example::portplan:index:PortPlan::aliased');
-  expect(aliases.get('portplan:index:PortPlan::aliased')).toEqual([{ type: '', name: 'renamed' }, { type: 'portplan:azure:PortPlan', name: '' }]);
+  expect(aliases.get('portplan:index:PortPlan::aliased')).toEqual([
+    { type: '', name: 'renamed' },
+    { type: 'portplan:azure:PortPlan', name: '' },
+  ]);
 });
 
 test('declarationArgs: a spec Declaration with readonly arrays becomes an equal value with its own arrays', () => {
