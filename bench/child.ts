@@ -60,10 +60,10 @@ async function scale(tool: string, n: number): Promise<void> {
     return report(started, 'ok');
   }
   await mocks();
-  const { PortPlan } = await import('../lib/pulumi');
+  const { PortPlan, declarationArgs } = await import('../lib/pulumi');
   const started = performance.now();
   try {
-    const plan = new PortPlan('scale', { resourceGroupName: 'rg', declaration: scaleDeclaration(n) });
+    const plan = new PortPlan('scale', { resourceGroupName: 'rg', declaration: declarationArgs(scaleDeclaration(n)) });
     await settle(plan.networkSecurityGroup!.id);
     report(started, 'ok');
   } catch (e) {

@@ -5,7 +5,8 @@ import type { SmartUpdateManagerGroups } from '../lib/spec';
  * workstation whose web UI the administrators' network opens, Windows and Linux targets, ESXi
  * hosts, iLOs, Onboard Administrators and a Superdome Flex (the `smart-update-manager-7` preset).
  */
-export function sum7Example(administratorsCidr = '192.168.50.0/24'): SmartUpdateManagerGroups {
+export function sum7Example(administratorsCidr = '192.168.50.0/24') {
+  // `satisfies`, not a return type: the arrays stay mutable, as the Pulumi components' arguments take them.
   return {
     options: { profile: '7.x+' },
     windowsTargetGroups: ['windows-targets'],
@@ -15,5 +16,5 @@ export function sum7Example(administratorsCidr = '192.168.50.0/24'): SmartUpdate
     onboardAdministratorTargetGroups: ['enclosures'],
     superdomeFlexTargetGroups: ['superdome-flex'],
     peers: [{ name: 'administrators', kind: 'administrators', cidr: administratorsCidr }],
-  };
+  } satisfies SmartUpdateManagerGroups;
 }

@@ -23,7 +23,7 @@ export const serverProtect = new ServerProtect('serverprotect', {
   // The NSG denies other VNet traffic to the role groups: RDP from the bastion subnet goes in as a
   // rule of the component (above its denies), not as a standalone SecurityRule beside it.
   additionalRules: [
-    { name: 'allow-rdp-from-bastion', access: 'Allow', protocol: 'Tcp', source: { prefix: bastionCidr }, destination: { group: 'normal-servers' }, ports: [3389] },
+    { name: 'allow-rdp-from-bastion', access: 'Allow', protocol: 'Tcp', source: { prefix: bastionCidr }, destination: { group: 'normal-servers' }, ports: ['3389'] },
   ],
 });
 

@@ -3,4 +3,5 @@
  * @packageDocumentation
  */
 export * from './rules';
+export * from './args';
 export * from './component';

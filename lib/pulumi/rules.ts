@@ -82,7 +82,7 @@ export interface AdditionalRule {
   readonly source: AzureRuleEndpoint;
   /** A group of the declaration (its ASG), or a prefix: masked CIDR, service tag or `*`. */
   readonly destination: AzureRuleEndpoint;
-  /** Destination ports and ranges (`3389`, `"49152-65535"`), or `"*"` for all. */
+  /** Destination ports and ranges (`3389`, `"49152-65535"`), or `"*"` (or `["*"]`) for all. */
   readonly ports: '*' | readonly (number | string)[];
   /** At most 140 characters. @default the rule's name */
   readonly description?: string;
@@ -407,7 +407,11 @@ function additionalDraft(r: AdditionalRule, path: string, groups: readonly strin
   if (r.access !== 'Allow' && r.access !== 'Deny') throw new ArgumentError(`${path}.access`, r.access, 'Allow or Deny');
   if (!['Tcp', 'Udp', 'Icmp', '*'].includes(r.protocol)) throw new ArgumentError(`${path}.protocol`, r.protocol, 'Tcp, Udp, Icmp or *');
   const endpoint = (e: AzureRuleEndpoint, at: string): AzureRuleEndpoint => {
-    if (typeof e === 'object' && e !== null && 'group' in e) {
+    // Other Pulumi languages send both keys, one of them unset: exactly one must be set.
+    const set = typeof e === 'object' && e !== null ? Object.entries(e).filter(([, v]) => v !== undefined && v !== null) : [];
+    if (set.length !== 1) throw new ArgumentError(at, e, 'exactly one of { group } naming a group of the declaration, or { prefix }');
+    e = Object.fromEntries(set) as AzureRuleEndpoint;
+    if ('group' in e) {
       if (!groups.includes(e.group)) throw new ArgumentError(`${at}.group`, e.group, `a group of the declaration: ${groups.join(', ')}`);
       return { group: e.group };
     }
@@ -427,7 +431,7 @@ function additionalDraft(r: AdditionalRule, path: string, groups: readonly strin
   const source = endpoint(r.source, `${path}.source`);
   const destination = endpoint(r.destination, `${path}.destination`);
   let ports: string[];
-  if (r.ports === '*') {
+  if (r.ports === '*' || (Array.isArray(r.ports) && r.ports.length === 1 && r.ports[0] === '*')) {
     ports = ['*'];
   } else if (Array.isArray(r.ports) && r.ports.length > 0) {
     ports = r.ports.map((x, j) => {

@@ -78,7 +78,7 @@ test('CDK: the construct throws the DeclarationError and leaves nothing in the t
   const before = stack.node.findAll().length;
   fc.assert(
     fc.property(broken.filter((x) => { try { validate(x); return false; } catch { return true; } }), (input) => {
-      expect(() => new CdkPortPlan(stack, 'Plan', { vpc, declaration: input as Declaration })).toThrow(DeclarationError);
+      expect(() => new CdkPortPlan(stack, 'Plan', { vpc, declaration: input as ConstructorParameters<typeof AzurePortPlan>[1]['declaration'] })).toThrow(DeclarationError);
       expect(stack.node.findAll().length).toBe(before);
     }),
     { numRuns: 100 },
@@ -94,7 +94,7 @@ describe('Pulumi', () => {
   test('the component throws the DeclarationError and registers nothing', async () => {
     fc.assert(
       fc.property(broken.filter((x) => { try { validate(x); return false; } catch { return true; } }), (input) => {
-        expect(() => new AzurePortPlan('fuzz', { resourceGroupName: 'rg', declaration: input as Declaration })).toThrow(DeclarationError);
+        expect(() => new AzurePortPlan('fuzz', { resourceGroupName: 'rg', declaration: input as ConstructorParameters<typeof AzurePortPlan>[1]['declaration'] })).toThrow(DeclarationError);
       }),
       { numRuns: 100 },
     );

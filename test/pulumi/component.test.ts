@@ -1,19 +1,22 @@
 import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
-import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
+import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
 import { ArgumentError, DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
 import { validateSecurityRules } from '../../lib/verify/azure-rules';
+import { recordAliases, type SentAlias } from './aliases';
 import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 
 let registered: Registered[];
+let aliases: Map<string, SentAlias[]>;
 const warnings: string[] = [];
 beforeAll(async () => {
   jest.spyOn(pulumi.log, 'warn').mockImplementation(async (message: string) => {
     warnings.push(message);
   });
   registered = await recordResources();
+  aliases = recordAliases();
 });
 
 const BOTH: Declaration = { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] };
@@ -22,7 +25,7 @@ let counter = 0;
 
 async function build(declaration: Declaration, extra: Partial<ConstructorParameters<typeof PortPlan>[1]> = {}) {
   const name = `p${counter++}`;
-  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration, tags: { owner: 'net' }, ...extra });
+  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration: declarationArgs(declaration), tags: { owner: 'net' }, ...extra });
   await Promise.all([...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)), ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []), ...plan.securityRules.map((r) => settle(r.id))]);
   const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
   const asgIds = new Map(mine.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup').map((r) => [`${r.name}-id`, r.name.slice(name.length + 1)]));
@@ -75,7 +78,7 @@ test('resolve() warnings go to pulumi.log.warn, one line each as warningText() w
 describe('existing NSG: standalone rules in the band, no deny by default', () => {
   test('additional rules become standalone rules too, chained after portplan\'s, inside the band', async () => {
     const band = { from: 3000, to: 3399 };
-    const ssh = { name: 'allow-ssh-from-bastion', access: 'Allow' as const, protocol: 'Tcp' as const, source: { prefix: '10.40.250.0/26' }, destination: { group: 'linux-targets' }, ports: [22] };
+    const ssh = { name: 'allow-ssh-from-bastion', access: 'Allow' as const, protocol: 'Tcp' as const, source: { prefix: '10.40.250.0/26' }, destination: { group: 'linux-targets' }, ports: ['22'] };
     const { mine, asgIds } = await build(SMART_UPDATE_MANAGER, { existingNetworkSecurityGroup: { name: 'user-nsg-extra', priorityBand: band }, additionalRules: [ssh] });
     const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
     const extra = rules.find((r) => r.inputs.name === ssh.name)!;
@@ -133,8 +136,8 @@ describe('guard rails: named error, no resource registered', () => {
   const many = (n: number, role: 'sum:target:linux' | 'serverprotect:normal-server') => Array.from({ length: n }, (_, i) => ({ name: `g-${i}`, role }));
   test.each<[string, () => unknown, RegExp]>([
     ['bad declaration', () => new ServerProtect('bad', { resourceGroupName: 'rg', options: { communication: 'smb' as 'tcpip' } }), /serverProtect.communication/],
-    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, priorityBand: { from: 50, to: 200 } }), /priorityBand: a priority band of whole numbers with 100 <= from <= to <= 4096 \(got \{"from":50,"to":200\}\)/],
-    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: SERVERPROTECT, existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1007: its inbound allow zone 1000-1005 holds 6 rules; the plan needs 9: widen the band/],
+    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), priorityBand: { from: 50, to: 200 } }), /priorityBand: a priority band of whole numbers with 100 <= from <= to <= 4096 \(got \{"from":50,"to":200\}\)/],
+    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1007: its inbound allow zone 1000-1005 holds 6 rules; the plan needs 9: widen the band/],
     ['more than 1000 rules', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: many(23, 'serverprotect:normal-server') } }), /the plan needs 1104 rules in one NSG, more than Azure's 1000/],
     ['more than 100 ASGs', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'ws', role: 'sum:workstation' }, ...many(100, 'sum:target:linux')] } }), /references 101 application security groups in one NSG, more than Azure's 100/],
     ['rule name over 80 characters', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'w'.repeat(40), role: 'sum:workstation' }, { name: 't'.repeat(40), role: 'sum:target:linux' }] } }), /has 91 characters, more than Azure's 80: shorten the group names/],
@@ -150,4 +153,23 @@ describe('guard rails: named error, no resource registered', () => {
     expect(String(error)).toMatch(message);
     expect(registered.length).toBe(before);
   });
+});
+
+test('PortPlan: token portplan:index:PortPlan, the alias from portplan:azure:PortPlan after the user\'s own', async () => {
+  const args = { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT) };
+  const plan = new PortPlan('aliased', args, { aliases: [{ name: 'renamed' }] });
+  expect(await settle(plan.urn)).toBe('urn:pulumi:test::portplan-example::portplan:index:PortPlan::aliased');
+  expect(aliases.get('portplan:index:PortPlan::aliased')).toEqual([
+    { type: '', name: 'renamed' },
+    { type: 'portplan:azure:PortPlan', name: '' },
+  ]);
+});
+
+test('declarationArgs: a spec Declaration with readonly arrays becomes an equal value with its own arrays', () => {
+  const spec: Declaration = { ...SMART_UPDATE_MANAGER_7, peers: [{ ...CM, ports: [80, 443] }], egress: 'restricted' };
+  const args = declarationArgs(spec);
+  expect(args).toEqual(spec);
+  expect(args.groups).not.toBe(spec.groups);
+  expect(args.peers![0].ports).not.toBe(spec.peers![0].ports);
+  expect(Object.keys(declarationArgs({ groups: [{ name: 'c', role: 'serverprotect:console' }] }))).toEqual(['groups']);
 });

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as pulumiAdapter from '../../lib/pulumi';
-import { AzureLimitError, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
+import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
 import * as spec from '../../lib/spec';
 import { ArgumentError, PortplanError, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER } from '../support/declarations';
@@ -22,7 +22,7 @@ beforeAll(async () => {
 let counter = 0;
 async function nsgRules(declaration: Declaration, extra: Record<string, unknown> = {}): Promise<{ rules: Rule[]; asgIds: Map<string, string> }> {
   const name = `d${counter++}`;
-  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration, ...extra });
+  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration: declarationArgs(declaration), ...extra });
   await Promise.all([...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)), ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []), ...plan.securityRules.map((r) => settle(r.id))]);
   const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
   const asgIds = new Map(mine.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup').map((r) => [r.name.slice(name.length + 1), `${r.name}-id`]));
@@ -82,7 +82,7 @@ test('defect 4: a bad additional rule is an ArgumentError naming the field, and 
   const bad = { name: 'rdp', access: 'Allow', protocol: 'Tcp', source: { prefix: '10.40.250.1/26' }, destination: { group: 'normal-servers' }, ports: [3389] };
   let error: unknown;
   try {
-    new PortPlan('bad-extra', { resourceGroupName: 'rg', declaration: SERVERPROTECT, additionalRules: [bad] } as never);
+    new PortPlan('bad-extra', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), additionalRules: [bad] } as never);
   } catch (e) {
     error = e;
   }
@@ -106,7 +106,7 @@ test('defect 5: two components on one existing NSG with overlapping bands are re
   const existing = (from: number, to: number) => ({ name: 'shared-nsg-5', priorityBand: { from, to } });
   new ServerProtect('sp-shared', { resourceGroupName: 'rg', existingNetworkSecurityGroup: existing(1000, 1999) });
   const before = registered.length;
-  expect(() => new PortPlan('sum-shared', { resourceGroupName: 'rg', declaration: SMART_UPDATE_MANAGER, existingNetworkSecurityGroup: existing(1500, 2500) })).toThrow(/1000-1999.*shared-nsg-5/);
+  expect(() => new PortPlan('sum-shared', { resourceGroupName: 'rg', declaration: declarationArgs(SMART_UPDATE_MANAGER), existingNetworkSecurityGroup: existing(1500, 2500) })).toThrow(/1000-1999.*shared-nsg-5/);
   expect(registered.length).toBe(before);
 });
 
@@ -119,7 +119,7 @@ test('defect 5: the same component constructed again (a program run twice in one
 test('defect 5: two components with deny rules on one existing NSG are warned about', () => {
   const existing = (from: number, to: number) => ({ name: 'shared-nsg-5b', priorityBand: { from, to } });
   new ServerProtect('sp-shared-b', { resourceGroupName: 'rg', existingNetworkSecurityGroup: existing(1000, 1999), denyOtherVnetTraffic: true });
-  new PortPlan('sum-shared-b', { resourceGroupName: 'rg', declaration: SMART_UPDATE_MANAGER, existingNetworkSecurityGroup: existing(2000, 2999) });
+  new PortPlan('sum-shared-b', { resourceGroupName: 'rg', declaration: declarationArgs(SMART_UPDATE_MANAGER), existingNetworkSecurityGroup: existing(2000, 2999) });
   expect(warnings.some((w) => w.includes('shared-nsg-5b') && w.includes('one PortPlan'))).toBe(true);
 });
 
@@ -155,7 +155,7 @@ test('defect 7: a new rule never takes the previous priority of a rule removed i
 test('defect 8: the band error names the band the user gave, not the zone computed from it', () => {
   let error: unknown;
   try {
-    new PortPlan('bad-band', { resourceGroupName: 'rg', declaration: SERVERPROTECT, existingNetworkSecurityGroup: { name: 'n8', priorityBand: { from: 1000, to: 1007 } } });
+    new PortPlan('bad-band', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), existingNetworkSecurityGroup: { name: 'n8', priorityBand: { from: 1000, to: 1007 } } });
   } catch (e) {
     error = e;
   }
@@ -174,7 +174,7 @@ test('errors: AzureLimitError is a PortplanError (AZURE_LIMIT); a band out of ra
   expect((limit as PortplanError).code).toBe('AZURE_LIMIT');
   let error: unknown;
   try {
-    new PortPlan('bad-range', { resourceGroupName: 'rg', declaration: SERVERPROTECT, priorityBand: { from: 50, to: 200 } });
+    new PortPlan('bad-range', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), priorityBand: { from: 50, to: 200 } });
   } catch (e) {
     error = e;
   }

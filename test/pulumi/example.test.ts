@@ -1,9 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { validateSecurityRules } from '../../lib/verify/azure-rules';
 import { expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
+import { recordAliases, type SentAlias } from './aliases';
 
 // Runs the example program itself (Pulumi.yaml's main) under Pulumi's mock runtime.
 let registered: Registered[];
+let aliases: Map<string, SentAlias[]>;
 type Program = typeof import('../../examples/pulumi/index'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the program must load after the mocks
 let program: Program;
 const warnings: string[] = [];
@@ -13,6 +15,7 @@ beforeAll(async () => {
     warnings.push(message);
   });
   registered = await recordResources();
+  aliases = recordAliases();
   program = await import('../../examples/pulumi/index');
   await Promise.all([settle(program.vnetId), settle(program.serverProtectNsgId), settle(program.smartUpdateManagerNsgId), settle(program.smartUpdateManager7NsgId)]);
 });
@@ -73,12 +76,21 @@ test('every resource the program creates carries the user tags', () => {
   for (const r of registered.filter((x) => x.custom)) expect(r.inputs.tags).toMatchObject({ project: 'portplan-example' });
 });
 
-test('components are parented: type tokens and URNs', async () => {
+test('components are parented: package type tokens and URNs', async () => {
   const urn = await settle(program.serverProtect.urn);
-  expect(urn).toContain('portplan:azure:ServerProtect');
+  expect(urn).toContain('portplan:index:ServerProtect');
   const asgUrn = await settle(program.serverProtect.applicationSecurityGroups['console'].urn);
-  expect(asgUrn).toContain('portplan:azure:ServerProtect$azure-native:network:ApplicationSecurityGroup');
-  expect(await settle(program.smartUpdateManager.urn)).toContain('portplan:azure:SmartUpdateManager');
+  expect(asgUrn).toContain('portplan:index:ServerProtect$azure-native:network:ApplicationSecurityGroup');
+  expect(await settle(program.smartUpdateManager.urn)).toContain('portplan:index:SmartUpdateManager');
+});
+
+test('each component sends the alias from its earlier type token, so existing stacks keep it and its children', () => {
+  const components = [...aliases].filter(([key]) => key.startsWith('portplan:'));
+  expect(components.map(([key, sent]) => [key, sent])).toEqual([
+    ['portplan:index:ServerProtect::serverprotect', [{ type: 'portplan:azure:ServerProtect', name: '' }]],
+    ['portplan:index:SmartUpdateManager::sum', [{ type: 'portplan:azure:SmartUpdateManager', name: '' }]],
+    ['portplan:index:SmartUpdateManager::sum7', [{ type: 'portplan:azure:SmartUpdateManager', name: '' }]],
+  ]);
 });
 
 test('subnets carry the component NSGs', () => {
