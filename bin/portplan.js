@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
+// The CLI is compiled to dist/ by `npm run build` (in a clone: after `npm ci`; `npm test` and `npm pack` run it too).
 let cli;
 try {
   cli = require('../dist/lib/cli/main.js');
