@@ -13,3 +13,4 @@ export * from './presets';
 export * from './cidr';
 export * from './errors';
 export * from './placement';
+export * from './suggest';
