@@ -9,4 +9,9 @@ try {
   process.stderr.write('portplan: dist/ is missing; run `npm run build` first\n');
   process.exit(1);
 }
+// A reader that stops early (`portplan flows | head`) closes the pipe: that ends the output, it is no failure.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
 process.exitCode = cli.run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));

@@ -20,21 +20,27 @@ export function editDistance(a: string, b: string): number {
  * The candidate that `input` most likely misspells, for a "did you mean" hint: the nearest by
  * {@link editDistance} ignoring case, if at most 3 edits away and they change less than 60% of the
  * longer text (so short inputs are not matched to anything). Of equally near ones, the one that
- * shares the longest start with `input` (`7.x` means `7.x+`, not `5.x`), then the earlier.
+ * keeps more of `input` unchanged at its start and end (`7.x` means `7.x+`, not `5.x`;
+ * `manager7` means `manager-7`, not `manager`), then the earlier.
  * @returns the candidate, or `undefined` when none is close enough or `input` is one of them
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   if (candidates.includes(input)) return undefined;
   const lower = input.toLowerCase();
-  let best: { candidate: string; distance: number; prefix: number } | undefined;
+  let best: { candidate: string; distance: number; kept: number } | undefined;
   for (const candidate of candidates) {
     const other = candidate.toLowerCase();
     const distance = editDistance(lower, other);
     const longer = Math.max(input.length, candidate.length);
     if (distance > 3 || (longer - distance) / longer <= 0.4) continue;
-    let prefix = 0;
-    while (prefix < lower.length && lower[prefix] === other[prefix]) prefix++;
-    if (!best || distance < best.distance || (distance === best.distance && prefix > best.prefix)) best = { candidate, distance, prefix };
+    // How much of the input stands unchanged at the start and at the end of the candidate.
+    const shorter = Math.min(lower.length, other.length);
+    let start = 0;
+    while (start < shorter && lower[start] === other[start]) start++;
+    let end = 0;
+    while (end < shorter - start && lower[lower.length - 1 - end] === other[other.length - 1 - end]) end++;
+    const kept = start + end;
+    if (!best || distance < best.distance || (distance === best.distance && kept > best.kept)) best = { candidate, distance, kept };
   }
   return best?.candidate;
 }

@@ -201,8 +201,10 @@ const cdk = { PortPlan: CdkPortPlan }; const pulumi = { PortPlan: AzurePortPlan 
     expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
   });
 
-  test('the installed CLI prints a table', () => {
+  test('the installed CLI prints its version and a table', () => {
     const bin = join(consumer, 'node_modules/portplan', packed.bin.portplan);
+    const version = spawnSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8' });
+    expect([version.status, version.stdout]).toEqual([0, `${repoManifest.version}\n`]);
     const table = spawnSync(process.execPath, [bin, 'table', '--preset', 'serverprotect'], { cwd: consumer, encoding: 'utf8' });
     expect(table.status).toBe(0);
     expect(table.stdout.trim().split('\n')).toHaveLength(EXPECTED.flows + 2);

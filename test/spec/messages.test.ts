@@ -106,6 +106,7 @@ describe('did you mean', () => {
     ['abc', ['xyz', 'uvw'], undefined], // three edits in three letters is no typo
     ['linux', ['linux', 'linus'], undefined], // already a candidate
     ['7.x', ['5.x', '7.x+'], '7.x+'], // of two as near, the one with the same start
+    ['smart-update-manager7', ['smart-update-manager', 'smart-update-manager-7'], 'smart-update-manager-7'], // and the same end
     ['mai', ['mail', 'main'], 'mail'], // then the earlier
   ])('closestMatch(%j, %j) = %j', (input, candidates, expected) => {
     expect(closestMatch(input, candidates)).toBe(expected);
