@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, warningText, type Declaration, type PresetName } from '../../lib/spec';
 import { README_BLOCK, blockBody } from '../../scripts/generate';
+import { ingressTable } from '../deploy/local';
 
 // The real bin, as `npx portplan` runs it (`npm test` builds dist/ first).
 const ROOT = join(__dirname, '../..');
@@ -150,6 +151,11 @@ describe('command line', () => {
     for (const c of ['table', 'flows', 'diagram', 'host-firewall', 'schema']) expect(r.out).toMatch(new RegExp(`\\n  ${c} `));
     expect(r.out).toContain('Exit codes: 0 done, 1 invalid declaration or file, 2 bad command line.');
   });
+});
+
+test('deploy:local prints ports as the CLI does: 22, not 22-22', () => {
+  const table = ingressTable('Example', ['in console information-server tcp 1000-1009', 'in console 10.0.9.10/32 tcp 22-22']);
+  expect(table.split('\n').slice(-3)).toEqual(['| console | information-server | tcp | 1000-1009 |', '| console | 10.0.9.10/32 | tcp | 22 |', '']);
 });
 
 describe('published files match the spec and the CLI', () => {
