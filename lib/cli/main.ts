@@ -3,7 +3,8 @@ import { dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import {
-  DeclarationError, PRESETS, PRESET_NAMES, closestMatch, declarationJsonSchema, portRangeText, resolve, warningText, type Declaration, type PresetName, type Resolution,
+  DeclarationError, PRESETS, PRESET_NAMES, closestMatch, declarationJsonSchema, portRangeText, resolve, warningText,
+  type Declaration, type PresetName, type Resolution,
 } from '../spec';
 import { HOST_OS, HostFirewallError, hostRules, nftables, parseAddresses, powershell, type HostOs } from './host-firewall';
 import { jsonSyntaxError } from './json-error';
@@ -45,7 +46,9 @@ export function readDeclaration(file: string): unknown {
       return JSON.parse(json);
     } catch (e) {
       const fault = jsonSyntaxError(json);
-      const where = fault ? `${fault.message} at line ${fault.line}, column ${fault.column}:\n\n${fault.excerpt}` : (e as Error).message;
+      const where = fault
+        ? `${fault.message} at line ${fault.line}, column ${fault.column}:\n\n${fault.excerpt}`
+        : (e as Error).message;
       throw new InputError(`${file} is not valid JSON: ${where}`);
     }
   }
@@ -75,7 +78,8 @@ function packageVersion(): string {
 function presetName(value: string): PresetName {
   if ((PRESET_NAMES as readonly string[]).includes(value)) return value as PresetName;
   const near = closestMatch(value, PRESET_NAMES);
-  throw new InvalidArgumentError(`Allowed choices are ${PRESET_NAMES.join(', ')}.${near ? ` Did you mean ${near}?` : ''}`);
+  const hint = near ? ` Did you mean ${near}?` : '';
+  throw new InvalidArgumentError(`Allowed choices are ${PRESET_NAMES.join(', ')}.${hint}`);
 }
 
 function load(source: Source): Resolution {
@@ -98,7 +102,9 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
 
   const withSource = (c: Command) =>
     c
-      .addOption(new Option('-p, --preset <name>', 'use a named example deployment').choices(PRESET_NAMES).argParser(presetName))
+      .addOption(
+        new Option('-p, --preset <name>', 'use a named example deployment').choices(PRESET_NAMES).argParser(presetName),
+      )
       .addOption(new Option('-f, --file <path>', 'read the declaration from a JSON or YAML file'));
   const warn = (r: Resolution) => r.warnings.forEach((w) => err(`warning: ${warningText(w)}\n`));
 
@@ -116,7 +122,9 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
       const r = load(o);
       if (o.json) return out(flowsJson(r));
       warn(r);
-      for (const f of r.flows) out(`${f.from.name} -> ${f.to.name} ${f.protocol} ${portRangeText(f)} ${f.rows.join(',')}\n`);
+      for (const f of r.flows) {
+        out(`${f.from.name} -> ${f.to.name} ${f.protocol} ${portRangeText(f)} ${f.rows.join(',')}\n`);
+      }
     });
 
   withSource(program.command('diagram').description('print a Mermaid flowchart of the role groups and flows, ports on the edges')).action((o: Source) => {

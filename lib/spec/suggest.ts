@@ -10,7 +10,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+      if (swapped) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -40,7 +41,8 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
     let end = 0;
     while (end < shorter - start && lower[lower.length - 1 - end] === other[other.length - 1 - end]) end++;
     const kept = start + end;
-    if (!best || distance < best.distance || (distance === best.distance && kept > best.kept)) best = { candidate, distance, kept };
+    const better = !best || distance < best.distance || (distance === best.distance && kept > best.kept);
+    if (better) best = { candidate, distance, kept };
   }
   return best?.candidate;
 }

@@ -18,6 +18,9 @@ export interface DeclarationProblem {
   readonly hint?: string;
 }
 
+const problemLine = (p: DeclarationProblem): string =>
+  `  ${p.path}: ${p.message} (got ${showValue(p.value)})${p.hint ? `; ${p.hint}` : ''}`;
+
 /** The one error every bad declaration throws; `problems` lists each field that is wrong. */
 export class DeclarationError extends PortplanError {
   /** Always `DECLARATION`. */
@@ -27,7 +30,7 @@ export class DeclarationError extends PortplanError {
     super(
       problems[0]?.path ?? '(declaration)',
       problems[0]?.value,
-      `invalid portplan declaration:\n${problems.map((p) => `  ${p.path}: ${p.message} (got ${showValue(p.value)})${p.hint ? `; ${p.hint}` : ''}`).join('\n')}`,
+      `invalid portplan declaration:\n${problems.map(problemLine).join('\n')}`,
     );
   }
 }
@@ -36,9 +39,13 @@ export class DeclarationError extends PortplanError {
 // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork),
 // and of CDK construct ids: so a letter first, a letter or digit last.
 const NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-const NAME_MESSAGE = 'must be lower-case letters, digits and dashes, start with a letter, end with a letter or digit, at most 40 characters';
+const NAME_MESSAGE =
+  'must be lower-case letters, digits and dashes, start with a letter, end with a letter or digit, ' +
+  'at most 40 characters';
 // A missing name falls through to the common wording (`is required`).
-const name = z.string({ error: (issue) => (issue.input === undefined ? undefined : NAME_MESSAGE) }).regex(NAME, NAME_MESSAGE);
+const name = z
+  .string({ error: (issue) => (issue.input === undefined ? undefined : NAME_MESSAGE) })
+  .regex(NAME, NAME_MESSAGE);
 const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
   return z.number({ message }).int(message).min(min, message).max(max, message);
@@ -202,14 +209,17 @@ const wording: z.core.$ZodErrorMap = (issue) => {
       return TYPE_WORDS[issue.expected] ?? `must be ${issue.expected}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
-    case 'too_small':
-      return issue.origin === 'array'
-        ? `needs at least ${issue.minimum} ${Number(issue.minimum) === 1 ? 'entry' : 'entries'}`
-        : `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}${issue.origin === 'string' ? ' characters long' : ''}`;
-    case 'too_big':
-      return issue.origin === 'array'
-        ? `has more than ${issue.maximum} entries`
-        : `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}${issue.origin === 'string' ? ' characters long' : ''}`;
+    case 'too_small': {
+      const entries = issue.minimum === 1 ? 'entry' : 'entries';
+      if (issue.origin === 'array') return `needs at least ${issue.minimum} ${entries}`;
+      const unit = issue.origin === 'string' ? ' characters long' : '';
+      return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}${unit}`;
+    }
+    case 'too_big': {
+      if (issue.origin === 'array') return `has more than ${issue.maximum} entries`;
+      const unit = issue.origin === 'string' ? ' characters long' : '';
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}${unit}`;
+    }
     case 'invalid_format':
       return `must be a valid ${issue.format}`;
     case 'not_multiple_of':

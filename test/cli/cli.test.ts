@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, warningText, type Declaration, type PresetName } from '../../lib/spec';
+import {
+  PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, warningText, type Declaration, type PresetName,
+} from '../../lib/spec';
 import { README_BLOCK, blockBody } from '../../scripts/generate';
 import { ingressTable } from '../deploy/local';
 
@@ -47,8 +49,11 @@ describe.each(PRESET_NAMES)('preset %s', (preset) => {
   test('flows: one line per flow, a single port as one number (22, not 22-22), warnings with their rows', () => {
     const { code, out, err } = portplan('flows', '--preset', preset);
     expect(code).toBe(0);
-    expect(out.trim().split('\n')).toEqual(flows.map((f) => `${f.from.name} -> ${f.to.name} ${f.protocol} ${ports(f)} ${f.rows.join(',')}`));
-    expect(err).toBe(resolve(PRESETS[preset as PresetName]).warnings.map((w) => `warning: ${warningText(w)}\n`).join(''));
+    const line = (f: (typeof flows)[number]) =>
+      `${f.from.name} -> ${f.to.name} ${f.protocol} ${ports(f)} ${f.rows.join(',')}`;
+    expect(out.trim().split('\n')).toEqual(flows.map(line));
+    const { warnings } = resolve(PRESETS[preset as PresetName]);
+    expect(err).toBe(warnings.map((w) => `warning: ${warningText(w)}\n`).join(''));
   });
 
   test('diagram: a Mermaid flowchart with a node per group and every flow on its edge', () => {
@@ -79,15 +84,23 @@ describe('declaration files', () => {
   });
 
   test.each<[string, string, string, RegExp]>([
-    ['invalid JSON: line, column and the line with a caret', 'broken.json', '{"groups": [\n  {"name": "a",, "role": "sum:workstation"}\n]}',
-      /broken\.json is not valid JSON: expected a field name in double quotes, found "," at line 2, column 16:\n\n {2}\{"name": "a",, "role": "sum:workstation"\}\n {15}\^\n$/],
-    ['JSON cut short', 'short.json', '{"groups": [', /short\.json is not valid JSON: expected a value .*, found the end of the file at line 1, column 13:\n\n\{"groups": \[\n {12}\^\n$/],
+    ['invalid JSON: line, column and the line with a caret', 'broken.json',
+      '{"groups": [\n  {"name": "a",, "role": "sum:workstation"}\n]}',
+      new RegExp(
+        'broken\\.json is not valid JSON: expected a field name in double quotes, found "," at line 2, column 16:\n\n' +
+          ' {2}\\{"name": "a",, "role": "sum:workstation"\\}\n {15}\\^\n$',
+      )],
+    ['JSON cut short', 'short.json', '{"groups": [',
+      /short\.json is not valid JSON: expected .*, found the end of the file at line 1, column 13:\n\n.*\n {12}\^\n$/],
     ['invalid YAML: the parser\'s line and column with its excerpt', 'broken.yaml', 'groups: [a, b\n',
       /broken\.yaml is not valid YAML: Flow sequence .* at line 2, column 1:\n\ngroups: \[a, b\n\n\^\n$/],
-    ['YAML yes for a boolean', 'yes.yaml', 'groups:\n  - { name: ws, role: "sum:workstation" }\nsum:\n  netbiosNameService: yes\n',
+    ['YAML yes for a boolean', 'yes.yaml',
+      'groups:\n  - { name: ws, role: "sum:workstation" }\nsum:\n  netbiosNameService: yes\n',
       /sum\.netbiosNameService: must be true or false \(got "yes"\)\n$/],
-    ['mistyped role', 'typo.yaml', 'groups:\n  - { name: a, role: "sum:target:linx" }\n', /groups\[0\]\.role: must be one of .* \(got "sum:target:linx"\); did you mean "sum:target:linux"\?/],
-    ['mistyped option', 'option-typo.json', JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementport: 5005 } }),
+    ['mistyped role', 'typo.yaml', 'groups:\n  - { name: a, role: "sum:target:linx" }\n',
+      /groups\[0\]\.role: must be one of .* \(got "sum:target:linx"\); did you mean "sum:target:linux"\?/],
+    ['mistyped option', 'option-typo.json',
+      JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementport: 5005 } }),
       /serverProtect: unknown field managementport; allowed: .*; did you mean managementPort\?/],
     ['unknown role', 'role.yaml', 'groups:\n  - { name: a, role: "sum:target:hpux" }\n', /groups\[0\]\.role: must be one of serverprotect:console, .* \(got "sum:target:hpux"\)/],
     ['bad option', 'option.json', JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementPort: 6000 } }), /serverProtect\.managementPort: must be 5005 or one of its fallback ports 5006-5014 \(got 6000\)/],
@@ -111,9 +124,12 @@ describe('command line', () => {
   test.each<[string, string[], number, RegExp]>([
     ['no declaration', ['table'], 2, /give a declaration: --file <path> \(JSON or YAML\) or --preset <serverprotect\|smart-update-manager\|smart-update-manager-7>/],
     ['both sources', ['table', '--preset', 'serverprotect', '--file', 'x.json'], 2, /--preset or --file, not both/],
-    ['unknown preset', ['table', '--preset', 'nope'], 2, /argument 'nope' is invalid. Allowed choices are serverprotect, smart-update-manager, smart-update-manager-7\.\n/],
-    ['mistyped preset', ['table', '--preset', 'smart-update-manager7'], 2, /Allowed choices are .*\. Did you mean smart-update-manager-7\?/],
-    ['mistyped option', ['table', '--prest', 'serverprotect'], 2, /unknown option '--prest'\n\(Did you mean --preset\?\)/],
+    ['unknown preset', ['table', '--preset', 'nope'], 2,
+      /'nope' is invalid\. Allowed choices are serverprotect, smart-update-manager, smart-update-manager-7\.\n/],
+    ['mistyped preset', ['table', '--preset', 'smart-update-manager7'], 2,
+      /Allowed choices are .*\. Did you mean smart-update-manager-7\?/],
+    ['mistyped option', ['table', '--prest', 'serverprotect'], 2,
+      /unknown option '--prest'\n\(Did you mean --preset\?\)/],
     ['unknown command', ['tables'], 2, /unknown command 'tables'/],
     ['host-firewall without --os', ['host-firewall', '--preset', 'serverprotect', '--role', 'serverprotect:console'], 2, /required option '--os <os>' not specified/],
     ['host-firewall, unknown role', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'console'], 2, /--role "console": must be one of serverprotect:console/],
@@ -136,11 +152,13 @@ describe('command line', () => {
 
   test.each(['--version', '-V'])('%s prints the version of package.json', (flag) => {
     const r = portplan(flag);
-    expect([r.code, r.out, r.err]).toEqual([0, `${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`, '']);
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect([r.code, r.out, r.err]).toEqual([0, `${version}\n`, '']);
   });
 
   test('output into a pipe whose reader has gone (| head, | true): exit 0, no stack trace', () => {
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" bin/portplan.js flows --preset serverprotect | true`], { cwd: ROOT, encoding: 'utf8' });
+    const script = `set -o pipefail; "${process.execPath}" bin/portplan.js flows --preset serverprotect | true`;
+    const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
     expect(r.status).toBe(0);
   });
@@ -154,8 +172,13 @@ describe('command line', () => {
 });
 
 test('deploy:local prints ports as the CLI does: 22, not 22-22', () => {
-  const table = ingressTable('Example', ['in console information-server tcp 1000-1009', 'in console 10.0.9.10/32 tcp 22-22']);
-  expect(table.split('\n').slice(-3)).toEqual(['| console | information-server | tcp | 1000-1009 |', '| console | 10.0.9.10/32 | tcp | 22 |', '']);
+  const rules = ['in console information-server tcp 1000-1009', 'in console 10.0.9.10/32 tcp 22-22'];
+  const table = ingressTable('Example', rules);
+  expect(table.split('\n').slice(-3)).toEqual([
+    '| console | information-server | tcp | 1000-1009 |',
+    '| console | 10.0.9.10/32 | tcp | 22 |',
+    '',
+  ]);
 });
 
 describe('published files match the spec and the CLI', () => {

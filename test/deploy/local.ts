@@ -15,7 +15,8 @@ export function ingressTable(stack: string, rules: readonly string[]): string {
     const text = range ? portRangeText({ fromPort: Number(range[1]), toPort: Number(range[2]) }) : ports;
     return `| ${group} | ${peer} | ${protocol} | ${text} |\n`;
   });
-  return `\n${stack}: ${rules.length} inbound rules\n\n| group | from | protocol | ports |\n|---|---|---|---|\n${rows.join('')}`;
+  const head = '| group | from | protocol | ports |\n|---|---|---|---|\n';
+  return `\n${stack}: ${rules.length} inbound rules\n\n${head}${rows.join('')}`;
 }
 
 async function main(): Promise<void> {
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
     const network = await createExistingNetwork(ec2);
     process.stdout.write(`moto_server on ${moto.endpoint} (pid ${moto.process.pid}); deploying the example stacks...\n`);
     deployAll(moto, network);
-    for (const stack of EXAMPLE_STACKS) process.stdout.write(ingressTable(stack, await deployedIngress(ec2, stack, network)));
+    for (const stack of EXAMPLE_STACKS) {
+      process.stdout.write(ingressTable(stack, await deployedIngress(ec2, stack, network)));
+    }
   } finally {
     moto.stop();
   }

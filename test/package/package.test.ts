@@ -75,10 +75,13 @@ let packed: Manifest;
 let files: string[] = [];
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/lib/spec/index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
+  if (!existsSync(join(ROOT, 'dist/lib/spec/index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` (npm test does)');
+  }
   work = mkdtempSync(join(tmpdir(), 'portplan-package-'));
   // --ignore-scripts: prepack would build again; npm test has just built dist/.
-  const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  const packArgs = ['pack', '--ignore-scripts', '--json', '--pack-destination', work];
+  const pack = spawnSync('npm', packArgs, { cwd: ROOT, encoding: 'utf8' });
   if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
   const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
   files = info.files.map((f) => f.path);
@@ -86,7 +89,8 @@ beforeAll(() => {
   consumer = join(work, 'consumer');
   const installed = join(consumer, 'node_modules/portplan');
   mkdirSync(installed, { recursive: true });
-  const tar = spawnSync('tar', ['-xzf', join(work, info.filename), '-C', installed, '--strip-components=1'], { encoding: 'utf8' });
+  const tarArgs = ['-xzf', join(work, info.filename), '-C', installed, '--strip-components=1'];
+  const tar = spawnSync('tar', tarArgs, { encoding: 'utf8' });
   if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
   packed = readJson<Manifest>(join(installed, 'package.json'));
   for (const name of LINKED) {
@@ -106,7 +110,8 @@ beforeAll(() => {
       module: c.module, moduleResolution: c.moduleResolution, target: 'es2022', strict: true,
       skipLibCheck: true, noEmit: true, types: ['node'],
     };
-    writeFileSync(join(consumer, `${configFile(name)}`), JSON.stringify({ compilerOptions, files: [`${c.dir}/app.ts`] }));
+    const tsconfig = { compilerOptions, files: [`${c.dir}/app.ts`] };
+    writeFileSync(join(consumer, configFile(name)), JSON.stringify(tsconfig));
   }
 }, 60000);
 
@@ -120,15 +125,21 @@ function configFile(name: string): string {
 
 describe('the packed package.json', () => {
   test('runs no script when installed (no preinstall, install, postinstall or prepare)', () => {
-    for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) expect(packed.scripts).not.toHaveProperty(script);
+    for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+      expect(packed.scripts).not.toHaveProperty(script);
+    }
     // The build runs before packing, so the tarball carries dist/.
     expect(packed.scripts.prepack).toBe('npm run build');
   });
 
   test('every entry point it names is in the tarball', () => {
     const targets = [packed.main, packed.types, ...Object.values(packed.bin)];
-    for (const target of Object.values(packed.exports)) targets.push(...(typeof target === 'string' ? [target] : Object.values(target)));
-    for (const [subpath, paths] of Object.entries(packed.typesVersions['*'])) if (subpath !== '*') targets.push(...paths);
+    for (const target of Object.values(packed.exports)) {
+      targets.push(...(typeof target === 'string' ? [target] : Object.values(target)));
+    }
+    for (const [subpath, paths] of Object.entries(packed.typesVersions['*'])) {
+      if (subpath !== '*') targets.push(...paths);
+    }
     expect(targets.length).toBeGreaterThan(8);
     for (const target of targets) expect(files).toContain(target.replace(/^\.\//, ''));
   });
@@ -136,7 +147,8 @@ describe('the packed package.json', () => {
   test('typesVersions maps the same subpaths as exports, with the same type files', () => {
     const mapped = packed.typesVersions['*'];
     for (const subpath of ['cdk', 'pulumi']) {
-      expect(mapped[subpath]).toEqual([(packed.exports[`./${subpath}`] as Record<string, string>).types.replace(/^\.\//, '')]);
+      const exported = packed.exports[`./${subpath}`] as Record<string, string>;
+      expect(mapped[subpath]).toEqual([exported.types.replace(/^\.\//, '')]);
     }
   });
 });
@@ -164,7 +176,8 @@ function typeCheck(config: string, cache: Map<string, ts.SourceFile>): string[] 
   // A file parses the same under every configuration here except for its language version and
   // module format, so those are in the key.
   host.getSourceFile = (file, options, onError, create) => {
-    const { languageVersion, impliedNodeFormat } = typeof options === 'object' ? options : { languageVersion: options, impliedNodeFormat: undefined };
+    const { languageVersion, impliedNodeFormat } =
+      typeof options === 'object' ? options : { languageVersion: options, impliedNodeFormat: undefined };
     if (!file.includes('/node_modules/')) return read(file, options, onError, create);
     const key = `${languageVersion} ${impliedNodeFormat ?? ''} ${file}`;
     const cached = cache.get(key) ?? read(file, options, onError, create);
@@ -174,18 +187,27 @@ function typeCheck(config: string, cache: Map<string, ts.SourceFile>): string[] 
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
   return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) => {
     const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-    const at = d.file && where ? `${d.file.fileName.slice(consumer.length + 1)}(${where.line + 1},${where.character + 1}): ` : '';
+    const at = d.file && where
+      ? `${d.file.fileName.slice(consumer.length + 1)}(${where.line + 1},${where.character + 1}): `
+      : '';
     return `${at}TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
   });
 }
 
 describe('the installed package at run time', () => {
   const script = (load: string) => `${load}
-const out = { flows: spec.resolve(spec.PRESETS.serverprotect).flows.length, cdk: typeof cdk.PortPlan, pulumi: typeof pulumi.PortPlan, schema: JSON.stringify(schema) };
+const out = {
+  flows: spec.resolve(spec.PRESETS.serverprotect).flows.length,
+  cdk: typeof cdk.PortPlan,
+  pulumi: typeof pulumi.PortPlan,
+  schema: JSON.stringify(schema),
+};
 process.stdout.write(JSON.stringify(out));`;
 
   test('CommonJS: require() of every entry point and of portplan/schema.json', () => {
-    const load = `const spec = require('portplan'); const cdk = require('portplan/cdk'); const pulumi = require('portplan/pulumi');
+    const load = `const spec = require('portplan');
+const cdk = require('portplan/cdk');
+const pulumi = require('portplan/pulumi');
 const schema = require('portplan/schema.json');`;
     const r = spawnSync(process.execPath, ['-e', script(load)], { cwd: join(consumer, 'cjs'), encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -193,10 +215,14 @@ const schema = require('portplan/schema.json');`;
   });
 
   test('ES module: import of every entry point (named exports) and of portplan/schema.json', () => {
-    const load = `import * as spec from 'portplan'; import { PortPlan as CdkPortPlan } from 'portplan/cdk';
-import { PortPlan as AzurePortPlan } from 'portplan/pulumi'; import schema from 'portplan/schema.json' with { type: 'json' };
-const cdk = { PortPlan: CdkPortPlan }; const pulumi = { PortPlan: AzurePortPlan };`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script(load)], { cwd: join(consumer, 'esm'), encoding: 'utf8' });
+    const load = `import * as spec from 'portplan';
+import { PortPlan as CdkPortPlan } from 'portplan/cdk';
+import { PortPlan as AzurePortPlan } from 'portplan/pulumi';
+import schema from 'portplan/schema.json' with { type: 'json' };
+const cdk = { PortPlan: CdkPortPlan };
+const pulumi = { PortPlan: AzurePortPlan };`;
+    const args = ['--input-type=module', '--no-warnings', '-e', script(load)];
+    const r = spawnSync(process.execPath, args, { cwd: join(consumer, 'esm'), encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
   });
@@ -205,7 +231,8 @@ const cdk = { PortPlan: CdkPortPlan }; const pulumi = { PortPlan: AzurePortPlan 
     const bin = join(consumer, 'node_modules/portplan', packed.bin.portplan);
     const version = spawnSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8' });
     expect([version.status, version.stdout]).toEqual([0, `${repoManifest.version}\n`]);
-    const table = spawnSync(process.execPath, [bin, 'table', '--preset', 'serverprotect'], { cwd: consumer, encoding: 'utf8' });
+    const args = [bin, 'table', '--preset', 'serverprotect'];
+    const table = spawnSync(process.execPath, args, { cwd: consumer, encoding: 'utf8' });
     expect(table.status).toBe(0);
     expect(table.stdout.trim().split('\n')).toHaveLength(EXPECTED.flows + 2);
   });
