@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
+// The CLI is compiled to dist/ by `npm run build` (in a clone: after `npm ci`; `npm test` and `npm pack` run it too).
 let cli;
 try {
   cli = require('../dist/lib/cli/main.js');
@@ -9,4 +9,9 @@ try {
   process.stderr.write('portplan: dist/ is missing; run `npm run build` first\n');
   process.exit(1);
 }
+// A reader that stops early (`portplan flows | head`) closes the pipe: that ends the output, it is no failure.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
 process.exitCode = cli.run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));

@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { ArgumentError, DeclarationError, PRESETS, explain, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type Explanation, type PresetName, type Resolution } from '../spec';
+import {
+  ArgumentError, DeclarationError, PRESETS, PRESET_NAMES, closestMatch, declarationJsonSchema, explain, portRangeText,
+  resolve, warningText, type Declaration, type Explanation, type PresetName, type Resolution,
+} from '../spec';
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { explainText, parsePort } from './explain';
+import { jsonSyntaxError } from './json-error';
 import { flowsJson, markdownTable, mermaid } from './render';
 
 /** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
@@ -36,13 +40,47 @@ export function readDeclaration(file: string): unknown {
     throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const ext = extname(file).toLowerCase();
-  try {
-    if (ext === '.json') return JSON.parse(text);
-    if (ext === '.yaml' || ext === '.yml') return parseYaml(text);
-  } catch (e) {
-    throw new InputError(`${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  if (ext === '.json') {
+    // Editors on Windows may start the file with a byte order mark, which JSON.parse refuses.
+    const json = text.replace(/^\uFEFF/, '');
+    try {
+      return JSON.parse(json);
+    } catch (e) {
+      const fault = jsonSyntaxError(json);
+      const where = fault
+        ? `${fault.message} at line ${fault.line}, column ${fault.column}:\n\n${fault.excerpt}`
+        : (e as Error).message;
+      throw new InputError(`${file} is not valid JSON: ${where}`);
+    }
+  }
+  if (ext === '.yaml' || ext === '.yml') {
+    try {
+      return parseYaml(text);
+    } catch (e) {
+      // The parser's message ends with the line and a caret under the fault: keep them.
+      throw new InputError(`${file} is not valid YAML: ${(e as Error).message.trimEnd()}`);
+    }
   }
   throw new InputError(`${file}: unknown file type ${JSON.stringify(ext)}; use .json, .yaml or .yml`);
+}
+
+/** The version in portplan's package.json: two levels above this file in lib/, three in dist/lib/. */
+function packageVersion(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (manifest.name === 'portplan' && manifest.version) return manifest.version;
+  }
+  return 'unknown';
+}
+
+// Commander lists the choices but suggests none; a near preset name gets a hint, as commands do.
+function presetName(value: string): PresetName {
+  if ((PRESET_NAMES as readonly string[]).includes(value)) return value as PresetName;
+  const near = closestMatch(value, PRESET_NAMES);
+  const hint = near ? ` Did you mean ${near}?` : '';
+  throw new InvalidArgumentError(`Allowed choices are ${PRESET_NAMES.join(', ')}.${hint}`);
 }
 
 function load(source: Source): Resolution {
@@ -69,15 +107,18 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
   const program = new Command('portplan')
     .description('Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager): tables, flows, diagrams, host rules.')
     .addHelpText('after', `\nExit codes: ${EXIT.ok} done, ${EXIT.badInput} invalid declaration or file, ${EXIT.usage} bad command line.`)
+    .version(packageVersion(), '-V, --version', 'print the portplan version')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
     .showHelpAfterError('(run with --help for usage)');
 
   const withSource = (c: Command) =>
     c
-      .addOption(new Option('-p, --preset <name>', 'use a named example deployment').choices(PRESET_NAMES))
+      .addOption(
+        new Option('-p, --preset <name>', 'use a named example deployment').choices(PRESET_NAMES).argParser(presetName),
+      )
       .addOption(new Option('-f, --file <path>', 'read the declaration from a JSON or YAML file'));
-  const warn = (r: Resolution) => r.warnings.forEach((w) => err(`warning: ${w.message}\n`));
+  const warn = (r: Resolution) => r.warnings.forEach((w) => err(`warning: ${warningText(w)}\n`));
 
   withSource(program.command('table').description('print a Markdown table of the rules: from, to, protocol, ports, rows, purpose, conditions')).action(
     (o: Source) => {
@@ -93,7 +134,9 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
       const r = load(o);
       if (o.json) return out(flowsJson(r));
       warn(r);
-      for (const f of r.flows) out(`${f.from.name} -> ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort} ${f.rows.join(',')}\n`);
+      for (const f of r.flows) {
+        out(`${f.from.name} -> ${f.to.name} ${f.protocol} ${portRangeText(f)} ${f.rows.join(',')}\n`);
+      }
     });
 
   withSource(program.command('diagram').description('print a Mermaid flowchart of the role groups and flows, ports on the edges')).action((o: Source) => {

@@ -14,3 +14,4 @@ export * from './cidr';
 export * from './errors';
 export * from './placement';
 export * from './explain';
+export * from './suggest';

@@ -3,6 +3,7 @@ import { pinChoices, type PinOption } from './catalog';
 import type { Declaration, NormalizedDeclaration } from './options';
 import { parseCidr } from './cidr';
 import { PortplanError, showValue } from './errors';
+import { closestMatch } from './suggest';
 import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles } from './roles';
 
 /** One thing wrong with a declaration. */
@@ -13,7 +14,12 @@ export interface DeclarationProblem {
   readonly value: unknown;
   /** What is wrong and what is allowed. */
   readonly message: string;
+  /** What the value was probably meant to be, as a "did you mean" sentence, if a near name exists. */
+  readonly hint?: string;
 }
+
+const problemLine = (p: DeclarationProblem): string =>
+  `  ${p.path}: ${p.message} (got ${showValue(p.value)})${p.hint ? `; ${p.hint}` : ''}`;
 
 /** The one error every bad declaration throws; `problems` lists each field that is wrong. */
 export class DeclarationError extends PortplanError {
@@ -24,7 +30,7 @@ export class DeclarationError extends PortplanError {
     super(
       problems[0]?.path ?? '(declaration)',
       problems[0]?.value,
-      `invalid portplan declaration:\n${problems.map((p) => `  ${p.path}: ${p.message} (got ${showValue(p.value)})`).join('\n')}`,
+      `invalid portplan declaration:\n${problems.map(problemLine).join('\n')}`,
     );
   }
 }
@@ -33,9 +39,13 @@ export class DeclarationError extends PortplanError {
 // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork),
 // and of CDK construct ids: so a letter first, a letter or digit last.
 const NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const NAME_MESSAGE =
+  'must be lower-case letters, digits and dashes, start with a letter, end with a letter or digit, ' +
+  'at most 40 characters';
+// A missing name falls through to the common wording (`is required`).
 const name = z
-  .string()
-  .regex(NAME, 'must be lower-case letters, digits and dashes, start with a letter, end with a letter or digit, at most 40 characters');
+  .string({ error: (issue) => (issue.input === undefined ? undefined : NAME_MESSAGE) })
+  .regex(NAME, NAME_MESSAGE);
 const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
   return z.number({ message }).int(message).min(min, message).max(max, message);
@@ -190,12 +200,76 @@ function pathText(path: readonly PropertyKey[]): string {
   return text || '(declaration)';
 }
 
+// The project's wording for every check that has no message of its own in the schemas above
+// (those keep theirs: zod asks this map only when the schema gives none). Each says what is allowed.
+const wording: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return TYPE_WORDS[issue.expected] ?? `must be ${issue.expected}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'too_small': {
+      const entries = issue.minimum === 1 ? 'entry' : 'entries';
+      if (issue.origin === 'array') return `needs at least ${issue.minimum} ${entries}`;
+      const unit = issue.origin === 'string' ? ' characters long' : '';
+      return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}${unit}`;
+    }
+    case 'too_big': {
+      if (issue.origin === 'array') return `has more than ${issue.maximum} entries`;
+      const unit = issue.origin === 'string' ? ' characters long' : '';
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}${unit}`;
+    }
+    case 'invalid_format':
+      return `must be a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${issue.divisor}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    case 'invalid_key':
+      return 'has a key that is not allowed';
+    case 'invalid_element':
+      return 'has an entry that is not allowed';
+    case 'invalid_union':
+      return 'matches none of the allowed forms';
+    case 'custom':
+      return 'is not allowed';
+    default:
+      return 'is not allowed';
+  }
+};
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  boolean: 'must be true or false',
+  number: 'must be a number',
+  string: 'must be text',
+  array: 'must be a list',
+  object: 'must be an object (a mapping of field names to values)',
+};
+
+/** "did you mean" for a mistyped choice or field name, if one is near. */
+function hintFor(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  if (issue.code === 'invalid_value' && typeof value === 'string') {
+    const near = closestMatch(value, issue.values.map((v) => String(v)));
+    return near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`;
+  }
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const allowed = allowedKeys(issue.path);
+  const near = issue.keys.flatMap((k) => {
+    const m = closestMatch(k, allowed);
+    return m === undefined ? [] : [{ k, m }];
+  });
+  if (!near.length) return undefined;
+  if (issue.keys.length === 1) return `did you mean ${near[0].m}?`;
+  return `did you mean ${near.map(({ k, m }) => `${m} (for ${k})`).join(', ')}?`;
+}
+
 /**
  * Checks a declaration and fills in the defaults.
  * @throws DeclarationError naming every bad field, its value and what is allowed
  */
 export function validate(input: Declaration | unknown): NormalizedDeclaration {
-  const result = declarationSchema.safeParse(input);
+  const result = declarationSchema.safeParse(input, { error: wording });
   if (result.success) {
     const d = result.data as NormalizedDeclaration;
     const problems = profileProblems(input, d);
@@ -208,7 +282,9 @@ export function validate(input: Declaration | unknown): NormalizedDeclaration {
       const message = keys.length
         ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}; allowed: ${allowedKeys(issue.path).join(', ')}`
         : issue.message;
-      return { path: pathText(issue.path), value: keys.length ? keys : valueAt(input, issue.path), message };
+      const value = keys.length ? keys : valueAt(input, issue.path);
+      const hint = hintFor(issue, value);
+      return { path: pathText(issue.path), value, message, ...(hint ? { hint } : {}) };
     }),
   );
 }

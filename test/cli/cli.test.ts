@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, type Declaration, type PresetName } from '../../lib/spec';
+import {
+  PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, warningText, type Declaration, type PresetName,
+} from '../../lib/spec';
 import { README_BLOCK, blockBody } from '../../scripts/generate';
+import { ingressTable } from '../deploy/local';
 
 // The real bin, as `npx portplan` runs it (`npm test` builds dist/ first).
 const ROOT = join(__dirname, '../..');
@@ -43,6 +46,16 @@ describe.each(PRESET_NAMES)('preset %s', (preset) => {
     expect(json.warnings.map((w) => w.code)).toEqual(resolve(PRESETS[preset as PresetName]).warnings.map((w) => w.code));
   });
 
+  test('flows: one line per flow, a single port as one number (22, not 22-22), warnings with their rows', () => {
+    const { code, out, err } = portplan('flows', '--preset', preset);
+    expect(code).toBe(0);
+    const line = (f: (typeof flows)[number]) =>
+      `${f.from.name} -> ${f.to.name} ${f.protocol} ${ports(f)} ${f.rows.join(',')}`;
+    expect(out.trim().split('\n')).toEqual(flows.map(line));
+    const { warnings } = resolve(PRESETS[preset as PresetName]);
+    expect(err).toBe(warnings.map((w) => `warning: ${warningText(w)}\n`).join(''));
+  });
+
   test('diagram: a Mermaid flowchart with a node per group and every flow on its edge', () => {
     const { code, out } = portplan('diagram', '--preset', preset);
     expect(code).toBe(0);
@@ -71,8 +84,24 @@ describe('declaration files', () => {
   });
 
   test.each<[string, string, string, RegExp]>([
-    ['invalid JSON', 'broken.json', '{"groups": [', /broken\.json is not valid JSON: /],
-    ['invalid YAML', 'broken.yaml', 'groups: [a, b\n', /broken\.yaml is not valid YAML: /],
+    ['invalid JSON: line, column and the line with a caret', 'broken.json',
+      '{"groups": [\n  {"name": "a",, "role": "sum:workstation"}\n]}',
+      new RegExp(
+        'broken\\.json is not valid JSON: expected a field name in double quotes, found "," at line 2, column 16:\n\n' +
+          ' {2}\\{"name": "a",, "role": "sum:workstation"\\}\n {15}\\^\n$',
+      )],
+    ['JSON cut short', 'short.json', '{"groups": [',
+      /short\.json is not valid JSON: expected .*, found the end of the file at line 1, column 13:\n\n.*\n {12}\^\n$/],
+    ['invalid YAML: the parser\'s line and column with its excerpt', 'broken.yaml', 'groups: [a, b\n',
+      /broken\.yaml is not valid YAML: Flow sequence .* at line 2, column 1:\n\ngroups: \[a, b\n\n\^\n$/],
+    ['YAML yes for a boolean', 'yes.yaml',
+      'groups:\n  - { name: ws, role: "sum:workstation" }\nsum:\n  netbiosNameService: yes\n',
+      /sum\.netbiosNameService: must be true or false \(got "yes"\)\n$/],
+    ['mistyped role', 'typo.yaml', 'groups:\n  - { name: a, role: "sum:target:linx" }\n',
+      /groups\[0\]\.role: must be one of .* \(got "sum:target:linx"\); did you mean "sum:target:linux"\?/],
+    ['mistyped option', 'option-typo.json',
+      JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementport: 5005 } }),
+      /serverProtect: unknown field managementport; allowed: .*; did you mean managementPort\?/],
     ['unknown role', 'role.yaml', 'groups:\n  - { name: a, role: "sum:target:hpux" }\n', /groups\[0\]\.role: must be one of serverprotect:console, .* \(got "sum:target:hpux"\)/],
     ['bad option', 'option.json', JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementPort: 6000 } }), /serverProtect\.managementPort: must be 5005 or one of its fallback ports 5006-5014 \(got 6000\)/],
     ['unknown field', 'field.yaml', 'groups:\n  - { name: a, role: "sum:workstation" }\nregion: eu\n', /\(declaration\): unknown field region; allowed: groups, peers, serverProtect, sum, egress/],
@@ -95,7 +124,12 @@ describe('command line', () => {
   test.each<[string, string[], number, RegExp]>([
     ['no declaration', ['table'], 2, /give a declaration: --file <path> \(JSON or YAML\) or --preset <serverprotect\|smart-update-manager\|smart-update-manager-7>/],
     ['both sources', ['table', '--preset', 'serverprotect', '--file', 'x.json'], 2, /--preset or --file, not both/],
-    ['unknown preset', ['table', '--preset', 'nope'], 2, /argument 'nope' is invalid. Allowed choices are serverprotect, smart-update-manager, smart-update-manager-7/],
+    ['unknown preset', ['table', '--preset', 'nope'], 2,
+      /'nope' is invalid\. Allowed choices are serverprotect, smart-update-manager, smart-update-manager-7\.\n/],
+    ['mistyped preset', ['table', '--preset', 'smart-update-manager7'], 2,
+      /Allowed choices are .*\. Did you mean smart-update-manager-7\?/],
+    ['mistyped option', ['table', '--prest', 'serverprotect'], 2,
+      /unknown option '--prest'\n\(Did you mean --preset\?\)/],
     ['unknown command', ['tables'], 2, /unknown command 'tables'/],
     ['host-firewall without --os', ['host-firewall', '--preset', 'serverprotect', '--role', 'serverprotect:console'], 2, /required option '--os <os>' not specified/],
     ['host-firewall, unknown role', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'console'], 2, /--role "console": must be one of serverprotect:console/],
@@ -116,12 +150,35 @@ describe('command line', () => {
     expect(r.out).toMatch(new RegExp(`^Usage: portplan ${command} `));
   });
 
+  test.each(['--version', '-V'])('%s prints the version of package.json', (flag) => {
+    const r = portplan(flag);
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect([r.code, r.out, r.err]).toEqual([0, `${version}\n`, '']);
+  });
+
+  test('output into a pipe whose reader has gone (| head, | true): exit 0, no stack trace', () => {
+    const script = `set -o pipefail; "${process.execPath}" bin/portplan.js flows --preset serverprotect | true`;
+    const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(r.status).toBe(0);
+  });
+
   test('--help lists every command and the exit codes', () => {
     const r = portplan('--help');
     expect(r.code).toBe(0);
     for (const c of ['table', 'flows', 'diagram', 'host-firewall', 'schema']) expect(r.out).toMatch(new RegExp(`\\n  ${c} `));
     expect(r.out).toContain('Exit codes: 0 done, 1 invalid declaration or file, 2 bad command line.');
   });
+});
+
+test('deploy:local prints ports as the CLI does: 22, not 22-22', () => {
+  const rules = ['in console information-server tcp 1000-1009', 'in console 10.0.9.10/32 tcp 22-22'];
+  const table = ingressTable('Example', rules);
+  expect(table.split('\n').slice(-3)).toEqual([
+    '| console | information-server | tcp | 1000-1009 |',
+    '| console | 10.0.9.10/32 | tcp | 22 |',
+    '',
+  ]);
 });
 
 describe('published files match the spec and the CLI', () => {
