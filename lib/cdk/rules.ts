@@ -22,10 +22,26 @@ export interface GroupTreatment {
   readonly allowsAllOutbound?: boolean;
 }
 
+/** A role group as the other side of a rule. */
+export interface GroupRemote {
+  /** Discriminator. */
+  readonly kind: 'group';
+  /** The group's declared name. */
+  readonly name: string;
+}
+
+/** An address range as the other side of a rule. */
+export interface CidrRemote {
+  /** Discriminator. */
+  readonly kind: 'cidr';
+  /** The masked CIDR, as the spec validated it. */
+  readonly cidr: string;
+  /** Its address family: AWS writes IPv4 ranges as `CidrIp`, IPv6 ones as `CidrIpv6`. */
+  readonly family: 4 | 6;
+}
+
 /** The other side of a planned rule: a role group, or an address range with its family. */
-export type RuleRemote =
-  | { /** Discriminator. */ readonly kind: 'group'; /** The group's declared name. */ readonly name: string }
-  | { /** Discriminator. */ readonly kind: 'cidr'; /** Masked CIDR. */ readonly cidr: string; /** 4 or 6. */ readonly family: 4 | 6 };
+export type RuleRemote = GroupRemote | CidrRemote;
 
 /**
  * Where a rule lives in the template: `inline` in the created group's `SecurityGroupIngress`/

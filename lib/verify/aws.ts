@@ -60,8 +60,20 @@ export interface AwsNetworkModel {
   readonly hosts: readonly HostModel[];
 }
 
-/** One end of a connection: a host of the model, or an address outside it (not filtered by any group). */
-export type ConnectionEnd = { /** A host's name. */ readonly host: string } | { /** An IPv4 or IPv6 address. */ readonly address: string };
+/** A host of the model as one end of a connection. */
+export interface HostEnd {
+  /** The host's name. */
+  readonly host: string;
+}
+
+/** An address outside the model as one end of a connection: no security group filters it. */
+export interface AddressEnd {
+  /** An IPv4 or IPv6 address. */
+  readonly address: string;
+}
+
+/** One end of a connection: a host of the model, or an address outside it. */
+export type ConnectionEnd = HostEnd | AddressEnd;
 
 /** The outcome of one question, with each side's answer. */
 export interface Verdict {
