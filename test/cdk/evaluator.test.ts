@@ -190,6 +190,19 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
               expect({ from: name, to: address, port, ...v }).toMatchObject({ egress: !restricted });
             }
           }
+          // Restricted: another group is reached only on a port some flow to it opens.
+          if (!restricted) continue;
+          for (const listener of resolve(declaration).declaration.groups) {
+            for (const protocol of ['tcp', 'udp'] as const) {
+              const near = out.filter((f) => f.protocol === protocol).flatMap((f) => [f.fromPort - 1, f.toPort + 1]);
+              for (const port of [...new Set([22, ...near])].filter((p) => p >= 1 && p <= 65535)) {
+                const planned = out.some((f) => f.to.name === listener.name && f.to.kind === 'group' && f.protocol === protocol && f.fromPort <= port && port <= f.toPort);
+                if (planned) continue;
+                const v = allowed(model, { host: name }, { host: listener.name }, protocol, port);
+                expect({ from: name, to: listener.name, protocol, port, ...v }).toMatchObject({ egress: false });
+              }
+            }
+          }
         }
       }),
       { numRuns: 40 },

@@ -199,6 +199,11 @@ describe('guard rails', () => {
       message: 'security group workstation would have 36 inbound IPv4 rules, more than the limit of 35 per group; split the role group, or raise maxRulesPerGroup if the account quota is raised',
     });
     expect(() => synth(declaration, { maxRulesPerGroup: 36 })).not.toThrow();
+    // Checked before the first construct: nothing is left in the tree.
+    const t = testStack();
+    expect(() => new PortPlan(t.stack, 'Plan', { vpc: t.vpc, declaration, maxRulesPerGroup: 35 })).toThrow(LimitError);
+    expect(t.stack.node.tryFindChild('Plan')).toBeUndefined();
+    expect(t.stack.node.findAll().filter((c) => c.node.path.includes('Plan'))).toEqual([]);
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => synth(declaration, { maxRulesPerGroup: bad })).toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'maxRulesPerGroup', value: bad }));
     }
