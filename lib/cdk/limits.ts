@@ -29,7 +29,8 @@ export class LimitError extends PortplanError {
 export function checkWholeNumber(path: string, value: unknown, min: number, max: number, why: string): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ArgumentError(path, value, `must be a whole number from ${min} to ${max}${why ? ` (${why})` : ''}`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new ArgumentError(path, value, `must be a whole number ${range}${why ? ` (${why})` : ''}`);
   }
 }
 

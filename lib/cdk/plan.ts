@@ -113,6 +113,10 @@ function prepare(props: PortPlanProps): Prepared {
     if (!names.includes(name)) {
       throw new ArgumentError(`existingSecurityGroups.${name}`, name, `no group of that name in the declaration; groups are ${names.join(', ')}`);
     }
+    const sg: unknown = typeof e === 'object' && e !== null ? e.securityGroup : undefined;
+    if (typeof sg !== 'object' || sg === null || !('securityGroupId' in sg)) {
+      throw new ArgumentError(`existingSecurityGroups.${name}`, e, 'must be { securityGroup, mutable? } with an ec2.ISecurityGroup');
+    }
     treatment[name] = {
       existing: true,
       mutable: e.mutable !== false && !isCdkImmutable(e.securityGroup),

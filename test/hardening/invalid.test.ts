@@ -97,6 +97,8 @@ test('CDK: bad props (limits, existing group names) throw an ArgumentError namin
     fc.oneof(notWhole, fc.integer({ min: 17 })).map((v) => ['maxSecurityGroupsPerInterface', { maxSecurityGroupsPerInterface: v }] as const),
     fc.string().filter((n) => !['console', 'information-server', 'normal-servers'].includes(n))
       .map((n) => [`existingSecurityGroups.${n}`, { existingSecurityGroups: { [n]: { securityGroup: sg } } }] as const),
+    fc.constantFrom(null, undefined, 'sg-1', {}, { securityGroup: 'sg-12345678' }, { securityGroup: null })
+      .map((v) => ['existingSecurityGroups.console', { existingSecurityGroups: { console: v } }] as const),
   );
   fc.assert(
     fc.property(badProps, ([path, props]) => {
