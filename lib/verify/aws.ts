@@ -183,3 +183,88 @@ export function allowed(model: AwsNetworkModel, from: ConnectionEnd, to: Connect
   }
   return { allowed: both, ...(a.rules ? { egress } : {}), ...(b.rules ? { ingress } : {}) };
 }
+
+/** An IPv4 range of an EC2 permission. */
+export interface Ec2IpRange {
+  /** The range. */
+  readonly CidrIp?: string;
+  /** Free text. */
+  readonly Description?: string;
+}
+
+/** An IPv6 range of an EC2 permission. */
+export interface Ec2Ipv6Range {
+  /** The range. */
+  readonly CidrIpv6?: string;
+  /** Free text. */
+  readonly Description?: string;
+}
+
+/** A security group an EC2 permission references. */
+export interface Ec2UserIdGroupPair {
+  /** The referenced group. */
+  readonly GroupId?: string;
+  /** Free text. */
+  readonly Description?: string;
+}
+
+/** A prefix list an EC2 permission references. */
+export interface Ec2PrefixListId {
+  /** The prefix list. */
+  readonly PrefixListId?: string;
+}
+
+/** An EC2 `IpPermission` as `DescribeSecurityGroups` returns it (the fields the evaluator reads). */
+export interface Ec2IpPermission {
+  /** Protocol name or number, `-1` for all. */
+  readonly IpProtocol?: string;
+  /** First port, or ICMP type. */
+  readonly FromPort?: number;
+  /** Last port, or ICMP code. */
+  readonly ToPort?: number;
+  /** IPv4 ranges. */
+  readonly IpRanges?: readonly Ec2IpRange[];
+  /** IPv6 ranges. */
+  readonly Ipv6Ranges?: readonly Ec2Ipv6Range[];
+  /** Referenced security groups. */
+  readonly UserIdGroupPairs?: readonly Ec2UserIdGroupPair[];
+  /** Referenced prefix lists: not modelled, so a permission naming one is refused. */
+  readonly PrefixListIds?: readonly Ec2PrefixListId[];
+}
+
+/** An EC2 `SecurityGroup` as `DescribeSecurityGroups` returns it (the fields the evaluator reads). */
+export interface Ec2SecurityGroup {
+  /** The group id. */
+  readonly GroupId?: string;
+  /** Inbound permissions. */
+  readonly IpPermissions?: readonly Ec2IpPermission[];
+  /** Outbound permissions. */
+  readonly IpPermissionsEgress?: readonly Ec2IpPermission[];
+}
+
+/**
+ * Security groups of an EC2 `DescribeSecurityGroups` answer as the evaluator's groups: each
+ * permission splits into one rule per range or group it names, as EC2's `SecurityGroupRule` lists
+ * them (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
+ * @throws ModelError for a group without id, a permission without protocol, or one naming a prefix list
+ */
+export function groupsFromEc2(groups: readonly Ec2SecurityGroup[]): SecurityGroupModel[] {
+  return groups.map((g, gi) => {
+    const groupId = g.GroupId ?? (() => { throw new ModelError(`SecurityGroups[${gi}].GroupId`, undefined, `SecurityGroups[${gi}]: a group needs its GroupId`); })();
+    const rules = (permissions: readonly Ec2IpPermission[] | undefined, key: string): SecurityGroupRuleModel[] =>
+      (permissions ?? []).flatMap((p, i) => {
+        const path = `${groupId}.${key}[${i}]`;
+        if (p.IpProtocol === undefined) throw new ModelError(`${path}.IpProtocol`, undefined, `${path}: a permission needs its IpProtocol`);
+        if (p.PrefixListIds?.length) {
+          throw new ModelError(`${path}.PrefixListIds`, p.PrefixListIds, `${path}: prefix lists are not modelled; only CIDR ranges and groups are`);
+        }
+        const base = { ipProtocol: p.IpProtocol, fromPort: p.FromPort, toPort: p.ToPort };
+        return [
+          ...(p.IpRanges ?? []).map((r) => ({ ...base, cidrIpv4: r.CidrIp, description: r.Description })),
+          ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, cidrIpv6: r.CidrIpv6, description: r.Description })),
+          ...(p.UserIdGroupPairs ?? []).map((r) => ({ ...base, referencedGroupId: r.GroupId, description: r.Description })),
+        ];
+      });
+    return { groupId, ingress: rules(g.IpPermissions, 'IpPermissions'), egress: rules(g.IpPermissionsEgress, 'IpPermissionsEgress') };
+  });
+}
