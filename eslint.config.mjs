@@ -36,18 +36,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lib/cdk/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*'] }] },
-  },
-  {
-    // The Azure verifiers apply the cloud's documented rules to plain data: no cloud SDK, no adapter.
-    files: ['lib/verify/azure.ts', 'lib/verify/azure-rules.ts'],
+    // The evaluators apply the clouds' documented rules to plain models: no cloud SDK, no adapter,
+    // so the verdicts never borrow the code they check.
+    files: ['lib/verify/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*', '../cli*'] }],
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'] }],
     },
   },
   {
+    files: ['lib/cdk/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*', '../host*', '../cli*'] }] },
+  },
+  {
     files: ['lib/pulumi/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '../cdk*'] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '../cdk*', '../host*', '../cli*'] }] },
   },
 );

@@ -1,7 +1,11 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { ExistingNetwork } from '../../examples/cdk/stacks';
 import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
-import { createExistingNetwork, deployAll, deployedIngress, ec2Client, expectedIngress, localPlans, startMoto, type Moto } from './moto';
+import type { Endpoint } from '../../lib/spec';
+import { allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd } from '../../lib/verify/aws';
+import {
+  createExistingNetwork, deployAll, deployedIngress, ec2Client, expectedIngress, localPlans, startMoto, type Moto,
+} from './moto';
 
 // `npm run test:deploy`: the real CDK CLI deploys every example stack to moto_server; the EC2 API
 // must then hold exactly the inbound rules resolve() promises, before and after a second deploy.
@@ -25,6 +29,44 @@ test.each(EXAMPLE_STACKS)('%s: ingress read back from EC2 equals the resolve() f
   expect(deployed).toEqual(expectedIngress(plan));
   expect(deployed.length).toBeGreaterThan(5);
   before[stack] = deployed;
+});
+
+const endOf = (e: Endpoint): ConnectionEnd =>
+  e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] };
+
+const EVALUATED = '%s: EC2 groups found by portplan:group, evaluated, admit each planned flow, no Internet source';
+test.each(EXAMPLE_STACKS)(EVALUATED, async (stack) => {
+  const plan = localPlans(network)[stack];
+  const { SecurityGroups: described = [] } = await ec2.send(new DescribeSecurityGroupsCommand({}));
+  const idOf = new Map<string, string>();
+  for (const g of described) {
+    const tag = (key: string) => g.Tags?.find((t) => t.Key === key)?.Value;
+    const name = tag('portplan:group');
+    if (tag('aws:cloudformation:stack-name') === stack && name) idOf.set(name, g.GroupId!);
+  }
+  // ComposedExample's information servers use the existing group, which portplan does not tag.
+  if (stack === 'ComposedExample') idOf.set('information-server', network.securityGroupId);
+  expect([...idOf.keys()].sort()).toEqual(plan.groups.map((g) => g.name).sort());
+  const model: AwsNetworkModel = {
+    groups: groupsFromEc2(described),
+    hosts: plan.groups.map((g, i) => ({
+      name: g.name, securityGroupIds: [idOf.get(g.name)!], addresses: [`10.60.${i}.10`, `fd00:60::${i}:10`],
+    })),
+  };
+  // Inbound only: moto does not model egress (restricted egress is checked on the template).
+  let checked = 0;
+  for (const f of plan.resolution.flows.filter((x) => x.to.kind === 'group')) {
+    for (const port of [f.fromPort, f.toPort]) {
+      const flow = `${f.from.name}>${f.to.name} ${f.protocol} ${port}`;
+      const { ingress } = allowed(model, endOf(f.from), endOf(f.to), f.protocol, port);
+      expect({ flow, ingress }).toEqual({ flow, ingress: true });
+      for (const address of ['203.0.113.7', '2001:db8:ffff::7']) {
+        expect(allowed(model, { address }, endOf(f.to), f.protocol, port).ingress).toBe(false);
+      }
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(5);
 });
 
 test('a second deploy changes nothing', async () => {
