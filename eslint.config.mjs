@@ -26,6 +26,14 @@ export default tseslint.config(
     },
   },
   {
+    // The evaluators apply the clouds' documented rules to plain models: no cloud SDK, no adapter,
+    // so the verdicts never borrow the code they check.
+    files: ['lib/verify/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'] }],
+    },
+  },
+  {
     files: ['lib/cdk/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*'] }] },
   },

@@ -5,3 +5,4 @@
 export * from './plan';
 export * from './products';
 export * from './limits';
+export * from './rules';

@@ -1,55 +1,99 @@
-import { CfnResource, type Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { Resolution } from '../spec';
+import type { IConstruct } from 'constructs';
+import { ArgumentError, PortplanError } from '../spec';
+import { ruleCountsByFamily, type RulePlan } from './rules';
 
-/** AWS quota: security groups on one network interface (default). */
+// AWS quotas for security groups:
+// https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+
+/** AWS quota: security groups on one network interface, by default. */
 export const MAX_GROUPS_PER_INTERFACE = 5;
-/** CloudFormation quota: resources in one stack. */
+/** AWS quota: the most security groups per network interface an account can be raised to. */
+export const MAX_GROUPS_PER_INTERFACE_RAISED = 16;
+/** AWS quota: inbound (and, separately, outbound) rules per security group and address family, by default. */
+export const MAX_RULES_PER_GROUP = 60;
+/**
+ * CloudFormation quota: resources in one stack
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+ */
 export const MAX_RESOURCES_PER_STACK = 500;
 
-/** A cloud limit a plan would exceed; the message names the group or resource and the numbers. */
-export class LimitError extends Error {
-  /** Always `LimitError`, so the error can be told apart after serialization. */
-  override readonly name = 'LimitError';
+/** A cloud limit a plan would exceed: `path` names the group or resource, `value` the count. */
+export class LimitError extends PortplanError {
+  /** Always `AWS_LIMIT`. */
+  readonly code = 'AWS_LIMIT';
+}
+
+/** Throws an {@link ArgumentError} unless `value` is a whole number from `min` to `max` (or undefined). */
+export function checkWholeNumber(path: string, value: unknown, min: number, max: number, why: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ArgumentError(path, value, `must be a whole number from ${min} to ${max}${why ? ` (${why})` : ''}`);
+  }
 }
 
 /**
- * Throws when a group would get more inbound or outbound rules than `max`. Inline address-range
- * rules and separate rules count alike: AWS counts rules, not resources.
+ * Throws a {@link LimitError} when a group of the plan would carry more inbound or outbound rules
+ * of one address family than `max`. Reads the plan after de-duplication, with CDK's default and
+ * placeholder egress rules counted.
  */
-export function checkRuleCounts(resolution: Resolution, max: number): void {
-  if (!Number.isInteger(max) || max < 1) throw new LimitError(`maxRulesPerGroup: must be a whole number of at least 1 (got ${max})`);
-  const inbound = new Map<string, number>();
-  const outbound = new Map<string, number>();
-  for (const f of resolution.flows) {
-    if (f.to.kind === 'group') inbound.set(f.to.name, (inbound.get(f.to.name) ?? 0) + 1);
-    if (resolution.declaration.egress === 'restricted' && f.from.kind === 'group') outbound.set(f.from.name, (outbound.get(f.from.name) ?? 0) + 1);
-  }
-  for (const [direction, counts] of [['inbound', inbound], ['outbound', outbound]] as const) {
-    for (const [group, n] of counts) {
-      if (n > max) {
-        throw new LimitError(
-          `security group ${group} would have ${n} ${direction} rules, more than the limit of ${max} per group; ` +
-            'split the role group, or raise maxRulesPerGroup if the account quota is raised',
-        );
-      }
+export function checkRuleCounts(plan: RulePlan, max: number): void {
+  for (const c of ruleCountsByFamily(plan)) {
+    if (c.count > max) {
+      throw new LimitError(
+        `groups.${c.group}`, c.count,
+        `security group ${c.group} would have ${c.count} ${c.direction} IPv${c.family} rules, more than the limit of ${max} ` +
+          'per group; split the role group, or raise maxRulesPerGroup if the account quota is raised',
+      );
     }
   }
 }
 
-/** Synth-time checks over the whole stack: resources per stack, security groups per interface. */
-export function stackLimits(stack: Stack): string[] {
+/** The security group lists of one resource, one per network interface it configures. */
+function interfaceGroupLists(r: CfnResource): unknown[] {
+  const s = Stack.of(r);
+  const lists: unknown[] = [];
+  const interfaces = (value: unknown, key: 'groupSet' | 'groups') => {
+    const resolved: unknown = s.resolve(value);
+    if (Array.isArray(resolved)) for (const ni of resolved) lists.push((ni as Record<string, unknown> | undefined)?.[key]);
+  };
+  if (r instanceof ec2.CfnInstance) {
+    // An instance's own group list applies to its primary interface; network interfaces carry their own.
+    lists.push([...asArray(s.resolve(r.securityGroupIds)), ...asArray(s.resolve(r.securityGroups))]);
+    interfaces(r.networkInterfaces, 'groupSet');
+  } else if (r instanceof ec2.CfnNetworkInterface) {
+    lists.push(s.resolve(r.groupSet));
+  } else if (r instanceof ec2.CfnLaunchTemplate) {
+    const data = s.resolve(r.launchTemplateData) as Record<string, unknown> | undefined;
+    lists.push([...asArray(data?.securityGroupIds), ...asArray(data?.securityGroups)]);
+    interfaces(data?.networkInterfaces, 'groups');
+  }
+  return lists;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Synth-time checks: resources in the plan's stack, and security groups per network interface on
+ * every instance, network interface and launch template of the whole app (groups of a plan can
+ * be attached in any stack). Lists whose length is a token (unknown at synth) are not counted.
+ */
+export function appLimits(stack: Stack, maxGroupsPerInterface: number): string[] {
   const errors: string[] = [];
   const resources = stack.node.findAll().filter(CfnResource.isCfnResource);
   if (resources.length > MAX_RESOURCES_PER_STACK) {
     errors.push(`stack ${stack.stackName} has ${resources.length} resources, more than CloudFormation's ${MAX_RESOURCES_PER_STACK}; spread the role groups over several PortPlan constructs in different stacks`);
   }
-  for (const r of resources) {
-    const groups =
-      r instanceof ec2.CfnInstance ? r.securityGroupIds : r instanceof ec2.CfnNetworkInterface ? r.groupSet : undefined;
-    const resolved: unknown = groups === undefined ? undefined : stack.resolve(groups);
-    if (Array.isArray(resolved) && resolved.length > MAX_GROUPS_PER_INTERFACE) {
-      errors.push(`${r.node.path} has ${resolved.length} security groups on one network interface, more than AWS's ${MAX_GROUPS_PER_INTERFACE}`);
+  const all = (stack.node.root as IConstruct).node.findAll().filter(CfnResource.isCfnResource);
+  for (const r of all) {
+    for (const list of interfaceGroupLists(r)) {
+      if (Array.isArray(list) && list.length > maxGroupsPerInterface) {
+        errors.push(`${r.node.path} has ${list.length} security groups on one network interface, more than ${maxGroupsPerInterface} ` +
+          '(AWS quota: security groups per network interface; 5 unless the account raised it, 16 at most)');
+      }
     }
   }
   return errors;

@@ -1,8 +1,11 @@
 import { Annotations, CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ROLES, resolve, type Declaration, type Endpoint, type Resolution, type ResolvedFlow, type RoleId } from '../spec';
-import { checkRuleCounts, stackLimits } from './limits';
+import { ArgumentError, ROLES, resolve, warningText, type Declaration, type Resolution, type ResolvedFlow, type RoleId } from '../spec';
+import {
+  MAX_GROUPS_PER_INTERFACE, MAX_GROUPS_PER_INTERFACE_RAISED, MAX_RULES_PER_GROUP, appLimits, checkRuleCounts, checkWholeNumber,
+} from './limits';
+import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from './rules';
 
 /** A security group portplan did not create, used for one role group. */
 export interface ExistingSecurityGroup {
@@ -10,7 +13,9 @@ export interface ExistingSecurityGroup {
   readonly securityGroup: ec2.ISecurityGroup;
   /**
    * Whether portplan may add rules to it. When false, the rules it would need are not created:
-   * they are listed in `skippedFlows` and in a synth warning, for the group's owner to add.
+   * they are listed in `skippedFlows` and in a synth warning, for the group's owner to add. A group
+   * imported with CDK's own `SecurityGroup.fromSecurityGroupId(..., { mutable: false })` is
+   * immutable whatever this says.
    * @default true
    */
   readonly mutable?: boolean;
@@ -30,9 +35,16 @@ export interface PortPlanProps {
   /**
    * Most inbound (and most outbound) rules portplan may put on one group. AWS's default quota is 60;
    * raise it where the account's quota is raised.
+   * The quota applies to IPv4 and IPv6 rules separately; a rule naming a group counts in both.
    * @default 60
    */
   readonly maxRulesPerGroup?: number;
+  /**
+   * Most security groups on one network interface: every instance, network interface and launch
+   * template of the app is checked at synth. AWS's default quota is 5; an account can raise it to 16.
+   * @default 5
+   */
+  readonly maxSecurityGroupsPerInterface?: number;
 }
 
 /** The security group of one role group: connectable like any `ec2.IConnectable`. */
@@ -53,17 +65,13 @@ export class RoleGroup implements ec2.IConnectable {
 
 const PROTOCOL = { tcp: ec2.Protocol.TCP, udp: ec2.Protocol.UDP } as const;
 
-function port(f: ResolvedFlow): ec2.Port {
+function port(r: PlannedRule): ec2.Port {
   return new ec2.Port({
-    protocol: PROTOCOL[f.protocol],
-    fromPort: f.fromPort,
-    toPort: f.toPort,
-    stringRepresentation: `${f.protocol.toUpperCase()} ${f.fromPort}-${f.toPort}`,
+    protocol: PROTOCOL[r.protocol],
+    fromPort: r.fromPort,
+    toPort: r.toPort,
+    stringRepresentation: `${r.protocol.toUpperCase()} ${r.fromPort}-${r.toPort}`,
   });
-}
-
-function cidrPeer(cidr: string): ec2.IPeer {
-  return cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
 }
 
 /** The AWS description of a group: depends on the role and name only, so options never replace it. */
@@ -71,15 +79,49 @@ export function groupDescription(name: string, role: RoleId): string {
   return `portplan ${ROLES[role].label} (${name})`;
 }
 
-/** Resolves the declaration and checks the props against it and the rule limit. */
-function check(props: PortPlanProps): Resolution {
+/**
+ * Whether aws-cdk-lib refuses rules on this group: `SecurityGroup.fromSecurityGroupId(..., {
+ * mutable: false })` returns an import whose `addIngressRule` and `addEgressRule` do nothing
+ * (aws-cdk-lib aws-ec2/lib/security-group.ts, `ImmutableImport`). CDK exposes no flag for it, so
+ * portplan recognises the override: a CDK security group that is not an `ec2.SecurityGroup`
+ * created in the app and whose own class replaces both rule methods of the base every CDK group
+ * shares (a mutable import replaces only `addEgressRule`).
+ */
+export function isCdkImmutable(sg: ec2.ISecurityGroup): boolean {
+  if (!ec2.SecurityGroup.isSecurityGroup(sg) || sg instanceof ec2.SecurityGroup) return false;
+  const own = Object.getPrototypeOf(sg) as object;
+  const base = Object.getPrototypeOf(own) as Partial<ec2.ISecurityGroup> | null;
+  const owns = (m: 'addIngressRule' | 'addEgressRule') => Object.prototype.hasOwnProperty.call(own, m) && base?.[m] !== sg[m];
+  return owns('addIngressRule') && owns('addEgressRule');
+}
+
+/** Everything a PortPlan needs, computed and checked before the first construct exists. */
+interface Prepared {
+  readonly resolution: Resolution;
+  readonly plan: RulePlan;
+  readonly maxGroupsPerInterface: number;
+}
+
+function prepare(props: PortPlanProps): Prepared {
+  checkWholeNumber('maxRulesPerGroup', props.maxRulesPerGroup, 1, Number.MAX_SAFE_INTEGER, 'the AWS default quota is 60');
+  checkWholeNumber('maxSecurityGroupsPerInterface', props.maxSecurityGroupsPerInterface, 1, MAX_GROUPS_PER_INTERFACE_RAISED,
+    'AWS allows 5 by default, raised to 16 at most');
   const resolution = resolve(props.declaration);
-  const groups = resolution.declaration.groups.map((g) => g.name);
-  for (const name of Object.keys(props.existingSecurityGroups ?? {})) {
-    if (!groups.includes(name)) throw new Error(`existingSecurityGroups.${name}: no group of that name in the declaration; groups are ${groups.join(', ')}`);
+  const names = resolution.declaration.groups.map((g) => g.name);
+  const treatment: Record<string, GroupTreatment> = {};
+  for (const [name, e] of Object.entries(props.existingSecurityGroups ?? {})) {
+    if (!names.includes(name)) {
+      throw new ArgumentError(`existingSecurityGroups.${name}`, name, `no group of that name in the declaration; groups are ${names.join(', ')}`);
+    }
+    treatment[name] = {
+      existing: true,
+      mutable: e.mutable !== false && !isCdkImmutable(e.securityGroup),
+      allowsAllOutbound: e.securityGroup.allowAllOutbound,
+    };
   }
-  checkRuleCounts(resolution, props.maxRulesPerGroup ?? 60);
-  return resolution;
+  const plan = planRules(resolution, treatment);
+  checkRuleCounts(plan, props.maxRulesPerGroup ?? MAX_RULES_PER_GROUP);
+  return { resolution, plan, maxGroupsPerInterface: props.maxSecurityGroupsPerInterface ?? MAX_GROUPS_PER_INTERFACE };
 }
 
 /**
@@ -88,79 +130,92 @@ function check(props: PortPlanProps): Resolution {
  * Rules between two security groups (and every rule on an existing group) are separate
  * `AWS::EC2::SecurityGroupIngress`/`Egress` resources in this construct's scope, so groups that
  * allow each other form no circular dependency, and groups in other stacks are only referenced
- * from this stack. Rules from an address range onto a group portplan created are inline.
+ * from this stack. Rules from an address range onto a group portplan created are inline. See
+ * {@link planRules} for the plan it renders.
  */
 export class PortPlan extends Construct {
   /** The resolved flows and warnings this construct was built from. */
   readonly resolution: Resolution;
+  /** The rules this construct writes, as plain objects. */
+  readonly rulePlan: RulePlan;
   /** Flows not created because their group is an immutable existing group. */
   readonly skippedFlows: readonly ResolvedFlow[];
   private readonly byName = new Map<string, RoleGroup>();
 
   constructor(scope: Construct, id: string, props: PortPlanProps) {
+    // Every check runs before the first construct is created: a failed one leaves the tree untouched.
+    const prepared = prepare(props);
     super(scope, id);
-    // Everything is checked before the first resource is created; a failed check leaves no trace in the tree.
-    try {
-      this.resolution = check(props);
-    } catch (e) {
-      scope.node.tryRemoveChild(id);
-      throw e;
-    }
-    const d = this.resolution.declaration;
+    this.resolution = prepared.resolution;
+    this.rulePlan = prepared.plan;
+    this.skippedFlows = prepared.plan.skippedFlows;
+    const restricted = this.resolution.declaration.egress === 'restricted';
     const existing = props.existingSecurityGroups ?? {};
-    const restricted = d.egress === 'restricted';
 
-    for (const g of d.groups) {
+    for (const g of prepared.plan.groups) {
       const sg = existing[g.name]?.securityGroup ?? new ec2.SecurityGroup(this, g.name, {
         vpc: props.vpc,
         description: groupDescription(g.name, g.role),
+        // Default egress means outbound open for both families: a created group reaches IPv6
+        // peers (update source, Control Manager) as it reaches IPv4 ones. AWS's own default is
+        // allow-all IPv4, and IPv6 too where the VPC has IPv6
+        // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html).
         allowAllOutbound: !restricted,
+        allowAllIpv6Outbound: !restricted,
+        // The plan decides inline or separate; a context default must not move rules.
+        disableInlineRules: false,
       });
-      if (!existing[g.name]) Tags.of(sg).add('portplan:role', g.role);
+      if (g.created) {
+        Tags.of(sg).add('portplan:role', g.role);
+        Tags.of(sg).add('portplan:group', g.name);
+      }
       this.byName.set(g.name, new RoleGroup(g.name, g.role, sg));
     }
 
-    const cidr = (e: Endpoint): string => d.peers.find((p) => p.name === e.name)?.cidr ?? '';
-    const owned = (e: Endpoint) => e.kind === 'group' && !existing[e.name];
-    const mutable = (e: Endpoint) => e.kind === 'group' && existing[e.name]?.mutable !== false;
-    const skipped: ResolvedFlow[] = [];
-    // A rule lives on `own` (the listener inbound, the initiator outbound) and names `other`.
-    const place = (direction: 'in' | 'out', f: ResolvedFlow, own: Endpoint, other: Endpoint) => {
-      const sg = this.group(own.name).securityGroup;
-      if (!mutable(own)) return skipped.push(f);
-      if (other.kind === 'peer' && owned(own)) {
-        const add = direction === 'in' ? sg.addIngressRule.bind(sg) : sg.addEgressRule.bind(sg);
-        return add(cidrPeer(cidr(other)), port(f), f.description);
-      }
-      const rule = { groupId: sg.securityGroupId, ipProtocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, description: f.description };
-      const otherGroup = other.kind === 'group' ? this.group(other.name).securityGroup.securityGroupId : undefined;
-      const id = `${direction}-${own.name}-${direction === 'in' ? 'from' : 'to'}-${other.name}-${f.protocol}-${f.fromPort}-${f.toPort}`;
-      if (direction === 'in') {
-        new ec2.CfnSecurityGroupIngress(this, id, { ...rule, ...(otherGroup ? { sourceSecurityGroupId: otherGroup } : sourceCidr(cidr(other))) });
-      } else {
-        new ec2.CfnSecurityGroupEgress(this, id, { ...rule, ...(otherGroup ? { destinationSecurityGroupId: otherGroup } : destinationCidr(cidr(other))) });
-      }
-    };
-    for (const f of this.resolution.flows) {
-      if (f.to.kind === 'group') place('in', f, f.to, f.from);
-      if (restricted && f.from.kind === 'group') place('out', f, f.from, f.to);
-    }
-    this.skippedFlows = [...new Set(skipped)];
+    for (const r of prepared.plan.rules) this.render(r);
 
-    for (const w of this.resolution.warnings) Annotations.of(this).addWarningV2(`portplan:${w.code}`, `${w.rows.length ? `${w.rows.join(', ')}: ` : ''}${w.message}`);
+    for (const w of this.resolution.warnings) Annotations.of(this).addWarningV2(`portplan:${w.code}`, warningText(w));
     if (this.skippedFlows.length) {
       Annotations.of(this).addWarningV2(
         'portplan:immutable-group',
         `rules not added to immutable existing groups, for their owner to add: ${this.skippedFlows.map((f) => `${f.from.name} > ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort} (${f.rows.join(' ')})`).join('; ')}`,
       );
     }
-    this.node.addValidation({ validate: () => stackLimits(Stack.of(this)) });
+    for (const g of prepared.plan.groups.filter((x) => x.keepsOwnEgress)) {
+      Annotations.of(this).addWarningV2(
+        'portplan:existing-group-egress',
+        `existing security group ${g.name} keeps its own egress rules (it is taken to allow all outbound traffic): ` +
+          'portplan adds the restricted egress rules but removes no rule it did not create; remove the allow-all rule ' +
+          'from the group, or import it with allowAllOutbound: false once it has none',
+      );
+    }
+    this.node.addValidation({ validate: () => appLimits(Stack.of(this), prepared.maxGroupsPerInterface) });
+  }
+
+  /** Renders one planned rule the way aws-cdk-lib renders its own: peer and port write the JSON. */
+  private render(r: PlannedRule): void {
+    const sg = this.group(r.group).securityGroup;
+    const peer: ec2.IPeer = r.remote.kind === 'group'
+      ? this.group(r.remote.name).securityGroup
+      : r.remote.family === 6 ? ec2.Peer.ipv6(r.remote.cidr) : ec2.Peer.ipv4(r.remote.cidr);
+    if (r.placement === 'inline') {
+      if (r.direction === 'inbound') sg.addIngressRule(peer, port(r), r.description);
+      else sg.addEgressRule(peer, port(r), r.description);
+    } else if (r.direction === 'inbound') {
+      new ec2.CfnSecurityGroupIngress(this, r.id, {
+        groupId: sg.securityGroupId, ...peer.toIngressRuleConfig(), ...port(r).toRuleJson(), description: r.description,
+      });
+    } else {
+      new ec2.CfnSecurityGroupEgress(this, r.id, {
+        groupId: sg.securityGroupId, ...peer.toEgressRuleConfig(), ...port(r).toRuleJson(), description: r.description,
+      });
+    }
   }
 
   /** The role group of this name. */
   group(name: string): RoleGroup {
     const g = this.byName.get(name);
-    if (!g) throw new Error(`no group named ${JSON.stringify(name)}; groups are ${[...this.byName.keys()].join(', ')}`);
+    if (!g) throw new ArgumentError('name', name, `no group of that name; groups are ${[...this.byName.keys()].join(', ')}`);
     return g;
   }
 
@@ -177,7 +232,7 @@ export class PortPlan extends Construct {
   /** The first role group of one role; throws where the declaration has none. */
   protected firstOf(role: RoleId): RoleGroup {
     const [g] = this.groupsOf(role);
-    if (!g) throw new Error(`${this.node.path} declares no ${role} group`);
+    if (!g) throw new ArgumentError('role', role, `${this.node.path} declares no group of that role`);
     return g;
   }
 
@@ -185,12 +240,4 @@ export class PortPlan extends Construct {
   get resourceCount(): number {
     return this.node.findAll().filter(CfnResource.isCfnResource).length;
   }
-}
-
-function sourceCidr(cidr: string) {
-  return cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIp: cidr };
-}
-
-function destinationCidr(cidr: string) {
-  return cidr.includes(':') ? { destinationCidrIpv6: cidr } : { destinationCidrIp: cidr };
 }

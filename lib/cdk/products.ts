@@ -1,6 +1,6 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { serverProtectDeclaration, smartUpdateManagerDeclaration, type ServerProtectGroups, type SmartUpdateManagerGroups } from '../spec';
+import { SUM_TARGET_ROLES, serverProtectDeclaration, smartUpdateManagerDeclaration, type ServerProtectGroups, type SmartUpdateManagerGroups } from '../spec';
 import { PortPlan, type ExistingSecurityGroup, type RoleGroup } from './plan';
 
 /** Properties shared by the product constructs. */
@@ -17,6 +17,11 @@ export interface ProductProps {
    * @default 60
    */
   readonly maxRulesPerGroup?: number;
+  /**
+   * Most security groups on one network interface, checked over the whole app at synth.
+   * @default 5
+   */
+  readonly maxSecurityGroupsPerInterface?: number;
 }
 
 /** Properties of {@link ServerProtect}. */
@@ -60,6 +65,6 @@ export class SmartUpdateManager extends PortPlan {
 
   /** Every target group, of every kind. */
   get targets(): readonly RoleGroup[] {
-    return this.groups.filter((g) => g.role.startsWith('sum:target:'));
+    return this.groups.filter((g) => SUM_TARGET_ROLES.includes(g.role));
   }
 }

@@ -182,25 +182,38 @@ describe('guard rails', () => {
   test('existing group for an undeclared name is an error naming the groups', () => {
     const { stack, vpc } = testStack();
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'E', 'sg-1');
-    expect(() => new PortPlan(stack, 'Plan', { vpc, declaration: SERVERPROTECT, existingSecurityGroups: { info: { securityGroup: sg } } })).toThrow(
-      /existingSecurityGroups.info: no group of that name in the declaration; groups are console, information-server, normal-servers/,
-    );
+    const make = () => new PortPlan(stack, 'Plan', { vpc, declaration: SERVERPROTECT, existingSecurityGroups: { info: { securityGroup: sg } } });
+    expect(make).toThrow(/existingSecurityGroups.info: no group of that name in the declaration; groups are console, information-server, normal-servers/);
+    expect(make).toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'existingSecurityGroups.info', value: 'info' }));
+    expect(stack.node.tryFindChild('Plan')).toBeUndefined();
   });
 
   test('more rules on one group than the limit: error names group and numbers', () => {
     const groups = Array.from({ length: 9 }, (_, i) => ({ name: `targets-${i}`, role: 'sum:target:linux' as const }));
     const declaration: Declaration = { groups: [{ name: 'workstation', role: 'sum:workstation' }, ...groups] };
     // The workstation takes 4 inbound rules from each of 9 target groups: 36.
-    expect(() => synth(declaration, { maxRulesPerGroup: 35 })).toThrow(new LimitError('security group workstation would have 36 inbound rules, more than the limit of 35 per group; split the role group, or raise maxRulesPerGroup if the account quota is raised'));
+    const over = (() => { try { synth(declaration, { maxRulesPerGroup: 35 }); } catch (e) { return e; } })();
+    expect(over).toBeInstanceOf(LimitError);
+    expect(over).toMatchObject({
+      code: 'AWS_LIMIT', path: 'groups.workstation', value: 36,
+      message: 'security group workstation would have 36 inbound IPv4 rules, more than the limit of 35 per group; split the role group, or raise maxRulesPerGroup if the account quota is raised',
+    });
     expect(() => synth(declaration, { maxRulesPerGroup: 36 })).not.toThrow();
-    expect(() => synth(declaration, { maxRulesPerGroup: 0 })).toThrow(/maxRulesPerGroup/);
+    // Checked before the first construct: nothing is left in the tree.
+    const t = testStack();
+    expect(() => new PortPlan(t.stack, 'Plan', { vpc: t.vpc, declaration, maxRulesPerGroup: 35 })).toThrow(LimitError);
+    expect(t.stack.node.tryFindChild('Plan')).toBeUndefined();
+    expect(t.stack.node.findAll().filter((c) => c.node.path.includes('Plan'))).toEqual([]);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => synth(declaration, { maxRulesPerGroup: bad })).toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'maxRulesPerGroup', value: bad }));
+    }
   });
 
   test('more than 5 security groups on one network interface fails synth naming the count', () => {
     const { app, stack, vpc } = testStack();
     const plan = new PortPlan(stack, 'Plan', { vpc, declaration: BOTH });
     new ec2.CfnNetworkInterface(stack, 'Host', { subnetId: 'subnet-1', groupSet: plan.groups.map((g) => g.securityGroup.securityGroupId) });
-    expect(() => app.synth()).toThrow(/Test\/Host has 6 security groups on one network interface, more than AWS's 5/);
+    expect(() => app.synth()).toThrow(/Test\/Host has 6 security groups on one network interface, more than 5 /);
   });
 
   test('more than 500 resources in one stack fails synth naming the count', () => {

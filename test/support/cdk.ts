@@ -20,6 +20,9 @@ export type RuleLine = string;
 
 type Json = Record<string, unknown>;
 
+// CDK's own egress rules of a created group: allow-all (IPv4, IPv6) and the "no traffic" placeholder.
+const CDK_DEFAULT_EGRESS = ['Disallow all traffic', 'Allow all outbound traffic by default', 'Allow all outbound ipv6 traffic by default'];
+
 /**
  * Every security group rule in a template, inline or separate, with security groups named by
  * their portplan group name, so a template can be compared with resolve() flows.
@@ -37,12 +40,12 @@ export function templateRules(template: Template, plan: PortPlan): RuleLine[] {
       const group = name({ 'Fn::GetAtt': [id, 'GroupId'] });
       for (const r of (p.SecurityGroupIngress as Json[] | undefined) ?? []) out.push(line('in', group, String(r.CidrIp ?? r.CidrIpv6 ?? name(r.SourceSecurityGroupId)), r));
       for (const r of (p.SecurityGroupEgress as Json[] | undefined) ?? []) {
-        if (r.Description === 'Disallow all traffic' || r.Description === 'Allow all outbound traffic by default') continue;
+        if (CDK_DEFAULT_EGRESS.includes(String(r.Description))) continue;
         out.push(line('out', group, String(r.CidrIp ?? r.CidrIpv6 ?? name(r.DestinationSecurityGroupId)), r));
       }
     }
     if (res.Type === 'AWS::EC2::SecurityGroupIngress') out.push(line('in', name(p.GroupId), String(p.CidrIp ?? p.CidrIpv6 ?? name(p.SourceSecurityGroupId)), p));
-    if (res.Type === 'AWS::EC2::SecurityGroupEgress') out.push(line('out', name(p.GroupId), String(p.DestinationCidrIp ?? p.DestinationCidrIpv6 ?? name(p.DestinationSecurityGroupId)), p));
+    if (res.Type === 'AWS::EC2::SecurityGroupEgress') out.push(line('out', name(p.GroupId), String(p.CidrIp ?? p.CidrIpv6 ?? name(p.DestinationSecurityGroupId)), p));
   }
   return out.sort();
 }

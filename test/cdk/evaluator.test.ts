@@ -1,0 +1,211 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import fc from 'fast-check';
+import { PortPlan, type ExistingSecurityGroup } from '../../lib/cdk';
+import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/spec';
+import { ModelError, allowed, type AwsNetworkModel, type ConnectionEnd, type SecurityGroupModel, type SecurityGroupRuleModel } from '../../lib/verify/aws';
+import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
+import { testStack } from '../support/cdk';
+import { validDeclaration } from '../support/declarations';
+
+// The cloud as oracle: synthesize, read the template back into a model of EC2 security groups,
+// and ask the evaluator (written from the AWS documentation) what the deployed groups allow.
+
+const ALL_V4: SecurityGroupRuleModel = { ipProtocol: '-1', cidrIpv4: '0.0.0.0/0' };
+const ALL_V6: SecurityGroupRuleModel = { ipProtocol: '-1', cidrIpv6: '::/0' };
+
+describe('the evaluator applies the documented rules', () => {
+  const g = (groupId: string, ingress: SecurityGroupRuleModel[], egress: SecurityGroupRuleModel[] = [ALL_V4, ALL_V6]): SecurityGroupModel => ({ groupId, ingress, egress });
+  const model: AwsNetworkModel = {
+    groups: [
+      g('sg-web', [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.0.0/16' }, { ipProtocol: '6', fromPort: 8000, toPort: 8009, referencedGroupId: 'sg-app' }]),
+      g('sg-extra', [{ ipProtocol: 'udp', fromPort: 161, toPort: 161, cidrIpv6: 'fd00::/64' }]),
+      g('sg-app', [], [{ ipProtocol: 'tcp', fromPort: 8000, toPort: 8000, referencedGroupId: 'sg-web' }]),
+      g('sg-all', [{ ipProtocol: '-1', cidrIpv4: '10.1.0.0/16' }], []),
+      g('sg-icmp', [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '0.0.0.0/0' }], [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '255.255.255.255/32' }]),
+    ],
+    hosts: [
+      { name: 'web', securityGroupIds: ['sg-web', 'sg-extra'], addresses: ['10.0.1.10', 'fd00::10'] },
+      { name: 'app', securityGroupIds: ['sg-app'], addresses: ['10.0.2.10'] },
+      { name: 'db', securityGroupIds: ['sg-all'], addresses: ['10.1.0.5'] },
+      { name: 'closed', securityGroupIds: ['sg-icmp'], addresses: ['10.0.3.10'] },
+    ],
+  };
+  const ask = (from: ConnectionEnd, to: ConnectionEnd, p: 'tcp' | 'udp', port: number) => allowed(model, from, to, p, port);
+
+  test('a CIDR rule admits addresses of its family inside it, on its ports only', () => {
+    expect(ask({ address: '10.0.200.1' }, { host: 'web' }, 'tcp', 443)).toEqual({ allowed: true, ingress: true });
+    expect(ask({ address: '10.0.200.1' }, { host: 'web' }, 'tcp', 444).allowed).toBe(false);
+    expect(ask({ address: '10.2.0.1' }, { host: 'web' }, 'tcp', 443).allowed).toBe(false);
+    expect(ask({ address: '10.0.200.1' }, { host: 'web' }, 'udp', 443).allowed).toBe(false);
+  });
+
+  test('the groups of an interface are a union; IPv6 ranges contain IPv6 addresses only', () => {
+    expect(ask({ address: 'fd00::99' }, { host: 'web' }, 'udp', 161).allowed).toBe(true);
+    expect(ask({ address: 'fd00:0:0:1::99' }, { host: 'web' }, 'udp', 161).allowed).toBe(false);
+    expect(ask({ address: '10.0.200.1' }, { host: 'web' }, 'udp', 161).allowed).toBe(false);
+  });
+
+  test('a group reference matches by membership; ingress on the listener and egress on the initiator are both needed', () => {
+    expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8000)).toEqual({ allowed: true, egress: true, ingress: true });
+    // web admits 8001 from app, but app's egress only lets 8000 out.
+    expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8001)).toEqual({ allowed: false, egress: false, ingress: true });
+    // db is not a member of sg-app: web's group rule does not admit it.
+    expect(ask({ host: 'db' }, { host: 'web' }, 'tcp', 8000).ingress).toBe(false);
+  });
+
+  test('-1 is every protocol and port; ICMP rules (such as CDK\'s placeholder) admit no TCP or UDP', () => {
+    expect(ask({ address: '10.1.2.3' }, { host: 'db' }, 'udp', 5).allowed).toBe(true);
+    expect(ask({ host: 'db' }, { address: '10.1.2.3' }, 'tcp', 80)).toEqual({ allowed: false, egress: false });
+    expect(ask({ address: '10.0.0.1' }, { host: 'closed' }, 'tcp', 252).allowed).toBe(false);
+    expect(ask({ host: 'closed' }, { address: '255.255.255.255' }, 'udp', 86).allowed).toBe(false);
+  });
+
+  test('stateful: no return rule is asked for; an outside address filters nothing', () => {
+    // web has no egress to app's port 8000 range beyond its allow-all, and app no ingress at all:
+    // app may still open 8000 to web, and the reply needs no rule.
+    expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8000).allowed).toBe(true);
+    expect(ask({ host: 'web' }, { address: '203.0.113.7' }, 'tcp', 443)).toEqual({ allowed: true, egress: true });
+  });
+
+  test('an unknown host, group or unreadable address is a ModelError naming it', () => {
+    expect(() => ask({ host: 'nope' }, { host: 'web' }, 'tcp', 1)).toThrow(ModelError);
+    expect(() => ask({ address: '10.0.0.300' }, { host: 'web' }, 'tcp', 1)).toThrow(/from.address/);
+    expect(() => allowed({ groups: [], hosts: [{ name: 'h', securityGroupIds: ['sg-x'], addresses: ['10.0.0.1'] }] }, { host: 'h' }, { address: '10.0.0.2' }, 'tcp', 1))
+      .toThrow(/no security group sg-x/);
+  });
+});
+
+describe('the template parser is strict', () => {
+  const template = (egress: Record<string, unknown>) => ({
+    stack: 'S',
+    template: {
+      Resources: {
+        G: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'g', VpcId: 'vpc-1' } },
+        E: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { 'Fn::GetAtt': ['G', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, ...egress } },
+      },
+    },
+  });
+
+  test('DestinationCidrIp (not a property of AWS::EC2::SecurityGroupEgress) fails the read', () => {
+    expect(() => parseSecurityGroups([template({ DestinationCidrIp: '10.0.0.0/24' })])).toThrow(/S\/E .*DestinationCidrIp/);
+  });
+
+  test('a rule with no remote fails; CidrIp is read; a group without egress keeps EC2\'s allow-all', () => {
+    expect(() => parseSecurityGroups([template({})])).toThrow(/exactly one of CidrIp, CidrIpv6 or a group/);
+    const [g] = parseSecurityGroups([template({ CidrIp: '10.0.0.0/24' })]);
+    expect(g.groupId).toBe('S/G');
+    expect(g.egress).toEqual([{ ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', description: 'EC2 default egress' }, { ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIpv4: '10.0.0.0/24' }]);
+  });
+});
+
+type Choice = { kind: 'mutable' | 'cdk-immutable' | 'portplan-immutable'; allowAllOutbound: boolean } | undefined;
+
+const scenario = validDeclaration.chain((declaration) => {
+  const n = resolve(declaration).declaration.groups.length;
+  const choice = fc.option(fc.record({ kind: fc.constantFrom('mutable' as const, 'cdk-immutable' as const, 'portplan-immutable' as const), allowAllOutbound: fc.boolean() }), { nil: undefined, freq: 3 });
+  return fc.array(choice, { minLength: n, maxLength: n }).map((choices) => ({ declaration, choices }));
+});
+
+const INTERNET = ['203.0.113.7', '2001:db8:ffff::7'];
+const BASTION = '10.99.0.5';
+
+/** Synthesizes a plan with some groups existing, and models what EC2 would hold after deploy. */
+function deployModel(declaration: Declaration, choices: readonly Choice[]) {
+  const { app, stack, vpc } = testStack();
+  const groups = resolve(declaration).declaration.groups;
+  const existing: Record<string, ExistingSecurityGroup> = {};
+  const existingModels: SecurityGroupModel[] = [];
+  const restricted = resolve(declaration).declaration.egress === 'restricted';
+  groups.forEach((g, i) => {
+    const c = choices[i];
+    if (!c) return;
+    const id = `sg-${(0x1000000 + i).toString(16).padStart(17, '0')}`;
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, `Existing${i}`, id, { mutable: c.kind !== 'cdk-immutable', allowAllOutbound: c.allowAllOutbound });
+    existing[g.name] = { securityGroup: sg, ...(c.kind === 'portplan-immutable' ? { mutable: false } : {}) };
+    // What the group's owner gave it: no inbound rule; outbound open under default egress (portplan
+    // writes none there), and under restricted egress the allow-all rule its import declares.
+    existingModels.push({ groupId: id, ingress: [], egress: !restricted ? [ALL_V4, ALL_V6] : c.allowAllOutbound ? [ALL_V4] : [] });
+  });
+  const plan = new PortPlan(stack, 'Plan', { vpc, declaration, existingSecurityGroups: existing, maxRulesPerGroup: 1000 });
+  const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
+  const parsed = parseSecurityGroups([{ stack: stack.stackName, template }]);
+  const merged = new Map<string, SecurityGroupModel>(existingModels.map((m) => [m.groupId, m]));
+  for (const p of parsed) {
+    const e = merged.get(p.groupId);
+    merged.set(p.groupId, e ? { groupId: p.groupId, ingress: [...e.ingress, ...p.ingress], egress: [...e.egress, ...p.egress] } : p);
+  }
+  const groupId = (name: string) => {
+    const sg = plan.group(name).securityGroup;
+    return sg instanceof ec2.SecurityGroup ? createdGroupId(stack.stackName, Stack.of(sg).getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup)) : sg.securityGroupId;
+  };
+  const model: AwsNetworkModel = {
+    groups: [...merged.values()],
+    hosts: groups.map((g, i) => ({ name: g.name, securityGroupIds: [groupId(g.name)], addresses: [`10.50.${i}.10`, `fd00:50::${i.toString(16)}:10`] })),
+  };
+  return { plan, model, restricted, created: new Set(groups.filter((g) => !existing[g.name]).map((g) => g.name)) };
+}
+
+const endOf = (e: Endpoint): ConnectionEnd => (e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] });
+
+describe('synthesized plans, read back and evaluated (fast-check)', () => {
+  test('every planned flow is allowed end to end; nothing unplanned is; default egress stays open', () => {
+    fc.assert(
+      fc.property(scenario, ({ declaration, choices }) => {
+        const { plan, model, restricted, created } = deployModel(declaration, choices);
+        const skipped = new Set<ResolvedFlow>(plan.skippedFlows);
+        for (const f of plan.resolution.flows) {
+          for (const port of [f.fromPort, f.toPort]) {
+            const v = allowed(model, endOf(f.from), endOf(f.to), f.protocol, port);
+            if (!skipped.has(f)) expect({ flow: `${f.from.name}>${f.to.name} ${f.protocol} ${port}`, ...v }).toMatchObject({ allowed: true });
+          }
+        }
+        for (const listener of resolve(declaration).declaration.groups) {
+          const into = plan.resolution.flows.filter((f) => f.to.kind === 'group' && f.to.name === listener.name);
+          for (const protocol of ['tcp', 'udp'] as const) {
+            const near = into.filter((f) => f.protocol === protocol).flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
+            const ports = [...new Set([22, 3389, ...near])].filter((p) => p >= 1 && p <= 65535);
+            for (const port of ports) {
+              // Outside sources (Internet, a bastion) are never admitted.
+              for (const address of [...INTERNET, BASTION]) {
+                expect({ from: address, to: listener.name, protocol, port, ...allowed(model, { address }, { host: listener.name }, protocol, port) }).toMatchObject({ ingress: false });
+              }
+              // Another group is admitted only on a port some flow from it opens.
+              for (const initiator of resolve(declaration).declaration.groups) {
+                const planned = into.some((f) => f.from.name === initiator.name && f.protocol === protocol && f.fromPort <= port && port <= f.toPort);
+                if (!planned) {
+                  expect({ from: initiator.name, to: listener.name, protocol, port, ...allowed(model, { host: initiator.name }, { host: listener.name }, protocol, port) }).toMatchObject({ ingress: false });
+                }
+              }
+            }
+          }
+        }
+        for (const name of created) {
+          const out = plan.resolution.flows.filter((f) => f.from.kind === 'group' && f.from.name === name);
+          const ports = [...new Set([22, 443, ...out.flatMap((f) => [f.fromPort, f.toPort + 1])])].filter((p) => p <= 65535);
+          for (const address of [...INTERNET, BASTION]) {
+            for (const port of ports) {
+              const v = allowed(model, { host: name }, { address }, 'tcp', port);
+              // Restricted: an unplanned destination is refused outbound. Default: outbound is open, IPv4 and IPv6.
+              expect({ from: name, to: address, port, ...v }).toMatchObject({ egress: !restricted });
+            }
+          }
+          // Restricted: another group is reached only on a port some flow to it opens.
+          if (!restricted) continue;
+          for (const listener of resolve(declaration).declaration.groups) {
+            for (const protocol of ['tcp', 'udp'] as const) {
+              const near = out.filter((f) => f.protocol === protocol).flatMap((f) => [f.fromPort - 1, f.toPort + 1]);
+              for (const port of [...new Set([22, ...near])].filter((p) => p >= 1 && p <= 65535)) {
+                const planned = out.some((f) => f.to.name === listener.name && f.to.kind === 'group' && f.protocol === protocol && f.fromPort <= port && port <= f.toPort);
+                if (planned) continue;
+                const v = allowed(model, { host: name }, { host: listener.name }, protocol, port);
+                expect({ from: name, to: listener.name, protocol, port, ...v }).toMatchObject({ egress: false });
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

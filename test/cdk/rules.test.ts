@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { planRules, ruleCountsByFamily, type GroupTreatment, type PlannedRule } from '../../lib/cdk/rules';
+import { placeRules, resolve, type Declaration, type PlacedRule, type ResolvedFlow } from '../../lib/spec';
+import { SERVERPROTECT, validDeclaration } from '../support/declarations';
+
+// The planner is pure: plain objects in, plain objects out, no synth.
+
+/** A declaration with some of its groups existing (mutable or not, with or without allow-all egress). */
+const planInput = validDeclaration.chain((declaration) => {
+  const names = resolve(declaration).declaration.groups.map((g) => g.name);
+  return fc
+    .array(fc.option(fc.record({ mutable: fc.boolean(), allowsAllOutbound: fc.boolean() }), { nil: undefined }), {
+      minLength: names.length, maxLength: names.length,
+    })
+    .map((choices) => {
+      const treatment: Record<string, GroupTreatment> = {};
+      choices.forEach((c, i) => {
+        if (c) treatment[names[i]] = { existing: true, ...c };
+      });
+      return { declaration, treatment };
+    });
+});
+
+const remoteOf = (p: PlacedRule) => (p.remote.kind === 'group' ? `group:${p.remote.name}` : `cidr:${p.remote.cidr}`);
+const remoteOfRule = (r: PlannedRule) => (r.remote.kind === 'group' ? `group:${r.remote.name}` : `cidr:${r.remote.cidr}`);
+const key = (r: PlannedRule) => [r.group, r.direction, remoteOfRule(r), r.protocol, r.fromPort, r.toPort].join('|');
+
+describe('planRules (fast-check over random declarations and existing groups)', () => {
+  test('every rule is justified by its flows, every placed rule on a mutable group is emitted exactly once', () => {
+    fc.assert(
+      fc.property(planInput, ({ declaration, treatment }) => {
+        const resolution = resolve(declaration);
+        const plan = planRules(resolution, treatment);
+        const placedRules = placeRules(resolution);
+        const placedByFlow = new Map<ResolvedFlow, PlacedRule[]>();
+        for (const p of placedRules) placedByFlow.set(p.flow, [...(placedByFlow.get(p.flow) ?? []), p]);
+        const mutable = (g: string) => !treatment[g] || treatment[g].mutable;
+        // Justified: each flow a rule carries is placed on that group, direction and remote, same protocol and ports.
+        for (const r of plan.rules) {
+          expect(r.flows.length).toBeGreaterThan(0);
+          expect(mutable(r.group)).toBe(true);
+          for (const f of r.flows) {
+            const placed = (placedByFlow.get(f) ?? []).filter((p) => p.group.name === r.group && p.direction === r.direction);
+            expect(placed).toHaveLength(1);
+            expect(remoteOf(placed[0])).toBe(remoteOfRule(r));
+            expect([f.protocol, f.fromPort, f.toPort]).toEqual([r.protocol, r.fromPort, r.toPort]);
+          }
+          expect([...r.rows].sort()).toEqual([...new Set(r.flows.flatMap((f) => f.rows))].sort());
+          for (const row of r.rows) expect(r.description).toContain(row);
+          expect(r.description.length).toBeLessThanOrEqual(140);
+          // Inline only for address ranges on groups portplan creates.
+          expect(r.placement).toBe(r.remote.kind === 'cidr' && !treatment[r.group] ? 'inline' : 'separate');
+        }
+        // Exactly once: every placed rule on a mutable group is carried by one rule; no two rules are the same to EC2.
+        const byFlow = new Map<ResolvedFlow, PlannedRule[]>();
+        for (const r of plan.rules) for (const f of r.flows) byFlow.set(f, [...(byFlow.get(f) ?? []), r]);
+        for (const p of placedRules) {
+          const carriers = (byFlow.get(p.flow) ?? []).filter((r) => r.group === p.group.name && r.direction === p.direction);
+          expect(carriers).toHaveLength(mutable(p.group.name) ? 1 : 0);
+          if (!mutable(p.group.name)) expect(plan.skippedFlows).toContain(p.flow);
+        }
+        expect(new Set(plan.rules.map(key)).size).toBe(plan.rules.length);
+        expect(new Set(plan.rules.filter((r) => r.placement === 'separate').map((r) => r.id)).size)
+          .toBe(plan.rules.filter((r) => r.placement === 'separate').length);
+        // Skipped flows are exactly those with a rule on an immutable group, each once, in flow order.
+        const skipped = resolution.flows.filter((f) => (placedByFlow.get(f) ?? []).some((p) => !mutable(p.group.name)));
+        expect(plan.skippedFlows).toEqual(skipped);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('counts: rules of a family plus group rules plus CDK default egress, per group and direction', () => {
+    fc.assert(
+      fc.property(planInput, ({ declaration, treatment }) => {
+        const plan = planRules(resolve(declaration), treatment);
+        for (const c of ruleCountsByFamily(plan)) {
+          const g = plan.groups.find((x) => x.name === c.group)!;
+          const own = plan.rules.filter((r) => r.group === c.group && r.direction === c.direction);
+          const family = own.filter((r) => r.remote.kind === 'group' || r.remote.family === c.family).length;
+          const defaults = c.direction === 'outbound' ? g.defaultEgress.filter((e) => (e === 'allow-all-ipv6') === (c.family === 6)).length : 0;
+          expect(c.count).toBe(family + defaults);
+        }
+        for (const g of plan.groups) {
+          const restricted = resolve(declaration).declaration.egress === 'restricted';
+          if (!g.created) expect(g.defaultEgress).toEqual([]);
+          else if (!restricted) expect(g.defaultEgress).toEqual(['allow-all-ipv4', 'allow-all-ipv6']);
+          else {
+            const inlineV4 = plan.rules.some((r) => r.group === g.name && r.direction === 'outbound' && r.placement === 'inline' && r.remote.kind === 'cidr' && r.remote.family === 4);
+            expect(g.defaultEgress).toEqual(inlineV4 ? [] : ['no-traffic-placeholder']);
+          }
+          expect(g.keepsOwnEgress).toBe(!g.created && restricted && g.mutable && treatment[g.name].allowsAllOutbound);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('planRules examples', () => {
+  const CM = (name: string) => ({ name, kind: 'control-manager' as const, cidr: '10.0.9.10/32' });
+
+  test('two peers with one CIDR: one rule with both flows, its id from the first', () => {
+    const d: Declaration = { ...SERVERPROTECT, peers: [CM('tmcm-a'), CM('tmcm-b')], serverProtect: { controlManagerAgent: 'tmi' } };
+    const plan = planRules(resolve(d), { 'information-server': { existing: true, mutable: true } });
+    const fromCm = plan.rules.filter((r) => r.direction === 'inbound' && r.remote.kind === 'cidr');
+    expect(fromCm).toHaveLength(1);
+    expect(fromCm[0]).toMatchObject({ group: 'information-server', placement: 'separate', id: 'in-information-server-from-tmcm-a-tcp-10319-10319', rows: ['SP10'] });
+    expect(fromCm[0].flows.map((f) => f.from.name)).toEqual(['tmcm-a', 'tmcm-b']);
+  });
+
+  test('an immutable existing group: its flows are skipped, nothing planned on it', () => {
+    const plan = planRules(resolve(SERVERPROTECT), { console: { existing: true, mutable: false } });
+    expect(plan.rules.filter((r) => r.group === 'console')).toEqual([]);
+    expect(plan.skippedFlows.length).toBeGreaterThan(0);
+    expect(plan.skippedFlows.every((f) => f.to.name === 'console')).toBe(true);
+  });
+
+  test('restricted egress: an IPv4 peer removes the placeholder, an IPv6 one does not', () => {
+    const base: Declaration = { ...SERVERPROTECT, egress: 'restricted' };
+    const v4 = planRules(resolve({ ...base, peers: [{ name: 'up', kind: 'update-source', cidr: '10.0.8.0/28' }] }));
+    const v6 = planRules(resolve({ ...base, peers: [{ name: 'up', kind: 'update-source', cidr: '2001:db8::/64' }] }));
+    expect(v4.groups.find((g) => g.name === 'information-server')!.defaultEgress).toEqual([]);
+    expect(v6.groups.find((g) => g.name === 'information-server')!.defaultEgress).toEqual(['no-traffic-placeholder']);
+  });
+});

@@ -1,0 +1,80 @@
+import { Stack, type App } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { buildApp } from '../../examples/cdk/stacks';
+import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
+import { PRESETS, type PeerDeclaration } from '../../lib/spec';
+
+/**
+ * A variety of stacks for the template validators (aws-cdk-lib's own and cfn-lint): the example
+ * app, and stacks with existing groups (mutable, immutable, in another stack), restricted and
+ * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, and a launch template.
+ */
+export const VARIETY_STACKS = ['VarietyPeers', 'VarietyDefaultIpv6', 'VarietySum7Restricted', 'VarietyGroups', 'VarietyCrossStack'] as const;
+
+const PEERS: PeerDeclaration[] = [
+  { name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' },
+  { name: 'tmcm-standby', kind: 'control-manager', cidr: '10.0.9.10/32' },
+  { name: 'proxy', kind: 'update-source', cidr: '2001:db8:8::/64', ports: [8080] },
+  { name: 'mail', kind: 'mail', cidr: '10.0.7.25/32' },
+  { name: 'nms', kind: 'snmp', cidr: 'fd00::162/128' },
+];
+
+function vpcOf(stack: Stack): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a'] });
+}
+
+/** Adds the example stacks and the variety stacks to `app`. */
+export function buildVariety(app: App): App {
+  buildApp(app);
+
+  const peers = new Stack(app, 'VarietyPeers');
+  new ServerProtect(peers, 'ServerProtect', {
+    vpc: vpcOf(peers),
+    peers: PEERS,
+    options: { controlManagerAgent: 'tmi' },
+    egress: 'restricted',
+    existingSecurityGroups: {
+      'information-server': { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(peers, 'Info', 'sg-0a1b2c3d4e5f60711', { allowAllOutbound: false }) },
+      console: { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(peers, 'Console', 'sg-0a1b2c3d4e5f60712', { mutable: false }) },
+    },
+  });
+
+  const v6 = new Stack(app, 'VarietyDefaultIpv6');
+  new PortPlan(v6, 'Plan', {
+    vpc: vpcOf(v6),
+    declaration: {
+      groups: [...PRESETS.serverprotect.groups, ...PRESETS['smart-update-manager'].groups],
+      peers: PEERS.filter((p) => p.kind !== 'control-manager').concat([{ name: 'tmcm6', kind: 'control-manager', cidr: 'fd00:9::10/128' }]),
+      serverProtect: { controlManagerAgent: 'mcp' },
+    },
+  });
+
+  const sum7 = new Stack(app, 'VarietySum7Restricted');
+  const sum = new SmartUpdateManager(sum7, 'SmartUpdateManager', {
+    vpc: vpcOf(sum7),
+    workstationGroups: ['workstation'],
+    windowsTargetGroups: ['windows-targets'],
+    linuxTargetGroups: ['linux-targets'],
+    iloTargetGroups: ['ilos'],
+    peers: [{ name: 'administrators', kind: 'administrators', cidr: '2001:db8:50::/64' }],
+    options: { profile: '7.x+' },
+    egress: 'restricted',
+  });
+  const lt = new ec2.LaunchTemplate(sum7, 'Targets', { securityGroup: sum.group('windows-targets').securityGroup });
+  lt.addSecurityGroup(sum.group('linux-targets').securityGroup);
+
+  // Groups created by CDK in one stack, used as existing groups by a plan in another.
+  const groups = new Stack(app, 'VarietyGroups');
+  const gv = ec2.Vpc.fromVpcAttributes(groups, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a'] });
+  const info = new ec2.SecurityGroup(groups, 'Info', { vpc: gv, description: 'information servers', allowAllOutbound: false });
+  const normal = new ec2.SecurityGroup(groups, 'Normal', { vpc: gv, description: 'normal servers' });
+  const cross = new Stack(app, 'VarietyCrossStack');
+  new ServerProtect(cross, 'ServerProtect', {
+    vpc: vpcOf(cross),
+    peers: [PEERS[0], PEERS[2]],
+    options: { controlManagerAgent: 'mcp' },
+    egress: 'restricted',
+    existingSecurityGroups: { 'information-server': { securityGroup: info }, 'normal-servers': { securityGroup: normal } },
+  });
+  return app;
+}
