@@ -19,10 +19,14 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI renders the spec only: no cloud SDK, no adapter.
+    // The CLI renders the spec only: no cloud SDK, no adapter but the two pure rule planners
+    // (`portplan report` lists the rules the adapters write).
     files: ['lib/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] }],
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*'] },
+        { regex: '^\\.\\./(cdk|pulumi)(?!/rules$)', message: 'the CLI may import only ../cdk/rules and ../pulumi/rules of the adapters' },
+      ] }],
     },
   },
   {
@@ -31,6 +35,13 @@ export default tseslint.config(
     files: ['lib/verify/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'] }],
+    },
+  },
+  {
+    // `verify aws` reads EC2 here and only here; the SDK is loaded when called.
+    files: ['lib/verify/ec2.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'] }],
     },
   },
   {

@@ -9,4 +9,7 @@ try {
   process.stderr.write('portplan: dist/ is missing; run `npm run build` first\n');
   process.exit(1);
 }
-process.exitCode = cli.run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+// runAsync awaits commands that call a cloud API (verify aws).
+cli.runAsync(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
+  process.exitCode = code;
+});

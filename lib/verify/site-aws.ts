@@ -14,6 +14,11 @@ import { firstAddress, flowCheck, portPieces, sortExtra, type BlockedPorts, type
 export interface DeployedRule extends SecurityGroupRuleModel {
   /** The rule's id, where known. */
   readonly ruleId?: string;
+  /**
+   * A managed prefix list the rule admits. The evaluator does not model prefix lists: such a rule
+   * allows no planned flow here, and is reported as extra with the list's id.
+   */
+  readonly prefixListId?: string;
 }
 
 /** A deployed security group: the evaluator's group with rules that carry their ids. */
@@ -51,8 +56,9 @@ function isAllowAll(r: SecurityGroupRuleModel): boolean {
 const ruleKey = (groupId: string, direction: string, remote: string, protocol: string, from: number | undefined, to: number | undefined) =>
   [groupId, direction, remote, protocolName(protocol), from ?? -1, to ?? -1].join('|');
 
-const remoteKey = (r: SecurityGroupRuleModel): string =>
-  r.referencedGroupId !== undefined ? `sg:${r.referencedGroupId}` : `cidr:${masked((r.cidrIpv4 ?? r.cidrIpv6) as string)}`;
+const remoteKey = (r: DeployedRule): string =>
+  r.referencedGroupId !== undefined ? `sg:${r.referencedGroupId}`
+    : r.prefixListId !== undefined ? `pl:${r.prefixListId}` : `cidr:${masked((r.cidrIpv4 ?? r.cidrIpv6) as string)}`;
 
 /**
  * Checks deployed security groups against a resolution.
@@ -82,7 +88,8 @@ export function verifyAwsSite(resolution: Resolution, groupIds: Readonly<Record<
   }
   const nameOf = (id: string) => seen.get(id);
   const hosts: HostModel[] = names.map((name, i) => ({ name, securityGroupIds: [groupIds[name]], addresses: hostAddresses(i) }));
-  const model = { groups: names.map((n) => byId.get(groupIds[n])!), hosts };
+  const modelled = (rules: readonly DeployedRule[]) => rules.filter((r) => r.prefixListId === undefined);
+  const model = { groups: names.map((n) => byId.get(groupIds[n])!).map((g) => ({ ...g, ingress: modelled(g.ingress), egress: modelled(g.egress) })), hosts };
   const end = (e: Endpoint): ConnectionEnd => (e.kind === 'group' ? { host: e.name } : { address: firstAddress(e.cidr) });
 
   const flows = resolution.flows.map((flow) => {
@@ -115,13 +122,17 @@ export function verifyAwsSite(resolution: Resolution, groupIds: Readonly<Record<
         if (expected.has(ruleKey(g.groupId, dir, remoteKey(r), r.ipProtocol, r.fromPort, r.toPort))) continue;
         if (dir === 'egress' && (isNoTrafficPlaceholder(r) || (defaultEgress && isAllowAll(r)))) continue;
         const cidr = r.cidrIpv4 ?? r.cidrIpv6;
-        const all = r.fromPort === undefined || r.fromPort === -1 || !['tcp', 'udp'].includes(protocolName(r.ipProtocol));
+        const protocol = protocolName(r.ipProtocol);
+        // For ICMP the "ports" are the type and code; -1 and other protocols cover everything.
+        const all = r.fromPort === undefined || r.fromPort === -1 || !['tcp', 'udp', 'icmp', 'icmpv6'].includes(protocol);
+        const icmp = protocol.startsWith('icmp');
         extra.push({
           group: name,
           direction: dir === 'ingress' ? 'inbound' : 'outbound',
-          remote: r.referencedGroupId !== undefined ? (nameOf(r.referencedGroupId) ?? r.referencedGroupId) : masked(cidr as string),
-          protocol: protocolName(r.ipProtocol),
-          ports: all ? 'all' : r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`,
+          remote: r.referencedGroupId !== undefined ? (nameOf(r.referencedGroupId) ?? r.referencedGroupId)
+            : (r.prefixListId ?? masked(cidr as string)),
+          protocol,
+          ports: all ? 'all' : icmp ? `type ${r.fromPort} code ${r.toPort}` : r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`,
           ...(r.description !== undefined ? { description: r.description } : {}),
           rule: r.ruleId ?? `${g.groupId} ${dir}`,
           worldOpen: cidr !== undefined && WORLD.includes(masked(cidr)),
@@ -137,4 +148,42 @@ export function verifyAwsSite(resolution: Resolution, groupIds: Readonly<Record<
     extra: sorted,
     drift: sorted.length > 0 || flows.some((f) => f.status === 'blocked'),
   };
+}
+
+/** A deployed security group's id and tags, as EC2 lists them. */
+export interface TaggedGroup {
+  /** The group id. */
+  readonly groupId: string;
+  /** Its tags, by key. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The tag the CDK adapter writes on each security group it creates: the declared group's name. */
+export const GROUP_TAG = 'portplan:group';
+
+/**
+ * The security group of each declared group: given on the command line (`--group name=sg-...`), or
+ * else the one group found tagged `portplan:group=<name>`.
+ * @param given `name=id` pairs as typed, in order
+ * @throws ArgumentError for a malformed pair, a name the declaration does not have, a name given
+ *   twice, or a tag found on more than one group
+ */
+export function groupIdsByTag(names: readonly string[], found: readonly TaggedGroup[], given: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of given) {
+    const m = /^([^=]+)=(.+)$/.exec(pair);
+    if (!m) throw new ArgumentError('--group', pair, 'must be <group>=<security group id>, e.g. information-server=sg-0123456789abcdef0');
+    if (!names.includes(m[1])) throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
+    if (out[m[1]] !== undefined) throw new ArgumentError('--group', pair, `each group once (${m[1]} is ${out[m[1]]} already)`);
+    out[m[1]] = m[2];
+  }
+  for (const name of names) {
+    if (out[name] !== undefined) continue;
+    const tagged = found.filter((g) => g.tags[GROUP_TAG] === name).map((g) => g.groupId);
+    if (tagged.length > 1) {
+      throw new ArgumentError('--group', name, `one security group tagged ${GROUP_TAG}=${name} (found ${tagged.join(', ')}); choose with --group ${name}=<id>`);
+    }
+    if (tagged.length === 1) out[name] = tagged[0];
+  }
+  return out;
 }
