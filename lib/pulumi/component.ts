@@ -26,7 +26,7 @@ export interface AzureCommonArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** @default - the resource group's location */
   readonly location?: pulumi.Input<string>;
-  /** Tags for every resource the component creates. ASGs also get `portplan:role`. @default {} */
+  /** Tags for every resource the component creates. ASGs also get `portplan:role` and `portplan:group`. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
   /**
    * Add the rules to this NSG as standalone `SecurityRule`s, created one after another.
@@ -129,7 +129,7 @@ export class PortPlan extends pulumi.ComponentResource {
       asgs[g.name] = new network.ApplicationSecurityGroup(`${name}-${g.name}`, {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: { ...tags, 'portplan:role': g.role },
+        tags: { ...tags, 'portplan:role': g.role, 'portplan:group': g.name },
       }, { parent: this });
     }
     this.applicationSecurityGroups = asgs;

@@ -56,10 +56,10 @@ describe.each([
     expect(highestAllow).toBeLessThan(lowestDeny);
   });
 
-  test('one ASG per role group, tagged with the role id and the user tags', () => {
+  test('one ASG per role group, tagged with the role id, the group name and the user tags', () => {
     const asgs = registered.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${name}-`));
     const groups = component().resolution.declaration.groups;
-    expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map((g) => ({ project: 'portplan-example', 'portplan:role': g.role })));
+    expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map((g) => ({ project: 'portplan-example', 'portplan:role': g.role, 'portplan:group': g.name })));
   });
 });
 
