@@ -29,7 +29,8 @@ export class LimitError extends PortplanError {
 export function checkWholeNumber(path: string, value: unknown, min: number, max: number, why: string): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ArgumentError(path, value, `must be a whole number from ${min} to ${max}${why ? ` (${why})` : ''}`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new ArgumentError(path, value, `must be a whole number ${range}${why ? ` (${why})` : ''}`);
   }
 }
 
@@ -43,8 +44,9 @@ export function checkRuleCounts(plan: RulePlan, max: number): void {
     if (c.count > max) {
       throw new LimitError(
         `groups.${c.group}`, c.count,
-        `security group ${c.group} would have ${c.count} ${c.direction} IPv${c.family} rules, more than the limit of ${max} ` +
-          'per group; split the role group, or raise maxRulesPerGroup if the account quota is raised',
+        `security group ${c.group} would have ${c.count} ${c.direction} IPv${c.family} rules, ` +
+          `more than the limit of ${max} per group; ` +
+          'split the role group, or raise maxRulesPerGroup if the account quota is raised',
       );
     }
   }
@@ -56,7 +58,8 @@ function interfaceGroupLists(r: CfnResource): unknown[] {
   const lists: unknown[] = [];
   const interfaces = (value: unknown, key: 'groupSet' | 'groups') => {
     const resolved: unknown = s.resolve(value);
-    if (Array.isArray(resolved)) for (const ni of resolved) lists.push((ni as Record<string, unknown> | undefined)?.[key]);
+    if (!Array.isArray(resolved)) return;
+    for (const ni of resolved) lists.push((ni as Record<string, unknown> | undefined)?.[key]);
   };
   if (r instanceof ec2.CfnInstance) {
     // An instance's own group list applies to its primary interface; network interfaces carry their own.
@@ -85,14 +88,21 @@ export function appLimits(stack: Stack, maxGroupsPerInterface: number): string[]
   const errors: string[] = [];
   const resources = stack.node.findAll().filter(CfnResource.isCfnResource);
   if (resources.length > MAX_RESOURCES_PER_STACK) {
-    errors.push(`stack ${stack.stackName} has ${resources.length} resources, more than CloudFormation's ${MAX_RESOURCES_PER_STACK}; spread the role groups over several PortPlan constructs in different stacks`);
+    errors.push(
+      `stack ${stack.stackName} has ${resources.length} resources, ` +
+        `more than CloudFormation's ${MAX_RESOURCES_PER_STACK}; ` +
+        'spread the role groups over several PortPlan constructs in different stacks',
+    );
   }
   const all = (stack.node.root as IConstruct).node.findAll().filter(CfnResource.isCfnResource);
   for (const r of all) {
     for (const list of interfaceGroupLists(r)) {
       if (Array.isArray(list) && list.length > maxGroupsPerInterface) {
-        errors.push(`${r.node.path} has ${list.length} security groups on one network interface, more than ${maxGroupsPerInterface} ` +
-          '(AWS quota: security groups per network interface; 5 unless the account raised it, 16 at most)');
+        errors.push(
+          `${r.node.path} has ${list.length} security groups on one network interface, ` +
+            `more than ${maxGroupsPerInterface} ` +
+            '(AWS quota: security groups per network interface; 5 unless the account raised it, 16 at most)',
+        );
       }
     }
   }

@@ -1,9 +1,12 @@
 import { Annotations, CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ArgumentError, ROLES, resolve, warningText, type Declaration, type Resolution, type ResolvedFlow, type RoleId } from '../spec';
 import {
-  MAX_GROUPS_PER_INTERFACE, MAX_GROUPS_PER_INTERFACE_RAISED, MAX_RULES_PER_GROUP, appLimits, checkRuleCounts, checkWholeNumber,
+  ArgumentError, ROLES, resolve, warningText, type Declaration, type Resolution, type ResolvedFlow, type RoleId,
+} from '../spec';
+import {
+  MAX_GROUPS_PER_INTERFACE, MAX_GROUPS_PER_INTERFACE_RAISED, MAX_RULES_PER_GROUP,
+  appLimits, checkRuleCounts, checkWholeNumber,
 } from './limits';
 import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from './rules';
 
@@ -91,7 +94,8 @@ export function isCdkImmutable(sg: ec2.ISecurityGroup): boolean {
   if (!ec2.SecurityGroup.isSecurityGroup(sg) || sg instanceof ec2.SecurityGroup) return false;
   const own = Object.getPrototypeOf(sg) as object;
   const base = Object.getPrototypeOf(own) as Partial<ec2.ISecurityGroup> | null;
-  const owns = (m: 'addIngressRule' | 'addEgressRule') => Object.prototype.hasOwnProperty.call(own, m) && base?.[m] !== sg[m];
+  const owns = (m: 'addIngressRule' | 'addEgressRule') =>
+    Object.prototype.hasOwnProperty.call(own, m) && base?.[m] !== sg[m];
   return owns('addIngressRule') && owns('addEgressRule');
 }
 
@@ -103,15 +107,22 @@ interface Prepared {
 }
 
 function prepare(props: PortPlanProps): Prepared {
-  checkWholeNumber('maxRulesPerGroup', props.maxRulesPerGroup, 1, Number.MAX_SAFE_INTEGER, 'the AWS default quota is 60');
-  checkWholeNumber('maxSecurityGroupsPerInterface', props.maxSecurityGroupsPerInterface, 1, MAX_GROUPS_PER_INTERFACE_RAISED,
-    'AWS allows 5 by default, raised to 16 at most');
+  checkWholeNumber('maxRulesPerGroup', props.maxRulesPerGroup, 1, Number.MAX_SAFE_INTEGER,
+    'the AWS default quota is 60');
+  checkWholeNumber('maxSecurityGroupsPerInterface', props.maxSecurityGroupsPerInterface, 1,
+    MAX_GROUPS_PER_INTERFACE_RAISED, 'AWS allows 5 by default, raised to 16 at most');
   const resolution = resolve(props.declaration);
   const names = resolution.declaration.groups.map((g) => g.name);
   const treatment: Record<string, GroupTreatment> = {};
   for (const [name, e] of Object.entries(props.existingSecurityGroups ?? {})) {
     if (!names.includes(name)) {
-      throw new ArgumentError(`existingSecurityGroups.${name}`, name, `no group of that name in the declaration; groups are ${names.join(', ')}`);
+      throw new ArgumentError(`existingSecurityGroups.${name}`, name,
+        `no group of that name in the declaration; groups are ${names.join(', ')}`);
+    }
+    const sg: unknown = typeof e === 'object' && e !== null ? e.securityGroup : undefined;
+    if (typeof sg !== 'object' || sg === null || !('securityGroupId' in sg)) {
+      throw new ArgumentError(`existingSecurityGroups.${name}`, e,
+        'must be { securityGroup, mutable? } with an ec2.ISecurityGroup');
     }
     treatment[name] = {
       existing: true,
@@ -178,15 +189,18 @@ export class PortPlan extends Construct {
     if (this.skippedFlows.length) {
       Annotations.of(this).addWarningV2(
         'portplan:immutable-group',
-        `rules not added to immutable existing groups, for their owner to add: ${this.skippedFlows.map((f) => `${f.from.name} > ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort} (${f.rows.join(' ')})`).join('; ')}`,
+        'rules not added to immutable existing groups, for their owner to add: ' +
+          this.skippedFlows
+            .map((f) => `${f.from.name} > ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort} (${f.rows.join(' ')})`)
+            .join('; '),
       );
     }
     for (const g of prepared.plan.groups.filter((x) => x.keepsOwnEgress)) {
       Annotations.of(this).addWarningV2(
         'portplan:existing-group-egress',
         `existing security group ${g.name} keeps its own egress rules (it is taken to allow all outbound traffic): ` +
-          'portplan adds the restricted egress rules but removes no rule it did not create; remove the allow-all rule ' +
-          'from the group, or import it with allowAllOutbound: false once it has none',
+          'portplan adds the restricted egress rules but removes no rule it did not create; ' +
+          'remove the allow-all rule from the group, or import it with allowAllOutbound: false once it has none',
       );
     }
     this.node.addValidation({ validate: () => appLimits(Stack.of(this), prepared.maxGroupsPerInterface) });
@@ -215,7 +229,9 @@ export class PortPlan extends Construct {
   /** The role group of this name. */
   group(name: string): RoleGroup {
     const g = this.byName.get(name);
-    if (!g) throw new ArgumentError('name', name, `no group of that name; groups are ${[...this.byName.keys()].join(', ')}`);
+    if (!g) {
+      throw new ArgumentError('name', name, `no group of that name; groups are ${[...this.byName.keys()].join(', ')}`);
+    }
     return g;
   }
 

@@ -130,7 +130,8 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
   const restricted = d.egress === 'restricted';
   const existing = (name: string) => treatment[name]?.existing === true;
   const mutable = (name: string) => !existing(name) || treatment[name].mutable;
-  const merged = new Map<string, { rule: Omit<PlannedRule, 'rows' | 'description' | 'flows'>; flows: ResolvedFlow[] }>();
+  type Draft = { rule: Omit<PlannedRule, 'rows' | 'description' | 'flows'>; flows: ResolvedFlow[] };
+  const merged = new Map<string, Draft>();
   const skipped = new Set<ResolvedFlow>();
   for (const placed of placeRules(resolution)) {
     const { flow, group, remote, direction } = placed;
@@ -153,7 +154,8 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
       rule: {
         group: group.name, direction, remote: r, protocol: flow.protocol, fromPort: flow.fromPort, toPort: flow.toPort,
         placement: r.kind === 'cidr' && !existing(group.name) ? 'inline' : 'separate',
-        id: `${dir}-${group.name}-${dir === 'in' ? 'from' : 'to'}-${remote.name}-${flow.protocol}-${flow.fromPort}-${flow.toPort}`,
+        id: [dir, group.name, dir === 'in' ? 'from' : 'to', remote.name, flow.protocol, flow.fromPort, flow.toPort]
+          .join('-'),
       },
       flows: [flow],
     });
@@ -164,8 +166,8 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
   });
   const groups = d.groups.map((g): PlannedGroup => {
     const created = !existing(g.name);
-    const inlineIpv4Egress = rules.some((r) => r.group === g.name && r.direction === 'outbound' && r.placement === 'inline'
-      && r.remote.kind === 'cidr' && r.remote.family === 4);
+    const inlineIpv4Egress = rules.some((r) => r.group === g.name && r.direction === 'outbound'
+      && r.placement === 'inline' && r.remote.kind === 'cidr' && r.remote.family === 4);
     const defaultEgress: DefaultEgressRule[] = !created ? []
       : !restricted ? ['allow-all-ipv4', 'allow-all-ipv6']
         : inlineIpv4Egress ? [] : ['no-traffic-placeholder'];
@@ -203,7 +205,8 @@ export function ruleCountsByFamily(plan: RulePlan): RuleCount[] {
       for (const family of [4, 6] as const) {
         const rules = plan.rules.filter((r) => r.group === g.name && r.direction === direction
           && (r.remote.kind === 'group' || r.remote.family === family)).length;
-        const defaults = direction === 'inbound' ? 0 : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6' ? 6 : 4) === family).length;
+        const defaults = direction === 'inbound' ? 0
+          : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6' ? 6 : 4) === family).length;
         if (rules + defaults > 0) out.push({ group: g.name, direction, family, count: rules + defaults });
       }
     }

@@ -127,10 +127,21 @@ interface Party {
 }
 
 /** Whether a rule admits the party on this protocol and port (the rule's remote is the party). */
-function ruleAdmits(rule: SecurityGroupRuleModel, party: Party, family: 4 | 6, protocol: 'tcp' | 'udp', port: number, path: string): boolean {
+/** What a rule is asked about: the other party, the address family, protocol and port. */
+interface Question {
+  readonly party: Party;
+  readonly family: 4 | 6;
+  readonly protocol: 'tcp' | 'udp';
+  readonly port: number;
+}
+
+function ruleAdmits(rule: SecurityGroupRuleModel, q: Question, path: string): boolean {
+  const { party, family, protocol, port } = q;
   if (!protocolMatches(rule.ipProtocol, protocol) || !portMatches(rule, protocol, port)) return false;
   const remotes = [rule.cidrIpv4, rule.cidrIpv6, rule.referencedGroupId].filter((x) => x !== undefined);
-  if (remotes.length !== 1) throw new ModelError(path, rule, `${path}: a rule names exactly one CIDR or group (got ${remotes.length})`);
+  if (remotes.length !== 1) {
+    throw new ModelError(path, rule, `${path}: a rule names exactly one CIDR or group (got ${remotes.length})`);
+  }
   // A rule naming a group admits the addresses of every interface that group is on
   // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing).
   if (rule.referencedGroupId !== undefined) return party.groupIds.includes(rule.referencedGroupId);
@@ -152,20 +163,33 @@ function ruleAdmits(rule: SecurityGroupRuleModel, party: Party, family: 4 | 6, p
  * Both ends use addresses of one family: the connection is allowed when it is for IPv4 or IPv6.
  * @throws ModelError for an unknown host or group, or an address or range it cannot parse
  */
-export function allowed(model: AwsNetworkModel, from: ConnectionEnd, to: ConnectionEnd, protocol: 'tcp' | 'udp', port: number): Verdict {
+export function allowed(
+  model: AwsNetworkModel, from: ConnectionEnd, to: ConnectionEnd, protocol: 'tcp' | 'udp', port: number,
+): Verdict {
   const groups = new Map(model.groups.map((g) => [g.groupId, g]));
-  const end = (e: ConnectionEnd, side: string): { party: Party; rules?: (dir: 'ingress' | 'egress') => [SecurityGroupRuleModel, string][] } => {
+  type Rules = (dir: 'ingress' | 'egress') => [SecurityGroupRuleModel, string][];
+  const end = (e: ConnectionEnd, side: string): { party: Party; rules?: Rules } => {
     if ('address' in e) return { party: { addresses: [address(e.address, `${side}.address`)], groupIds: [] } };
     const host = model.hosts.find((h) => h.name === e.host);
-    if (!host) throw new ModelError(`${side}.host`, e.host, `${side}.host: no host of that name (got ${JSON.stringify(e.host)})`);
+    if (!host) {
+      const why = `${side}.host: no host of that name (got ${JSON.stringify(e.host)})`;
+      throw new ModelError(`${side}.host`, e.host, why);
+    }
     const own = host.securityGroupIds.map((id) => {
       const g = groups.get(id);
-      if (!g) throw new ModelError(`hosts.${host.name}.securityGroupIds`, id, `hosts.${host.name}: no security group ${id} in the model`);
+      if (!g) {
+        const path = `hosts.${host.name}.securityGroupIds`;
+        throw new ModelError(path, id, `hosts.${host.name}: no security group ${id} in the model`);
+      }
       return g;
     });
     return {
-      party: { addresses: host.addresses.map((a, i) => address(a, `hosts.${host.name}.addresses[${i}]`)), groupIds: host.securityGroupIds },
-      rules: (dir) => own.flatMap((g) => g[dir].map((r, i): [SecurityGroupRuleModel, string] => [r, `${g.groupId}.${dir}[${i}]`])),
+      party: {
+        addresses: host.addresses.map((a, i) => address(a, `hosts.${host.name}.addresses[${i}]`)),
+        groupIds: host.securityGroupIds,
+      },
+      rules: (dir) =>
+        own.flatMap((g) => g[dir].map((r, i): [SecurityGroupRuleModel, string] => [r, `${g.groupId}.${dir}[${i}]`])),
     };
   };
   const a = end(from, 'from');
@@ -174,12 +198,114 @@ export function allowed(model: AwsNetworkModel, from: ConnectionEnd, to: Connect
   let ingress = false;
   let both = false;
   for (const family of [4, 6] as const) {
-    if (!a.party.addresses.some((x) => x.family === family) || !b.party.addresses.some((x) => x.family === family)) continue;
-    const out = a.rules ? a.rules('egress').some(([r, p]) => ruleAdmits(r, b.party, family, protocol, port, p)) : true;
-    const inn = b.rules ? b.rules('ingress').some(([r, p]) => ruleAdmits(r, a.party, family, protocol, port, p)) : true;
+    const has = (p: Party) => p.addresses.some((x) => x.family === family);
+    if (!has(a.party) || !has(b.party)) continue;
+    const toB: Question = { party: b.party, family, protocol, port };
+    const fromA: Question = { party: a.party, family, protocol, port };
+    // An end that is not a host (an outside address) filters nothing.
+    const out = a.rules ? a.rules('egress').some(([r, p]) => ruleAdmits(r, toB, p)) : true;
+    const inn = b.rules ? b.rules('ingress').some(([r, p]) => ruleAdmits(r, fromA, p)) : true;
     egress ||= out;
     ingress ||= inn;
     both ||= out && inn;
   }
   return { allowed: both, ...(a.rules ? { egress } : {}), ...(b.rules ? { ingress } : {}) };
+}
+
+/** An IPv4 range of an EC2 permission. */
+export interface Ec2IpRange {
+  /** The range. */
+  readonly CidrIp?: string;
+  /** Free text. */
+  readonly Description?: string;
+}
+
+/** An IPv6 range of an EC2 permission. */
+export interface Ec2Ipv6Range {
+  /** The range. */
+  readonly CidrIpv6?: string;
+  /** Free text. */
+  readonly Description?: string;
+}
+
+/** A security group an EC2 permission references. */
+export interface Ec2UserIdGroupPair {
+  /** The referenced group. */
+  readonly GroupId?: string;
+  /** Free text. */
+  readonly Description?: string;
+}
+
+/** A prefix list an EC2 permission references. */
+export interface Ec2PrefixListId {
+  /** The prefix list. */
+  readonly PrefixListId?: string;
+}
+
+/** An EC2 `IpPermission` as `DescribeSecurityGroups` returns it (the fields the evaluator reads). */
+export interface Ec2IpPermission {
+  /** Protocol name or number, `-1` for all. */
+  readonly IpProtocol?: string;
+  /** First port, or ICMP type. */
+  readonly FromPort?: number;
+  /** Last port, or ICMP code. */
+  readonly ToPort?: number;
+  /** IPv4 ranges. */
+  readonly IpRanges?: readonly Ec2IpRange[];
+  /** IPv6 ranges. */
+  readonly Ipv6Ranges?: readonly Ec2Ipv6Range[];
+  /** Referenced security groups. */
+  readonly UserIdGroupPairs?: readonly Ec2UserIdGroupPair[];
+  /** Referenced prefix lists: not modelled, so a permission naming one is refused. */
+  readonly PrefixListIds?: readonly Ec2PrefixListId[];
+}
+
+/** An EC2 `SecurityGroup` as `DescribeSecurityGroups` returns it (the fields the evaluator reads). */
+export interface Ec2SecurityGroup {
+  /** The group id. */
+  readonly GroupId?: string;
+  /** Inbound permissions. */
+  readonly IpPermissions?: readonly Ec2IpPermission[];
+  /** Outbound permissions. */
+  readonly IpPermissionsEgress?: readonly Ec2IpPermission[];
+}
+
+/**
+ * Security groups of an EC2 `DescribeSecurityGroups` answer as the evaluator's groups: each
+ * permission splits into one rule per range or group it names, as EC2's `SecurityGroupRule` lists
+ * them (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
+ * @throws ModelError for a group without id, a permission without protocol, or one naming a prefix list
+ */
+export function groupsFromEc2(groups: readonly Ec2SecurityGroup[]): SecurityGroupModel[] {
+  return groups.map((g, gi) => {
+    if (g.GroupId === undefined) {
+      const path = `SecurityGroups[${gi}].GroupId`;
+      throw new ModelError(path, undefined, `SecurityGroups[${gi}]: a group needs its GroupId`);
+    }
+    const groupId = g.GroupId;
+    const rules = (permissions: readonly Ec2IpPermission[] | undefined, key: string): SecurityGroupRuleModel[] =>
+      (permissions ?? []).flatMap((p, i) => {
+        const path = `${groupId}.${key}[${i}]`;
+        if (p.IpProtocol === undefined) {
+          throw new ModelError(`${path}.IpProtocol`, undefined, `${path}: a permission needs its IpProtocol`);
+        }
+        if (p.PrefixListIds?.length) {
+          const why = `${path}: prefix lists are not modelled; only CIDR ranges and groups are`;
+          throw new ModelError(`${path}.PrefixListIds`, p.PrefixListIds, why);
+        }
+        const base = { ipProtocol: p.IpProtocol, fromPort: p.FromPort, toPort: p.ToPort };
+        return [
+          ...(p.IpRanges ?? []).map((r) => ({ ...base, cidrIpv4: r.CidrIp, description: r.Description })),
+          ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, cidrIpv6: r.CidrIpv6, description: r.Description })),
+          ...(p.UserIdGroupPairs ?? []).map((r) => ({
+            ...base, referencedGroupId: r.GroupId, description: r.Description,
+          })),
+        ];
+      });
+    return {
+      groupId,
+      ingress: rules(g.IpPermissions, 'IpPermissions'),
+      egress: rules(g.IpPermissionsEgress, 'IpPermissionsEgress'),
+    };
+  });
 }

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import fc from 'fast-check';
 import { PortPlan, type ExistingSecurityGroup } from '../../lib/cdk';
 import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/spec';
-import { ModelError, allowed, type AwsNetworkModel, type ConnectionEnd, type SecurityGroupModel, type SecurityGroupRuleModel } from '../../lib/verify/aws';
+import { ModelError, allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd, type SecurityGroupModel, type SecurityGroupRuleModel } from '../../lib/verify/aws';
 import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
 import { testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';
@@ -73,6 +73,37 @@ describe('the evaluator applies the documented rules', () => {
     expect(() => ask({ address: '10.0.0.300' }, { host: 'web' }, 'tcp', 1)).toThrow(/from.address/);
     expect(() => allowed({ groups: [], hosts: [{ name: 'h', securityGroupIds: ['sg-x'], addresses: ['10.0.0.1'] }] }, { host: 'h' }, { address: '10.0.0.2' }, 'tcp', 1))
       .toThrow(/no security group sg-x/);
+  });
+});
+
+describe('EC2 DescribeSecurityGroups answers read into the model', () => {
+  test('each range and group of a permission is one rule; the verdicts follow', () => {
+    const groups = groupsFromEc2([
+      {
+        GroupId: 'sg-0000000000000000a',
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5005, ToPort: 5005, IpRanges: [{ CidrIp: '10.0.0.0/24' }], Ipv6Ranges: [{ CidrIpv6: 'fd00::/64' }], UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000b' }] }],
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      },
+      { GroupId: 'sg-0000000000000000b', IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '6', FromPort: 5005, ToPort: 5005, UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000a' }] }] },
+    ]);
+    expect(groups[0].ingress).toHaveLength(3);
+    const model: AwsNetworkModel = {
+      groups,
+      hosts: [
+        { name: 'info', securityGroupIds: ['sg-0000000000000000a'], addresses: ['10.0.5.5', 'fd00::5'] },
+        { name: 'console', securityGroupIds: ['sg-0000000000000000b'], addresses: ['10.0.6.6'] },
+      ],
+    };
+    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5005)).toEqual({ allowed: true, egress: true, ingress: true });
+    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5006).allowed).toBe(false);
+    expect(allowed(model, { address: 'fd00::1' }, { host: 'info' }, 'tcp', 5005).allowed).toBe(true);
+    expect(allowed(model, { host: 'info' }, { host: 'console' }, 'tcp', 5005)).toEqual({ allowed: false, egress: true, ingress: false });
+  });
+
+  test('a prefix list, a permission without protocol or a group without id is a ModelError', () => {
+    expect(() => groupsFromEc2([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', PrefixListIds: [{ PrefixListId: 'pl-1' }] }] }])).toThrow(/prefix lists are not modelled/);
+    expect(() => groupsFromEc2([{ GroupId: 'sg-1', IpPermissionsEgress: [{ IpRanges: [] }] }])).toThrow(ModelError);
+    expect(() => groupsFromEc2([{}])).toThrow(/GroupId/);
   });
 });
 

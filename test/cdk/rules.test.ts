@@ -66,7 +66,7 @@ describe('planRules (fast-check over random declarations and existing groups)', 
         const skipped = resolution.flows.filter((f) => (placedByFlow.get(f) ?? []).some((p) => !mutable(p.group.name)));
         expect(plan.skippedFlows).toEqual(skipped);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -92,7 +92,7 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           expect(g.keepsOwnEgress).toBe(!g.created && restricted && g.mutable && treatment[g.name].allowsAllOutbound);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import fc from 'fast-check';
 import { PortPlan as CdkPortPlan } from '../../lib/cdk';
 import { PortPlan as AzurePortPlan } from '../../lib/pulumi';
-import { DeclarationError, ROLE_IDS, validate, type Declaration } from '../../lib/spec';
+import { DeclarationError, PRESETS, ROLE_IDS, validate, type Declaration } from '../../lib/spec';
 import { validDeclaration } from '../support/declarations';
 import { recordResources, type Registered } from '../support/pulumi';
 
@@ -79,6 +79,31 @@ test('CDK: the construct throws the DeclarationError and leaves nothing in the t
   fc.assert(
     fc.property(broken.filter((x) => { try { validate(x); return false; } catch { return true; } }), (input) => {
       expect(() => new CdkPortPlan(stack, 'Plan', { vpc, declaration: input as Declaration })).toThrow(DeclarationError);
+      expect(stack.node.findAll().length).toBe(before);
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('CDK: bad props (limits, existing group names) throw an ArgumentError naming them and leave nothing in the tree', () => {
+  const app = new App();
+  const stack = new Stack(app, 'FuzzProps');
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] });
+  const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678');
+  const before = stack.node.findAll().length;
+  const notWhole = fc.oneof(fc.integer({ max: 0 }), fc.double({ noInteger: true }), fc.constant(Number.NaN), fc.string(), fc.constant(null));
+  const badProps = fc.oneof(
+    notWhole.map((v) => ['maxRulesPerGroup', { maxRulesPerGroup: v }] as const),
+    fc.oneof(notWhole, fc.integer({ min: 17 })).map((v) => ['maxSecurityGroupsPerInterface', { maxSecurityGroupsPerInterface: v }] as const),
+    fc.string().filter((n) => !['console', 'information-server', 'normal-servers'].includes(n))
+      .map((n) => [`existingSecurityGroups.${n}`, { existingSecurityGroups: { [n]: { securityGroup: sg } } }] as const),
+    fc.constantFrom(null, undefined, 'sg-1', {}, { securityGroup: 'sg-12345678' }, { securityGroup: null })
+      .map((v) => ['existingSecurityGroups.console', { existingSecurityGroups: { console: v } }] as const),
+  );
+  fc.assert(
+    fc.property(badProps, ([path, props]) => {
+      expect(() => new CdkPortPlan(stack, 'Plan', { vpc, declaration: PRESETS.serverprotect, ...(props as object) }))
+        .toThrow(expect.objectContaining({ code: 'ARGUMENT', path }));
       expect(stack.node.findAll().length).toBe(before);
     }),
     { numRuns: 100 },
