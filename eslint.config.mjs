@@ -25,7 +25,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*'] },
-        { regex: '^\\.\\./(cdk|pulumi)(?!/rules$)', message: 'the CLI may import only ../cdk/rules and ../pulumi/rules of the adapters' },
+        {
+          regex: '^\\.\\./(cdk|pulumi)(?!/rules$)',
+          message: 'the CLI may import only ../cdk/rules and ../pulumi/rules of the adapters',
+        },
       ] }],
     },
   },
@@ -41,7 +44,9 @@ export default tseslint.config(
     // `verify aws` reads EC2 here and only here; the SDK is loaded when called.
     files: ['lib/verify/ec2.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'] }],
+      'no-restricted-imports': ['error', {
+        patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'],
+      }],
     },
   },
   {

@@ -67,7 +67,9 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
 }
 
 /** {@link run} for every command, including those that call a cloud API (`verify aws`): awaits their actions. */
-export async function runAsync(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function runAsync(
+  argv: readonly string[], out: (text: string) => void, err: (text: string) => void,
+): Promise<number> {
   const cli = commands(out, err, true);
   try {
     await cli.program.parseAsync(argv, { from: 'user' });
@@ -77,7 +79,9 @@ export async function runAsync(argv: readonly string[], out: (text: string) => v
   }
 }
 
-function commands(out: (text: string) => void, err: (text: string) => void, async: boolean): { program: Command; status: () => number } {
+type Commands = { program: Command; status: () => number };
+
+function commands(out: (text: string) => void, err: (text: string) => void, async: boolean): Commands {
   let status: number = EXIT.ok;
   const program = new Command('portplan')
     .description('Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager): tables, flows, diagrams, host rules.')

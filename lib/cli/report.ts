@@ -56,7 +56,9 @@ function rowFields(rows: readonly RowId[]): Pick<ReportRule, 'purpose' | 'condit
   return {
     purpose: unique(r.map((x) => x.purpose)).join('; '),
     condition: unique(r.map((x) => x.condition)).join('; '),
-    document: unique(r.map((x) => `${x.citation.document}, row ${x.citation.row}${x.citation.note ? ` (${x.citation.note})` : ''}`)).join('; '),
+    document: unique(
+      r.map((x) => `${x.citation.document}, row ${x.citation.row}${x.citation.note ? ` (${x.citation.note})` : ''}`),
+    ).join('; '),
   };
 }
 
@@ -77,17 +79,37 @@ export function awsReportRules(r: Resolution): ReportRule[] {
     const remote = rule.remote.kind === 'group' ? rule.remote.name : cidrText(rule.remote.cidr, r);
     const inbound = rule.direction === 'inbound';
     return {
-      cloud: 'aws', name: rule.placement === 'inline' ? 'inline' : rule.id, direction: rule.direction, access: 'allow', group: rule.group,
-      source: inbound ? remote : rule.group, destination: inbound ? rule.group : remote,
-      protocol: rule.protocol, ports: portRangeText(rule), origin: 'flow', rows: rule.rows, ...rowFields(rule.rows),
+      cloud: 'aws',
+      name: rule.placement === 'inline' ? 'inline' : rule.id,
+      direction: rule.direction,
+      access: 'allow',
+      group: rule.group,
+      source: inbound ? remote : rule.group,
+      destination: inbound ? rule.group : remote,
+      protocol: rule.protocol,
+      ports: portRangeText(rule),
+      origin: 'flow',
+      rows: rule.rows,
+      ...rowFields(rule.rows),
     };
   });
   for (const g of plan.groups) {
     for (const d of g.defaultEgress.filter((e) => e !== 'no-traffic-placeholder')) {
       out.push({
-        cloud: 'aws', name: 'default', direction: 'outbound', access: 'allow', group: g.name, source: g.name,
-        destination: d === 'allow-all-ipv4' ? '0.0.0.0/0' : '::/0', protocol: 'all', ports: 'all', origin: 'default-egress', rows: [],
-        purpose: 'egress: default (outbound not restricted)', condition: 'egress is not restricted', document: '',
+        cloud: 'aws',
+        name: 'default',
+        direction: 'outbound',
+        access: 'allow',
+        group: g.name,
+        source: g.name,
+        destination: d === 'allow-all-ipv4' ? '0.0.0.0/0' : '::/0',
+        protocol: 'all',
+        ports: 'all',
+        origin: 'default-egress',
+        rows: [],
+        purpose: 'egress: default (outbound not restricted)',
+        condition: 'egress is not restricted',
+        document: '',
       });
     }
   }
@@ -106,41 +128,89 @@ export function azureReportRules(r: Resolution): ReportRule[] {
     const inbound = rule.direction === 'Inbound';
     const groupEnd = inbound ? rule.destination : rule.source;
     return {
-      cloud: 'azure', name: rule.name, priority: rule.priority, direction: inbound ? 'inbound' : 'outbound',
-      access: rule.access === 'Allow' ? 'allow' : 'deny', group: 'group' in groupEnd ? groupEnd.group : '',
-      source: side(rule.source, r), destination: side(rule.destination, r),
-      protocol: rule.protocol === '*' ? 'all' : rule.protocol.toLowerCase(), ports: rule.ports.join(',') === '*' ? 'all' : rule.ports.join(','),
-      origin: rule.origin, rows: rule.rows,
+      cloud: 'azure',
+      name: rule.name,
+      priority: rule.priority,
+      direction: inbound ? 'inbound' : 'outbound',
+      access: rule.access === 'Allow' ? 'allow' : 'deny',
+      group: 'group' in groupEnd ? groupEnd.group : '',
+      source: side(rule.source, r),
+      destination: side(rule.destination, r),
+      protocol: rule.protocol === '*' ? 'all' : rule.protocol.toLowerCase(),
+      ports: rule.ports.join(',') === '*' ? 'all' : rule.ports.join(','),
+      origin: rule.origin,
+      rows: rule.rows,
       ...(rule.rows.length ? rowFields(rule.rows) : { purpose: rule.description, condition: '', document: '' }),
     };
   });
 }
 
-const COLUMNS = ['cloud', 'name', 'priority', 'direction', 'access', 'group', 'source', 'destination', 'protocol', 'ports', 'origin', 'rows',
-  'purpose', 'condition', 'document'] as const;
-const field = (x: ReportRule, c: (typeof COLUMNS)[number]): string => (c === 'rows' ? x.rows.join(' ') : String(x[c] ?? ''));
+const COLUMNS = [
+  'cloud',
+  'name',
+  'priority',
+  'direction',
+  'access',
+  'group',
+  'source',
+  'destination',
+  'protocol',
+  'ports',
+  'origin',
+  'rows',
+  'purpose',
+  'condition',
+  'document',
+] as const;
+const field = (x: ReportRule, c: (typeof COLUMNS)[number]): string =>
+  c === 'rows' ? x.rows.join(' ') : String(x[c] ?? '');
 
 /** CSV as RFC 4180 has it: a header line, CRLF line ends, fields with a comma, quote or line end quoted. */
 export function reportCsv(rules: readonly ReportRule[]): string {
   const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return [COLUMNS.join(','), ...rules.map((x) => COLUMNS.map((c) => quote(field(x, c))).join(','))].map((l) => `${l}\r\n`).join('');
+  return [COLUMNS.join(','), ...rules.map((x) => COLUMNS.map((c) => quote(field(x, c))).join(','))]
+    .map((l) => `${l}\r\n`)
+    .join('');
 }
 
 /** Markdown: one section per cloud, one table row per rule. */
 export function reportMarkdown(aws: readonly ReportRule[], azure: readonly ReportRule[]): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const table = (rules: readonly ReportRule[], cols: readonly (typeof COLUMNS)[number][]) => [
-    `| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rules.map((x) => `| ${cols.map((c) => cell(field(x, c))).join(' | ')} |`),
+    `| ${cols.join(' | ')} |`,
+    `|${cols.map(() => '---').join('|')}|`,
+    ...rules.map((x) => `| ${cols.map((c) => cell(field(x, c))).join(' | ')} |`),
   ];
-  const common = ['direction', 'access', 'group', 'source', 'destination', 'protocol', 'ports', 'origin', 'rows', 'purpose', 'condition', 'document'] as const;
+  const common = [
+    'direction',
+    'access',
+    'group',
+    'source',
+    'destination',
+    'protocol',
+    'ports',
+    'origin',
+    'rows',
+    'purpose',
+    'condition',
+    'document',
+  ] as const;
   return [
-    '# portplan rule report', '',
-    '## AWS security group rules', '',
-    'Every group created by portplan (CDK construct defaults).', '',
-    ...table(aws, ['name', ...common]), '',
-    '## Azure NSG rules', '',
-    'An NSG created by the component with its defaults: priorities 100-4096, VirtualNetwork deny rules, Load Balancer probe allows.', '',
-    ...table(azure, ['name', 'priority', ...common]), '',
+    '# portplan rule report',
+    '',
+    '## AWS security group rules',
+    '',
+    'Every group created by portplan (CDK construct defaults).',
+    '',
+    ...table(aws, ['name', ...common]),
+    '',
+    '## Azure NSG rules',
+    '',
+    'An NSG created by the component with its defaults: priorities 100-4096, VirtualNetwork deny rules, ' +
+      'Load Balancer probe allows.',
+    '',
+    ...table(azure, ['name', 'priority', ...common]),
+    '',
   ].join('\n');
 }
 
@@ -156,7 +226,15 @@ export interface ReportContext {
 
 /** `portplan report --format md|csv|json`. */
 export function registerReport(program: Command, ctx: ReportContext): void {
-  ctx.withSource(program.command('report').description('every rule the plan creates on AWS and Azure, with rows, purpose, condition and vendor document, for a security review'))
+  ctx
+    .withSource(
+      program
+        .command('report')
+        .description(
+          'every rule the plan creates on AWS and Azure, with rows, purpose, condition and vendor document, ' +
+            'for a security review',
+        ),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
     .action((o: { preset?: PresetName; file?: string; format: (typeof REPORT_FORMATS)[number] }) => {
       const r = ctx.load(o);

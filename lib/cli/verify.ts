@@ -61,7 +61,11 @@ export function readJsonFile(file: string, option: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AzureInputError(option, file, `${option}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new AzureInputError(
+      option,
+      file,
+      `${option}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   try {
     // The Azure CLI on Windows may write a byte order mark.
@@ -71,8 +75,12 @@ export function readJsonFile(file: string, option: string): unknown {
     const at = /at position (\d+)/.exec(message);
     const position = at ? Number(at[1]) : text.length;
     const before = text.slice(0, position).split('\n');
-    throw new AzureInputError(option, file,
-      `${option}: ${file} is not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+    throw new AzureInputError(
+      option,
+      file,
+      `${option}: ${file} is not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: ` +
+        message.replace(/ in JSON at position \d+.*$/, ''),
+    );
   }
 }
 
@@ -81,22 +89,42 @@ export function registerVerify(program: Command, ctx: VerifyContext): void {
   const verify = program
     .command('verify')
     .description('check a deployed site against the plan: every planned flow allowed, no rule the plan does not need');
-  const exits = `\nExit codes: ${VERIFY_EXIT.asPlanned} as planned, ${VERIFY_EXIT.drift} drift, ${VERIFY_EXIT.error} the check could not run (usage, files, credentials).`;
+  const exits =
+    `\nExit codes: ${VERIFY_EXIT.asPlanned} as planned, ${VERIFY_EXIT.drift} drift, ` +
+    `${VERIFY_EXIT.error} the check could not run (usage, files, credentials).`;
 
-  ctx.withSource(verify.command('aws').description('read the security groups from the EC2 API and check them against the plan'))
-    .option('--vpc <vpc-id>', 'read every security group of this VPC; groups tagged portplan:group=<name> are the declared groups')
-    .option('--group <name=sg-id>', 'the security group of a declared group (for groups portplan did not create); repeatable', repeatable)
+  ctx
+    .withSource(
+      verify.command('aws').description('read the security groups from the EC2 API and check them against the plan'),
+    )
+    .option(
+      '--vpc <vpc-id>',
+      'read every security group of this VPC; groups tagged portplan:group=<name> are the declared groups',
+    )
+    .option(
+      '--group <name=sg-id>',
+      'the security group of a declared group (for groups portplan did not create); repeatable',
+      repeatable,
+    )
     .option('--json', 'machine-readable JSON with stable field names')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Credentials and region come from the standard AWS settings (AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY, or AWS_PROFILE; AWS_REGION); AWS_ENDPOINT_URL points at another endpoint.
-Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@^3).${exits}`)
+Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@^3).${exits}`,
+    )
     .action(async (o: VerifyOptions & { vpc?: string }) => {
       try {
         if (!ctx.async) throw new Error('verify aws reads EC2 asynchronously: call runAsync()');
         const resolution = ctx.load(o);
         const given = o.group ?? [];
-        if (!o.vpc && !given.length) throw new ArgumentError('--vpc', undefined, 'give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group');
+        if (!o.vpc && !given.length)
+          throw new ArgumentError(
+            '--vpc',
+            undefined,
+            'give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group',
+          );
         const names = resolution.declaration.groups.map((g) => g.name);
         // Parse the pairs before asking EC2, so a typo costs no API call.
         const explicit = groupIdsByTag(names, [], given);
@@ -108,17 +136,34 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
       }
     });
 
-  ctx.withSource(verify.command('azure').description("check an NSG and its ASGs, as Azure's own JSON has them, against the plan"))
-    .requiredOption('--nsg <file>', 'the NSG: output of az network nsg show -g <rg> -n <nsg> -o json, or an ARM template from az group export')
+  ctx
+    .withSource(
+      verify.command('azure').description("check an NSG and its ASGs, as Azure's own JSON has them, against the plan"),
+    )
+    .requiredOption(
+      '--nsg <file>',
+      'the NSG: output of az network nsg show -g <rg> -n <nsg> -o json, or an ARM template from az group export',
+    )
     .option('--asgs <file>', 'the ASGs: output of az network asg list -g <rg> -o json (not needed with an ARM export)')
     .option('--nsg-name <name>', 'the NSG to check when an ARM export holds several')
-    .requiredOption('--address-space <cidr>', "the VNet's address space (what the VirtualNetwork tag means); repeatable", repeatable)
-    .option('--group <name=asg>', 'the ASG (name or id) of a declared group not tagged portplan:group; repeatable', repeatable)
+    .requiredOption(
+      '--address-space <cidr>',
+      "the VNet's address space (what the VirtualNetwork tag means); repeatable",
+      repeatable,
+    )
+    .option(
+      '--group <name=asg>',
+      'the ASG (name or id) of a declared group not tagged portplan:group; repeatable',
+      repeatable,
+    )
     .option('--json', 'machine-readable JSON with stable field names')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
   az network nsg show -g <resource-group> -n <nsg> -o json > nsg.json
   az network asg list -g <resource-group> -o json > asgs.json
-  portplan verify azure --file declaration.yaml --nsg nsg.json --asgs asgs.json --address-space 10.40.0.0/16${exits}`)
+  portplan verify azure --file declaration.yaml --nsg nsg.json --asgs asgs.json --address-space 10.40.0.0/16${exits}`,
+    )
     .action((o: VerifyOptions & { nsg: string; asgs?: string; nsgName?: string; addressSpace: string[] }) => {
       try {
         const resolution = ctx.load(o);
@@ -126,10 +171,19 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
         const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
         const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
         if (!o.asgs && !exported) {
-          throw new ArgumentError('--asgs', undefined, 'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)');
+          throw new ArgumentError(
+            '--asgs',
+            undefined,
+            'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)',
+          );
         }
         const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
-        const groups = asgsOfGroups(resolution.declaration.groups.map((g) => g.name), asgs, o.group ?? [], nsg);
+        const groups = asgsOfGroups(
+          resolution.declaration.groups.map((g) => g.name),
+          asgs,
+          o.group ?? [],
+          nsg,
+        );
         finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
       } catch (e) {
         fail(ctx, e);

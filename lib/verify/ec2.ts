@@ -52,8 +52,11 @@ async function loadSdk(): Promise<Sdk> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    throw new MissingDependencyError(SDK, undefined,
-      `portplan verify aws reads security groups with the AWS SDK, which is not installed: npm install ${SDK}@^3`);
+    throw new MissingDependencyError(
+      SDK,
+      undefined,
+      `portplan verify aws reads security groups with the AWS SDK, which is not installed: npm install ${SDK}@^3`,
+    );
   }
 }
 
@@ -63,15 +66,27 @@ function accessError(e: unknown, operation: string): PortplanError {
   const err = e as { name?: string; message?: string; Code?: string };
   const name = err.name ?? 'Error';
   if (name === 'CredentialsProviderError') {
-    return new AwsAccessError('credentials', undefined, 'no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY '
-      + '(and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE for a profile of ~/.aws/config');
+    return new AwsAccessError(
+      'credentials',
+      undefined,
+      'no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
+        '(and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE for a profile of ~/.aws/config',
+    );
   }
   if (name === 'InvalidGroup.NotFound' || name === 'InvalidGroupId.Malformed') {
     // EC2 names the id in its message: "The security group 'sg-...' does not exist".
-    return new ArgumentError('--group', (err.message ?? '').split('\n')[0], 'ids of security groups that exist in this account and region');
+    return new ArgumentError(
+      '--group',
+      (err.message ?? '').split('\n')[0],
+      'ids of security groups that exist in this account and region',
+    );
   }
   if (/region is missing/i.test(err.message ?? '')) {
-    return new AwsAccessError('region', undefined, 'no AWS region: set AWS_REGION (or a region in the AWS_PROFILE profile)');
+    return new AwsAccessError(
+      'region',
+      undefined,
+      'no AWS region: set AWS_REGION (or a region in the AWS_PROFILE profile)',
+    );
   }
   return new AwsAccessError(operation, name, `EC2 ${operation} failed: ${name}: ${(err.message ?? '').split('\n')[0]}`);
 }
@@ -92,9 +107,11 @@ export async function readSecurityGroups(query: Ec2Query): Promise<Ec2SecurityGr
     const describe = async (input: Ec2.DescribeSecurityGroupsCommandInput) => {
       let token: string | undefined;
       do {
-        const page = await client.send(new sdk.DescribeSecurityGroupsCommand({ ...input, NextToken: token })).catch((e: unknown) => {
-          throw accessError(e, 'DescribeSecurityGroups');
-        });
+        const page = await client
+          .send(new sdk.DescribeSecurityGroupsCommand({ ...input, NextToken: token }))
+          .catch((e: unknown) => {
+            throw accessError(e, 'DescribeSecurityGroups');
+          });
         for (const g of page.SecurityGroups ?? []) found.set(g.GroupId!, g);
         token = page.NextToken;
       } while (token);
@@ -103,16 +120,24 @@ export async function readSecurityGroups(query: Ec2Query): Promise<Ec2SecurityGr
     if (query.vpcId) await describe({ Filters: [{ Name: 'vpc-id', Values: [query.vpcId] }], MaxResults: 1000 });
     if (query.groupIds?.length) await describe({ GroupIds: [...query.groupIds] });
     const ids = [...found.keys()].sort();
-    const rules = new Map<string, { ingress: DeployedRule[]; egress: DeployedRule[] }>(ids.map((id) => [id, { ingress: [], egress: [] }]));
+    const rules = new Map<string, { ingress: DeployedRule[]; egress: DeployedRule[] }>(
+      ids.map((id) => [id, { ingress: [], egress: [] }]),
+    );
     // A filter takes at most 200 values.
     for (let i = 0; i < ids.length; i += 200) {
       let token: string | undefined;
       do {
-        const page = await client.send(new sdk.DescribeSecurityGroupRulesCommand({
-          Filters: [{ Name: 'group-id', Values: ids.slice(i, i + 200) }], MaxResults: 1000, NextToken: token,
-        })).catch((e: unknown) => {
-          throw accessError(e, 'DescribeSecurityGroupRules');
-        });
+        const page = await client
+          .send(
+            new sdk.DescribeSecurityGroupRulesCommand({
+              Filters: [{ Name: 'group-id', Values: ids.slice(i, i + 200) }],
+              MaxResults: 1000,
+              NextToken: token,
+            }),
+          )
+          .catch((e: unknown) => {
+            throw accessError(e, 'DescribeSecurityGroupRules');
+          });
         for (const r of page.SecurityGroupRules ?? []) {
           const rule: DeployedRule = {
             ipProtocol: r.IpProtocol ?? '-1',

@@ -1,6 +1,20 @@
 import { ArgumentError, parseCidr, placeRules, type Endpoint, type Resolution } from '../spec';
-import { allowed, type ConnectionEnd, type HostModel, type SecurityGroupModel, type SecurityGroupRuleModel } from './aws';
-import { firstAddress, flowCheck, portPieces, sortExtra, type BlockedPorts, type ExtraRule, type SiteReport } from './site';
+import {
+  allowed,
+  type ConnectionEnd,
+  type HostModel,
+  type SecurityGroupModel,
+  type SecurityGroupRuleModel,
+} from './aws';
+import {
+  firstAddress,
+  flowCheck,
+  portPieces,
+  sortExtra,
+  type BlockedPorts,
+  type ExtraRule,
+  type SiteReport,
+} from './site';
 
 /**
  * `portplan verify aws` without the SDK: deployed security groups (in the evaluator's model, read
@@ -32,7 +46,10 @@ export interface DeployedGroup extends SecurityGroupModel {
 // Synthetic hosts, one per group, carry only their group. Their addresses come from the ranges
 // reserved for benchmarking (RFC 2544: 198.18.0.0/15; RFC 5180: 2001:2::/48), which no peer of a
 // deployment names, so only rules naming the group, or a range that covers any address, admit them.
-const hostAddresses = (i: number): string[] => [`198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`, `2001:2::${(i + 1).toString(16)}`];
+const hostAddresses = (i: number): string[] => [
+  `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+  `2001:2::${(i + 1).toString(16)}`,
+];
 
 const PROTOCOL_NAME: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
 const protocolName = (p: string): string => PROTOCOL_NAME[p] ?? p.toLowerCase();
@@ -45,7 +62,12 @@ const WORLD = ['0.0.0.0/0', '::/0'];
  * (aws-cdk-lib aws-ec2/lib/security-group.ts, `MATCH_NO_TRAFFIC`). It opens nothing.
  */
 function isNoTrafficPlaceholder(r: SecurityGroupRuleModel): boolean {
-  return protocolName(r.ipProtocol) === 'icmp' && r.fromPort === 252 && r.toPort === 86 && r.cidrIpv4 === '255.255.255.255/32';
+  return (
+    protocolName(r.ipProtocol) === 'icmp' &&
+    r.fromPort === 252 &&
+    r.toPort === 86 &&
+    r.cidrIpv4 === '255.255.255.255/32'
+  );
 }
 
 /** An allow-all rule to any IPv4 or IPv6 address: EC2's default egress rule. */
@@ -53,12 +75,21 @@ function isAllowAll(r: SecurityGroupRuleModel): boolean {
   return r.ipProtocol === '-1' && (r.cidrIpv4 === '0.0.0.0/0' || r.cidrIpv6 === '::/0');
 }
 
-const ruleKey = (groupId: string, direction: string, remote: string, protocol: string, from: number | undefined, to: number | undefined) =>
-  [groupId, direction, remote, protocolName(protocol), from ?? -1, to ?? -1].join('|');
+const ruleKey = (
+  groupId: string,
+  direction: string,
+  remote: string,
+  protocol: string,
+  from: number | undefined,
+  to: number | undefined,
+) => [groupId, direction, remote, protocolName(protocol), from ?? -1, to ?? -1].join('|');
 
 const remoteKey = (r: DeployedRule): string =>
-  r.referencedGroupId !== undefined ? `sg:${r.referencedGroupId}`
-    : r.prefixListId !== undefined ? `pl:${r.prefixListId}` : `cidr:${masked((r.cidrIpv4 ?? r.cidrIpv6) as string)}`;
+  r.referencedGroupId !== undefined
+    ? `sg:${r.referencedGroupId}`
+    : r.prefixListId !== undefined
+      ? `pl:${r.prefixListId}`
+      : `cidr:${masked((r.cidrIpv4 ?? r.cidrIpv6) as string)}`;
 
 /**
  * Checks deployed security groups against a resolution.
@@ -66,31 +97,56 @@ const remoteKey = (r: DeployedRule): string =>
  *   each peer as the first address of its CIDR (outside every group, so filtered by nothing of its
  *   own); the flow is asked of the evaluator for every piece of its port range.
  * - Expected rules: the spec's `placeRules()`; under `egress: default` EC2's allow-all egress rules
- *   (0.0.0.0/0, ::/0) too (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#default-security-group-rules
- *   describes them on every new group); CDK's match-no-traffic egress placeholder is never an opening.
+ *   (0.0.0.0/0, ::/0) too, which EC2 puts on every new group
+ *   (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html); CDK's
+ *   match-no-traffic egress placeholder is never an opening.
  * - Extra: every other rule on the declared groups, world-open first.
  * @param groupIds the security group id of each declared group, by group name
  * @param groups the deployed groups; at least every id of `groupIds`
  * @throws ArgumentError when a declared group has no id, two groups share one, or an id has no group
  */
-export function verifyAwsSite(resolution: Resolution, groupIds: Readonly<Record<string, string>>, groups: readonly DeployedGroup[]): SiteReport {
+export function verifyAwsSite(
+  resolution: Resolution,
+  groupIds: Readonly<Record<string, string>>,
+  groups: readonly DeployedGroup[],
+): SiteReport {
   const names = resolution.declaration.groups.map((g) => g.name);
   const byId = new Map(groups.map((g) => [g.groupId, g]));
   const seen = new Map<string, string>();
   for (const name of names) {
     const id = groupIds[name];
     if (id === undefined) {
-      throw new ArgumentError('--group', name, `a security group for every declared group: tag one portplan:group=${name}, or give --group ${name}=sg-...`);
+      throw new ArgumentError(
+        '--group',
+        name,
+        `a security group for every declared group: tag one portplan:group=${name}, or give --group ${name}=sg-...`,
+      );
     }
-    if (seen.has(id)) throw new ArgumentError('--group', `${name}=${id}`, `one security group per declared group (${id} is also ${seen.get(id)})`);
-    if (!byId.has(id)) throw new ArgumentError('--group', `${name}=${id}`, 'the id of a security group that exists (none found)');
+    if (seen.has(id))
+      throw new ArgumentError(
+        '--group',
+        `${name}=${id}`,
+        `one security group per declared group (${id} is also ${seen.get(id)})`,
+      );
+    if (!byId.has(id))
+      throw new ArgumentError('--group', `${name}=${id}`, 'the id of a security group that exists (none found)');
     seen.set(id, name);
   }
   const nameOf = (id: string) => seen.get(id);
-  const hosts: HostModel[] = names.map((name, i) => ({ name, securityGroupIds: [groupIds[name]], addresses: hostAddresses(i) }));
+  const hosts: HostModel[] = names.map((name, i) => ({
+    name,
+    securityGroupIds: [groupIds[name]],
+    addresses: hostAddresses(i),
+  }));
   const modelled = (rules: readonly DeployedRule[]) => rules.filter((r) => r.prefixListId === undefined);
-  const model = { groups: names.map((n) => byId.get(groupIds[n])!).map((g) => ({ ...g, ingress: modelled(g.ingress), egress: modelled(g.egress) })), hosts };
-  const end = (e: Endpoint): ConnectionEnd => (e.kind === 'group' ? { host: e.name } : { address: firstAddress(e.cidr) });
+  const model = {
+    groups: names
+      .map((n) => byId.get(groupIds[n])!)
+      .map((g) => ({ ...g, ingress: modelled(g.ingress), egress: modelled(g.egress) })),
+    hosts,
+  };
+  const end = (e: Endpoint): ConnectionEnd =>
+    e.kind === 'group' ? { host: e.name } : { address: firstAddress(e.cidr) };
 
   const flows = resolution.flows.map((flow) => {
     const rules = [
@@ -101,7 +157,10 @@ export function verifyAwsSite(resolution: Resolution, groupIds: Readonly<Record<
     for (const [from, to] of portPieces(flow.fromPort, flow.toPort, rules)) {
       const v = allowed(model, end(flow.from), end(flow.to), flow.protocol, from);
       if (v.allowed) continue;
-      const by = [...(v.egress === false ? [{ side: 'egress' as const }] : []), ...(v.ingress === false ? [{ side: 'ingress' as const }] : [])];
+      const by = [
+        ...(v.egress === false ? [{ side: 'egress' as const }] : []),
+        ...(v.ingress === false ? [{ side: 'ingress' as const }] : []),
+      ];
       blocked.push({ fromPort: from, toPort: to, by });
     }
     return flowCheck(flow, blocked);
@@ -124,15 +183,24 @@ export function verifyAwsSite(resolution: Resolution, groupIds: Readonly<Record<
         const cidr = r.cidrIpv4 ?? r.cidrIpv6;
         const protocol = protocolName(r.ipProtocol);
         // For ICMP the "ports" are the type and code; -1 and other protocols cover everything.
-        const all = r.fromPort === undefined || r.fromPort === -1 || !['tcp', 'udp', 'icmp', 'icmpv6'].includes(protocol);
+        const all =
+          r.fromPort === undefined || r.fromPort === -1 || !['tcp', 'udp', 'icmp', 'icmpv6'].includes(protocol);
         const icmp = protocol.startsWith('icmp');
         extra.push({
           group: name,
           direction: dir === 'ingress' ? 'inbound' : 'outbound',
-          remote: r.referencedGroupId !== undefined ? (nameOf(r.referencedGroupId) ?? r.referencedGroupId)
-            : (r.prefixListId ?? masked(cidr as string)),
+          remote:
+            r.referencedGroupId !== undefined
+              ? (nameOf(r.referencedGroupId) ?? r.referencedGroupId)
+              : (r.prefixListId ?? masked(cidr as string)),
           protocol,
-          ports: all ? 'all' : icmp ? `type ${r.fromPort} code ${r.toPort}` : r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`,
+          ports: all
+            ? 'all'
+            : icmp
+              ? `type ${r.fromPort} code ${r.toPort}`
+              : r.fromPort === r.toPort
+                ? `${r.fromPort}`
+                : `${r.fromPort}-${r.toPort}`,
           ...(r.description !== undefined ? { description: r.description } : {}),
           rule: r.ruleId ?? `${g.groupId} ${dir}`,
           worldOpen: cidr !== undefined && WORLD.includes(masked(cidr)),
@@ -168,20 +236,35 @@ export const GROUP_TAG = 'portplan:group';
  * @throws ArgumentError for a malformed pair, a name the declaration does not have, a name given
  *   twice, or a tag found on more than one group
  */
-export function groupIdsByTag(names: readonly string[], found: readonly TaggedGroup[], given: readonly string[]): Record<string, string> {
+export function groupIdsByTag(
+  names: readonly string[],
+  found: readonly TaggedGroup[],
+  given: readonly string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of given) {
     const m = /^([^=]+)=(.+)$/.exec(pair);
-    if (!m) throw new ArgumentError('--group', pair, 'must be <group>=<security group id>, e.g. information-server=sg-0123456789abcdef0');
-    if (!names.includes(m[1])) throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
-    if (out[m[1]] !== undefined) throw new ArgumentError('--group', pair, `each group once (${m[1]} is ${out[m[1]]} already)`);
+    if (!m)
+      throw new ArgumentError(
+        '--group',
+        pair,
+        'must be <group>=<security group id>, e.g. information-server=sg-0123456789abcdef0',
+      );
+    if (!names.includes(m[1]))
+      throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
+    if (out[m[1]] !== undefined)
+      throw new ArgumentError('--group', pair, `each group once (${m[1]} is ${out[m[1]]} already)`);
     out[m[1]] = m[2];
   }
   for (const name of names) {
     if (out[name] !== undefined) continue;
     const tagged = found.filter((g) => g.tags[GROUP_TAG] === name).map((g) => g.groupId);
     if (tagged.length > 1) {
-      throw new ArgumentError('--group', name, `one security group tagged ${GROUP_TAG}=${name} (found ${tagged.join(', ')}); choose with --group ${name}=<id>`);
+      throw new ArgumentError(
+        '--group',
+        name,
+        `one security group tagged ${GROUP_TAG}=${name} (found ${tagged.join(', ')}); choose with --group ${name}=<id>`,
+      );
     }
     if (tagged.length === 1) out[name] = tagged[0];
   }

@@ -1,7 +1,25 @@
-import { ArgumentError, PortplanError, parseCidr, cidrContains, placeRules, type Cidr, type Endpoint, type Resolution } from '../spec';
+import {
+  ArgumentError,
+  PortplanError,
+  parseCidr,
+  cidrContains,
+  placeRules,
+  type Cidr,
+  type Endpoint,
+  type Resolution,
+} from '../spec';
 import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from './azure';
 import type { ArmSecurityRule } from './azure-rules';
-import { firstAddress, flowCheck, portPieces, sortExtra, type BlockedBy, type BlockedPorts, type ExtraRule, type SiteReport } from './site';
+import {
+  firstAddress,
+  flowCheck,
+  portPieces,
+  sortExtra,
+  type BlockedBy,
+  type BlockedPorts,
+  type ExtraRule,
+  type SiteReport,
+} from './site';
 
 /**
  * `portplan verify azure` on Azure's own JSON, with no SDK: an NSG as `az network nsg show` prints
@@ -98,26 +116,39 @@ export function readNsg(json: unknown, file: string, name?: string): NsgInput {
     const nsgs = resources.filter((r) => String(r.type).toLowerCase() === 'microsoft.network/networksecuritygroups');
     const chosen = name ? nsgs.filter((r) => armName(r.name, parameters).toLowerCase() === name.toLowerCase()) : nsgs;
     if (chosen.length !== 1) {
-      throw new ArgumentError('--nsg-name', name, `the name of one NSG of ${file}: ${nsgs.map((r) => armName(r.name, parameters)).join(', ') || 'it has none'}`);
+      throw new ArgumentError(
+        '--nsg-name',
+        name,
+        `the name of one NSG of ${file}: ${nsgs.map((r) => armName(r.name, parameters)).join(', ') || 'it has none'}`,
+      );
     }
     const nsg = chosen[0];
     const nsgName = armName(nsg.name, parameters);
     const rules = new Map<string, ArmSecurityRule>();
     const add = (r: Json, ruleName: string) => {
-      if (!isObject(r.properties)) throw new AzureInputError(file, r, `${file}: rule ${ruleName} has no properties object (ARM template shape)`);
+      if (!isObject(r.properties))
+        throw new AzureInputError(file, r, `${file}: rule ${ruleName} has no properties object (ARM template shape)`);
       rules.set(ruleName, reduceAsgs({ name: ruleName, ...r.properties }, parameters));
     };
-    const nested = (isObject(nsg.properties) && Array.isArray(nsg.properties.securityRules) ? nsg.properties.securityRules : []) as Json[];
+    const nested = (
+      isObject(nsg.properties) && Array.isArray(nsg.properties.securityRules) ? nsg.properties.securityRules : []
+    ) as Json[];
     for (const r of nested) add(r, armName(r.name, parameters));
     // Standalone rules are resources named `<nsg>/<rule>`; an export often has both forms of a rule.
-    for (const r of resources.filter((x) => String(x.type).toLowerCase() === 'microsoft.network/networksecuritygroups/securityrules')) {
+    for (const r of resources.filter(
+      (x) => String(x.type).toLowerCase() === 'microsoft.network/networksecuritygroups/securityrules',
+    )) {
       const [owner, ruleName] = armName(r.name, parameters).split('/');
       if (owner.toLowerCase() === nsgName.toLowerCase() && ruleName) add(r, ruleName);
     }
     return { name: nsgName, rules: [...rules.values()] };
   }
-  throw new AzureInputError(file, undefined,
-    `${file}: not an NSG: expected the output of az network nsg show (a securityRules array) or of az group export (a resources array)`);
+  throw new AzureInputError(
+    file,
+    undefined,
+    `${file}: not an NSG: expected the output of az network nsg show (a securityRules array) ` +
+      'or of az group export (a resources array)',
+  );
 }
 
 /**
@@ -126,20 +157,28 @@ export function readNsg(json: unknown, file: string, name?: string): NsgInput {
  * @throws AzureInputError when the JSON is neither
  */
 export function readAsgs(json: unknown, file: string): AsgInput[] {
-  const tags = (t: unknown) => (isObject(t) ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, String(v)])) : {});
+  const tags = (t: unknown) =>
+    isObject(t) ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, String(v)])) : {};
   if (Array.isArray(json)) {
-    return json.filter(isObject).map((a) => ({ key: asgKey(String(a.id ?? a.name)), name: String(a.name), tags: tags(a.tags) }));
+    return json
+      .filter(isObject)
+      .map((a) => ({ key: asgKey(String(a.id ?? a.name)), name: String(a.name), tags: tags(a.tags) }));
   }
   if (isObject(json) && Array.isArray(json.resources)) {
     const parameters = (isObject(json.parameters) ? json.parameters : {}) as Json;
-    return json.resources.filter(isObject)
+    return json.resources
+      .filter(isObject)
       .filter((r) => String(r.type).toLowerCase() === 'microsoft.network/applicationsecuritygroups')
       .map((r) => {
         const name = armName(r.name, parameters);
         return { key: name.toLowerCase(), name, tags: tags(r.tags) };
       });
   }
-  throw new AzureInputError(file, undefined, `${file}: not a list of ASGs: expected the output of az network asg list (an array) or of az group export`);
+  throw new AzureInputError(
+    file,
+    undefined,
+    `${file}: not a list of ASGs: expected the output of az network asg list (an array) or of az group export`,
+  );
 }
 
 /** The tag the Pulumi component writes on each ASG it creates: the declared group's name. */
@@ -151,25 +190,44 @@ export const ASG_GROUP_TAG = 'portplan:group';
  * @throws ArgumentError for a malformed pair, an undeclared name, an unknown ASG, a group with no
  *   ASG or a tag on two ASGs
  */
-export function asgsOfGroups(names: readonly string[], asgs: readonly AsgInput[], given: readonly string[], nsg?: NsgInput): Record<string, string> {
+export function asgsOfGroups(
+  names: readonly string[],
+  asgs: readonly AsgInput[],
+  given: readonly string[],
+  nsg?: NsgInput,
+): Record<string, string> {
   // A resource group may hold the ASGs of several components with the same group names: the
   // ones the NSG's rules name are this component's.
-  const referenced = new Set((nsg?.rules ?? []).flatMap((r) => [...sideKeys(r, 'source'), ...sideKeys(r, 'destination')]));
+  const referenced = new Set(
+    (nsg?.rules ?? []).flatMap((r) => [...sideKeys(r, 'source'), ...sideKeys(r, 'destination')]),
+  );
   const out: Record<string, string> = {};
   for (const pair of given) {
     const m = /^([^=]+)=(.+)$/.exec(pair);
     if (!m) throw new ArgumentError('--group', pair, 'must be <group>=<ASG name or id>');
-    if (!names.includes(m[1])) throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
+    if (!names.includes(m[1]))
+      throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
     const key = asgKey(m[2]);
-    if (!asgs.some((a) => a.key === key)) throw new ArgumentError('--group', pair, `an ASG of the --asgs file: ${asgs.map((a) => a.name).join(', ')}`);
+    if (!asgs.some((a) => a.key === key))
+      throw new ArgumentError('--group', pair, `an ASG of the --asgs file: ${asgs.map((a) => a.name).join(', ')}`);
     out[m[1]] = key;
   }
   for (const name of names) {
     if (out[name] !== undefined) continue;
     const all = asgs.filter((a) => a.tags[ASG_GROUP_TAG] === name);
     const tagged = all.length > 1 && nsg ? all.filter((a) => referenced.has(`asg:${a.key}`)) : all;
-    if (tagged.length > 1) throw new ArgumentError('--group', name, `one ASG tagged ${ASG_GROUP_TAG}=${name} (found ${tagged.map((a) => a.name).join(', ')}); choose with --group`);
-    if (!tagged.length) throw new ArgumentError('--group', name, `an ASG for every declared group: tag one ${ASG_GROUP_TAG}=${name}, or give --group ${name}=<ASG name>`);
+    if (tagged.length > 1)
+      throw new ArgumentError(
+        '--group',
+        name,
+        `one ASG tagged ${ASG_GROUP_TAG}=${name} (found ${tagged.map((a) => a.name).join(', ')}); choose with --group`,
+      );
+    if (!tagged.length)
+      throw new ArgumentError(
+        '--group',
+        name,
+        `an ASG for every declared group: tag one ${ASG_GROUP_TAG}=${name}, or give --group ${name}=<ASG name>`,
+      );
     out[name] = tagged[0].key;
   }
   return out;
@@ -209,7 +267,8 @@ function sideKeys(rule: ArmSecurityRule, side: Side): string[] {
   const asgs = rule[`${side}ApplicationSecurityGroups`];
   if (Array.isArray(asgs) && asgs.length) return asgs.map((a: { id?: unknown }) => `asg:${String(a.id)}`);
   const plural = rule[`${side}AddressPrefixes`];
-  const prefixes = Array.isArray(plural) && plural.length ? plural.map(String) : [String(rule[`${side}AddressPrefix`] ?? '')];
+  const prefixes =
+    Array.isArray(plural) && plural.length ? plural.map(String) : [String(rule[`${side}AddressPrefix`] ?? '')];
   return prefixes.map((p) => (p.includes('/') ? (parseCidr(p)?.text ?? p) : p));
 }
 
@@ -235,7 +294,12 @@ function portRanges(rule: ArmSecurityRule): [number, number][] | '*' {
  * @param groupAsgs each declared group's ASG key ({@link asgsOfGroups})
  * @throws ArgumentError for an address space that is not a CIDR, or none of a family a flow needs
  */
-export function verifyAzureSite(resolution: Resolution, network: AzureNetwork, nsg: NsgInput, groupAsgs: Readonly<Record<string, string>>): SiteReport {
+export function verifyAzureSite(
+  resolution: Resolution,
+  network: AzureNetwork,
+  nsg: NsgInput,
+  groupAsgs: Readonly<Record<string, string>>,
+): SiteReport {
   const names = resolution.declaration.groups.map((g) => g.name);
   const space = network.addressSpace.map((s) => {
     const c = parseCidr(s);
@@ -249,7 +313,11 @@ export function verifyAzureSite(resolution: Resolution, network: AzureNetwork, n
     const family = other.kind === 'peer' && other.cidr.includes(':') ? 6 : 4;
     const address = nics[family][names.indexOf(e.name)];
     if (address === undefined) {
-      throw new ArgumentError('--address-space', network.addressSpace, `an IPv${family} range of the VNet with room for every group (the flow ${e.name} - ${other.name} needs one)`);
+      throw new ArgumentError(
+        '--address-space',
+        network.addressSpace,
+        `an IPv${family} range of the VNet with room for every group (the flow ${e.name} - ${other.name} needs one)`,
+      );
     }
     return { address, applicationSecurityGroups: [groupAsgs[e.name]], nsg: nsg.rules };
   };
@@ -261,7 +329,10 @@ export function verifyAzureSite(resolution: Resolution, network: AzureNetwork, n
     });
     const blocked: BlockedPorts[] = [];
     for (const [from, to] of portPieces(flow.fromPort, flow.toPort, bounds)) {
-      const v = evaluateFlow(network, endpoint(flow.from, flow.to), endpoint(flow.to, flow.from), { protocol: flow.protocol === 'tcp' ? 'Tcp' : 'Udp', port: from });
+      const v = evaluateFlow(network, endpoint(flow.from, flow.to), endpoint(flow.to, flow.from), {
+        protocol: flow.protocol === 'tcp' ? 'Tcp' : 'Udp',
+        port: from,
+      });
       if (v.allowed) continue;
       const by: BlockedBy[] = [
         ...(v.outbound?.access === 'Deny' ? [{ side: 'egress' as const, rule: v.outbound.rule }] : []),
@@ -276,7 +347,8 @@ export function verifyAzureSite(resolution: Resolution, network: AzureNetwork, n
   const key = (e: Endpoint) => (e.kind === 'group' ? `asg:${groupAsgs[e.name]}` : (parseCidr(e.cidr)?.text ?? e.cidr));
   for (const p of placeRules(resolution)) {
     const f = p.flow;
-    for (let port = f.fromPort; port <= f.toPort; port++) planned.add([p.direction, key(f.from), key(f.to), f.protocol, port].join('|'));
+    for (let port = f.fromPort; port <= f.toPort; port++)
+      planned.add([p.direction, key(f.from), key(f.to), f.protocol, port].join('|'));
   }
   const groupOf = new Map(Object.entries(groupAsgs).map(([n, k]) => [`asg:${k}`, n]));
   const show = (k: string) => groupOf.get(k) ?? (k.startsWith('asg:') ? `ASG ${k.slice(4)}` : k);
@@ -291,9 +363,21 @@ export function verifyAzureSite(resolution: Resolution, network: AzureNetwork, n
     const destinations = sideKeys(r, 'destination');
     // A rule is needed when every source, destination, protocol and port it names is a planned
     // flow's; `*` ports or protocols beyond TCP and UDP never are.
-    const needed = ranges !== '*' && sources.every((s) => destinations.every((d) => protocols.every((pr) =>
-      ranges.every(([lo, hi]) => hi - lo < 65536 && Array.from({ length: hi - lo + 1 }, (_v, i) => lo + i)
-        .every((port) => planned.has([dir, s, d, pr, port].join('|')))))));
+    const needed =
+      ranges !== '*' &&
+      sources.every((s) =>
+        destinations.every((d) =>
+          protocols.every((pr) =>
+            ranges.every(
+              ([lo, hi]) =>
+                hi - lo < 65536 &&
+                Array.from({ length: hi - lo + 1 }, (_v, i) => lo + i).every((port) =>
+                  planned.has([dir, s, d, pr, port].join('|')),
+                ),
+            ),
+          ),
+        ),
+      );
     if (needed) continue;
     const [own, remote] = dir === 'inbound' ? [destinations, sources] : [sources, destinations];
     extra.push({

@@ -96,7 +96,11 @@ export function firstAddress(cidr: string): string {
  * that depends only on which rules cover a port is the same for every port of a piece. Checking
  * one port per piece is then exact, whatever the width of the flow's range.
  */
-export function portPieces(from: number, to: number, bounds: readonly { fromPort?: number; toPort?: number }[]): [number, number][] {
+export function portPieces(
+  from: number,
+  to: number,
+  bounds: readonly { fromPort?: number; toPort?: number }[],
+): [number, number][] {
   const cuts = new Set<number>([from, to + 1]);
   for (const b of bounds) {
     if (b.fromPort !== undefined && b.fromPort > from && b.fromPort <= to) cuts.add(b.fromPort);
@@ -122,24 +126,36 @@ export function mergeBlocked(pieces: readonly BlockedPorts[]): BlockedPorts[] {
 export function flowCheck(flow: ResolvedFlow, blocked: readonly BlockedPorts[]): FlowCheck {
   const merged = mergeBlocked(blocked);
   return {
-    from: flow.from.name, to: flow.to.name, protocol: flow.protocol, fromPort: flow.fromPort, toPort: flow.toPort,
-    rows: flow.rows, status: merged.length ? 'blocked' : 'allowed', blocked: merged,
+    from: flow.from.name,
+    to: flow.to.name,
+    protocol: flow.protocol,
+    fromPort: flow.fromPort,
+    toPort: flow.toPort,
+    rows: flow.rows,
+    status: merged.length ? 'blocked' : 'allowed',
+    blocked: merged,
   };
 }
 
 /** Extra rules in report order: world-open first, then the group's place in the declaration, direction, text. */
 export function sortExtra(extra: readonly ExtraRule[], groups: readonly string[]): ExtraRule[] {
-  const key = (e: ExtraRule) => [e.worldOpen ? 0 : 1, groups.indexOf(e.group), e.direction === 'inbound' ? 0 : 1].join('|');
+  const key = (e: ExtraRule) =>
+    [e.worldOpen ? 0 : 1, groups.indexOf(e.group), e.direction === 'inbound' ? 0 : 1].join('|');
   const text = (e: ExtraRule) => `${e.remote} ${e.protocol} ${e.ports} ${e.rule}`;
-  return [...extra].sort((a, b) => key(a).localeCompare(key(b)) || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
+  return [...extra].sort(
+    (a, b) => key(a).localeCompare(key(b)) || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0),
+  );
 }
 
-const blockedText = (b: BlockedPorts): string =>
-  `${portRangeText(b)}: ${b.by.map((x) => `${x.side === 'ingress' ? 'no ingress' : 'no egress'}${x.rule ? ` (denied by ${x.rule})` : ''}`).join(', ')}`;
+const byText = (x: BlockedBy): string =>
+  `${x.side === 'ingress' ? 'no ingress' : 'no egress'}${x.rule ? ` (denied by ${x.rule})` : ''}`;
+const blockedText = (b: BlockedPorts): string => `${portRangeText(b)}: ${b.by.map(byText).join(', ')}`;
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [
-  `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  `| ${head.join(' | ')} |`,
+  `|${head.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
 ];
 
 /** A report for people: a verdict line, the flows as a table, then the extra rules. */
@@ -147,20 +163,42 @@ export function siteReportText(r: SiteReport): string {
   const blocked = r.flows.filter((f) => f.status === 'blocked').length;
   const cloud = r.cloud === 'aws' ? 'AWS' : 'Azure';
   const lines = [
-    `${cloud}: ${r.drift ? 'DRIFT' : 'as planned'}: ${r.flows.length} flows, ${r.flows.length - blocked} allowed, ${blocked} blocked; `
-      + `${r.extra.length} extra rule${r.extra.length === 1 ? '' : 's'} (${r.extra.filter((e) => e.worldOpen).length} world-open)`,
+    `${cloud}: ${r.drift ? 'DRIFT' : 'as planned'}: ` +
+      `${r.flows.length} flows, ${r.flows.length - blocked} allowed, ${blocked} blocked; ` +
+      `${r.extra.length} extra rule${r.extra.length === 1 ? '' : 's'} ` +
+      `(${r.extra.filter((e) => e.worldOpen).length} world-open)`,
     '',
     `groups: ${r.groups.map((g) => `${g.name}=${g.id}`).join(', ')}`,
     '',
-    ...table(['status', 'from', 'to', 'protocol', 'ports', 'rows', 'blocked'], r.flows.map((f) => [
-      f.status, f.from, f.to, f.protocol, portRangeText(f), f.rows.join(', '), f.blocked.map(blockedText).join('; '),
-    ])),
+    ...table(
+      ['status', 'from', 'to', 'protocol', 'ports', 'rows', 'blocked'],
+      r.flows.map((f) => [
+        f.status,
+        f.from,
+        f.to,
+        f.protocol,
+        portRangeText(f),
+        f.rows.join(', '),
+        f.blocked.map(blockedText).join('; '),
+      ]),
+    ),
   ];
   if (r.extra.length) {
     lines.push('', 'Rules no planned flow needs (world-open first):', '');
-    lines.push(...table(['group', 'direction', 'remote', 'protocol', 'ports', 'rule', 'description'], r.extra.map((e) => [
-      e.group, e.direction, `${e.remote}${e.worldOpen ? ' (WORLD)' : ''}`, e.protocol, e.ports, e.rule, e.description ?? '',
-    ])));
+    lines.push(
+      ...table(
+        ['group', 'direction', 'remote', 'protocol', 'ports', 'rule', 'description'],
+        r.extra.map((e) => [
+          e.group,
+          e.direction,
+          `${e.remote}${e.worldOpen ? ' (WORLD)' : ''}`,
+          e.protocol,
+          e.ports,
+          e.rule,
+          e.description ?? '',
+        ]),
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

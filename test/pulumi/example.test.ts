@@ -59,7 +59,8 @@ describe.each([
   test('one ASG per role group, tagged with the role id, the group name and the user tags', () => {
     const asgs = registered.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${name}-`));
     const groups = component().resolution.declaration.groups;
-    expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map((g) => ({ project: 'portplan-example', 'portplan:role': g.role, 'portplan:group': g.name })));
+    const tags = (g: (typeof groups)[number]) => ({ project: 'portplan-example', 'portplan:role': g.role, 'portplan:group': g.name });
+    expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map(tags));
   });
 });
 

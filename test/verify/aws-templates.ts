@@ -26,7 +26,9 @@ export function exampleSites(): Record<(typeof EXAMPLE_STACKS)[number], Template
     // Created groups are found by the portplan:group tag the CDK adapter writes, as on EC2.
     for (const [id, res] of Object.entries(template.Resources as Record<string, { Type: string; Properties: Json }>)) {
       if (res.Type !== 'AWS::EC2::SecurityGroup') continue;
-      const tag = (res.Properties.Tags as { Key: string; Value: string }[] | undefined)?.find((t) => t.Key === 'portplan:group');
+      const tag = (res.Properties.Tags as { Key: string; Value: string }[] | undefined)?.find(
+        (t) => t.Key === 'portplan:group',
+      );
       if (tag) groupIds[tag.Value] = createdGroupId(stack, id);
     }
     if (stack === 'ComposedExample') groupIds['information-server'] = PLACEHOLDER_NETWORK.securityGroupId;

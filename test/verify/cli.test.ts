@@ -13,12 +13,25 @@ const FIX = join(ROOT, 'test/fixtures/azure');
 const dir = mkdtempSync(join(tmpdir(), 'portplan-verify-cli-'));
 
 function portplan(args: string[], env: NodeJS.ProcessEnv = process.env, node: string[] = []) {
-  const r = spawnSync(process.execPath, [...node, join(ROOT, 'bin/portplan.js'), ...args], { encoding: 'utf8', cwd: ROOT, env });
+  const r = spawnSync(process.execPath, [...node, join(ROOT, 'bin/portplan.js'), ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const azure = (component: string, ...more: string[]) => [
-  'verify', 'azure', '--file', join(FIX, `${component}-declaration.json`), '--nsg', join(FIX, `${component}-nsg.json`), '--asgs', join(FIX, 'asgs.json'),
-  '--address-space', '10.40.0.0/16', ...more,
+  'verify',
+  'azure',
+  '--file',
+  join(FIX, `${component}-declaration.json`),
+  '--nsg',
+  join(FIX, `${component}-nsg.json`),
+  '--asgs',
+  join(FIX, 'asgs.json'),
+  '--address-space',
+  '10.40.0.0/16',
+  ...more,
 ];
 const file = (name: string, content: string) => {
   const path = join(dir, name);
@@ -42,54 +55,137 @@ describe('portplan verify azure', () => {
   });
 
   test('an ARM export needs no --asgs', () => {
-    const r = portplan(['verify', 'azure', '--file', join(FIX, 'serverprotect-declaration.json'), '--nsg', join(FIX, 'serverprotect-export.json'), '--address-space', '10.40.0.0/16', '--json']);
+    const r = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'serverprotect-declaration.json'),
+      '--nsg',
+      join(FIX, 'serverprotect-export.json'),
+      '--address-space',
+      '10.40.0.0/16',
+      '--json',
+    ]);
     expect(r.code).toBe(1);
     expect((JSON.parse(r.out) as SiteReport).extra).toHaveLength(1);
   });
 
   test('a world-open rule added in the portal: exit 1, reported first', () => {
     const nsg = JSON.parse(readFileSync(join(FIX, 'sum-nsg.json'), 'utf8')) as { securityRules: unknown[] };
-    nsg.securityRules.push({ name: 'rdp', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '*', sourcePortRange: '*', destinationPortRange: '3389', destinationAddressPrefix: '*' });
-    const r = portplan(['verify', 'azure', '--file', join(FIX, 'sum-declaration.json'), '--nsg', file('open.json', JSON.stringify(nsg)), '--asgs', join(FIX, 'asgs.json'), '--address-space', '10.40.0.0/16']);
+    nsg.securityRules.push({
+      name: 'rdp',
+      priority: 100,
+      direction: 'Inbound',
+      access: 'Allow',
+      protocol: 'Tcp',
+      sourceAddressPrefix: '*',
+      sourcePortRange: '*',
+      destinationPortRange: '3389',
+      destinationAddressPrefix: '*',
+    });
+    const r = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'sum-declaration.json'),
+      '--nsg',
+      file('open.json', JSON.stringify(nsg)),
+      '--asgs',
+      join(FIX, 'asgs.json'),
+      '--address-space',
+      '10.40.0.0/16',
+    ]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/1 extra rule \(1 world-open\)/);
     expect(r.out).toMatch(/\| \* \| inbound \| \* \(WORLD\) \| Tcp \| 3389 \| rdp \(priority 100\) \|/);
   });
 
   test('malformed JSON: exit 2, the file with line and column', () => {
-    const r = portplan(['verify', 'azure', '--preset', 'serverprotect', '--nsg', file('bad.json', '{\n  "name": "x",\n  oops\n}'), '--asgs', join(FIX, 'asgs.json'), '--address-space', '10.40.0.0/16']);
+    const r = portplan([
+      'verify',
+      'azure',
+      '--preset',
+      'serverprotect',
+      '--nsg',
+      file('bad.json', '{\n  "name": "x",\n  oops\n}'),
+      '--asgs',
+      join(FIX, 'asgs.json'),
+      '--address-space',
+      '10.40.0.0/16',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^portplan: --nsg: .*bad\.json is not valid JSON at line 3, column 3: /);
   });
 
   test('usage errors exit 2 naming the option: no address space, an unknown ASG, no --asgs', () => {
-    const none = portplan(['verify', 'azure', '--file', join(FIX, 'sum-declaration.json'), '--nsg', join(FIX, 'sum-nsg.json'), '--asgs', join(FIX, 'asgs.json')]);
+    const none = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'sum-declaration.json'),
+      '--nsg',
+      join(FIX, 'sum-nsg.json'),
+      '--asgs',
+      join(FIX, 'asgs.json'),
+    ]);
     expect([none.code, none.err]).toEqual([2, expect.stringContaining("'--address-space <cidr>' not specified")]);
     const unknown = portplan(azure('sum', '--group', 'workstation=nope'));
-    expect([unknown.code, unknown.err]).toEqual([2, expect.stringMatching(/^portplan: --group: an ASG of the --asgs file: .* \(got "workstation=nope"\)/)]);
-    const noAsgs = portplan(['verify', 'azure', '--file', join(FIX, 'sum-declaration.json'), '--nsg', join(FIX, 'sum-nsg.json'), '--address-space', '10.40.0.0/16']);
-    expect([noAsgs.code, noAsgs.err]).toEqual([2, expect.stringMatching(/^portplan: --asgs: the output of az network asg list/)]);
+    expect([unknown.code, unknown.err]).toEqual([
+      2,
+      expect.stringMatching(/^portplan: --group: an ASG of the --asgs file: .* \(got "workstation=nope"\)/),
+    ]);
+    const noAsgs = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'sum-declaration.json'),
+      '--nsg',
+      join(FIX, 'sum-nsg.json'),
+      '--address-space',
+      '10.40.0.0/16',
+    ]);
+    expect([noAsgs.code, noAsgs.err]).toEqual([
+      2,
+      expect.stringMatching(/^portplan: --asgs: the output of az network asg list/),
+    ]);
   });
 });
 
 describe('portplan verify aws', () => {
   // No credentials anywhere: no variables, no files, no instance metadata.
   const bare: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: dir, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
   };
 
   test('--help names the credentials variables, the optional package and the exit codes', () => {
     const r = portplan(['verify', 'aws', '--help']);
     expect(r.code).toBe(0);
-    for (const s of ['--vpc <vpc-id>', '--group <name=sg-id>', 'AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_REGION', 'AWS_ENDPOINT_URL', '@aws-sdk/client-ec2', '1 drift']) expect(r.out).toContain(s);
+    for (const s of [
+      '--vpc <vpc-id>',
+      '--group <name=sg-id>',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_PROFILE',
+      'AWS_REGION',
+      'AWS_ENDPOINT_URL',
+      '@aws-sdk/client-ec2',
+      '1 drift',
+    ])
+      expect(r.out).toContain(s);
   });
 
   test('no credentials: exit 2, one line naming the variables', () => {
     const r = portplan(['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-0123456789abcdef0'], bare);
     expect(r.code).toBe(2);
     const lines = r.err.split('\n').filter((l) => l.startsWith('portplan:'));
-    expect(lines).toEqual(['portplan: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE for a profile of ~/.aws/config']);
+    expect(lines).toEqual([
+      'portplan: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
+        '(and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE for a profile of ~/.aws/config',
+    ]);
   });
 
   test('no region: exit 2 naming AWS_REGION', () => {
@@ -101,13 +197,25 @@ describe('portplan verify aws', () => {
   });
 
   test('without the SDK installed: exit 2 saying what to install', () => {
-    const hide = file('hide-sdk.js', `const M = require('module'); const orig = M._resolveFilename;
+    const hide = file(
+      'hide-sdk.js',
+      `const M = require('module'); const orig = M._resolveFilename;
 M._resolveFilename = function (request, ...rest) {
-  if (request === '@aws-sdk/client-ec2') { const e = new Error("Cannot find module '" + request + "'"); e.code = 'MODULE_NOT_FOUND'; throw e; }
-  return orig.call(this, request, ...rest);
-};`);
-    const r = portplan(['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-0123456789abcdef0'], bare, ['--require', hide]);
-    expect([r.code, r.err]).toEqual([2, 'portplan: portplan verify aws reads security groups with the AWS SDK, which is not installed: npm install @aws-sdk/client-ec2@^3\n']);
+  if (request !== '@aws-sdk/client-ec2') return orig.call(this, request, ...rest);
+  const e = new Error("Cannot find module '" + request + "'");
+  e.code = 'MODULE_NOT_FOUND';
+  throw e;
+};`,
+    );
+    const r = portplan(['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-0123456789abcdef0'], bare, [
+      '--require',
+      hide,
+    ]);
+    expect([r.code, r.err]).toEqual([
+      2,
+      'portplan: portplan verify aws reads security groups with the AWS SDK, which is not installed: ' +
+        'npm install @aws-sdk/client-ec2@^3\n',
+    ]);
     // The other commands do not need it.
     expect(portplan(['report', '--preset', 'serverprotect'], bare, ['--require', hide]).code).toBe(0);
   });
@@ -116,7 +224,10 @@ M._resolveFilename = function (request, ...rest) {
     const r = portplan(['verify', 'aws', '--preset', 'serverprotect'], bare);
     expect([r.code, r.err]).toEqual([2, expect.stringMatching(/^portplan: --vpc: give --vpc <vpc-id>, or --group/)]);
     const g = portplan(['verify', 'aws', '--preset', 'serverprotect', '--group', 'console'], bare);
-    expect([g.code, g.err]).toEqual([2, expect.stringMatching(/^portplan: --group: must be <group>=<security group id>/)]);
+    expect([g.code, g.err]).toEqual([
+      2,
+      expect.stringMatching(/^portplan: --group: must be <group>=<security group id>/),
+    ]);
   });
 });
 
@@ -133,25 +244,44 @@ describe('portplan report', () => {
 
   test('json: every AWS rule and every Azure rule the planners make, with rows and documents', () => {
     const out = JSON.parse(portplan(['report', '--preset', 'smart-update-manager-7', '--format', 'json']).out) as {
-      version: number; aws: { rows: string[]; document: string; origin: string }[]; azure: { name: string; priority: number; origin: string; rows: string[]; document: string }[];
+      version: number;
+      aws: { rows: string[]; document: string; origin: string }[];
+      azure: { name: string; priority: number; origin: string; rows: string[]; document: string }[];
     };
     const aws = planRules(r);
     const az = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
     expect(out.version).toBe(1);
     expect(out.aws.filter((x) => x.origin === 'flow').map((x) => x.rows)).toEqual(aws.rules.map((x) => x.rows));
-    expect(out.aws.filter((x) => x.origin === 'default-egress')).toHaveLength(aws.groups.filter((g) => g.defaultEgress.length).length * 2);
-    expect(out.azure.map((x) => [x.name, x.priority, x.origin])).toEqual(az.rules.map((x) => [x.name, x.priority, x.origin]));
-    for (const x of [...out.aws, ...out.azure].filter((y) => y.rows.length)) expect(x.document).toMatch(/, row (SP|SUM)\d+/);
+    expect(out.aws.filter((x) => x.origin === 'default-egress')).toHaveLength(
+      aws.groups.filter((g) => g.defaultEgress.length).length * 2,
+    );
+    expect(out.azure.map((x) => [x.name, x.priority, x.origin])).toEqual(
+      az.rules.map((x) => [x.name, x.priority, x.origin]),
+    );
+    for (const x of [...out.aws, ...out.azure].filter((y) => y.rows.length))
+      expect(x.document).toMatch(/, row (SP|SUM)\d+/);
   });
 
   test('md: one section per cloud, tables with the review columns; csv: a header and one line per rule', () => {
     const md = portplan(['report', '--preset', 'smart-update-manager-7']).out;
-    expect(md.split('\n').filter((l) => l.startsWith('## '))).toEqual(['## AWS security group rules', '## Azure NSG rules']);
-    expect(md).toContain('| name | direction | access | group | source | destination | protocol | ports | origin | rows | purpose | condition | document |');
+    expect(md.split('\n').filter((l) => l.startsWith('## '))).toEqual([
+      '## AWS security group rules',
+      '## Azure NSG rules',
+    ]);
+    expect(md).toContain(
+      '| name | direction | access | group | source | destination | protocol | ports | origin | rows | purpose | ' +
+        'condition | document |',
+    );
     expect(md).toContain('| name | priority | direction |');
     const csv = portplan(['report', '--preset', 'smart-update-manager-7', '--format', 'csv']).out.split('\r\n');
-    expect(csv[0]).toBe('cloud,name,priority,direction,access,group,source,destination,protocol,ports,origin,rows,purpose,condition,document');
-    const json = JSON.parse(portplan(['report', '--preset', 'smart-update-manager-7', '--format', 'json']).out) as { aws: unknown[]; azure: unknown[] };
+    expect(csv[0]).toBe(
+      'cloud,name,priority,direction,access,group,source,destination,protocol,ports,origin,rows,' +
+        'purpose,condition,document',
+    );
+    const json = JSON.parse(portplan(['report', '--preset', 'smart-update-manager-7', '--format', 'json']).out) as {
+      aws: unknown[];
+      azure: unknown[];
+    };
     expect(csv.filter((l) => l !== '')).toHaveLength(1 + json.aws.length + json.azure.length);
   });
 
