@@ -116,7 +116,10 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
     )
     .action(async (o: VerifyOptions & { vpc?: string }) => {
       try {
-        if (!ctx.async) throw new Error('verify aws reads EC2 asynchronously: call runAsync()');
+        // A program calling the synchronous run() cannot wait for EC2.
+        if (!ctx.async) {
+          throw new ArgumentError('argv', 'verify aws', 'a command run through runAsync(): it waits for EC2');
+        }
         const resolution = ctx.load(o);
         const given = o.group ?? [];
         if (!o.vpc && !given.length)

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planRules } from '../../lib/cdk/rules';
+import { run } from '../../lib/cli/main';
 import { planAzureRules, AZURE_LIMITS } from '../../lib/pulumi/rules';
 import { PRESETS, resolve } from '../../lib/spec';
 import type { SiteReport } from '../../lib/verify/site';
@@ -229,6 +230,27 @@ M._resolveFilename = function (request, ...rest) {
       expect.stringMatching(/^portplan: --group: must be <group>=<security group id>/),
     ]);
   });
+});
+
+test.each([
+  [['verify', '--help'], ['aws', 'azure']],
+  [
+    ['verify', 'azure', '--help'],
+    ['--nsg <file>', '--asgs <file>', '--address-space <cidr>', 'az network nsg show', 'az network asg list', '1 drift'],
+  ],
+  [['report', '--help'], ['--format <format>', '"md"', '"csv"', '"json"']],
+])('%s', (args, words) => {
+  const r = portplan(args);
+  expect(r.code).toBe(0);
+  for (const w of words) expect(r.out).toContain(w);
+});
+
+test('run() (synchronous) refuses verify aws with exit 2 instead of leaving EC2 calls behind', () => {
+  const err: string[] = [];
+  const argv = ['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-1'];
+  const code = run(argv, () => undefined, (t) => err.push(t));
+  expect(code).toBe(2);
+  expect(err.join('')).toMatch(/runAsync/);
 });
 
 describe('portplan report', () => {
