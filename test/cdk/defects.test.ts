@@ -15,10 +15,18 @@ function resources(template: Template, type: string): Json[] {
   return Object.values(template.findResources(type)).map((r) => r.Properties as Json);
 }
 
-function plan(declaration: Declaration, extra: Partial<PortPlanProps> = {}, importOptions?: ec2.SecurityGroupImportOptions) {
+const BOTH: Declaration = { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] };
+
+function plan(
+  declaration: Declaration,
+  extra: Partial<PortPlanProps> = {},
+  importOptions?: ec2.SecurityGroupImportOptions,
+) {
   const { app, stack, vpc } = testStack();
   const existing = importOptions
-    ? { 'information-server': { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', SG_ID, importOptions) } }
+    ? { 'information-server': {
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', SG_ID, importOptions),
+    } }
     : undefined;
   const p = new PortPlan(stack, 'Plan', { vpc, declaration, existingSecurityGroups: existing, ...extra });
   return { app, stack, plan: p, template: Template.fromStack(stack) };
@@ -29,7 +37,8 @@ const UPDATE_V6: PeerDeclaration = { name: 'proxy6', kind: 'update-source', cidr
 
 describe('defect 9: egress to a peer CIDR from an existing group names its destination', () => {
   test('AWS::EC2::SecurityGroupEgress carries CidrIp/CidrIpv6, never DestinationCidrIp', () => {
-    const { template } = plan({ ...SERVERPROTECT, peers: [UPDATE_V4, UPDATE_V6], egress: 'restricted' }, {}, { allowAllOutbound: false });
+    const declaration: Declaration = { ...SERVERPROTECT, peers: [UPDATE_V4, UPDATE_V6], egress: 'restricted' };
+    const { template } = plan(declaration, {}, { allowAllOutbound: false });
     const egress = resources(template, 'AWS::EC2::SecurityGroupEgress').filter((p) => p.GroupId === SG_ID);
     const toPeers = egress.filter((p) => p.DestinationSecurityGroupId === undefined);
     expect(toPeers.length).toBe(4); // 80 and 443 to each peer
@@ -37,24 +46,29 @@ describe('defect 9: egress to a peer CIDR from an existing group names its desti
       expect(Object.keys(p).filter((k) => /^Destination(CidrIp|CidrIpv6)$/.test(k))).toEqual([]);
       expect([p.CidrIp, p.CidrIpv6].filter((x) => x !== undefined)).toHaveLength(1);
     }
-    expect(toPeers.map((p) => p.CidrIp ?? p.CidrIpv6).sort()).toEqual(['10.0.8.0/28', '10.0.8.0/28', '2001:db8:8::/64', '2001:db8:8::/64']);
+    expect(toPeers.map((p) => p.CidrIp ?? p.CidrIpv6).sort())
+      .toEqual(['10.0.8.0/28', '10.0.8.0/28', '2001:db8:8::/64', '2001:db8:8::/64']);
   });
 });
 
 describe('defect 10: default egress lets created groups reach IPv6 peers', () => {
   test('a created group keeps all outbound traffic open for IPv6 as for IPv4', () => {
     const { stack, template } = plan({ ...SERVERPROTECT, peers: [UPDATE_V6] });
-    const info = Stack.of(stack).getLogicalId(stack.node.findChild('Plan').node.findChild('information-server').node.defaultChild as ec2.CfnSecurityGroup);
+    const group = stack.node.findChild('Plan').node.findChild('information-server');
+    const sg = group.node.defaultChild as ec2.CfnSecurityGroup;
+    const info = Stack.of(stack).getLogicalId(sg);
     const egress = (template.toJSON().Resources[info].Properties.SecurityGroupEgress ?? []) as Json[];
     expect(egress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIpv6: '::/0', IpProtocol: '-1' })]));
-    expect(egress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' })]));
+    expect(egress).toEqual(expect.arrayContaining([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }),
+    ]));
   });
 });
 
 describe('defect 11: security groups per network interface are counted everywhere they are attached', () => {
   const sixGroups = () => {
     const { app, stack, vpc } = testStack();
-    const p = new PortPlan(stack, 'Plan', { vpc, declaration: { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] } });
+    const p = new PortPlan(stack, 'Plan', { vpc, declaration: BOTH });
     return { app, stack, vpc, groups: p.groups.map((g) => g.securityGroup) };
   };
 
@@ -75,14 +89,19 @@ describe('defect 11: security groups per network interface are counted everywher
 
   test("an instance's networkInterfaces[].groupSet with six groups fails synth", () => {
     const { app, stack, groups } = sixGroups();
-    new ec2.CfnInstance(stack, 'Host', { imageId: 'ami-12345678', networkInterfaces: [{ deviceIndex: '0', subnetId: 'subnet-1', groupSet: groups.map((g) => g.securityGroupId) }] });
+    new ec2.CfnInstance(stack, 'Host', {
+      imageId: 'ami-12345678',
+      networkInterfaces: [{ deviceIndex: '0', subnetId: 'subnet-1', groupSet: groups.map((g) => g.securityGroupId) }],
+    });
     expect(() => app.synth()).toThrow(/Test\/Host has 6 security groups on one network interface/);
   });
 
   test('an instance in another stack of the app with six groups fails synth', () => {
     const { app, groups } = sixGroups();
     const other = new Stack(app, 'Other');
-    new ec2.CfnInstance(other, 'Host', { imageId: 'ami-12345678', securityGroupIds: groups.map((g) => g.securityGroupId) });
+    new ec2.CfnInstance(other, 'Host', {
+      imageId: 'ami-12345678', securityGroupIds: groups.map((g) => g.securityGroupId),
+    });
     expect(() => app.synth()).toThrow(/Other\/Host has 6 security groups on one network interface/);
   });
 
@@ -90,13 +109,16 @@ describe('defect 11: security groups per network interface are counted everywher
     const app = testApp();
     const { stack, vpc } = testStack(app);
     const p = new PortPlan(stack, 'Plan', {
-      vpc, declaration: { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] }, maxSecurityGroupsPerInterface: 6,
+      vpc, declaration: BOTH, maxSecurityGroupsPerInterface: 6,
     } as PortPlanProps);
-    new ec2.CfnNetworkInterface(stack, 'Host', { subnetId: 'subnet-1', groupSet: p.groups.map((g) => g.securityGroup.securityGroupId) });
+    new ec2.CfnNetworkInterface(stack, 'Host', {
+      subnetId: 'subnet-1', groupSet: p.groups.map((g) => g.securityGroup.securityGroupId),
+    });
     expect(() => app.synth()).not.toThrow();
     for (const bad of [0, 17, 2.5]) {
       const t = testStack();
-      expect(() => new PortPlan(t.stack, 'Plan', { vpc: t.vpc, declaration: SERVERPROTECT, maxSecurityGroupsPerInterface: bad } as PortPlanProps)).toThrow(ArgumentError);
+      const props = { vpc: t.vpc, declaration: SERVERPROTECT, maxSecurityGroupsPerInterface: bad };
+      expect(() => new PortPlan(t.stack, 'Plan', props)).toThrow(ArgumentError);
       expect(t.stack.node.tryFindChild('Plan')).toBeUndefined();
     }
   });
@@ -112,7 +134,9 @@ describe("defect 12: CDK's 'Disallow all traffic' placeholder counts against the
     for (const [id, r] of Object.entries(template.findResources('AWS::EC2::SecurityGroup'))) {
       const g = JSON.stringify({ 'Fn::GetAtt': [id, 'GroupId'] });
       for (let i = 0; i < ((r.Properties.SecurityGroupIngress ?? []) as Json[]).length; i++) add(`in ${g}`);
-      for (const e of (r.Properties.SecurityGroupEgress ?? []) as Json[]) if (e.Description !== 'Disallow all traffic') add(`out ${g}`);
+      for (const e of (r.Properties.SecurityGroupEgress ?? []) as Json[]) {
+        if (e.Description !== 'Disallow all traffic') add(`out ${g}`);
+      }
     }
     for (const p of resources(template, 'AWS::EC2::SecurityGroupIngress')) add(`in ${JSON.stringify(p.GroupId)}`);
     for (const p of resources(template, 'AWS::EC2::SecurityGroupEgress')) add(`out ${JSON.stringify(p.GroupId)}`);
@@ -136,8 +160,13 @@ describe("defect 13: CDK's own mutable: false is honoured", () => {
   test("portplan's own mutable: false still works on a group CDK may change", () => {
     const { stack, vpc } = testStack();
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', SG_ID);
-    const p = new PortPlan(stack, 'Plan', { vpc, declaration: SERVERPROTECT, existingSecurityGroups: { 'information-server': { securityGroup: sg, mutable: false } } });
-    expect(resources(Template.fromStack(stack), 'AWS::EC2::SecurityGroupIngress').filter((r) => r.GroupId === SG_ID)).toEqual([]);
+    const p = new PortPlan(stack, 'Plan', {
+      vpc,
+      declaration: SERVERPROTECT,
+      existingSecurityGroups: { 'information-server': { securityGroup: sg, mutable: false } },
+    });
+    const ingress = resources(Template.fromStack(stack), 'AWS::EC2::SecurityGroupIngress');
+    expect(ingress.filter((r) => r.GroupId === SG_ID)).toEqual([]);
     expect(p.skippedFlows.length).toBeGreaterThan(0);
   });
 });
@@ -162,7 +191,10 @@ describe('defect 15: two peers with the same CIDR give one rule, carrying both f
   const CM_B: PeerDeclaration = { name: 'tmcm-b', kind: 'control-manager', cidr: '10.0.9.10/32' };
 
   test('separate rules on an existing group: no two identical ingress resources', () => {
-    const { template } = plan({ ...SERVERPROTECT, peers: [CM_A, CM_B], serverProtect: { controlManagerAgent: 'tmi' } }, {}, {});
+    const declaration: Declaration = {
+      ...SERVERPROTECT, peers: [CM_A, CM_B], serverProtect: { controlManagerAgent: 'tmi' },
+    };
+    const { template } = plan(declaration, {}, {});
     const fromCm = resources(template, 'AWS::EC2::SecurityGroupIngress').filter((r) => r.CidrIp === '10.0.9.10/32');
     expect(fromCm).toHaveLength(1);
     expect(fromCm[0]).toMatchObject({ GroupId: SG_ID, FromPort: 10319, ToPort: 10319 });
@@ -170,9 +202,13 @@ describe('defect 15: two peers with the same CIDR give one rule, carrying both f
 
   test('inline rules: one egress rule whose description cites the rows of both flows', () => {
     const cm: PeerDeclaration = { name: 'tmcm', kind: 'control-manager', cidr: '10.0.8.0/28' };
-    const { template } = plan({ ...SERVERPROTECT, peers: [cm, UPDATE_V4], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' });
+    const { template } = plan({
+      ...SERVERPROTECT, peers: [cm, UPDATE_V4], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted',
+    });
     const groups = resources(template, 'AWS::EC2::SecurityGroup');
-    const rules = groups.flatMap((g) => ((g.SecurityGroupEgress ?? []) as Json[]).filter((r) => r.CidrIp === '10.0.8.0/28'));
-    expect(rules.map((r) => `${r.FromPort} ${String(r.Description).split(':')[0]}`).sort()).toEqual(['443 SP11 SP12', '80 SP11 SP12']);
+    const rules = groups.flatMap((g) => ((g.SecurityGroupEgress ?? []) as Json[]))
+      .filter((r) => r.CidrIp === '10.0.8.0/28');
+    const rows = rules.map((r) => `${r.FromPort} ${String(r.Description).split(':')[0]}`).sort();
+    expect(rows).toEqual(['443 SP11 SP12', '80 SP11 SP12']);
   });
 });

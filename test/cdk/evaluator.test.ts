@@ -3,7 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import fc from 'fast-check';
 import { PortPlan, type ExistingSecurityGroup } from '../../lib/cdk';
 import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/spec';
-import { ModelError, allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd, type SecurityGroupModel, type SecurityGroupRuleModel } from '../../lib/verify/aws';
+import {
+  ModelError, allowed, groupsFromEc2,
+  type AwsNetworkModel, type ConnectionEnd, type SecurityGroupModel, type SecurityGroupRuleModel,
+} from '../../lib/verify/aws';
 import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
 import { testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';
@@ -15,14 +18,20 @@ const ALL_V4: SecurityGroupRuleModel = { ipProtocol: '-1', cidrIpv4: '0.0.0.0/0'
 const ALL_V6: SecurityGroupRuleModel = { ipProtocol: '-1', cidrIpv6: '::/0' };
 
 describe('the evaluator applies the documented rules', () => {
-  const g = (groupId: string, ingress: SecurityGroupRuleModel[], egress: SecurityGroupRuleModel[] = [ALL_V4, ALL_V6]): SecurityGroupModel => ({ groupId, ingress, egress });
+  const g = (groupId: string, ingress: SecurityGroupRuleModel[], egress = [ALL_V4, ALL_V6]): SecurityGroupModel =>
+    ({ groupId, ingress, egress });
   const model: AwsNetworkModel = {
     groups: [
-      g('sg-web', [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.0.0/16' }, { ipProtocol: '6', fromPort: 8000, toPort: 8009, referencedGroupId: 'sg-app' }]),
+      g('sg-web', [
+        { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.0.0/16' },
+        { ipProtocol: '6', fromPort: 8000, toPort: 8009, referencedGroupId: 'sg-app' },
+      ]),
       g('sg-extra', [{ ipProtocol: 'udp', fromPort: 161, toPort: 161, cidrIpv6: 'fd00::/64' }]),
       g('sg-app', [], [{ ipProtocol: 'tcp', fromPort: 8000, toPort: 8000, referencedGroupId: 'sg-web' }]),
       g('sg-all', [{ ipProtocol: '-1', cidrIpv4: '10.1.0.0/16' }], []),
-      g('sg-icmp', [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '0.0.0.0/0' }], [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '255.255.255.255/32' }]),
+      g('sg-icmp',
+        [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '0.0.0.0/0' }],
+        [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '255.255.255.255/32' }]),
     ],
     hosts: [
       { name: 'web', securityGroupIds: ['sg-web', 'sg-extra'], addresses: ['10.0.1.10', 'fd00::10'] },
@@ -31,7 +40,8 @@ describe('the evaluator applies the documented rules', () => {
       { name: 'closed', securityGroupIds: ['sg-icmp'], addresses: ['10.0.3.10'] },
     ],
   };
-  const ask = (from: ConnectionEnd, to: ConnectionEnd, p: 'tcp' | 'udp', port: number) => allowed(model, from, to, p, port);
+  const ask = (from: ConnectionEnd, to: ConnectionEnd, p: 'tcp' | 'udp', port: number) =>
+    allowed(model, from, to, p, port);
 
   test('a CIDR rule admits addresses of its family inside it, on its ports only', () => {
     expect(ask({ address: '10.0.200.1' }, { host: 'web' }, 'tcp', 443)).toEqual({ allowed: true, ingress: true });
@@ -46,10 +56,11 @@ describe('the evaluator applies the documented rules', () => {
     expect(ask({ address: '10.0.200.1' }, { host: 'web' }, 'udp', 161).allowed).toBe(false);
   });
 
-  test('a group reference matches by membership; ingress on the listener and egress on the initiator are both needed', () => {
+  test('a group reference matches by membership; listener ingress and initiator egress are both needed', () => {
     expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8000)).toEqual({ allowed: true, egress: true, ingress: true });
     // web admits 8001 from app, but app's egress only lets 8000 out.
-    expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8001)).toEqual({ allowed: false, egress: false, ingress: true });
+    expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8001))
+      .toEqual({ allowed: false, egress: false, ingress: true });
     // db is not a member of sg-app: web's group rule does not admit it.
     expect(ask({ host: 'db' }, { host: 'web' }, 'tcp', 8000).ingress).toBe(false);
   });
@@ -71,7 +82,10 @@ describe('the evaluator applies the documented rules', () => {
   test('an unknown host, group or unreadable address is a ModelError naming it', () => {
     expect(() => ask({ host: 'nope' }, { host: 'web' }, 'tcp', 1)).toThrow(ModelError);
     expect(() => ask({ address: '10.0.0.300' }, { host: 'web' }, 'tcp', 1)).toThrow(/from.address/);
-    expect(() => allowed({ groups: [], hosts: [{ name: 'h', securityGroupIds: ['sg-x'], addresses: ['10.0.0.1'] }] }, { host: 'h' }, { address: '10.0.0.2' }, 'tcp', 1))
+    const broken: AwsNetworkModel = {
+      groups: [], hosts: [{ name: 'h', securityGroupIds: ['sg-x'], addresses: ['10.0.0.1'] }],
+    };
+    expect(() => allowed(broken, { host: 'h' }, { address: '10.0.0.2' }, 'tcp', 1))
       .toThrow(/no security group sg-x/);
   });
 });
@@ -81,10 +95,20 @@ describe('EC2 DescribeSecurityGroups answers read into the model', () => {
     const groups = groupsFromEc2([
       {
         GroupId: 'sg-0000000000000000a',
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5005, ToPort: 5005, IpRanges: [{ CidrIp: '10.0.0.0/24' }], Ipv6Ranges: [{ CidrIpv6: 'fd00::/64' }], UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000b' }] }],
+        IpPermissions: [{
+          IpProtocol: 'tcp', FromPort: 5005, ToPort: 5005,
+          IpRanges: [{ CidrIp: '10.0.0.0/24' }], Ipv6Ranges: [{ CidrIpv6: 'fd00::/64' }],
+          UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000b' }],
+        }],
         IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
       },
-      { GroupId: 'sg-0000000000000000b', IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '6', FromPort: 5005, ToPort: 5005, UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000a' }] }] },
+      {
+        GroupId: 'sg-0000000000000000b',
+        IpPermissions: [],
+        IpPermissionsEgress: [
+          { IpProtocol: '6', FromPort: 5005, ToPort: 5005, UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000a' }] },
+        ],
+      },
     ]);
     expect(groups[0].ingress).toHaveLength(3);
     const model: AwsNetworkModel = {
@@ -94,14 +118,19 @@ describe('EC2 DescribeSecurityGroups answers read into the model', () => {
         { name: 'console', securityGroupIds: ['sg-0000000000000000b'], addresses: ['10.0.6.6'] },
       ],
     };
-    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5005)).toEqual({ allowed: true, egress: true, ingress: true });
+    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5005))
+      .toEqual({ allowed: true, egress: true, ingress: true });
     expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5006).allowed).toBe(false);
     expect(allowed(model, { address: 'fd00::1' }, { host: 'info' }, 'tcp', 5005).allowed).toBe(true);
-    expect(allowed(model, { host: 'info' }, { host: 'console' }, 'tcp', 5005)).toEqual({ allowed: false, egress: true, ingress: false });
+    expect(allowed(model, { host: 'info' }, { host: 'console' }, 'tcp', 5005))
+      .toEqual({ allowed: false, egress: true, ingress: false });
   });
 
   test('a prefix list, a permission without protocol or a group without id is a ModelError', () => {
-    expect(() => groupsFromEc2([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', PrefixListIds: [{ PrefixListId: 'pl-1' }] }] }])).toThrow(/prefix lists are not modelled/);
+    const prefixList = {
+      GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', PrefixListIds: [{ PrefixListId: 'pl-1' }] }],
+    };
+    expect(() => groupsFromEc2([prefixList])).toThrow(/prefix lists are not modelled/);
     expect(() => groupsFromEc2([{ GroupId: 'sg-1', IpPermissionsEgress: [{ IpRanges: [] }] }])).toThrow(ModelError);
     expect(() => groupsFromEc2([{}])).toThrow(/GroupId/);
   });
@@ -113,20 +142,29 @@ describe('the template parser is strict', () => {
     template: {
       Resources: {
         G: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'g', VpcId: 'vpc-1' } },
-        E: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { 'Fn::GetAtt': ['G', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, ...egress } },
+        E: {
+          Type: 'AWS::EC2::SecurityGroupEgress',
+          Properties: {
+            GroupId: { 'Fn::GetAtt': ['G', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, ...egress,
+          },
+        },
       },
     },
   });
 
   test('DestinationCidrIp (not a property of AWS::EC2::SecurityGroupEgress) fails the read', () => {
-    expect(() => parseSecurityGroups([template({ DestinationCidrIp: '10.0.0.0/24' })])).toThrow(/S\/E .*DestinationCidrIp/);
+    expect(() => parseSecurityGroups([template({ DestinationCidrIp: '10.0.0.0/24' })]))
+      .toThrow(/S\/E .*DestinationCidrIp/);
   });
 
   test('a rule with no remote fails; CidrIp is read; a group without egress keeps EC2\'s allow-all', () => {
     expect(() => parseSecurityGroups([template({})])).toThrow(/exactly one of CidrIp, CidrIpv6 or a group/);
     const [g] = parseSecurityGroups([template({ CidrIp: '10.0.0.0/24' })]);
     expect(g.groupId).toBe('S/G');
-    expect(g.egress).toEqual([{ ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', description: 'EC2 default egress' }, { ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIpv4: '10.0.0.0/24' }]);
+    expect(g.egress).toEqual([
+      { ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', description: 'EC2 default egress' },
+      { ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIpv4: '10.0.0.0/24' },
+    ]);
   });
 });
 
@@ -134,7 +172,8 @@ type Choice = { kind: 'mutable' | 'cdk-immutable' | 'portplan-immutable'; allowA
 
 const scenario = validDeclaration.chain((declaration) => {
   const n = resolve(declaration).declaration.groups.length;
-  const choice = fc.option(fc.record({ kind: fc.constantFrom('mutable' as const, 'cdk-immutable' as const, 'portplan-immutable' as const), allowAllOutbound: fc.boolean() }), { nil: undefined, freq: 3 });
+  const kind = fc.constantFrom('mutable' as const, 'cdk-immutable' as const, 'portplan-immutable' as const);
+  const choice = fc.option(fc.record({ kind, allowAllOutbound: fc.boolean() }), { nil: undefined, freq: 3 });
   return fc.array(choice, { minLength: n, maxLength: n }).map((choices) => ({ declaration, choices }));
 });
 
@@ -152,32 +191,43 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
     const c = choices[i];
     if (!c) return;
     const id = `sg-${(0x1000000 + i).toString(16).padStart(17, '0')}`;
-    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, `Existing${i}`, id, { mutable: c.kind !== 'cdk-immutable', allowAllOutbound: c.allowAllOutbound });
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, `Existing${i}`, id, {
+      mutable: c.kind !== 'cdk-immutable', allowAllOutbound: c.allowAllOutbound,
+    });
     existing[g.name] = { securityGroup: sg, ...(c.kind === 'portplan-immutable' ? { mutable: false } : {}) };
     // What the group's owner gave it: no inbound rule; outbound open under default egress (portplan
     // writes none there), and under restricted egress the allow-all rule its import declares.
-    existingModels.push({ groupId: id, ingress: [], egress: !restricted ? [ALL_V4, ALL_V6] : c.allowAllOutbound ? [ALL_V4] : [] });
+    const egress = !restricted ? [ALL_V4, ALL_V6] : c.allowAllOutbound ? [ALL_V4] : [];
+    existingModels.push({ groupId: id, ingress: [], egress });
   });
-  const plan = new PortPlan(stack, 'Plan', { vpc, declaration, existingSecurityGroups: existing, maxRulesPerGroup: 1000 });
+  const plan = new PortPlan(stack, 'Plan', {
+    vpc, declaration, existingSecurityGroups: existing, maxRulesPerGroup: 1000,
+  });
   const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
   const parsed = parseSecurityGroups([{ stack: stack.stackName, template }]);
   const merged = new Map<string, SecurityGroupModel>(existingModels.map((m) => [m.groupId, m]));
   for (const p of parsed) {
     const e = merged.get(p.groupId);
-    merged.set(p.groupId, e ? { groupId: p.groupId, ingress: [...e.ingress, ...p.ingress], egress: [...e.egress, ...p.egress] } : p);
+    merged.set(p.groupId, e
+      ? { groupId: p.groupId, ingress: [...e.ingress, ...p.ingress], egress: [...e.egress, ...p.egress] }
+      : p);
   }
   const groupId = (name: string) => {
     const sg = plan.group(name).securityGroup;
-    return sg instanceof ec2.SecurityGroup ? createdGroupId(stack.stackName, Stack.of(sg).getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup)) : sg.securityGroupId;
+    if (!(sg instanceof ec2.SecurityGroup)) return sg.securityGroupId;
+    return createdGroupId(stack.stackName, Stack.of(sg).getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup));
   };
   const model: AwsNetworkModel = {
     groups: [...merged.values()],
-    hosts: groups.map((g, i) => ({ name: g.name, securityGroupIds: [groupId(g.name)], addresses: [`10.50.${i}.10`, `fd00:50::${i.toString(16)}:10`] })),
+    hosts: groups.map((g, i) => ({
+      name: g.name, securityGroupIds: [groupId(g.name)], addresses: [`10.50.${i}.10`, `fd00:50::${i.toString(16)}:10`],
+    })),
   };
   return { plan, model, restricted, created: new Set(groups.filter((g) => !existing[g.name]).map((g) => g.name)) };
 }
 
-const endOf = (e: Endpoint): ConnectionEnd => (e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] });
+const endOf = (e: Endpoint): ConnectionEnd =>
+  e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] };
 
 describe('synthesized plans, read back and evaluated (fast-check)', () => {
   test('every planned flow is allowed end to end; nothing unplanned is; default egress stays open', () => {
@@ -188,24 +238,30 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
         for (const f of plan.resolution.flows) {
           for (const port of [f.fromPort, f.toPort]) {
             const v = allowed(model, endOf(f.from), endOf(f.to), f.protocol, port);
-            if (!skipped.has(f)) expect({ flow: `${f.from.name}>${f.to.name} ${f.protocol} ${port}`, ...v }).toMatchObject({ allowed: true });
+            const flow = `${f.from.name}>${f.to.name} ${f.protocol} ${port}`;
+            if (!skipped.has(f)) expect({ flow, ...v }).toMatchObject({ allowed: true });
           }
         }
         for (const listener of resolve(declaration).declaration.groups) {
           const into = plan.resolution.flows.filter((f) => f.to.kind === 'group' && f.to.name === listener.name);
           for (const protocol of ['tcp', 'udp'] as const) {
-            const near = into.filter((f) => f.protocol === protocol).flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
+            const near = into.filter((f) => f.protocol === protocol)
+              .flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
             const ports = [...new Set([22, 3389, ...near])].filter((p) => p >= 1 && p <= 65535);
             for (const port of ports) {
               // Outside sources (Internet, a bastion) are never admitted.
               for (const address of [...INTERNET, BASTION]) {
-                expect({ from: address, to: listener.name, protocol, port, ...allowed(model, { address }, { host: listener.name }, protocol, port) }).toMatchObject({ ingress: false });
+                const v = allowed(model, { address }, { host: listener.name }, protocol, port);
+                expect({ from: address, to: listener.name, protocol, port, ...v }).toMatchObject({ ingress: false });
               }
               // Another group is admitted only on a port some flow from it opens.
               for (const initiator of resolve(declaration).declaration.groups) {
-                const planned = into.some((f) => f.from.name === initiator.name && f.protocol === protocol && f.fromPort <= port && port <= f.toPort);
+                const planned = into.some((f) => f.from.name === initiator.name && f.protocol === protocol
+                  && f.fromPort <= port && port <= f.toPort);
                 if (!planned) {
-                  expect({ from: initiator.name, to: listener.name, protocol, port, ...allowed(model, { host: initiator.name }, { host: listener.name }, protocol, port) }).toMatchObject({ ingress: false });
+                  const v = allowed(model, { host: initiator.name }, { host: listener.name }, protocol, port);
+                  const asked = { from: initiator.name, to: listener.name, protocol, port };
+                  expect({ ...asked, ...v }).toMatchObject({ ingress: false });
                 }
               }
             }
@@ -213,7 +269,8 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
         }
         for (const name of created) {
           const out = plan.resolution.flows.filter((f) => f.from.kind === 'group' && f.from.name === name);
-          const ports = [...new Set([22, 443, ...out.flatMap((f) => [f.fromPort, f.toPort + 1])])].filter((p) => p <= 65535);
+          const ports = [...new Set([22, 443, ...out.flatMap((f) => [f.fromPort, f.toPort + 1])])]
+            .filter((p) => p <= 65535);
           for (const address of [...INTERNET, BASTION]) {
             for (const port of ports) {
               const v = allowed(model, { host: name }, { address }, 'tcp', port);
@@ -227,7 +284,8 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
             for (const protocol of ['tcp', 'udp'] as const) {
               const near = out.filter((f) => f.protocol === protocol).flatMap((f) => [f.fromPort - 1, f.toPort + 1]);
               for (const port of [...new Set([22, ...near])].filter((p) => p >= 1 && p <= 65535)) {
-                const planned = out.some((f) => f.to.name === listener.name && f.to.kind === 'group' && f.protocol === protocol && f.fromPort <= port && port <= f.toPort);
+                const planned = out.some((f) => f.to.kind === 'group' && f.to.name === listener.name
+                  && f.protocol === protocol && f.fromPort <= port && port <= f.toPort);
                 if (planned) continue;
                 const v = allowed(model, { host: name }, { host: listener.name }, protocol, port);
                 expect({ from: name, to: listener.name, protocol, port, ...v }).toMatchObject({ egress: false });

@@ -182,8 +182,12 @@ describe('guard rails', () => {
   test('existing group for an undeclared name is an error naming the groups', () => {
     const { stack, vpc } = testStack();
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'E', 'sg-1');
-    const make = () => new PortPlan(stack, 'Plan', { vpc, declaration: SERVERPROTECT, existingSecurityGroups: { info: { securityGroup: sg } } });
-    expect(make).toThrow(/existingSecurityGroups.info: no group of that name in the declaration; groups are console, information-server, normal-servers/);
+    const make = () => new PortPlan(stack, 'Plan', {
+      vpc, declaration: SERVERPROTECT, existingSecurityGroups: { info: { securityGroup: sg } },
+    });
+    expect(make).toThrow(
+      /existingSecurityGroups.info: no group of that name in the declaration; groups are console, information-server, normal-servers/,
+    );
     expect(make).toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'existingSecurityGroups.info', value: 'info' }));
     expect(stack.node.tryFindChild('Plan')).toBeUndefined();
   });
@@ -196,7 +200,8 @@ describe('guard rails', () => {
     expect(over).toBeInstanceOf(LimitError);
     expect(over).toMatchObject({
       code: 'AWS_LIMIT', path: 'groups.workstation', value: 36,
-      message: 'security group workstation would have 36 inbound IPv4 rules, more than the limit of 35 per group; split the role group, or raise maxRulesPerGroup if the account quota is raised',
+      message: 'security group workstation would have 36 inbound IPv4 rules, more than the limit of 35 per group; ' +
+        'split the role group, or raise maxRulesPerGroup if the account quota is raised',
     });
     expect(() => synth(declaration, { maxRulesPerGroup: 36 })).not.toThrow();
     // Checked before the first construct: nothing is left in the tree.
@@ -205,7 +210,8 @@ describe('guard rails', () => {
     expect(t.stack.node.tryFindChild('Plan')).toBeUndefined();
     expect(t.stack.node.findAll().filter((c) => c.node.path.includes('Plan'))).toEqual([]);
     for (const bad of [0, -1, 1.5, Number.NaN]) {
-      expect(() => synth(declaration, { maxRulesPerGroup: bad })).toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'maxRulesPerGroup', value: bad }));
+      expect(() => synth(declaration, { maxRulesPerGroup: bad }))
+        .toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'maxRulesPerGroup', value: bad }));
     }
   });
 

@@ -22,7 +22,8 @@ const planInput = validDeclaration.chain((declaration) => {
 });
 
 const remoteOf = (p: PlacedRule) => (p.remote.kind === 'group' ? `group:${p.remote.name}` : `cidr:${p.remote.cidr}`);
-const remoteOfRule = (r: PlannedRule) => (r.remote.kind === 'group' ? `group:${r.remote.name}` : `cidr:${r.remote.cidr}`);
+const remoteOfRule = (r: PlannedRule) =>
+  r.remote.kind === 'group' ? `group:${r.remote.name}` : `cidr:${r.remote.cidr}`;
 const key = (r: PlannedRule) => [r.group, r.direction, remoteOfRule(r), r.protocol, r.fromPort, r.toPort].join('|');
 
 describe('planRules (fast-check over random declarations and existing groups)', () => {
@@ -40,7 +41,8 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           expect(r.flows.length).toBeGreaterThan(0);
           expect(mutable(r.group)).toBe(true);
           for (const f of r.flows) {
-            const placed = (placedByFlow.get(f) ?? []).filter((p) => p.group.name === r.group && p.direction === r.direction);
+            const placed = (placedByFlow.get(f) ?? [])
+              .filter((p) => p.group.name === r.group && p.direction === r.direction);
             expect(placed).toHaveLength(1);
             expect(remoteOf(placed[0])).toBe(remoteOfRule(r));
             expect([f.protocol, f.fromPort, f.toPort]).toEqual([r.protocol, r.fromPort, r.toPort]);
@@ -55,7 +57,8 @@ describe('planRules (fast-check over random declarations and existing groups)', 
         const byFlow = new Map<ResolvedFlow, PlannedRule[]>();
         for (const r of plan.rules) for (const f of r.flows) byFlow.set(f, [...(byFlow.get(f) ?? []), r]);
         for (const p of placedRules) {
-          const carriers = (byFlow.get(p.flow) ?? []).filter((r) => r.group === p.group.name && r.direction === p.direction);
+          const carriers = (byFlow.get(p.flow) ?? [])
+            .filter((r) => r.group === p.group.name && r.direction === p.direction);
           expect(carriers).toHaveLength(mutable(p.group.name) ? 1 : 0);
           if (!mutable(p.group.name)) expect(plan.skippedFlows).toContain(p.flow);
         }
@@ -78,7 +81,8 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           const g = plan.groups.find((x) => x.name === c.group)!;
           const own = plan.rules.filter((r) => r.group === c.group && r.direction === c.direction);
           const family = own.filter((r) => r.remote.kind === 'group' || r.remote.family === c.family).length;
-          const defaults = c.direction === 'outbound' ? g.defaultEgress.filter((e) => (e === 'allow-all-ipv6') === (c.family === 6)).length : 0;
+          const defaults = c.direction === 'inbound' ? 0
+            : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6') === (c.family === 6)).length;
           expect(c.count).toBe(family + defaults);
         }
         for (const g of plan.groups) {
@@ -86,7 +90,8 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           if (!g.created) expect(g.defaultEgress).toEqual([]);
           else if (!restricted) expect(g.defaultEgress).toEqual(['allow-all-ipv4', 'allow-all-ipv6']);
           else {
-            const inlineV4 = plan.rules.some((r) => r.group === g.name && r.direction === 'outbound' && r.placement === 'inline' && r.remote.kind === 'cidr' && r.remote.family === 4);
+            const inlineV4 = plan.rules.some((r) => r.group === g.name && r.direction === 'outbound'
+              && r.placement === 'inline' && r.remote.kind === 'cidr' && r.remote.family === 4);
             expect(g.defaultEgress).toEqual(inlineV4 ? [] : ['no-traffic-placeholder']);
           }
           expect(g.keepsOwnEgress).toBe(!g.created && restricted && g.mutable && treatment[g.name].allowsAllOutbound);
@@ -101,11 +106,16 @@ describe('planRules examples', () => {
   const CM = (name: string) => ({ name, kind: 'control-manager' as const, cidr: '10.0.9.10/32' });
 
   test('two peers with one CIDR: one rule with both flows, its id from the first', () => {
-    const d: Declaration = { ...SERVERPROTECT, peers: [CM('tmcm-a'), CM('tmcm-b')], serverProtect: { controlManagerAgent: 'tmi' } };
+    const d: Declaration = {
+      ...SERVERPROTECT, peers: [CM('tmcm-a'), CM('tmcm-b')], serverProtect: { controlManagerAgent: 'tmi' },
+    };
     const plan = planRules(resolve(d), { 'information-server': { existing: true, mutable: true } });
     const fromCm = plan.rules.filter((r) => r.direction === 'inbound' && r.remote.kind === 'cidr');
     expect(fromCm).toHaveLength(1);
-    expect(fromCm[0]).toMatchObject({ group: 'information-server', placement: 'separate', id: 'in-information-server-from-tmcm-a-tcp-10319-10319', rows: ['SP10'] });
+    expect(fromCm[0]).toMatchObject({
+      group: 'information-server', placement: 'separate', rows: ['SP10'],
+      id: 'in-information-server-from-tmcm-a-tcp-10319-10319',
+    });
     expect(fromCm[0].flows.map((f) => f.from.name)).toEqual(['tmcm-a', 'tmcm-b']);
   });
 

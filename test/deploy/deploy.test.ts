@@ -3,7 +3,9 @@ import type { ExistingNetwork } from '../../examples/cdk/stacks';
 import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
 import type { Endpoint } from '../../lib/spec';
 import { allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd } from '../../lib/verify/aws';
-import { createExistingNetwork, deployAll, deployedIngress, ec2Client, expectedIngress, localPlans, startMoto, type Moto } from './moto';
+import {
+  createExistingNetwork, deployAll, deployedIngress, ec2Client, expectedIngress, localPlans, startMoto, type Moto,
+} from './moto';
 import { describeVerifyAws } from './verify';
 
 // `npm run test:deploy`: the real CDK CLI deploys every example stack to moto_server; the EC2 API
@@ -33,9 +35,11 @@ test.each(EXAMPLE_STACKS)('%s: ingress read back from EC2 equals the resolve() f
   before[stack] = deployed;
 });
 
-const endOf = (e: Endpoint): ConnectionEnd => (e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] });
+const endOf = (e: Endpoint): ConnectionEnd =>
+  e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] };
 
-test.each(EXAMPLE_STACKS)('%s: the groups EC2 holds, found by their portplan:group tag and evaluated, admit every planned flow and no outside source', async (stack) => {
+const EVALUATED = '%s: EC2 groups found by portplan:group, evaluated, admit each planned flow, no Internet source';
+test.each(EXAMPLE_STACKS)(EVALUATED, async (stack) => {
   const plan = localPlans(network)[stack];
   const { SecurityGroups: described = [] } = await ec2.send(new DescribeSecurityGroupsCommand({}));
   const idOf = new Map<string, string>();
@@ -49,14 +53,20 @@ test.each(EXAMPLE_STACKS)('%s: the groups EC2 holds, found by their portplan:gro
   expect([...idOf.keys()].sort()).toEqual(plan.groups.map((g) => g.name).sort());
   const model: AwsNetworkModel = {
     groups: groupsFromEc2(described),
-    hosts: plan.groups.map((g, i) => ({ name: g.name, securityGroupIds: [idOf.get(g.name)!], addresses: [`10.60.${i}.10`, `fd00:60::${i}:10`] })),
+    hosts: plan.groups.map((g, i) => ({
+      name: g.name, securityGroupIds: [idOf.get(g.name)!], addresses: [`10.60.${i}.10`, `fd00:60::${i}:10`],
+    })),
   };
   // Inbound only: moto does not model egress (restricted egress is checked on the template).
   let checked = 0;
   for (const f of plan.resolution.flows.filter((x) => x.to.kind === 'group')) {
     for (const port of [f.fromPort, f.toPort]) {
-      expect({ flow: `${f.from.name}>${f.to.name} ${f.protocol} ${port}`, ingress: allowed(model, endOf(f.from), endOf(f.to), f.protocol, port).ingress }).toEqual({ flow: `${f.from.name}>${f.to.name} ${f.protocol} ${port}`, ingress: true });
-      for (const address of ['203.0.113.7', '2001:db8:ffff::7']) expect(allowed(model, { address }, endOf(f.to), f.protocol, port).ingress).toBe(false);
+      const flow = `${f.from.name}>${f.to.name} ${f.protocol} ${port}`;
+      const { ingress } = allowed(model, endOf(f.from), endOf(f.to), f.protocol, port);
+      expect({ flow, ingress }).toEqual({ flow, ingress: true });
+      for (const address of ['203.0.113.7', '2001:db8:ffff::7']) {
+        expect(allowed(model, { address }, endOf(f.to), f.protocol, port).ingress).toBe(false);
+      }
       checked++;
     }
   }

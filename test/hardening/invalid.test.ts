@@ -85,16 +85,19 @@ test('CDK: the construct throws the DeclarationError and leaves nothing in the t
   );
 });
 
-test('CDK: bad props (limits, existing group names) throw an ArgumentError naming them and leave nothing in the tree', () => {
+test('CDK: bad props (limits, existing groups) give an ArgumentError naming them, nothing left in the tree', () => {
   const app = new App();
   const stack = new Stack(app, 'FuzzProps');
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] });
   const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678');
   const before = stack.node.findAll().length;
-  const notWhole = fc.oneof(fc.integer({ max: 0 }), fc.double({ noInteger: true }), fc.constant(Number.NaN), fc.string(), fc.constant(null));
+  const notWhole = fc.oneof(
+    fc.integer({ max: 0 }), fc.double({ noInteger: true }), fc.constant(Number.NaN), fc.string(), fc.constant(null),
+  );
   const badProps = fc.oneof(
     notWhole.map((v) => ['maxRulesPerGroup', { maxRulesPerGroup: v }] as const),
-    fc.oneof(notWhole, fc.integer({ min: 17 })).map((v) => ['maxSecurityGroupsPerInterface', { maxSecurityGroupsPerInterface: v }] as const),
+    fc.oneof(notWhole, fc.integer({ min: 17 }))
+      .map((v) => ['maxSecurityGroupsPerInterface', { maxSecurityGroupsPerInterface: v }] as const),
     fc.string().filter((n) => !['console', 'information-server', 'normal-servers'].includes(n))
       .map((n) => [`existingSecurityGroups.${n}`, { existingSecurityGroups: { [n]: { securityGroup: sg } } }] as const),
     fc.constantFrom(null, undefined, 'sg-1', {}, { securityGroup: 'sg-12345678' }, { securityGroup: null })

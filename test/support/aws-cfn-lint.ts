@@ -18,7 +18,10 @@ export function cfnLint(): string | undefined {
 }
 
 /** cfn-lint findings of severity error (E rules) over the templates, one line each. */
-export function cfnLintErrors(command: string, templates: readonly string[]): { errors: string[]; status: number | null } {
+export function cfnLintErrors(
+  command: string,
+  templates: readonly string[],
+): { errors: string[]; status: number | null } {
   const lint = spawnSync(command, ['--format', 'parseable', ...templates], { encoding: 'utf8' });
   if (lint.error) throw lint.error;
   // cfn-lint exits 0 when clean; bit 2 means errors, 4 warnings, 8 informational.

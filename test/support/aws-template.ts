@@ -24,7 +24,9 @@ const RULE_COMMON = ['IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'CidrIpv6', '
 const INLINE_INGRESS = [...RULE_COMMON, 'SourceSecurityGroupId', 'SourceSecurityGroupOwnerId'];
 const INLINE_EGRESS = [...RULE_COMMON, 'DestinationSecurityGroupId'];
 const KNOWN = {
-  'AWS::EC2::SecurityGroup': ['GroupDescription', 'GroupName', 'VpcId', 'Tags', 'SecurityGroupIngress', 'SecurityGroupEgress'],
+  'AWS::EC2::SecurityGroup': [
+    'GroupDescription', 'GroupName', 'VpcId', 'Tags', 'SecurityGroupIngress', 'SecurityGroupEgress',
+  ],
   'AWS::EC2::SecurityGroupIngress': ['GroupId', ...INLINE_INGRESS],
   'AWS::EC2::SecurityGroupEgress': ['GroupId', ...INLINE_EGRESS],
 } as const;
@@ -37,7 +39,9 @@ function fail(where: string, what: string): never {
 
 function checkKeys(where: string, value: Json, known: readonly string[]): void {
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
-  if (unknown.length) fail(where, `properties the parser does not know: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  if (unknown.length) {
+    fail(where, `properties the parser does not know: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  }
 }
 
 /** The key of a created group: stack and logical id. */
@@ -59,12 +63,16 @@ export function parseSecurityGroups(templates: readonly NamedTemplate[]): Securi
     }
   }
   const groupRef = (stack: string, ref: unknown, where: string): string => {
-    if (typeof ref === 'string') return /^sg-[0-9a-f]{8,17}$/.test(ref) ? ref : fail(where, `not a security group id: ${ref}`);
+    if (typeof ref === 'string') {
+      return /^sg-[0-9a-f]{8,17}$/.test(ref) ? ref : fail(where, `not a security group id: ${ref}`);
+    }
     const r = ref as Json;
     const getAtt = r['Fn::GetAtt'] as unknown[] | undefined;
     if (Array.isArray(getAtt) && getAtt[1] === 'GroupId' && typeof getAtt[0] === 'string') {
       const res = (templates.find((t) => t.stack === stack)!.template.Resources as Record<string, Json>)[getAtt[0]];
-      if (res?.Type !== 'AWS::EC2::SecurityGroup') fail(where, `Fn::GetAtt of ${getAtt[0]}, which is not a security group here`);
+      if (res?.Type !== 'AWS::EC2::SecurityGroup') {
+        fail(where, `Fn::GetAtt of ${getAtt[0]}, which is not a security group here`);
+      }
       return createdGroupId(stack, getAtt[0]);
     }
     const imported = r['Fn::ImportValue'];
@@ -77,9 +85,12 @@ export function parseSecurityGroups(templates: readonly NamedTemplate[]): Securi
   const rule = (stack: string, p: Json, direction: 'ingress' | 'egress', where: string): SecurityGroupRuleModel => {
     const ref = direction === 'ingress' ? p.SourceSecurityGroupId : p.DestinationSecurityGroupId;
     const remotes = [p.CidrIp, p.CidrIpv6, ref].filter((x) => x !== undefined);
-    if (remotes.length !== 1) fail(where, `a rule names exactly one of CidrIp, CidrIpv6 or a group (found ${remotes.length})`);
+    if (remotes.length !== 1) {
+      fail(where, `a rule names exactly one of CidrIp, CidrIpv6 or a group (found ${remotes.length})`);
+    }
     if (typeof p.IpProtocol !== 'string' && typeof p.IpProtocol !== 'number') fail(where, 'IpProtocol missing');
-    const port = (v: unknown, name: string) => (v === undefined ? undefined : typeof v === 'number' ? v : fail(where, `${name} is not a number`));
+    const port = (v: unknown, name: string) =>
+      v === undefined ? undefined : typeof v === 'number' ? v : fail(where, `${name} is not a number`);
     return {
       ipProtocol: String(p.IpProtocol),
       fromPort: port(p.FromPort, 'FromPort'),
@@ -109,7 +120,9 @@ export function parseSecurityGroups(templates: readonly NamedTemplate[]): Securi
         // A group created without egress rules gets EC2's allow-all IPv4 egress rule, which only
         // egress rules of the group resource itself replace (separate egress resources do not):
         // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html
-        if (!((p.SecurityGroupEgress ?? []) as Json[]).length) g.egress.push({ ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', description: 'EC2 default egress' });
+        if (!((p.SecurityGroupEgress ?? []) as Json[]).length) {
+          g.egress.push({ ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', description: 'EC2 default egress' });
+        }
         ((p.SecurityGroupEgress ?? []) as Json[]).forEach((r, i) => {
           checkKeys(`${where} SecurityGroupEgress[${i}]`, r, INLINE_EGRESS);
           g.egress.push(rule(t.stack, r, 'egress', `${where} SecurityGroupEgress[${i}]`));

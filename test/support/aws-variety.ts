@@ -9,7 +9,9 @@ import { PRESETS, type PeerDeclaration } from '../../lib/spec';
  * app, and stacks with existing groups (mutable, immutable, in another stack), restricted and
  * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, and a launch template.
  */
-export const VARIETY_STACKS = ['VarietyPeers', 'VarietyDefaultIpv6', 'VarietySum7Restricted', 'VarietyGroups', 'VarietyCrossStack'] as const;
+export const VARIETY_STACKS = [
+  'VarietyPeers', 'VarietyDefaultIpv6', 'VarietySum7Restricted', 'VarietyGroups', 'VarietyCrossStack',
+] as const;
 
 const PEERS: PeerDeclaration[] = [
   { name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' },
@@ -34,8 +36,16 @@ export function buildVariety(app: App): App {
     options: { controlManagerAgent: 'tmi' },
     egress: 'restricted',
     existingSecurityGroups: {
-      'information-server': { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(peers, 'Info', 'sg-0a1b2c3d4e5f60711', { allowAllOutbound: false }) },
-      console: { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(peers, 'Console', 'sg-0a1b2c3d4e5f60712', { mutable: false }) },
+      'information-server': {
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(peers, 'Info', 'sg-0a1b2c3d4e5f60711', {
+          allowAllOutbound: false,
+        }),
+      },
+      console: {
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(peers, 'Console', 'sg-0a1b2c3d4e5f60712', {
+          mutable: false,
+        }),
+      },
     },
   });
 
@@ -44,7 +54,10 @@ export function buildVariety(app: App): App {
     vpc: vpcOf(v6),
     declaration: {
       groups: [...PRESETS.serverprotect.groups, ...PRESETS['smart-update-manager'].groups],
-      peers: PEERS.filter((p) => p.kind !== 'control-manager').concat([{ name: 'tmcm6', kind: 'control-manager', cidr: 'fd00:9::10/128' }]),
+      peers: [
+        ...PEERS.filter((p) => p.kind !== 'control-manager'),
+        { name: 'tmcm6', kind: 'control-manager', cidr: 'fd00:9::10/128' },
+      ],
       serverProtect: { controlManagerAgent: 'mcp' },
     },
   });
@@ -65,8 +78,10 @@ export function buildVariety(app: App): App {
 
   // Groups created by CDK in one stack, used as existing groups by a plan in another.
   const groups = new Stack(app, 'VarietyGroups');
-  const gv = ec2.Vpc.fromVpcAttributes(groups, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a'] });
-  const info = new ec2.SecurityGroup(groups, 'Info', { vpc: gv, description: 'information servers', allowAllOutbound: false });
+  const gv = vpcOf(groups);
+  const info = new ec2.SecurityGroup(groups, 'Info', {
+    vpc: gv, description: 'information servers', allowAllOutbound: false,
+  });
   const normal = new ec2.SecurityGroup(groups, 'Normal', { vpc: gv, description: 'normal servers' });
   const cross = new Stack(app, 'VarietyCrossStack');
   new ServerProtect(cross, 'ServerProtect', {
@@ -74,7 +89,10 @@ export function buildVariety(app: App): App {
     peers: [PEERS[0], PEERS[2]],
     options: { controlManagerAgent: 'mcp' },
     egress: 'restricted',
-    existingSecurityGroups: { 'information-server': { securityGroup: info }, 'normal-servers': { securityGroup: normal } },
+    existingSecurityGroups: {
+      'information-server': { securityGroup: info },
+      'normal-servers': { securityGroup: normal },
+    },
   });
   return app;
 }

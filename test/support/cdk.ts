@@ -21,7 +21,9 @@ export type RuleLine = string;
 type Json = Record<string, unknown>;
 
 // CDK's own egress rules of a created group: allow-all (IPv4, IPv6) and the "no traffic" placeholder.
-const CDK_DEFAULT_EGRESS = ['Disallow all traffic', 'Allow all outbound traffic by default', 'Allow all outbound ipv6 traffic by default'];
+const CDK_DEFAULT_EGRESS = [
+  'Disallow all traffic', 'Allow all outbound traffic by default', 'Allow all outbound ipv6 traffic by default',
+];
 
 /**
  * Every security group rule in a template, inline or separate, with security groups named by
@@ -45,7 +47,9 @@ export function templateRules(template: Template, plan: PortPlan): RuleLine[] {
       }
     }
     if (res.Type === 'AWS::EC2::SecurityGroupIngress') out.push(line('in', name(p.GroupId), String(p.CidrIp ?? p.CidrIpv6 ?? name(p.SourceSecurityGroupId)), p));
-    if (res.Type === 'AWS::EC2::SecurityGroupEgress') out.push(line('out', name(p.GroupId), String(p.CidrIp ?? p.CidrIpv6 ?? name(p.DestinationSecurityGroupId)), p));
+    if (res.Type === 'AWS::EC2::SecurityGroupEgress') {
+      out.push(line('out', name(p.GroupId), String(p.CidrIp ?? p.CidrIpv6 ?? name(p.DestinationSecurityGroupId)), p));
+    }
   }
   return out.sort();
 }
