@@ -51,11 +51,14 @@ test('AWS: a site deployed as planned has no drift; an added world-open rule is 
       expect(clean.flows.filter((f) => f.status !== 'allowed')).toEqual([]);
       expect(clean.extra).toEqual([]);
       const target = groups[pick % groups.length];
-      const open: DeployedRule = { ipProtocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv4: '0.0.0.0/0', ruleId: 'sgr-open' };
+      const open: DeployedRule = {
+        ipProtocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv4: '0.0.0.0/0', ruleId: 'sgr-open',
+      };
       const changed = groups.map((g) => (g === target ? { ...g, ingress: [...g.ingress, open] } : g));
       const found = verifyAwsSite(r, ids, changed);
       expect(found.drift).toBe(true);
-      expect(found.extra[0]).toMatchObject({ rule: 'sgr-open', worldOpen: true, group: r.declaration.groups[pick % groups.length].name });
+      const group = r.declaration.groups[pick % groups.length].name;
+      expect(found.extra[0]).toMatchObject({ rule: 'sgr-open', worldOpen: true, group });
     }),
   );
 });
@@ -67,7 +70,8 @@ test('Azure: an NSG deployed as planned (restricted egress too) has no drift; an
       const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
       const names = r.declaration.groups.map((g) => g.name);
       const asgs = names.map((n) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } }));
-      const rules = plan.rules.map((x) => securityRuleArgs(x, (g) => `/subscriptions/s/applicationSecurityGroups/asg-${g}`));
+      const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/asg-${g}`;
+      const rules = plan.rules.map((x) => securityRuleArgs(x, asgId));
       const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
       const nsg = readNsg({ name: 'nsg', securityRules: rules }, 'nsg.json');
       const groups = asgsOfGroups(names, asgs, [], nsg);
