@@ -106,8 +106,17 @@ export function describeVerifyAws(deployed: () => { moto: Moto; ec2: EC2Client; 
       ).toEqual([]);
     });
 
+    test('an unknown security group id: exit 2 naming --group and the id', () => {
+      const plan = localPlans(network).ServerProtectExample;
+      const groups = ['console', 'information-server', 'normal-servers'].map((g, i) => `${g}=sg-0000000000000000${i}`);
+      const file = declarationFile('unknown', plan.resolution);
+      const r = verifyAws(moto, '--file', file, ...groups.flatMap((g) => ['--group', g]));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^portplan: --group: ids of security groups that exist in this account and region \(got .*sg-0{16}/m);
+    });
+
     const changes =
-      'out-of-band changes: a revoked rule, RDP from the world, a rule between two groups: exactly three findings, exit 1';
+      'out-of-band changes: a revoked rule, RDP from the world, a rule between two groups: three findings, exit 1';
     test(changes, async () => {
       const stack = 'ServerProtectExample';
       const plan = localPlans(network)[stack];
