@@ -81,6 +81,8 @@ export async function runAsync(
 
 type Commands = { program: Command; status: () => number };
 
+// The program with every command; `status` is the exit code an action set (verify: 1 on drift).
+
 function commands(out: (text: string) => void, err: (text: string) => void, async: boolean): Commands {
   let status: number = EXIT.ok;
   const program = new Command('portplan')
@@ -157,6 +159,7 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
   return { program, status: () => status };
 }
 
+// The exit code of an error; errors that are not the user's (bugs) propagate.
 function failure(e: unknown, err: (text: string) => void): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (e instanceof DeclarationError || e instanceof InputError) {
