@@ -253,6 +253,14 @@ test('run() (synchronous) refuses verify aws with exit 2 instead of leaving EC2 
   expect(err.join('')).toMatch(/runAsync/);
 });
 
+test('the CLI loads no cloud SDK and no construct library (the report uses the pure planners only)', () => {
+  const script = `require('./dist/lib/cli/main.js');
+const loaded = Object.keys(require.cache).filter((k) => /node_modules\\/(aws-cdk-lib|constructs|@pulumi|@aws-sdk)\\//.test(k));
+process.stdout.write(JSON.stringify(loaded));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT });
+  expect([r.status, JSON.parse(r.stdout)]).toEqual([0, []]);
+});
+
 describe('portplan report', () => {
   const r = resolve(PRESETS['smart-update-manager-7']);
 
