@@ -246,13 +246,23 @@ const hostText = (family: 4 | 6, n: bigint): string => {
 function nicAddresses(count: number, space: readonly Cidr[], peers: readonly Cidr[]): Record<4 | 6, string[]> {
   const out: Record<4 | 6, string[]> = { 4: [], 6: [] };
   for (const family of [4, 6] as const) {
+    const bits = family === 4 ? 32 : 128;
     const ranges = space.filter((c) => c.family === family);
-    for (const range of ranges) {
-      const size = 1n << BigInt((family === 4 ? 32 : 128) - range.prefix);
-      // Azure keeps the first four addresses of a subnet; start after them.
-      for (let i = 4n; i < size && out[family].length < count; i++) {
-        const host = parseCidr(`${hostText(family, range.network + i)}/${family === 4 ? 32 : 128}`)!;
-        if (!peers.some((p) => cidrContains(p, host))) out[family].push(hostText(family, range.network + i));
+    // Outside every peer's range where the space has room; where a peer covers the whole space (a
+    // broad administrators' range), inside it, since the NICs are in the VNet all the same.
+    for (const avoidPeers of [true, false]) {
+      for (const range of ranges) {
+        const size = 1n << BigInt(bits - range.prefix);
+        // Azure keeps the first four addresses of a subnet: start after them. A range a peer covers
+        // has no room outside it; at most 65,536 addresses of a range are tried.
+        const covered = avoidPeers && peers.some((p) => cidrContains(p, range));
+        const end = size < 65540n ? size : 65540n;
+        for (let i = 4n; !covered && i < end && out[family].length < count; i++) {
+          const address = hostText(family, range.network + i);
+          const host = parseCidr(`${address}/${bits}`)!;
+          if (out[family].includes(address) || (avoidPeers && peers.some((p) => cidrContains(p, host)))) continue;
+          out[family].push(address);
+        }
       }
     }
   }
@@ -285,7 +295,8 @@ function portRanges(rule: ArmSecurityRule): [number, number][] | '*' {
 /**
  * Checks an NSG and its ASGs against a resolution.
  * - Model: one NIC per declared group, member of that group's ASG only, behind the NSG, at an
- *   address of the VNet's space outside every peer's range; each peer at the first address of its
+ *   address of the VNet's space outside every peer's range (inside one only where a peer covers
+ *   the whole space); each peer at the first address of its
  *   CIDR with no NSG of its own; the flow is asked for every piece of its port range.
  * - Extra: every Allow rule of the NSG that carries something no planned flow needs (a source,
  *   destination, protocol and port combination the spec's `placeRules()` does not have). Deny

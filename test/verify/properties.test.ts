@@ -90,3 +90,21 @@ test('Azure: an NSG deployed as planned (restricted egress too) has no drift; an
     }),
   );
 });
+
+test('Azure: a peer whose range covers the whole VNet (IPv4 and IPv6) still gets the groups NIC addresses', () => {
+  const r = resolve({
+    groups: [{ name: 'workstation', role: 'sum:workstation' }, { name: 'ilos', role: 'sum:target:ilo' }],
+    peers: [
+      { name: 'admins', kind: 'administrators', cidr: '10.0.0.0/8' },
+      { name: 'admins6', kind: 'administrators', cidr: 'fd00::/8' },
+    ],
+    sum: { profile: '7.x+' },
+  });
+  const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+  const asgs = ['workstation', 'ilos'].map((n) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } }));
+  const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, (g) => `asg-${g}`)) }, 'n');
+  const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
+  const report = verifyAzureSite(r, network, nsg, asgsOfGroups(['workstation', 'ilos'], asgs, [], nsg));
+  expect(report.flows.some((f) => f.from === 'admins6')).toBe(true);
+  expect([report.drift, report.flows.length]).toEqual([false, r.flows.length]);
+});
