@@ -102,7 +102,8 @@ test('Azure: a peer whose range covers the whole VNet (IPv4 and IPv6) still gets
   });
   const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
   const asgs = ['workstation', 'ilos'].map((n) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } }));
-  const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, (g) => `asg-${g}`)) }, 'n');
+  const rules = plan.rules.map((x) => securityRuleArgs(x, (g) => `asg-${g}`));
+  const nsg = readNsg({ name: 'nsg', securityRules: rules }, 'n');
   const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
   const report = verifyAzureSite(r, network, nsg, asgsOfGroups(['workstation', 'ilos'], asgs, [], nsg));
   expect(report.flows.some((f) => f.from === 'admins6')).toBe(true);
