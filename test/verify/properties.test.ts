@@ -101,7 +101,8 @@ test('Azure: a peer whose range covers the whole VNet (IPv4 and IPv6) still gets
     sum: { profile: '7.x+' },
   });
   const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
-  const asgs = ['workstation', 'ilos'].map((n) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } }));
+  const asg = (n: string) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } });
+  const asgs = ['workstation', 'ilos'].map(asg);
   const rules = plan.rules.map((x) => securityRuleArgs(x, (g) => `asg-${g}`));
   const nsg = readNsg({ name: 'nsg', securityRules: rules }, 'n');
   const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
