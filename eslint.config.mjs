@@ -19,10 +19,17 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI renders the spec and the host firewall adapter only: no cloud SDK, no cloud adapter.
+    // The CLI parses and prints: the spec, the host firewall adapter, the verifiers, and of the cloud
+    // adapters only their two pure rule planners (`portplan report` lists the rules they write).
     files: ['lib/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] }],
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*'] },
+        {
+          regex: '^\\.\\./(cdk|pulumi)(?!/rules$)',
+          message: 'the CLI may import only ../cdk/rules and ../pulumi/rules of the adapters',
+        },
+      ] }],
     },
   },
   {
@@ -41,6 +48,15 @@ export default tseslint.config(
     files: ['lib/verify/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'] }],
+    },
+  },
+  {
+    // `verify aws` reads EC2 here and only here; the SDK is loaded when called.
+    files: ['lib/verify/ec2.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'],
+      }],
     },
   },
   {

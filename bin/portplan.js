@@ -14,4 +14,7 @@ process.stdout.on('error', (e) => {
   if (e.code !== 'EPIPE') throw e;
   process.exit(process.exitCode ?? 0);
 });
-process.exitCode = cli.run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+// runAsync awaits commands that call a cloud API (verify aws).
+cli.runAsync(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
+  process.exitCode = code;
+});

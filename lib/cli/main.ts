@@ -10,6 +10,8 @@ import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hos
 import { explainText, parsePort } from './explain';
 import { jsonSyntaxError } from './json-error';
 import { flowsJson, markdownTable, mermaid } from './render';
+import { registerReport } from './report';
+import { registerVerify } from './verify';
 
 /** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
@@ -104,6 +106,34 @@ interface HostFirewallOptions extends Source {
 
 /** Runs the CLI on `argv` (without `node` and the script), writing to the given streams; returns the exit code. */
 export function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
+  const cli = commands(out, err, false);
+  try {
+    cli.program.parse(argv, { from: 'user' });
+    return cli.status();
+  } catch (e) {
+    return failure(e, err);
+  }
+}
+
+/** {@link run} for every command, including those that call a cloud API (`verify aws`): awaits their actions. */
+export async function runAsync(
+  argv: readonly string[], out: (text: string) => void, err: (text: string) => void,
+): Promise<number> {
+  const cli = commands(out, err, true);
+  try {
+    await cli.program.parseAsync(argv, { from: 'user' });
+    return cli.status();
+  } catch (e) {
+    return failure(e, err);
+  }
+}
+
+type Commands = { program: Command; status: () => number };
+
+// The program with every command; `status` is the exit code an action set (verify: 1 on drift).
+
+function commands(out: (text: string) => void, err: (text: string) => void, async: boolean): Commands {
+  let status: number = EXIT.ok;
   const program = new Command('portplan')
     .description('Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager): tables, flows, diagrams, host rules.')
     .addHelpText('after', `\nExit codes: ${EXIT.ok} done, ${EXIT.badInput} invalid declaration or file, ${EXIT.usage} bad command line.`)
@@ -197,20 +227,22 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
       out(o.json ? `${JSON.stringify(e, null, 2)}\n` : explainText(e));
     });
 
-  try {
-    program.parse(argv, { from: 'user' });
-    return EXIT.ok;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    // Refused for least privilege: the command line is well formed, what it asks for is not allowed.
-    if (e instanceof DeclarationError || e instanceof InputError || e instanceof HostAddressRequiredError) {
-      err(`portplan: ${e.message}\n`);
-      return EXIT.badInput;
-    }
-    if (e instanceof UsageError || e instanceof HostFirewallError || e instanceof ArgumentError) {
-      err(`portplan: ${e.message}\n(run with --help for usage)\n`);
-      return EXIT.usage;
-    }
-    throw e;
+  registerVerify(program, { withSource, load, out, err, exit: (code) => { status = code; }, async });
+  registerReport(program, { withSource, load, out });
+  return { program, status: () => status };
+}
+
+// The exit code of an error; errors that are not the user's (bugs) propagate.
+function failure(e: unknown, err: (text: string) => void): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  // Refused for least privilege: the command line is well formed, what it asks for is not allowed.
+  if (e instanceof DeclarationError || e instanceof InputError || e instanceof HostAddressRequiredError) {
+    err(`portplan: ${e.message}\n`);
+    return EXIT.badInput;
   }
+  if (e instanceof UsageError || e instanceof HostFirewallError || e instanceof ArgumentError) {
+    err(`portplan: ${e.message}\n(run with --help for usage)\n`);
+    return EXIT.usage;
+  }
+  throw e;
 }

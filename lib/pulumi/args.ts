@@ -268,7 +268,7 @@ export interface AzureCommonArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** @default - the resource group's location */
   readonly location?: pulumi.Input<string>;
-  /** Tags for every resource the component creates. ASGs also get `portplan:role`. @default {} */
+  /** Tags for every resource the component creates. ASGs also get `portplan:role` and `portplan:group`. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
   /**
    * Add the rules to this NSG as standalone `SecurityRule`s, created one after another.

@@ -122,7 +122,7 @@ function createResources(
     asgs[g.name] = new network.ApplicationSecurityGroup(`${name}-${g.name}`, {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      tags: { ...tags, 'portplan:role': g.role },
+      tags: { ...tags, 'portplan:role': g.role, 'portplan:group': g.name },
     }, { parent: component });
   }
 

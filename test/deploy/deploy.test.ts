@@ -6,6 +6,7 @@ import { allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd } from
 import {
   createExistingNetwork, deployAll, deployedIngress, ec2Client, expectedIngress, localPlans, startMoto, type Moto,
 } from './moto';
+import { describeVerifyAws } from './verify';
 
 // `npm run test:deploy`: the real CDK CLI deploys every example stack to moto_server; the EC2 API
 // must then hold exactly the inbound rules resolve() promises, before and after a second deploy.
@@ -21,7 +22,10 @@ beforeAll(async () => {
   deployAll(moto, network);
 }, 360000);
 
-afterAll(() => moto?.stop());
+afterAll(() => {
+  ec2?.destroy();
+  moto?.stop();
+});
 
 test.each(EXAMPLE_STACKS)('%s: ingress read back from EC2 equals the resolve() flows', async (stack) => {
   const plan = localPlans(network)[stack];
@@ -73,3 +77,6 @@ test('a second deploy changes nothing', async () => {
   deployAll(moto, network);
   for (const stack of EXAMPLE_STACKS) expect(await deployedIngress(ec2, stack, network)).toEqual(before[stack]);
 }, 360000);
+
+// `portplan verify aws`, the real bin against the groups deployed above (test/deploy/verify.ts).
+describeVerifyAws(() => ({ moto, ec2, network }));

@@ -59,10 +59,11 @@ describe.each([
     expect(highestAllow).toBeLessThan(lowestDeny);
   });
 
-  test('one ASG per role group, tagged with the role id and the user tags', () => {
+  test('one ASG per role group, tagged with the role id, the group name and the user tags', () => {
     const asgs = registered.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${name}-`));
     const groups = component().resolution.declaration.groups;
-    expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map((g) => ({ project: 'portplan-example', 'portplan:role': g.role })));
+    const tags = (g: (typeof groups)[number]) => ({ project: 'portplan-example', 'portplan:role': g.role, 'portplan:group': g.name });
+    expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map(tags));
   });
 });
 

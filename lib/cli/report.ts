@@ -1,0 +1,247 @@
+import { Option, type Command } from 'commander';
+import { catalogRow, portRangeText, type PresetName, type Resolution, type RowId } from '../spec';
+import { planRules } from '../cdk/rules';
+import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
+import { unique } from './render';
+
+/**
+ * `portplan report`: every rule the plan creates on each cloud, with the catalog rows behind it,
+ * for a security review. Uses the adapters' pure planners only (no cloud SDK), so the report is
+ * the rules the constructs write.
+ * @packageDocumentation
+ */
+
+/** One rule of the review: the same fields for both clouds. */
+export interface ReportRule {
+  /** `aws` or `azure`. */
+  readonly cloud: 'aws' | 'azure';
+  /** Azure: the rule's name; AWS: the construct id of a separate rule, or `inline` / `default`. */
+  readonly name: string;
+  /** Azure: the NSG priority; AWS: none. */
+  readonly priority?: number;
+  /** `inbound` or `outbound`. */
+  readonly direction: 'inbound' | 'outbound';
+  /** `allow` or `deny`. */
+  readonly access: 'allow' | 'deny';
+  /** The security group (AWS) or ASG (Azure) carrying or matching the rule, by group name. */
+  readonly group: string;
+  /** The initiator: a group, a CIDR with its peer names, a service tag or `*`. */
+  readonly source: string;
+  /** The listener: a group, a CIDR with its peer names, a service tag or `*`. */
+  readonly destination: string;
+  /** `tcp`, `udp` or `all`. */
+  readonly protocol: string;
+  /** Ports as text (`3628`, `3000-3009`, `137,138`, `all`). */
+  readonly ports: string;
+  /** Why the rule exists: `flow`, `default-egress`, `load-balancer`, `additional` or `deny`. */
+  readonly origin: string;
+  /** The catalog rows the rule carries. */
+  readonly rows: readonly RowId[];
+  /** The rows' purposes. */
+  readonly purpose: string;
+  /** When the rows apply. */
+  readonly condition: string;
+  /** The vendor documents the rows come from, with the row ids. */
+  readonly document: string;
+}
+
+/** Version of `portplan report --format json`; raised only when a field changes meaning or goes. */
+export const REPORT_JSON_VERSION = 1;
+
+/** The report's formats. */
+export const REPORT_FORMATS = ['md', 'csv', 'json'] as const;
+
+function rowFields(rows: readonly RowId[]): Pick<ReportRule, 'purpose' | 'condition' | 'document'> {
+  const r = rows.map(catalogRow);
+  return {
+    purpose: unique(r.map((x) => x.purpose)).join('; '),
+    condition: unique(r.map((x) => x.condition)).join('; '),
+    document: unique(
+      r.map((x) => `${x.citation.document}, row ${x.citation.row}${x.citation.note ? ` (${x.citation.note})` : ''}`),
+    ).join('; '),
+  };
+}
+
+/** A CIDR with the names of the declared peers at it. */
+function cidrText(cidr: string, r: Resolution): string {
+  const peers = r.declaration.peers.filter((p) => p.cidr === cidr).map((p) => p.name);
+  return peers.length ? `${cidr} (${peers.join(', ')})` : cidr;
+}
+
+/**
+ * The AWS rules of a plan where portplan creates every group (the CDK construct's default):
+ * each planned rule, and CDK's allow-all egress rules under `egress: default`
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+ */
+export function awsReportRules(r: Resolution): ReportRule[] {
+  const plan = planRules(r);
+  const out: ReportRule[] = plan.rules.map((rule) => {
+    const remote = rule.remote.kind === 'group' ? rule.remote.name : cidrText(rule.remote.cidr, r);
+    const inbound = rule.direction === 'inbound';
+    return {
+      cloud: 'aws',
+      name: rule.placement === 'inline' ? 'inline' : rule.id,
+      direction: rule.direction,
+      access: 'allow',
+      group: rule.group,
+      source: inbound ? remote : rule.group,
+      destination: inbound ? rule.group : remote,
+      protocol: rule.protocol,
+      ports: portRangeText(rule),
+      origin: 'flow',
+      rows: rule.rows,
+      ...rowFields(rule.rows),
+    };
+  });
+  for (const g of plan.groups) {
+    for (const d of g.defaultEgress.filter((e) => e !== 'no-traffic-placeholder')) {
+      out.push({
+        cloud: 'aws',
+        name: 'default',
+        direction: 'outbound',
+        access: 'allow',
+        group: g.name,
+        source: g.name,
+        destination: d === 'allow-all-ipv4' ? '0.0.0.0/0' : '::/0',
+        protocol: 'all',
+        ports: 'all',
+        origin: 'default-egress',
+        rows: [],
+        purpose: 'egress: default (outbound not restricted)',
+        condition: 'egress is not restricted',
+        document: '',
+      });
+    }
+  }
+  return out;
+}
+
+const side = (e: AzureRuleEndpoint, r: Resolution): string => ('group' in e ? e.group : cidrText(e.prefix, r));
+
+/**
+ * The Azure rules of a plan in an NSG the component creates, with its defaults: the whole priority
+ * band, VirtualNetwork deny rules and Load Balancer probe allows.
+ */
+export function azureReportRules(r: Resolution): ReportRule[] {
+  const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+  return plan.rules.map((rule) => {
+    const inbound = rule.direction === 'Inbound';
+    const groupEnd = inbound ? rule.destination : rule.source;
+    return {
+      cloud: 'azure',
+      name: rule.name,
+      priority: rule.priority,
+      direction: inbound ? 'inbound' : 'outbound',
+      access: rule.access === 'Allow' ? 'allow' : 'deny',
+      group: 'group' in groupEnd ? groupEnd.group : '',
+      source: side(rule.source, r),
+      destination: side(rule.destination, r),
+      protocol: rule.protocol === '*' ? 'all' : rule.protocol.toLowerCase(),
+      ports: rule.ports.join(',') === '*' ? 'all' : rule.ports.join(','),
+      origin: rule.origin,
+      rows: rule.rows,
+      ...(rule.rows.length ? rowFields(rule.rows) : { purpose: rule.description, condition: '', document: '' }),
+    };
+  });
+}
+
+const COLUMNS = [
+  'cloud',
+  'name',
+  'priority',
+  'direction',
+  'access',
+  'group',
+  'source',
+  'destination',
+  'protocol',
+  'ports',
+  'origin',
+  'rows',
+  'purpose',
+  'condition',
+  'document',
+] as const;
+const field = (x: ReportRule, c: (typeof COLUMNS)[number]): string =>
+  c === 'rows' ? x.rows.join(' ') : String(x[c] ?? '');
+
+/** CSV as RFC 4180 has it: a header line, CRLF line ends, fields with a comma, quote or line end quoted. */
+export function reportCsv(rules: readonly ReportRule[]): string {
+  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return [COLUMNS.join(','), ...rules.map((x) => COLUMNS.map((c) => quote(field(x, c))).join(','))]
+    .map((l) => `${l}\r\n`)
+    .join('');
+}
+
+/** Markdown: one section per cloud, one table row per rule. */
+export function reportMarkdown(aws: readonly ReportRule[], azure: readonly ReportRule[]): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const table = (rules: readonly ReportRule[], cols: readonly (typeof COLUMNS)[number][]) => [
+    `| ${cols.join(' | ')} |`,
+    `|${cols.map(() => '---').join('|')}|`,
+    ...rules.map((x) => `| ${cols.map((c) => cell(field(x, c))).join(' | ')} |`),
+  ];
+  const common = [
+    'direction',
+    'access',
+    'group',
+    'source',
+    'destination',
+    'protocol',
+    'ports',
+    'origin',
+    'rows',
+    'purpose',
+    'condition',
+    'document',
+  ] as const;
+  return [
+    '# portplan rule report',
+    '',
+    '## AWS security group rules',
+    '',
+    'Every group created by portplan (CDK construct defaults).',
+    '',
+    ...table(aws, ['name', ...common]),
+    '',
+    '## Azure NSG rules',
+    '',
+    'An NSG created by the component with its defaults: priorities 100-4096, VirtualNetwork deny rules, ' +
+      'Load Balancer probe allows.',
+    '',
+    ...table(azure, ['name', 'priority', ...common]),
+    '',
+  ].join('\n');
+}
+
+/** What `portplan report` takes from the CLI around it. */
+export interface ReportContext {
+  /** Adds the declaration options to a command. */
+  readonly withSource: (c: Command) => Command;
+  /** Loads and resolves the declaration the options name. */
+  readonly load: (options: { preset?: PresetName; file?: string }) => Resolution;
+  /** Standard output. */
+  readonly out: (text: string) => void;
+}
+
+/** `portplan report --format md|csv|json`. */
+export function registerReport(program: Command, ctx: ReportContext): void {
+  ctx
+    .withSource(
+      program
+        .command('report')
+        .description(
+          'every rule the plan creates on AWS and Azure, with rows, purpose, condition and vendor document, ' +
+            'for a security review',
+        ),
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
+    .action((o: { preset?: PresetName; file?: string; format: (typeof REPORT_FORMATS)[number] }) => {
+      const r = ctx.load(o);
+      const aws = awsReportRules(r);
+      const azure = azureReportRules(r);
+      if (o.format === 'json') ctx.out(`${JSON.stringify({ version: REPORT_JSON_VERSION, aws, azure }, null, 2)}\n`);
+      else if (o.format === 'csv') ctx.out(reportCsv([...aws, ...azure]));
+      else ctx.out(reportMarkdown(aws, azure));
+    });
+}

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ArgumentError, PortplanError, type PresetName, type Resolution } from '../spec';
+import { readSecurityGroups } from '../verify/ec2';
+import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
+import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
+import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
+
+/** Exit codes of `portplan verify`: 0 the site is as planned, 1 drift, 2 the check could not run. */
+export const VERIFY_EXIT = { asPlanned: 0, drift: 1, error: 2 } as const;
+
+/** What the verify commands take from the CLI around them. */
+export interface VerifyContext {
+  /** Adds the declaration options (`--preset`, `--file`) to a command. */
+  readonly withSource: (c: Command) => Command;
+  /** Loads and resolves the declaration the options name. */
+  readonly load: (options: { preset?: PresetName; file?: string }) => Resolution;
+  /** Standard output. */
+  readonly out: (text: string) => void;
+  /** Standard error. */
+  readonly err: (text: string) => void;
+  /** Sets the process's exit code. */
+  readonly exit: (code: number) => void;
+  /** Whether the CLI awaits actions (`runAsync`); `verify aws` needs it. */
+  readonly async: boolean;
+}
+
+/** A command-line value that can be given more than once. */
+export const repeatable = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+interface VerifyOptions {
+  readonly preset?: PresetName;
+  readonly file?: string;
+  readonly group?: string[];
+  readonly json?: boolean;
+}
+
+// Errors the user can fix (arguments, files, credentials) end the check with exit 2, so exit 1
+// always means drift. Errors of other kinds are bugs and propagate.
+const userFault = (e: unknown): e is Error =>
+  e instanceof PortplanError || (e instanceof Error && (e.name === 'InputError' || e.name === 'UsageError'));
+
+function finish(ctx: VerifyContext, report: SiteReport, json: boolean | undefined): void {
+  ctx.out(json ? siteReportJson(report) : siteReportText(report));
+  ctx.exit(report.drift ? VERIFY_EXIT.drift : VERIFY_EXIT.asPlanned);
+}
+
+function fail(ctx: VerifyContext, e: unknown): void {
+  if (!userFault(e)) throw e;
+  ctx.err(`portplan: ${e.message}\n`);
+  ctx.exit(VERIFY_EXIT.error);
+}
+
+/**
+ * Reads a JSON file; a syntax error names the line and column (counted from 1), so a truncated or
+ * hand-edited export is found quickly.
+ * @throws AzureInputError naming the option and the file
+ */
+export function readJsonFile(file: string, option: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AzureInputError(
+      option,
+      file,
+      `${option}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  try {
+    // The Azure CLI on Windows may write a byte order mark.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const position = at ? Number(at[1]) : text.length;
+    const before = text.slice(0, position).split('\n');
+    throw new AzureInputError(
+      option,
+      file,
+      `${option}: ${file} is not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: ` +
+        message.replace(/ in JSON at position \d+.*$/, ''),
+    );
+  }
+}
+
+/** `portplan verify aws` and `portplan verify azure`. */
+export function registerVerify(program: Command, ctx: VerifyContext): void {
+  const verify = program
+    .command('verify')
+    .description('check a deployed site against the plan: every planned flow allowed, no rule the plan does not need');
+  const exits =
+    `\nExit codes: ${VERIFY_EXIT.asPlanned} as planned, ${VERIFY_EXIT.drift} drift, ` +
+    `${VERIFY_EXIT.error} the check could not run (usage, files, credentials).`;
+
+  ctx
+    .withSource(
+      verify.command('aws').description('read the security groups from the EC2 API and check them against the plan'),
+    )
+    .option(
+      '--vpc <vpc-id>',
+      'read every security group of this VPC; groups tagged portplan:group=<name> are the declared groups',
+    )
+    .option(
+      '--group <name=sg-id>',
+      'the security group of a declared group (for groups portplan did not create); repeatable',
+      repeatable,
+    )
+    .option('--json', 'machine-readable JSON with stable field names')
+    .addHelpText(
+      'after',
+      `
+Credentials and region come from the standard AWS settings (AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY, or AWS_PROFILE; AWS_REGION); AWS_ENDPOINT_URL points at another endpoint.
+Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@^3).${exits}`,
+    )
+    .action(async (o: VerifyOptions & { vpc?: string }) => {
+      try {
+        // A program calling the synchronous run() cannot wait for EC2.
+        if (!ctx.async) {
+          throw new ArgumentError('argv', 'verify aws', 'a command run through runAsync(): it waits for EC2');
+        }
+        const resolution = ctx.load(o);
+        const given = o.group ?? [];
+        if (!o.vpc && !given.length)
+          throw new ArgumentError(
+            '--vpc',
+            undefined,
+            'give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group',
+          );
+        const names = resolution.declaration.groups.map((g) => g.name);
+        // Parse the pairs before asking EC2, so a typo costs no API call.
+        const explicit = groupIdsByTag(names, [], given);
+        const groups = await readSecurityGroups({ vpcId: o.vpc, groupIds: Object.values(explicit) });
+        const ids = groupIdsByTag(names, groups, given);
+        finish(ctx, verifyAwsSite(resolution, ids, groups), o.json);
+      } catch (e) {
+        fail(ctx, e);
+      }
+    });
+
+  ctx
+    .withSource(
+      verify.command('azure').description("check an NSG and its ASGs, as Azure's own JSON has them, against the plan"),
+    )
+    .requiredOption(
+      '--nsg <file>',
+      'the NSG: output of az network nsg show -g <rg> -n <nsg> -o json, or an ARM template from az group export',
+    )
+    .option('--asgs <file>', 'the ASGs: output of az network asg list -g <rg> -o json (not needed with an ARM export)')
+    .option('--nsg-name <name>', 'the NSG to check when an ARM export holds several')
+    .requiredOption(
+      '--address-space <cidr>',
+      "the VNet's address space (what the VirtualNetwork tag means); repeatable",
+      repeatable,
+    )
+    .option(
+      '--group <name=asg>',
+      'the ASG (name or id) of a declared group not tagged portplan:group; repeatable',
+      repeatable,
+    )
+    .option('--json', 'machine-readable JSON with stable field names')
+    .addHelpText(
+      'after',
+      `
+  az network nsg show -g <resource-group> -n <nsg> -o json > nsg.json
+  az network asg list -g <resource-group> -o json > asgs.json
+  portplan verify azure --file declaration.yaml --nsg nsg.json --asgs asgs.json --address-space 10.40.0.0/16${exits}`,
+    )
+    .action((o: VerifyOptions & { nsg: string; asgs?: string; nsgName?: string; addressSpace: string[] }) => {
+      try {
+        const resolution = ctx.load(o);
+        const nsgJson = readJsonFile(o.nsg, '--nsg');
+        const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
+        const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
+        if (!o.asgs && !exported) {
+          throw new ArgumentError(
+            '--asgs',
+            undefined,
+            'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)',
+          );
+        }
+        const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
+        const groups = asgsOfGroups(
+          resolution.declaration.groups.map((g) => g.name),
+          asgs,
+          o.group ?? [],
+          nsg,
+        );
+        finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
+      } catch (e) {
+        fail(ctx, e);
+      }
+    });
+}

@@ -1,0 +1,413 @@
+import {
+  ArgumentError,
+  PortplanError,
+  parseCidr,
+  cidrContains,
+  placeRules,
+  type Cidr,
+  type Endpoint,
+  type Resolution,
+} from '../spec';
+import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from './azure';
+import type { ArmSecurityRule } from './azure-rules';
+import {
+  firstAddress,
+  flowCheck,
+  portPieces,
+  sortExtra,
+  type BlockedBy,
+  type BlockedPorts,
+  type ExtraRule,
+  type SiteReport,
+} from './site';
+
+/**
+ * `portplan verify azure` on Azure's own JSON, with no SDK: an NSG as `az network nsg show` prints
+ * it (or as `az group export` writes it), the ASGs as `az network asg list` prints them. Every
+ * planned flow goes through the NSG evaluator ({@link evaluateFlow}, Azure's default rules
+ * included); every user allow rule no flow needs is reported.
+ *
+ * Shapes, from the REST API (Network Security Groups - Get, Application Security Groups - List,
+ * api-version 2024-05-01: https://learn.microsoft.com/rest/api/virtualnetwork/network-security-groups/get,
+ * https://learn.microsoft.com/rest/api/virtualnetwork/application-security-groups/list) as the Azure
+ * CLI flattens them (`properties` lifted into the object), and from the ARM template reference
+ * (https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups), where each
+ * rule's fields stay under `properties`.
+ * @packageDocumentation
+ */
+
+/** Azure JSON that is not an NSG or an ASG list as documented (code `AZURE_INPUT`). */
+export class AzureInputError extends PortplanError {
+  /** Always `AZURE_INPUT`. */
+  readonly code = 'AZURE_INPUT';
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An NSG's user rules, with every ASG reference reduced to {@link asgKey}. */
+export interface NsgInput {
+  /** The NSG's name. */
+  readonly name: string;
+  /** Its security rules (not the default ones, which the evaluator adds). */
+  readonly rules: readonly ArmSecurityRule[];
+}
+
+/** An ASG: its key ({@link asgKey}) and tags. */
+export interface AsgInput {
+  /** The ASG's name, lower case: how rules and `--group` name it. */
+  readonly key: string;
+  /** Its name as written. */
+  readonly name: string;
+  /** Its tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * An ASG reference as one key: the ASG's name in lower case (the last segment of its resource id;
+ * Azure resource ids are case-insensitive). An ARM export's `[resourceId('...applicationSecurityGroups',
+ * parameters('p'))]` resolves through the parameter's default value.
+ */
+export function asgKey(ref: string, parameters: Readonly<Record<string, unknown>> = {}): string {
+  const expr = /^\[(.*)\]$/.exec(ref.trim());
+  if (expr) return (literals(expr[1], parameters).at(-1) ?? ref).toLowerCase();
+  return (ref.split('/').filter(Boolean).at(-1) ?? ref).toLowerCase();
+}
+
+// The string literals of an ARM template expression, parameters replaced by their default values
+// (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-expressions).
+function literals(expression: string, parameters: Readonly<Record<string, unknown>>): string[] {
+  const text = expression.replace(/parameters\('([^']+)'\)/g, (_m, p: string) => {
+    const v = (parameters[p] as Json | undefined)?.defaultValue;
+    return `'${typeof v === 'string' ? v : p}'`;
+  });
+  return [...text.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+}
+
+/** A resource name of an ARM export: a plain name, or an expression such as `[concat(parameters('n'), '/rule')]`. */
+function armName(name: unknown, parameters: Readonly<Record<string, unknown>>): string {
+  const s = String(name);
+  const expr = /^\[(.*)\]$/.exec(s);
+  return expr ? literals(expr[1], parameters).join('') : s;
+}
+
+function reduceAsgs(rule: Json, parameters: Readonly<Record<string, unknown>>): ArmSecurityRule {
+  const out: Json = { ...rule };
+  for (const f of ['sourceApplicationSecurityGroups', 'destinationApplicationSecurityGroups']) {
+    const v = rule[f];
+    if (Array.isArray(v)) out[f] = v.map((a: unknown) => ({ id: asgKey(String((a as Json)?.id ?? ''), parameters) }));
+  }
+  return out as ArmSecurityRule;
+}
+
+/**
+ * Reads an NSG: the output of `az network nsg show` (rules flattened, under `securityRules`) or
+ * an ARM template from `az group export` (rules under `properties`, nested in the NSG resource or
+ * as `networkSecurityGroups/securityRules` resources). With several NSGs in an export, `name` chooses.
+ * @throws AzureInputError naming the file and what it lacks
+ */
+export function readNsg(json: unknown, file: string, name?: string): NsgInput {
+  if (isObject(json) && Array.isArray(json.securityRules)) {
+    return { name: String(json.name ?? ''), rules: json.securityRules.map((r: unknown) => reduceAsgs(r as Json, {})) };
+  }
+  if (isObject(json) && Array.isArray(json.resources)) {
+    const parameters = (isObject(json.parameters) ? json.parameters : {}) as Json;
+    const resources = json.resources.filter(isObject);
+    const nsgs = resources.filter((r) => String(r.type).toLowerCase() === 'microsoft.network/networksecuritygroups');
+    const chosen = name ? nsgs.filter((r) => armName(r.name, parameters).toLowerCase() === name.toLowerCase()) : nsgs;
+    if (chosen.length !== 1) {
+      throw new ArgumentError(
+        '--nsg-name',
+        name,
+        `the name of one NSG of ${file}: ${nsgs.map((r) => armName(r.name, parameters)).join(', ') || 'it has none'}`,
+      );
+    }
+    const nsg = chosen[0];
+    const nsgName = armName(nsg.name, parameters);
+    const rules = new Map<string, ArmSecurityRule>();
+    const add = (r: Json, ruleName: string) => {
+      if (!isObject(r.properties))
+        throw new AzureInputError(file, r, `${file}: rule ${ruleName} has no properties object (ARM template shape)`);
+      rules.set(ruleName, reduceAsgs({ name: ruleName, ...r.properties }, parameters));
+    };
+    const nested = (
+      isObject(nsg.properties) && Array.isArray(nsg.properties.securityRules) ? nsg.properties.securityRules : []
+    ) as Json[];
+    for (const r of nested) add(r, armName(r.name, parameters));
+    // Standalone rules are resources named `<nsg>/<rule>`; an export often has both forms of a rule.
+    for (const r of resources.filter(
+      (x) => String(x.type).toLowerCase() === 'microsoft.network/networksecuritygroups/securityrules',
+    )) {
+      const [owner, ruleName] = armName(r.name, parameters).split('/');
+      if (owner.toLowerCase() === nsgName.toLowerCase() && ruleName) add(r, ruleName);
+    }
+    return { name: nsgName, rules: [...rules.values()] };
+  }
+  throw new AzureInputError(
+    file,
+    undefined,
+    `${file}: not an NSG: expected the output of az network nsg show (a securityRules array) ` +
+      'or of az group export (a resources array)',
+  );
+}
+
+/**
+ * Reads ASGs: the output of `az network asg list` (an array of ASGs with `id`, `name`, `tags`),
+ * or the ASG resources of an ARM template export.
+ * @throws AzureInputError when the JSON is neither
+ */
+export function readAsgs(json: unknown, file: string): AsgInput[] {
+  const tags = (t: unknown) =>
+    isObject(t) ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, String(v)])) : {};
+  if (Array.isArray(json)) {
+    return json
+      .filter(isObject)
+      .map((a) => ({ key: asgKey(String(a.id ?? a.name)), name: String(a.name), tags: tags(a.tags) }));
+  }
+  if (isObject(json) && Array.isArray(json.resources)) {
+    const parameters = (isObject(json.parameters) ? json.parameters : {}) as Json;
+    return json.resources
+      .filter(isObject)
+      .filter((r) => String(r.type).toLowerCase() === 'microsoft.network/applicationsecuritygroups')
+      .map((r) => {
+        const name = armName(r.name, parameters);
+        return { key: name.toLowerCase(), name, tags: tags(r.tags) };
+      });
+  }
+  throw new AzureInputError(
+    file,
+    undefined,
+    `${file}: not a list of ASGs: expected the output of az network asg list (an array) or of az group export`,
+  );
+}
+
+/** The tag the Pulumi component writes on each ASG it creates: the declared group's name. */
+export const ASG_GROUP_TAG = 'portplan:group';
+
+/**
+ * The ASG of each declared group: `--group name=<asg name or id>`, else the one ASG tagged
+ * `portplan:group=<name>` (of several, the one the NSG's rules name).
+ * @throws ArgumentError for a malformed pair, an undeclared name, an unknown ASG, a group with no
+ *   ASG or a tag on two ASGs
+ */
+export function asgsOfGroups(
+  names: readonly string[],
+  asgs: readonly AsgInput[],
+  given: readonly string[],
+  nsg?: NsgInput,
+): Record<string, string> {
+  // A resource group may hold the ASGs of several components with the same group names: the
+  // ones the NSG's rules name are this component's.
+  const referenced = new Set(
+    (nsg?.rules ?? []).flatMap((r) => [...sideKeys(r, 'source'), ...sideKeys(r, 'destination')]),
+  );
+  const out: Record<string, string> = {};
+  for (const pair of given) {
+    const m = /^([^=]+)=(.+)$/.exec(pair);
+    if (!m) throw new ArgumentError('--group', pair, 'must be <group>=<ASG name or id>');
+    if (!names.includes(m[1]))
+      throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
+    const key = asgKey(m[2]);
+    if (!asgs.some((a) => a.key === key))
+      throw new ArgumentError('--group', pair, `an ASG of the --asgs file: ${asgs.map((a) => a.name).join(', ')}`);
+    out[m[1]] = key;
+  }
+  for (const name of names) {
+    if (out[name] !== undefined) continue;
+    const all = asgs.filter((a) => a.tags[ASG_GROUP_TAG] === name);
+    const tagged = all.length > 1 && nsg ? all.filter((a) => referenced.has(`asg:${a.key}`)) : all;
+    if (tagged.length > 1)
+      throw new ArgumentError(
+        '--group',
+        name,
+        `one ASG tagged ${ASG_GROUP_TAG}=${name} (found ${tagged.map((a) => a.name).join(', ')}); choose with --group`,
+      );
+    if (!tagged.length)
+      throw new ArgumentError(
+        '--group',
+        name,
+        `an ASG for every declared group: tag one ${ASG_GROUP_TAG}=${name}, or give --group ${name}=<ASG name>`,
+      );
+    out[name] = tagged[0].key;
+  }
+  return out;
+}
+
+const hostText = (family: 4 | 6, n: bigint): string => {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
+  const groups = Array.from({ length: 8 }, (_v, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  return parseCidr(`${groups.join(':')}/128`)!.text.replace(/\/128$/, '');
+};
+
+/**
+ * One NIC address per group and family inside the VNet's address space (NICs live there), avoiding
+ * every peer's range, so only rules naming the group's ASG or a range the VNet shares admit it.
+ */
+function nicAddresses(count: number, space: readonly Cidr[], peers: readonly Cidr[]): Record<4 | 6, string[]> {
+  const out: Record<4 | 6, string[]> = { 4: [], 6: [] };
+  for (const family of [4, 6] as const) {
+    const bits = family === 4 ? 32 : 128;
+    const ranges = space.filter((c) => c.family === family);
+    // Outside every peer's range where the space has room; where a peer covers the whole space (a
+    // broad administrators' range), inside it, since the NICs are in the VNet all the same.
+    for (const avoidPeers of [true, false]) {
+      for (const range of ranges) {
+        const size = 1n << BigInt(bits - range.prefix);
+        // Azure keeps the first four addresses of a subnet: start after them. A range a peer covers
+        // has no room outside it; at most 65,536 addresses of a range are tried.
+        const covered = avoidPeers && peers.some((p) => cidrContains(p, range));
+        const end = size < 65540n ? size : 65540n;
+        for (let i = 4n; !covered && i < end && out[family].length < count; i++) {
+          const address = hostText(family, range.network + i);
+          const host = parseCidr(`${address}/${bits}`)!;
+          if (out[family].includes(address) || (avoidPeers && peers.some((p) => cidrContains(p, host)))) continue;
+          out[family].push(address);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const WORLD = ['*', 'Internet', '0.0.0.0/0', '::/0'];
+type Side = 'source' | 'destination';
+
+/** A rule side as keys: `asg:<key>` for each ASG, else each prefix (masked when a CIDR). */
+function sideKeys(rule: ArmSecurityRule, side: Side): string[] {
+  const asgs = rule[`${side}ApplicationSecurityGroups`];
+  if (Array.isArray(asgs) && asgs.length) return asgs.map((a: { id?: unknown }) => `asg:${String(a.id)}`);
+  const plural = rule[`${side}AddressPrefixes`];
+  const prefixes =
+    Array.isArray(plural) && plural.length ? plural.map(String) : [String(rule[`${side}AddressPrefix`] ?? '')];
+  return prefixes.map((p) => (p.includes('/') ? (parseCidr(p)?.text ?? p) : p));
+}
+
+function portRanges(rule: ArmSecurityRule): [number, number][] | '*' {
+  const plural = rule.destinationPortRanges;
+  const list = Array.isArray(plural) && plural.length ? plural.map(String) : [String(rule.destinationPortRange ?? '*')];
+  if (list.includes('*')) return '*';
+  return list.map((r) => {
+    const [lo, hi = lo] = r.split('-').map(Number);
+    return [lo, hi];
+  });
+}
+
+/**
+ * Checks an NSG and its ASGs against a resolution.
+ * - Model: one NIC per declared group, member of that group's ASG only, behind the NSG, at an
+ *   address of the VNet's space outside every peer's range (inside one only where a peer covers
+ *   the whole space); each peer at the first address of its
+ *   CIDR with no NSG of its own; the flow is asked for every piece of its port range.
+ * - Extra: every Allow rule of the NSG that carries something no planned flow needs (a source,
+ *   destination, protocol and port combination the spec's `placeRules()` does not have). Deny
+ *   rules, and Allow rules from `AzureLoadBalancer` (health probes: NSG overview, "Azure platform
+ *   considerations"), open nothing to a flow's peers and are not reported.
+ * @param groupAsgs each declared group's ASG key ({@link asgsOfGroups})
+ * @throws ArgumentError for an address space that is not a CIDR, or none of a family a flow needs
+ */
+export function verifyAzureSite(
+  resolution: Resolution,
+  network: AzureNetwork,
+  nsg: NsgInput,
+  groupAsgs: Readonly<Record<string, string>>,
+): SiteReport {
+  const names = resolution.declaration.groups.map((g) => g.name);
+  const space = network.addressSpace.map((s) => {
+    const c = parseCidr(s);
+    if (!c) throw new ArgumentError('--address-space', s, 'an IPv4 or IPv6 CIDR, e.g. 10.40.0.0/16');
+    return c;
+  });
+  const peers = resolution.declaration.peers.map((p) => parseCidr(p.cidr)!);
+  const nics = nicAddresses(names.length, space, peers);
+  const endpoint = (e: Endpoint, other: Endpoint): AzureEndpoint => {
+    if (e.kind === 'peer') return { address: firstAddress(e.cidr) };
+    const family = other.kind === 'peer' && other.cidr.includes(':') ? 6 : 4;
+    const address = nics[family][names.indexOf(e.name)];
+    if (address === undefined) {
+      throw new ArgumentError(
+        '--address-space',
+        network.addressSpace,
+        `an IPv${family} range of the VNet with room for every group (the flow ${e.name} - ${other.name} needs one)`,
+      );
+    }
+    return { address, applicationSecurityGroups: [groupAsgs[e.name]], nsg: nsg.rules };
+  };
+
+  const flows = resolution.flows.map((flow) => {
+    const bounds = nsg.rules.flatMap((r) => {
+      const p = portRanges(r);
+      return p === '*' ? [] : p.map(([fromPort, toPort]) => ({ fromPort, toPort }));
+    });
+    const blocked: BlockedPorts[] = [];
+    for (const [from, to] of portPieces(flow.fromPort, flow.toPort, bounds)) {
+      const v = evaluateFlow(network, endpoint(flow.from, flow.to), endpoint(flow.to, flow.from), {
+        protocol: flow.protocol === 'tcp' ? 'Tcp' : 'Udp',
+        port: from,
+      });
+      if (v.allowed) continue;
+      const by: BlockedBy[] = [
+        ...(v.outbound?.access === 'Deny' ? [{ side: 'egress' as const, rule: v.outbound.rule }] : []),
+        ...(v.inbound?.access === 'Deny' ? [{ side: 'ingress' as const, rule: v.inbound.rule }] : []),
+      ];
+      blocked.push({ fromPort: from, toPort: to, by });
+    }
+    return flowCheck(flow, blocked);
+  });
+
+  const planned = new Set<string>();
+  const key = (e: Endpoint) => (e.kind === 'group' ? `asg:${groupAsgs[e.name]}` : (parseCidr(e.cidr)?.text ?? e.cidr));
+  for (const p of placeRules(resolution)) {
+    const f = p.flow;
+    for (let port = f.fromPort; port <= f.toPort; port++)
+      planned.add([p.direction, key(f.from), key(f.to), f.protocol, port].join('|'));
+  }
+  const groupOf = new Map(Object.entries(groupAsgs).map(([n, k]) => [`asg:${k}`, n]));
+  const show = (k: string) => groupOf.get(k) ?? (k.startsWith('asg:') ? `ASG ${k.slice(4)}` : k);
+  const extra: ExtraRule[] = [];
+  for (const r of nsg.rules) {
+    if (r.access !== 'Allow') continue;
+    const sources = sideKeys(r, 'source');
+    if (sources.every((s) => s === 'AzureLoadBalancer')) continue;
+    const dir = r.direction === 'Outbound' ? 'outbound' : 'inbound';
+    const protocols = r.protocol === '*' ? ['tcp', 'udp', 'other'] : [String(r.protocol).toLowerCase()];
+    const ranges = portRanges(r);
+    const destinations = sideKeys(r, 'destination');
+    // A rule is needed when every source, destination, protocol and port it names is a planned
+    // flow's; `*` ports or protocols beyond TCP and UDP never are.
+    const needed =
+      ranges !== '*' &&
+      sources.every((s) =>
+        destinations.every((d) =>
+          protocols.every((pr) =>
+            ranges.every(
+              ([lo, hi]) =>
+                hi - lo < 65536 &&
+                Array.from({ length: hi - lo + 1 }, (_v, i) => lo + i).every((port) =>
+                  planned.has([dir, s, d, pr, port].join('|')),
+                ),
+            ),
+          ),
+        ),
+      );
+    if (needed) continue;
+    const [own, remote] = dir === 'inbound' ? [destinations, sources] : [sources, destinations];
+    extra.push({
+      group: own.map(show).join(', '),
+      direction: dir,
+      remote: remote.map(show).join(', '),
+      protocol: String(r.protocol),
+      ports: ranges === '*' ? 'all' : ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(','),
+      ...(typeof r.description === 'string' && r.description ? { description: r.description } : {}),
+      rule: `${String(r.name)} (priority ${String(r.priority)})`,
+      worldOpen: remote.some((k) => WORLD.includes(k)),
+    });
+  }
+  const sorted = sortExtra(extra, names);
+  return {
+    cloud: 'azure',
+    groups: names.map((name) => ({ name, id: groupAsgs[name] })),
+    flows,
+    extra: sorted,
+    drift: sorted.length > 0 || flows.some((f) => f.status === 'blocked'),
+  };
+}

@@ -1,0 +1,321 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { planRules } from '../../lib/cdk/rules';
+import { run } from '../../lib/cli/main';
+import { planAzureRules, AZURE_LIMITS } from '../../lib/pulumi/rules';
+import { PRESETS, resolve } from '../../lib/spec';
+import type { SiteReport } from '../../lib/verify/site';
+
+// The real bin, as users run it (`npm test` builds dist/ first).
+const ROOT = join(__dirname, '../..');
+const FIX = join(ROOT, 'test/fixtures/azure');
+const dir = mkdtempSync(join(tmpdir(), 'portplan-verify-cli-'));
+
+function portplan(args: string[], env: NodeJS.ProcessEnv = process.env, node: string[] = []) {
+  const r = spawnSync(process.execPath, [...node, join(ROOT, 'bin/portplan.js'), ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const azure = (component: string, ...more: string[]) => [
+  'verify',
+  'azure',
+  '--file',
+  join(FIX, `${component}-declaration.json`),
+  '--nsg',
+  join(FIX, `${component}-nsg.json`),
+  '--asgs',
+  join(FIX, 'asgs.json'),
+  '--address-space',
+  '10.40.0.0/16',
+  ...more,
+];
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+describe('portplan verify azure', () => {
+  test('the NSG as planned: exit 0, a table with every flow allowed', () => {
+    const r = portplan(azure('sum'));
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(/^Azure: as planned: (\d+) flows, \1 allowed, 0 blocked; 0 extra rules/);
+  });
+
+  test('drift: exit 1; --json names the extra rule', () => {
+    const r = portplan(azure('serverprotect', '--json'));
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as SiteReport & { version: number };
+    expect(report.version).toBe(1);
+    expect(report.extra.map((e) => e.rule.split(' ')[0])).toEqual(['allow-rdp-from-bastion']);
+  });
+
+  test('an ARM export needs no --asgs', () => {
+    const r = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'serverprotect-declaration.json'),
+      '--nsg',
+      join(FIX, 'serverprotect-export.json'),
+      '--address-space',
+      '10.40.0.0/16',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.out) as SiteReport).extra).toHaveLength(1);
+  });
+
+  test('a world-open rule added in the portal: exit 1, reported first', () => {
+    const nsg = JSON.parse(readFileSync(join(FIX, 'sum-nsg.json'), 'utf8')) as { securityRules: unknown[] };
+    nsg.securityRules.push({
+      name: 'rdp',
+      priority: 100,
+      direction: 'Inbound',
+      access: 'Allow',
+      protocol: 'Tcp',
+      sourceAddressPrefix: '*',
+      sourcePortRange: '*',
+      destinationPortRange: '3389',
+      destinationAddressPrefix: '*',
+    });
+    const r = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'sum-declaration.json'),
+      '--nsg',
+      file('open.json', JSON.stringify(nsg)),
+      '--asgs',
+      join(FIX, 'asgs.json'),
+      '--address-space',
+      '10.40.0.0/16',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/1 extra rule \(1 world-open\)/);
+    expect(r.out).toMatch(/\| \* \| inbound \| \* \(WORLD\) \| Tcp \| 3389 \| rdp \(priority 100\) \|/);
+  });
+
+  test('malformed JSON: exit 2, the file with line and column', () => {
+    const r = portplan([
+      'verify',
+      'azure',
+      '--preset',
+      'serverprotect',
+      '--nsg',
+      file('bad.json', '{\n  "name": "x",\n  oops\n}'),
+      '--asgs',
+      join(FIX, 'asgs.json'),
+      '--address-space',
+      '10.40.0.0/16',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^portplan: --nsg: .*bad\.json is not valid JSON at line 3, column 3: /);
+  });
+
+  test('usage errors exit 2 naming the option: no address space, an unknown ASG, no --asgs', () => {
+    const none = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'sum-declaration.json'),
+      '--nsg',
+      join(FIX, 'sum-nsg.json'),
+      '--asgs',
+      join(FIX, 'asgs.json'),
+    ]);
+    expect([none.code, none.err]).toEqual([2, expect.stringContaining("'--address-space <cidr>' not specified")]);
+    const unknown = portplan(azure('sum', '--group', 'workstation=nope'));
+    expect([unknown.code, unknown.err]).toEqual([
+      2,
+      expect.stringMatching(/^portplan: --group: an ASG of the --asgs file: .* \(got "workstation=nope"\)/),
+    ]);
+    const noAsgs = portplan([
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'sum-declaration.json'),
+      '--nsg',
+      join(FIX, 'sum-nsg.json'),
+      '--address-space',
+      '10.40.0.0/16',
+    ]);
+    expect([noAsgs.code, noAsgs.err]).toEqual([
+      2,
+      expect.stringMatching(/^portplan: --asgs: the output of az network asg list/),
+    ]);
+  });
+});
+
+describe('portplan verify aws', () => {
+  // No credentials anywhere: no variables, no files, no instance metadata.
+  const bare: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+  };
+
+  test('--help names the credentials variables, the optional package and the exit codes', () => {
+    const r = portplan(['verify', 'aws', '--help']);
+    expect(r.code).toBe(0);
+    for (const s of [
+      '--vpc <vpc-id>',
+      '--group <name=sg-id>',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_PROFILE',
+      'AWS_REGION',
+      'AWS_ENDPOINT_URL',
+      '@aws-sdk/client-ec2',
+      '1 drift',
+    ])
+      expect(r.out).toContain(s);
+  });
+
+  test('no credentials: exit 2, one line naming the variables', () => {
+    const r = portplan(['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-0123456789abcdef0'], bare);
+    expect(r.code).toBe(2);
+    const lines = r.err.split('\n').filter((l) => l.startsWith('portplan:'));
+    expect(lines).toEqual([
+      'portplan: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
+        '(and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE for a profile of ~/.aws/config',
+    ]);
+  });
+
+  test('no region: exit 2 naming AWS_REGION', () => {
+    const noRegion: NodeJS.ProcessEnv = { ...bare, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
+    delete noRegion.AWS_REGION;
+    const r = portplan(['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-0123456789abcdef0'], noRegion);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^portplan: no AWS region: set AWS_REGION/m);
+  });
+
+  test('without the SDK installed: exit 2 saying what to install', () => {
+    const hide = file(
+      'hide-sdk.js',
+      `const M = require('module'); const orig = M._resolveFilename;
+M._resolveFilename = function (request, ...rest) {
+  if (request !== '@aws-sdk/client-ec2') return orig.call(this, request, ...rest);
+  const e = new Error("Cannot find module '" + request + "'");
+  e.code = 'MODULE_NOT_FOUND';
+  throw e;
+};`,
+    );
+    const r = portplan(['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-0123456789abcdef0'], bare, [
+      '--require',
+      hide,
+    ]);
+    expect([r.code, r.err]).toEqual([
+      2,
+      'portplan: portplan verify aws reads security groups with the AWS SDK, which is not installed: ' +
+        'npm install @aws-sdk/client-ec2@^3\n',
+    ]);
+    // The other commands do not need it.
+    expect(portplan(['report', '--preset', 'serverprotect'], bare, ['--require', hide]).code).toBe(0);
+  });
+
+  test('neither --vpc nor --group, or a malformed --group: exit 2 before any API call', () => {
+    const r = portplan(['verify', 'aws', '--preset', 'serverprotect'], bare);
+    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/^portplan: --vpc: give --vpc <vpc-id>, or --group/)]);
+    const g = portplan(['verify', 'aws', '--preset', 'serverprotect', '--group', 'console'], bare);
+    expect([g.code, g.err]).toEqual([
+      2,
+      expect.stringMatching(/^portplan: --group: must be <group>=<security group id>/),
+    ]);
+  });
+});
+
+test.each([
+  [['verify', '--help'], ['aws', 'azure']],
+  [
+    ['verify', 'azure', '--help'],
+    ['--nsg <file>', '--asgs <file>', '--address-space <cidr>', 'az network nsg show', 'az network asg list', '1 drift'],
+  ],
+  [['report', '--help'], ['--format <format>', '"md"', '"csv"', '"json"']],
+])('%s', (args, words) => {
+  const r = portplan(args);
+  expect(r.code).toBe(0);
+  for (const w of words) expect(r.out).toContain(w);
+});
+
+test('run() (synchronous) refuses verify aws with exit 2 instead of leaving EC2 calls behind', () => {
+  const err: string[] = [];
+  const argv = ['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-1'];
+  const code = run(argv, () => undefined, (t) => err.push(t));
+  expect(code).toBe(2);
+  expect(err.join('')).toMatch(/runAsync/);
+});
+
+test('the CLI loads no cloud SDK and no construct library (the report uses the pure planners only)', () => {
+  const script = `require('./dist/lib/cli/main.js');
+const loaded = Object.keys(require.cache).filter((k) => /node_modules\\/(aws-cdk-lib|constructs|@pulumi|@aws-sdk)\\//.test(k));
+process.stdout.write(JSON.stringify(loaded));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT });
+  expect([r.status, JSON.parse(r.stdout)]).toEqual([0, []]);
+});
+
+describe('portplan report', () => {
+  const r = resolve(PRESETS['smart-update-manager-7']);
+
+  test.each(['md', 'csv', 'json'])('--format %s is byte-identical run after run', (format) => {
+    const a = portplan(['report', '--preset', 'smart-update-manager-7', '--format', format]);
+    const b = portplan(['report', '--preset', 'smart-update-manager-7', '--format', format]);
+    expect(a.code).toBe(0);
+    expect(a.out.length).toBeGreaterThan(1000);
+    expect(b.out).toBe(a.out);
+  });
+
+  test('json: every AWS rule and every Azure rule the planners make, with rows and documents', () => {
+    const out = JSON.parse(portplan(['report', '--preset', 'smart-update-manager-7', '--format', 'json']).out) as {
+      version: number;
+      aws: { rows: string[]; document: string; origin: string }[];
+      azure: { name: string; priority: number; origin: string; rows: string[]; document: string }[];
+    };
+    const aws = planRules(r);
+    const az = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+    expect(out.version).toBe(1);
+    expect(out.aws.filter((x) => x.origin === 'flow').map((x) => x.rows)).toEqual(aws.rules.map((x) => x.rows));
+    expect(out.aws.filter((x) => x.origin === 'default-egress')).toHaveLength(
+      aws.groups.filter((g) => g.defaultEgress.length).length * 2,
+    );
+    expect(out.azure.map((x) => [x.name, x.priority, x.origin])).toEqual(
+      az.rules.map((x) => [x.name, x.priority, x.origin]),
+    );
+    for (const x of [...out.aws, ...out.azure].filter((y) => y.rows.length))
+      expect(x.document).toMatch(/, row (SP|SUM)\d+/);
+  });
+
+  test('md: one section per cloud, tables with the review columns; csv: a header and one line per rule', () => {
+    const md = portplan(['report', '--preset', 'smart-update-manager-7']).out;
+    expect(md.split('\n').filter((l) => l.startsWith('## '))).toEqual([
+      '## AWS security group rules',
+      '## Azure NSG rules',
+    ]);
+    expect(md).toContain(
+      '| name | direction | access | group | source | destination | protocol | ports | origin | rows | purpose | ' +
+        'condition | document |',
+    );
+    expect(md).toContain('| name | priority | direction |');
+    const csv = portplan(['report', '--preset', 'smart-update-manager-7', '--format', 'csv']).out.split('\r\n');
+    expect(csv[0]).toBe(
+      'cloud,name,priority,direction,access,group,source,destination,protocol,ports,origin,rows,' +
+        'purpose,condition,document',
+    );
+    const json = JSON.parse(portplan(['report', '--preset', 'smart-update-manager-7', '--format', 'json']).out) as {
+      aws: unknown[];
+      azure: unknown[];
+    };
+    expect(csv.filter((l) => l !== '')).toHaveLength(1 + json.aws.length + json.azure.length);
+  });
+
+  test('an unknown format: exit 2', () => {
+    expect(portplan(['report', '--preset', 'serverprotect', '--format', 'xml']).code).toBe(2);
+  });
+});
