@@ -1,8 +1,17 @@
 /**
- * AWS CDK constructs: one security group per role group, with the rules the spec resolves.
+ * AWS CDK constructs: one security group per role group, with the rules the spec resolves, and
+ * the pure planner ({@link planRules}) the constructs render.
  * @packageDocumentation
  */
-export * from './plan';
-export * from './products';
-export * from './limits';
-export * from './rules';
+export { PortPlan, RoleGroup, groupDescription, type ExistingSecurityGroup, type PortPlanProps } from './plan';
+export {
+  ServerProtect, SmartUpdateManager, type ProductProps, type ServerProtectProps, type SmartUpdateManagerProps,
+} from './products';
+export {
+  LimitError, MAX_GROUPS_PER_INTERFACE, MAX_GROUPS_PER_INTERFACE_RAISED, MAX_RESOURCES_PER_STACK, MAX_RULES_PER_GROUP,
+} from './limits';
+export {
+  planRules, ruleCountsByFamily,
+  type CidrRemote, type DefaultEgressRule, type GroupRemote, type GroupTreatment, type PlannedGroup, type PlannedRule,
+  type RuleCount, type RulePlacement, type RulePlan, type RuleRemote,
+} from './rules';

@@ -1,11 +1,15 @@
 /**
  * portplan's host firewall adapter: the rules a host of one role needs in its own firewall, read
- * from the spec's rule placement, written as PowerShell (Windows) or nftables (Linux). No cloud SDK.
+ * from the spec's rule placement, written as PowerShell (Windows), nftables or firewalld (Linux).
+ * No cloud SDK.
  * @packageDocumentation
  */
 export { HOST_OS, type HostOs } from '../spec';
-export * from './rules';
-export * from './powershell';
-export * from './nftables';
-export * from './request';
-export * from './firewalld';
+export {
+  HostAddressRequiredError, HostFirewallError, hostRules, parseAddresses,
+  type GroupAddresses, type HostRule, type HostRules,
+} from './rules';
+export { DEFAULT_PROFILES, WINDOWS_PROFILES, parseProfiles, powershell, type WindowsProfile } from './powershell';
+export { nftables } from './nftables';
+export { FIREWALLD_OUT_POLICY, firewalld } from './firewalld';
+export { HOST_FORMATS, hostFirewall, type HostFirewallRequest, type HostFirewallScript, type HostFormat } from './request';

@@ -26,7 +26,7 @@ export class AwsAccessError extends PortplanError {
 }
 
 /** A security group as read from EC2: rules with ids, and the group's tags. */
-export interface Ec2SecurityGroup extends DeployedGroup {
+export interface ReadSecurityGroup extends DeployedGroup {
   /** The group's name. */
   readonly groupName: string;
   /** Its VPC. */
@@ -99,7 +99,7 @@ function accessError(e: unknown, operation: string): PortplanError {
  * @throws MissingDependencyError without the SDK; AwsAccessError for credentials, region or an
  *   API error; an unknown group id is an `InvalidGroup.NotFound` AwsAccessError naming it
  */
-export async function readSecurityGroups(query: Ec2Query): Promise<Ec2SecurityGroup[]> {
+export async function readSecurityGroups(query: Ec2Query): Promise<ReadSecurityGroup[]> {
   const sdk = await loadSdk();
   const client = new sdk.EC2Client({});
   try {

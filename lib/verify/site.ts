@@ -68,12 +68,20 @@ export interface ExtraRule {
   readonly worldOpen: boolean;
 }
 
+/** A declared group and the deployed group it was mapped to. */
+export interface MappedGroup {
+  /** The group's declared name. */
+  readonly name: string;
+  /** The deployed group's id (`sg-...`, or the ASG's resource id). */
+  readonly id: string;
+}
+
 /** The outcome of checking one site. */
 export interface SiteReport {
   /** The cloud checked. */
   readonly cloud: 'aws' | 'azure';
   /** Each group of the declaration and the security group or ASG it was found as. */
-  readonly groups: readonly { readonly name: string; readonly id: string }[];
+  readonly groups: readonly MappedGroup[];
   /** Every planned flow, in resolve() order. */
   readonly flows: readonly FlowCheck[];
   /** Rules no flow needs: world-open ones first, then by group, direction and text. */
