@@ -15,6 +15,12 @@ process.stdout.on('error', (e) => {
   process.exit(process.exitCode ?? 0);
 });
 // runAsync awaits commands that call a cloud API (verify aws).
-cli.runAsync(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
-  process.exitCode = code;
-});
+cli
+  .runAsync(
+    process.argv.slice(2),
+    (t) => process.stdout.write(t),
+    (t) => process.stderr.write(t),
+  )
+  .then((code) => {
+    process.exitCode = code;
+  });

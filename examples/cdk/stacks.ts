@@ -75,7 +75,9 @@ export class ComposedExample extends Stack {
       vpcId: network.vpcId,
       availabilityZones: ['us-east-1a'],
     });
-    const infoSg = ec2.SecurityGroup.fromSecurityGroupId(this, 'InformationServerSg', network.securityGroupId, { allowAllOutbound: false });
+    const infoSg = ec2.SecurityGroup.fromSecurityGroupId(this, 'InformationServerSg', network.securityGroupId, {
+      allowAllOutbound: false,
+    });
     this.plan = new PortPlan(this, 'Plan', {
       vpc,
       existingSecurityGroups: { 'information-server': { securityGroup: infoSg } },
@@ -94,7 +96,9 @@ export class ComposedExample extends Stack {
     this.host = new ec2.CfnNetworkInterface(this, 'NormalServerAndTarget', {
       subnetId: network.subnetId,
       description: 'ServerProtect normal server that is also a SUM Windows target',
-      groupSet: [this.plan.group('normal-servers'), this.plan.group('windows-targets')].map((g) => g.securityGroup.securityGroupId),
+      groupSet: [this.plan.group('normal-servers'), this.plan.group('windows-targets')].map(
+        (g) => g.securityGroup.securityGroupId,
+      ),
     });
   }
 }
@@ -107,12 +111,20 @@ export const PLACEHOLDER_NETWORK: ExistingNetwork = {
 };
 
 /** The stack ids of the example app, in the order {@link buildApp} adds them. */
-export const EXAMPLE_STACKS = ['ServerProtectExample', 'SmartUpdateManagerExample', 'SmartUpdateManager7Example', 'ComposedExample'] as const;
+export const EXAMPLE_STACKS = [
+  'ServerProtectExample',
+  'SmartUpdateManagerExample',
+  'SmartUpdateManager7Example',
+  'ComposedExample',
+] as const;
 
 /** The plan of each example stack of an app built by {@link buildApp}, by stack id. */
 export function examplePlans(app: App): Record<(typeof EXAMPLE_STACKS)[number], PortPlan> {
   const plan = (id: string) => (app.node.findChild(id) as Stack & { plan: PortPlan }).plan;
-  return Object.fromEntries(EXAMPLE_STACKS.map((id) => [id, plan(id)])) as Record<(typeof EXAMPLE_STACKS)[number], PortPlan>;
+  return Object.fromEntries(EXAMPLE_STACKS.map((id) => [id, plan(id)])) as Record<
+    (typeof EXAMPLE_STACKS)[number],
+    PortPlan
+  >;
 }
 
 /** The example app: the four stacks, with options read from context. */

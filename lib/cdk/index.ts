@@ -5,13 +5,30 @@
  */
 export { PortPlan, RoleGroup, groupDescription, type ExistingSecurityGroup, type PortPlanProps } from './plan';
 export {
-  ServerProtect, SmartUpdateManager, type ProductProps, type ServerProtectProps, type SmartUpdateManagerProps,
+  ServerProtect,
+  SmartUpdateManager,
+  type ProductProps,
+  type ServerProtectProps,
+  type SmartUpdateManagerProps,
 } from './products';
 export {
-  LimitError, MAX_GROUPS_PER_INTERFACE, MAX_GROUPS_PER_INTERFACE_RAISED, MAX_RESOURCES_PER_STACK, MAX_RULES_PER_GROUP,
+  LimitError,
+  MAX_GROUPS_PER_INTERFACE,
+  MAX_GROUPS_PER_INTERFACE_RAISED,
+  MAX_RESOURCES_PER_STACK,
+  MAX_RULES_PER_GROUP,
 } from './limits';
 export {
-  planRules, ruleCountsByFamily,
-  type CidrRemote, type DefaultEgressRule, type GroupRemote, type GroupTreatment, type PlannedGroup, type PlannedRule,
-  type RuleCount, type RulePlacement, type RulePlan, type RuleRemote,
+  planRules,
+  ruleCountsByFamily,
+  type CidrRemote,
+  type DefaultEgressRule,
+  type GroupRemote,
+  type GroupTreatment,
+  type PlannedGroup,
+  type PlannedRule,
+  type RuleCount,
+  type RulePlacement,
+  type RulePlan,
+  type RuleRemote,
 } from './rules';

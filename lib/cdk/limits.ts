@@ -43,7 +43,8 @@ export function checkRuleCounts(plan: RulePlan, max: number): void {
   for (const c of ruleCountsByFamily(plan)) {
     if (c.count > max) {
       throw new LimitError(
-        `groups.${c.group}`, c.count,
+        `groups.${c.group}`,
+        c.count,
         `security group ${c.group} would have ${c.count} ${c.direction} IPv${c.family} rules, ` +
           `more than the limit of ${max} per group; ` +
           'split the role group, or raise maxRulesPerGroup if the account quota is raised',

@@ -2,11 +2,22 @@ import { Annotations, CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import {
-  ArgumentError, ROLES, resolve, warningText, type Declaration, type Resolution, type ResolvedFlow, type RoleId,
+  ArgumentError,
+  ROLES,
+  resolve,
+  warningText,
+  type Declaration,
+  type Resolution,
+  type ResolvedFlow,
+  type RoleId,
 } from '../spec';
 import {
-  MAX_GROUPS_PER_INTERFACE, MAX_GROUPS_PER_INTERFACE_RAISED, MAX_RULES_PER_GROUP,
-  appLimits, checkRuleCounts, checkWholeNumber,
+  MAX_GROUPS_PER_INTERFACE,
+  MAX_GROUPS_PER_INTERFACE_RAISED,
+  MAX_RULES_PER_GROUP,
+  appLimits,
+  checkRuleCounts,
+  checkWholeNumber,
 } from './limits';
 import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from './rules';
 
@@ -107,22 +118,38 @@ interface Prepared {
 }
 
 function prepare(props: PortPlanProps): Prepared {
-  checkWholeNumber('maxRulesPerGroup', props.maxRulesPerGroup, 1, Number.MAX_SAFE_INTEGER,
-    'the AWS default quota is 60');
-  checkWholeNumber('maxSecurityGroupsPerInterface', props.maxSecurityGroupsPerInterface, 1,
-    MAX_GROUPS_PER_INTERFACE_RAISED, 'AWS allows 5 by default, raised to 16 at most');
+  checkWholeNumber(
+    'maxRulesPerGroup',
+    props.maxRulesPerGroup,
+    1,
+    Number.MAX_SAFE_INTEGER,
+    'the AWS default quota is 60',
+  );
+  checkWholeNumber(
+    'maxSecurityGroupsPerInterface',
+    props.maxSecurityGroupsPerInterface,
+    1,
+    MAX_GROUPS_PER_INTERFACE_RAISED,
+    'AWS allows 5 by default, raised to 16 at most',
+  );
   const resolution = resolve(props.declaration);
   const names = resolution.declaration.groups.map((g) => g.name);
   const treatment: Record<string, GroupTreatment> = {};
   for (const [name, e] of Object.entries(props.existingSecurityGroups ?? {})) {
     if (!names.includes(name)) {
-      throw new ArgumentError(`existingSecurityGroups.${name}`, name,
-        `no group of that name in the declaration; groups are ${names.join(', ')}`);
+      throw new ArgumentError(
+        `existingSecurityGroups.${name}`,
+        name,
+        `no group of that name in the declaration; groups are ${names.join(', ')}`,
+      );
     }
     const sg: unknown = typeof e === 'object' && e !== null ? e.securityGroup : undefined;
     if (typeof sg !== 'object' || sg === null || !('securityGroupId' in sg)) {
-      throw new ArgumentError(`existingSecurityGroups.${name}`, e,
-        'must be { securityGroup, mutable? } with an ec2.ISecurityGroup');
+      throw new ArgumentError(
+        `existingSecurityGroups.${name}`,
+        e,
+        'must be { securityGroup, mutable? } with an ec2.ISecurityGroup',
+      );
     }
     treatment[name] = {
       existing: true,
@@ -164,18 +191,20 @@ export class PortPlan extends Construct {
     const existing = props.existingSecurityGroups ?? {};
 
     for (const g of prepared.plan.groups) {
-      const sg = existing[g.name]?.securityGroup ?? new ec2.SecurityGroup(this, g.name, {
-        vpc: props.vpc,
-        description: groupDescription(g.name, g.role),
-        // Default egress means outbound open for both families: a created group reaches IPv6
-        // peers (update source, Control Manager) as it reaches IPv4 ones. AWS's own default is
-        // allow-all IPv4, and IPv6 too where the VPC has IPv6
-        // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html).
-        allowAllOutbound: !restricted,
-        allowAllIpv6Outbound: !restricted,
-        // The plan decides inline or separate; a context default must not move rules.
-        disableInlineRules: false,
-      });
+      const sg =
+        existing[g.name]?.securityGroup ??
+        new ec2.SecurityGroup(this, g.name, {
+          vpc: props.vpc,
+          description: groupDescription(g.name, g.role),
+          // Default egress means outbound open for both families: a created group reaches IPv6
+          // peers (update source, Control Manager) as it reaches IPv4 ones. AWS's own default is
+          // allow-all IPv4, and IPv6 too where the VPC has IPv6
+          // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html).
+          allowAllOutbound: !restricted,
+          allowAllIpv6Outbound: !restricted,
+          // The plan decides inline or separate; a context default must not move rules.
+          disableInlineRules: false,
+        });
       if (g.created) {
         Tags.of(sg).add('portplan:role', g.role);
         Tags.of(sg).add('portplan:group', g.name);
@@ -209,19 +238,28 @@ export class PortPlan extends Construct {
   /** Renders one planned rule the way aws-cdk-lib renders its own: peer and port write the JSON. */
   private render(r: PlannedRule): void {
     const sg = this.group(r.group).securityGroup;
-    const peer: ec2.IPeer = r.remote.kind === 'group'
-      ? this.group(r.remote.name).securityGroup
-      : r.remote.family === 6 ? ec2.Peer.ipv6(r.remote.cidr) : ec2.Peer.ipv4(r.remote.cidr);
+    const peer: ec2.IPeer =
+      r.remote.kind === 'group'
+        ? this.group(r.remote.name).securityGroup
+        : r.remote.family === 6
+          ? ec2.Peer.ipv6(r.remote.cidr)
+          : ec2.Peer.ipv4(r.remote.cidr);
     if (r.placement === 'inline') {
       if (r.direction === 'inbound') sg.addIngressRule(peer, port(r), r.description);
       else sg.addEgressRule(peer, port(r), r.description);
     } else if (r.direction === 'inbound') {
       new ec2.CfnSecurityGroupIngress(this, r.id, {
-        groupId: sg.securityGroupId, ...peer.toIngressRuleConfig(), ...port(r).toRuleJson(), description: r.description,
+        groupId: sg.securityGroupId,
+        ...peer.toIngressRuleConfig(),
+        ...port(r).toRuleJson(),
+        description: r.description,
       });
     } else {
       new ec2.CfnSecurityGroupEgress(this, r.id, {
-        groupId: sg.securityGroupId, ...peer.toEgressRuleConfig(), ...port(r).toRuleJson(), description: r.description,
+        groupId: sg.securityGroupId,
+        ...peer.toEgressRuleConfig(),
+        ...port(r).toRuleJson(),
+        description: r.description,
       });
     }
   }

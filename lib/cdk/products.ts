@@ -1,6 +1,12 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { SUM_TARGET_ROLES, serverProtectDeclaration, smartUpdateManagerDeclaration, type ServerProtectGroups, type SmartUpdateManagerGroups } from '../spec';
+import {
+  SUM_TARGET_ROLES,
+  serverProtectDeclaration,
+  smartUpdateManagerDeclaration,
+  type ServerProtectGroups,
+  type SmartUpdateManagerGroups,
+} from '../spec';
 import { PortPlan, type ExistingSecurityGroup, type RoleGroup } from './plan';
 
 /** Properties shared by the product constructs. */

@@ -1,6 +1,14 @@
 import {
-  cidrFamily, describeRows, placeRules, ROW_IDS,
-  type Protocol, type Resolution, type ResolvedFlow, type RoleId, type RowId, type RuleDirection,
+  cidrFamily,
+  describeRows,
+  placeRules,
+  ROW_IDS,
+  type Protocol,
+  type Resolution,
+  type ResolvedFlow,
+  type RoleId,
+  type RowId,
+  type RuleDirection,
 } from '../spec';
 
 /**
@@ -139,9 +147,10 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
       skipped.add(flow);
       continue;
     }
-    const r: RuleRemote = remote.kind === 'group'
-      ? { kind: 'group', name: remote.name }
-      : { kind: 'cidr', cidr: remote.cidr, family: cidrFamily(remote.cidr) };
+    const r: RuleRemote =
+      remote.kind === 'group'
+        ? { kind: 'group', name: remote.name }
+        : { kind: 'cidr', cidr: remote.cidr, family: cidrFamily(remote.cidr) };
     const remoteKey = r.kind === 'group' ? `group:${r.name}` : `cidr:${r.cidr}`;
     const key = [group.name, direction, remoteKey, flow.protocol, flow.fromPort, flow.toPort].join('|');
     const seen = merged.get(key);
@@ -152,10 +161,22 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
     const dir = direction === 'inbound' ? 'in' : 'out';
     merged.set(key, {
       rule: {
-        group: group.name, direction, remote: r, protocol: flow.protocol, fromPort: flow.fromPort, toPort: flow.toPort,
+        group: group.name,
+        direction,
+        remote: r,
+        protocol: flow.protocol,
+        fromPort: flow.fromPort,
+        toPort: flow.toPort,
         placement: r.kind === 'cidr' && !existing(group.name) ? 'inline' : 'separate',
-        id: [dir, group.name, dir === 'in' ? 'from' : 'to', remote.name, flow.protocol, flow.fromPort, flow.toPort]
-          .join('-'),
+        id: [
+          dir,
+          group.name,
+          dir === 'in' ? 'from' : 'to',
+          remote.name,
+          flow.protocol,
+          flow.fromPort,
+          flow.toPort,
+        ].join('-'),
       },
       flows: [flow],
     });
@@ -166,11 +187,21 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
   });
   const groups = d.groups.map((g): PlannedGroup => {
     const created = !existing(g.name);
-    const inlineIpv4Egress = rules.some((r) => r.group === g.name && r.direction === 'outbound'
-      && r.placement === 'inline' && r.remote.kind === 'cidr' && r.remote.family === 4);
-    const defaultEgress: DefaultEgressRule[] = !created ? []
-      : !restricted ? ['allow-all-ipv4', 'allow-all-ipv6']
-        : inlineIpv4Egress ? [] : ['no-traffic-placeholder'];
+    const inlineIpv4Egress = rules.some(
+      (r) =>
+        r.group === g.name &&
+        r.direction === 'outbound' &&
+        r.placement === 'inline' &&
+        r.remote.kind === 'cidr' &&
+        r.remote.family === 4,
+    );
+    const defaultEgress: DefaultEgressRule[] = !created
+      ? []
+      : !restricted
+        ? ['allow-all-ipv4', 'allow-all-ipv6']
+        : inlineIpv4Egress
+          ? []
+          : ['no-traffic-placeholder'];
     const keepsOwnEgress = !created && restricted && mutable(g.name) && treatment[g.name].allowsAllOutbound !== false;
     return { name: g.name, role: g.role, created, mutable: mutable(g.name), defaultEgress, keepsOwnEgress };
   });
@@ -203,10 +234,16 @@ export function ruleCountsByFamily(plan: RulePlan): RuleCount[] {
   for (const g of plan.groups) {
     for (const direction of ['inbound', 'outbound'] as const) {
       for (const family of [4, 6] as const) {
-        const rules = plan.rules.filter((r) => r.group === g.name && r.direction === direction
-          && (r.remote.kind === 'group' || r.remote.family === family)).length;
-        const defaults = direction === 'inbound' ? 0
-          : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6' ? 6 : 4) === family).length;
+        const rules = plan.rules.filter(
+          (r) =>
+            r.group === g.name &&
+            r.direction === direction &&
+            (r.remote.kind === 'group' || r.remote.family === family),
+        ).length;
+        const defaults =
+          direction === 'inbound'
+            ? 0
+            : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6' ? 6 : 4) === family).length;
         if (rules + defaults > 0) out.push({ group: g.name, direction, family, count: rules + defaults });
       }
     }

@@ -3,8 +3,20 @@ import { dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import {
-  ArgumentError, DeclarationError, PRESETS, PRESET_NAMES, closestMatch, declarationJsonSchema, explain, portRangeText,
-  resolve, warningText, type Declaration, type Explanation, type PresetName, type Resolution,
+  ArgumentError,
+  DeclarationError,
+  PRESETS,
+  PRESET_NAMES,
+  closestMatch,
+  declarationJsonSchema,
+  explain,
+  portRangeText,
+  resolve,
+  warningText,
+  type Declaration,
+  type Explanation,
+  type PresetName,
+  type Resolution,
 } from '../spec';
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { explainText, parsePort } from './explain';
@@ -117,7 +129,9 @@ export function run(argv: readonly string[], out: (text: string) => void, err: (
 
 /** {@link run} for every command, including those that call a cloud API (`verify aws`): awaits their actions. */
 export async function runAsync(
-  argv: readonly string[], out: (text: string) => void, err: (text: string) => void,
+  argv: readonly string[],
+  out: (text: string) => void,
+  err: (text: string) => void,
 ): Promise<number> {
   const cli = commands(out, err, true);
   try {
@@ -135,8 +149,13 @@ type Commands = { program: Command; status: () => number };
 function commands(out: (text: string) => void, err: (text: string) => void, async: boolean): Commands {
   let status: number = EXIT.ok;
   const program = new Command('portplan')
-    .description('Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager): tables, flows, diagrams, host rules.')
-    .addHelpText('after', `\nExit codes: ${EXIT.ok} done, ${EXIT.badInput} invalid declaration or file, ${EXIT.usage} bad command line.`)
+    .description(
+      'Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager): tables, flows, diagrams, host rules.',
+    )
+    .addHelpText(
+      'after',
+      `\nExit codes: ${EXIT.ok} done, ${EXIT.badInput} invalid declaration or file, ${EXIT.usage} bad command line.`,
+    )
     .version(packageVersion(), '-V, --version', 'print the portplan version')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
@@ -150,13 +169,15 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       .addOption(new Option('-f, --file <path>', 'read the declaration from a JSON or YAML file'));
   const warn = (r: Resolution) => r.warnings.forEach((w) => err(`warning: ${warningText(w)}\n`));
 
-  withSource(program.command('table').description('print a Markdown table of the rules: from, to, protocol, ports, rows, purpose, conditions')).action(
-    (o: Source) => {
-      const r = load(o);
-      warn(r);
-      out(markdownTable(r));
-    },
-  );
+  withSource(
+    program
+      .command('table')
+      .description('print a Markdown table of the rules: from, to, protocol, ports, rows, purpose, conditions'),
+  ).action((o: Source) => {
+    const r = load(o);
+    warn(r);
+    out(markdownTable(r));
+  });
 
   withSource(program.command('flows').description('print the resolved flows'))
     .option('--json', 'machine-readable JSON with stable field names (version, flows, warnings)')
@@ -169,7 +190,11 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       }
     });
 
-  withSource(program.command('diagram').description('print a Mermaid flowchart of the role groups and flows, ports on the edges')).action((o: Source) => {
+  withSource(
+    program
+      .command('diagram')
+      .description('print a Mermaid flowchart of the role groups and flows, ports on the edges'),
+  ).action((o: Source) => {
     out(mermaid(load(o)));
   });
 
@@ -179,11 +204,17 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
   withSource(hostFirewallCommand)
     .addOption(new Option('--os <os>', 'host operating system').choices(HOST_OS).makeOptionMandatory())
     .requiredOption('--role <role>', 'role id of the host, e.g. serverprotect:console')
-    .option('--address <group=cidr>', 'address ranges of a group (comma-separated), to restrict rules to them; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--address <group=cidr>',
+      'address ranges of a group (comma-separated), to restrict rules to them; repeatable',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--any-address', 'admit any address for the groups given no --address (refused without it)')
     .addOption(
-      new Option('--format <format>', 'powershell (windows); nftables ruleset (linux default) or firewalld script')
-        .choices([...new Set(Object.values(HOST_FORMATS).flat())]),
+      new Option(
+        '--format <format>',
+        'powershell (windows); nftables ruleset (linux default) or firewalld script',
+      ).choices([...new Set(Object.values(HOST_FORMATS).flat())]),
     )
     .option('--zone <zone>', 'firewalld: zone of the inbound rules (default: the default zone when the script runs)')
     .option('--profile <profiles>', 'windows: profiles the rules are active on: Any, or Domain,Private,Public')
@@ -209,8 +240,17 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     .description('print the JSON Schema of a declaration file')
     .action(() => out(`${JSON.stringify(declarationJsonSchema(), null, 2)}\n`));
 
-  withSource(program.command('explain').description('say whether the plan opens a port from a group, peer or address to a group, and why (rows, conditions, options, sources)'))
-    .requiredOption('--from <group|peer|cidr>', 'the side that opens the connection: a group or peer name, or an address range such as 10.0.5.7/32')
+  withSource(
+    program
+      .command('explain')
+      .description(
+        'say whether the plan opens a port from a group, peer or address to a group, and why (rows, conditions, options, sources)',
+      ),
+  )
+    .requiredOption(
+      '--from <group|peer|cidr>',
+      'the side that opens the connection: a group or peer name, or an address range such as 10.0.5.7/32',
+    )
     .requiredOption('--to <group>', 'the listening group')
     .requiredOption('--port <port/protocol>', 'the listening port and protocol, e.g. 3628/tcp')
     .option('--json', 'machine-readable JSON')
@@ -222,12 +262,23 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
         e = explain(r, { from: o.from, to: o.to, ...parsePort(o.port) });
       } catch (x) {
         // The library names its parameters; on the command line they are options.
-        throw x instanceof ArgumentError && !x.path.startsWith('--') ? new ArgumentError(`--${x.path}`, x.value, x.allowed) : x;
+        throw x instanceof ArgumentError && !x.path.startsWith('--')
+          ? new ArgumentError(`--${x.path}`, x.value, x.allowed)
+          : x;
       }
       out(o.json ? `${JSON.stringify(e, null, 2)}\n` : explainText(e));
     });
 
-  registerVerify(program, { withSource, load, out, err, exit: (code) => { status = code; }, async });
+  registerVerify(program, {
+    withSource,
+    load,
+    out,
+    err,
+    exit: (code) => {
+      status = code;
+    },
+    async,
+  });
   registerReport(program, { withSource, load, out });
   return { program, status: () => status };
 }

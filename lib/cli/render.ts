@@ -1,4 +1,11 @@
-import { ROLES, catalogRow, portRangeText as portText, type Endpoint, type Resolution, type ResolvedFlow } from '../spec';
+import {
+  ROLES,
+  catalogRow,
+  portRangeText as portText,
+  type Endpoint,
+  type Resolution,
+  type ResolvedFlow,
+} from '../spec';
 
 /** A group by name, a peer by name and address range. */
 export function endpointText(e: Endpoint, r: Resolution): string {
@@ -14,7 +21,10 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
 /** The purposes and the conditions of a flow's rows. */
 export function rowTexts(f: ResolvedFlow): { purpose: string; conditions: string } {
   const rows = f.rows.map(catalogRow);
-  return { purpose: unique(rows.map((r) => r.purpose)).join('; '), conditions: unique(rows.map((r) => r.condition)).join('; ') };
+  return {
+    purpose: unique(rows.map((r) => r.purpose)).join('; '),
+    conditions: unique(rows.map((r) => r.condition)).join('; '),
+  };
 }
 
 /** The flows of a resolution as a Markdown table, one line per flow, in resolve() order. */
@@ -22,7 +32,15 @@ export function markdownTable(r: Resolution): string {
   const lines = ['| from | to | protocol | ports | rows | purpose | conditions |', '|---|---|---|---|---|---|---|'];
   for (const f of r.flows) {
     const { purpose, conditions } = rowTexts(f);
-    const cells = [endpointText(f.from, r), endpointText(f.to, r), f.protocol, portText(f), f.rows.join(', '), purpose, conditions];
+    const cells = [
+      endpointText(f.from, r),
+      endpointText(f.to, r),
+      f.protocol,
+      portText(f),
+      f.rows.join(', '),
+      purpose,
+      conditions,
+    ];
     lines.push(`| ${cells.map(cell).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
@@ -47,13 +65,16 @@ export function flowsJson(r: Resolution): string {
 }
 
 // Mermaid ids allow letters, digits and underscores safely; names have dashes, so map them.
-const nodeId = (e: Pick<Endpoint, 'kind' | 'name'>): string => `${e.kind === 'group' ? 'g' : 'p'}_${e.name.replace(/-/g, '_')}`;
+const nodeId = (e: Pick<Endpoint, 'kind' | 'name'>): string =>
+  `${e.kind === 'group' ? 'g' : 'p'}_${e.name.replace(/-/g, '_')}`;
 
 /** A Mermaid flowchart: one node per group (with its role) and peer, one edge per initiator and listener with every port. */
 export function mermaid(r: Resolution): string {
   const lines = ['flowchart LR'];
-  for (const g of r.declaration.groups) lines.push(`  ${nodeId({ kind: 'group', name: g.name })}["${g.name}<br/>${ROLES[g.role].label}"]`);
-  for (const p of r.declaration.peers) lines.push(`  ${nodeId({ kind: 'peer', name: p.name })}{{"${p.name}<br/>${p.kind} ${p.cidr}"}}`);
+  for (const g of r.declaration.groups)
+    lines.push(`  ${nodeId({ kind: 'group', name: g.name })}["${g.name}<br/>${ROLES[g.role].label}"]`);
+  for (const p of r.declaration.peers)
+    lines.push(`  ${nodeId({ kind: 'peer', name: p.name })}{{"${p.name}<br/>${p.kind} ${p.cidr}"}}`);
   const edges = new Map<string, { from: Endpoint; to: Endpoint; ports: string[] }>();
   for (const f of r.flows) {
     const key = `${nodeId(f.from)} ${nodeId(f.to)}`;

@@ -6,10 +6,21 @@
  */
 export { HOST_OS, type HostOs } from '../spec';
 export {
-  HostAddressRequiredError, HostFirewallError, hostRules, parseAddresses,
-  type GroupAddresses, type HostRule, type HostRules,
+  HostAddressRequiredError,
+  HostFirewallError,
+  hostRules,
+  parseAddresses,
+  type GroupAddresses,
+  type HostRule,
+  type HostRules,
 } from './rules';
 export { DEFAULT_PROFILES, WINDOWS_PROFILES, parseProfiles, powershell, type WindowsProfile } from './powershell';
 export { nftables } from './nftables';
 export { FIREWALLD_OUT_POLICY, firewalld } from './firewalld';
-export { HOST_FORMATS, hostFirewall, type HostFirewallRequest, type HostFirewallScript, type HostFormat } from './request';
+export {
+  HOST_FORMATS,
+  hostFirewall,
+  type HostFirewallRequest,
+  type HostFirewallScript,
+  type HostFormat,
+} from './request';

@@ -1,11 +1,28 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import {
-  ArgumentError, serverProtectDeclaration, smartUpdateManagerDeclaration, warningText, type Declaration, type Resolution,
+  ArgumentError,
+  serverProtectDeclaration,
+  smartUpdateManagerDeclaration,
+  warningText,
+  type Declaration,
+  type Resolution,
 } from '../spec';
-import type { AzureCommonArgs, ExistingNetworkSecurityGroup, PortPlanArgs, ServerProtectArgs, SmartUpdateManagerArgs } from './args';
+import type {
+  AzureCommonArgs,
+  ExistingNetworkSecurityGroup,
+  PortPlanArgs,
+  ServerProtectArgs,
+  SmartUpdateManagerArgs,
+} from './args';
 import {
-  AZURE_LIMITS, planAzureRules, securityRuleArgs, type AzurePlan, type AzureRule, type AzureRuleEndpoint, type PriorityBand,
+  AZURE_LIMITS,
+  planAzureRules,
+  securityRuleArgs,
+  type AzurePlan,
+  type AzureRule,
+  type AzureRuleEndpoint,
+  type PriorityBand,
 } from './rules';
 
 // The plans behind the components' TypeScript-only getters `resolution` and `rules`. Kept out of
@@ -21,7 +38,11 @@ function planOf(component: pulumi.ComponentResource): AzurePlan {
 
 // Plans and checks everything before the component registers anything, so a bad argument leaves
 // nothing half-created.
-function planComponent(name: string, args: AzureCommonArgs, declaration: Declaration): { plan: AzurePlan; sharing?: SharedNsg } {
+function planComponent(
+  name: string,
+  args: AzureCommonArgs,
+  declaration: Declaration,
+): { plan: AzurePlan; sharing?: SharedNsg } {
   const existing = args.existingNetworkSecurityGroup;
   const plan = planAzureRules(declaration, {
     band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
@@ -54,7 +75,11 @@ interface SharedNsg {
   readonly warning?: string;
 }
 
-function checkSharedNsg(name: string, existing: ExistingNetworkSecurityGroup, rules: readonly AzureRule[]): SharedNsg | undefined {
+function checkSharedNsg(
+  name: string,
+  existing: ExistingNetworkSecurityGroup,
+  rules: readonly AzureRule[],
+): SharedNsg | undefined {
   if (typeof existing.name !== 'string') return undefined;
   const nsg = existing.name;
   const band = existing.priorityBand;
@@ -119,11 +144,15 @@ function createResources(
   const tags = args.tags ?? {};
   const asgs: Record<string, network.ApplicationSecurityGroup> = {};
   for (const g of plan.resolution.declaration.groups) {
-    asgs[g.name] = new network.ApplicationSecurityGroup(`${name}-${g.name}`, {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      tags: { ...tags, 'portplan:role': g.role, 'portplan:group': g.name },
-    }, { parent: component });
+    asgs[g.name] = new network.ApplicationSecurityGroup(
+      `${name}-${g.name}`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: { ...tags, 'portplan:role': g.role, 'portplan:group': g.name },
+      },
+      { parent: component },
+    );
   }
 
   const ruleArgs = (r: AzureRule) => securityRuleArgs(r, (group) => asgs[group].id);
@@ -134,21 +163,29 @@ function createResources(
     // One after another: Azure rejects concurrent writes to one NSG (AnotherOperationInProgress).
     let previous: network.SecurityRule | undefined;
     for (const r of plan.rules) {
-      previous = new network.SecurityRule(`${name}-${r.name}`, {
-        ...ruleArgs(r),
-        securityRuleName: r.name,
-        resourceGroupName: args.resourceGroupName,
-        networkSecurityGroupName: existing.name,
-      }, { parent: component, dependsOn: previous ? [previous] : [] });
+      previous = new network.SecurityRule(
+        `${name}-${r.name}`,
+        {
+          ...ruleArgs(r),
+          securityRuleName: r.name,
+          resourceGroupName: args.resourceGroupName,
+          networkSecurityGroupName: existing.name,
+        },
+        { parent: component, dependsOn: previous ? [previous] : [] },
+      );
       standalone.push(previous);
     }
   } else {
-    nsg = new network.NetworkSecurityGroup(`${name}-nsg`, {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      tags,
-      securityRules: plan.rules.map(ruleArgs),
-    }, { parent: component });
+    nsg = new network.NetworkSecurityGroup(
+      `${name}-nsg`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags,
+        securityRules: plan.rules.map(ruleArgs),
+      },
+      { parent: component },
+    );
   }
 
   const outputs = {

@@ -221,7 +221,9 @@ export interface AzureSecurityRuleArgs<Id> {
 export function securityRuleArgs<Id>(rule: AzureRule, asgId: (group: string) => Id): AzureSecurityRuleArgs<Id> {
   const any = rule.ports.length === 1 && rule.ports[0] === '*';
   const side = (which: 'source' | 'destination', e: AzureRuleEndpoint) =>
-    'group' in e ? { [`${which}ApplicationSecurityGroups`]: [{ id: asgId(e.group) }] } : { [`${which}AddressPrefix`]: e.prefix };
+    'group' in e
+      ? { [`${which}ApplicationSecurityGroups`]: [{ id: asgId(e.group) }] }
+      : { [`${which}AddressPrefix`]: e.prefix };
   return {
     name: rule.name,
     priority: rule.priority,
@@ -270,7 +272,13 @@ export function planAzureRules(declaration: Declaration, options: AzurePlanOptio
   const { band } = options;
   const bandPath = options.bandPath ?? 'band';
   const p = AZURE_LIMITS.priority;
-  if (!Number.isInteger(band.from) || !Number.isInteger(band.to) || band.from < p.from || band.to > p.to || band.from > band.to) {
+  if (
+    !Number.isInteger(band.from) ||
+    !Number.isInteger(band.to) ||
+    band.from < p.from ||
+    band.to > p.to ||
+    band.from > band.to
+  ) {
     throw new ArgumentError(bandPath, band, `a priority band of whole numbers with ${p.from} <= from <= to <= ${p.to}`);
   }
   const resolution = resolve(declaration);
@@ -285,38 +293,84 @@ export function planAzureRules(declaration: Declaration, options: AzurePlanOptio
     const prev = drafts.get(name);
     const rows = [...(prev?.rows ?? []), ...flow.rows];
     drafts.set(name, {
-      name, direction, access: 'Allow', protocol: PROTOCOL[flow.protocol], source: side(flow.from), destination: side(flow.to),
-      ports: [...(prev?.ports ?? []), portRangeText(flow)], rows, description: describeRows(rows), origin: 'flow',
+      name,
+      direction,
+      access: 'Allow',
+      protocol: PROTOCOL[flow.protocol],
+      source: side(flow.from),
+      destination: side(flow.to),
+      ports: [...(prev?.ports ?? []), portRangeText(flow)],
+      rows,
+      description: describeRows(rows),
+      origin: 'flow',
     });
   }
   const allows = [...drafts.values()];
   const denyIn = options.denyOtherVnetTraffic;
   const denyOut = (options.denyOtherOutboundTraffic ?? options.denyOtherVnetTraffic) && d.egress === 'restricted';
-  const probes: Draft[] = denyIn && (options.allowAzureLoadBalancer ?? true)
-    ? d.groups.map((g) => ({
-        name: `allow-lb-to-${g.name}`, direction: 'Inbound', access: 'Allow', protocol: '*', source: { prefix: 'AzureLoadBalancer' },
-        destination: { group: g.name }, ports: ['*'], rows: [], origin: 'load-balancer',
-        description: `Azure Load Balancer health probes to ${g.name}, above the portplan deny rules`.slice(0, AZURE_LIMITS.description),
-      }))
-    : [];
+  const probes: Draft[] =
+    denyIn && (options.allowAzureLoadBalancer ?? true)
+      ? d.groups.map((g) => ({
+          name: `allow-lb-to-${g.name}`,
+          direction: 'Inbound',
+          access: 'Allow',
+          protocol: '*',
+          source: { prefix: 'AzureLoadBalancer' },
+          destination: { group: g.name },
+          ports: ['*'],
+          rows: [],
+          origin: 'load-balancer',
+          description: `Azure Load Balancer health probes to ${g.name}, above the portplan deny rules`.slice(
+            0,
+            AZURE_LIMITS.description,
+          ),
+        }))
+      : [];
   const denies: Draft[] = [
     ...(denyIn
       ? d.groups.map((g): Draft => ({
-          name: `deny-vnet-to-${g.name}`, direction: 'Inbound', access: 'Deny', protocol: '*', source: { prefix: 'VirtualNetwork' },
-          destination: { group: g.name }, ports: ['*'], rows: [], origin: 'deny',
-          description: `Deny other VirtualNetwork traffic to ${g.name}, below the portplan allow rules`.slice(0, AZURE_LIMITS.description),
+          name: `deny-vnet-to-${g.name}`,
+          direction: 'Inbound',
+          access: 'Deny',
+          protocol: '*',
+          source: { prefix: 'VirtualNetwork' },
+          destination: { group: g.name },
+          ports: ['*'],
+          rows: [],
+          origin: 'deny',
+          description: `Deny other VirtualNetwork traffic to ${g.name}, below the portplan allow rules`.slice(
+            0,
+            AZURE_LIMITS.description,
+          ),
         }))
       : []),
     ...(denyOut
       ? d.groups.map((g): Draft => ({
-          name: `deny-out-from-${g.name}`, direction: 'Outbound', access: 'Deny', protocol: '*', source: { group: g.name },
-          destination: { prefix: '*' }, ports: ['*'], rows: [], origin: 'deny',
-          description: `Deny other outbound traffic from ${g.name}, below the portplan allow rules`.slice(0, AZURE_LIMITS.description),
+          name: `deny-out-from-${g.name}`,
+          direction: 'Outbound',
+          access: 'Deny',
+          protocol: '*',
+          source: { group: g.name },
+          destination: { prefix: '*' },
+          ports: ['*'],
+          rows: [],
+          origin: 'deny',
+          description: `Deny other outbound traffic from ${g.name}, below the portplan allow rules`.slice(
+            0,
+            AZURE_LIMITS.description,
+          ),
         }))
       : []),
   ];
   const ours = new Set([...allows, ...probes, ...denies].map((r) => r.name.toLowerCase()));
-  const additional = (options.additionalRules ?? []).map((r, i) => additionalDraft(r, `additionalRules[${i}]`, d.groups.map((g) => g.name), ours));
+  const additional = (options.additionalRules ?? []).map((r, i) =>
+    additionalDraft(
+      r,
+      `additionalRules[${i}]`,
+      d.groups.map((g) => g.name),
+      ours,
+    ),
+  );
 
   // Fixed zones: turning the deny rules on or off, or adding additional rules, moves no allow rule.
   const size = band.to - band.from + 1;
@@ -341,7 +395,12 @@ export function planAzureRules(declaration: Declaration, options: AzurePlanOptio
   return { resolution, rules };
 }
 
-function assign(placed: readonly [Draft, Zone][], previous: Readonly<Record<string, number>>, band: PriorityBand, bandPath: string): Map<string, number> {
+function assign(
+  placed: readonly [Draft, Zone][],
+  previous: Readonly<Record<string, number>>,
+  band: PriorityBand,
+  bandPath: string,
+): Map<string, number> {
   const out = new Map<string, number>();
   const taken = { Inbound: new Set<number>(), Outbound: new Set<number>() };
   // Capacity per zone and direction, so the error names the zone and the band the user gave.
@@ -355,8 +414,15 @@ function assign(placed: readonly [Draft, Zone][], previous: Readonly<Record<stri
   for (const { zone, direction, n } of counts.values()) {
     const room = Math.max(0, zone.to - zone.from + 1);
     if (n > room) {
-      const where = room > 0 ? `its ${direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} holds ${room}` : `it leaves no room for ${direction.toLowerCase()} ${zone.what} rules`;
-      throw new AzureLimitError(bandPath, band, `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: widen the band`);
+      const where =
+        room > 0
+          ? `its ${direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} holds ${room}`
+          : `it leaves no room for ${direction.toLowerCase()} ${zone.what} rules`;
+      throw new AzureLimitError(
+        bandPath,
+        band,
+        `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: widen the band`,
+      );
     }
   }
   // Flow rules first, then the kinds added later, each by name: a probe or additional rule hashing
@@ -374,7 +440,11 @@ function assign(placed: readonly [Draft, Zone][], previous: Readonly<Record<stri
   // Every other previous priority belongs to a rule that is removed or moves in this update; Pulumi
   // creates before it deletes, so Azure would see two rules at one priority. Reserved in both
   // directions, since a removed rule's direction is not known from its name alone.
-  const reserved = new Set(Object.entries(previous).filter(([name, p]) => out.get(name) !== p).map(([, p]) => p));
+  const reserved = new Set(
+    Object.entries(previous)
+      .filter(([name, p]) => out.get(name) !== p)
+      .map(([, p]) => p),
+  );
   for (const [r, zone] of sorted.filter(([x]) => !out.has(x.name))) {
     const size = zone.to - zone.from + 1;
     const home = fnv1a(r.name) % size;
@@ -382,7 +452,11 @@ function assign(placed: readonly [Draft, Zone][], previous: Readonly<Record<stri
     while (taken[r.direction].has(zone.from + slot) || reserved.has(zone.from + slot)) {
       slot = (slot + 1) % size;
       if (slot === home) {
-        throw new AzureLimitError(bandPath, band, `priority band ${band.from}-${band.to}: its ${r.direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} has no priority left for ${r.name} while the previous deployment's rules hold theirs: widen the band, or deploy the removal first`);
+        throw new AzureLimitError(
+          bandPath,
+          band,
+          `priority band ${band.from}-${band.to}: its ${r.direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} has no priority left for ${r.name} while the previous deployment's rules hold theirs: widen the band, or deploy the removal first`,
+        );
       }
     }
     taken[r.direction].add(zone.from + slot);
@@ -398,31 +472,53 @@ const TAGS = new Set(['*', 'VirtualNetwork', 'AzureLoadBalancer', 'Internet']);
 function additionalDraft(r: AdditionalRule, path: string, groups: readonly string[], ours: Set<string>): Draft {
   if (typeof r !== 'object' || r === null) throw new ArgumentError(path, r, 'an additional rule object');
   if (typeof r.name !== 'string' || !isValidRuleName(r.name)) {
-    throw new ArgumentError(`${path}.name`, r.name, 'a rule name of at most 80 word characters, ".", "-" or "_", starting with a word character and ending with one or "_"');
+    throw new ArgumentError(
+      `${path}.name`,
+      r.name,
+      'a rule name of at most 80 word characters, ".", "-" or "_", starting with a word character and ending with one or "_"',
+    );
   }
-  if (ours.has(r.name.toLowerCase())) throw new ArgumentError(`${path}.name`, r.name, 'a name unique in the NSG: portplan already has a rule of that name');
+  if (ours.has(r.name.toLowerCase()))
+    throw new ArgumentError(
+      `${path}.name`,
+      r.name,
+      'a name unique in the NSG: portplan already has a rule of that name',
+    );
   ours.add(r.name.toLowerCase());
   const direction = r.direction ?? 'Inbound';
-  if (direction !== 'Inbound' && direction !== 'Outbound') throw new ArgumentError(`${path}.direction`, r.direction, 'Inbound or Outbound');
+  if (direction !== 'Inbound' && direction !== 'Outbound')
+    throw new ArgumentError(`${path}.direction`, r.direction, 'Inbound or Outbound');
   if (r.access !== 'Allow' && r.access !== 'Deny') throw new ArgumentError(`${path}.access`, r.access, 'Allow or Deny');
-  if (!['Tcp', 'Udp', 'Icmp', '*'].includes(r.protocol)) throw new ArgumentError(`${path}.protocol`, r.protocol, 'Tcp, Udp, Icmp or *');
+  if (!['Tcp', 'Udp', 'Icmp', '*'].includes(r.protocol))
+    throw new ArgumentError(`${path}.protocol`, r.protocol, 'Tcp, Udp, Icmp or *');
   const endpoint = (e: AzureRuleEndpoint, at: string): AzureRuleEndpoint => {
     // Other Pulumi languages send both keys, one of them unset: exactly one must be set.
-    const set = typeof e === 'object' && e !== null ? Object.entries(e).filter(([, v]) => v !== undefined && v !== null) : [];
-    if (set.length !== 1) throw new ArgumentError(at, e, 'exactly one of { group } naming a group of the declaration, or { prefix }');
+    const set =
+      typeof e === 'object' && e !== null ? Object.entries(e).filter(([, v]) => v !== undefined && v !== null) : [];
+    if (set.length !== 1)
+      throw new ArgumentError(at, e, 'exactly one of { group } naming a group of the declaration, or { prefix }');
     e = Object.fromEntries(set) as AzureRuleEndpoint;
     if ('group' in e) {
-      if (!groups.includes(e.group)) throw new ArgumentError(`${at}.group`, e.group, `a group of the declaration: ${groups.join(', ')}`);
+      if (!groups.includes(e.group))
+        throw new ArgumentError(`${at}.group`, e.group, `a group of the declaration: ${groups.join(', ')}`);
       return { group: e.group };
     }
     if (typeof e === 'object' && e !== null && 'prefix' in e && typeof e.prefix === 'string') {
       const cidr = parseCidr(e.prefix);
       if (!TAGS.has(e.prefix) && !(cidr && cidr.masked)) {
         const masked = cidr ? ` (the masked form is ${cidr.text})` : '';
-        throw new ArgumentError(`${at}.prefix`, e.prefix, `a masked CIDR${masked}, VirtualNetwork, AzureLoadBalancer, Internet or *`);
+        throw new ArgumentError(
+          `${at}.prefix`,
+          e.prefix,
+          `a masked CIDR${masked}, VirtualNetwork, AzureLoadBalancer, Internet or *`,
+        );
       }
       if (r.access === 'Allow' && !r.allowAnyAddress && (ANY_PREFIX.has(e.prefix) || cidr?.prefix === 0)) {
-        throw new ArgumentError(`${at}.prefix`, e.prefix, 'a narrower range: least privilege refuses an Allow from or to anywhere unless allowAnyAddress is set');
+        throw new ArgumentError(
+          `${at}.prefix`,
+          e.prefix,
+          'a narrower range: least privilege refuses an Allow from or to anywhere unless allowAnyAddress is set',
+        );
       }
       return { prefix: e.prefix };
     }
@@ -437,7 +533,11 @@ function additionalDraft(r: AdditionalRule, path: string, groups: readonly strin
     ports = r.ports.map((x, j) => {
       const text = String(x);
       if ((typeof x !== 'number' && typeof x !== 'string') || !isPortRange(text)) {
-        throw new ArgumentError(`${path}.ports[${j}]`, x, 'a port 0-65535 or a range "low-high"; "*" only as the whole ports value');
+        throw new ArgumentError(
+          `${path}.ports[${j}]`,
+          x,
+          'a port 0-65535 or a range "low-high"; "*" only as the whole ports value',
+        );
       }
       return text;
     });
@@ -446,23 +546,63 @@ function additionalDraft(r: AdditionalRule, path: string, groups: readonly strin
   }
   const description = r.description ?? r.name;
   if (typeof description !== 'string' || description.length > AZURE_LIMITS.description) {
-    throw new ArgumentError(`${path}.description`, r.description, `a text of at most ${AZURE_LIMITS.description} characters`);
+    throw new ArgumentError(
+      `${path}.description`,
+      r.description,
+      `a text of at most ${AZURE_LIMITS.description} characters`,
+    );
   }
-  return { name: r.name, direction, access: r.access, protocol: r.protocol, source, destination, ports, rows: [], description, origin: 'additional' };
+  return {
+    name: r.name,
+    direction,
+    access: r.access,
+    protocol: r.protocol,
+    source,
+    destination,
+    ports,
+    rows: [],
+    description,
+    origin: 'additional',
+  };
 }
 
 function checkLimits(rules: readonly AzureRule[]): void {
   const L = AZURE_LIMITS;
-  if (rules.length > L.rulesPerNsg) throw new AzureLimitError('declaration', rules.length, `the plan needs ${rules.length} rules in one NSG, more than Azure's ${L.rulesPerNsg}`);
+  if (rules.length > L.rulesPerNsg)
+    throw new AzureLimitError(
+      'declaration',
+      rules.length,
+      `the plan needs ${rules.length} rules in one NSG, more than Azure's ${L.rulesPerNsg}`,
+    );
   const asgs = new Set<string>();
   for (const r of rules) {
     const inRule = [r.source, r.destination].filter((s) => 'group' in s).length;
-    if (inRule > L.asgsPerRule) throw new AzureLimitError('declaration', r.name, `rule ${r.name} references ${inRule} application security groups, more than Azure's ${L.asgsPerRule}`);
+    if (inRule > L.asgsPerRule)
+      throw new AzureLimitError(
+        'declaration',
+        r.name,
+        `rule ${r.name} references ${inRule} application security groups, more than Azure's ${L.asgsPerRule}`,
+      );
     for (const s of [r.source, r.destination]) if ('group' in s) asgs.add(s.group);
-    if (r.name.length > L.ruleName) throw new AzureLimitError('declaration.groups', r.name, `rule name ${r.name} has ${r.name.length} characters, more than Azure's ${L.ruleName}: shorten the group names`);
-    if (r.description.length > L.description) throw new AzureLimitError('declaration', r.name, `rule ${r.name} description has ${r.description.length} characters, more than Azure's ${L.description}`);
+    if (r.name.length > L.ruleName)
+      throw new AzureLimitError(
+        'declaration.groups',
+        r.name,
+        `rule name ${r.name} has ${r.name.length} characters, more than Azure's ${L.ruleName}: shorten the group names`,
+      );
+    if (r.description.length > L.description)
+      throw new AzureLimitError(
+        'declaration',
+        r.name,
+        `rule ${r.name} description has ${r.description.length} characters, more than Azure's ${L.description}`,
+      );
   }
-  if (asgs.size > L.asgsPerNsg) throw new AzureLimitError('declaration.groups', asgs.size, `the plan references ${asgs.size} application security groups in one NSG, more than Azure's ${L.asgsPerNsg}`);
+  if (asgs.size > L.asgsPerNsg)
+    throw new AzureLimitError(
+      'declaration.groups',
+      asgs.size,
+      `the plan references ${asgs.size} application security groups in one NSG, more than Azure's ${L.asgsPerNsg}`,
+    );
   // Every rule through Azure's documented constraints (names, fields, ports, prefixes, priorities):
   // the planner must never build a rule Azure refuses, whatever names the spec lets through.
   const findings = validateSecurityRules(rules.map((r): ArmSecurityRule => securityRuleArgs(r, (g) => `asg:${g}`)));

@@ -1,4 +1,12 @@
-import { CATALOG, type CatalogRow, type Citation, type EndpointSpec, type PortSpec, type Protocol, type RowId } from './catalog';
+import {
+  CATALOG,
+  type CatalogRow,
+  type Citation,
+  type EndpointSpec,
+  type PortSpec,
+  type Protocol,
+  type RowId,
+} from './catalog';
 import { cidrContains, parseCidr } from './cidr';
 import { ArgumentError } from './errors';
 import type { PeerKind, RoleId } from './roles';
@@ -58,7 +66,8 @@ type Side = { kind: 'group'; role: RoleId } | { kind: 'peer'; peerKind?: PeerKin
 
 // The options a port rule reads, as declaration paths.
 function portOption(spec: PortSpec): string[] {
-  if (spec.kind === 'fallback') return [spec.pin === 'webServerPort' ? 'sum.webServerPort' : `serverProtect.${spec.pin}`];
+  if (spec.kind === 'fallback')
+    return [spec.pin === 'webServerPort' ? 'sum.webServerPort' : `serverProtect.${spec.pin}`];
   if (spec.kind === 'counted') return [`sum.${spec.count}`];
   if (spec.kind === 'peer') return ['peers[].ports'];
   return [];
@@ -83,7 +92,9 @@ function reason(row: CatalogRow, spec?: PortSpec): RowReason {
 
 function countMaximum(option: 'concurrentTargets' | 'soapPortCount'): number {
   // The schema is the one place the ranges are stated.
-  const schema = declarationJsonSchema() as { properties: { sum: { properties: Record<string, { maximum: number }> } } };
+  const schema = declarationJsonSchema() as {
+    properties: { sum: { properties: Record<string, { maximum: number }> } };
+  };
   return schema.properties.sum.properties[option].maximum;
 }
 
@@ -102,7 +113,9 @@ function portCouldOpen(spec: PortSpec, port: number): string | undefined {
       return needed >= 1 && needed <= max ? `sum.${spec.count} of at least ${needed}` : undefined;
     }
     case 'peer':
-      return spec.defaults.includes(port) ? 'the peer leaving ports unset, or listing it' : `the peer listing ${port} in its ports`;
+      return spec.defaults.includes(port)
+        ? 'the peer leaving ports unset, or listing it'
+        : `the peer listing ${port} in its ports`;
   }
 }
 
@@ -128,16 +141,26 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
     throw new ArgumentError('port', query.port, 'must be a whole number from 1 to 65535');
   }
   const toGroup = d.groups.find((g) => g.name === query.to);
-  if (!toGroup) throw new ArgumentError('to', query.to, `must be a group of the declaration: ${d.groups.map((g) => g.name).join(', ')}`);
+  if (!toGroup)
+    throw new ArgumentError(
+      'to',
+      query.to,
+      `must be a group of the declaration: ${d.groups.map((g) => g.name).join(', ')}`,
+    );
   const to: GroupEndpoint = { kind: 'group', name: toGroup.name, role: toGroup.role };
 
   const fromGroup = d.groups.find((g) => g.name === query.from);
   const fromPeer = d.peers.find((p) => p.name === query.from);
   const address = fromGroup || fromPeer ? undefined : parseCidr(query.from);
   if (!fromGroup && !fromPeer && !address) {
-    throw new ArgumentError('from', query.from, `must be a group or peer of the declaration (${names.join(', ')}) or an address range such as 10.0.5.7/32`);
+    throw new ArgumentError(
+      'from',
+      query.from,
+      `must be a group or peer of the declaration (${names.join(', ')}) or an address range such as 10.0.5.7/32`,
+    );
   }
-  if (address && !address.masked) throw new ArgumentError('from', query.from, `must be a masked range: ${address.text}`);
+  if (address && !address.masked)
+    throw new ArgumentError('from', query.from, `must be a masked range: ${address.text}`);
 
   const fromMatches = (e: Endpoint): boolean => {
     if (fromGroup || fromPeer) return e.name === query.from;
@@ -146,12 +169,20 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
     return range !== undefined && address !== undefined && cidrContains(range, address);
   };
   const flows = resolution.flows.filter(
-    (f) => f.to.kind === 'group' && f.to.name === to.name && fromMatches(f.from) && f.protocol === query.protocol && f.fromPort <= query.port && query.port <= f.toPort,
+    (f) =>
+      f.to.kind === 'group' &&
+      f.to.name === to.name &&
+      fromMatches(f.from) &&
+      f.protocol === query.protocol &&
+      f.fromPort <= query.port &&
+      query.port <= f.toPort,
   );
   const byId = new Map(CATALOG.map((r) => [r.id, r]));
   const because = [...new Set(flows.flatMap((f) => f.rows))].map((id) => {
     const row = byId.get(id) as CatalogRow;
-    const spec = row.flows.find((t) => t.protocol === query.protocol && matches(t.listener, { kind: 'group', role: to.role }))?.ports;
+    const spec = row.flows.find(
+      (t) => t.protocol === query.protocol && matches(t.listener, { kind: 'group', role: to.role }),
+    )?.ports;
     return reason(row, spec);
   });
 
@@ -166,7 +197,8 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
         const needs: string[] = [];
         // Another initiator role or peer kind: the row opens the port, but not from this side.
         if (!matches(t.initiator, side)) needs.push(`the connection to come from ${sideText(t.initiator)}`);
-        else if (address && 'peer' in t.initiator) needs.push(`${sideText(t.initiator)} whose cidr contains ${query.from}`);
+        else if (address && 'peer' in t.initiator)
+          needs.push(`${sideText(t.initiator)} whose cidr contains ${query.from}`);
         if (!row.applies(d)) {
           const options = reason(row).controlledBy;
           needs.push(`the row's condition: ${row.condition}${options.length ? ` (${options.join(', ')})` : ''}`);

@@ -129,7 +129,9 @@ export interface Declaration {
 /** The options with every default filled in. */
 export interface Options {
   /** ServerProtect options; pinned ports and the agent stay optional. */
-  readonly serverProtect: Required<Omit<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>> &
+  readonly serverProtect: Required<
+    Omit<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>
+  > &
     Pick<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>;
   /** HP SUM options; the pinned web server port stays optional. */
   readonly sum: Required<Omit<SumOptions, 'webServerPort'>> & Pick<SumOptions, 'webServerPort'>;

@@ -33,7 +33,8 @@ export function placeRules(resolution: Resolution): PlacedRule[] {
   const out: PlacedRule[] = [];
   for (const flow of resolution.flows) {
     if (flow.to.kind === 'group') out.push({ direction: 'inbound', group: flow.to, remote: flow.from, flow });
-    if (restricted && flow.from.kind === 'group') out.push({ direction: 'outbound', group: flow.from, remote: flow.to, flow });
+    if (restricted && flow.from.kind === 'group')
+      out.push({ direction: 'outbound', group: flow.from, remote: flow.to, flow });
   }
   return out;
 }

@@ -45,4 +45,3 @@ export const PRESETS: Readonly<Record<PresetName, Declaration>> = {
     sum: { profile: '7.x+' },
   },
 };
-

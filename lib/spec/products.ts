@@ -88,12 +88,21 @@ export function smartUpdateManagerDeclaration(p: SmartUpdateManagerGroups): Decl
 export function mergeDeclarations(...parts: readonly Declaration[]): Declaration {
   const one = <K extends 'serverProtect' | 'sum'>(key: K): Declaration[K] => {
     const set = parts.map((p, i) => [i, p[key]] as const).filter(([, v]) => v !== undefined);
-    if (set.length > 1) throw new ArgumentError(`parts[${set[1][0]}].${key}`, set[1][1], `${key} options in one part only (part ${set[0][0]} sets them)`);
+    if (set.length > 1)
+      throw new ArgumentError(
+        `parts[${set[1][0]}].${key}`,
+        set[1][1],
+        `${key} options in one part only (part ${set[0][0]} sets them)`,
+      );
     return set[0]?.[1];
   };
   const serverProtect = one('serverProtect');
   const sum = one('sum');
-  const egress = parts.some((p) => p.egress === 'restricted') ? 'restricted' : parts.some((p) => p.egress === 'default') ? 'default' : undefined;
+  const egress = parts.some((p) => p.egress === 'restricted')
+    ? 'restricted'
+    : parts.some((p) => p.egress === 'default')
+      ? 'default'
+      : undefined;
   return {
     groups: parts.flatMap((p) => p.groups),
     peers: parts.flatMap((p) => p.peers ?? []),

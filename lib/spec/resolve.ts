@@ -148,11 +148,21 @@ function merge(raw: RawFlow[]): ResolvedFlow[] {
   const out: ResolvedFlow[] = [];
   for (const flows of byPair.values()) {
     flows.sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort);
-    let cur: { from: Endpoint; to: Endpoint; protocol: Protocol; fromPort: number; toPort: number; rows: Set<RowId> } | undefined;
+    let cur:
+      | { from: Endpoint; to: Endpoint; protocol: Protocol; fromPort: number; toPort: number; rows: Set<RowId> }
+      | undefined;
     const flush = () => {
       if (!cur) return;
       const rows = [...cur.rows].sort(rowOrder);
-      out.push({ from: cur.from, to: cur.to, protocol: cur.protocol, fromPort: cur.fromPort, toPort: cur.toPort, rows, description: describeRows(rows) });
+      out.push({
+        from: cur.from,
+        to: cur.to,
+        protocol: cur.protocol,
+        fromPort: cur.fromPort,
+        toPort: cur.toPort,
+        rows,
+        description: describeRows(rows),
+      });
     };
     for (const f of flows) {
       if (cur && f.fromPort <= cur.toPort + 1) {
@@ -160,14 +170,24 @@ function merge(raw: RawFlow[]): ResolvedFlow[] {
         cur.rows.add(f.row);
       } else {
         flush();
-        cur = { from: f.from, to: f.to, protocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, rows: new Set([f.row]) };
+        cur = {
+          from: f.from,
+          to: f.to,
+          protocol: f.protocol,
+          fromPort: f.fromPort,
+          toPort: f.toPort,
+          rows: new Set([f.row]),
+        };
       }
     }
     flush();
   }
   return out.sort(
     (a, b) =>
-      cmp(key(a.to), key(b.to)) || cmp(key(a.from), key(b.from)) || cmp(a.protocol, b.protocol) || a.fromPort - b.fromPort,
+      cmp(key(a.to), key(b.to)) ||
+      cmp(key(a.from), key(b.from)) ||
+      cmp(a.protocol, b.protocol) ||
+      a.fromPort - b.fromPort,
   );
 }
 
@@ -207,7 +227,8 @@ export function resolve(declaration: Declaration): Resolution {
           const peer = peerName === undefined ? undefined : peers.get(peerName);
           if (peer) usedPeers.add(peer.name);
           for (const r of portRanges(t.ports, d, peer)) raw.push({ from, to, protocol: t.protocol, ...r, row: row.id });
-          if (t.broadcast) broadcast[t.broadcast === 'discovery' ? 'broadcast-discovery' : 'netbios-broadcast'].add(row.id);
+          if (t.broadcast)
+            broadcast[t.broadcast === 'discovery' ? 'broadcast-discovery' : 'netbios-broadcast'].add(row.id);
         }
       }
     }
@@ -219,7 +240,8 @@ export function resolve(declaration: Declaration): Resolution {
   for (const p of d.peers) {
     if (!usedPeers.has(p.name)) {
       warnings.push({
-        code: 'unused-peer', rows: [],
+        code: 'unused-peer',
+        rows: [],
         message: `peer ${p.name} (${p.kind}) is reached by no flow: it needs ${UNUSED_PEER[p.kind]}`,
       });
     }
@@ -228,7 +250,8 @@ export function resolve(declaration: Declaration): Resolution {
     const c = parseCidr(p.cidr);
     if (c && c.prefix < BROAD_PREFIX[c.family]) {
       warnings.push({
-        code: 'broad-peer', rows: [],
+        code: 'broad-peer',
+        rows: [],
         message: `peer ${p.name} (${p.kind}) is ${p.cidr}, ${c.prefix === 0 ? 'every address' : `wider than a /${BROAD_PREFIX[c.family]}`}: give the peer's own addresses unless the whole range needs the ports`,
       });
     }

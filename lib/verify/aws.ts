@@ -164,7 +164,11 @@ function ruleAdmits(rule: SecurityGroupRuleModel, q: Question, path: string): bo
  * @throws ModelError for an unknown host or group, or an address or range it cannot parse
  */
 export function allowed(
-  model: AwsNetworkModel, from: ConnectionEnd, to: ConnectionEnd, protocol: 'tcp' | 'udp', port: number,
+  model: AwsNetworkModel,
+  from: ConnectionEnd,
+  to: ConnectionEnd,
+  protocol: 'tcp' | 'udp',
+  port: number,
 ): Verdict {
   const groups = new Map(model.groups.map((g) => [g.groupId, g]));
   type Rules = (dir: 'ingress' | 'egress') => [SecurityGroupRuleModel, string][];
@@ -298,7 +302,9 @@ export function groupsFromEc2(groups: readonly Ec2SecurityGroup[]): SecurityGrou
           ...(p.IpRanges ?? []).map((r) => ({ ...base, cidrIpv4: r.CidrIp, description: r.Description })),
           ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, cidrIpv6: r.CidrIpv6, description: r.Description })),
           ...(p.UserIdGroupPairs ?? []).map((r) => ({
-            ...base, referencedGroupId: r.GroupId, description: r.Description,
+            ...base,
+            referencedGroupId: r.GroupId,
+            description: r.Description,
           })),
         ];
       });

@@ -116,16 +116,22 @@ export function validateSecurityRules(rules: readonly ArmSecurityRule[]): RuleFi
 
     // Name pattern and length: NSG overview, "Security rules".
     if (typeof r.name !== 'string' || !isValidRuleName(r.name)) {
-      add('name', r.name, 'at most 80 characters: word characters, ".", "-", "_"; starting with a word character, ending with one or "_"');
+      add(
+        'name',
+        r.name,
+        'at most 80 characters: word characters, ".", "-", "_"; starting with a word character, ending with one or "_"',
+      );
     } else {
       // "A unique name within the network security group" (NSG overview).
-      if (names.has(r.name.toLowerCase())) add('name', r.name, `the name is already used by rule #${names.get(r.name.toLowerCase())}`);
+      if (names.has(r.name.toLowerCase()))
+        add('name', r.name, `the name is already used by rule #${names.get(r.name.toLowerCase())}`);
       names.set(r.name.toLowerCase(), i);
     }
     // REST API: direction, access and protocol are required enums.
     if (r.direction !== 'Inbound' && r.direction !== 'Outbound') add('direction', r.direction, 'Inbound or Outbound');
     if (r.access !== 'Allow' && r.access !== 'Deny') add('access', r.access, 'Allow or Deny');
-    if (!(RULE_PROTOCOLS as readonly unknown[]).includes(r.protocol)) add('protocol', r.protocol, `one of ${RULE_PROTOCOLS.join(', ')}`);
+    if (!(RULE_PROTOCOLS as readonly unknown[]).includes(r.protocol))
+      add('protocol', r.protocol, `one of ${RULE_PROTOCOLS.join(', ')}`);
     // REST API, properties.priority: "between 100 and 4096 ... unique for each rule in the collection";
     // the default rules' 65000-65500 are Azure's alone. Unique per direction: ARM answers
     // SecurityRulesConflictingPriority only for two rules of one direction.
@@ -134,7 +140,8 @@ export function validateSecurityRules(rules: readonly ArmSecurityRule[]): RuleFi
     } else if (typeof r.direction === 'string') {
       const key = `${r.direction}:${r.priority}`;
       const other = priorities.get(key);
-      if (other !== undefined) add('priority', r.priority, `${r.direction} priority ${r.priority} is already taken by rule ${other}`);
+      if (other !== undefined)
+        add('priority', r.priority, `${r.direction} priority ${r.priority} is already taken by rule ${other}`);
       else priorities.set(key, rule);
     }
     // REST API, properties.description: "Restricted to 140 chars".
@@ -160,7 +167,8 @@ function checkPorts(r: ArmSecurityRule, side: 'source' | 'destination', add: Add
   // plural properties as alternatives. It does not say what ARM does with both; the validator refuses
   // both, and neither (a rule must match some port).
   if (present(single) && plural && plural.length > 0) add(many, plural, `give ${one} or ${many}, not both`);
-  if (!present(single) && (!plural || plural.length === 0)) add(one, single, `give ${one} ("*", a port or a range) or a non-empty ${many}`);
+  if (!present(single) && (!plural || plural.length === 0))
+    add(one, single, `give ${one} ("*", a port or a range) or a non-empty ${many}`);
   if (present(single) && (typeof single !== 'string' || (single !== '*' && !isPortRange(single)))) {
     add(one, single, '"*", a port or a range "low-high" inside 0-65535');
   }
@@ -168,8 +176,10 @@ function checkPorts(r: ArmSecurityRule, side: 'source' | 'destination', add: Add
   for (const p of plural ?? []) {
     // "*" is accepted only in the singular property: in the list ARM answers
     // SecurityRuleInvalidPortRange ("Value should be an integer OR integer range with '-' delimiter").
-    if (p === '*') add(many, p, `"*" is allowed only in ${one}, not in ${many} (ARM error SecurityRuleInvalidPortRange)`);
-    else if (typeof p !== 'string' || !isPortRange(p)) add(many, p, 'each entry a port or a range "low-high" inside 0-65535');
+    if (p === '*')
+      add(many, p, `"*" is allowed only in ${one}, not in ${many} (ARM error SecurityRuleInvalidPortRange)`);
+    else if (typeof p !== 'string' || !isPortRange(p))
+      add(many, p, 'each entry a port or a range "low-high" inside 0-65535');
   }
 }
 
@@ -185,23 +195,28 @@ function checkAddresses(r: ArmSecurityRule, side: 'source' | 'destination', add:
   // CIDR block, a service tag, or an application security group"). The validator refuses a mix.
   const kinds = [present(single), (plural?.length ?? 0) > 0, (asgs?.length ?? 0) > 0].filter(Boolean).length;
   if (kinds === 0) add(one, single, `give ${one}, ${many} or ${asgField}`);
-  if (kinds > 1) add(side, { [one]: single, [many]: plural, [asgField]: asgs }, `give only one of ${one}, ${many} and ${asgField}`);
+  if (kinds > 1)
+    add(side, { [one]: single, [many]: plural, [asgField]: asgs }, `give only one of ${one}, ${many} and ${asgField}`);
   if (present(single)) {
     // "*", a service tag, an address or a CIDR (REST API, sourceAddressPrefix). The documents do not
     // say whether host bits are refused; portplan's spec requires masked prefixes everywhere, so a
     // rule says exactly the range it matches.
-    const ok = typeof single === 'string' && (single === '*' || (SERVICE_TAGS as readonly string[]).includes(single) || isAddressPrefix(single));
+    const ok =
+      typeof single === 'string' &&
+      (single === '*' || (SERVICE_TAGS as readonly string[]).includes(single) || isAddressPrefix(single));
     if (!ok) add(one, single, `"*", ${SERVICE_TAGS.join(', ')}, an address or a masked CIDR`);
   }
   if (present(r[many]) && !plural) add(many, r[many], 'a list of addresses or masked CIDRs');
   for (const p of plural ?? []) {
     // Augmented rules take several addresses and ranges, not service tags (NSG overview,
     // "Augmented security rules"), nor "*".
-    if (typeof p !== 'string' || !isAddressPrefix(p)) add(many, p, `each entry an address or a masked CIDR (no "*", no service tag: use ${one})`);
+    if (typeof p !== 'string' || !isAddressPrefix(p))
+      add(many, p, `each entry an address or a masked CIDR (no "*", no service tag: use ${one})`);
   }
   if (present(r[asgField]) && !asgs) add(asgField, r[asgField], 'a list of { id } references');
   for (const a of asgs ?? []) {
-    if (typeof a !== 'object' || a === null || !present((a as ArmApplicationSecurityGroupRef).id)) add(asgField, a, 'each entry an { id } reference to an ASG');
+    if (typeof a !== 'object' || a === null || !present((a as ArmApplicationSecurityGroupRef).id))
+      add(asgField, a, 'each entry an { id } reference to an ASG');
   }
   // Augmented rules cannot name several ASGs on one side (NSG overview, "Augmented security rules").
   // The ASG page adds that ASGs on both sides of a rule must have their NICs in one VNet; that is

@@ -33,14 +33,62 @@ const any = { sourcePortRange: '*', destinationPortRange: '*', protocol: '*' } a
 /** Azure's default rules of every NSG, by direction (NSG overview, "Default security rules"). */
 export const DEFAULT_RULES: Readonly<Record<'Inbound' | 'Outbound', readonly ArmSecurityRule[]>> = {
   Inbound: [
-    { ...any, name: 'AllowVnetInBound', priority: 65000, direction: 'Inbound', access: 'Allow', sourceAddressPrefix: 'VirtualNetwork', destinationAddressPrefix: 'VirtualNetwork' },
-    { ...any, name: 'AllowAzureLoadBalancerInBound', priority: 65001, direction: 'Inbound', access: 'Allow', sourceAddressPrefix: 'AzureLoadBalancer', destinationAddressPrefix: '*' },
-    { ...any, name: 'DenyAllInBound', priority: 65500, direction: 'Inbound', access: 'Deny', sourceAddressPrefix: '*', destinationAddressPrefix: '*' },
+    {
+      ...any,
+      name: 'AllowVnetInBound',
+      priority: 65000,
+      direction: 'Inbound',
+      access: 'Allow',
+      sourceAddressPrefix: 'VirtualNetwork',
+      destinationAddressPrefix: 'VirtualNetwork',
+    },
+    {
+      ...any,
+      name: 'AllowAzureLoadBalancerInBound',
+      priority: 65001,
+      direction: 'Inbound',
+      access: 'Allow',
+      sourceAddressPrefix: 'AzureLoadBalancer',
+      destinationAddressPrefix: '*',
+    },
+    {
+      ...any,
+      name: 'DenyAllInBound',
+      priority: 65500,
+      direction: 'Inbound',
+      access: 'Deny',
+      sourceAddressPrefix: '*',
+      destinationAddressPrefix: '*',
+    },
   ],
   Outbound: [
-    { ...any, name: 'AllowVnetOutBound', priority: 65000, direction: 'Outbound', access: 'Allow', sourceAddressPrefix: 'VirtualNetwork', destinationAddressPrefix: 'VirtualNetwork' },
-    { ...any, name: 'AllowInternetOutBound', priority: 65001, direction: 'Outbound', access: 'Allow', sourceAddressPrefix: '*', destinationAddressPrefix: 'Internet' },
-    { ...any, name: 'DenyAllOutBound', priority: 65500, direction: 'Outbound', access: 'Deny', sourceAddressPrefix: '*', destinationAddressPrefix: '*' },
+    {
+      ...any,
+      name: 'AllowVnetOutBound',
+      priority: 65000,
+      direction: 'Outbound',
+      access: 'Allow',
+      sourceAddressPrefix: 'VirtualNetwork',
+      destinationAddressPrefix: 'VirtualNetwork',
+    },
+    {
+      ...any,
+      name: 'AllowInternetOutBound',
+      priority: 65001,
+      direction: 'Outbound',
+      access: 'Allow',
+      sourceAddressPrefix: '*',
+      destinationAddressPrefix: 'Internet',
+    },
+    {
+      ...any,
+      name: 'DenyAllOutBound',
+      priority: 65500,
+      direction: 'Outbound',
+      access: 'Deny',
+      sourceAddressPrefix: '*',
+      destinationAddressPrefix: '*',
+    },
   ],
 };
 
@@ -96,10 +144,13 @@ const IMDS = hostCidr(AZURE_IMDS_IP)!;
 const same = (a: Cidr, b: Cidr) => a.family === b.family && a.network === b.network;
 
 function inVirtualNetwork(ip: Cidr, network: AzureNetwork): boolean {
-  return same(ip, HOST) || network.addressSpace.some((p) => {
-    const c = parseCidr(p);
-    return c !== undefined && cidrContains(c, ip);
-  });
+  return (
+    same(ip, HOST) ||
+    network.addressSpace.some((p) => {
+      const c = parseCidr(p);
+      return c !== undefined && cidrContains(c, ip);
+    })
+  );
 }
 
 function prefixMatches(prefix: string, ip: Cidr, network: AzureNetwork): boolean {
@@ -112,7 +163,12 @@ function prefixMatches(prefix: string, ip: Cidr, network: AzureNetwork): boolean
   return c !== undefined && cidrContains(c, ip);
 }
 
-function sideMatches(rule: ArmSecurityRule, side: 'source' | 'destination', end: AzureEndpoint, network: AzureNetwork): boolean {
+function sideMatches(
+  rule: ArmSecurityRule,
+  side: 'source' | 'destination',
+  end: AzureEndpoint,
+  network: AzureNetwork,
+): boolean {
   const ip = hostCidr(end.address);
   if (!ip) return false;
   const asgs = rule[`${side}ApplicationSecurityGroups`];
@@ -129,7 +185,8 @@ function sideMatches(rule: ArmSecurityRule, side: 'source' | 'destination', end:
 function portMatches(rule: ArmSecurityRule, side: 'source' | 'destination', port: number): boolean {
   const plural = rule[`${side}PortRanges`];
   const single = rule[`${side}PortRange`];
-  const ranges = Array.isArray(plural) && plural.length > 0 ? plural.map(String) : typeof single === 'string' ? [single] : [];
+  const ranges =
+    Array.isArray(plural) && plural.length > 0 ? plural.map(String) : typeof single === 'string' ? [single] : [];
   return ranges.some((r) => {
     if (r === '*') return true;
     const [lo, hi = lo] = r.split('-').map(Number);
@@ -173,7 +230,12 @@ export function evaluateNsg(
  * (the same NSG when both NICs share a subnet). Outbound traffic to the platform addresses
  * 168.63.129.16 and 169.254.169.254 is not filtered.
  */
-export function evaluateFlow(network: AzureNetwork, from: AzureEndpoint, to: AzureEndpoint, packet: AzurePacket): FlowVerdict {
+export function evaluateFlow(
+  network: AzureNetwork,
+  from: AzureEndpoint,
+  to: AzureEndpoint,
+  packet: AzurePacket,
+): FlowVerdict {
   const toIp = hostCidr(to.address);
   const platform = toIp !== undefined && (same(toIp, HOST) || same(toIp, IMDS));
   const outbound = from.nsg
@@ -182,5 +244,9 @@ export function evaluateFlow(network: AzureNetwork, from: AzureEndpoint, to: Azu
       : evaluateNsg(from.nsg, 'Outbound', from, to, packet, network)
     : undefined;
   const inbound = to.nsg ? evaluateNsg(to.nsg, 'Inbound', from, to, packet, network) : undefined;
-  return { allowed: (outbound?.access ?? 'Allow') === 'Allow' && (inbound?.access ?? 'Allow') === 'Allow', outbound, inbound };
+  return {
+    allowed: (outbound?.access ?? 'Allow') === 'Allow' && (inbound?.access ?? 'Allow') === 'Allow',
+    outbound,
+    inbound,
+  };
 }

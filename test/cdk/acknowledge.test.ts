@@ -7,7 +7,10 @@ import { testStack } from '../support/cdk';
 test('a portplan warning acknowledged on the construct is gone from the stack, the others stay', () => {
   const { stack, vpc } = testStack();
   const sp = new ServerProtect(stack, 'ServerProtect', { vpc });
-  const warnings = () => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  const warnings = () =>
+    Annotations.fromStack(stack)
+      .findWarning('*', Match.anyValue())
+      .map((w) => String(w.entry.data));
   expect(warnings().some((w) => w.includes('[ack: portplan:netbios-broadcast]'))).toBe(true);
   CdkAnnotations.of(sp).acknowledgeWarning('portplan:netbios-broadcast', 'names resolve through Route 53');
   expect(warnings().some((w) => w.includes('[ack: portplan:netbios-broadcast]'))).toBe(false);

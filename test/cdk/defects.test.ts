@@ -24,9 +24,11 @@ function plan(
 ) {
   const { app, stack, vpc } = testStack();
   const existing = importOptions
-    ? { 'information-server': {
-      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', SG_ID, importOptions),
-    } }
+    ? {
+        'information-server': {
+          securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', SG_ID, importOptions),
+        },
+      }
     : undefined;
   const p = new PortPlan(stack, 'Plan', { vpc, declaration, existingSecurityGroups: existing, ...extra });
   return { app, stack, plan: p, template: Template.fromStack(stack) };
@@ -46,8 +48,12 @@ describe('defect 9: egress to a peer CIDR from an existing group names its desti
       expect(Object.keys(p).filter((k) => /^Destination(CidrIp|CidrIpv6)$/.test(k))).toEqual([]);
       expect([p.CidrIp, p.CidrIpv6].filter((x) => x !== undefined)).toHaveLength(1);
     }
-    expect(toPeers.map((p) => p.CidrIp ?? p.CidrIpv6).sort())
-      .toEqual(['10.0.8.0/28', '10.0.8.0/28', '2001:db8:8::/64', '2001:db8:8::/64']);
+    expect(toPeers.map((p) => p.CidrIp ?? p.CidrIpv6).sort()).toEqual([
+      '10.0.8.0/28',
+      '10.0.8.0/28',
+      '2001:db8:8::/64',
+      '2001:db8:8::/64',
+    ]);
   });
 });
 
@@ -59,9 +65,9 @@ describe('defect 10: default egress lets created groups reach IPv6 peers', () =>
     const info = Stack.of(stack).getLogicalId(sg);
     const egress = (template.toJSON().Resources[info].Properties.SecurityGroupEgress ?? []) as Json[];
     expect(egress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIpv6: '::/0', IpProtocol: '-1' })]));
-    expect(egress).toEqual(expect.arrayContaining([
-      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }),
-    ]));
+    expect(egress).toEqual(
+      expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' })]),
+    );
   });
 });
 
@@ -100,7 +106,8 @@ describe('defect 11: security groups per network interface are counted everywher
     const { app, groups } = sixGroups();
     const other = new Stack(app, 'Other');
     new ec2.CfnInstance(other, 'Host', {
-      imageId: 'ami-12345678', securityGroupIds: groups.map((g) => g.securityGroupId),
+      imageId: 'ami-12345678',
+      securityGroupIds: groups.map((g) => g.securityGroupId),
     });
     expect(() => app.synth()).toThrow(/Other\/Host has 6 security groups on one network interface/);
   });
@@ -109,10 +116,13 @@ describe('defect 11: security groups per network interface are counted everywher
     const app = testApp();
     const { stack, vpc } = testStack(app);
     const p = new PortPlan(stack, 'Plan', {
-      vpc, declaration: BOTH, maxSecurityGroupsPerInterface: 6,
+      vpc,
+      declaration: BOTH,
+      maxSecurityGroupsPerInterface: 6,
     } as PortPlanProps);
     new ec2.CfnNetworkInterface(stack, 'Host', {
-      subnetId: 'subnet-1', groupSet: p.groups.map((g) => g.securityGroup.securityGroupId),
+      subnetId: 'subnet-1',
+      groupSet: p.groups.map((g) => g.securityGroup.securityGroupId),
     });
     expect(() => app.synth()).not.toThrow();
     for (const bad of [0, 17, 2.5]) {
@@ -192,7 +202,9 @@ describe('defect 15: two peers with the same CIDR give one rule, carrying both f
 
   test('separate rules on an existing group: no two identical ingress resources', () => {
     const declaration: Declaration = {
-      ...SERVERPROTECT, peers: [CM_A, CM_B], serverProtect: { controlManagerAgent: 'tmi' },
+      ...SERVERPROTECT,
+      peers: [CM_A, CM_B],
+      serverProtect: { controlManagerAgent: 'tmi' },
     };
     const { template } = plan(declaration, {}, {});
     const fromCm = resources(template, 'AWS::EC2::SecurityGroupIngress').filter((r) => r.CidrIp === '10.0.9.10/32');
@@ -203,10 +215,14 @@ describe('defect 15: two peers with the same CIDR give one rule, carrying both f
   test('inline rules: one egress rule whose description cites the rows of both flows', () => {
     const cm: PeerDeclaration = { name: 'tmcm', kind: 'control-manager', cidr: '10.0.8.0/28' };
     const { template } = plan({
-      ...SERVERPROTECT, peers: [cm, UPDATE_V4], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted',
+      ...SERVERPROTECT,
+      peers: [cm, UPDATE_V4],
+      serverProtect: { controlManagerAgent: 'mcp' },
+      egress: 'restricted',
     });
     const groups = resources(template, 'AWS::EC2::SecurityGroup');
-    const rules = groups.flatMap((g) => ((g.SecurityGroupEgress ?? []) as Json[]))
+    const rules = groups
+      .flatMap((g) => (g.SecurityGroupEgress ?? []) as Json[])
       .filter((r) => r.CidrIp === '10.0.8.0/28');
     const rows = rules.map((r) => `${r.FromPort} ${String(r.Description).split(':')[0]}`).sort();
     expect(rows).toEqual(['443 SP11 SP12', '80 SP11 SP12']);

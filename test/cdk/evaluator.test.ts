@@ -4,8 +4,13 @@ import fc from 'fast-check';
 import { PortPlan, type ExistingSecurityGroup } from '../../lib/cdk';
 import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/spec';
 import {
-  ModelError, allowed, groupsFromEc2,
-  type AwsNetworkModel, type ConnectionEnd, type SecurityGroupModel, type SecurityGroupRuleModel,
+  ModelError,
+  allowed,
+  groupsFromEc2,
+  type AwsNetworkModel,
+  type ConnectionEnd,
+  type SecurityGroupModel,
+  type SecurityGroupRuleModel,
 } from '../../lib/verify/aws';
 import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
 import { testStack } from '../support/cdk';
@@ -18,8 +23,11 @@ const ALL_V4: SecurityGroupRuleModel = { ipProtocol: '-1', cidrIpv4: '0.0.0.0/0'
 const ALL_V6: SecurityGroupRuleModel = { ipProtocol: '-1', cidrIpv6: '::/0' };
 
 describe('the evaluator applies the documented rules', () => {
-  const g = (groupId: string, ingress: SecurityGroupRuleModel[], egress = [ALL_V4, ALL_V6]): SecurityGroupModel =>
-    ({ groupId, ingress, egress });
+  const g = (groupId: string, ingress: SecurityGroupRuleModel[], egress = [ALL_V4, ALL_V6]): SecurityGroupModel => ({
+    groupId,
+    ingress,
+    egress,
+  });
   const model: AwsNetworkModel = {
     groups: [
       g('sg-web', [
@@ -29,9 +37,11 @@ describe('the evaluator applies the documented rules', () => {
       g('sg-extra', [{ ipProtocol: 'udp', fromPort: 161, toPort: 161, cidrIpv6: 'fd00::/64' }]),
       g('sg-app', [], [{ ipProtocol: 'tcp', fromPort: 8000, toPort: 8000, referencedGroupId: 'sg-web' }]),
       g('sg-all', [{ ipProtocol: '-1', cidrIpv4: '10.1.0.0/16' }], []),
-      g('sg-icmp',
+      g(
+        'sg-icmp',
         [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '0.0.0.0/0' }],
-        [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '255.255.255.255/32' }]),
+        [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIpv4: '255.255.255.255/32' }],
+      ),
     ],
     hosts: [
       { name: 'web', securityGroupIds: ['sg-web', 'sg-extra'], addresses: ['10.0.1.10', 'fd00::10'] },
@@ -59,13 +69,16 @@ describe('the evaluator applies the documented rules', () => {
   test('a group reference matches by membership; listener ingress and initiator egress are both needed', () => {
     expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8000)).toEqual({ allowed: true, egress: true, ingress: true });
     // web admits 8001 from app, but app's egress only lets 8000 out.
-    expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8001))
-      .toEqual({ allowed: false, egress: false, ingress: true });
+    expect(ask({ host: 'app' }, { host: 'web' }, 'tcp', 8001)).toEqual({
+      allowed: false,
+      egress: false,
+      ingress: true,
+    });
     // db is not a member of sg-app: web's group rule does not admit it.
     expect(ask({ host: 'db' }, { host: 'web' }, 'tcp', 8000).ingress).toBe(false);
   });
 
-  test('-1 is every protocol and port; ICMP rules (such as CDK\'s placeholder) admit no TCP or UDP', () => {
+  test("-1 is every protocol and port; ICMP rules (such as CDK's placeholder) admit no TCP or UDP", () => {
     expect(ask({ address: '10.1.2.3' }, { host: 'db' }, 'udp', 5).allowed).toBe(true);
     expect(ask({ host: 'db' }, { address: '10.1.2.3' }, 'tcp', 80)).toEqual({ allowed: false, egress: false });
     expect(ask({ address: '10.0.0.1' }, { host: 'closed' }, 'tcp', 252).allowed).toBe(false);
@@ -83,10 +96,10 @@ describe('the evaluator applies the documented rules', () => {
     expect(() => ask({ host: 'nope' }, { host: 'web' }, 'tcp', 1)).toThrow(ModelError);
     expect(() => ask({ address: '10.0.0.300' }, { host: 'web' }, 'tcp', 1)).toThrow(/from.address/);
     const broken: AwsNetworkModel = {
-      groups: [], hosts: [{ name: 'h', securityGroupIds: ['sg-x'], addresses: ['10.0.0.1'] }],
+      groups: [],
+      hosts: [{ name: 'h', securityGroupIds: ['sg-x'], addresses: ['10.0.0.1'] }],
     };
-    expect(() => allowed(broken, { host: 'h' }, { address: '10.0.0.2' }, 'tcp', 1))
-      .toThrow(/no security group sg-x/);
+    expect(() => allowed(broken, { host: 'h' }, { address: '10.0.0.2' }, 'tcp', 1)).toThrow(/no security group sg-x/);
   });
 });
 
@@ -95,11 +108,16 @@ describe('EC2 DescribeSecurityGroups answers read into the model', () => {
     const groups = groupsFromEc2([
       {
         GroupId: 'sg-0000000000000000a',
-        IpPermissions: [{
-          IpProtocol: 'tcp', FromPort: 5005, ToPort: 5005,
-          IpRanges: [{ CidrIp: '10.0.0.0/24' }], Ipv6Ranges: [{ CidrIpv6: 'fd00::/64' }],
-          UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000b' }],
-        }],
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 5005,
+            ToPort: 5005,
+            IpRanges: [{ CidrIp: '10.0.0.0/24' }],
+            Ipv6Ranges: [{ CidrIpv6: 'fd00::/64' }],
+            UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000b' }],
+          },
+        ],
         IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
       },
       {
@@ -118,17 +136,24 @@ describe('EC2 DescribeSecurityGroups answers read into the model', () => {
         { name: 'console', securityGroupIds: ['sg-0000000000000000b'], addresses: ['10.0.6.6'] },
       ],
     };
-    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5005))
-      .toEqual({ allowed: true, egress: true, ingress: true });
+    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5005)).toEqual({
+      allowed: true,
+      egress: true,
+      ingress: true,
+    });
     expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5006).allowed).toBe(false);
     expect(allowed(model, { address: 'fd00::1' }, { host: 'info' }, 'tcp', 5005).allowed).toBe(true);
-    expect(allowed(model, { host: 'info' }, { host: 'console' }, 'tcp', 5005))
-      .toEqual({ allowed: false, egress: true, ingress: false });
+    expect(allowed(model, { host: 'info' }, { host: 'console' }, 'tcp', 5005)).toEqual({
+      allowed: false,
+      egress: true,
+      ingress: false,
+    });
   });
 
   test('a prefix list, a permission without protocol or a group without id is a ModelError', () => {
     const prefixList = {
-      GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', PrefixListIds: [{ PrefixListId: 'pl-1' }] }],
+      GroupId: 'sg-1',
+      IpPermissions: [{ IpProtocol: 'tcp', PrefixListIds: [{ PrefixListId: 'pl-1' }] }],
     };
     expect(() => groupsFromEc2([prefixList])).toThrow(/prefix lists are not modelled/);
     expect(() => groupsFromEc2([{ GroupId: 'sg-1', IpPermissionsEgress: [{ IpRanges: [] }] }])).toThrow(ModelError);
@@ -145,7 +170,11 @@ describe('the template parser is strict', () => {
         E: {
           Type: 'AWS::EC2::SecurityGroupEgress',
           Properties: {
-            GroupId: { 'Fn::GetAtt': ['G', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, ...egress,
+            GroupId: { 'Fn::GetAtt': ['G', 'GroupId'] },
+            IpProtocol: 'tcp',
+            FromPort: 80,
+            ToPort: 80,
+            ...egress,
           },
         },
       },
@@ -153,11 +182,12 @@ describe('the template parser is strict', () => {
   });
 
   test('DestinationCidrIp (not a property of AWS::EC2::SecurityGroupEgress) fails the read', () => {
-    expect(() => parseSecurityGroups([template({ DestinationCidrIp: '10.0.0.0/24' })]))
-      .toThrow(/S\/E .*DestinationCidrIp/);
+    expect(() => parseSecurityGroups([template({ DestinationCidrIp: '10.0.0.0/24' })])).toThrow(
+      /S\/E .*DestinationCidrIp/,
+    );
   });
 
-  test('a rule with no remote fails; CidrIp is read; a group without egress keeps EC2\'s allow-all', () => {
+  test("a rule with no remote fails; CidrIp is read; a group without egress keeps EC2's allow-all", () => {
     expect(() => parseSecurityGroups([template({})])).toThrow(/exactly one of CidrIp, CidrIpv6 or a group/);
     const [g] = parseSecurityGroups([template({ CidrIp: '10.0.0.0/24' })]);
     expect(g.groupId).toBe('S/G');
@@ -192,7 +222,8 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
     if (!c) return;
     const id = `sg-${(0x1000000 + i).toString(16).padStart(17, '0')}`;
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, `Existing${i}`, id, {
-      mutable: c.kind !== 'cdk-immutable', allowAllOutbound: c.allowAllOutbound,
+      mutable: c.kind !== 'cdk-immutable',
+      allowAllOutbound: c.allowAllOutbound,
     });
     existing[g.name] = { securityGroup: sg, ...(c.kind === 'portplan-immutable' ? { mutable: false } : {}) };
     // What the group's owner gave it: no inbound rule; outbound open under default egress (portplan
@@ -201,16 +232,20 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
     existingModels.push({ groupId: id, ingress: [], egress });
   });
   const plan = new PortPlan(stack, 'Plan', {
-    vpc, declaration, existingSecurityGroups: existing, maxRulesPerGroup: 1000,
+    vpc,
+    declaration,
+    existingSecurityGroups: existing,
+    maxRulesPerGroup: 1000,
   });
   const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
   const parsed = parseSecurityGroups([{ stack: stack.stackName, template }]);
   const merged = new Map<string, SecurityGroupModel>(existingModels.map((m) => [m.groupId, m]));
   for (const p of parsed) {
     const e = merged.get(p.groupId);
-    merged.set(p.groupId, e
-      ? { groupId: p.groupId, ingress: [...e.ingress, ...p.ingress], egress: [...e.egress, ...p.egress] }
-      : p);
+    merged.set(
+      p.groupId,
+      e ? { groupId: p.groupId, ingress: [...e.ingress, ...p.ingress], egress: [...e.egress, ...p.egress] } : p,
+    );
   }
   const groupId = (name: string) => {
     const sg = plan.group(name).securityGroup;
@@ -220,7 +255,9 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
   const model: AwsNetworkModel = {
     groups: [...merged.values()],
     hosts: groups.map((g, i) => ({
-      name: g.name, securityGroupIds: [groupId(g.name)], addresses: [`10.50.${i}.10`, `fd00:50::${i.toString(16)}:10`],
+      name: g.name,
+      securityGroupIds: [groupId(g.name)],
+      addresses: [`10.50.${i}.10`, `fd00:50::${i.toString(16)}:10`],
     })),
   };
   return { plan, model, restricted, created: new Set(groups.filter((g) => !existing[g.name]).map((g) => g.name)) };
@@ -245,7 +282,8 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
         for (const listener of resolve(declaration).declaration.groups) {
           const into = plan.resolution.flows.filter((f) => f.to.kind === 'group' && f.to.name === listener.name);
           for (const protocol of ['tcp', 'udp'] as const) {
-            const near = into.filter((f) => f.protocol === protocol)
+            const near = into
+              .filter((f) => f.protocol === protocol)
               .flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
             const ports = [...new Set([22, 3389, ...near])].filter((p) => p >= 1 && p <= 65535);
             for (const port of ports) {
@@ -256,8 +294,10 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
               }
               // Another group is admitted only on a port some flow from it opens.
               for (const initiator of resolve(declaration).declaration.groups) {
-                const planned = into.some((f) => f.from.name === initiator.name && f.protocol === protocol
-                  && f.fromPort <= port && port <= f.toPort);
+                const planned = into.some(
+                  (f) =>
+                    f.from.name === initiator.name && f.protocol === protocol && f.fromPort <= port && port <= f.toPort,
+                );
                 if (!planned) {
                   const v = allowed(model, { host: initiator.name }, { host: listener.name }, protocol, port);
                   const asked = { from: initiator.name, to: listener.name, protocol, port };
@@ -269,8 +309,9 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
         }
         for (const name of created) {
           const out = plan.resolution.flows.filter((f) => f.from.kind === 'group' && f.from.name === name);
-          const ports = [...new Set([22, 443, ...out.flatMap((f) => [f.fromPort, f.toPort + 1])])]
-            .filter((p) => p <= 65535);
+          const ports = [...new Set([22, 443, ...out.flatMap((f) => [f.fromPort, f.toPort + 1])])].filter(
+            (p) => p <= 65535,
+          );
           for (const address of [...INTERNET, BASTION]) {
             for (const port of ports) {
               const v = allowed(model, { host: name }, { address }, 'tcp', port);
@@ -284,8 +325,14 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
             for (const protocol of ['tcp', 'udp'] as const) {
               const near = out.filter((f) => f.protocol === protocol).flatMap((f) => [f.fromPort - 1, f.toPort + 1]);
               for (const port of [...new Set([22, ...near])].filter((p) => p >= 1 && p <= 65535)) {
-                const planned = out.some((f) => f.to.kind === 'group' && f.to.name === listener.name
-                  && f.protocol === protocol && f.fromPort <= port && port <= f.toPort);
+                const planned = out.some(
+                  (f) =>
+                    f.to.kind === 'group' &&
+                    f.to.name === listener.name &&
+                    f.protocol === protocol &&
+                    f.fromPort <= port &&
+                    port <= f.toPort,
+                );
                 if (planned) continue;
                 const v = allowed(model, { host: name }, { host: listener.name }, protocol, port);
                 expect({ from: name, to: listener.name, protocol, port, ...v }).toMatchObject({ egress: false });

@@ -24,9 +24,15 @@ describe.each(Object.entries(stacks))('example stack %s', (name, plan) => {
   });
 
   test('nothing is open to the world: no ingress from 0.0.0.0/0 or ::/0', () => {
-    const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+    const template = Template.fromStack(stack).toJSON() as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
     const ingress = Object.values(template.Resources).flatMap((r) =>
-      r.Type === 'AWS::EC2::SecurityGroupIngress' ? [r.Properties] : r.Type === 'AWS::EC2::SecurityGroup' ? ((r.Properties?.SecurityGroupIngress as unknown[]) ?? []) : [],
+      r.Type === 'AWS::EC2::SecurityGroupIngress'
+        ? [r.Properties]
+        : r.Type === 'AWS::EC2::SecurityGroup'
+          ? ((r.Properties?.SecurityGroupIngress as unknown[]) ?? [])
+          : [],
     ) as { CidrIp?: string; CidrIpv6?: string }[];
     expect(ingress.length).toBeGreaterThan(0);
     expect(ingress.filter((i) => i.CidrIp === '0.0.0.0/0' || i.CidrIpv6 === '::/0')).toEqual([]);
@@ -34,7 +40,9 @@ describe.each(Object.entries(stacks))('example stack %s', (name, plan) => {
 
   test('cdk-nag AwsSolutionsChecks finds nothing', () => {
     const report = new AwsSolutionsChecks(app).validateScope(stack);
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`),
+    ).toEqual([]);
   });
 });
 
@@ -47,9 +55,13 @@ test('each example opens what its preset does: the README tables describe the de
 test('cdk-nag check is live: an SSH rule open to the world is reported', () => {
   const control = new App();
   const stack = new Stack(control, 'Control');
-  const sg = new ec2.SecurityGroup(stack, 'Open', { vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }) });
+  const sg = new ec2.SecurityGroup(stack, 'Open', {
+    vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] }),
+  });
   sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
-  expect(new AwsSolutionsChecks(control).validateScope(stack).violations.map((v) => v.ruleName)).toContain('AwsSolutions-EC23');
+  expect(new AwsSolutionsChecks(control).validateScope(stack).violations.map((v) => v.ruleName)).toContain(
+    'AwsSolutions-EC23',
+  );
 });
 
 describe('the real CDK CLI at the root', () => {
@@ -70,12 +82,14 @@ describe('the real CDK CLI at the root', () => {
   }, 120000);
 
   test('synthesizes every example stack', () => {
-    const templates = readdirSync(out).filter((f) => f.endsWith('.template.json')).sort();
+    const templates = readdirSync(out)
+      .filter((f) => f.endsWith('.template.json'))
+      .sort();
     expect(templates).toEqual(EXAMPLE_STACKS.map((s) => `${s}.template.json`).sort());
     expect(output).not.toMatch(/circular/i);
   });
 
-  test('the CLI shows the examples\' portplan warnings, with the id that acknowledges each', () => {
+  test("the CLI shows the examples' portplan warnings, with the id that acknowledges each", () => {
     for (const id of ['portplan:broadcast-discovery', 'portplan:netbios-broadcast']) {
       expect(output).toContain(`Acknowledge with 'Annotation::${id}'`);
     }
@@ -85,7 +99,9 @@ describe('the real CDK CLI at the root', () => {
 
   const lint = cfnLint();
   (lint ? test : test.skip)('cfn-lint finds no error in any template', () => {
-    const templates = readdirSync(out).filter((f) => f.endsWith('.template.json')).map((f) => join(out, f));
+    const templates = readdirSync(out)
+      .filter((f) => f.endsWith('.template.json'))
+      .map((f) => join(out, f));
     const { errors, status } = cfnLintErrors(lint!, templates);
     expect(errors).toEqual([]);
     expect(status! & 2).toBe(0);

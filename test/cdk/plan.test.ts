@@ -10,7 +10,11 @@ import { expectedRules, templateRules, testApp, testStack } from '../support/cdk
 
 const BOTH: Declaration = { groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER.groups] };
 const CM = { name: 'tmcm', kind: 'control-manager' as const, cidr: '10.0.9.10/32' };
-const PEERS: Declaration['peers'] = [CM, { name: 'proxy', kind: 'update-source', cidr: '10.0.8.0/28', ports: [8080] }, { name: 'nms', kind: 'snmp', cidr: 'fd00::162/128' }];
+const PEERS: Declaration['peers'] = [
+  CM,
+  { name: 'proxy', kind: 'update-source', cidr: '10.0.8.0/28', ports: [8080] },
+  { name: 'nms', kind: 'snmp', cidr: 'fd00::162/128' },
+];
 
 function synth(declaration: Declaration, extra: Partial<ConstructorParameters<typeof PortPlan>[2]> = {}) {
   const { stack, vpc } = testStack();
@@ -23,24 +27,49 @@ describe('every synthesized rule is a resolve() flow and every flow is a rule', 
     ['ServerProtect defaults', SERVERPROTECT],
     ['SUM defaults', SMART_UPDATE_MANAGER],
     ['both products', BOTH],
-    ['named pipes, installed, pinned ports', { ...SERVERPROTECT, serverProtect: { communication: 'namedPipes', localInstall: false, remoteInstall: false, managementPort: 5007 } }],
-    ['Control Manager TMI, peers, restricted egress', { ...SERVERPROTECT, peers: PEERS, serverProtect: { controlManagerAgent: 'tmi' }, egress: 'restricted' }],
-    ['Control Manager MCP, restricted egress', { ...SERVERPROTECT, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' }],
-    ['SUM wide, NetBIOS, restricted', { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 32, netbiosNameService: true, soapPortCount: 4, webServerPort: 63001 }, egress: 'restricted' }],
-    ['SUM 7.x+, every later target kind, administrators, restricted', { ...SMART_UPDATE_MANAGER_7, egress: 'restricted' }],
+    [
+      'named pipes, installed, pinned ports',
+      {
+        ...SERVERPROTECT,
+        serverProtect: { communication: 'namedPipes', localInstall: false, remoteInstall: false, managementPort: 5007 },
+      },
+    ],
+    [
+      'Control Manager TMI, peers, restricted egress',
+      { ...SERVERPROTECT, peers: PEERS, serverProtect: { controlManagerAgent: 'tmi' }, egress: 'restricted' },
+    ],
+    [
+      'Control Manager MCP, restricted egress',
+      { ...SERVERPROTECT, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' },
+    ],
+    [
+      'SUM wide, NetBIOS, restricted',
+      {
+        ...SMART_UPDATE_MANAGER,
+        sum: { concurrentTargets: 32, netbiosNameService: true, soapPortCount: 4, webServerPort: 63001 },
+        egress: 'restricted',
+      },
+    ],
+    [
+      'SUM 7.x+, every later target kind, administrators, restricted',
+      { ...SMART_UPDATE_MANAGER_7, egress: 'restricted' },
+    ],
   ])('%s', (_name, declaration) => {
     const { plan, template } = synth(declaration);
     expect(templateRules(template, plan)).toEqual(expectedRules(plan));
     expect(plan.resolution.flows.length).toBeGreaterThan(0);
   });
 
-  test.each(ROW_IDS)('row %s: its declaration (restricted egress, so egress-only rows show) synthesizes to exactly its flows, the row cited in a rule', (id) => {
-    const { plan, template } = synth({ ...ROW_CASES[id].declaration, egress: 'restricted' });
-    const rules = templateRules(template, plan);
-    expect(rules).toEqual(expectedRules(plan));
-    // Some rule's description cites the row (SUM7 must not match SUM7-1).
-    expect(JSON.stringify(template.toJSON())).toMatch(new RegExp(`"Description":"[^"]*\\b${id}(?![-\\d])[^"]*"`));
-  });
+  test.each(ROW_IDS)(
+    'row %s: its declaration (restricted egress, so egress-only rows show) synthesizes to exactly its flows, the row cited in a rule',
+    (id) => {
+      const { plan, template } = synth({ ...ROW_CASES[id].declaration, egress: 'restricted' });
+      const rules = templateRules(template, plan);
+      expect(rules).toEqual(expectedRules(plan));
+      // Some rule's description cites the row (SUM7 must not match SUM7-1).
+      expect(JSON.stringify(template.toJSON())).toMatch(new RegExp(`"Description":"[^"]*\\b${id}(?![-\\d])[^"]*"`));
+    },
+  );
 
   test('random valid declarations (fast-check)', () => {
     fc.assert(
@@ -84,22 +113,32 @@ describe('security groups', () => {
     const sp = new ServerProtect(stack, 'SP', { vpc });
     const bastion = new ec2.SecurityGroup(stack, 'Bastion', { vpc });
     sp.informationServer.connections.allowFrom(bastion, ec2.Port.tcp(3389), 'RDP from bastion');
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 3389, Description: 'RDP from bastion' });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 3389,
+      Description: 'RDP from bastion',
+    });
     expect([sp.console.role, sp.informationServer.role, sp.normalServers.role]).toEqual([
-      'serverprotect:console', 'serverprotect:information-server', 'serverprotect:normal-server',
+      'serverprotect:console',
+      'serverprotect:information-server',
+      'serverprotect:normal-server',
     ]);
   });
 
   test('restricted egress turns off all-outbound on every group', () => {
     const { template } = synth({ ...SMART_UPDATE_MANAGER, egress: 'restricted' });
     const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup'));
-    for (const g of groups) expect(g.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ Description: 'Disallow all traffic' })]);
+    for (const g of groups)
+      expect(g.Properties.SecurityGroupEgress).toEqual([
+        expect.objectContaining({ Description: 'Disallow all traffic' }),
+      ]);
   });
 
   test('peer address ranges are inline rules on groups portplan created', () => {
     const { template } = synth({ ...SERVERPROTECT, peers: [CM], serverProtect: { controlManagerAgent: 'tmi' } });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupIngress: [Match.objectLike({ CidrIp: CM.cidr, FromPort: 10319, Description: Match.stringLikeRegexp('^SP10') })],
+      SecurityGroupIngress: [
+        Match.objectLike({ CidrIp: CM.cidr, FromPort: 10319, Description: Match.stringLikeRegexp('^SP10') }),
+      ],
     });
   });
 });
@@ -108,19 +147,34 @@ describe('composition', () => {
   test('existing security group: mutable gets the rules as separate resources, no new group', () => {
     const { stack, vpc } = testStack();
     const existing = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', 'sg-0123456789abcdef0');
-    const plan = new PortPlan(stack, 'Plan', { vpc, declaration: SERVERPROTECT, existingSecurityGroups: { 'information-server': { securityGroup: existing } } });
+    const plan = new PortPlan(stack, 'Plan', {
+      vpc,
+      declaration: SERVERPROTECT,
+      existingSecurityGroups: { 'information-server': { securityGroup: existing } },
+    });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
     expect(templateRules(template, plan)).toEqual(expectedRules(plan));
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0123456789abcdef0', FromPort: 5005 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: 'sg-0123456789abcdef0',
+      FromPort: 5005,
+    });
   });
 
   test('existing immutable group: its rules are skipped, listed and warned about', () => {
     const { stack, vpc } = testStack();
-    const existing = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', 'sg-0123456789abcdef0', { mutable: false });
-    const plan = new PortPlan(stack, 'Plan', { vpc, declaration: SERVERPROTECT, existingSecurityGroups: { 'information-server': { securityGroup: existing, mutable: false } } });
+    const existing = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Existing', 'sg-0123456789abcdef0', {
+      mutable: false,
+    });
+    const plan = new PortPlan(stack, 'Plan', {
+      vpc,
+      declaration: SERVERPROTECT,
+      existingSecurityGroups: { 'information-server': { securityGroup: existing, mutable: false } },
+    });
     const template = Template.fromStack(stack);
-    expect(plan.skippedFlows.length).toBe(plan.resolution.flows.filter((f) => f.to.name === 'information-server').length);
+    expect(plan.skippedFlows.length).toBe(
+      plan.resolution.flows.filter((f) => f.to.name === 'information-server').length,
+    );
     expect(templateRules(template, plan)).toEqual(expectedRules(plan));
     template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0123456789abcdef0' }, 0);
     Annotations.fromStack(stack).hasWarning('/Test/Plan', Match.stringLikeRegexp('immutable existing groups'));
@@ -131,7 +185,9 @@ describe('composition', () => {
     const plan = new PortPlan(stack, 'Plan', { vpc, declaration: BOTH });
     const host = new ec2.CfnNetworkInterface(stack, 'Host', {
       subnetId: 'subnet-1',
-      groupSet: [plan.group('normal-servers'), plan.group('windows-targets')].map((g) => g.securityGroup.securityGroupId),
+      groupSet: [plan.group('normal-servers'), plan.group('windows-targets')].map(
+        (g) => g.securityGroup.securityGroupId,
+      ),
     });
     expect(stack.resolve(host.groupSet)).toHaveLength(2);
     expect(() => Template.fromStack(stack)).not.toThrow();
@@ -141,20 +197,28 @@ describe('composition', () => {
     const app = testApp();
     const a = new Stack(app, 'A');
     const b = new Stack(app, 'B');
-    const vpcA = new ec2.Vpc(a, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'x', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const vpcA = new ec2.Vpc(a, 'Vpc', {
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'x', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
     const info = new ec2.SecurityGroup(a, 'Info', { vpc: vpcA });
     const normal = new ec2.SecurityGroup(b, 'Normal', { vpc: vpcA });
     const c = new Stack(app, 'C');
     const plan = new PortPlan(c, 'Plan', {
       vpc: vpcA,
       declaration: SERVERPROTECT,
-      existingSecurityGroups: { 'information-server': { securityGroup: info }, 'normal-servers': { securityGroup: normal } },
+      existingSecurityGroups: {
+        'information-server': { securityGroup: info },
+        'normal-servers': { securityGroup: normal },
+      },
     });
     expect(() => app.synth()).not.toThrow();
     expect(c.dependencies.map((s) => s.stackName).sort()).toEqual(['A', 'B']);
     expect(a.dependencies).toEqual([]);
     expect(b.dependencies.map((s) => s.stackName)).toEqual(['A']);
-    expect(plan.resolution.flows.some((f) => f.from.name === 'information-server' && f.to.name === 'normal-servers')).toBe(true);
+    expect(
+      plan.resolution.flows.some((f) => f.from.name === 'information-server' && f.to.name === 'normal-servers'),
+    ).toBe(true);
   });
 });
 
@@ -163,7 +227,9 @@ describe('warnings go to CDK Annotations', () => {
     const { stack } = synth(SERVERPROTECT);
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     const text = warnings.map((w) => String(w.entry.data));
-    expect(text.some((t) => /SP2, SP3: .*by name or address.*\[ack: portplan:broadcast-discovery\]/.test(t))).toBe(true);
+    expect(text.some((t) => /SP2, SP3: .*by name or address.*\[ack: portplan:broadcast-discovery\]/.test(t))).toBe(
+      true,
+    );
     expect(text.some((t) => /SP8, SP9: .*DNS.*\[ack: portplan:netbios-broadcast\]/.test(t))).toBe(true);
   });
 });
@@ -172,8 +238,17 @@ describe('guard rails', () => {
   test('bad declaration: DeclarationError at construction, nothing added to the stack', () => {
     const { stack, vpc } = testStack();
     const before = stack.node.findAll().length;
-    expect(() => new PortPlan(stack, 'Plan', { vpc, declaration: { groups: [{ name: 'x', role: 'sum:mainframe' as 'sum:workstation' }] } })).toThrow(DeclarationError);
-    expect(() => new SmartUpdateManager(stack, 'Sum', { vpc, windowsTargetGroups: ['w'], options: { workstationOs: 'linux' } })).toThrow(/groups\[1\]\.role: a Linux SUM workstation/);
+    expect(
+      () =>
+        new PortPlan(stack, 'Plan', {
+          vpc,
+          declaration: { groups: [{ name: 'x', role: 'sum:mainframe' as 'sum:workstation' }] },
+        }),
+    ).toThrow(DeclarationError);
+    expect(
+      () =>
+        new SmartUpdateManager(stack, 'Sum', { vpc, windowsTargetGroups: ['w'], options: { workstationOs: 'linux' } }),
+    ).toThrow(/groups\[1\]\.role: a Linux SUM workstation/);
     expect(stack.node.findAll().length).toBe(before); // the failed constructs are gone too
     // The id is free again: a good plan can take it.
     expect(new PortPlan(stack, 'Plan', { vpc, declaration: SERVERPROTECT }).groups).toHaveLength(3);
@@ -182,13 +257,18 @@ describe('guard rails', () => {
   test('existing group for an undeclared name is an error naming the groups', () => {
     const { stack, vpc } = testStack();
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'E', 'sg-1');
-    const make = () => new PortPlan(stack, 'Plan', {
-      vpc, declaration: SERVERPROTECT, existingSecurityGroups: { info: { securityGroup: sg } },
-    });
+    const make = () =>
+      new PortPlan(stack, 'Plan', {
+        vpc,
+        declaration: SERVERPROTECT,
+        existingSecurityGroups: { info: { securityGroup: sg } },
+      });
     expect(make).toThrow(
       /existingSecurityGroups.info: no group of that name in the declaration; groups are console, information-server, normal-servers/,
     );
-    expect(make).toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'existingSecurityGroups.info', value: 'info' }));
+    expect(make).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT', path: 'existingSecurityGroups.info', value: 'info' }),
+    );
     expect(stack.node.tryFindChild('Plan')).toBeUndefined();
   });
 
@@ -196,11 +276,20 @@ describe('guard rails', () => {
     const groups = Array.from({ length: 9 }, (_, i) => ({ name: `targets-${i}`, role: 'sum:target:linux' as const }));
     const declaration: Declaration = { groups: [{ name: 'workstation', role: 'sum:workstation' }, ...groups] };
     // The workstation takes 4 inbound rules from each of 9 target groups: 36.
-    const over = (() => { try { synth(declaration, { maxRulesPerGroup: 35 }); } catch (e) { return e; } })();
+    const over = (() => {
+      try {
+        synth(declaration, { maxRulesPerGroup: 35 });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(over).toBeInstanceOf(LimitError);
     expect(over).toMatchObject({
-      code: 'AWS_LIMIT', path: 'groups.workstation', value: 36,
-      message: 'security group workstation would have 36 inbound IPv4 rules, more than the limit of 35 per group; ' +
+      code: 'AWS_LIMIT',
+      path: 'groups.workstation',
+      value: 36,
+      message:
+        'security group workstation would have 36 inbound IPv4 rules, more than the limit of 35 per group; ' +
         'split the role group, or raise maxRulesPerGroup if the account quota is raised',
     });
     expect(() => synth(declaration, { maxRulesPerGroup: 36 })).not.toThrow();
@@ -210,21 +299,28 @@ describe('guard rails', () => {
     expect(t.stack.node.tryFindChild('Plan')).toBeUndefined();
     expect(t.stack.node.findAll().filter((c) => c.node.path.includes('Plan'))).toEqual([]);
     for (const bad of [0, -1, 1.5, Number.NaN]) {
-      expect(() => synth(declaration, { maxRulesPerGroup: bad }))
-        .toThrow(expect.objectContaining({ code: 'ARGUMENT', path: 'maxRulesPerGroup', value: bad }));
+      expect(() => synth(declaration, { maxRulesPerGroup: bad })).toThrow(
+        expect.objectContaining({ code: 'ARGUMENT', path: 'maxRulesPerGroup', value: bad }),
+      );
     }
   });
 
   test('more than 5 security groups on one network interface fails synth naming the count', () => {
     const { app, stack, vpc } = testStack();
     const plan = new PortPlan(stack, 'Plan', { vpc, declaration: BOTH });
-    new ec2.CfnNetworkInterface(stack, 'Host', { subnetId: 'subnet-1', groupSet: plan.groups.map((g) => g.securityGroup.securityGroupId) });
+    new ec2.CfnNetworkInterface(stack, 'Host', {
+      subnetId: 'subnet-1',
+      groupSet: plan.groups.map((g) => g.securityGroup.securityGroupId),
+    });
     expect(() => app.synth()).toThrow(/Test\/Host has 6 security groups on one network interface, more than 5 /);
   });
 
   test('more than 500 resources in one stack fails synth naming the count', () => {
     const { app, stack, vpc } = testStack();
-    const groups = Array.from({ length: 40 }, (_, i) => ({ name: `normal-${i}`, role: 'serverprotect:normal-server' as const }));
+    const groups = Array.from({ length: 40 }, (_, i) => ({
+      name: `normal-${i}`,
+      role: 'serverprotect:normal-server' as const,
+    }));
     // SP9 between every pair of 40 normal server groups: 40 * 40 * 3 separate rules.
     new PortPlan(stack, 'Plan', { vpc, declaration: { groups }, maxRulesPerGroup: 1000 });
     expect(() => app.synth()).toThrow(/stack Test has 48\d\d resources, more than CloudFormation's 500/);
@@ -234,7 +330,12 @@ describe('guard rails', () => {
 describe('determinism and stability', () => {
   const logicalIds = (declaration: Declaration) => {
     const { template } = synth(declaration);
-    return Object.fromEntries(Object.entries(template.findResources('AWS::EC2::SecurityGroup')).map(([id, r]) => [id, r.Properties.GroupDescription]));
+    return Object.fromEntries(
+      Object.entries(template.findResources('AWS::EC2::SecurityGroup')).map(([id, r]) => [
+        id,
+        r.Properties.GroupDescription,
+      ]),
+    );
   };
 
   test('two synths of the example app are byte-identical', () => {
@@ -252,7 +353,10 @@ describe('determinism and stability', () => {
     ['named pipes', { ...BOTH, serverProtect: { communication: 'namedPipes' } }],
     ['installs done', { ...BOTH, serverProtect: { localInstall: false, remoteInstall: false } }],
     ['pinned ports', { ...BOTH, serverProtect: { consoleEventPort: 1000 }, sum: { webServerPort: 80 } }],
-    ['wider SUM ranges and NetBIOS', { ...BOTH, sum: { concurrentTargets: 64, soapPortCount: 3, netbiosNameService: true } }],
+    [
+      'wider SUM ranges and NetBIOS',
+      { ...BOTH, sum: { concurrentTargets: 64, soapPortCount: 3, netbiosNameService: true } },
+    ],
     ['Control Manager', { ...BOTH, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' } }],
     ['SUM profile 7.x+', { ...BOTH, sum: { profile: '7.x+' } }],
   ])('%s keeps the logical ids and descriptions of existing groups', (_name, changed) => {

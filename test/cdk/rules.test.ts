@@ -10,7 +10,8 @@ const planInput = validDeclaration.chain((declaration) => {
   const names = resolve(declaration).declaration.groups.map((g) => g.name);
   return fc
     .array(fc.option(fc.record({ mutable: fc.boolean(), allowsAllOutbound: fc.boolean() }), { nil: undefined }), {
-      minLength: names.length, maxLength: names.length,
+      minLength: names.length,
+      maxLength: names.length,
     })
     .map((choices) => {
       const treatment: Record<string, GroupTreatment> = {};
@@ -41,8 +42,9 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           expect(r.flows.length).toBeGreaterThan(0);
           expect(mutable(r.group)).toBe(true);
           for (const f of r.flows) {
-            const placed = (placedByFlow.get(f) ?? [])
-              .filter((p) => p.group.name === r.group && p.direction === r.direction);
+            const placed = (placedByFlow.get(f) ?? []).filter(
+              (p) => p.group.name === r.group && p.direction === r.direction,
+            );
             expect(placed).toHaveLength(1);
             expect(remoteOf(placed[0])).toBe(remoteOfRule(r));
             expect([f.protocol, f.fromPort, f.toPort]).toEqual([r.protocol, r.fromPort, r.toPort]);
@@ -57,14 +59,16 @@ describe('planRules (fast-check over random declarations and existing groups)', 
         const byFlow = new Map<ResolvedFlow, PlannedRule[]>();
         for (const r of plan.rules) for (const f of r.flows) byFlow.set(f, [...(byFlow.get(f) ?? []), r]);
         for (const p of placedRules) {
-          const carriers = (byFlow.get(p.flow) ?? [])
-            .filter((r) => r.group === p.group.name && r.direction === p.direction);
+          const carriers = (byFlow.get(p.flow) ?? []).filter(
+            (r) => r.group === p.group.name && r.direction === p.direction,
+          );
           expect(carriers).toHaveLength(mutable(p.group.name) ? 1 : 0);
           if (!mutable(p.group.name)) expect(plan.skippedFlows).toContain(p.flow);
         }
         expect(new Set(plan.rules.map(key)).size).toBe(plan.rules.length);
-        expect(new Set(plan.rules.filter((r) => r.placement === 'separate').map((r) => r.id)).size)
-          .toBe(plan.rules.filter((r) => r.placement === 'separate').length);
+        expect(new Set(plan.rules.filter((r) => r.placement === 'separate').map((r) => r.id)).size).toBe(
+          plan.rules.filter((r) => r.placement === 'separate').length,
+        );
         // Skipped flows are exactly those with a rule on an immutable group, each once, in flow order.
         const skipped = resolution.flows.filter((f) => (placedByFlow.get(f) ?? []).some((p) => !mutable(p.group.name)));
         expect(plan.skippedFlows).toEqual(skipped);
@@ -81,8 +85,10 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           const g = plan.groups.find((x) => x.name === c.group)!;
           const own = plan.rules.filter((r) => r.group === c.group && r.direction === c.direction);
           const family = own.filter((r) => r.remote.kind === 'group' || r.remote.family === c.family).length;
-          const defaults = c.direction === 'inbound' ? 0
-            : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6') === (c.family === 6)).length;
+          const defaults =
+            c.direction === 'inbound'
+              ? 0
+              : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6') === (c.family === 6)).length;
           expect(c.count).toBe(family + defaults);
         }
         for (const g of plan.groups) {
@@ -90,8 +96,14 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           if (!g.created) expect(g.defaultEgress).toEqual([]);
           else if (!restricted) expect(g.defaultEgress).toEqual(['allow-all-ipv4', 'allow-all-ipv6']);
           else {
-            const inlineV4 = plan.rules.some((r) => r.group === g.name && r.direction === 'outbound'
-              && r.placement === 'inline' && r.remote.kind === 'cidr' && r.remote.family === 4);
+            const inlineV4 = plan.rules.some(
+              (r) =>
+                r.group === g.name &&
+                r.direction === 'outbound' &&
+                r.placement === 'inline' &&
+                r.remote.kind === 'cidr' &&
+                r.remote.family === 4,
+            );
             expect(g.defaultEgress).toEqual(inlineV4 ? [] : ['no-traffic-placeholder']);
           }
           expect(g.keepsOwnEgress).toBe(!g.created && restricted && g.mutable && treatment[g.name].allowsAllOutbound);
@@ -107,13 +119,17 @@ describe('planRules examples', () => {
 
   test('two peers with one CIDR: one rule with both flows, its id from the first', () => {
     const d: Declaration = {
-      ...SERVERPROTECT, peers: [CM('tmcm-a'), CM('tmcm-b')], serverProtect: { controlManagerAgent: 'tmi' },
+      ...SERVERPROTECT,
+      peers: [CM('tmcm-a'), CM('tmcm-b')],
+      serverProtect: { controlManagerAgent: 'tmi' },
     };
     const plan = planRules(resolve(d), { 'information-server': { existing: true, mutable: true } });
     const fromCm = plan.rules.filter((r) => r.direction === 'inbound' && r.remote.kind === 'cidr');
     expect(fromCm).toHaveLength(1);
     expect(fromCm[0]).toMatchObject({
-      group: 'information-server', placement: 'separate', rows: ['SP10'],
+      group: 'information-server',
+      placement: 'separate',
+      rows: ['SP10'],
       id: 'in-information-server-from-tmcm-a-tcp-10319-10319',
     });
     expect(fromCm[0].flows.map((f) => f.from.name)).toEqual(['tmcm-a', 'tmcm-b']);

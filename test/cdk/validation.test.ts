@@ -15,7 +15,9 @@ import { VARIETY_STACKS, buildVariety } from '../support/aws-variety';
 // validation-report.json. The app sets both flags, so any finding throws, and the report is read too.
 const STRICT = { '@aws-cdk/core:validateAgainstDefaultRules': true, '@aws-cdk/core:strictCfnValidateErrors': true };
 
-interface Report { pluginReports: { pluginName: string; violations: { ruleName: string; description: string }[] }[] }
+interface Report {
+  pluginReports: { pluginName: string; violations: { ruleName: string; description: string }[] }[];
+}
 
 function synthValidated(build: (app: App) => void, outdir: string): { error?: unknown; findings: string[] } {
   const app = new App({ outdir, context: STRICT });
@@ -28,7 +30,8 @@ function synthValidated(build: (app: App) => void, outdir: string): { error?: un
   }
   const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as Report;
   const findings = report.pluginReports.flatMap((p) =>
-    p.violations.map((v) => `${p.pluginName} ${v.ruleName}: ${v.description}`));
+    p.violations.map((v) => `${p.pluginName} ${v.ruleName}: ${v.description}`),
+  );
   return { error, findings };
 }
 
@@ -47,7 +50,10 @@ describe('the example stacks and a variety, with aws-cdk-lib template validation
     out = tempDir();
     result = synthValidated(buildVariety, out);
   }, 120000);
-  const templates = () => readdirSync(out).filter((f) => f.endsWith('.template.json')).sort();
+  const templates = () =>
+    readdirSync(out)
+      .filter((f) => f.endsWith('.template.json'))
+      .sort();
 
   test('synth succeeds with no finding of any severity', () => {
     expect(result.findings).toEqual([]);
@@ -69,7 +75,10 @@ describe('the example stacks and a variety, with aws-cdk-lib template validation
 
   const lint = cfnLint();
   (lint ? test : test.skip)('cfn-lint finds no error in any template', () => {
-    const { errors, status } = cfnLintErrors(lint!, templates().map((f) => join(out, f)));
+    const { errors, status } = cfnLintErrors(
+      lint!,
+      templates().map((f) => join(out, f)),
+    );
     expect(errors).toEqual([]);
     expect(status! & 2).toBe(0);
   });
@@ -81,7 +90,10 @@ describe('the validation is live', () => {
       const s = new Stack(app, 'Bad');
       const sg = new ec2.CfnSecurityGroup(s, 'G', { groupDescription: 'x', vpcId: 'vpc-12345678' });
       const e = new ec2.CfnSecurityGroupEgress(s, 'E', {
-        groupId: sg.attrGroupId, ipProtocol: 'tcp', fromPort: 80, toPort: 80,
+        groupId: sg.attrGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 80,
+        toPort: 80,
       });
       e.addPropertyOverride('DestinationCidrIp', '10.0.0.0/24');
     }, tempDir());

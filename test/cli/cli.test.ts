@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import {
-  PRESETS, PRESET_NAMES, declarationJsonSchema, resolve, warningText, type Declaration, type PresetName,
+  PRESETS,
+  PRESET_NAMES,
+  declarationJsonSchema,
+  resolve,
+  warningText,
+  type Declaration,
+  type PresetName,
 } from '../../lib/spec';
 import { README_BLOCK, blockBody } from '../../scripts/generate';
 import { ingressTable } from '../deploy/local';
@@ -24,17 +30,25 @@ function file(name: string, content: string): string {
   return path;
 }
 
-const ports = (f: { fromPort: number; toPort: number }) => (f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`);
+const ports = (f: { fromPort: number; toPort: number }) =>
+  f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`;
 
 describe.each(PRESET_NAMES)('preset %s', (preset) => {
   const { flows, declaration } = resolve(PRESETS[preset as PresetName]);
-  const endpoint = (e: { kind: string; name: string }) => (e.kind === 'group' ? e.name : `${e.name} (${declaration.peers.find((p) => p.name === e.name)!.cidr})`);
+  const endpoint = (e: { kind: string; name: string }) =>
+    e.kind === 'group' ? e.name : `${e.name} (${declaration.peers.find((p) => p.name === e.name)!.cidr})`;
 
   test('table: one Markdown row per flow with from, to, protocol, ports and rows', () => {
     const { code, out } = portplan('table', '--preset', preset);
     expect(code).toBe(0);
-    const rows = out.trim().split('\n').slice(2).map((l) => l.split(' | ').map((c) => c.replace(/^\| |\s\|$/g, '')));
-    expect(rows.map((c) => c.slice(0, 5))).toEqual(flows.map((f) => [endpoint(f.from), endpoint(f.to), f.protocol, ports(f), f.rows.join(', ')]));
+    const rows = out
+      .trim()
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(' | ').map((c) => c.replace(/^\| |\s\|$/g, '')));
+    expect(rows.map((c) => c.slice(0, 5))).toEqual(
+      flows.map((f) => [endpoint(f.from), endpoint(f.to), f.protocol, ports(f), f.rows.join(', ')]),
+    );
     for (const c of rows) expect(c).toHaveLength(7);
   });
 
@@ -43,8 +57,20 @@ describe.each(PRESET_NAMES)('preset %s', (preset) => {
     expect(code).toBe(0);
     const json = JSON.parse(out) as { version: number; flows: unknown[]; warnings: { code: string }[] };
     expect(json.version).toBe(1);
-    expect(json.flows).toEqual(flows.map((f) => ({ from: { kind: f.from.kind, name: f.from.name }, to: { kind: f.to.kind, name: f.to.name }, protocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, rows: f.rows, description: f.description })));
-    expect(json.warnings.map((w) => w.code)).toEqual(resolve(PRESETS[preset as PresetName]).warnings.map((w) => w.code));
+    expect(json.flows).toEqual(
+      flows.map((f) => ({
+        from: { kind: f.from.kind, name: f.from.name },
+        to: { kind: f.to.kind, name: f.to.name },
+        protocol: f.protocol,
+        fromPort: f.fromPort,
+        toPort: f.toPort,
+        rows: f.rows,
+        description: f.description,
+      })),
+    );
+    expect(json.warnings.map((w) => w.code)).toEqual(
+      resolve(PRESETS[preset as PresetName]).warnings.map((w) => w.code),
+    );
   });
 
   test('flows: one line per flow, a single port as one number (22, not 22-22), warnings with their rows', () => {
@@ -63,7 +89,10 @@ describe.each(PRESET_NAMES)('preset %s', (preset) => {
     const lines = out.trim().split('\n');
     expect(lines[0]).toBe('flowchart LR');
     const id = (e: { kind: string; name: string }) => `${e.kind === 'group' ? 'g' : 'p'}_${e.name.replace(/-/g, '_')}`;
-    for (const g of declaration.groups) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ${id({ kind: 'group', name: g.name })}\\["${g.name}<br/>`)));
+    for (const g of declaration.groups)
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^  ${id({ kind: 'group', name: g.name })}\\["${g.name}<br/>`)),
+      );
     const edges = lines.filter((l) => l.includes('-->'));
     expect(edges).toHaveLength(new Set(flows.map((f) => `${id(f.from)} ${id(f.to)}`)).size);
     for (const f of flows) {
@@ -74,7 +103,14 @@ describe.each(PRESET_NAMES)('preset %s', (preset) => {
 });
 
 describe('declaration files', () => {
-  const site: Declaration = { groups: [{ name: 'workstation', role: 'sum:workstation' }, { name: 'linux-targets', role: 'sum:target:linux' }], sum: { concurrentTargets: 16 }, egress: 'restricted' };
+  const site: Declaration = {
+    groups: [
+      { name: 'workstation', role: 'sum:workstation' },
+      { name: 'linux-targets', role: 'sum:target:linux' },
+    ],
+    sum: { concurrentTargets: 16 },
+    egress: 'restricted',
+  };
 
   test('JSON and YAML files give the same table as the declaration resolves to', () => {
     const json = portplan('table', '--file', file('site.json', JSON.stringify(site)));
@@ -85,27 +121,63 @@ describe('declaration files', () => {
   });
 
   test.each<[string, string, string, RegExp]>([
-    ['invalid JSON: line, column and the line with a caret', 'broken.json',
+    [
+      'invalid JSON: line, column and the line with a caret',
+      'broken.json',
       '{"groups": [\n  {"name": "a",, "role": "sum:workstation"}\n]}',
       new RegExp(
         'broken\\.json is not valid JSON: expected a field name in double quotes, found "," at line 2, column 16:\n\n' +
           ' {2}\\{"name": "a",, "role": "sum:workstation"\\}\n {15}\\^\n$',
-      )],
-    ['JSON cut short', 'short.json', '{"groups": [',
-      /short\.json is not valid JSON: expected .*, found the end of the file at line 1, column 13:\n\n.*\n {12}\^\n$/],
-    ['invalid YAML: the parser\'s line and column with its excerpt', 'broken.yaml', 'groups: [a, b\n',
-      /broken\.yaml is not valid YAML: Flow sequence .* at line 2, column 1:\n\ngroups: \[a, b\n\n\^\n$/],
-    ['YAML yes for a boolean', 'yes.yaml',
+      ),
+    ],
+    [
+      'JSON cut short',
+      'short.json',
+      '{"groups": [',
+      /short\.json is not valid JSON: expected .*, found the end of the file at line 1, column 13:\n\n.*\n {12}\^\n$/,
+    ],
+    [
+      "invalid YAML: the parser's line and column with its excerpt",
+      'broken.yaml',
+      'groups: [a, b\n',
+      /broken\.yaml is not valid YAML: Flow sequence .* at line 2, column 1:\n\ngroups: \[a, b\n\n\^\n$/,
+    ],
+    [
+      'YAML yes for a boolean',
+      'yes.yaml',
       'groups:\n  - { name: ws, role: "sum:workstation" }\nsum:\n  netbiosNameService: yes\n',
-      /sum\.netbiosNameService: must be true or false \(got "yes"\)\n$/],
-    ['mistyped role', 'typo.yaml', 'groups:\n  - { name: a, role: "sum:target:linx" }\n',
-      /groups\[0\]\.role: must be one of .* \(got "sum:target:linx"\); did you mean "sum:target:linux"\?/],
-    ['mistyped option', 'option-typo.json',
+      /sum\.netbiosNameService: must be true or false \(got "yes"\)\n$/,
+    ],
+    [
+      'mistyped role',
+      'typo.yaml',
+      'groups:\n  - { name: a, role: "sum:target:linx" }\n',
+      /groups\[0\]\.role: must be one of .* \(got "sum:target:linx"\); did you mean "sum:target:linux"\?/,
+    ],
+    [
+      'mistyped option',
+      'option-typo.json',
       JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementport: 5005 } }),
-      /serverProtect: unknown field managementport; allowed: .*; did you mean managementPort\?/],
-    ['unknown role', 'role.yaml', 'groups:\n  - { name: a, role: "sum:target:hpux" }\n', /groups\[0\]\.role: must be one of serverprotect:console, .* \(got "sum:target:hpux"\)/],
-    ['bad option', 'option.json', JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementPort: 6000 } }), /serverProtect\.managementPort: must be 5005 or one of its fallback ports 5006-5014 \(got 6000\)/],
-    ['unknown field', 'field.yaml', 'groups:\n  - { name: a, role: "sum:workstation" }\nregion: eu\n', /\(declaration\): unknown field region; allowed: groups, peers, serverProtect, sum, egress/],
+      /serverProtect: unknown field managementport; allowed: .*; did you mean managementPort\?/,
+    ],
+    [
+      'unknown role',
+      'role.yaml',
+      'groups:\n  - { name: a, role: "sum:target:hpux" }\n',
+      /groups\[0\]\.role: must be one of serverprotect:console, .* \(got "sum:target:hpux"\)/,
+    ],
+    [
+      'bad option',
+      'option.json',
+      JSON.stringify({ ...PRESETS.serverprotect, serverProtect: { managementPort: 6000 } }),
+      /serverProtect\.managementPort: must be 5005 or one of its fallback ports 5006-5014 \(got 6000\)/,
+    ],
+    [
+      'unknown field',
+      'field.yaml',
+      'groups:\n  - { name: a, role: "sum:workstation" }\nregion: eu\n',
+      /\(declaration\): unknown field region; allowed: groups, peers, serverProtect, sum, egress/,
+    ],
     ['unknown file type', 'site.txt', '{}', /site\.txt: unknown file type "\.txt"; use \.json, \.yaml or \.yml/],
   ])('%s: exit 1 and the named error on standard error', (_name, name, content, message) => {
     const r = portplan('table', '--file', file(name, content));
@@ -123,33 +195,108 @@ describe('declaration files', () => {
 
 describe('command line', () => {
   test.each<[string, string[], number, RegExp]>([
-    ['no declaration', ['table'], 2, /give a declaration: --file <path> \(JSON or YAML\) or --preset <serverprotect\|smart-update-manager\|smart-update-manager-7>/],
+    [
+      'no declaration',
+      ['table'],
+      2,
+      /give a declaration: --file <path> \(JSON or YAML\) or --preset <serverprotect\|smart-update-manager\|smart-update-manager-7>/,
+    ],
     ['both sources', ['table', '--preset', 'serverprotect', '--file', 'x.json'], 2, /--preset or --file, not both/],
-    ['unknown preset', ['table', '--preset', 'nope'], 2,
-      /'nope' is invalid\. Allowed choices are serverprotect, smart-update-manager, smart-update-manager-7\.\n/],
-    ['mistyped preset', ['table', '--preset', 'smart-update-manager7'], 2,
-      /Allowed choices are .*\. Did you mean smart-update-manager-7\?/],
-    ['mistyped option', ['table', '--prest', 'serverprotect'], 2,
-      /unknown option '--prest'\n\(Did you mean --preset\?\)/],
+    [
+      'unknown preset',
+      ['table', '--preset', 'nope'],
+      2,
+      /'nope' is invalid\. Allowed choices are serverprotect, smart-update-manager, smart-update-manager-7\.\n/,
+    ],
+    [
+      'mistyped preset',
+      ['table', '--preset', 'smart-update-manager7'],
+      2,
+      /Allowed choices are .*\. Did you mean smart-update-manager-7\?/,
+    ],
+    [
+      'mistyped option',
+      ['table', '--prest', 'serverprotect'],
+      2,
+      /unknown option '--prest'\n\(Did you mean --preset\?\)/,
+    ],
     ['unknown command', ['tables'], 2, /unknown command 'tables'/],
-    ['host-firewall without --os', ['host-firewall', '--preset', 'serverprotect', '--role', 'serverprotect:console'], 2, /required option '--os <os>' not specified/],
-    ['host-firewall, unknown role', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'console'], 2, /--role "console": must be one of serverprotect:console/],
-    ['host-firewall, role not declared', ['host-firewall', '--preset', 'serverprotect', '--os', 'linux', '--role', 'sum:target:linux'], 2, /no group of this role in the declaration; its roles: serverprotect:console/],
-    ['host-firewall, wrong OS', ['host-firewall', '--preset', 'serverprotect', '--os', 'linux', '--role', 'serverprotect:console'], 2, /--os linux: serverprotect:console hosts run windows/],
-    ['host-firewall, appliance', ['host-firewall', '--preset', 'smart-update-manager-7', '--os', 'linux', '--role', 'sum:target:ilo'], 2, /an appliance; its firewall is not configured/],
-    ['host-firewall, bad address', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'serverprotect:console', '--address', 'information-server=10.0.0.300/24'], 2, /"10\.0\.0\.300\/24" is not an IPv4 or IPv6 CIDR/],
-    ['host-firewall, address of an unknown group', ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'serverprotect:console', '--address', 'db=10.0.0.0/24'], 2, /no group db in the declaration; groups: console, information-server, normal-servers/],
+    [
+      'host-firewall without --os',
+      ['host-firewall', '--preset', 'serverprotect', '--role', 'serverprotect:console'],
+      2,
+      /required option '--os <os>' not specified/,
+    ],
+    [
+      'host-firewall, unknown role',
+      ['host-firewall', '--preset', 'serverprotect', '--os', 'windows', '--role', 'console'],
+      2,
+      /--role "console": must be one of serverprotect:console/,
+    ],
+    [
+      'host-firewall, role not declared',
+      ['host-firewall', '--preset', 'serverprotect', '--os', 'linux', '--role', 'sum:target:linux'],
+      2,
+      /no group of this role in the declaration; its roles: serverprotect:console/,
+    ],
+    [
+      'host-firewall, wrong OS',
+      ['host-firewall', '--preset', 'serverprotect', '--os', 'linux', '--role', 'serverprotect:console'],
+      2,
+      /--os linux: serverprotect:console hosts run windows/,
+    ],
+    [
+      'host-firewall, appliance',
+      ['host-firewall', '--preset', 'smart-update-manager-7', '--os', 'linux', '--role', 'sum:target:ilo'],
+      2,
+      /an appliance; its firewall is not configured/,
+    ],
+    [
+      'host-firewall, bad address',
+      [
+        'host-firewall',
+        '--preset',
+        'serverprotect',
+        '--os',
+        'windows',
+        '--role',
+        'serverprotect:console',
+        '--address',
+        'information-server=10.0.0.300/24',
+      ],
+      2,
+      /"10\.0\.0\.300\/24" is not an IPv4 or IPv6 CIDR/,
+    ],
+    [
+      'host-firewall, address of an unknown group',
+      [
+        'host-firewall',
+        '--preset',
+        'serverprotect',
+        '--os',
+        'windows',
+        '--role',
+        'serverprotect:console',
+        '--address',
+        'db=10.0.0.0/24',
+      ],
+      2,
+      /no group db in the declaration; groups: console, information-server, normal-servers/,
+    ],
   ])('%s: exit code and message', (_name, args, code, message) => {
     const r = portplan(...args);
     expect(r.code).toBe(code);
     expect(r.err).toMatch(message);
   });
 
-  test.each(['table', 'flows', 'diagram', 'host-firewall', 'schema'])('%s --help: exit 0, usage on standard output', (command) => {
-    const r = portplan(command, '--help');
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^Usage: portplan ${command} `));
-  });
+  test.each(['table', 'flows', 'diagram', 'host-firewall', 'schema'])(
+    '%s --help: exit 0, usage on standard output',
+    (command) => {
+      const r = portplan(command, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^Usage: portplan ${command} `));
+    },
+  );
 
   test.each(['--version', '-V'])('%s prints the version of package.json', (flag) => {
     const r = portplan(flag);
@@ -167,7 +314,8 @@ describe('command line', () => {
   test('--help lists every command and the exit codes', () => {
     const r = portplan('--help');
     expect(r.code).toBe(0);
-    for (const c of ['table', 'flows', 'diagram', 'host-firewall', 'schema']) expect(r.out).toMatch(new RegExp(`\\n  ${c} `));
+    for (const c of ['table', 'flows', 'diagram', 'host-firewall', 'schema'])
+      expect(r.out).toMatch(new RegExp(`\\n  ${c} `));
     expect(r.out).toContain('Exit codes: 0 done, 1 invalid declaration or file, 2 bad command line.');
   });
 });
@@ -192,7 +340,9 @@ describe('published files match the spec and the CLI', () => {
   test('every README block equals the output of its portplan command', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const blocks = [...readme.matchAll(README_BLOCK)];
-    expect(blocks.map((b) => b[1])).toEqual(PRESET_NAMES.flatMap((p) => [`table --preset ${p}`, `diagram --preset ${p}`]));
+    expect(blocks.map((b) => b[1])).toEqual(
+      PRESET_NAMES.flatMap((p) => [`table --preset ${p}`, `diagram --preset ${p}`]),
+    );
     for (const [, args, body] of blocks) {
       const r = portplan(...args.split(' '));
       expect(r.code).toBe(0);

@@ -18,8 +18,8 @@ describe('jsonSyntaxError', () => {
     ['trailing comma in an object', '{"a": 1,}', 1, 9, 'expected a field name in double quotes, found "}"'],
     ['trailing comma in a list', '[1, 2,]', 1, 7, `${VALUE}, found "]"`],
     ['single quotes', "{'a': 1}", 1, 2, 'expected a field name in double quotes, found "\'"'],
-    ['missing colon', '{"a" 1}', 1, 6, "expected ':' after the field name, found \"1\""],
-    ['missing comma, second line', '{"a": 1\n "b": 2}', 2, 2, 'expected \',\' or \'}\', found "\\""'],
+    ['missing colon', '{"a" 1}', 1, 6, 'expected \':\' after the field name, found "1"'],
+    ['missing comma, second line', '{"a": 1\n "b": 2}', 2, 2, "expected ',' or '}', found \"\\\"\""],
     ['cut short', '{"a": [1, 2', 1, 12, "expected ',' or ']', found the end of the file"],
     ['unterminated string', '{"a": "x', 1, 9, 'unterminated string: expected a closing "'],
     ['bad escape', '["a\\q"]', 1, 4, 'invalid escape "\\\\q"'],
@@ -56,6 +56,9 @@ describe('jsonSyntaxError', () => {
       }),
       fc.string(),
     );
-    fc.assert(fc.property(near, (text) => (jsonSyntaxError(text) === undefined) === accepts(text)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(near, (text) => (jsonSyntaxError(text) === undefined) === accepts(text)),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -4,7 +4,14 @@ import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
 import type { Endpoint } from '../../lib/spec';
 import { allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd } from '../../lib/verify/aws';
 import {
-  createExistingNetwork, deployAll, deployedIngress, ec2Client, expectedIngress, localPlans, startMoto, type Moto,
+  createExistingNetwork,
+  deployAll,
+  deployedIngress,
+  ec2Client,
+  expectedIngress,
+  localPlans,
+  startMoto,
+  type Moto,
 } from './moto';
 import { describeVerifyAws } from './verify';
 
@@ -54,7 +61,9 @@ test.each(EXAMPLE_STACKS)(EVALUATED, async (stack) => {
   const model: AwsNetworkModel = {
     groups: groupsFromEc2(described),
     hosts: plan.groups.map((g, i) => ({
-      name: g.name, securityGroupIds: [idOf.get(g.name)!], addresses: [`10.60.${i}.10`, `fd00:60::${i}:10`],
+      name: g.name,
+      securityGroupIds: [idOf.get(g.name)!],
+      addresses: [`10.60.${i}.10`, `fd00:60::${i}:10`],
     })),
   };
   // Inbound only: moto does not model egress (restricted egress is checked on the template).

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   try {
     const ec2 = ec2Client(moto);
     const network = await createExistingNetwork(ec2);
-    process.stdout.write(`moto_server on ${moto.endpoint} (pid ${moto.process.pid}); deploying the example stacks...\n`);
+    process.stdout.write(
+      `moto_server on ${moto.endpoint} (pid ${moto.process.pid}); deploying the example stacks...\n`,
+    );
     deployAll(moto, network);
     for (const stack of EXAMPLE_STACKS) {
       process.stdout.write(ingressTable(stack, await deployedIngress(ec2, stack, network)));

@@ -18,24 +18,63 @@ const set = (d: Declaration, path: (string | number)[], value: unknown): unknown
   at[path[path.length - 1]] = value;
   return copy;
 };
-const junk = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+const junk = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 2 }),
+  fc.object({ maxDepth: 1 }),
+);
 const notRole = fc.string().filter((s) => !(ROLE_IDS as readonly string[]).includes(s));
-const badName = fc.oneof(fc.constant('Web Servers'), fc.constant(''), fc.constant('9lives'), fc.constant('a'.repeat(41)), fc.string().filter((s) => !/^[a-z][a-z0-9-]{0,39}$/.test(s)));
+const badName = fc.oneof(
+  fc.constant('Web Servers'),
+  fc.constant(''),
+  fc.constant('9lives'),
+  fc.constant('a'.repeat(41)),
+  fc.string().filter((s) => !/^[a-z][a-z0-9-]{0,39}$/.test(s)),
+);
 
 const broken: fc.Arbitrary<unknown> = fc.oneof(
   validDeclaration.map((d) => ({ ...d, groups: [] })),
   fc.tuple(validDeclaration, notRole).map(([d, role]) => set(d, ['groups', 0, 'role'], role)),
   fc.tuple(validDeclaration, badName).map(([d, name]) => set(d, ['groups', 0, 'name'], name)),
   validDeclaration.map((d) => ({ ...d, groups: [...d.groups, d.groups[0]] })),
-  fc.tuple(validDeclaration, fc.string()).map(([d, cidr]) => ({ ...d, peers: [{ name: 'peer-x', kind: 'mail', cidr: `${cidr}/` }] })),
+  fc
+    .tuple(validDeclaration, fc.string())
+    .map(([d, cidr]) => ({ ...d, peers: [{ name: 'peer-x', kind: 'mail', cidr: `${cidr}/` }] })),
   validDeclaration.map((d) => ({ ...d, peers: [{ name: 'peer-x', kind: 'mail', cidr: '::/0' }] })),
-  fc.tuple(validDeclaration, fc.constantFrom('communication', 'localInstall', 'remoteInstall', 'managementPort'), junk).map(([d, k, v]) => set(d, ['serverProtect', k], typeof v === 'boolean' && k !== 'communication' ? String(v) : v)),
-  fc.tuple(validDeclaration, fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 1001 }), fc.double({ min: 1.1, max: 999.9, noInteger: true }))).map(([d, n]) => set(d, ['sum', 'concurrentTargets'], n)),
-  fc.tuple(validDeclaration, fc.integer({ min: 5015, max: 70000 })).map(([d, p]) => set(d, ['serverProtect', 'managementPort'], p)),
-  fc.tuple(validDeclaration, fc.constantFrom([], ['serverProtect'], ['sum'], ['groups', 0]), fc.string({ minLength: 1 }).filter((k) => !['groups', 'peers', 'serverProtect', 'sum', 'egress', 'name', 'role', '__proto__'].includes(k))).map(([d, path, key]) =>
-    set(d, [...path, key], 1),
-  ),
-  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true }),
+  fc
+    .tuple(validDeclaration, fc.constantFrom('communication', 'localInstall', 'remoteInstall', 'managementPort'), junk)
+    .map(([d, k, v]) => set(d, ['serverProtect', k], typeof v === 'boolean' && k !== 'communication' ? String(v) : v)),
+  fc
+    .tuple(
+      validDeclaration,
+      fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 1001 }), fc.double({ min: 1.1, max: 999.9, noInteger: true })),
+    )
+    .map(([d, n]) => set(d, ['sum', 'concurrentTargets'], n)),
+  fc
+    .tuple(validDeclaration, fc.integer({ min: 5015, max: 70000 }))
+    .map(([d, p]) => set(d, ['serverProtect', 'managementPort'], p)),
+  fc
+    .tuple(
+      validDeclaration,
+      fc.constantFrom([], ['serverProtect'], ['sum'], ['groups', 0]),
+      fc
+        .string({ minLength: 1 })
+        .filter((k) => !['groups', 'peers', 'serverProtect', 'sum', 'egress', 'name', 'role', '__proto__'].includes(k)),
+    )
+    .map(([d, path, key]) => set(d, [...path, key], 1)),
+  fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withTypedArray: true,
+    withSparseArray: true,
+  }),
 );
 
 const RUNS = { numRuns: 200 };
@@ -64,9 +103,12 @@ test('validate(): every invalid declaration gives a DeclarationError naming a pa
 
 test('the one-field breakages are never accepted', () => {
   fc.assert(
-    fc.property(broken.filter((x) => typeof x === 'object' && x !== null && 'groups' in x), (input) => {
-      expect(() => validate(input)).toThrow(DeclarationError);
-    }),
+    fc.property(
+      broken.filter((x) => typeof x === 'object' && x !== null && 'groups' in x),
+      (input) => {
+        expect(() => validate(input)).toThrow(DeclarationError);
+      },
+    ),
     RUNS,
   );
 });
@@ -77,10 +119,26 @@ test('CDK: the construct throws the DeclarationError and leaves nothing in the t
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] });
   const before = stack.node.findAll().length;
   fc.assert(
-    fc.property(broken.filter((x) => { try { validate(x); return false; } catch { return true; } }), (input) => {
-      expect(() => new CdkPortPlan(stack, 'Plan', { vpc, declaration: input as ConstructorParameters<typeof AzurePortPlan>[1]['declaration'] })).toThrow(DeclarationError);
-      expect(stack.node.findAll().length).toBe(before);
-    }),
+    fc.property(
+      broken.filter((x) => {
+        try {
+          validate(x);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+      (input) => {
+        expect(
+          () =>
+            new CdkPortPlan(stack, 'Plan', {
+              vpc,
+              declaration: input as ConstructorParameters<typeof AzurePortPlan>[1]['declaration'],
+            }),
+        ).toThrow(DeclarationError);
+        expect(stack.node.findAll().length).toBe(before);
+      },
+    ),
     { numRuns: 100 },
   );
 });
@@ -92,21 +150,30 @@ test('CDK: bad props (limits, existing groups) give an ArgumentError naming them
   const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678');
   const before = stack.node.findAll().length;
   const notWhole = fc.oneof(
-    fc.integer({ max: 0 }), fc.double({ noInteger: true }), fc.constant(Number.NaN), fc.string(), fc.constant(null),
+    fc.integer({ max: 0 }),
+    fc.double({ noInteger: true }),
+    fc.constant(Number.NaN),
+    fc.string(),
+    fc.constant(null),
   );
   const badProps = fc.oneof(
     notWhole.map((v) => ['maxRulesPerGroup', { maxRulesPerGroup: v }] as const),
-    fc.oneof(notWhole, fc.integer({ min: 17 }))
+    fc
+      .oneof(notWhole, fc.integer({ min: 17 }))
       .map((v) => ['maxSecurityGroupsPerInterface', { maxSecurityGroupsPerInterface: v }] as const),
-    fc.string().filter((n) => !['console', 'information-server', 'normal-servers'].includes(n))
+    fc
+      .string()
+      .filter((n) => !['console', 'information-server', 'normal-servers'].includes(n))
       .map((n) => [`existingSecurityGroups.${n}`, { existingSecurityGroups: { [n]: { securityGroup: sg } } }] as const),
-    fc.constantFrom(null, undefined, 'sg-1', {}, { securityGroup: 'sg-12345678' }, { securityGroup: null })
+    fc
+      .constantFrom(null, undefined, 'sg-1', {}, { securityGroup: 'sg-12345678' }, { securityGroup: null })
       .map((v) => ['existingSecurityGroups.console', { existingSecurityGroups: { console: v } }] as const),
   );
   fc.assert(
     fc.property(badProps, ([path, props]) => {
-      expect(() => new CdkPortPlan(stack, 'Plan', { vpc, declaration: PRESETS.serverprotect, ...(props as object) }))
-        .toThrow(expect.objectContaining({ code: 'ARGUMENT', path }));
+      expect(
+        () => new CdkPortPlan(stack, 'Plan', { vpc, declaration: PRESETS.serverprotect, ...(props as object) }),
+      ).toThrow(expect.objectContaining({ code: 'ARGUMENT', path }));
       expect(stack.node.findAll().length).toBe(before);
     }),
     { numRuns: 100 },
@@ -121,9 +188,25 @@ describe('Pulumi', () => {
 
   test('the component throws the DeclarationError and registers nothing', async () => {
     fc.assert(
-      fc.property(broken.filter((x) => { try { validate(x); return false; } catch { return true; } }), (input) => {
-        expect(() => new AzurePortPlan('fuzz', { resourceGroupName: 'rg', declaration: input as ConstructorParameters<typeof AzurePortPlan>[1]['declaration'] })).toThrow(DeclarationError);
-      }),
+      fc.property(
+        broken.filter((x) => {
+          try {
+            validate(x);
+            return false;
+          } catch {
+            return true;
+          }
+        }),
+        (input) => {
+          expect(
+            () =>
+              new AzurePortPlan('fuzz', {
+                resourceGroupName: 'rg',
+                declaration: input as ConstructorParameters<typeof AzurePortPlan>[1]['declaration'],
+              }),
+          ).toThrow(DeclarationError);
+        },
+      ),
       { numRuns: 100 },
     );
     await new Promise((r) => setTimeout(r, 50));

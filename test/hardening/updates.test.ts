@@ -23,16 +23,35 @@ const FLIPS: [string, Declaration][] = [
   ['serverProtect.managementPort pinned', { ...BASE, serverProtect: { managementPort: 5014 } }],
   ['serverProtect.controlManagerAgent tmi', { ...BASE, peers: [CM], serverProtect: { controlManagerAgent: 'tmi' } }],
   ['serverProtect.controlManagerAgent mcp', { ...BASE, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' } }],
-  ['update source, mail and SNMP peers', { ...BASE, peers: [{ name: 'proxy', kind: 'update-source', cidr: '10.0.8.0/28' }, { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' }, { name: 'nms', kind: 'snmp', cidr: '10.0.8.162/32' }] }],
+  [
+    'update source, mail and SNMP peers',
+    {
+      ...BASE,
+      peers: [
+        { name: 'proxy', kind: 'update-source', cidr: '10.0.8.0/28' },
+        { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' },
+        { name: 'nms', kind: 'snmp', cidr: '10.0.8.162/32' },
+      ],
+    },
+  ],
   ['sum.profile 7.x+', { ...BASE, sum: { profile: '7.x+' } }],
-  ['sum.workstationOs linux (Windows targets removed)', { groups: BASE.groups.filter((g) => g.role !== 'sum:target:windows'), sum: { workstationOs: 'linux' } }],
+  [
+    'sum.workstationOs linux (Windows targets removed)',
+    { groups: BASE.groups.filter((g) => g.role !== 'sum:target:windows'), sum: { workstationOs: 'linux' } },
+  ],
   ['sum.concurrentTargets 64', { ...BASE, sum: { concurrentTargets: 64 } }],
   ['sum.netbiosNameService on', { ...BASE, sum: { netbiosNameService: true } }],
   ['sum.webServerPort pinned', { ...BASE, sum: { webServerPort: 63002 } }],
   ['sum.soapPortCount 4', { ...BASE, sum: { soapPortCount: 4 } }],
   ['egress restricted', { ...BASE, egress: 'restricted' }],
-  ...ROLE_IDS.filter((r) => roleProfiles(r).includes('5.x')).map((role): [string, Declaration] => [`add a ${role} group`, { ...BASE, groups: [...BASE.groups, { name: 'added', role }] }]),
-  ...BASE.groups.map((g): [string, Declaration] => [`remove group ${g.name}`, { ...BASE, groups: BASE.groups.filter((x) => x !== g) }]),
+  ...ROLE_IDS.filter((r) => roleProfiles(r).includes('5.x')).map((role): [string, Declaration] => [
+    `add a ${role} group`,
+    { ...BASE, groups: [...BASE.groups, { name: 'added', role }] },
+  ]),
+  ...BASE.groups.map((g): [string, Declaration] => [
+    `remove group ${g.name}`,
+    { ...BASE, groups: BASE.groups.filter((x) => x !== g) },
+  ]),
 ];
 
 /** Security groups by logical id, with the properties whose change replaces a group. */
@@ -40,7 +59,12 @@ function securityGroups(declaration: Declaration): Map<string, string> {
   const { stack, vpc } = testStack();
   new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
   const groups = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup');
-  return new Map(Object.entries(groups).map(([id, r]) => [id, JSON.stringify([r.Properties.GroupDescription, r.Properties.GroupName, r.Properties.VpcId])]));
+  return new Map(
+    Object.entries(groups).map(([id, r]) => [
+      id,
+      JSON.stringify([r.Properties.GroupDescription, r.Properties.GroupName, r.Properties.VpcId]),
+    ]),
+  );
 }
 
 function expectNoReplacement(before: Declaration, after: Declaration): void {
@@ -54,7 +78,8 @@ function expectNoReplacement(before: Declaration, after: Declaration): void {
 }
 
 const band = { from: 100, to: 4096 };
-const priorities = (d: Declaration, previous?: Record<string, number>) => byPriority(planAzureRules(d, { band, denyOtherVnetTraffic: true, previousPriorities: previous }).rules);
+const priorities = (d: Declaration, previous?: Record<string, number>) =>
+  byPriority(planAzureRules(d, { band, denyOtherVnetTraffic: true, previousPriorities: previous }).rules);
 
 describe.each(FLIPS)('%s', (_name, changed) => {
   test('CDK: no security group is replaced', () => expectNoReplacement(BASE, changed));
@@ -67,7 +92,8 @@ describe.each(FLIPS)('%s', (_name, changed) => {
     const moved = [...before].filter(([name, p]) => after.has(name) && after.get(name) !== p);
     expect(moved).toEqual([]);
     // Rule names come from the groups and the protocol, so a rule that survives keeps its name.
-    const names = (d: Declaration) => new Set(planAzureRules(d, { band, denyOtherVnetTraffic: true }).rules.map((r) => r.name));
+    const names = (d: Declaration) =>
+      new Set(planAzureRules(d, { band, denyOtherVnetTraffic: true }).rules.map((r) => r.name));
     for (const name of names(BASE)) if (names(changed).has(name)) expect(after.has(name)).toBe(true);
   });
 });
@@ -76,30 +102,51 @@ describe.each(FLIPS)('%s', (_name, changed) => {
 // can renumber the survivor, so the Azure property holds with the previous priorities passed back.
 const change = (d: Declaration): fc.Arbitrary<Declaration> =>
   fc.oneof(
-    fc.constantFrom(...ROLE_IDS.filter((r) => roleProfiles(r).includes(d.sum?.profile ?? '5.x'))).map((role): Declaration => ({
-      ...d,
-      groups: [...d.groups, { name: 'added-group', role } as GroupDeclaration].filter((g) => !(d.sum?.workstationOs === 'linux' && g.role === 'sum:target:windows')),
-    })),
-    fc.nat(d.groups.length - 1).map((i): Declaration => (d.groups.length > 1 ? { ...d, groups: d.groups.filter((_, j) => j !== i) } : d)),
+    fc
+      .constantFrom(...ROLE_IDS.filter((r) => roleProfiles(r).includes(d.sum?.profile ?? '5.x')))
+      .map((role): Declaration => ({
+        ...d,
+        groups: [...d.groups, { name: 'added-group', role } as GroupDeclaration].filter(
+          (g) => !(d.sum?.workstationOs === 'linux' && g.role === 'sum:target:windows'),
+        ),
+      })),
+    fc
+      .nat(d.groups.length - 1)
+      .map((i): Declaration => (d.groups.length > 1 ? { ...d, groups: d.groups.filter((_, j) => j !== i) } : d)),
     fc.constant<Declaration>({ ...d, egress: d.egress === 'restricted' ? 'default' : 'restricted' }),
-    fc.constant<Declaration>({ ...d, serverProtect: { ...d.serverProtect, communication: d.serverProtect?.communication === 'namedPipes' ? 'tcpip' : 'namedPipes' } }),
-    fc.constant<Declaration>({ ...d, serverProtect: { ...d.serverProtect, localInstall: d.serverProtect?.localInstall === false } }),
+    fc.constant<Declaration>({
+      ...d,
+      serverProtect: {
+        ...d.serverProtect,
+        communication: d.serverProtect?.communication === 'namedPipes' ? 'tcpip' : 'namedPipes',
+      },
+    }),
+    fc.constant<Declaration>({
+      ...d,
+      serverProtect: { ...d.serverProtect, localInstall: d.serverProtect?.localInstall === false },
+    }),
   );
 
 test('random declaration and change: surviving security groups are never replaced (fast-check)', () => {
   fc.assert(
-    fc.property(validDeclaration.chain((d) => fc.tuple(fc.constant(d), change(d))), ([before, after]) => expectNoReplacement(before, after)),
+    fc.property(
+      validDeclaration.chain((d) => fc.tuple(fc.constant(d), change(d))),
+      ([before, after]) => expectNoReplacement(before, after),
+    ),
     { numRuns: 30 },
   );
 });
 
 test('random declaration and change: with previous priorities passed back, no surviving rule moves (fast-check)', () => {
   fc.assert(
-    fc.property(validDeclaration.chain((d) => fc.tuple(fc.constant(d), change(d))), ([before, after]) => {
-      const old = priorities(before);
-      const now = priorities(after, Object.fromEntries(old));
-      for (const [name, p] of old) if (now.has(name)) expect([name, now.get(name)]).toEqual([name, p]);
-    }),
+    fc.property(
+      validDeclaration.chain((d) => fc.tuple(fc.constant(d), change(d))),
+      ([before, after]) => {
+        const old = priorities(before);
+        const now = priorities(after, Object.fromEntries(old));
+        for (const [name, p] of old) if (now.has(name)) expect([name, now.get(name)]).toEqual([name, p]);
+      },
+    ),
     { numRuns: 300 },
   );
 });
@@ -107,7 +154,10 @@ test('random declaration and change: with previous priorities passed back, no su
 test('previous priorities are a live fix: a collision that renumbers a rule without them keeps it with them', () => {
   // Search the rule names for a pair where adding a group pushes an existing rule.
   for (let i = 0; i < 500; i++) {
-    const after: Declaration = { ...BASE, groups: [...BASE.groups, { name: `n${i}`, role: 'serverprotect:normal-server' }] };
+    const after: Declaration = {
+      ...BASE,
+      groups: [...BASE.groups, { name: `n${i}`, role: 'serverprotect:normal-server' }],
+    };
     const old = priorities(BASE);
     const plain = priorities(after);
     if ([...old].some(([name, p]) => plain.has(name) && plain.get(name) !== p)) {
@@ -121,21 +171,32 @@ test('previous priorities are a live fix: a collision that renumbers a rule with
 
 test('random declaration and change: no rule takes a priority the previous deployment gave another rule of its direction (fast-check)', () => {
   fc.assert(
-    fc.property(validDeclaration.chain((d) => fc.tuple(fc.constant(d), change(d))), ([before, after]) => {
-      const old = planAzureRules(before, { band, denyOtherVnetTraffic: true }).rules;
-      const now = planAzureRules(after, { band, denyOtherVnetTraffic: true, previousPriorities: Object.fromEntries(byPriority(old)) }).rules;
-      const holder = new Map(old.map((r) => [`${r.direction} ${r.priority}`, r.name]));
-      for (const r of now) expect([r.name, holder.get(`${r.direction} ${r.priority}`) ?? r.name]).toEqual([r.name, r.name]);
-    }),
+    fc.property(
+      validDeclaration.chain((d) => fc.tuple(fc.constant(d), change(d))),
+      ([before, after]) => {
+        const old = planAzureRules(before, { band, denyOtherVnetTraffic: true }).rules;
+        const now = planAzureRules(after, {
+          band,
+          denyOtherVnetTraffic: true,
+          previousPriorities: Object.fromEntries(byPriority(old)),
+        }).rules;
+        const holder = new Map(old.map((r) => [`${r.direction} ${r.priority}`, r.name]));
+        for (const r of now)
+          expect([r.name, holder.get(`${r.direction} ${r.priority}`) ?? r.name]).toEqual([r.name, r.name]);
+      },
+    ),
     { numRuns: 300 },
   );
 });
 
-test('a group replaced by another: the new rules keep off the removed rules\' priorities (Pulumi creates before it deletes)', () => {
+test("a group replaced by another: the new rules keep off the removed rules' priorities (Pulumi creates before it deletes)", () => {
   // Search for a replacement whose new rule hashes onto a removed rule's priority.
   const removed = BASE.groups[BASE.groups.length - 1];
   for (let i = 0; i < 2000; i++) {
-    const after: Declaration = { ...BASE, groups: [...BASE.groups.filter((g) => g !== removed), { name: `n${i}`, role: removed.role }] };
+    const after: Declaration = {
+      ...BASE,
+      groups: [...BASE.groups.filter((g) => g !== removed), { name: `n${i}`, role: removed.role }],
+    };
     const old = planAzureRules(BASE, { band, denyOtherVnetTraffic: true }).rules;
     const plain = planAzureRules(after, { band, denyOtherVnetTraffic: true }).rules;
     const holder = new Map(old.map((r) => [`${r.direction} ${r.priority}`, r.name]));
@@ -147,8 +208,13 @@ test('a group replaced by another: the new rules keep off the removed rules\' pr
       return !oldNames.has(r.name) && other !== undefined && !newNames.has(other);
     });
     if (clash) {
-      const kept = planAzureRules(after, { band, denyOtherVnetTraffic: true, previousPriorities: Object.fromEntries(byPriority(old)) }).rules;
-      for (const r of kept) expect([r.name, holder.get(`${r.direction} ${r.priority}`) ?? r.name]).toEqual([r.name, r.name]);
+      const kept = planAzureRules(after, {
+        band,
+        denyOtherVnetTraffic: true,
+        previousPriorities: Object.fromEntries(byPriority(old)),
+      }).rules;
+      for (const r of kept)
+        expect([r.name, holder.get(`${r.direction} ${r.priority}`) ?? r.name]).toEqual([r.name, r.name]);
       return;
     }
   }

@@ -45,8 +45,10 @@ function expectedRules(d: Declaration, role: string): Set<string> {
   const mine = new Set(r.declaration.groups.filter((g) => g.role === role).map((g) => g.name));
   const out = new Set<string>();
   for (const f of r.flows) {
-    if (f.to.kind === 'group' && mine.has(f.to.name)) out.add(`in ${f.from.name} ${f.protocol} ${f.fromPort}-${f.toPort}`);
-    if (r.declaration.egress === 'restricted' && f.from.kind === 'group' && mine.has(f.from.name)) out.add(`out ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort}`);
+    if (f.to.kind === 'group' && mine.has(f.to.name))
+      out.add(`in ${f.from.name} ${f.protocol} ${f.fromPort}-${f.toPort}`);
+    if (r.declaration.egress === 'restricted' && f.from.kind === 'group' && mine.has(f.from.name))
+      out.add(`out ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort}`);
   }
   return out;
 }
@@ -63,12 +65,27 @@ describe('nftables (Linux hosts)', () => {
   const CASES: [string, Declaration, string, string[]][] = [
     ['SUM 5.x Linux target', PRESETS['smart-update-manager'], 'sum:target:linux', ['workstation=10.0.3.5/32']],
     ['SUM 7.x+ Linux target, any address', PRESETS['smart-update-manager-7'], 'sum:target:linux', []],
-    ['Linux workstation, restricted egress, IPv4 and IPv6', LINUX_SITE, 'sum:workstation', ['linux-targets=10.0.4.0/24,fd00:4::/64', 'integrity=10.0.5.0/24']],
+    [
+      'Linux workstation, restricted egress, IPv4 and IPv6',
+      LINUX_SITE,
+      'sum:workstation',
+      ['linux-targets=10.0.4.0/24,fd00:4::/64', 'integrity=10.0.5.0/24'],
+    ],
     ['Integrity target', LINUX_SITE, 'sum:target:integrity', ['workstation=fd00:3::5/128']],
   ];
 
   const ruleset = (name: string, d: Declaration, role: string, addresses: string[]) =>
-    portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'linux', '--role', role, ...addresses.flatMap((a) => ['--address', a]), '--any-address']);
+    portplan([
+      'host-firewall',
+      '--file',
+      declarationFile(`${name}.json`, d),
+      '--os',
+      'linux',
+      '--role',
+      role,
+      ...addresses.flatMap((a) => ['--address', a]),
+      '--any-address',
+    ]);
 
   test.each(CASES)('%s: one rule per needed flow and address family', (name, d, role, addresses) => {
     const text = ruleset(name, d, role, addresses);
@@ -76,10 +93,18 @@ describe('nftables (Linux hosts)', () => {
     // Each rule line: chain, optional address match, protocol and port(s), accept, comment citing rows.
     const seen = new Set<string>();
     for (const l of rules) {
-      const m = /^add rule inet filter portplan_\w+_(in|out) (?:(ip6?) ([sd]addr) (\S+|\{ [^}]+ \)) )?(tcp|udp) dport (\d+(?:-\d+)?) accept comment "(S[PU]M?[\d-]+[^"]*)"$/.exec(l);
+      const m =
+        /^add rule inet filter portplan_\w+_(in|out) (?:(ip6?) ([sd]addr) (\S+|\{ [^}]+ \)) )?(tcp|udp) dport (\d+(?:-\d+)?) accept comment "(S[PU]M?[\d-]+[^"]*)"$/.exec(
+          l,
+        );
       expect(m).not.toBeNull();
       const [, dir, family, , addrs, protocol, ports] = m!;
-      if (addrs) for (const a of addrs.replace(/[{}]/g, '').split(',').map((x) => x.trim())) expect(isIP(a.split('/')[0])).toBe(family === 'ip6' ? 6 : 4);
+      if (addrs)
+        for (const a of addrs
+          .replace(/[{}]/g, '')
+          .split(',')
+          .map((x) => x.trim()))
+          expect(isIP(a.split('/')[0])).toBe(family === 'ip6' ? 6 : 4);
       const [from, to = from] = ports.split('-');
       seen.add(`${dir} ${protocol} ${from}-${to}`);
     }
@@ -97,7 +122,17 @@ describe('nftables (Linux hosts)', () => {
   });
 
   nft.test('nft -c is a live check: a broken rule is refused', () => {
-    const text = portplan(['host-firewall', '--preset', 'smart-update-manager', '--os', 'linux', '--role', 'sum:target:linux', '--address', 'workstation=10.0.3.5/32']);
+    const text = portplan([
+      'host-firewall',
+      '--preset',
+      'smart-update-manager',
+      '--os',
+      'linux',
+      '--role',
+      'sum:target:linux',
+      '--address',
+      'workstation=10.0.3.5/32',
+    ]);
     const path = join(dir, 'broken.nft');
     writeFileSync(path, text.replace('tcp dport 22 ', 'tcp dport 99999 '));
     expect(check(path).status).not.toBe(0);
@@ -108,7 +143,19 @@ describe('nftables (Linux hosts)', () => {
 // structure: a tokenizer for single-quoted strings, the parameter set New-NetFirewallRule takes,
 // and each value's form.
 describe('PowerShell (Windows hosts)', () => {
-  const PARAMS = ['-Name', '-DisplayName', '-Group', '-Direction', '-Profile', '-Action', '-Protocol', '-LocalPort', '-RemotePort', '-RemoteAddress', '-Description'];
+  const PARAMS = [
+    '-Name',
+    '-DisplayName',
+    '-Group',
+    '-Direction',
+    '-Profile',
+    '-Action',
+    '-Protocol',
+    '-LocalPort',
+    '-RemotePort',
+    '-RemoteAddress',
+    '-Description',
+  ];
   function tokens(line: string): string[] {
     const out: string[] = [];
     const re = /\s*('(?:[^']|'')*'|,|[^\s',]+)/y;
@@ -138,12 +185,27 @@ describe('PowerShell (Windows hosts)', () => {
 
   test.each<[string, Declaration, string, string[]]>([
     ['console', PRESETS.serverprotect, 'serverprotect:console', ['information-server=10.0.1.0/24']],
-    ['information server, Control Manager, restricted egress', SP_CM, 'serverprotect:information-server', ['console=10.0.0.10/32', 'normal-servers=10.0.2.0/24,fd00:2::/64']],
+    [
+      'information server, Control Manager, restricted egress',
+      SP_CM,
+      'serverprotect:information-server',
+      ['console=10.0.0.10/32', 'normal-servers=10.0.2.0/24,fd00:2::/64'],
+    ],
     ['normal server, any address', PRESETS.serverprotect, 'serverprotect:normal-server', []],
     ['SUM Windows target', PRESETS['smart-update-manager'], 'sum:target:windows', ['workstation=10.0.3.5/32']],
     ['SUM 7.x+ Windows workstation', PRESETS['smart-update-manager-7'], 'sum:workstation', []],
   ])('%s: one New-NetFirewallRule per needed flow, well formed', (name, d, role, addresses) => {
-    const text = portplan(['host-firewall', '--file', declarationFile(`${name}.json`, d), '--os', 'windows', '--role', role, ...addresses.flatMap((a) => ['--address', a]), '--any-address']);
+    const text = portplan([
+      'host-firewall',
+      '--file',
+      declarationFile(`${name}.json`, d),
+      '--os',
+      'windows',
+      '--role',
+      role,
+      ...addresses.flatMap((a) => ['--address', a]),
+      '--any-address',
+    ]);
     const lines = text.trim().split('\n');
     expect(lines[2]).toBe(`Remove-NetFirewallRule -Group 'portplan ${role}' -ErrorAction SilentlyContinue`);
     const rules = lines.filter((l) => !l.startsWith('#') && !l.startsWith('Remove-')).map(parse);

@@ -2,7 +2,14 @@
 // commands (python3, pipx, the tools) in a copy of .ci, so every branch runs without a network.
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +36,8 @@ const calls = (): string[] => (existsSync(log()) ? readFileSync(log(), 'utf8').t
 
 /** Sources the script as .ci/run does, with the stand-ins first on PATH; reports where each tool is then. */
 function source() {
-  const script = 'set -euo pipefail; source .ci/python-tools; ' +
+  const script =
+    'set -euo pipefail; source .ci/python-tools; ' +
     'echo "cfn-lint=$(command -v cfn-lint) moto_server=$(command -v moto_server)"';
   const env = { HOME: work, PATH: `${join(work, 'stubs')}:/usr/bin:/bin` };
   const r = spawnSync('/bin/bash', ['-c', script], { cwd: work, encoding: 'utf8', env });
@@ -58,8 +66,11 @@ describe('.ci/python-tools', () => {
   test('with pipx: each missing tool is installed with pipx and its bin directory put on PATH', () => {
     const bin = join(work, 'pipx-bin');
     stub('cfn-lint');
-    stub('pipx', `if [ "$1" = environment ]; then echo "${bin}"; exit 0; fi
-mkdir -p "${bin}"; printf '#!/bin/bash\\n' > "${bin}/moto_server"; chmod +x "${bin}/moto_server"`);
+    stub(
+      'pipx',
+      `if [ "$1" = environment ]; then echo "${bin}"; exit 0; fi
+mkdir -p "${bin}"; printf '#!/bin/bash\\n' > "${bin}/moto_server"; chmod +x "${bin}/moto_server"`,
+    );
     const r = source();
     expect([r.code, r.err]).toEqual([0, '']);
     expect(calls()).toEqual(['pipx install --quiet moto[server]', 'pipx environment --value PIPX_BIN_DIR']);
@@ -94,16 +105,18 @@ mkdir -p "${bin}"; printf '#!/bin/bash\\n' > "${bin}/moto_server"; chmod +x "${b
     expect(r.err).not.toMatch(/Traceback/);
   });
 
-  test('pip cannot install (no network): exit 1, naming the tools after pip\'s own message', () => {
+  test("pip cannot install (no network): exit 1, naming the tools after pip's own message", () => {
     stub('cfn-lint');
     stub('python3', venvPython('echo "ERROR: No matching distribution found for moto[server]" >&2; exit 1'));
     const r = source();
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(
-      'ERROR: No matching distribution found for moto\\[server\\]\n' +
-        'portplan CI: pip could not install moto\\[server\\] \\(for moto_server\\) ' +
-        'into .*\\.venv-tools; its message is above\n',
-    ));
+    expect(r.err).toMatch(
+      new RegExp(
+        'ERROR: No matching distribution found for moto\\[server\\]\n' +
+          'portplan CI: pip could not install moto\\[server\\] \\(for moto_server\\) ' +
+          'into .*\\.venv-tools; its message is above\n',
+      ),
+    );
   });
 
   test('no python3 at all: exit 1, naming the tools', () => {

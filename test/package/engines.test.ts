@@ -32,17 +32,21 @@ const compare = (a: Version, b: Version): number => a[0] - b[0] || a[1] - b[1] |
  */
 function satisfies(v: Version, range: string): boolean {
   return range.split('||').some((set) =>
-    set.trim().replace(/([<>=^]+)\s+/g, '$1').split(/\s+/).every((comparator) => {
-      const m = /^(>=|>|<=|<|\^)(\d+(?:\.\d+){0,2})$/.exec(comparator);
-      if (!m) throw new Error(`unsupported range ${JSON.stringify(range)}`);
-      const bound = version(m[2]);
-      const c = compare(v, bound);
-      if (m[1] === '>=') return c >= 0;
-      if (m[1] === '>') return c > 0;
-      if (m[1] === '<=') return c <= 0;
-      if (m[1] === '<') return c < 0;
-      return c >= 0 && v[0] === bound[0];
-    }),
+    set
+      .trim()
+      .replace(/([<>=^]+)\s+/g, '$1')
+      .split(/\s+/)
+      .every((comparator) => {
+        const m = /^(>=|>|<=|<|\^)(\d+(?:\.\d+){0,2})$/.exec(comparator);
+        if (!m) throw new Error(`unsupported range ${JSON.stringify(range)}`);
+        const bound = version(m[2]);
+        const c = compare(v, bound);
+        if (m[1] === '>=') return c >= 0;
+        if (m[1] === '>') return c > 0;
+        if (m[1] === '<=') return c <= 0;
+        if (m[1] === '<') return c < 0;
+        return c >= 0 && v[0] === bound[0];
+      }),
   );
 }
 

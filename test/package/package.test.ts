@@ -33,8 +33,13 @@ const repoManifest = readJson<Manifest>(join(ROOT, 'package.json'));
 // Linked into the consumer's node_modules: the optional peers, the package's own dependencies,
 // TypeScript to check with and the Node types the SDK typings refer to.
 const LINKED = [
-  'aws-cdk-lib', 'constructs', '@pulumi/pulumi', '@pulumi/azure-native',
-  ...Object.keys(repoManifest.dependencies), 'typescript', '@types/node',
+  'aws-cdk-lib',
+  'constructs',
+  '@pulumi/pulumi',
+  '@pulumi/azure-native',
+  ...Object.keys(repoManifest.dependencies),
+  'typescript',
+  '@types/node',
 ];
 
 // One app for every configuration. The @ts-expect-error lines fail the check when they are not
@@ -100,15 +105,23 @@ beforeAll(() => {
   }
 
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  for (const [dir, type] of [['cjs', 'commonjs'], ['esm', 'module']]) {
+  for (const [dir, type] of [
+    ['cjs', 'commonjs'],
+    ['esm', 'module'],
+  ]) {
     mkdirSync(join(consumer, dir));
     writeFileSync(join(consumer, dir, 'package.json'), JSON.stringify({ type }));
     writeFileSync(join(consumer, dir, 'app.ts'), APP);
   }
   for (const [name, c] of Object.entries(CONFIGS)) {
     const compilerOptions = {
-      module: c.module, moduleResolution: c.moduleResolution, target: 'es2022', strict: true,
-      skipLibCheck: true, noEmit: true, types: ['node'],
+      module: c.module,
+      moduleResolution: c.moduleResolution,
+      target: 'es2022',
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ['node'],
     };
     const tsconfig = { compilerOptions, files: [`${c.dir}/app.ts`] };
     writeFileSync(join(consumer, configFile(name)), JSON.stringify(tsconfig));
@@ -164,12 +177,16 @@ describe('a consumer project type-checks imports of portplan, portplan/cdk and p
 
 /** The errors `tsc --noEmit -p config` reports, one line each; SDK type files are parsed once into `cache`. */
 function typeCheck(config: string, cache: Map<string, ts.SourceFile>): string[] {
-  const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    config,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error(`cannot read ${config}`);
   const host = ts.createCompilerHost(parsed.options);
   const read = host.getSourceFile.bind(host);
@@ -187,9 +204,10 @@ function typeCheck(config: string, cache: Map<string, ts.SourceFile>): string[] 
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
   return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) => {
     const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-    const at = d.file && where
-      ? `${d.file.fileName.slice(consumer.length + 1)}(${where.line + 1},${where.character + 1}): `
-      : '';
+    const at =
+      d.file && where
+        ? `${d.file.fileName.slice(consumer.length + 1)}(${where.line + 1},${where.character + 1}): `
+        : '';
     return `${at}TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
   });
 }

@@ -25,20 +25,53 @@ let counter = 0;
 
 async function build(declaration: Declaration, extra: Partial<ConstructorParameters<typeof PortPlan>[1]> = {}) {
   const name = `p${counter++}`;
-  const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration: declarationArgs(declaration), tags: { owner: 'net' }, ...extra });
-  await Promise.all([...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)), ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []), ...plan.securityRules.map((r) => settle(r.id))]);
+  const plan = new PortPlan(name, {
+    resourceGroupName: 'rg',
+    declaration: declarationArgs(declaration),
+    tags: { owner: 'net' },
+    ...extra,
+  });
+  await Promise.all([
+    ...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)),
+    ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []),
+    ...plan.securityRules.map((r) => settle(r.id)),
+  ]);
   const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
-  const asgIds = new Map(mine.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup').map((r) => [`${r.name}-id`, r.name.slice(name.length + 1)]));
+  const asgIds = new Map(
+    mine
+      .filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup')
+      .map((r) => [`${r.name}-id`, r.name.slice(name.length + 1)]),
+  );
   return { plan, mine, asgIds };
 }
 
 describe('created NSG: inline rules equal resolve() flows', () => {
   test.each<[string, Declaration]>([
     ['both products', BOTH],
-    ['named pipes, installs done, pinned', { ...SERVERPROTECT, serverProtect: { communication: 'namedPipes', localInstall: false, remoteInstall: false, discoveryPort: 3004 } }],
-    ['Control Manager TMI with peers, restricted egress', { ...SERVERPROTECT, peers: [CM, { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' }], serverProtect: { controlManagerAgent: 'tmi' }, egress: 'restricted' }],
-    ['SUM wide and NetBIOS', { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 50, netbiosNameService: true, soapPortCount: 2 } }],
-    ['SUM 7.x+, every later target kind, administrators, restricted', { ...SMART_UPDATE_MANAGER_7, egress: 'restricted' }],
+    [
+      'named pipes, installs done, pinned',
+      {
+        ...SERVERPROTECT,
+        serverProtect: { communication: 'namedPipes', localInstall: false, remoteInstall: false, discoveryPort: 3004 },
+      },
+    ],
+    [
+      'Control Manager TMI with peers, restricted egress',
+      {
+        ...SERVERPROTECT,
+        peers: [CM, { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' }],
+        serverProtect: { controlManagerAgent: 'tmi' },
+        egress: 'restricted',
+      },
+    ],
+    [
+      'SUM wide and NetBIOS',
+      { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 50, netbiosNameService: true, soapPortCount: 2 } },
+    ],
+    [
+      'SUM 7.x+, every later target kind, administrators, restricted',
+      { ...SMART_UPDATE_MANAGER_7, egress: 'restricted' },
+    ],
   ])('%s', async (_name, declaration) => {
     const { plan, mine, asgIds } = await build(declaration);
     const nsgs = mine.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup');
@@ -47,12 +80,17 @@ describe('created NSG: inline rules equal resolve() flows', () => {
     expect(mine.filter((r) => r.type === 'azure-native:network:SecurityRule')).toHaveLength(0);
   });
 
-  test.each(ROW_IDS)('row %s: its declaration (restricted egress, so egress-only rows show) registers exactly its flows, the row cited in a rule', async (id) => {
-    const { plan, mine, asgIds } = await build({ ...ROW_CASES[id].declaration, egress: 'restricted' });
-    const nsg = mine.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup')!;
-    expect(ruleLines(nsg.inputs.securityRules, asgIds)).toEqual(expectedLines(plan.resolution, true));
-    expect((nsg.inputs.securityRules as { description: string }[]).some((r) => r.description.includes(id))).toBe(true);
-  });
+  test.each(ROW_IDS)(
+    'row %s: its declaration (restricted egress, so egress-only rows show) registers exactly its flows, the row cited in a rule',
+    async (id) => {
+      const { plan, mine, asgIds } = await build({ ...ROW_CASES[id].declaration, egress: 'restricted' });
+      const nsg = mine.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup')!;
+      expect(ruleLines(nsg.inputs.securityRules, asgIds)).toEqual(expectedLines(plan.resolution, true));
+      expect((nsg.inputs.securityRules as { description: string }[]).some((r) => r.description.includes(id))).toBe(
+        true,
+      );
+    },
+  );
 
   test('random valid declarations (fast-check): rules equal flows, nothing from a wide source', async () => {
     await fc.assert(
@@ -76,23 +114,39 @@ test('resolve() warnings go to pulumi.log.warn, one line each as warningText() w
 });
 
 describe('existing NSG: standalone rules in the band, no deny by default', () => {
-  test('additional rules become standalone rules too, chained after portplan\'s, inside the band', async () => {
+  test("additional rules become standalone rules too, chained after portplan's, inside the band", async () => {
     const band = { from: 3000, to: 3399 };
-    const ssh = { name: 'allow-ssh-from-bastion', access: 'Allow' as const, protocol: 'Tcp' as const, source: { prefix: '10.40.250.0/26' }, destination: { group: 'linux-targets' }, ports: ['22'] };
-    const { mine, asgIds } = await build(SMART_UPDATE_MANAGER, { existingNetworkSecurityGroup: { name: 'user-nsg-extra', priorityBand: band }, additionalRules: [ssh] });
+    const ssh = {
+      name: 'allow-ssh-from-bastion',
+      access: 'Allow' as const,
+      protocol: 'Tcp' as const,
+      source: { prefix: '10.40.250.0/26' },
+      destination: { group: 'linux-targets' },
+      ports: ['22'],
+    };
+    const { mine, asgIds } = await build(SMART_UPDATE_MANAGER, {
+      existingNetworkSecurityGroup: { name: 'user-nsg-extra', priorityBand: band },
+      additionalRules: [ssh],
+    });
     const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
     const extra = rules.find((r) => r.inputs.name === ssh.name)!;
     expect(ruleLines([extra.inputs], asgIds)).toEqual(['Inbound Allow 10.40.250.0/26 linux-targets Tcp 22']);
     expect(extra.inputs.priority >= 3300 && extra.inputs.priority <= 3349).toBe(true);
   });
 
-
   test('rules equal flows, every priority inside the band', async () => {
     const band = { from: 2000, to: 2199 };
-    const { plan, mine, asgIds } = await build(BOTH, { existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: band } });
+    const { plan, mine, asgIds } = await build(BOTH, {
+      existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: band },
+    });
     const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
     expect(mine.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup')).toHaveLength(0);
-    expect(ruleLines(rules.map((r) => r.inputs), asgIds)).toEqual(expectedLines(plan.resolution, false));
+    expect(
+      ruleLines(
+        rules.map((r) => r.inputs),
+        asgIds,
+      ),
+    ).toEqual(expectedLines(plan.resolution, false));
     for (const r of rules) {
       expect(r.inputs.networkSecurityGroupName).toBe('user-nsg');
       expect(r.inputs.priority >= band.from && r.inputs.priority <= band.to).toBe(true);
@@ -102,26 +156,54 @@ describe('existing NSG: standalone rules in the band, no deny by default', () =>
   });
 
   test('deny rule can be turned on for an existing NSG', async () => {
-    const { plan, mine, asgIds } = await build(SERVERPROTECT, { existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: { from: 300, to: 399 } }, denyOtherVnetTraffic: true });
+    const { plan, mine, asgIds } = await build(SERVERPROTECT, {
+      existingNetworkSecurityGroup: { name: 'user-nsg', priorityBand: { from: 300, to: 399 } },
+      denyOtherVnetTraffic: true,
+    });
     const rules = mine.filter((r) => r.type === 'azure-native:network:SecurityRule');
-    expect(ruleLines(rules.map((r) => r.inputs), asgIds)).toEqual(expectedLines(plan.resolution, true));
+    expect(
+      ruleLines(
+        rules.map((r) => r.inputs),
+        asgIds,
+      ),
+    ).toEqual(expectedLines(plan.resolution, true));
   });
 });
 
 describe('priority stability', () => {
   const band = { from: 100, to: 4096 };
   test.each<[string, Declaration]>([
-    ['add a role group', { ...BOTH, groups: [...BOTH.groups, { name: 'integrity', role: 'sum:target:integrity' }, { name: 'normal-2', role: 'serverprotect:normal-server' }] }],
+    [
+      'add a role group',
+      {
+        ...BOTH,
+        groups: [
+          ...BOTH.groups,
+          { name: 'integrity', role: 'sum:target:integrity' },
+          { name: 'normal-2', role: 'serverprotect:normal-server' },
+        ],
+      },
+    ],
     ['named pipes', { ...BOTH, serverProtect: { communication: 'namedPipes' } }],
     ['installs done', { ...BOTH, serverProtect: { localInstall: false, remoteInstall: false } }],
-    ['pinned ports and wider SUM', { ...BOTH, serverProtect: { managementPort: 5005 }, sum: { concurrentTargets: 16, netbiosNameService: true } }],
-    ['Control Manager and restricted egress', { ...BOTH, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' }],
-    ['SUM 7.x+ with its later targets', { ...SMART_UPDATE_MANAGER_7, groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER_7.groups] }],
+    [
+      'pinned ports and wider SUM',
+      { ...BOTH, serverProtect: { managementPort: 5005 }, sum: { concurrentTargets: 16, netbiosNameService: true } },
+    ],
+    [
+      'Control Manager and restricted egress',
+      { ...BOTH, peers: [CM], serverProtect: { controlManagerAgent: 'mcp' }, egress: 'restricted' },
+    ],
+    [
+      'SUM 7.x+ with its later targets',
+      { ...SMART_UPDATE_MANAGER_7, groups: [...SERVERPROTECT.groups, ...SMART_UPDATE_MANAGER_7.groups] },
+    ],
   ])('%s keeps the name and priority of every surviving rule', (_name, changed) => {
     for (const deny of [true, false]) {
       const before = byPriority(planAzureRules(BOTH, { band, denyOtherVnetTraffic: deny }).rules);
       const after = byPriority(planAzureRules(changed, { band, denyOtherVnetTraffic: deny }).rules);
-      for (const [name, priority] of before) if (after.has(name)) expect([name, after.get(name)]).toEqual([name, priority]);
+      for (const [name, priority] of before)
+        if (after.has(name)) expect([name, after.get(name)]).toEqual([name, priority]);
     }
   });
 
@@ -133,14 +215,66 @@ describe('priority stability', () => {
 });
 
 describe('guard rails: named error, no resource registered', () => {
-  const many = (n: number, role: 'sum:target:linux' | 'serverprotect:normal-server') => Array.from({ length: n }, (_, i) => ({ name: `g-${i}`, role }));
+  const many = (n: number, role: 'sum:target:linux' | 'serverprotect:normal-server') =>
+    Array.from({ length: n }, (_, i) => ({ name: `g-${i}`, role }));
   test.each<[string, () => unknown, RegExp]>([
-    ['bad declaration', () => new ServerProtect('bad', { resourceGroupName: 'rg', options: { communication: 'smb' as 'tcpip' } }), /serverProtect.communication/],
-    ['band outside 100-4096', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), priorityBand: { from: 50, to: 200 } }), /priorityBand: a priority band of whole numbers with 100 <= from <= to <= 4096 \(got \{"from":50,"to":200\}\)/],
-    ['band too small', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT), existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } } }), /priority band 1000-1007: its inbound allow zone 1000-1005 holds 6 rules; the plan needs 9: widen the band/],
-    ['more than 1000 rules', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: many(23, 'serverprotect:normal-server') } }), /the plan needs 1104 rules in one NSG, more than Azure's 1000/],
-    ['more than 100 ASGs', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'ws', role: 'sum:workstation' }, ...many(100, 'sum:target:linux')] } }), /references 101 application security groups in one NSG, more than Azure's 100/],
-    ['rule name over 80 characters', () => new PortPlan('bad', { resourceGroupName: 'rg', declaration: { groups: [{ name: 'w'.repeat(40), role: 'sum:workstation' }, { name: 't'.repeat(40), role: 'sum:target:linux' }] } }), /has 91 characters, more than Azure's 80: shorten the group names/],
+    [
+      'bad declaration',
+      () => new ServerProtect('bad', { resourceGroupName: 'rg', options: { communication: 'smb' as 'tcpip' } }),
+      /serverProtect.communication/,
+    ],
+    [
+      'band outside 100-4096',
+      () =>
+        new PortPlan('bad', {
+          resourceGroupName: 'rg',
+          declaration: declarationArgs(SERVERPROTECT),
+          priorityBand: { from: 50, to: 200 },
+        }),
+      /priorityBand: a priority band of whole numbers with 100 <= from <= to <= 4096 \(got \{"from":50,"to":200\}\)/,
+    ],
+    [
+      'band too small',
+      () =>
+        new PortPlan('bad', {
+          resourceGroupName: 'rg',
+          declaration: declarationArgs(SERVERPROTECT),
+          existingNetworkSecurityGroup: { name: 'n', priorityBand: { from: 1000, to: 1007 } },
+        }),
+      /priority band 1000-1007: its inbound allow zone 1000-1005 holds 6 rules; the plan needs 9: widen the band/,
+    ],
+    [
+      'more than 1000 rules',
+      () =>
+        new PortPlan('bad', {
+          resourceGroupName: 'rg',
+          declaration: { groups: many(23, 'serverprotect:normal-server') },
+        }),
+      /the plan needs 1104 rules in one NSG, more than Azure's 1000/,
+    ],
+    [
+      'more than 100 ASGs',
+      () =>
+        new PortPlan('bad', {
+          resourceGroupName: 'rg',
+          declaration: { groups: [{ name: 'ws', role: 'sum:workstation' }, ...many(100, 'sum:target:linux')] },
+        }),
+      /references 101 application security groups in one NSG, more than Azure's 100/,
+    ],
+    [
+      'rule name over 80 characters',
+      () =>
+        new PortPlan('bad', {
+          resourceGroupName: 'rg',
+          declaration: {
+            groups: [
+              { name: 'w'.repeat(40), role: 'sum:workstation' },
+              { name: 't'.repeat(40), role: 'sum:target:linux' },
+            ],
+          },
+        }),
+      /has 91 characters, more than Azure's 80: shorten the group names/,
+    ],
   ])('%s', (_name, make, message) => {
     const before = registered.length;
     let error: unknown;
@@ -149,13 +283,19 @@ describe('guard rails: named error, no resource registered', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(_name === 'bad declaration' ? DeclarationError : _name === 'band outside 100-4096' ? ArgumentError : AzureLimitError);
+    expect(error).toBeInstanceOf(
+      _name === 'bad declaration'
+        ? DeclarationError
+        : _name === 'band outside 100-4096'
+          ? ArgumentError
+          : AzureLimitError,
+    );
     expect(String(error)).toMatch(message);
     expect(registered.length).toBe(before);
   });
 });
 
-test('PortPlan: token portplan:index:PortPlan, the alias from portplan:azure:PortPlan after the user\'s own', async () => {
+test("PortPlan: token portplan:index:PortPlan, the alias from portplan:azure:PortPlan after the user's own", async () => {
   const args = { resourceGroupName: 'rg', declaration: declarationArgs(SERVERPROTECT) };
   const plan = new PortPlan('aliased', args, { aliases: [{ name: 'renamed' }] });
   expect(await settle(plan.urn)).toBe('urn:pulumi:test::portplan-example::portplan:index:PortPlan::aliased');

@@ -4,17 +4,41 @@ import { validateSecurityRules, type ArmSecurityRule } from '../../lib/verify/az
 // The evaluator and the validator against the documented cases, each written out by hand.
 const net = { addressSpace: ['10.0.0.0/16'] };
 const rule = (over: Partial<Record<keyof ArmSecurityRule, unknown>>): ArmSecurityRule => ({
-  name: 'r', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '22',
-  sourceAddressPrefix: '*', destinationAddressPrefix: '*', ...over,
+  name: 'r',
+  priority: 100,
+  direction: 'Inbound',
+  access: 'Allow',
+  protocol: 'Tcp',
+  sourcePortRange: '*',
+  destinationPortRange: '22',
+  sourceAddressPrefix: '*',
+  destinationAddressPrefix: '*',
+  ...over,
 });
-const nic = (address: string, nsg: ArmSecurityRule[], asgs: string[] = []): AzureEndpoint => ({ address, nsg, applicationSecurityGroups: asgs });
+const nic = (address: string, nsg: ArmSecurityRule[], asgs: string[] = []): AzureEndpoint => ({
+  address,
+  nsg,
+  applicationSecurityGroups: asgs,
+});
 
 describe('evaluator: Azure default rules alone', () => {
   const tcp = { protocol: 'Tcp' as const, port: 445 };
   test.each([
-    ['VNet to VNet (AllowVnetInBound, AllowVnetOutBound)', nic('10.0.1.4', []), nic('10.0.2.4', []), true, 'AllowVnetInBound'],
+    [
+      'VNet to VNet (AllowVnetInBound, AllowVnetOutBound)',
+      nic('10.0.1.4', []),
+      nic('10.0.2.4', []),
+      true,
+      'AllowVnetInBound',
+    ],
     ['Internet in (DenyAllInBound)', { address: '198.51.100.1' }, nic('10.0.2.4', []), false, 'DenyAllInBound'],
-    ['Load Balancer probe in (VirtualNetwork includes 168.63.129.16: AllowVnetInBound)', { address: '168.63.129.16' }, nic('10.0.2.4', []), true, 'AllowVnetInBound'],
+    [
+      'Load Balancer probe in (VirtualNetwork includes 168.63.129.16: AllowVnetInBound)',
+      { address: '168.63.129.16' },
+      nic('10.0.2.4', []),
+      true,
+      'AllowVnetInBound',
+    ],
   ])('%s', (_n, from, to, allowed, decidedBy) => {
     const v = evaluateFlow(net, from, to, tcp);
     expect(v.allowed).toBe(allowed);
@@ -22,19 +46,45 @@ describe('evaluator: Azure default rules alone', () => {
   });
 
   test('outbound to the Internet: AllowInternetOutBound', () => {
-    expect(evaluateFlow(net, nic('10.0.1.4', []), { address: '198.51.100.1' }, tcp).outbound?.rule).toBe('AllowInternetOutBound');
+    expect(evaluateFlow(net, nic('10.0.1.4', []), { address: '198.51.100.1' }, tcp).outbound?.rule).toBe(
+      'AllowInternetOutBound',
+    );
   });
 });
 
 describe('evaluator: user rules', () => {
   test('first match by priority, not by order in the list', () => {
     const rules = [rule({ name: 'allow', priority: 200 }), rule({ name: 'deny', priority: 150, access: 'Deny' })];
-    expect(evaluateNsg(rules, 'Inbound', { address: '10.0.1.4' }, { address: '10.0.2.4' }, { protocol: 'Tcp', port: 22 }, net).rule).toBe('deny');
+    expect(
+      evaluateNsg(
+        rules,
+        'Inbound',
+        { address: '10.0.1.4' },
+        { address: '10.0.2.4' },
+        { protocol: 'Tcp', port: 22 },
+        net,
+      ).rule,
+    ).toBe('deny');
   });
 
   test('ASGs match by NIC membership; ports, ranges and protocols must match', () => {
-    const rules = [rule({ name: 'web', sourceAddressPrefix: undefined, sourceApplicationSecurityGroups: [{ id: 'asg-a' }], destinationPortRanges: ['80', '8000-8009'], destinationPortRange: undefined })];
-    const deny = rule({ name: 'deny-vnet', priority: 4000, access: 'Deny', protocol: '*', sourceAddressPrefix: 'VirtualNetwork', destinationPortRange: '*' });
+    const rules = [
+      rule({
+        name: 'web',
+        sourceAddressPrefix: undefined,
+        sourceApplicationSecurityGroups: [{ id: 'asg-a' }],
+        destinationPortRanges: ['80', '8000-8009'],
+        destinationPortRange: undefined,
+      }),
+    ];
+    const deny = rule({
+      name: 'deny-vnet',
+      priority: 4000,
+      access: 'Deny',
+      protocol: '*',
+      sourceAddressPrefix: 'VirtualNetwork',
+      destinationPortRange: '*',
+    });
     const nsg = [...rules, deny];
     const a = nic('10.0.1.4', nsg, ['asg-a']);
     const b = nic('10.0.1.5', nsg, ['asg-b']);
@@ -46,35 +96,60 @@ describe('evaluator: user rules', () => {
   });
 
   test('Internet is what lies outside the VNet; AzureLoadBalancer is 168.63.129.16 only', () => {
-    const nsg = [rule({ name: 'from-internet', sourceAddressPrefix: 'Internet' }), rule({ name: 'from-lb', priority: 101, sourceAddressPrefix: 'AzureLoadBalancer' })];
+    const nsg = [
+      rule({ name: 'from-internet', sourceAddressPrefix: 'Internet' }),
+      rule({ name: 'from-lb', priority: 101, sourceAddressPrefix: 'AzureLoadBalancer' }),
+    ];
     const to = nic('10.0.2.4', nsg);
-    expect(evaluateFlow(net, { address: '198.51.100.1' }, to, { protocol: 'Tcp', port: 22 }).inbound?.rule).toBe('from-internet');
-    expect(evaluateFlow(net, { address: '10.0.3.3' }, to, { protocol: 'Tcp', port: 22 }).inbound?.rule).toBe('AllowVnetInBound');
-    expect(evaluateFlow(net, { address: '168.63.129.16' }, to, { protocol: 'Tcp', port: 22 }).inbound?.rule).toBe('from-lb');
+    expect(evaluateFlow(net, { address: '198.51.100.1' }, to, { protocol: 'Tcp', port: 22 }).inbound?.rule).toBe(
+      'from-internet',
+    );
+    expect(evaluateFlow(net, { address: '10.0.3.3' }, to, { protocol: 'Tcp', port: 22 }).inbound?.rule).toBe(
+      'AllowVnetInBound',
+    );
+    expect(evaluateFlow(net, { address: '168.63.129.16' }, to, { protocol: 'Tcp', port: 22 }).inbound?.rule).toBe(
+      'from-lb',
+    );
   });
 
   test('outbound to the platform addresses is not filtered; other outbound is', () => {
-    const nsg = [rule({ name: 'deny-out', direction: 'Outbound', access: 'Deny', protocol: '*', destinationPortRange: '*' })];
+    const nsg = [
+      rule({ name: 'deny-out', direction: 'Outbound', access: 'Deny', protocol: '*', destinationPortRange: '*' }),
+    ];
     const from = nic('10.0.1.4', nsg);
     expect(evaluateFlow(net, from, { address: '168.63.129.16' }, { protocol: 'Udp', port: 53 }).allowed).toBe(true);
     expect(evaluateFlow(net, from, { address: '169.254.169.254' }, { protocol: 'Tcp', port: 80 }).allowed).toBe(true);
-    expect(evaluateFlow(net, from, { address: '10.0.2.4' }, { protocol: 'Tcp', port: 80 }).outbound?.rule).toBe('deny-out');
+    expect(evaluateFlow(net, from, { address: '10.0.2.4' }, { protocol: 'Tcp', port: 80 }).outbound?.rule).toBe(
+      'deny-out',
+    );
   });
 });
 
 describe('ARM rule validator', () => {
   const fields = (r: ArmSecurityRule) => validateSecurityRules([r]).map((f) => f.field);
   test.each<[string, Partial<Record<keyof ArmSecurityRule, unknown>>, string]>([
-    ['"*" in destinationPortRanges (SecurityRuleInvalidPortRange)', { destinationPortRange: undefined, destinationPortRanges: ['*'] }, 'destinationPortRanges'],
+    [
+      '"*" in destinationPortRanges (SecurityRuleInvalidPortRange)',
+      { destinationPortRange: undefined, destinationPortRanges: ['*'] },
+      'destinationPortRanges',
+    ],
     ['"*" in sourcePortRanges', { sourcePortRange: undefined, sourcePortRanges: ['*'] }, 'sourcePortRanges'],
     ['both singular and plural ports', { destinationPortRanges: ['80'] }, 'destinationPortRanges'],
     ['no destination port', { destinationPortRange: undefined }, 'destinationPortRange'],
     ['port above 65535', { destinationPortRange: '65536' }, 'destinationPortRange'],
     ['reversed range', { destinationPortRange: '90-80' }, 'destinationPortRange'],
     ['host bits in a prefix', { sourceAddressPrefix: '10.0.0.5/24' }, 'sourceAddressPrefix'],
-    ['service tag in a plural prefix list', { sourceAddressPrefix: undefined, sourceAddressPrefixes: ['VirtualNetwork', '10.0.0.0/24'] }, 'sourceAddressPrefixes'],
+    [
+      'service tag in a plural prefix list',
+      { sourceAddressPrefix: undefined, sourceAddressPrefixes: ['VirtualNetwork', '10.0.0.0/24'] },
+      'sourceAddressPrefixes',
+    ],
     ['prefix and ASG on one side', { sourceApplicationSecurityGroups: [{ id: 'x' }] }, 'source'],
-    ['two ASGs on one side', { sourceAddressPrefix: undefined, sourceApplicationSecurityGroups: [{ id: 'x' }, { id: 'y' }] }, 'sourceApplicationSecurityGroups'],
+    [
+      'two ASGs on one side',
+      { sourceAddressPrefix: undefined, sourceApplicationSecurityGroups: [{ id: 'x' }, { id: 'y' }] },
+      'sourceApplicationSecurityGroups',
+    ],
     ['no destination', { destinationAddressPrefix: undefined }, 'destinationAddressPrefix'],
     ['priority below 100', { priority: 99 }, 'priority'],
     ['priority above 4096', { priority: 4097 }, 'priority'],
@@ -90,6 +165,8 @@ describe('ARM rule validator', () => {
     const twoIn = [rule({ name: 'a' }), rule({ name: 'b' })];
     expect(validateSecurityRules(twoIn).map((f) => f.field)).toEqual(['priority']);
     expect(validateSecurityRules([rule({ name: 'a' }), rule({ name: 'b', direction: 'Outbound' })])).toEqual([]);
-    expect(validateSecurityRules([rule({ name: 'a' }), rule({ name: 'A', priority: 101 })]).map((f) => f.field)).toEqual(['name']);
+    expect(
+      validateSecurityRules([rule({ name: 'a' }), rule({ name: 'A', priority: 101 })]).map((f) => f.field),
+    ).toEqual(['name']);
   });
 });

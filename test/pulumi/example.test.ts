@@ -17,7 +17,12 @@ beforeAll(async () => {
   registered = await recordResources();
   aliases = recordAliases();
   program = await import('../../examples/pulumi/index');
-  await Promise.all([settle(program.vnetId), settle(program.serverProtectNsgId), settle(program.smartUpdateManagerNsgId), settle(program.smartUpdateManager7NsgId)]);
+  await Promise.all([
+    settle(program.vnetId),
+    settle(program.serverProtectNsgId),
+    settle(program.smartUpdateManagerNsgId),
+    settle(program.smartUpdateManager7NsgId),
+  ]);
 });
 
 // ASG mock ids to group names, for one component (ASG names are `<component>-<group>`).
@@ -34,7 +39,9 @@ describe.each([
   ['sum7', () => program.smartUpdateManager7],
 ])('example component %s', (name, component) => {
   test('its NSG holds exactly the resolve() flows, a VNet deny and a probe allow per group, and the RDP rule', () => {
-    const nsg = registered.find((r) => r.type === 'azure-native:network:NetworkSecurityGroup' && r.name === `${name}-nsg`);
+    const nsg = registered.find(
+      (r) => r.type === 'azure-native:network:NetworkSecurityGroup' && r.name === `${name}-nsg`,
+    );
     expect(nsg).toBeDefined();
     const lines = ruleLines(nsg!.inputs.securityRules, asgIds(name));
     const extra = name === 'serverprotect' ? ['Inbound Allow 10.40.250.0/26 normal-servers Tcp 3389'] : [];
@@ -43,12 +50,23 @@ describe.each([
   });
 
   test('nothing is open to the world: no allow rule from *, Internet, 0.0.0.0/0 or ::/0', () => {
-    const rules = registered.find((r) => r.name === `${name}-nsg`)!.inputs.securityRules as { access: string; sourceAddressPrefix?: string }[];
-    expect(rules.filter((r) => r.access === 'Allow' && ['*', 'Internet', '0.0.0.0/0', '::/0'].includes(r.sourceAddressPrefix ?? ''))).toEqual([]);
+    const rules = registered.find((r) => r.name === `${name}-nsg`)!.inputs.securityRules as {
+      access: string;
+      sourceAddressPrefix?: string;
+    }[];
+    expect(
+      rules.filter(
+        (r) => r.access === 'Allow' && ['*', 'Internet', '0.0.0.0/0', '::/0'].includes(r.sourceAddressPrefix ?? ''),
+      ),
+    ).toEqual([]);
   });
 
   test('priorities are unique per direction, inside 100-4096, denies below every allow', () => {
-    const rules = registered.find((r) => r.name === `${name}-nsg`)!.inputs.securityRules as { direction: string; access: string; priority: number }[];
+    const rules = registered.find((r) => r.name === `${name}-nsg`)!.inputs.securityRules as {
+      direction: string;
+      access: string;
+      priority: number;
+    }[];
     for (const dir of ['Inbound', 'Outbound']) {
       const ps = rules.filter((r) => r.direction === dir).map((r) => r.priority);
       expect(new Set(ps).size).toBe(ps.length);
@@ -60,9 +78,15 @@ describe.each([
   });
 
   test('one ASG per role group, tagged with the role id, the group name and the user tags', () => {
-    const asgs = registered.filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${name}-`));
+    const asgs = registered.filter(
+      (r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${name}-`),
+    );
     const groups = component().resolution.declaration.groups;
-    const tags = (g: (typeof groups)[number]) => ({ project: 'portplan-example', 'portplan:role': g.role, 'portplan:group': g.name });
+    const tags = (g: (typeof groups)[number]) => ({
+      project: 'portplan-example',
+      'portplan:role': g.role,
+      'portplan:group': g.name,
+    });
     expect(asgs.map((a) => a.inputs.tags)).toEqual(groups.map(tags));
   });
 });
@@ -74,7 +98,8 @@ test('every NSG the program registers passes the ARM rule validator', () => {
 });
 
 test('every resource the program creates carries the user tags', () => {
-  for (const r of registered.filter((x) => x.custom)) expect(r.inputs.tags).toMatchObject({ project: 'portplan-example' });
+  for (const r of registered.filter((x) => x.custom))
+    expect(r.inputs.tags).toMatchObject({ project: 'portplan-example' });
 });
 
 test('components are parented: package type tokens and URNs', async () => {
@@ -96,7 +121,11 @@ test('each component sends the alias from its earlier type token, so existing st
 
 test('subnets carry the component NSGs', () => {
   const vnet = registered.find((r) => r.type === 'azure-native:network:VirtualNetwork')!;
-  expect(vnet.inputs.subnets.map((s: { networkSecurityGroup: { id: string } }) => s.networkSecurityGroup.id)).toEqual(['serverprotect-nsg-id', 'sum-nsg-id', 'sum7-nsg-id']);
+  expect(vnet.inputs.subnets.map((s: { networkSecurityGroup: { id: string } }) => s.networkSecurityGroup.id)).toEqual([
+    'serverprotect-nsg-id',
+    'sum-nsg-id',
+    'sum7-nsg-id',
+  ]);
   expect(vnet.inputs.addressSpace.addressPrefixes).toEqual(['10.40.0.0/16']);
 });
 

@@ -63,8 +63,17 @@ const OUTPUTS = {
   priorities: 'map<number>',
 };
 const SUM_GROUPS = [
-  'workstation', 'windowsTarget', 'linuxTarget', 'integrityTarget', 'vmwareTarget', 'iloTarget',
-  'onboardAdministratorTarget', 'virtualConnectTarget', 'switchTarget', 'superdomeXTarget', 'superdomeFlexTarget',
+  'workstation',
+  'windowsTarget',
+  'linuxTarget',
+  'integrityTarget',
+  'vmwareTarget',
+  'iloTarget',
+  'onboardAdministratorTarget',
+  'virtualConnectTarget',
+  'switchTarget',
+  'superdomeXTarget',
+  'superdomeFlexTarget',
 ].map((g) => `${g}Groups`);
 
 test('PulumiPlugin.yaml: runtime nodejs, plugin directory named portplan at the package version', () => {
@@ -76,7 +85,9 @@ test('PulumiPlugin.yaml: runtime nodejs, plugin directory named portplan at the 
 
 test('the schema lists exactly the three components, each with its inputs and outputs', () => {
   expect(Object.keys(schema.resources).sort()).toEqual([
-    'portplan:index:PortPlan', 'portplan:index:ServerProtect', 'portplan:index:SmartUpdateManager',
+    'portplan:index:PortPlan',
+    'portplan:index:ServerProtect',
+    'portplan:index:SmartUpdateManager',
   ]);
   const summary = (token: string) => {
     const r = schema.resources[token];
@@ -94,24 +105,36 @@ test('the schema lists exactly the three components, each with its inputs and ou
   expect(summary('portplan:index:ServerProtect')).toEqual({
     component: true,
     inputs: {
-      ...COMMON, consoleGroups: 'string[]?', informationServerGroups: 'string[]?', normalServerGroups: 'string[]?',
-      peers: 'PeerDeclaration[]?', options: 'ServerProtectOptions?', egress: 'Egress?',
+      ...COMMON,
+      consoleGroups: 'string[]?',
+      informationServerGroups: 'string[]?',
+      normalServerGroups: 'string[]?',
+      peers: 'PeerDeclaration[]?',
+      options: 'ServerProtectOptions?',
+      egress: 'Egress?',
     },
     outputs: OUTPUTS,
   });
   expect(summary('portplan:index:SmartUpdateManager')).toEqual({
     component: true,
     inputs: {
-      ...COMMON, ...Object.fromEntries(SUM_GROUPS.map((g) => [g, 'string[]?'])),
-      peers: 'PeerDeclaration[]?', options: 'SumOptions?', egress: 'Egress?',
+      ...COMMON,
+      ...Object.fromEntries(SUM_GROUPS.map((g) => [g, 'string[]?'])),
+      peers: 'PeerDeclaration[]?',
+      options: 'SumOptions?',
+      egress: 'Egress?',
     },
     outputs: OUTPUTS,
   });
   // The products' arguments are plain values (the plan is made before anything is registered);
   // the resource group and location may be outputs of other resources.
   const sp = schema.resources['portplan:index:ServerProtect'].inputProperties!;
-  expect([sp.consoleGroups.plain, sp.options.plain, sp.resourceGroupName.plain, sp.location.plain])
-    .toEqual([true, true, undefined, undefined]);
+  expect([sp.consoleGroups.plain, sp.options.plain, sp.resourceGroupName.plain, sp.location.plain]).toEqual([
+    true,
+    true,
+    undefined,
+    undefined,
+  ]);
 });
 
 test('the object types and enums of the arguments', () => {
@@ -119,31 +142,54 @@ test('the object types and enums of the arguments', () => {
     Object.entries(schema.types).map(([k, t]) => [k.slice('portplan:index:'.length), t]),
   );
   const objects = Object.fromEntries(
-    Object.entries(types).filter(([, t]) => !t.enum).map(([k, t]) => [k, props(t.properties, t.required)]),
+    Object.entries(types)
+      .filter(([, t]) => !t.enum)
+      .map(([k, t]) => [k, props(t.properties, t.required)]),
   );
   expect(objects).toEqual({
     Declaration: {
-      groups: 'GroupDeclaration[]', peers: 'PeerDeclaration[]?', serverProtect: 'ServerProtectOptions?',
-      sum: 'SumOptions?', egress: 'Egress?',
+      groups: 'GroupDeclaration[]',
+      peers: 'PeerDeclaration[]?',
+      serverProtect: 'ServerProtectOptions?',
+      sum: 'SumOptions?',
+      egress: 'Egress?',
     },
     GroupDeclaration: { name: 'string', role: 'RoleId' },
     PeerDeclaration: {
-      name: 'string', kind: 'PeerKind', cidr: 'string', ports: 'number[]?', allowAnyAddress: 'boolean?',
+      name: 'string',
+      kind: 'PeerKind',
+      cidr: 'string',
+      ports: 'number[]?',
+      allowAnyAddress: 'boolean?',
     },
     ServerProtectOptions: {
-      communication: 'ServerProtectCommunication?', localInstall: 'boolean?', remoteInstall: 'boolean?',
-      consoleEventPort: 'number?', discoveryPort: 'number?', managementPort: 'number?',
+      communication: 'ServerProtectCommunication?',
+      localInstall: 'boolean?',
+      remoteInstall: 'boolean?',
+      consoleEventPort: 'number?',
+      discoveryPort: 'number?',
+      managementPort: 'number?',
       controlManagerAgent: 'ControlManagerAgent?',
     },
     SumOptions: {
-      profile: 'SumProfile?', workstationOs: 'WorkstationOs?', concurrentTargets: 'number?',
-      netbiosNameService: 'boolean?', webServerPort: 'number?', soapPortCount: 'number?',
+      profile: 'SumProfile?',
+      workstationOs: 'WorkstationOs?',
+      concurrentTargets: 'number?',
+      netbiosNameService: 'boolean?',
+      webServerPort: 'number?',
+      soapPortCount: 'number?',
     },
     ExistingNetworkSecurityGroup: { name: 'string', priorityBand: 'PriorityBand' },
     PriorityBand: { from: 'number', to: 'number' },
     AdditionalRuleArgs: {
-      name: 'string', direction: 'RuleDirection?', access: 'RuleAccess', protocol: 'RuleProtocol',
-      source: 'RuleEndpointArgs', destination: 'RuleEndpointArgs', ports: 'string[]', description: 'string?',
+      name: 'string',
+      direction: 'RuleDirection?',
+      access: 'RuleAccess',
+      protocol: 'RuleProtocol',
+      source: 'RuleEndpointArgs',
+      destination: 'RuleEndpointArgs',
+      ports: 'string[]',
+      description: 'string?',
       allowAnyAddress: 'boolean?',
     },
     RuleEndpointArgs: { group: 'string?', prefix: 'string?' },
@@ -168,17 +214,23 @@ test('the provider constructs a component from plain inputs, as another language
   const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
   const inputs = { resourceGroupName: 'rg', normalServerGroups: ['fleet'], egress: 'restricted' };
   const result = await provider.construct('from-python', 'portplan:index:ServerProtect', inputs, {});
-  expect(await settle(result.urn as never))
-    .toBe('urn:pulumi:test::portplan-example::portplan:index:ServerProtect::from-python');
+  expect(await settle(result.urn as never)).toBe(
+    'urn:pulumi:test::portplan-example::portplan:index:ServerProtect::from-python',
+  );
   expect(Object.keys(result.state).sort()).toEqual(Object.keys(OUTPUTS).sort());
-  expect(Object.keys(result.state.priorities as Record<string, number>))
-    .toContain('in-console-to-information-server-tcp');
+  expect(Object.keys(result.state.priorities as Record<string, number>)).toContain(
+    'in-console-to-information-server-tcp',
+  );
   await settle((result.state.networkSecurityGroup as { id: never }).id);
   expect(registered.filter((r) => r.name.startsWith('from-python-')).map((r) => r.name)).toEqual([
-    'from-python-console', 'from-python-information-server', 'from-python-fleet', 'from-python-nsg',
+    'from-python-console',
+    'from-python-information-server',
+    'from-python-fleet',
+    'from-python-nsg',
   ]);
   // resolve() warnings reach the engine's log, as in a TypeScript program.
-  expect(warn.mock.calls.map(([message]) => message))
-    .toContainEqual(expect.stringMatching(/^SP8, SP9: NetBIOS name broadcasts/));
+  expect(warn.mock.calls.map(([message]) => message)).toContainEqual(
+    expect.stringMatching(/^SP8, SP9: NetBIOS name broadcasts/),
+  );
   warn.mockRestore();
 });

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { DeclarationError, parseCidr, placeRules, resolve, cidrContains, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, validDeclaration } from '../support/declarations';
 
-const withUpdateSource = (cidr: string): Declaration => ({ ...SERVERPROTECT, peers: [{ name: 'updates', kind: 'update-source', cidr }] });
+const withUpdateSource = (cidr: string): Declaration => ({
+  ...SERVERPROTECT,
+  peers: [{ name: 'updates', kind: 'update-source', cidr }],
+});
 
 function problem(d: Declaration): { path: string; message: string } {
   try {
@@ -27,14 +30,19 @@ describe('peer CIDRs: masked prefixes only, broad ranges warned', () => {
     expect(p.message).toContain(`has host bits set; write the network ${masked}`);
   });
 
-  test.each(['fe80::1%eth0/64', '10.0.0.1/33', '2001:db8::/129', '010.0.0.0/8', '10.0.0.0/08', '1:2:3:4:5:6:7:8:9/128', '::1::/128'])(
-    '%s is not a CIDR the clouds take',
-    (cidr) => {
-      const p = problem(withUpdateSource(cidr));
-      expect(p.path).toBe('peers[0].cidr');
-      expect(p.message).toMatch(/IPv4 or IPv6 CIDR/);
-    },
-  );
+  test.each([
+    'fe80::1%eth0/64',
+    '10.0.0.1/33',
+    '2001:db8::/129',
+    '010.0.0.0/8',
+    '10.0.0.0/08',
+    '1:2:3:4:5:6:7:8:9/128',
+    '::1::/128',
+  ])('%s is not a CIDR the clouds take', (cidr) => {
+    const p = problem(withUpdateSource(cidr));
+    expect(p.path).toBe('peers[0].cidr');
+    expect(p.message).toMatch(/IPv4 or IPv6 CIDR/);
+  });
 
   test.each([
     ['0.0.0.0/1', true],
@@ -50,7 +58,10 @@ describe('peer CIDRs: masked prefixes only, broad ranges warned', () => {
   });
 
   test('an allowed /0 is warned about too', () => {
-    const d: Declaration = { ...SERVERPROTECT, peers: [{ name: 'updates', kind: 'update-source', cidr: '::/0', allowAnyAddress: true }] };
+    const d: Declaration = {
+      ...SERVERPROTECT,
+      peers: [{ name: 'updates', kind: 'update-source', cidr: '::/0', allowAnyAddress: true }],
+    };
     expect(resolve(d).warnings.find((w) => w.code === 'broad-peer')?.message).toContain('every address');
   });
 
@@ -80,7 +91,12 @@ describe('placeRules: the one decision of which group carries which rule', () =>
             expect(p.direction === 'inbound' ? [p.group, p.remote] : [p.remote, p.group]).toEqual([f.to, f.from]);
           }
         }
-        expect(placed.length).toBe(r.flows.reduce((n, f) => n + (f.to.kind === 'group' ? 1 : 0) + (restricted && f.from.kind === 'group' ? 1 : 0), 0));
+        expect(placed.length).toBe(
+          r.flows.reduce(
+            (n, f) => n + (f.to.kind === 'group' ? 1 : 0) + (restricted && f.from.kind === 'group' ? 1 : 0),
+            0,
+          ),
+        );
       }),
       { numRuns: 100 },
     );
@@ -92,7 +108,10 @@ describe('placeRules: the one decision of which group carries which rule', () =>
         const r = resolve(d);
         for (const f of r.flows) {
           for (const e of [f.from, f.to]) {
-            if (e.kind === 'peer') expect(r.declaration.peers).toContainEqual(expect.objectContaining({ name: e.name, kind: e.peerKind, cidr: e.cidr }));
+            if (e.kind === 'peer')
+              expect(r.declaration.peers).toContainEqual(
+                expect.objectContaining({ name: e.name, kind: e.peerKind, cidr: e.cidr }),
+              );
             else expect(r.declaration.groups).toContainEqual({ name: e.name, role: e.role });
           }
         }

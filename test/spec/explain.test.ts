@@ -2,19 +2,66 @@ import fc from 'fast-check';
 import { ArgumentError, explain, resolve, type Declaration, type ExplainQuery } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 
-const q = (from: string, to: string, port: number, protocol: 'tcp' | 'udp' = 'tcp'): ExplainQuery => ({ from, to, port, protocol });
+const q = (from: string, to: string, port: number, protocol: 'tcp' | 'udp' = 'tcp'): ExplainQuery => ({
+  from,
+  to,
+  port,
+  protocol,
+});
 
 describe('explain: why a port is open, or what would open it', () => {
   const installed: Declaration = { ...SERVERPROTECT, serverProtect: { localInstall: false, managementPort: 5005 } };
 
   // [case, declaration, query, allowed, rows behind it or rows that would open it, text one of them must contain]
   test.each<[string, Declaration, ExplainQuery, boolean, string[], RegExp]>([
-    ['an open port names its row, condition and option', SERVERPROTECT, q('normal-servers', 'information-server', 3628), true, ['SP6'], /serverProtect\.communication/],
-    ['a pinned port closes the rest of its range', installed, q('console', 'information-server', 5007), false, ['SP4', 'SP5'], /serverProtect\.managementPort unset or 5007/],
-    ['a row whose condition is off', installed, q('normal-servers', 'information-server', 3000, 'udp'), false, ['SP2', 'SP3'], /local install of a normal server \(serverProtect\.localInstall\)/],
-    ['another role opens it', SERVERPROTECT, q('console', 'information-server', 3628), false, ['SP6'], /from a group of role serverprotect:normal-server/],
-    ['an address inside the administrators peer', SMART_UPDATE_MANAGER_7, q('192.168.50.7/32', 'workstation', 63002), true, ['SUM7-8'], /profile/],
-    ['an address outside every peer', SMART_UPDATE_MANAGER_7, q('10.1.2.3/32', 'workstation', 63002), false, ['SUM7', 'SUM7-6', 'SUM7-7', 'SUM7-8'], /a peer of kind administrators whose cidr contains 10\.1\.2\.3\/32/],
+    [
+      'an open port names its row, condition and option',
+      SERVERPROTECT,
+      q('normal-servers', 'information-server', 3628),
+      true,
+      ['SP6'],
+      /serverProtect\.communication/,
+    ],
+    [
+      'a pinned port closes the rest of its range',
+      installed,
+      q('console', 'information-server', 5007),
+      false,
+      ['SP4', 'SP5'],
+      /serverProtect\.managementPort unset or 5007/,
+    ],
+    [
+      'a row whose condition is off',
+      installed,
+      q('normal-servers', 'information-server', 3000, 'udp'),
+      false,
+      ['SP2', 'SP3'],
+      /local install of a normal server \(serverProtect\.localInstall\)/,
+    ],
+    [
+      'another role opens it',
+      SERVERPROTECT,
+      q('console', 'information-server', 3628),
+      false,
+      ['SP6'],
+      /from a group of role serverprotect:normal-server/,
+    ],
+    [
+      'an address inside the administrators peer',
+      SMART_UPDATE_MANAGER_7,
+      q('192.168.50.7/32', 'workstation', 63002),
+      true,
+      ['SUM7-8'],
+      /profile/,
+    ],
+    [
+      'an address outside every peer',
+      SMART_UPDATE_MANAGER_7,
+      q('10.1.2.3/32', 'workstation', 63002),
+      false,
+      ['SUM7', 'SUM7-6', 'SUM7-7', 'SUM7-8'],
+      /a peer of kind administrators whose cidr contains 10\.1\.2\.3\/32/,
+    ],
     ['a port no row opens', SERVERPROTECT, q('normal-servers', 'information-server', 3389), false, [], /./],
   ])('%s', (_case, d, query, allowed, rows, text) => {
     const e = explain(resolve(d), query);
@@ -53,14 +100,28 @@ describe('explain: why a port is open, or what would open it', () => {
         if (!flows.length) return;
         const f = flows[pick % flows.length];
         const port = f.fromPort + (pick % (f.toPort - f.fromPort + 1));
-        const covering = flows.filter((g) => g.from.name === f.from.name && g.to.name === f.to.name && g.protocol === f.protocol && g.fromPort <= port && port <= g.toPort);
+        const covering = flows.filter(
+          (g) =>
+            g.from.name === f.from.name &&
+            g.to.name === f.to.name &&
+            g.protocol === f.protocol &&
+            g.fromPort <= port &&
+            port <= g.toPort,
+        );
         const e = explain(r, q(f.from.name, f.to.name, port, f.protocol));
         expect(e.allowed).toBe(true);
         expect(e.because.map((x) => x.id).sort()).toEqual([...new Set(covering.flatMap((g) => g.rows))].sort());
         // The port after the last covering flow's range is open only if another flow covers it.
         const next = Math.max(...covering.map((g) => g.toPort)) + 1;
         if (next <= 65535) {
-          const open = flows.some((g) => g.from.name === f.from.name && g.to.name === f.to.name && g.protocol === f.protocol && g.fromPort <= next && next <= g.toPort);
+          const open = flows.some(
+            (g) =>
+              g.from.name === f.from.name &&
+              g.to.name === f.to.name &&
+              g.protocol === f.protocol &&
+              g.fromPort <= next &&
+              next <= g.toPort,
+          );
           expect(explain(r, q(f.from.name, f.to.name, next, f.protocol)).allowed).toBe(open);
         }
       }),

@@ -19,7 +19,8 @@ describe('resolve() properties over random valid declarations', () => {
             if (!rows) unjustified.push(`${f.description} port ${p}`);
             rows?.forEach((r) => cited.add(r));
           }
-          if ([...f.rows].sort().join() !== [...cited].sort().join()) unjustified.push(`${f.description} cites ${f.rows} not ${[...cited]}`);
+          if ([...f.rows].sort().join() !== [...cited].sort().join())
+            unjustified.push(`${f.description} cites ${f.rows} not ${[...cited]}`);
         }
         expect(unjustified).toEqual([]);
       }),
@@ -35,7 +36,8 @@ describe('resolve() properties over random valid declarations', () => {
         for (const [key, ports] of required(d)) {
           const [from, to, protocol] = key.split('|');
           const mine = flows.filter((f) => f.from.name === from && f.to.name === to && f.protocol === protocol);
-          for (const p of ports.keys()) if (!mine.some((f) => f.fromPort <= p && p <= f.toPort)) missing.push(`${key} ${p}`);
+          for (const p of ports.keys())
+            if (!mine.some((f) => f.fromPort <= p && p <= f.toPort)) missing.push(`${key} ${p}`);
         }
         expect(missing).toEqual([]);
       }),
@@ -73,7 +75,11 @@ describe('resolve() properties over random valid declarations', () => {
   test('determinism: the order of groups and peers does not change the output', () => {
     fc.assert(
       fc.property(validDeclaration, fc.integer(), (d, seed) => {
-        const shuffle = <T>(xs: readonly T[]) => [...xs].map((x, i) => ({ x, k: (i * 7919 + seed) % 101 })).sort((a, b) => a.k - b.k).map((y) => y.x);
+        const shuffle = <T>(xs: readonly T[]) =>
+          [...xs]
+            .map((x, i) => ({ x, k: (i * 7919 + seed) % 101 }))
+            .sort((a, b) => a.k - b.k)
+            .map((y) => y.x);
         const again = { ...d, groups: shuffle(d.groups), peers: shuffle(d.peers ?? []) };
         expect(JSON.stringify(resolve(again).flows)).toBe(JSON.stringify(resolve(d).flows));
       }),

@@ -1,8 +1,13 @@
 import { CATALOG, PRODUCTS, ROW_IDS, resolve } from '../../lib/spec';
 import { ROW_CASES as CASES, type Expect } from '../support/rows';
 
-const asTuple = (f: { from: { name: string }; to: { name: string }; protocol: 'tcp' | 'udp'; fromPort: number; toPort: number }): Expect =>
-  [f.from.name, f.to.name, f.protocol, f.fromPort, f.toPort];
+const asTuple = (f: {
+  from: { name: string };
+  to: { name: string };
+  protocol: 'tcp' | 'udp';
+  fromPort: number;
+  toPort: number;
+}): Expect => [f.from.name, f.to.name, f.protocol, f.fromPort, f.toPort];
 
 describe('every row of the two port tables is in the catalog, cited', () => {
   test.each(ROW_IDS)('%s has one catalog entry with a citation and at least one flow', (id) => {

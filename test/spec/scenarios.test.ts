@@ -86,7 +86,13 @@ describe('section D defaults', () => {
   test('defaults are filled in as section D says', () => {
     const { declaration } = resolve(SERVERPROTECT);
     expect(declaration.serverProtect).toEqual({ communication: 'tcpip', localInstall: true, remoteInstall: true });
-    expect(declaration.sum).toEqual({ profile: '5.x', workstationOs: 'windows', concurrentTargets: 8, netbiosNameService: false, soapPortCount: 1 });
+    expect(declaration.sum).toEqual({
+      profile: '5.x',
+      workstationOs: 'windows',
+      concurrentTargets: 8,
+      netbiosNameService: false,
+      soapPortCount: 1,
+    });
     expect(declaration.egress).toBe('default');
     expect(declaration.peers).toEqual([]);
   });
@@ -105,7 +111,9 @@ describe('section D defaults', () => {
 // Each option, off and on: the rows it adds or removes, and the ports it changes.
 const rowsOf = (d: Declaration) => new Set(resolve(d).flows.flatMap((f) => f.rows));
 const portsOf = (d: Declaration, from: string, to: string) =>
-  resolve(d).flows.filter((f) => f.from.name === from && f.to.name === to).map((f) => `${f.protocol} ${f.fromPort}-${f.toPort}`);
+  resolve(d)
+    .flows.filter((f) => f.from.name === from && f.to.name === to)
+    .map((f) => `${f.protocol} ${f.fromPort}-${f.toPort}`);
 
 describe('options', () => {
   test.each([
@@ -120,7 +128,10 @@ describe('options', () => {
   });
 
   test('pinned base ports open one port instead of the fallback range (SP1, SP2, SP4)', () => {
-    const d = { ...SERVERPROTECT, serverProtect: { consoleEventPort: 1003, discoveryPort: 3000, managementPort: 5014 } };
+    const d = {
+      ...SERVERPROTECT,
+      serverProtect: { consoleEventPort: 1003, discoveryPort: 3000, managementPort: 5014 },
+    };
     expect(portsOf(d, 'information-server', 'console')).toEqual(['tcp 1003-1003']);
     expect(portsOf(d, 'console', 'information-server')).toEqual(['tcp 3000-3000', 'tcp 5014-5014', 'udp 3000-3000']);
   });
@@ -135,7 +146,12 @@ describe('options', () => {
   test('concurrentTargets widens SUM4 and SUM5; soapPortCount widens SUM6', () => {
     const d = { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 20, soapPortCount: 5 } };
     expect(portsOf(d, 'workstation', 'linux-targets')).toEqual(['tcp 22-22', 'tcp 60000-60019', 'tcp 62286-62290']);
-    expect(portsOf(d, 'linux-targets', 'workstation')).toEqual(['tcp 80-80', 'tcp 60000-60019', 'tcp 61000-61019', 'tcp 63000-63005']);
+    expect(portsOf(d, 'linux-targets', 'workstation')).toEqual([
+      'tcp 80-80',
+      'tcp 60000-60019',
+      'tcp 61000-61019',
+      'tcp 63000-63005',
+    ]);
   });
 
   test('1000 concurrent targets make SUM4 and SUM5 adjacent: one merged rule', () => {
@@ -153,7 +169,10 @@ describe('options', () => {
   });
 
   test('Linux workstation with SSH targets only (SUM1, no SUM2)', () => {
-    const d: Declaration = { groups: SMART_UPDATE_MANAGER.groups.filter((g) => g.role !== 'sum:target:windows'), sum: { workstationOs: 'linux' } };
+    const d: Declaration = {
+      groups: SMART_UPDATE_MANAGER.groups.filter((g) => g.role !== 'sum:target:windows'),
+      sum: { workstationOs: 'linux' },
+    };
     expect([...rowsOf(d)].sort()).toEqual(['SUM1', 'SUM4', 'SUM5', 'SUM6', 'SUM7']);
   });
 

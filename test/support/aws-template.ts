@@ -25,7 +25,12 @@ const INLINE_INGRESS = [...RULE_COMMON, 'SourceSecurityGroupId', 'SourceSecurity
 const INLINE_EGRESS = [...RULE_COMMON, 'DestinationSecurityGroupId'];
 const KNOWN = {
   'AWS::EC2::SecurityGroup': [
-    'GroupDescription', 'GroupName', 'VpcId', 'Tags', 'SecurityGroupIngress', 'SecurityGroupEgress',
+    'GroupDescription',
+    'GroupName',
+    'VpcId',
+    'Tags',
+    'SecurityGroupIngress',
+    'SecurityGroupEgress',
   ],
   'AWS::EC2::SecurityGroupIngress': ['GroupId', ...INLINE_INGRESS],
   'AWS::EC2::SecurityGroupEgress': ['GroupId', ...INLINE_EGRESS],

@@ -10,7 +10,11 @@ import { PRESETS, type PeerDeclaration } from '../../lib/spec';
  * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, and a launch template.
  */
 export const VARIETY_STACKS = [
-  'VarietyPeers', 'VarietyDefaultIpv6', 'VarietySum7Restricted', 'VarietyGroups', 'VarietyCrossStack',
+  'VarietyPeers',
+  'VarietyDefaultIpv6',
+  'VarietySum7Restricted',
+  'VarietyGroups',
+  'VarietyCrossStack',
 ] as const;
 
 const PEERS: PeerDeclaration[] = [
@@ -80,7 +84,9 @@ export function buildVariety(app: App): App {
   const groups = new Stack(app, 'VarietyGroups');
   const gv = vpcOf(groups);
   const info = new ec2.SecurityGroup(groups, 'Info', {
-    vpc: gv, description: 'information servers', allowAllOutbound: false,
+    vpc: gv,
+    description: 'information servers',
+    allowAllOutbound: false,
   });
   const normal = new ec2.SecurityGroup(groups, 'Normal', { vpc: gv, description: 'normal servers' });
   const cross = new Stack(app, 'VarietyCrossStack');

@@ -17,14 +17,19 @@ export const LOAD_BALANCER = '168.63.129.16';
 export const asgId = (group: string): string => `asg:${group}`;
 
 /** A plan's rules as the NSG's ARM `securityRules`, ASG ids from {@link asgId}. */
-export const armRules = (rules: readonly AzureRule[]): ArmSecurityRule[] => rules.map((r) => securityRuleArgs(r, asgId));
+export const armRules = (rules: readonly AzureRule[]): ArmSecurityRule[] =>
+  rules.map((r) => securityRuleArgs(r, asgId));
 
 /** Builds the NICs and outside hosts for one resolution and one NSG. */
 export function world(resolution: Resolution, nsg: readonly ArmSecurityRule[]) {
   const groups = resolution.declaration.groups.map((g) => g.name);
   const nic = (group: string, family: 4 | 6): AzureEndpoint => {
     const i = groups.indexOf(group) + 10;
-    return { address: family === 4 ? `10.40.1.${i}` : `fd00:40:0:1::${i.toString(16)}`, applicationSecurityGroups: [asgId(group)], nsg };
+    return {
+      address: family === 4 ? `10.40.1.${i}` : `fd00:40:0:1::${i.toString(16)}`,
+      applicationSecurityGroups: [asgId(group)],
+      nsg,
+    };
   };
   const first = (cidr: string): string => {
     const text = parseCidr(cidr)!.text;

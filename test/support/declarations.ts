@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { PEER_KINDS, PRESETS, ROLE_IDS, SUM_PROFILES, roleProfiles, type Declaration, type GroupDeclaration, type PeerDeclaration } from '../../lib/spec';
+import {
+  PEER_KINDS,
+  PRESETS,
+  ROLE_IDS,
+  SUM_PROFILES,
+  roleProfiles,
+  type Declaration,
+  type GroupDeclaration,
+  type PeerDeclaration,
+} from '../../lib/spec';
 
 /** The example deployments used across the tests: the package's presets. */
 export const SERVERPROTECT: Declaration = PRESETS.serverprotect;
@@ -21,7 +30,10 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
     counts: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: ROLE_IDS.length, maxLength: ROLE_IDS.length }),
     peerKinds: fc.subarray([...PEER_KINDS]),
     // IPv4 and IPv6, hosts and networks: each peer's address family decides which rules the clouds take.
-    peerFamilies: fc.array(fc.constantFrom('v4net', 'v4host', 'v6net', 'v6host'), { minLength: PEER_KINDS.length, maxLength: PEER_KINDS.length }),
+    peerFamilies: fc.array(fc.constantFrom('v4net', 'v4host', 'v6net', 'v6host'), {
+      minLength: PEER_KINDS.length,
+      maxLength: PEER_KINDS.length,
+    }),
     agent: fc.constantFrom('tmi' as const, 'mcp' as const),
     peerPorts: optional(fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 })),
     serverProtect: fc.record(
@@ -50,7 +62,10 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
   })
   .map(({ counts, peerKinds, peerFamilies, agent, peerPorts, serverProtect, profile, sum: sum5, egress }) => {
     // 7.x+ rejects the 5.x-only options, so it keeps only the workstation OS.
-    const sum = profile === '5.x' ? { ...sum5, profile } : { profile, ...(sum5.workstationOs ? { workstationOs: sum5.workstationOs } : {}) };
+    const sum =
+      profile === '5.x'
+        ? { ...sum5, profile }
+        : { profile, ...(sum5.workstationOs ? { workstationOs: sum5.workstationOs } : {}) };
     const groups: GroupDeclaration[] = [];
     ROLE_IDS.forEach((role, i) => {
       if (sum.workstationOs === 'linux' && role === 'sum:target:windows') return;
@@ -59,8 +74,17 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
     });
     if (groups.length === 0) groups.push({ name: 'console', role: 'serverprotect:console' });
     const peers: PeerDeclaration[] = peerKinds.map((kind, i) => ({
-      name: `peer-${kind}`, kind, cidr: PEER_CIDR[peerFamilies[i]](i), ...(peerPorts && kind !== 'control-manager' && kind !== 'administrators' ? { ports: peerPorts } : {}),
+      name: `peer-${kind}`,
+      kind,
+      cidr: PEER_CIDR[peerFamilies[i]](i),
+      ...(peerPorts && kind !== 'control-manager' && kind !== 'administrators' ? { ports: peerPorts } : {}),
     }));
     const cm = peerKinds.includes('control-manager');
-    return { groups, peers, serverProtect: { ...serverProtect, ...(cm ? { controlManagerAgent: agent } : {}) }, sum, egress };
+    return {
+      groups,
+      peers,
+      serverProtect: { ...serverProtect, ...(cm ? { controlManagerAgent: agent } : {}) },
+      sum,
+      egress,
+    };
   });

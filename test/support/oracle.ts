@@ -5,14 +5,18 @@ import { CATALOG, resolve, type Declaration, type EndpointSpec, type PortSpec, t
 export function requiredPorts(d: Declaration): Map<string, Map<number, Set<RowId>>> {
   const n = resolve(d).declaration;
   const names = (e: EndpointSpec) =>
-    'peer' in e ? n.peers.filter((p) => p.kind === e.peer).map((p) => p.name) : n.groups.filter((g) => e.roles.includes(g.role)).map((g) => g.name);
+    'peer' in e
+      ? n.peers.filter((p) => p.kind === e.peer).map((p) => p.name)
+      : n.groups.filter((g) => e.roles.includes(g.role)).map((g) => g.name);
   const expand = (spec: PortSpec, peer: string | undefined): number[] => {
     const span = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
     if (spec.kind === 'fixed') return [...spec.ports];
     if (spec.kind === 'peer') return [...(n.peers.find((p) => p.name === peer)?.ports ?? spec.defaults)];
     if (spec.kind === 'counted') return span(spec.base, spec.base + n.sum[spec.count] - 1);
     const pin = { ...n.serverProtect, ...n.sum } as Record<string, unknown>;
-    return typeof pin[spec.pin] === 'number' ? [pin[spec.pin] as number] : [spec.base, ...span(spec.fallback[0], spec.fallback[1])];
+    return typeof pin[spec.pin] === 'number'
+      ? [pin[spec.pin] as number]
+      : [spec.base, ...span(spec.fallback[0], spec.fallback[1])];
   };
   const out = new Map<string, Map<number, Set<RowId>>>();
   for (const row of CATALOG.filter((r) => r.applies(n))) {
@@ -30,7 +34,6 @@ export function requiredPorts(d: Declaration): Map<string, Map<number, Set<RowId
   }
   return out;
 }
-
 
 /**
  * The least number of rules any tool could emit for a declaration, from the oracle alone: one per
@@ -56,5 +59,8 @@ export function minimumAzureRules(d: Declaration): number {
   const n = resolve(d).declaration;
   const group = (name: string) => n.groups.some((g) => g.name === name);
   const keys = [...requiredPorts(d).keys()].map((k) => k.split('|'));
-  return keys.filter(([, to]) => group(to)).length + (n.egress === 'restricted' ? keys.filter(([from]) => group(from)).length : 0);
+  return (
+    keys.filter(([, to]) => group(to)).length +
+    (n.egress === 'restricted' ? keys.filter(([from]) => group(from)).length : 0)
+  );
 }

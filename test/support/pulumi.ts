@@ -29,10 +29,16 @@ type Json = Record<string, unknown>;
 /** NSG rules as lines `direction access source destination protocol ports`, ASGs named by group. */
 export function ruleLines(rules: readonly Json[], asgIds: ReadonlyMap<string, string>): string[] {
   const side = (asgs: unknown, prefix: unknown) =>
-    Array.isArray(asgs) ? asgs.map((a: Json) => asgIds.get(String(a.id)) ?? `unknown:${String(a.id)}`).join('+') : String(prefix);
-  const ports = (r: Json) => ((r.destinationPortRanges as string[] | undefined) ?? [String(r.destinationPortRange)]).join(',');
+    Array.isArray(asgs)
+      ? asgs.map((a: Json) => asgIds.get(String(a.id)) ?? `unknown:${String(a.id)}`).join('+')
+      : String(prefix);
+  const ports = (r: Json) =>
+    ((r.destinationPortRanges as string[] | undefined) ?? [String(r.destinationPortRange)]).join(',');
   return rules
-    .map((r) => `${r.direction} ${r.access} ${side(r.sourceApplicationSecurityGroups, r.sourceAddressPrefix)} ${side(r.destinationApplicationSecurityGroups, r.destinationAddressPrefix)} ${r.protocol} ${ports(r)}`)
+    .map(
+      (r) =>
+        `${r.direction} ${r.access} ${side(r.sourceApplicationSecurityGroups, r.sourceAddressPrefix)} ${side(r.destinationApplicationSecurityGroups, r.destinationAddressPrefix)} ${r.protocol} ${ports(r)}`,
+    )
     .sort();
 }
 
@@ -51,7 +57,8 @@ export function expectedLines(resolution: Resolution, deny: boolean, loadBalance
     const range = f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`;
     const proto = f.protocol === 'tcp' ? 'Tcp' : 'Udp';
     if (f.to.kind === 'group') add(`Inbound Allow ${name(f.from)} ${name(f.to)} ${proto}`, range);
-    if (d.egress === 'restricted' && f.from.kind === 'group') add(`Outbound Allow ${name(f.from)} ${name(f.to)} ${proto}`, range);
+    if (d.egress === 'restricted' && f.from.kind === 'group')
+      add(`Outbound Allow ${name(f.from)} ${name(f.to)} ${proto}`, range);
   }
   const lines = [...rules].map(([k, ranges]) => `${k} ${ranges.join(',')}`);
   if (deny) {

@@ -233,12 +233,25 @@ M._resolveFilename = function (request, ...rest) {
 });
 
 test.each([
-  [['verify', '--help'], ['aws', 'azure']],
+  [
+    ['verify', '--help'],
+    ['aws', 'azure'],
+  ],
   [
     ['verify', 'azure', '--help'],
-    ['--nsg <file>', '--asgs <file>', '--address-space <cidr>', 'az network nsg show', 'az network asg list', '1 drift'],
+    [
+      '--nsg <file>',
+      '--asgs <file>',
+      '--address-space <cidr>',
+      'az network nsg show',
+      'az network asg list',
+      '1 drift',
+    ],
   ],
-  [['report', '--help'], ['--format <format>', '"md"', '"csv"', '"json"']],
+  [
+    ['report', '--help'],
+    ['--format <format>', '"md"', '"csv"', '"json"'],
+  ],
 ])('%s', (args, words) => {
   const r = portplan(args);
   expect(r.code).toBe(0);
@@ -248,7 +261,11 @@ test.each([
 test('run() (synchronous) refuses verify aws with exit 2 instead of leaving EC2 calls behind', () => {
   const err: string[] = [];
   const argv = ['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-1'];
-  const code = run(argv, () => undefined, (t) => err.push(t));
+  const code = run(
+    argv,
+    () => undefined,
+    (t) => err.push(t),
+  );
   expect(code).toBe(2);
   expect(err.join('')).toMatch(/runAsync/);
 });

@@ -52,7 +52,11 @@ test('AWS: a site deployed as planned has no drift; an added world-open rule is 
       expect(clean.extra).toEqual([]);
       const target = groups[pick % groups.length];
       const open: DeployedRule = {
-        ipProtocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv4: '0.0.0.0/0', ruleId: 'sgr-open',
+        ipProtocol: 'tcp',
+        fromPort: 3389,
+        toPort: 3389,
+        cidrIpv4: '0.0.0.0/0',
+        ruleId: 'sgr-open',
       };
       const changed = groups.map((g) => (g === target ? { ...g, ingress: [...g.ingress, open] } : g));
       const found = verifyAwsSite(r, ids, changed);
@@ -80,8 +84,14 @@ test('Azure: an NSG deployed as planned (restricted egress too) has no drift; an
       expect(clean.extra).toEqual([]);
       const target = names[pick % names.length];
       const open = {
-        name: 'open', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*',
-        destinationPortRange: '3389', sourceAddressPrefix: 'Internet',
+        name: 'open',
+        priority: 100,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourcePortRange: '*',
+        destinationPortRange: '3389',
+        sourceAddressPrefix: 'Internet',
         destinationApplicationSecurityGroups: [{ id: `/subscriptions/s/applicationSecurityGroups/asg-${target}` }],
       };
       const withOpen = readNsg({ name: 'nsg', securityRules: [...rules, open] }, 'nsg.json');
@@ -93,7 +103,10 @@ test('Azure: an NSG deployed as planned (restricted egress too) has no drift; an
 
 test('Azure: a peer whose range covers the whole VNet (IPv4 and IPv6) still gets the groups NIC addresses', () => {
   const r = resolve({
-    groups: [{ name: 'workstation', role: 'sum:workstation' }, { name: 'ilos', role: 'sum:target:ilo' }],
+    groups: [
+      { name: 'workstation', role: 'sum:workstation' },
+      { name: 'ilos', role: 'sum:target:ilo' },
+    ],
     peers: [
       { name: 'admins', kind: 'administrators', cidr: '10.0.0.0/8' },
       { name: 'admins6', kind: 'administrators', cidr: 'fd00::/8' },
