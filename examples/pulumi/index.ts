@@ -23,7 +23,14 @@ export const serverProtect = new ServerProtect('serverprotect', {
   // The NSG denies other VNet traffic to the role groups: RDP from the bastion subnet goes in as a
   // rule of the component (above its denies), not as a standalone SecurityRule beside it.
   additionalRules: [
-    { name: 'allow-rdp-from-bastion', access: 'Allow', protocol: 'Tcp', source: { prefix: bastionCidr }, destination: { group: 'normal-servers' }, ports: ['3389'] },
+    {
+      name: 'allow-rdp-from-bastion',
+      access: 'Allow',
+      protocol: 'Tcp',
+      source: { prefix: bastionCidr },
+      destination: { group: 'normal-servers' },
+      ports: ['3389'],
+    },
   ],
 });
 
@@ -50,13 +57,25 @@ const vnet = new network.VirtualNetwork('portplan-example', {
   tags,
   addressSpace: { addressPrefixes: [addressSpace] },
   subnets: [
-    { name: 'serverprotect', addressPrefix: `${a}.${b}.1.0/24`, networkSecurityGroup: { id: serverProtect.networkSecurityGroup!.id } },
-    { name: 'smart-update-manager', addressPrefix: `${a}.${b}.2.0/24`, networkSecurityGroup: { id: smartUpdateManager.networkSecurityGroup!.id } },
-    { name: 'smart-update-manager-7', addressPrefix: `${a}.${b}.3.0/24`, networkSecurityGroup: { id: smartUpdateManager7.networkSecurityGroup!.id } },
+    {
+      name: 'serverprotect',
+      addressPrefix: `${a}.${b}.1.0/24`,
+      networkSecurityGroup: { id: serverProtect.networkSecurityGroup.id },
+    },
+    {
+      name: 'smart-update-manager',
+      addressPrefix: `${a}.${b}.2.0/24`,
+      networkSecurityGroup: { id: smartUpdateManager.networkSecurityGroup.id },
+    },
+    {
+      name: 'smart-update-manager-7',
+      addressPrefix: `${a}.${b}.3.0/24`,
+      networkSecurityGroup: { id: smartUpdateManager7.networkSecurityGroup.id },
+    },
   ],
 });
 
 export const vnetId = vnet.id;
-export const serverProtectNsgId = serverProtect.networkSecurityGroup!.id;
-export const smartUpdateManagerNsgId = smartUpdateManager.networkSecurityGroup!.id;
-export const smartUpdateManager7NsgId = smartUpdateManager7.networkSecurityGroup!.id;
+export const serverProtectNsgId = serverProtect.networkSecurityGroup.id;
+export const smartUpdateManagerNsgId = smartUpdateManager.networkSecurityGroup.id;
+export const smartUpdateManager7NsgId = smartUpdateManager7.networkSecurityGroup.id;

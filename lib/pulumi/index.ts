@@ -4,15 +4,90 @@
  * @packageDocumentation
  */
 export {
-  AZURE_LIMITS, AzureLimitError, AzureRuleError, planAzureRules, securityRuleArgs,
-  type AdditionalRule, type AsgReference, type AzurePlan, type AzurePlanOptions, type AzureRule, type AzureRuleEndpoint,
-  type AzureRuleOrigin, type AzureSecurityRuleArgs, type PriorityBand,
+  AZURE_LIMITS,
+  AzureLimitError,
+  AzureRuleError,
+  planAzureRules,
+  securityRuleArgs,
+  type AdditionalRule,
+  type AsgReference,
+  type AzurePlan,
+  type AzurePlanOptions,
+  type AzureRule,
+  type AzureRuleEndpoint,
+  type AzureRuleOrigin,
+  type AzureSecurityRuleArgs,
+  type PriorityBand,
 } from './rules';
 export {
-  ControlManagerAgent, Egress, PeerKind, RoleId, RuleAccess, RuleDirection, RuleProtocol, ServerProtectCommunication,
-  SumProfile, WorkstationOs, declarationArgs,
-  type AdditionalRuleArgs, type AzureCommonArgs, type Declaration, type ExistingNetworkSecurityGroup,
-  type GroupDeclaration, type PeerDeclaration, type PortPlanArgs, type RuleEndpointArgs, type ServerProtectArgs,
-  type ServerProtectOptions, type SmartUpdateManagerArgs, type SumOptions,
+  ControlManagerAgent,
+  Egress,
+  PeerKind,
+  RoleId,
+  RuleAccess,
+  RuleDirection,
+  RuleProtocol,
+  ServerProtectCommunication,
+  SumProfile,
+  WorkstationOs,
+  declarationArgs,
+  type AdditionalRuleArgs,
+  type AzureCommonArgs,
+  type Declaration,
+  type ExistingNetworkSecurityGroup,
+  type GroupDeclaration,
+  type PeerDeclaration,
+  type PortPlanArgs,
+  type RuleEndpointArgs,
+  type ServerProtectArgs,
+  type ServerProtectOptions,
+  type SmartUpdateManagerArgs,
+  type SumOptions,
 } from './args';
-export { PortPlan, ServerProtect, SmartUpdateManager } from './component';
+import type * as pulumi from '@pulumi/pulumi';
+import type * as network from '@pulumi/azure-native/network';
+import type { AzureCommonArgs, PortPlanArgs, ServerProtectArgs, SmartUpdateManagerArgs } from './args';
+import * as component from './component';
+
+/** A component that created its NSG (no `existingNetworkSecurityGroup`): `networkSecurityGroup` is set. */
+export type WithNetworkSecurityGroup<C> = C & {
+  /** The NSG the component created. */
+  readonly networkSecurityGroup: network.NetworkSecurityGroup;
+};
+
+/**
+ * The components' constructors as TypeScript sees them: without `existingNetworkSecurityGroup` the
+ * component creates the NSG, so `networkSecurityGroup` is typed as set (no `!` needed). The classes
+ * themselves (in the Pulumi package schema, for every language) keep it optional.
+ */
+export interface AzureComponentConstructor<C, A extends AzureCommonArgs> {
+  /** Creates the NSG: `networkSecurityGroup` is set. */
+  new (
+    name: string,
+    args: A & { readonly existingNetworkSecurityGroup?: undefined },
+    opts?: pulumi.ComponentResourceOptions,
+  ): WithNetworkSecurityGroup<C>;
+  /** Adds rules to an existing NSG (or may): `networkSecurityGroup` may be undefined. */
+  new (name: string, args: A, opts?: pulumi.ComponentResourceOptions): C;
+  /** The class's prototype, so `instanceof` works. */
+  readonly prototype: C;
+}
+
+/** Application security groups and NSG rules for any declaration (`portplan:index:PortPlan`). */
+export const PortPlan = component.PortPlan as AzureComponentConstructor<component.PortPlan, PortPlanArgs>;
+/** Application security groups and NSG rules for any declaration (`portplan:index:PortPlan`). */
+export type PortPlan = component.PortPlan;
+/** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:index:ServerProtect`). */
+export const ServerProtect = component.ServerProtect as AzureComponentConstructor<
+  component.ServerProtect,
+  ServerProtectArgs
+>;
+/** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:index:ServerProtect`). */
+export type ServerProtect = component.ServerProtect;
+/** HP Smart Update Manager (profile 5.x or 7.x+) on Azure (`portplan:index:SmartUpdateManager`). */
+export const SmartUpdateManager = component.SmartUpdateManager as AzureComponentConstructor<
+  component.SmartUpdateManager,
+  SmartUpdateManagerArgs
+>;
+/** HP Smart Update Manager (profile 5.x or 7.x+) on Azure (`portplan:index:SmartUpdateManager`). */
+export type SmartUpdateManager = component.SmartUpdateManager;
