@@ -1,6 +1,6 @@
 // Local AWS for deploy tests: a moto_server on 127.0.0.1, the real CDK CLI, rules read back from EC2.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,8 @@ export function deployAll(moto: Moto, network: ExistingNetwork): void {
     `securityGroupId=${network.securityGroupId}`,
   ];
   const run = spawnSync('npx', args, { env: moto.env, encoding: 'utf8', timeout: 300000 });
+  // The cloud assembly is only the deploy's input: nothing stays behind in the temp directory.
+  rmSync(out, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`cdk deploy failed (${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
 }
 
