@@ -181,20 +181,8 @@ export function reportMarkdown(aws: readonly ReportRule[], azure: readonly Repor
     `|${cols.map(() => '---').join('|')}|`,
     ...rules.map((x) => `| ${cols.map((c) => cell(field(x, c))).join(' | ')} |`),
   ];
-  const common = [
-    'direction',
-    'access',
-    'group',
-    'source',
-    'destination',
-    'protocol',
-    'ports',
-    'origin',
-    'rows',
-    'purpose',
-    'condition',
-    'document',
-  ] as const;
+  // Every column but the cloud, the Azure rule name and its priority, which only the Azure table has.
+  const common = COLUMNS.slice(3);
   return [
     '# portplan rule report',
     '',
