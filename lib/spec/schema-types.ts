@@ -1,9 +1,9 @@
 // Compile-time proof that the hand-written declaration types (options.ts), which carry the doc
-// comments users read, and the schema (validate.ts), which decides at run time and is published as
+// comments users read, and the schema (declaration-schema.ts), which decides at run time and is published as
 // JSON Schema, say the same thing. If a field is added, renamed or retyped in one and not the
 // other, `tsc` fails here.
 import type { Declaration, NormalizedDeclaration } from './options';
-import type { DeclarationInput, DeclarationOutput } from './validate';
+import type { DeclarationInput, DeclarationOutput } from './declaration-schema';
 
 type Mutable<T> = T extends readonly (infer U)[]
   ? Mutable<U>[]
