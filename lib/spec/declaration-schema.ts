@@ -31,9 +31,8 @@ function pinned(pin: PinOption) {
 const groupSchema = object({ name, role: choice(ROLE_IDS) });
 
 const CIDR_MESSAGE = 'must be an IPv4 or IPv6 CIDR such as 10.0.9.10/32 or 2001:db8::/64 (no zone index)';
-// The two forms the published JSON Schema gives editors (an IPv4 and an IPv6 CIDR, the patterns of
-// JSON Schema's usual cidrv4/cidrv6 formats). A value must match one of them, and parseCidr must
-// read it: the run-time check accepts nothing the published schema rejects.
+// The two forms the published JSON Schema gives editors: an IPv4 and an IPv6 CIDR, with the
+// patterns of JSON Schema's usual cidrv4/cidrv6 formats.
 const CIDR_V4 =
   '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])' +
   '\\/([0-9]|[1-2][0-9]|3[0-2])$';
@@ -46,10 +45,25 @@ const CIDR_FORMS = [
   { type: 'string', format: 'cidrv4', pattern: CIDR_V4 },
   { type: 'string', format: 'cidrv6', pattern: CIDR_V6 },
 ] as const;
-const CIDR_PATTERNS = CIDR_FORMS.map((f) => new RegExp(f.pattern));
+const CIDR_V4_PATTERN = new RegExp(CIDR_V4);
 
+// An IPv6 CIDR's form: a decimal prefix of at most 128 and an address a URL host accepts (the WHATWG
+// URL parser reads IPv6 addresses, https://url.spec.whatwg.org/#concept-ipv6-parser). This also
+// takes the IPv4-embedded notation (::ffff:10.0.0.1/128), which the published pattern leaves out.
+function ipv6Form(t: string): boolean {
+  const [address, prefix, ...more] = t.split('/');
+  if (more.length || prefix === undefined || `${Number(prefix)}` !== prefix || Number(prefix) > 128) return false;
+  try {
+    new URL(`http://[${address}]`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Either form, and parseCidr must read it (it also refuses a zone index and leading zeros).
 const cidr = textForms(CIDR_FORMS, CIDR_MESSAGE, (t) => {
-  const c = CIDR_PATTERNS.some((p) => p.test(t)) ? parseCidr(t) : undefined;
+  const c = CIDR_V4_PATTERN.test(t) || ipv6Form(t) ? parseCidr(t) : undefined;
   if (!c) return CIDR_MESSAGE;
   if (c.masked) return undefined;
   return `has host bits set; write the network ${c.text} (or the host as /${c.family === 4 ? 32 : 128})`;

@@ -62,3 +62,20 @@ test('schema/declaration.schema.json is byte for byte what the schema generates'
   const file = readFileSync(join(__dirname, '../../schema/declaration.schema.json'), 'utf8');
   expect(`${JSON.stringify(declarationJsonSchema(), null, 2)}\n`).toBe(file);
 });
+
+test.each<[string, boolean]>([
+  ['2001:db8::/64', true],
+  ['::ffff:10.0.0.1/128', true], // IPv4-embedded IPv6: outside the published pattern, accepted as before
+  ['2001:DB8::/32', true],
+  ['10.0.0.0/08', false],
+  ['010.0.0.0/8', false],
+  ['2001:db8::/064', false],
+  ['fe80::1%eth0/64', false],
+])('peer CIDR %s accepted: %s', (cidr, accepted) => {
+  const declaration = { ...WS, peers: [{ name: 'p', kind: 'mail', cidr }] };
+  if (accepted) expect(() => validate(declaration)).not.toThrow();
+  else {
+    expect(problemLines(declaration))
+      .toEqual([expect.stringMatching(/^peers\[0\]\.cidr: must be an IPv4 or IPv6 CIDR/)]);
+  }
+});
