@@ -4,7 +4,19 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { exampleVpc } from '../examples/cdk/stacks';
+
+// The same VPC as examples/cdk/stacks.ts's exampleVpc, written here so that the baseline loads no
+// portplan module (the whole-process benchmark times what each side loads).
+function exampleVpc(scope: Construct): ec2.Vpc {
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    restrictDefaultSecurityGroup: true,
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'hosts', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  vpc.addFlowLog('FlowLog');
+  return vpc;
+}
 
 type Rule = [from: ec2.SecurityGroup, to: ec2.SecurityGroup, port: ec2.Port, description: string];
 

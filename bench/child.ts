@@ -1,6 +1,5 @@
 // One measurement in a fresh Node process (so module loading and memory are its own), printed as
 // one JSON line. Run by bench/run.ts:
-//   child.ts pulumi-example subpath|root   the example Pulumi program under mocks
 //   child.ts scale cdk|pulumi <groups>      a plan of <groups> role groups
 import { performance } from 'node:perf_hooks';
 
@@ -32,16 +31,6 @@ async function mocks(): Promise<typeof import('@pulumi/pulumi')> { // eslint-dis
 
 const settle = <T>(o: { apply<U>(f: (t: T) => U): unknown }): Promise<T> => new Promise((resolve) => o.apply(resolve));
 
-async function pulumiExample(variant: string): Promise<void> {
-  await mocks();
-  // The same program, plus what importing the package root costs instead of its subpaths.
-  if (variant === 'root') await import('@pulumi/azure-native');
-  const started = performance.now();
-  const program = await import('../examples/pulumi/index');
-  await Promise.all([settle(program.vnetId), settle(program.serverProtectNsgId), settle(program.smartUpdateManagerNsgId), settle(program.smartUpdateManager7NsgId)]);
-  report(started, 'ok');
-}
-
 async function scale(tool: string, n: number): Promise<void> {
   const { scaleDeclaration } = await import('./scale');
   if (tool === 'cdk') {
@@ -72,7 +61,7 @@ async function scale(tool: string, n: number): Promise<void> {
 }
 
 const [mode, a, b] = process.argv.slice(2);
-(mode === 'pulumi-example' ? pulumiExample(a) : scale(a, Number(b))).catch((e: unknown) => {
+(mode === 'scale' ? scale(a, Number(b)) : Promise.reject(new Error(`unknown mode ${mode}`))).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
   process.exitCode = 1;
 });

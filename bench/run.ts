@@ -2,7 +2,7 @@
 // bench/results/results.json and bench/results/summary.md. Ratios, not absolute times, are the
 // result: absolute times depend on the machine.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,10 +11,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_STACKS, ServerProtectExample, SmartUpdateManagerExample, buildApp, examplePlans } from '../examples/cdk/stacks';
 import { LimitError, PortPlan } from '../lib/cdk';
 import { AzureLimitError, planAzureRules } from '../lib/pulumi';
-import { PRESETS, type Declaration, type ServerProtectOptions, type SumOptions } from '../lib/spec';
+import { PRESETS, resolve, type Declaration, type ServerProtectOptions, type SumOptions } from '../lib/spec';
 import { templateRules, testStack } from '../test/support/cdk';
 import { minimumAzureRules, minimumRules } from '../test/support/oracle';
 import { HandWrittenServerProtect, HandWrittenSmartUpdateManager } from './baseline';
+import { comparePair, precompile, removePrecompiled, requireMs, type Command, type Pair } from './processes';
 import { scaleDeclaration } from './scale';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -155,7 +156,7 @@ function benchRuleCounts() {
   };
 }
 
-// 3 and 4 run in child processes: each measurement gets its own module cache and memory.
+// 5 runs in child processes: each measurement gets its own module cache and memory.
 interface ChildResult {
   totalMs: number;
   workMs: number;
@@ -169,16 +170,87 @@ function child(...args: string[]): ChildResult {
   return JSON.parse(line) as ChildResult;
 }
 
-function benchPulumiStartup() {
-  const runs = Math.max(3, Math.ceil(RUNS / 2));
-  log(`pulumi: example program under mocks, subpath vs root import, ${runs} runs each`);
-  const subpath: number[] = [];
-  const root: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    subpath.push(child('pulumi-example', 'subpath').totalMs);
-    root.push(child('pulumi-example', 'root').totalMs);
+// 3. Start-up: whole processes against hand-written baselines, in the same run (bench/processes.ts).
+function benchStartup() {
+  log('start-up: transpiling lib, examples and bench into a temporary tree');
+  const pre = precompile();
+  try {
+    const node = (file: string, ...args: string[]): string[] => [process.execPath, join(pre, file), ...args];
+    const out = (name: string) => join(pre, 'out', name);
+    const cdk = (validation: boolean, file: string, name: string): Command => ({
+      argv: node(file),
+      env: { CDK_VALIDATION: validation ? undefined : 'false', BENCH_OUTDIR: out(name) },
+    });
+    const cdkRuns = RUNS * 3;
+    log(`start-up: CDK synth of the two 5.x example stacks, validation off, ${cdkRuns} runs each, alternating`);
+    const portplanCdk = 'bench/proc/cdk-portplan.js';
+    const baselineCdk = 'bench/proc/cdk-baseline.js';
+    const cdkOff = comparePair(cdk(false, portplanCdk, 'p'), cdk(false, baselineCdk, 'b'), cdkRuns);
+    log(`start-up: the same with aws-cdk-lib's template validation on, ${RUNS} runs each`);
+    const cdkOn = comparePair(cdk(true, portplanCdk, 'p'), cdk(true, baselineCdk, 'b'), RUNS);
+
+    // The baseline program registers what the example registered: same types, names and inputs.
+    const registered = out('registered.json');
+    const again = out('baseline-registered.json');
+    mkdirSync(out(''), { recursive: true });
+    spawnSync(process.execPath, [join(pre, 'bench/proc/pulumi-portplan.js'), registered], { cwd: ROOT });
+    spawnSync(process.execPath, [join(pre, 'bench/proc/pulumi-baseline.js'), registered, again], { cwd: ROOT });
+    type Registration = { type: string; name: string; inputs: unknown };
+    const shape = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as Registration[])
+      .filter((r) => r.type.startsWith('azure-native:'))
+      .map((r) => JSON.stringify([r.type, r.name, r.inputs]))
+      .sort();
+    const sameResources = JSON.stringify(shape(registered)) === JSON.stringify(shape(again));
+    if (!sameResources) throw new Error('the hand-written Pulumi program does not register what the example does');
+    const pulumiRuns = RUNS * 2;
+    log(`start-up: Pulumi example program under mocks, ${pulumiRuns} runs each, alternating`);
+    const pulumi = comparePair(
+      { argv: node('bench/proc/pulumi-portplan.js') },
+      { argv: node('bench/proc/pulumi-baseline.js', registered) },
+      pulumiRuns,
+    );
+
+    // `npx cdk synth` at the root runs cdk.json's app through scripts/ts-run.js; against the same
+    // app precompiled. Validation off on both, as above.
+    const cdkSynth = (name: string, ...app: string[]): Command => ({
+      argv: ['npx', 'cdk', 'synth', '--quiet', '--no-notices', '--output', out(name), ...app],
+      env: { CDK_VALIDATION: 'false' },
+    });
+    log(`start-up: npx cdk synth (the example app, four stacks), ${RUNS} runs each, alternating`);
+    const precompiledApp = `node ${join(pre, 'examples/cdk/app.js')}`;
+    const synthCli = comparePair(cdkSynth('cli-ts'), cdkSynth('cli-js', '--app', precompiledApp), RUNS);
+
+    log('start-up: require() of each entry point');
+    const requires = {
+      spec: requireMs([join(pre, 'lib/spec/index.js')], RUNS),
+      cdk: requireMs([join(pre, 'lib/cdk/index.js')], RUNS),
+      // What the adapters import from their SDKs, alone.
+      awsCdkLib: requireMs(['constructs', 'aws-cdk-lib', 'aws-cdk-lib/aws-ec2'], RUNS),
+      pulumi: requireMs([join(pre, 'lib/pulumi/index.js')], RUNS),
+      pulumiSdk: requireMs(['@pulumi/pulumi', '@pulumi/azure-native/network'], RUNS),
+    };
+    return { cdkOff, cdkOn, pulumi, sameResources, synthCli, requires };
+  } finally {
+    removePrecompiled(pre);
   }
-  return { runs, subpathMs: round(median(subpath), 0), rootMs: round(median(root), 0), ratio: round(median(subpath) / median(root)) };
+}
+
+// 4. Resolution alone, in this process: resolve() of the scaling declaration.
+const RESOLVE_SIZES = [100, 1000, 3000];
+function benchResolve() {
+  const reps = Math.max(3, RUNS);
+  const rows = RESOLVE_SIZES.map((n) => {
+    const declaration = scaleDeclaration(n);
+    resolve(declaration);
+    const times = Array.from({ length: reps }, () => {
+      const started = performance.now();
+      resolve(declaration);
+      return performance.now() - started;
+    });
+    log(`resolve: ${n} groups, median of ${reps}`);
+    return { groups: n, ms: round(median(times), 1) };
+  });
+  return { reps, rows, exponent: round(exponent(rows.map((r) => [r.groups, r.ms]))) };
 }
 
 const SIZES = [1, 10, 100, 1000];
@@ -241,20 +313,58 @@ function benchLimits() {
   return { awsRulesPerGroup: ruleLimit, awsResourcesPerStack: resourceLimit, azure };
 }
 
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+const pairRow = (measure: string, p: Pair, target: string) =>
+  `| ${measure} | ${p.portplanMs} ms | ${p.baselineMs} ms | ${p.differenceMs} ms | ${p.ratio.toFixed(3)} | ${target} |`;
+
 function summary(r: ReturnType<typeof collect>): string {
+  const st = r.startup;
   const lines = [
     '# portplan benchmarks',
     '',
     `Written by \`npm run bench\` on ${r.machine.date} (Node ${r.machine.node}, ${r.machine.cpus} CPUs). Ratios compare two things measured in the same run; absolute times depend on the machine.`,
     '',
-    '## Cost against baselines',
+    '## Start-up: whole processes against hand-written baselines',
+    '',
+    'Each row times fresh `node` processes from spawn to exit (module loading included), portplan and its ' +
+      'baseline alternating; both run the same sources transpiled once to JavaScript. Medians.',
+    '',
+    '| measure | portplan | baseline | difference | ratio | target |',
+    '|---|---|---|---|---|---|',
+    pairRow(
+      `CDK synth, ServerProtect + HP SUM 5.x example stacks, template validation off (${st.cdkOff.runs} runs; ` +
+        'baseline: the same stacks hand-written with aws-cdk-lib, bench/baseline.ts)',
+      st.cdkOff, `ratio <= 1.05: ${verdict(st.cdkOff.ratio <= 1.05)}`,
+    ),
+    pairRow(`the same, aws-cdk-lib template validation on (${st.cdkOn.runs} runs)`, st.cdkOn, ''),
+    pairRow(
+      `Pulumi example program under mocks (${st.pulumi.runs} runs; baseline: a program registering the same ` +
+        'resources through @pulumi/azure-native directly)',
+      st.pulumi, `difference <= 30 ms: ${verdict(st.pulumi.differenceMs <= 30)}`,
+    ),
+    pairRow(
+      `\`npx cdk synth\` at the root, four example stacks, validation off (${st.synthCli.runs} runs; ` +
+        'baseline: the same app precompiled, `--app "node examples/cdk/app.js"`)',
+      st.synthCli, `ratio <= 1.10: ${verdict(st.synthCli.ratio <= 1.1)}`,
+    ),
+    '',
+    `\`require()\` in a fresh process, median: \`portplan\` ${st.requires.spec} ms; ` +
+      `\`portplan/cdk\` ${st.requires.cdk} ms (the SDK modules it imports, alone: ${st.requires.awsCdkLib} ms); ` +
+      `\`portplan/pulumi\` ${st.requires.pulumi} ms (the SDK modules it imports, alone: ${st.requires.pulumiSdk} ms).`,
+    '',
+    '## In-process costs',
     '',
     '| measure | portplan | baseline | ratio |',
     '|---|---|---|---|',
-    `| synth, ServerProtect + HP SUM 5.x example stacks (median of ${r.synth.runs}; baseline: the same stacks hand-written with aws-cdk-lib) | ${r.synth.portplanMs} ms | ${r.synth.baselineMs} ms | ${r.synth.ratio.toFixed(2)} |`,
-    `| Pulumi example program under mocks, start-up + run (median of ${r.pulumi.runs}; baseline: the same program importing the \`@pulumi/azure-native\` root) | ${r.pulumi.subpathMs} ms | ${r.pulumi.rootMs} ms | ${r.pulumi.ratio.toFixed(2)} |`,
+    `| synth in one process, modules already loaded, ServerProtect + HP SUM 5.x example stacks ` +
+      `(median of ${r.synth.runs}; baseline: the same stacks hand-written with aws-cdk-lib) ` +
+      `| ${r.synth.portplanMs} ms | ${r.synth.baselineMs} ms | ${r.synth.ratio.toFixed(2)} |`,
     `| AWS rules emitted / theoretical minimum, ${r.rules.examples.length} examples + ${r.rules.combinations} option combinations | | | ${r.rules.minAwsRatio.toFixed(2)}-${r.rules.maxAwsRatio.toFixed(2)} |`,
     `| Azure allow rules emitted / distinct (direction, source, destination, protocol), same cases | | | ${r.rules.minAzureRatio.toFixed(2)}-${r.rules.maxAzureRatio.toFixed(2)} |`,
+    '',
+    `resolve() alone, one HP SUM workstation and n - 1 Linux target groups (median of ${r.resolution.reps}): ` +
+      `${r.resolution.rows.map((x) => `${x.groups} groups ${x.ms} ms`).join(', ')}; ` +
+      `fitted growth n^${r.resolution.exponent}.`,
     '',
     `Largest inbound rule count on one security group: ${r.rules.largestGroupInbound} (${r.rules.largestGroupInboundCase}); AWS's default limit is 60.`,
     '',
@@ -292,12 +402,13 @@ function collect() {
   const started = performance.now();
   const synthResult = benchSynth();
   const rules = benchRuleCounts();
-  const pulumi = benchPulumiStartup();
+  const startup = benchStartup();
+  const resolution = benchResolve();
   const scale = benchScale();
   const limits = benchLimits();
   return {
     machine: { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cpus: cpus().length },
-    synth: synthResult, rules, pulumi, scale, limits,
+    startup, synth: synthResult, resolution, rules, scale, limits,
     wallSeconds: round((performance.now() - started) / 1000, 0),
   };
 }

@@ -1,0 +1,297 @@
+// A small schema language for the declaration: one description from which come the run-time check
+// (with the project's own wording), the published JSON Schema and, at compile time, the declaration's
+// input and output types (lib/spec/schema-types.ts proves they equal the hand-written ones). It has
+// only what the declaration needs, so loading it costs next to nothing (no schema library at run time).
+
+/** A path into the checked value: object keys and list indexes. */
+export type SchemaPath = readonly (string | number)[];
+
+/** One failed check, before validate.ts turns it into a {@link DeclarationProblem}. @internal */
+export interface SchemaIssue {
+  /** Where the check failed. */
+  readonly path: SchemaPath;
+  /** What is allowed there, in the project's words. */
+  readonly message: string;
+  /** The allowed values of a choice, for a "did you mean" hint. */
+  readonly choices?: readonly string[];
+  /** Fields an object does not have, for the unknown-field message and its hint. */
+  readonly unknownKeys?: readonly string[];
+  /** The fields that object allows, for the hint. */
+  readonly allowedKeys?: readonly string[];
+  /** The value is still usable by the rules across fields (unknown fields, a list's length). */
+  readonly continues?: boolean;
+}
+
+// Returned by a check that failed (its issues are recorded): no output value.
+const INVALID: unique symbol = Symbol('invalid');
+
+/**
+ * A node of the schema: checks a value (recording issues) and returns the output with defaults
+ * filled, and describes itself as JSON Schema. `I` and `O` are the input and output types; they
+ * exist only for the compiler. @internal
+ */
+export interface SchemaNode<I, O> {
+  /** Checks `value` at `path`; records each problem in `issues`. */
+  readonly check: (value: unknown, path: SchemaPath, issues: SchemaIssue[]) => O | typeof INVALID;
+  /** The node as JSON Schema (draft 2020-12 keywords). */
+  readonly json: () => Record<string, unknown>;
+  /** Whether a missing value (`undefined`) is allowed: optional fields and fields with a default. */
+  readonly optional: boolean;
+  /** Compile-time only: the input and output types. Never set. */
+  readonly types?: { readonly input: I; readonly output: O };
+}
+
+/** A node of any type. @internal */
+export type AnyNode = SchemaNode<unknown, unknown>;
+/** The input type of a node. @internal */
+export type SchemaInput<N> = N extends SchemaNode<infer I, unknown> ? I : never;
+/** The output type of a node. @internal */
+export type SchemaOutput<N> = N extends SchemaNode<unknown, infer O> ? O : never;
+
+// An unknown field or a list of the wrong length does not stop the checks of the rules across
+// fields (the user sees every problem at once); any other fault leaves its object without a value.
+const fatalSince = (issues: readonly SchemaIssue[], before: number): boolean =>
+  issues.slice(before).some((i) => !i.continues);
+
+/** Whether a check returned a value. @internal */
+export const isValid = <O>(v: O | typeof INVALID): v is O => v !== INVALID;
+
+/** The wording when a required value is missing. */
+const REQUIRED = 'is required';
+
+/**
+ * Text matching `pattern`. `message` is used for every wrong value; a missing one is "is required".
+ * @internal
+ */
+export function text(pattern: RegExp, message: string): SchemaNode<string, string> {
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      if (typeof value === 'string' && pattern.test(value)) return value;
+      issues.push({ path, message: value === undefined ? REQUIRED : message });
+      return INVALID;
+    },
+    json: () => ({ type: 'string', pattern: pattern.source }),
+  };
+}
+
+/** An extra rule on a whole number, checked once it is in range. @internal */
+export interface NumberRule {
+  /** Whether the number is allowed. */
+  readonly test: (n: number) => boolean;
+  /** What is allowed, when it is not. */
+  readonly message: string;
+}
+
+/**
+ * A whole number from `min` to `max`; the message says so for every wrong value, a missing one too.
+ * `rule` is checked once the number is whole and in range.
+ * @internal
+ */
+export function wholeNumber(min: number, max: number, rule?: NumberRule): SchemaNode<number, number> {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+        issues.push({ path, message });
+        return INVALID;
+      }
+      if (rule && !rule.test(value)) {
+        issues.push({ path, message: rule.message });
+        return INVALID;
+      }
+      return value;
+    },
+    json: () => ({ type: 'integer', minimum: min, maximum: max }),
+  };
+}
+
+/** `true` or `false`. @internal */
+export function flag(): SchemaNode<boolean, boolean> {
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      if (typeof value === 'boolean') return value;
+      issues.push({ path, message: value === undefined ? REQUIRED : 'must be true or false' });
+      return INVALID;
+    },
+    json: () => ({ type: 'boolean' }),
+  };
+}
+
+/** One of `values` (text); the message lists them, a missing value included. @internal */
+export function choice<const V extends readonly string[]>(values: V): SchemaNode<V[number], V[number]> {
+  const message = `must be one of ${values.join(', ')}`;
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      if ((values as readonly unknown[]).includes(value)) return value as V[number];
+      issues.push({ path, message, choices: values });
+      return INVALID;
+    },
+    json: () => ({ type: 'string', enum: [...values] }),
+  };
+}
+
+/**
+ * Text that passes `accept`, described in JSON Schema as `anyOf` the given forms.
+ * `accept` returns `undefined` or what is wrong; `message` is for values that are not text at all.
+ * @internal
+ */
+export function textForms(
+  forms: readonly Record<string, unknown>[],
+  message: string,
+  accept: (text: string) => string | undefined,
+): SchemaNode<string, string> {
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      const wrong = typeof value === 'string' ? accept(value) : message;
+      if (wrong === undefined) return value as string;
+      issues.push({ path, message: wrong });
+      return INVALID;
+    },
+    json: () => ({ anyOf: forms.map((f) => ({ ...f })) }),
+  };
+}
+
+/** Length limits of a list, with the wording of a too-short list if it has its own. @internal */
+export interface ListLimits {
+  /** Fewest entries. */
+  readonly min?: number;
+  /** What a shorter list is told. @default "needs at least <min> entries" */
+  readonly minMessage?: string;
+  /** Most entries. */
+  readonly max?: number;
+}
+
+/**
+ * A list of `item`s. The length is checked once every entry is valid (an entry's fault is the one to fix).
+ * @internal
+ */
+export function list<I, O>(item: SchemaNode<I, O>, limits: ListLimits = {}): SchemaNode<I[], O[]> {
+  const { min, max } = limits;
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      if (!Array.isArray(value)) {
+        issues.push({ path, message: value === undefined ? REQUIRED : 'must be a list' });
+        return INVALID;
+      }
+      const before = issues.length;
+      const out: O[] = [];
+      for (let i = 0; i < value.length; i++) {
+        const v = item.check(value[i], [...path, i], issues);
+        if (isValid(v)) out.push(v);
+      }
+      if (fatalSince(issues, before)) return INVALID;
+      if (min !== undefined && value.length < min) {
+        const message = limits.minMessage ?? `needs at least ${min} ${min === 1 ? 'entry' : 'entries'}`;
+        issues.push({ path, message, continues: true });
+      }
+      if (max !== undefined && value.length > max) {
+        issues.push({ path, message: `has more than ${max} entries`, continues: true });
+      }
+      return out;
+    },
+    json: () => ({
+      ...(min !== undefined ? { minItems: min } : {}),
+      ...(max !== undefined ? { maxItems: max } : {}),
+      type: 'array',
+      items: item.json(),
+    }),
+  };
+}
+
+/** `node`, or nothing. @internal */
+export function optional<I, O>(node: SchemaNode<I, O>): SchemaNode<I | undefined, O | undefined> {
+  return {
+    optional: true,
+    check: (value, path, issues) => (value === undefined ? undefined : node.check(value, path, issues)),
+    json: node.json,
+  };
+}
+
+/** `node`, or `value` when nothing is given (a fresh copy each time). @internal */
+export function withDefault<I, O>(node: SchemaNode<I, O>, value: O): SchemaNode<I | undefined, O> {
+  return {
+    optional: true,
+    check: (v, path, issues) => (v === undefined ? structuredClone(value) : node.check(v, path, issues)),
+    json: () => ({ default: structuredClone(value), ...node.json() }),
+  };
+}
+
+/** The fields of an object schema, in the order they are checked, reported and published. @internal */
+export type Shape = Readonly<Record<string, AnyNode>>;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
+type OptionalIn<S extends Shape> = {
+  [K in keyof S]: undefined extends SchemaInput<S[K]> ? K : never;
+}[keyof S];
+type OptionalOut<S extends Shape> = {
+  [K in keyof S]: undefined extends SchemaOutput<S[K]> ? K : never;
+}[keyof S];
+/** The input type of an object schema: fields that may be missing are optional. @internal */
+export type ObjectInput<S extends Shape> = Simplify<
+  { [K in Exclude<keyof S, OptionalIn<S>>]: SchemaInput<S[K]> } & { [K in OptionalIn<S>]?: SchemaInput<S[K]> }
+>;
+/** The output type of an object schema: fields without a default may be missing. @internal */
+export type ObjectOutput<S extends Shape> = Simplify<
+  { [K in Exclude<keyof S, OptionalOut<S>>]: SchemaOutput<S[K]> } & { [K in OptionalOut<S>]?: SchemaOutput<S[K]> }
+>;
+
+/** An object schema, with its fields for the "allowed:" list of unknown-field messages. @internal */
+export interface ObjectNode<S extends Shape> extends SchemaNode<ObjectInput<S>, ObjectOutput<S>> {
+  /** The fields. */
+  readonly shape: S;
+}
+
+/** The wording for a value that is not an object. @internal */
+export const OBJECT_MESSAGE = 'must be an object (a mapping of field names to values)';
+
+/**
+ * An object with exactly the fields of `shape` (no others). Each field is checked in shape order;
+ * unknown fields are reported after them, as one issue.
+ * @internal
+ */
+export function object<S extends Shape>(shape: S): ObjectNode<S> {
+  const keys = Object.keys(shape);
+  return {
+    shape,
+    optional: false,
+    check: (value, path, issues) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        issues.push({ path, message: value === undefined ? REQUIRED : OBJECT_MESSAGE });
+        return INVALID;
+      }
+      const input = value as Record<string, unknown>;
+      const before = issues.length;
+      const out: Record<string, unknown> = {};
+      for (const key of keys) {
+        const v = shape[key].check(input[key], [...path, key], issues);
+        if (isValid(v) && (v !== undefined || key in input)) out[key] = v;
+      }
+      const unknown = Object.keys(input).filter((k) => !Object.prototype.hasOwnProperty.call(shape, k));
+      if (unknown.length) {
+        issues.push({
+          path,
+          message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; allowed: ${keys.join(', ')}`,
+          unknownKeys: unknown,
+          allowedKeys: keys,
+          continues: true,
+        });
+      }
+      return fatalSince(issues, before) ? INVALID : (out as ObjectOutput<S>);
+    },
+    json: () => {
+      const required = keys.filter((k) => !shape[k].optional);
+      return {
+        type: 'object',
+        properties: Object.fromEntries(keys.map((k) => [k, shape[k].json()])),
+        ...(required.length ? { required } : {}),
+        additionalProperties: false,
+      };
+    },
+  } as ObjectNode<S>;
+}
