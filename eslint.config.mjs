@@ -15,7 +15,10 @@ export default tseslint.config(
     // The spec stays free of cloud SDKs; adapters never import each other.
     files: ['lib/spec/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] },
+      ],
     },
   },
   {
@@ -23,13 +26,18 @@ export default tseslint.config(
     // adapters only their two pure rule planners (`portplan report` lists the rules they write).
     files: ['lib/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*'] },
+      'no-restricted-imports': [
+        'error',
         {
-          regex: '^\\.\\./(cdk|pulumi)(?!/rules$)',
-          message: 'the CLI may import only ../cdk/rules and ../pulumi/rules of the adapters',
+          patterns: [
+            { group: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*'] },
+            {
+              regex: '^\\.\\./(cdk|pulumi)(?!/rules$)',
+              message: 'the CLI may import only ../cdk/rules and ../pulumi/rules of the adapters',
+            },
+          ],
         },
-      ] }],
+      ],
     },
   },
   {
@@ -38,7 +46,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*', '../cli*', 'commander', 'yaml'] },
+        {
+          patterns: [
+            'aws-cdk-lib*',
+            'constructs',
+            '@pulumi/*',
+            '../cdk*',
+            '../pulumi*',
+            '../cli*',
+            'commander',
+            'yaml',
+          ],
+        },
       ],
     },
   },
@@ -47,16 +66,33 @@ export default tseslint.config(
     // so the verdicts never borrow the code they check.
     files: ['lib/verify/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'aws-cdk-lib*',
+            'constructs',
+            '@pulumi/*',
+            '@aws-sdk/*',
+            '@azure/*',
+            '../cdk*',
+            '../pulumi*',
+            '../cli*',
+          ],
+        },
+      ],
     },
   },
   {
     // `verify aws` reads EC2 here and only here; the SDK is loaded when called.
     files: ['lib/verify/ec2.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'],
+        },
+      ],
     },
   },
   {
@@ -65,6 +101,11 @@ export default tseslint.config(
   },
   {
     files: ['lib/pulumi/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib*', 'constructs', '../cdk*', '../host*', '../cli*'] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['aws-cdk-lib*', 'constructs', '../cdk*', '../host*', '../cli*'] },
+      ],
+    },
   },
 );

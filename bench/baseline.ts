@@ -26,7 +26,8 @@ function group(scope: Construct, vpc: ec2.IVpc, name: string, role: string, labe
   return sg;
 }
 
-const allow = (rules: Rule[]) => rules.forEach(([from, to, port, description]) => to.connections.allowFrom(from, port, description));
+const allow = (rules: Rule[]) =>
+  rules.forEach(([from, to, port, description]) => to.connections.allowFrom(from, port, description));
 
 /** ServerProtect: console, information server, normal servers; SP1-SP9 with default options. */
 export class HandWrittenServerProtect extends Stack {
@@ -34,10 +35,18 @@ export class HandWrittenServerProtect extends Stack {
     super(scope, id);
     const vpc = exampleVpc(this);
     const console = group(this, vpc, 'console', 'serverprotect:console', 'ServerProtect management console');
-    const info = group(this, vpc, 'information-server', 'serverprotect:information-server', 'ServerProtect information server');
+    const info = group(
+      this,
+      vpc,
+      'information-server',
+      'serverprotect:information-server',
+      'ServerProtect information server',
+    );
     const normal = group(this, vpc, 'normal-servers', 'serverprotect:normal-server', 'ServerProtect normal server');
     const smb = (from: ec2.SecurityGroup, to: ec2.SecurityGroup, row: string): Rule[] => [
-      [from, to, ec2.Port.tcp(139), row], [from, to, ec2.Port.tcp(445), row], [from, to, ec2.Port.udpRange(137, 138), row],
+      [from, to, ec2.Port.tcp(139), row],
+      [from, to, ec2.Port.tcp(445), row],
+      [from, to, ec2.Port.udpRange(137, 138), row],
     ];
     allow([
       [info, console, ec2.Port.tcpRange(1000, 1009), 'SP1'],

@@ -16,15 +16,23 @@ interface Result {
 
 const report = (started: number, outcome: string): void => {
   const end = performance.now();
-  const result: Result = { totalMs: end, workMs: end - started, maxRssMb: process.resourceUsage().maxRSS / 1024, outcome };
+  const result: Result = {
+    totalMs: end,
+    workMs: end - started,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    outcome,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 };
 
-async function mocks(): Promise<typeof import('@pulumi/pulumi')> { // eslint-disable-line @typescript-eslint/consistent-type-imports -- loaded on demand
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- loaded on demand, so a type import of the whole module
+async function mocks(): Promise<typeof import('@pulumi/pulumi')> {
   const pulumi = await import('@pulumi/pulumi');
   await pulumi.runtime.setMocks(
     { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
-    'portplan-bench', 'bench', false,
+    'portplan-bench',
+    'bench',
+    false,
   );
   return pulumi;
 }
@@ -39,7 +47,10 @@ async function scale(tool: string, n: number): Promise<void> {
     const { PortPlan } = await import('../lib/cdk');
     const started = performance.now();
     // CDK's own 500-resource check is a context setting (0 turns it off).
-    const app = new App({ builtinCloudFormationValidation: false, context: { '@aws-cdk/core:stackResourceLimit': 0 } } as ConstructorParameters<typeof App>[0]);
+    const app = new App({
+      builtinCloudFormationValidation: false,
+      context: { '@aws-cdk/core:stackResourceLimit': 0 },
+    } as ConstructorParameters<typeof App>[0]);
     const stack = new Stack(app, 'Scale');
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'] });
     // Limits raised and stack validation skipped: this measures the cost past the points where

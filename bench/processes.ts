@@ -5,7 +5,14 @@
 // user's compiled app and the published package do.
 import { spawnSync } from 'node:child_process';
 import {
-  mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -109,7 +116,8 @@ export function removePrecompiled(dir: string): void {
 
 /** Median milliseconds a fresh process takes to `require()` the modules, one after the other (the requires alone). */
 export function requireMs(modules: readonly string[], runs: number): number {
-  const code = `const t = process.hrtime.bigint(); for (const m of ${JSON.stringify(modules)}) require(m);` +
+  const code =
+    `const t = process.hrtime.bigint(); for (const m of ${JSON.stringify(modules)}) require(m);` +
     'process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));';
   const times = Array.from({ length: runs }, () => {
     const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8' });

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EXAMPLE_STACKS, ServerProtectExample, SmartUpdateManagerExample, buildApp, examplePlans } from '../examples/cdk/stacks';
+import {
+  EXAMPLE_STACKS,
+  ServerProtectExample,
+  SmartUpdateManagerExample,
+  buildApp,
+  examplePlans,
+} from '../examples/cdk/stacks';
 import { LimitError, PortPlan } from '../lib/cdk';
 import { AzureLimitError, planAzureRules } from '../lib/pulumi';
 import { PRESETS, resolve, type Declaration, type ServerProtectOptions, type SumOptions } from '../lib/spec';
@@ -61,7 +67,10 @@ function ruleShape(app: App): string[] {
   return app.node.children
     .filter((c): c is Stack => c instanceof Stack)
     .flatMap((s) => {
-      const resources = Template.fromStack(s).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const resources = Template.fromStack(s).toJSON().Resources as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >;
       return Object.values(resources)
         .filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress')
         .map((r) => `${s.node.id} ${r.Properties.IpProtocol} ${r.Properties.FromPort}-${r.Properties.ToPort}`);
@@ -73,8 +82,10 @@ function benchSynth() {
   // A synth takes under 0.1 s, so it gets three times the runs to steady the median.
   const runs = RUNS * 3;
   log(`synth: ${runs} runs each, alternating, after 2 warm-up runs`);
-  const sameRules = JSON.stringify(ruleShape(synth('portplan').app)) === JSON.stringify(ruleShape(synth('baseline').app));
-  if (!sameRules) throw new Error('the hand-written baseline does not have the same rules as portplan: fix bench/baseline.ts');
+  const sameRules =
+    JSON.stringify(ruleShape(synth('portplan').app)) === JSON.stringify(ruleShape(synth('baseline').app));
+  if (!sameRules)
+    throw new Error('the hand-written baseline does not have the same rules as portplan: fix bench/baseline.ts');
   synth('portplan');
   synth('baseline');
   const times = { portplan: [] as number[], baseline: [] as number[] };
@@ -84,54 +95,102 @@ function benchSynth() {
   }
   const portplan = median(times.portplan);
   const baseline = median(times.baseline);
-  return { runs, sameRules, portplanMs: round(portplan, 1), baselineMs: round(baseline, 1), ratio: round(portplan / baseline) };
+  return {
+    runs,
+    sameRules,
+    portplanMs: round(portplan, 1),
+    baselineMs: round(baseline, 1),
+    ratio: round(portplan / baseline),
+  };
 }
 
 // 2. Rule counts against the theoretical minimum, for every example and every option combination.
 const cartesian = <T extends Record<string, readonly unknown[]>>(axes: T): { [K in keyof T]: T[K][number] }[] =>
-  Object.entries(axes).reduce<Record<string, unknown>[]>((acc, [k, vs]) => acc.flatMap((a) => vs.map((v) => ({ ...a, [k]: v }))), [{}]) as { [K in keyof T]: T[K][number] }[];
+  Object.entries(axes).reduce<Record<string, unknown>[]>(
+    (acc, [k, vs]) => acc.flatMap((a) => vs.map((v) => ({ ...a, [k]: v }))),
+    [{}],
+  ) as { [K in keyof T]: T[K][number] }[];
 
 function optionCombinations(): [string, Declaration][] {
   const out: [string, Declaration][] = [];
   const cm = { name: 'tmcm', kind: 'control-manager' as const, cidr: '10.0.9.10/32' };
-  for (const c of cartesian({ communication: ['tcpip', 'namedPipes'], localInstall: [true, false], remoteInstall: [true, false], pinned: [false, true], agent: [undefined, 'tmi', 'mcp'], egress: ['default', 'restricted'] } as const)) {
+  for (const c of cartesian({
+    communication: ['tcpip', 'namedPipes'],
+    localInstall: [true, false],
+    remoteInstall: [true, false],
+    pinned: [false, true],
+    agent: [undefined, 'tmi', 'mcp'],
+    egress: ['default', 'restricted'],
+  } as const)) {
     const sp: ServerProtectOptions = {
-      communication: c.communication, localInstall: c.localInstall, remoteInstall: c.remoteInstall,
+      communication: c.communication,
+      localInstall: c.localInstall,
+      remoteInstall: c.remoteInstall,
       ...(c.pinned ? { consoleEventPort: 1001, discoveryPort: 3000, managementPort: 5009 } : {}),
       ...(c.agent ? { controlManagerAgent: c.agent } : {}),
     };
-    out.push([`serverprotect ${JSON.stringify(c)}`, { ...PRESETS.serverprotect, peers: c.agent ? [cm] : [], serverProtect: sp, egress: c.egress }]);
+    out.push([
+      `serverprotect ${JSON.stringify(c)}`,
+      { ...PRESETS.serverprotect, peers: c.agent ? [cm] : [], serverProtect: sp, egress: c.egress },
+    ]);
   }
-  for (const c of cartesian({ os: ['windows', 'linux'], concurrentTargets: [8, 1000], netbios: [false, true], webServerPort: [undefined, 80], soapPortCount: [1, 4], egress: ['default', 'restricted'] } as const)) {
-    const sum: SumOptions = { workstationOs: c.os, concurrentTargets: c.concurrentTargets, netbiosNameService: c.netbios, soapPortCount: c.soapPortCount, ...(c.webServerPort ? { webServerPort: c.webServerPort } : {}) };
+  for (const c of cartesian({
+    os: ['windows', 'linux'],
+    concurrentTargets: [8, 1000],
+    netbios: [false, true],
+    webServerPort: [undefined, 80],
+    soapPortCount: [1, 4],
+    egress: ['default', 'restricted'],
+  } as const)) {
+    const sum: SumOptions = {
+      workstationOs: c.os,
+      concurrentTargets: c.concurrentTargets,
+      netbiosNameService: c.netbios,
+      soapPortCount: c.soapPortCount,
+      ...(c.webServerPort ? { webServerPort: c.webServerPort } : {}),
+    };
     const targets = c.os === 'windows' ? ['windows', 'linux'] : ['linux', 'integrity'];
-    const groups = [{ name: 'workstation', role: 'sum:workstation' }, ...targets.map((t) => ({ name: `${t}-targets`, role: `sum:target:${t}` }))] as Declaration['groups'];
+    const groups = [
+      { name: 'workstation', role: 'sum:workstation' },
+      ...targets.map((t) => ({ name: `${t}-targets`, role: `sum:target:${t}` })),
+    ] as Declaration['groups'];
     out.push([`sum 5.x ${JSON.stringify(c)}`, { groups, sum, egress: c.egress }]);
   }
   for (const c of cartesian({ os: ['windows', 'linux'], egress: ['default', 'restricted'] } as const)) {
     const base = PRESETS['smart-update-manager-7'];
     const groups = base.groups.filter((g) => c.os === 'windows' || g.role !== 'sum:target:windows');
-    out.push([`sum 7.x+ ${JSON.stringify(c)}`, { ...base, groups, sum: { profile: '7.x+', workstationOs: c.os }, egress: c.egress }]);
+    out.push([
+      `sum 7.x+ ${JSON.stringify(c)}`,
+      { ...base, groups, sum: { profile: '7.x+', workstationOs: c.os }, egress: c.egress },
+    ]);
   }
   return out;
 }
 
 function countRules(name: string, declaration: Declaration, template?: { plan: PortPlan; template: Template }) {
   const min = minimumRules(declaration);
-  const made = template ?? (() => {
-    const { stack, vpc } = testStack();
-    const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
-    return { plan, template: Template.fromStack(stack) };
-  })();
+  const made =
+    template ??
+    (() => {
+      const { stack, vpc } = testStack();
+      const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
+      return { plan, template: Template.fromStack(stack) };
+    })();
   const lines = templateRules(made.template, made.plan);
   const perGroup = new Map<string, number>();
-  for (const l of lines.filter((x) => x.startsWith('in '))) perGroup.set(l.split(' ')[1], (perGroup.get(l.split(' ')[1]) ?? 0) + 1);
+  for (const l of lines.filter((x) => x.startsWith('in ')))
+    perGroup.set(l.split(' ')[1], (perGroup.get(l.split(' ')[1]) ?? 0) + 1);
   const azureMin = minimumAzureRules(declaration);
-  const azure = planAzureRules(declaration, { band: { from: 100, to: 4096 }, denyOtherVnetTraffic: false }).rules.length;
+  const azure = planAzureRules(declaration, { band: { from: 100, to: 4096 }, denyOtherVnetTraffic: false }).rules
+    .length;
   return {
     name,
-    aws: lines.length, awsMinimum: min.inbound + min.outbound, awsRatio: round(lines.length / (min.inbound + min.outbound)),
-    azure, azureMinimum: azureMin, azureRatio: round(azure / azureMin),
+    aws: lines.length,
+    awsMinimum: min.inbound + min.outbound,
+    awsRatio: round(lines.length / (min.inbound + min.outbound)),
+    azure,
+    azureMinimum: azureMin,
+    azureRatio: round(azure / azureMin),
     largestGroupInbound: Math.max(0, ...perGroup.values()),
   };
 }
@@ -139,7 +198,12 @@ function countRules(name: string, declaration: Declaration, template?: { plan: P
 function benchRuleCounts() {
   const app = buildApp(new App({ builtinCloudFormationValidation: false } as ConstructorParameters<typeof App>[0]));
   const plans = examplePlans(app);
-  const examples = EXAMPLE_STACKS.map((id) => countRules(id, plans[id].resolution.declaration, { plan: plans[id], template: Template.fromStack(app.node.findChild(id) as Stack) }));
+  const examples = EXAMPLE_STACKS.map((id) =>
+    countRules(id, plans[id].resolution.declaration, {
+      plan: plans[id],
+      template: Template.fromStack(app.node.findChild(id) as Stack),
+    }),
+  );
   const combos = optionCombinations();
   log(`rule counts: ${examples.length} examples, ${combos.length} option combinations`);
   const all = combos.map(([name, d]) => countRules(name, d));
@@ -152,7 +216,8 @@ function benchRuleCounts() {
     minAwsRatio: Math.min(...[...examples, ...all].map((r) => r.awsRatio)),
     minAzureRatio: Math.min(...[...examples, ...all].map((r) => r.azureRatio)),
     largestGroupInbound: Math.max(...[...examples, ...all].map((r) => r.largestGroupInbound)),
-    largestGroupInboundCase: [...examples, ...all].sort((a, b) => b.largestGroupInbound - a.largestGroupInbound)[0].name,
+    largestGroupInboundCase: [...examples, ...all].sort((a, b) => b.largestGroupInbound - a.largestGroupInbound)[0]
+      .name,
   };
 }
 
@@ -164,9 +229,14 @@ interface ChildResult {
   outcome: string;
 }
 function child(...args: string[]): ChildResult {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'child.ts'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'child.ts'), ...args],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`bench child ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`bench child ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   return JSON.parse(line) as ChildResult;
 }
 
@@ -196,10 +266,11 @@ function benchStartup() {
     spawnSync(process.execPath, [join(pre, 'bench/proc/pulumi-portplan.js'), registered], { cwd: ROOT });
     spawnSync(process.execPath, [join(pre, 'bench/proc/pulumi-baseline.js'), registered, again], { cwd: ROOT });
     type Registration = { type: string; name: string; inputs: unknown };
-    const shape = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as Registration[])
-      .filter((r) => r.type.startsWith('azure-native:'))
-      .map((r) => JSON.stringify([r.type, r.name, r.inputs]))
-      .sort();
+    const shape = (file: string) =>
+      (JSON.parse(readFileSync(file, 'utf8')) as Registration[])
+        .filter((r) => r.type.startsWith('azure-native:'))
+        .map((r) => JSON.stringify([r.type, r.name, r.inputs]))
+        .sort();
     const sameResources = JSON.stringify(shape(registered)) === JSON.stringify(shape(again));
     if (!sameResources) throw new Error('the hand-written Pulumi program does not register what the example does');
     const pulumiRuns = RUNS * 2;
@@ -255,14 +326,22 @@ function benchResolve() {
 
 const SIZES = [1, 10, 100, 1000];
 function benchScale() {
-  const rows: { groups: number; tool: 'cdk' | 'pulumi'; workMs: number; totalMs: number; maxRssMb: number; outcome: string }[] = [];
+  const rows: {
+    groups: number;
+    tool: 'cdk' | 'pulumi';
+    workMs: number;
+    totalMs: number;
+    maxRssMb: number;
+    outcome: string;
+  }[] = [];
   for (const tool of ['cdk', 'pulumi'] as const) {
     for (const n of SIZES) {
       const reps = n <= 100 ? 3 : 1;
       log(`scale: ${tool} ${n} groups, ${reps} run(s)`);
       const results = Array.from({ length: reps }, () => child('scale', tool, String(n)));
       rows.push({
-        groups: n, tool,
+        groups: n,
+        tool,
         workMs: round(median(results.map((r) => r.workMs)), 0),
         totalMs: round(median(results.map((r) => r.totalMs)), 0),
         maxRssMb: round(Math.max(...results.map((r) => r.maxRssMb)), 0),
@@ -271,7 +350,10 @@ function benchScale() {
     }
   }
   // Growth from 10 groups up (1 group is fixed cost only), over the sizes that ran to the end.
-  const fit = (tool: string) => exponent(rows.filter((r) => r.tool === tool && r.groups >= 10 && r.outcome === 'ok').map((r) => [r.groups, r.workMs]));
+  const fit = (tool: string) =>
+    exponent(
+      rows.filter((r) => r.tool === tool && r.groups >= 10 && r.outcome === 'ok').map((r) => [r.groups, r.workMs]),
+    );
   return { rows, exponent: { cdk: round(fit('cdk')), pulumi: round(fit('pulumi')) } };
 }
 
@@ -302,14 +384,20 @@ function benchLimits() {
       throw e;
     }
   };
-  const ruleLimit = firstFailure((n) => attempt(() => new PortPlan(testStack().stack, 'Plan', { vpc: testStack().vpc, declaration: scaleDeclaration(n) })));
+  const ruleLimit = firstFailure((n) =>
+    attempt(() => new PortPlan(testStack().stack, 'Plan', { vpc: testStack().vpc, declaration: scaleDeclaration(n) })),
+  );
   const resourceLimit = firstFailure((n) => {
     const { stack, vpc } = testStack();
     new PortPlan(stack, 'Plan', { vpc, declaration: scaleDeclaration(n), maxRulesPerGroup: 1_000_000 });
     const resources = stack.node.findAll().filter(CfnResource.isCfnResource).length;
-    return resources > 500 ? `synth fails: stack has ${resources} resources, more than CloudFormation's 500 (validation error naming the count)` : undefined;
+    return resources > 500
+      ? `synth fails: stack has ${resources} resources, more than CloudFormation's 500 (validation error naming the count)`
+      : undefined;
   });
-  const azure = firstFailure((n) => attempt(() => planAzureRules(scaleDeclaration(n), { band: { from: 100, to: 4096 }, denyOtherVnetTraffic: true })));
+  const azure = firstFailure((n) =>
+    attempt(() => planAzureRules(scaleDeclaration(n), { band: { from: 100, to: 4096 }, denyOtherVnetTraffic: true })),
+  );
   return { awsRulesPerGroup: ruleLimit, awsResourcesPerStack: resourceLimit, azure };
 }
 
@@ -334,18 +422,21 @@ function summary(r: ReturnType<typeof collect>): string {
     pairRow(
       `CDK synth, ServerProtect + HP SUM 5.x example stacks, template validation off (${st.cdkOff.runs} runs; ` +
         'baseline: the same stacks hand-written with aws-cdk-lib, bench/baseline.ts)',
-      st.cdkOff, `ratio <= 1.05: ${verdict(st.cdkOff.ratio <= 1.05)}`,
+      st.cdkOff,
+      `ratio <= 1.05: ${verdict(st.cdkOff.ratio <= 1.05)}`,
     ),
     pairRow(`the same, aws-cdk-lib template validation on (${st.cdkOn.runs} runs)`, st.cdkOn, ''),
     pairRow(
       `Pulumi example program under mocks (${st.pulumi.runs} runs; baseline: a program registering the same ` +
         'resources through @pulumi/azure-native directly)',
-      st.pulumi, `difference <= 30 ms: ${verdict(st.pulumi.differenceMs <= 30)}`,
+      st.pulumi,
+      `difference <= 30 ms: ${verdict(st.pulumi.differenceMs <= 30)}`,
     ),
     pairRow(
       `\`npx cdk synth\` at the root, four example stacks, validation off (${st.synthCli.runs} runs; ` +
         'baseline: the same app precompiled, `--app "node examples/cdk/app.js"`)',
-      st.synthCli, `ratio <= 1.10: ${verdict(st.synthCli.ratio <= 1.1)}`,
+      st.synthCli,
+      `ratio <= 1.10: ${verdict(st.synthCli.ratio <= 1.1)}`,
     ),
     '',
     `\`require()\` in a fresh process, median: \`portplan\` ${st.requires.spec} ms; ` +
@@ -370,7 +461,9 @@ function summary(r: ReturnType<typeof collect>): string {
     '',
     '| example | AWS rules | minimum | Azure rules | minimum | largest group (inbound) |',
     '|---|---|---|---|---|---|',
-    ...r.rules.examples.map((e) => `| ${e.name} | ${e.aws} | ${e.awsMinimum} | ${e.azure} | ${e.azureMinimum} | ${e.largestGroupInbound} |`),
+    ...r.rules.examples.map(
+      (e) => `| ${e.name} | ${e.aws} | ${e.awsMinimum} | ${e.azure} | ${e.azureMinimum} | ${e.largestGroupInbound} |`,
+    ),
     '',
     '## Scale: one HP SUM workstation and n - 1 Linux target groups',
     '',
@@ -408,7 +501,12 @@ function collect() {
   const limits = benchLimits();
   return {
     machine: { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cpus: cpus().length },
-    startup, synth: synthResult, resolution, rules, scale, limits,
+    startup,
+    synth: synthResult,
+    resolution,
+    rules,
+    scale,
+    limits,
     wallSeconds: round((performance.now() - started) / 1000, 0),
   };
 }

@@ -18,7 +18,11 @@ export function blockBody(args: string, output: string): string {
 
 function cli(args: string): string {
   let out = '';
-  const code = run(args.split(' '), (t) => (out += t), () => undefined);
+  const code = run(
+    args.split(' '),
+    (t) => (out += t),
+    () => undefined,
+  );
   if (code !== 0) throw new Error(`portplan ${args} exited ${code}`);
   return out;
 }
@@ -26,6 +30,9 @@ function cli(args: string): string {
 if (require.main === module) {
   writeFileSync(join(root, 'schema/declaration.schema.json'), `${JSON.stringify(declarationJsonSchema(), null, 2)}\n`);
   const readme = join(root, 'README.md');
-  const text = readFileSync(readme, 'utf8').replace(README_BLOCK, (_m, args: string) => `<!-- portplan ${args} -->\n${blockBody(args, cli(args))}<!-- /portplan -->`);
+  const text = readFileSync(readme, 'utf8').replace(
+    README_BLOCK,
+    (_m, args: string) => `<!-- portplan ${args} -->\n${blockBody(args, cli(args))}<!-- /portplan -->`,
+  );
   writeFileSync(readme, text);
 }

@@ -23,7 +23,9 @@ export async function installMocks(): Promise<Registration[]> {
       },
       call: (a) => a.inputs,
     },
-    'portplan-bench', 'bench', false,
+    'portplan-bench',
+    'bench',
+    false,
   );
   return registered;
 }

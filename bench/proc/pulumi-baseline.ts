@@ -15,8 +15,9 @@ type Rules = network.NetworkSecurityGroupArgs['securityRules'];
 
 void (async () => {
   const registered = await installMocks();
-  const wanted = (JSON.parse(readFileSync(process.argv[2], 'utf8')) as Registration[])
-    .filter((r) => r.type.startsWith('azure-native:'));
+  const wanted = (JSON.parse(readFileSync(process.argv[2], 'utf8')) as Registration[]).filter((r) =>
+    r.type.startsWith('azure-native:'),
+  );
   const of = (type: string) => wanted.filter((r) => r.type === `azure-native:${type}`);
   const [rg] = of('resources:ResourceGroup');
   const group = new resources.ResourceGroup(rg.name, rg.inputs);
@@ -33,7 +34,9 @@ void (async () => {
       destinationApplicationSecurityGroups: asgs(r.destinationApplicationSecurityGroups),
     }));
     const nsg = new network.NetworkSecurityGroup(n.name, {
-      ...n.inputs, resourceGroupName: group.name, securityRules: securityRules as unknown as Rules,
+      ...n.inputs,
+      resourceGroupName: group.name,
+      securityRules: securityRules as unknown as Rules,
     });
     ids.set(`${n.name}-id`, nsg.id);
   }

@@ -6,7 +6,11 @@ import { finished, installMocks } from './mocks';
 void (async () => {
   const registered = await installMocks();
   const program = await import('../../examples/pulumi/index');
-  await finished(registered, [program.vnetId, program.serverProtectNsgId, program.smartUpdateManagerNsgId,
-    program.smartUpdateManager7NsgId]);
+  await finished(registered, [
+    program.vnetId,
+    program.serverProtectNsgId,
+    program.smartUpdateManagerNsgId,
+    program.smartUpdateManager7NsgId,
+  ]);
   if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(registered));
 })();

@@ -6,8 +6,20 @@ import { pinChoices, type PinOption } from './catalog';
 import { parseCidr } from './cidr';
 import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles } from './roles';
 import {
-  choice, flag, isValid, list, object, optional, text, textForms, wholeNumber, withDefault,
-  type ObjectInput, type ObjectOutput, type SchemaIssue, type SchemaPath,
+  choice,
+  flag,
+  isValid,
+  list,
+  object,
+  optional,
+  text,
+  textForms,
+  wholeNumber,
+  withDefault,
+  type ObjectInput,
+  type ObjectOutput,
+  type SchemaIssue,
+  type SchemaPath,
 } from './schema';
 
 // Names become parts of Azure rule names, which must end with a letter, digit or underscore
@@ -22,10 +34,12 @@ const port = wholeNumber(1, 65535);
 
 function pinned(pin: PinOption) {
   const { base, fallback } = pinChoices(pin);
-  return optional(wholeNumber(1, 65535, {
-    test: (p) => p === base || (p >= fallback[0] && p <= fallback[1]),
-    message: `must be ${base} or one of its fallback ports ${fallback[0]}-${fallback[1]}`,
-  }));
+  return optional(
+    wholeNumber(1, 65535, {
+      test: (p) => p === base || (p >= fallback[0] && p <= fallback[1]),
+      message: `must be ${base} or one of its fallback ports ${fallback[0]}-${fallback[1]}`,
+    }),
+  );
 }
 
 const groupSchema = object({ name, role: choice(ROLE_IDS) });
@@ -137,8 +151,10 @@ export function crossFieldIssues(d: DeclarationOutput): SchemaIssue[] {
   d.peers.forEach((p, i) => {
     unique(p.name, ['peers', i, 'name']);
     if (p.kind === 'administrators' && p.ports) {
-      issue(['peers', i, 'ports'],
-        'an administrators peer reaches the fixed web UI ports 63001-63002 (SUM7-8); leave ports out');
+      issue(
+        ['peers', i, 'ports'],
+        'an administrators peer reaches the fixed web UI ports 63001-63002 (SUM7-8); leave ports out',
+      );
     }
     if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {
       issue(['peers', i, 'cidr'], 'opens to every address; set allowAnyAddress: true if that is meant');
@@ -147,17 +163,22 @@ export function crossFieldIssues(d: DeclarationOutput): SchemaIssue[] {
   if (d.sum.workstationOs === 'linux') {
     d.groups.forEach((g, i) => {
       if (g.role === 'sum:target:windows') {
-        issue(['groups', i, 'role'],
+        issue(
+          ['groups', i, 'role'],
           'a Linux SUM workstation reaches only SSH targets (sum:target:linux, sum:target:integrity); ' +
-          'set sum.workstationOs to windows for Windows targets');
+            'set sum.workstationOs to windows for Windows targets',
+        );
       }
     });
   }
   d.groups.forEach((g, i) => {
     const profiles = roleProfiles(g.role);
     if (!profiles.includes(d.sum.profile)) {
-      issue(['groups', i, 'role'], `exists only in the HP SUM ${profiles.join(', ')} table; ` +
-        `set sum.profile to ${profiles[0]} or choose a target role of that profile`);
+      issue(
+        ['groups', i, 'role'],
+        `exists only in the HP SUM ${profiles.join(', ')} table; ` +
+          `set sum.profile to ${profiles[0]} or choose a target role of that profile`,
+      );
     }
   });
   const cmPeer = d.peers.findIndex((p) => p.kind === 'control-manager');
@@ -169,4 +190,3 @@ export function crossFieldIssues(d: DeclarationOutput): SchemaIssue[] {
   }
   return issues;
 }
-

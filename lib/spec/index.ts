@@ -8,27 +8,73 @@
  * @packageDocumentation
  */
 export {
-  HOST_OS, PEER_KINDS, PRODUCTS, ROLES, ROLE_IDS, SUM_LATER_SOURCE, SUM_PROFILES, SUM_TARGET_ROLES, roleProfiles,
-  type HostOs, type PeerKind, type Product, type ProductId, type Role, type RoleGroupsProp, type RoleId, type SumProfile,
+  HOST_OS,
+  PEER_KINDS,
+  PRODUCTS,
+  ROLES,
+  ROLE_IDS,
+  SUM_LATER_SOURCE,
+  SUM_PROFILES,
+  SUM_TARGET_ROLES,
+  roleProfiles,
+  type HostOs,
+  type PeerKind,
+  type Product,
+  type ProductId,
+  type Role,
+  type RoleGroupsProp,
+  type RoleId,
+  type SumProfile,
 } from './roles';
 export {
-  CATALOG, ROW_IDS, catalogRow,
-  type CatalogRow, type Citation, type CountOption, type CountedPorts, type EndpointSpec, type FallbackPorts,
-  type FixedPorts, type FlowTemplate, type PeerPorts, type PinOption, type PortSpec, type Protocol, type RowId,
+  CATALOG,
+  ROW_IDS,
+  catalogRow,
+  type CatalogRow,
+  type Citation,
+  type CountOption,
+  type CountedPorts,
+  type EndpointSpec,
+  type FallbackPorts,
+  type FixedPorts,
+  type FlowTemplate,
+  type PeerPorts,
+  type PinOption,
+  type PortSpec,
+  type Protocol,
+  type RowId,
 } from './catalog';
 export type {
-  Declaration, GroupDeclaration, NormalizedDeclaration, NormalizedPeer, Options, PeerDeclaration, ServerProtectOptions,
+  Declaration,
+  GroupDeclaration,
+  NormalizedDeclaration,
+  NormalizedPeer,
+  Options,
+  PeerDeclaration,
+  ServerProtectOptions,
   SumOptions,
 } from './options';
 export { DeclarationError, declarationJsonSchema, validate, type DeclarationProblem } from './validate';
 export {
-  DESCRIPTION_MAX, describeRows, portRangeText, resolve, warningText,
-  type Endpoint, type GroupEndpoint, type PeerEndpoint, type PortRange, type Resolution, type ResolveWarning,
+  DESCRIPTION_MAX,
+  describeRows,
+  portRangeText,
+  resolve,
+  warningText,
+  type Endpoint,
+  type GroupEndpoint,
+  type PeerEndpoint,
+  type PortRange,
+  type Resolution,
+  type ResolveWarning,
   type ResolvedFlow,
 } from './resolve';
 export {
-  mergeDeclarations, serverProtectDeclaration, smartUpdateManagerDeclaration,
-  type ServerProtectGroups, type SmartUpdateManagerGroups,
+  mergeDeclarations,
+  serverProtectDeclaration,
+  smartUpdateManagerDeclaration,
+  type ServerProtectGroups,
+  type SmartUpdateManagerGroups,
 } from './products';
 export { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 export { BROAD_PREFIX, cidrContains, cidrFamily, parseCidr, type Cidr } from './cidr';

@@ -7,7 +7,9 @@ import type { DeclarationInput, DeclarationOutput } from './declaration-schema';
 
 type Mutable<T> = T extends readonly (infer U)[]
   ? Mutable<U>[]
-  : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+  : T extends object
+    ? { -readonly [K in keyof T]: Mutable<T[K]> }
+    : T;
 // Identical types, not only mutually assignable: an optional field one side lacks fails too.
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;

@@ -47,7 +47,9 @@ function profileProblems(input: unknown, d: NormalizedDeclaration): DeclarationP
   if (d.sum.profile !== '7.x+') return [];
   const sum = (valueAt(input, ['sum']) ?? {}) as Record<string, unknown>;
   return SUM5_ONLY.filter((k) => sum[k] !== undefined && sum[k] !== SUM_DEFAULTS[k]).map((k) => ({
-    path: `sum.${k}`, value: sum[k], message: 'applies to sum.profile 5.x only; the 7.x+ table has fixed ports',
+    path: `sum.${k}`,
+    value: sum[k],
+    message: 'applies to sum.profile 5.x only; the 7.x+ table has fixed ports',
   }));
 }
 

@@ -13,7 +13,11 @@ function problemLines(declaration: unknown): string[] {
   try {
     validate(declaration);
   } catch (e) {
-    if (e instanceof DeclarationError) return e.message.split('\n').slice(1).map((l) => l.trim());
+    if (e instanceof DeclarationError)
+      return e.message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim());
     throw e;
   }
   return [];
@@ -22,14 +26,26 @@ function problemLines(declaration: unknown): string[] {
 describe('one line per faulty field, saying what is allowed', () => {
   test.each<[string, unknown, string]>([
     ['groups that are text, not a list', { groups: '' }, 'groups: must be a list (got "")'],
-    ['a pinned port out of range', { ...INFO, serverProtect: { managementPort: 70000 } },
-      'serverProtect.managementPort: must be a whole number from 1 to 65535 (got 70000)'],
-    ['a pinned port below range', { ...INFO, serverProtect: { managementPort: 0 } },
-      'serverProtect.managementPort: must be a whole number from 1 to 65535 (got 0)'],
-    ['a pinned port beyond safe integers', { ...INFO, serverProtect: { discoveryPort: 2 ** 60 } },
-      'serverProtect.discoveryPort: must be a whole number from 1 to 65535 (got 1152921504606847000)'],
-    ['a count beyond safe integers', { ...WS, sum: { concurrentTargets: 2 ** 60 } },
-      'sum.concurrentTargets: must be a whole number from 1 to 1000 (got 1152921504606847000)'],
+    [
+      'a pinned port out of range',
+      { ...INFO, serverProtect: { managementPort: 70000 } },
+      'serverProtect.managementPort: must be a whole number from 1 to 65535 (got 70000)',
+    ],
+    [
+      'a pinned port below range',
+      { ...INFO, serverProtect: { managementPort: 0 } },
+      'serverProtect.managementPort: must be a whole number from 1 to 65535 (got 0)',
+    ],
+    [
+      'a pinned port beyond safe integers',
+      { ...INFO, serverProtect: { discoveryPort: 2 ** 60 } },
+      'serverProtect.discoveryPort: must be a whole number from 1 to 65535 (got 1152921504606847000)',
+    ],
+    [
+      'a count beyond safe integers',
+      { ...WS, sum: { concurrentTargets: 2 ** 60 } },
+      'sum.concurrentTargets: must be a whole number from 1 to 1000 (got 1152921504606847000)',
+    ],
   ])('%s', (_case, declaration, line) => {
     expect(problemLines(declaration)).toEqual([line]);
   });
@@ -75,7 +91,8 @@ test.each<[string, boolean]>([
   const declaration = { ...WS, peers: [{ name: 'p', kind: 'mail', cidr }] };
   if (accepted) expect(() => validate(declaration)).not.toThrow();
   else {
-    expect(problemLines(declaration))
-      .toEqual([expect.stringMatching(/^peers\[0\]\.cidr: must be an IPv4 or IPv6 CIDR/)]);
+    expect(problemLines(declaration)).toEqual([
+      expect.stringMatching(/^peers\[0\]\.cidr: must be an IPv4 or IPv6 CIDR/),
+    ]);
   }
 });

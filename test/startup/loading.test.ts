@@ -10,9 +10,11 @@ const ROOT = join(__dirname, '../..');
 
 /** The packages (node_modules/<name>/...) and the repository files a fresh process loads for `entry`. */
 function loadedBy(entry: string): { packages: string[]; files: string[] } {
-  const run = () => spawnSync(process.execPath, ['scripts/ts-run.js', 'test/startup/loaded.ts', join(ROOT, entry)], {
-    cwd: ROOT, encoding: 'utf8',
-  });
+  const run = () =>
+    spawnSync(process.execPath, ['scripts/ts-run.js', 'test/startup/loaded.ts', join(ROOT, entry)], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
   // The first run fills ts-run's transpile cache (loading TypeScript if a source changed); the
   // second loads exactly what the package does.
   run();
@@ -20,10 +22,14 @@ function loadedBy(entry: string): { packages: string[]; files: string[] } {
   expect(r.stderr).toBe('');
   const loaded = JSON.parse(r.stdout) as string[];
   const inPackage = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(path);
-  const packages = [...new Set(loaded.flatMap((p) => {
-    const m = inPackage(p);
-    return m ? [m[1]] : [];
-  }))].sort();
+  const packages = [
+    ...new Set(
+      loaded.flatMap((p) => {
+        const m = inPackage(p);
+        return m ? [m[1]] : [];
+      }),
+    ),
+  ].sort();
   const files = loaded.flatMap((p) => {
     const m = inPackage(p);
     return m ? [`${m[1]}/${m[2]}`] : [];
