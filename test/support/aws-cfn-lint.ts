@@ -1,20 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import { requireTool } from './tools';
 
-/** How to install cfn-lint, named wherever it is missing (.ci/run installs it this way). */
-export const CFN_LINT_INSTALL = 'python3 -m pip install cfn-lint';
+/** How to install cfn-lint, named wherever it is missing (pipx, as the README says; .ci/run falls back to a venv). */
+export const CFN_LINT_INSTALL = 'pipx install cfn-lint';
 
 /**
- * The `cfn-lint` command, or undefined where it is not installed. Like the nft check of the
- * host-firewall tests: under CI=true a missing tool fails the suite with the install command;
+ * The `cfn-lint` command, or undefined where it is not installed: the one rule for external tools
+ * ({@link requireTool}): under CI=true a missing tool fails the suite naming the install command;
  * elsewhere the caller skips its lint test with that message.
  */
 export function cfnLint(): string | undefined {
-  const found = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-  if (!found.error && found.status === 0) return 'cfn-lint';
-  const message = `cfn-lint is not installed (${CFN_LINT_INSTALL})`;
-  if (process.env.CI === 'true') throw new Error(`${message}: .ci/run should have installed it`);
-  process.stderr.write(`${message}; the cfn-lint tests are skipped\n`);
-  return undefined;
+  return requireTool('cfn-lint', CFN_LINT_INSTALL).path;
 }
 
 /** cfn-lint findings of severity error (E rules) over the templates, one line each. */
