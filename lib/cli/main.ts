@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parse as parseYaml } from 'yaml';
 import {
   ArgumentError,
+  PortplanError,
   DeclarationError,
   PRESETS,
   PRESET_NAMES,
@@ -28,16 +29,30 @@ import { registerVerify } from './verify';
 /** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
 
-/** A declaration file that cannot be read or parsed. */
-export class InputError extends Error {
-  /** Always `InputError`, so the error can be told apart after serialization. */
-  override readonly name = 'InputError';
+/** A declaration file that cannot be read or parsed (path: `--file`, value: the file). */
+export class InputError extends PortplanError {
+  /** Always `INPUT`. */
+  readonly code = 'INPUT';
+  /**
+   * @param file the file named by `--file`
+   * @param message what is wrong with it
+   */
+  constructor(file: string, message: string) {
+    super('--file', file, message);
+  }
 }
 
-/** A command line that names no declaration, or two. */
-export class UsageError extends Error {
-  /** Always `UsageError`, so the error can be told apart after serialization. */
-  override readonly name = 'UsageError';
+/** A command line that names no declaration, or two (path: the options at fault). */
+export class UsageError extends PortplanError {
+  /** Always `USAGE`. */
+  readonly code = 'USAGE';
+  /**
+   * @param path the options at fault, e.g. `--preset/--file`
+   * @param message what to give instead
+   */
+  constructor(path: string, message: string) {
+    super(path, undefined, message);
+  }
 }
 
 interface Source {
@@ -51,7 +66,7 @@ export function readDeclaration(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new InputError(file, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const ext = extname(file).toLowerCase();
   if (ext === '.json') {
@@ -64,7 +79,7 @@ export function readDeclaration(file: string): unknown {
       const where = fault
         ? `${fault.message} at line ${fault.line}, column ${fault.column}:\n\n${fault.excerpt}`
         : (e as Error).message;
-      throw new InputError(`${file} is not valid JSON: ${where}`);
+      throw new InputError(file, `${file} is not valid JSON: ${where}`);
     }
   }
   if (ext === '.yaml' || ext === '.yml') {
@@ -72,10 +87,10 @@ export function readDeclaration(file: string): unknown {
       return parseYaml(text);
     } catch (e) {
       // The parser's message ends with the line and a caret under the fault: keep them.
-      throw new InputError(`${file} is not valid YAML: ${(e as Error).message.trimEnd()}`);
+      throw new InputError(file, `${file} is not valid YAML: ${(e as Error).message.trimEnd()}`);
     }
   }
-  throw new InputError(`${file}: unknown file type ${JSON.stringify(ext)}; use .json, .yaml or .yml`);
+  throw new InputError(file, `${file}: unknown file type ${JSON.stringify(ext)}; use .json, .yaml or .yml`);
 }
 
 /** The version in portplan's package.json: two levels above this file in lib/, three in dist/lib/. */
@@ -98,11 +113,14 @@ function presetName(value: string): PresetName {
 }
 
 function load(source: Source): Resolution {
-  if (source.preset && source.file) throw new UsageError('give --preset or --file, not both');
+  if (source.preset && source.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
   if (source.preset) return resolve(PRESETS[source.preset]);
   // resolve() validates whatever the file holds.
   if (source.file) return resolve(readDeclaration(source.file) as Declaration);
-  throw new UsageError(`give a declaration: --file <path> (JSON or YAML) or --preset <${PRESET_NAMES.join('|')}>`);
+  throw new UsageError(
+    '--preset/--file',
+    `give a declaration: --file <path> (JSON or YAML) or --preset <${PRESET_NAMES.join('|')}>`,
+  );
 }
 
 /** The options of `host-firewall`, as commander parses them. */

@@ -1,3 +1,4 @@
+import { ArgumentError } from './errors';
 import { PRODUCTS, SUM_LATER_SOURCE, type PeerKind, type ProductId, type RoleId } from './roles';
 import type { Options } from './options';
 
@@ -587,7 +588,7 @@ export const CATALOG: readonly CatalogRow[] = [
 /** The catalog row with this id. */
 export function catalogRow(id: RowId): CatalogRow {
   const row = CATALOG.find((r) => r.id === id);
-  if (!row) throw new Error(`no catalog row ${id}`);
+  if (!row) throw new ArgumentError('id', id, `a row id of the catalog: ${ROW_IDS.join(', ')}`);
   return row;
 }
 
