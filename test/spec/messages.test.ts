@@ -1,7 +1,7 @@
 // Every field of the declaration schema, given a value of the wrong type or out of range, is
 // reported in the project's words (what is allowed), never in the schema library's.
-import { DeclarationError, closestMatch, declarationJsonSchema, editDistance, validate } from '../../lib/spec';
-import { SERVERPROTECT, SMART_UPDATE_MANAGER } from '../support/declarations';
+import { closestMatch, declarationJsonSchema, editDistance } from '../../lib/spec';
+import { SERVERPROTECT, SMART_UPDATE_MANAGER, problemLines } from '../support/declarations';
 
 const GROUP = { name: 'ws', role: 'sum:workstation' };
 const PEER = { name: 'mirror', kind: 'update-source', cidr: '10.0.0.0/24' };
@@ -195,20 +195,6 @@ const LIBRARY_WORDING = new RegExp(
     .map((r) => r.source)
     .join('|'),
 );
-
-function problemLines(declaration: unknown): string[] {
-  try {
-    validate(declaration);
-  } catch (e) {
-    if (e instanceof DeclarationError)
-      return e.message
-        .split('\n')
-        .slice(1)
-        .map((l) => l.trim());
-    throw e;
-  }
-  return [];
-}
 
 describe('declaration errors in the project wording', () => {
   test.each(CASES)('%s (case %#)', (_field, declaration, path, line) => {

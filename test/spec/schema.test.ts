@@ -3,25 +3,12 @@
 // exactly what the schema generates.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeclarationError, declarationJsonSchema, validate } from '../../lib/spec';
+import { declarationJsonSchema, validate } from '../../lib/spec';
+import { problemLines } from '../support/declarations';
 
 const INFO = { groups: [{ name: 'info', role: 'serverprotect:information-server' }] };
 const WS = { groups: [{ name: 'ws', role: 'sum:workstation' }] };
 const CM_PEER = { name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' };
-
-function problemLines(declaration: unknown): string[] {
-  try {
-    validate(declaration);
-  } catch (e) {
-    if (e instanceof DeclarationError)
-      return e.message
-        .split('\n')
-        .slice(1)
-        .map((l) => l.trim());
-    throw e;
-  }
-  return [];
-}
 
 describe('one line per faulty field, saying what is allowed', () => {
   test.each<[string, unknown, string]>([

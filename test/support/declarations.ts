@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import {
+  DeclarationError,
   PEER_KINDS,
   PRESETS,
   ROLE_IDS,
   SUM_PROFILES,
   roleProfiles,
+  validate,
   type Declaration,
   type GroupDeclaration,
   type PeerDeclaration,
@@ -88,3 +90,18 @@ export const validDeclaration: fc.Arbitrary<Declaration> = fc
       egress,
     };
   });
+
+/** The problem lines of the DeclarationError a declaration gives (without the heading line); [] when valid. */
+export function problemLines(declaration: unknown): string[] {
+  try {
+    validate(declaration);
+  } catch (e) {
+    if (e instanceof DeclarationError)
+      return e.message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim());
+    throw e;
+  }
+  return [];
+}
