@@ -2,8 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, parseCidr, resolve, type Declaration } from '../../lib/spec';
+import { PRESETS, parseCidr, type Declaration } from '../../lib/spec';
 import { requireTool, underCi } from '../support/tools';
+import { expectedHostRules } from '../support/host';
 
 // `host-firewall --format firewalld`: the script the real bin prints, checked by structure always
 // and, where firewall-offline-cmd runs, by running it against a private copy of /etc/firewalld.
@@ -62,20 +63,9 @@ const CASES: Case[] = [
   },
 ];
 
-// The rules a role needs, from resolve() apart from the adapter: direction, remote, protocol, ports.
-function expectedRules(d: Declaration, role: string): Set<string> {
-  const r = resolve(d);
-  const mine = new Set(r.declaration.groups.filter((g) => g.role === role).map((g) => g.name));
-  const out = new Set<string>();
-  for (const f of r.flows) {
-    const ports = f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`;
-    if (f.to.kind === 'group' && mine.has(f.to.name)) out.add(`in ${f.from.name} ${f.protocol} ${ports}`);
-    const restricted = r.declaration.egress === 'restricted';
-    const opens = f.from.kind === 'group' && mine.has(f.from.name);
-    if (restricted && opens) out.add(`out ${f.to.name} ${f.protocol} ${ports}`);
-  }
-  return out;
-}
+// The rules a role needs, from resolve() apart from the adapter; single ports as one number, as firewalld writes them.
+const expectedRules = (d: Declaration, role: string) =>
+  expectedHostRules(d, role, (f) => (f.fromPort === f.toPort ? `${f.fromPort}` : `${f.fromPort}-${f.toPort}`));
 // The addresses each remote is admitted from (or to): the --address values, or any.
 function givenAddresses(args: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, resolve, type Declaration } from '../../lib/spec';
+import { PRESETS, type Declaration } from '../../lib/spec';
 import { requireTool } from '../support/tools';
+import { expectedHostRules } from '../support/host';
 
 const ROOT = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'portplan-host-'));
@@ -38,20 +39,8 @@ const SP_CM: Declaration = {
   egress: 'restricted',
 };
 
-// The host rules a role needs, counted from resolve() apart from the CLI: one per distinct
-// (direction, remote, protocol, ports), inbound to the role's groups, outbound when egress is restricted.
-function expectedRules(d: Declaration, role: string): Set<string> {
-  const r = resolve(d);
-  const mine = new Set(r.declaration.groups.filter((g) => g.role === role).map((g) => g.name));
-  const out = new Set<string>();
-  for (const f of r.flows) {
-    if (f.to.kind === 'group' && mine.has(f.to.name))
-      out.add(`in ${f.from.name} ${f.protocol} ${f.fromPort}-${f.toPort}`);
-    if (r.declaration.egress === 'restricted' && f.from.kind === 'group' && mine.has(f.from.name))
-      out.add(`out ${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort}`);
-  }
-  return out;
-}
+// The host rules a role needs, counted from resolve() apart from the CLI, ports as first-last.
+const expectedRules = (d: Declaration, role: string) => expectedHostRules(d, role, (f) => `${f.fromPort}-${f.toPort}`);
 
 describe('nftables (Linux hosts)', () => {
   const nft = requireTool('nft', 'apt-get install -y nftables');
