@@ -90,12 +90,19 @@ function reason(row: CatalogRow, spec?: PortSpec): RowReason {
   return { id: row.id, purpose: row.purpose, condition: row.condition, citation: row.citation, controlledBy };
 }
 
+// The schema is the one place the count ranges are stated; read from it once, when first needed
+// (not at load: explain is off the CDK and Pulumi paths), instead of rebuilding it per catalog row.
+let countMaxima: Readonly<Record<'concurrentTargets' | 'soapPortCount', number>> | undefined;
+
 function countMaximum(option: 'concurrentTargets' | 'soapPortCount'): number {
-  // The schema is the one place the ranges are stated.
-  const schema = declarationJsonSchema() as {
-    properties: { sum: { properties: Record<string, { maximum: number }> } };
-  };
-  return schema.properties.sum.properties[option].maximum;
+  if (!countMaxima) {
+    const schema = declarationJsonSchema() as {
+      properties: { sum: { properties: Record<string, { maximum: number }> } };
+    };
+    const sum = schema.properties.sum.properties;
+    countMaxima = { concurrentTargets: sum.concurrentTargets.maximum, soapPortCount: sum.soapPortCount.maximum };
+  }
+  return countMaxima[option];
 }
 
 // Whether some setting of the row's options opens `port`, and which setting, in words.
