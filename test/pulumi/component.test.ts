@@ -6,7 +6,15 @@ import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDecla
 import { ROW_CASES } from '../support/rows';
 import { validateSecurityRules } from '../../lib/verify/azure-rules';
 import { recordAliases, type SentAlias } from './aliases';
-import { byPriority, expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
+import {
+  byPriority,
+  expectedLines,
+  recordResources,
+  ruleLines,
+  settle,
+  settleComponent,
+  type Registered,
+} from '../support/pulumi';
 
 let registered: Registered[];
 let aliases: Map<string, SentAlias[]>;
@@ -31,11 +39,7 @@ async function build(declaration: Declaration, extra: Partial<ConstructorParamet
     tags: { owner: 'net' },
     ...extra,
   });
-  await Promise.all([
-    ...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)),
-    ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []),
-    ...plan.securityRules.map((r) => settle(r.id)),
-  ]);
+  await settleComponent(plan);
   const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
   const asgIds = new Map(
     mine

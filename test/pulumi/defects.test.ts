@@ -4,7 +4,7 @@ import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProte
 import * as spec from '../../lib/spec';
 import { ArgumentError, PortplanError, type Declaration } from '../../lib/spec';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER } from '../support/declarations';
-import { recordResources, settle, type Registered } from '../support/pulumi';
+import { recordResources, settleComponent, type Registered } from '../support/pulumi';
 
 // One test per defect of the Azure adapter (numbered as in the issue). Each failed on the code
 // before its fix.
@@ -26,11 +26,7 @@ async function nsgRules(
 ): Promise<{ rules: Rule[]; asgIds: Map<string, string> }> {
   const name = `d${counter++}`;
   const plan = new PortPlan(name, { resourceGroupName: 'rg', declaration: declarationArgs(declaration), ...extra });
-  await Promise.all([
-    ...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)),
-    ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []),
-    ...plan.securityRules.map((r) => settle(r.id)),
-  ]);
+  await settleComponent(plan);
   const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
   const asgIds = new Map(
     mine

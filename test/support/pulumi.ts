@@ -22,6 +22,19 @@ export async function recordResources(): Promise<Registered[]> {
   return registered;
 }
 
+/** Waits until every resource an Azure component registered (ASGs, NSG, standalone rules) is registered. */
+export async function settleComponent(plan: {
+  readonly applicationSecurityGroups: Readonly<Record<string, { readonly id: pulumi.Output<string> }>>;
+  readonly networkSecurityGroup?: { readonly id: pulumi.Output<string> };
+  readonly securityRules: readonly { readonly id: pulumi.Output<string> }[];
+}): Promise<void> {
+  await Promise.all([
+    ...Object.values(plan.applicationSecurityGroups).map((a) => settle(a.id)),
+    ...(plan.networkSecurityGroup ? [settle(plan.networkSecurityGroup.id)] : []),
+    ...plan.securityRules.map((r) => settle(r.id)),
+  ]);
+}
+
 export const settle = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 
 type Json = Record<string, unknown>;
