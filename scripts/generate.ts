@@ -4,7 +4,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../lib/cli/main';
-import { declarationJsonSchema } from '../lib/spec';
+import { catalogJsonSchema, declarationJsonSchema } from '../lib/spec';
+import { builtinTypesSource } from './builtin-types';
+import serverprotect from '../lib/spec/catalogs/serverprotect.json';
+import sum from '../lib/spec/catalogs/sum.json';
+import type { CatalogDefinition } from '../lib/spec';
+import { execFileSync } from 'node:child_process';
 
 const root = join(__dirname, '..');
 
@@ -27,8 +32,21 @@ function cli(args: string): string {
   return out;
 }
 
-if (require.main === module) {
+/**
+ * lib/spec/builtin.generated.ts as the built-in catalogs make it, formatted as the project formats
+ * code (by the Prettier command, which also runs under Jest, where Prettier's API cannot load).
+ */
+export function builtinTypesFile(): string {
+  const file = join(root, 'lib/spec/builtin.generated.ts');
+  const source = builtinTypesSource([serverprotect, sum] as unknown as CatalogDefinition[]);
+  const prettier = require.resolve('prettier/bin/prettier.cjs');
+  return execFileSync(process.execPath, [prettier, '--stdin-filepath', file], { input: source, encoding: 'utf8' });
+}
+
+function main(): void {
+  writeFileSync(join(root, 'lib/spec/builtin.generated.ts'), builtinTypesFile());
   writeFileSync(join(root, 'schema/declaration.schema.json'), `${JSON.stringify(declarationJsonSchema(), null, 2)}\n`);
+  writeFileSync(join(root, 'schema/catalog.schema.json'), `${JSON.stringify(catalogJsonSchema(), null, 2)}\n`);
   const readme = join(root, 'README.md');
   const text = readFileSync(readme, 'utf8').replace(
     README_BLOCK,
@@ -36,3 +54,5 @@ if (require.main === module) {
   );
   writeFileSync(readme, text);
 }
+
+if (require.main === module) main();

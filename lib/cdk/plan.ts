@@ -3,8 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import {
   ArgumentError,
-  ROLES,
+  catalogSet,
   resolve,
+  type CatalogSet,
   warningText,
   type Declaration,
   type Resolution,
@@ -88,9 +89,15 @@ function port(r: PlannedRule): ec2.Port {
   });
 }
 
-/** The AWS description of a group: depends on the role and name only, so options never replace it. */
-export function groupDescription(name: string, role: RoleId): string {
-  return `portplan ${ROLES[role].label} (${name})`;
+/**
+ * The AWS description of a group: depends on the role and name only, so options never replace it.
+ * @param name the group's name
+ * @param role the group's role
+ * @param catalog the catalogs that have the role (a resolution's `catalog`)
+ * @default catalog - the built-in products
+ */
+export function groupDescription(name: string, role: RoleId, catalog: CatalogSet = catalogSet()): string {
+  return `portplan ${catalog.role(role)?.label ?? role} (${name})`;
 }
 
 /**
@@ -195,7 +202,7 @@ export class PortPlan extends Construct {
         existing[g.name]?.securityGroup ??
         new ec2.SecurityGroup(this, g.name, {
           vpc: props.vpc,
-          description: groupDescription(g.name, g.role),
+          description: groupDescription(g.name, g.role, this.resolution.catalog),
           // Default egress means outbound open for both families: a created group reaches IPv6
           // peers (update source, Control Manager) as it reaches IPv4 ones. AWS's own default is
           // allow-all IPv4, and IPv6 too where the VPC has IPv6

@@ -71,6 +71,6 @@ export class SmartUpdateManager extends PortPlan {
 
   /** Every target group, of every kind. */
   get targets(): readonly RoleGroup[] {
-    return this.groups.filter((g) => SUM_TARGET_ROLES.includes(g.role));
+    return this.groups.filter((g) => (SUM_TARGET_ROLES as readonly string[]).includes(g.role));
   }
 }

@@ -2,7 +2,6 @@ import {
   cidrFamily,
   describeRows,
   placeRules,
-  ROW_IDS,
   type Protocol,
   type Resolution,
   type ResolvedFlow,
@@ -120,8 +119,6 @@ export interface RulePlan {
   readonly skippedFlows: readonly ResolvedFlow[];
 }
 
-const rowOrder = (a: RowId, b: RowId): number => ROW_IDS.indexOf(a) - ROW_IDS.indexOf(b);
-
 /**
  * Plans the rules of a resolution. Reads `placeRules()` for which group carries which rule, skips
  * rules on immutable groups, and merges rules that are the same to EC2 (same group, direction,
@@ -182,8 +179,9 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
     });
   }
   const rules: PlannedRule[] = [...merged.values()].map(({ rule, flows }) => {
-    const rows = [...new Set(flows.flatMap((f) => f.rows))].sort(rowOrder);
-    return { ...rule, rows, description: flows.length === 1 ? flows[0].description : describeRows(rows), flows };
+    const rows = [...new Set(flows.flatMap((f) => f.rows))].sort(resolution.catalog.rowOrder);
+    const description = flows.length === 1 ? flows[0].description : describeRows(rows, resolution.catalog);
+    return { ...rule, rows, description, flows };
   });
   const groups = d.groups.map((g): PlannedGroup => {
     const created = !existing(g.name);

@@ -1,11 +1,4 @@
-import {
-  ROLES,
-  catalogRow,
-  portRangeText as portText,
-  type Endpoint,
-  type Resolution,
-  type ResolvedFlow,
-} from '../spec';
+import { type CatalogSet, portRangeText as portText, type Endpoint, type Resolution, type ResolvedFlow } from '../spec';
 
 /** A group by name, a peer by name and address range. */
 export function endpointText(e: Endpoint, r: Resolution): string {
@@ -19,8 +12,8 @@ export const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 /** The purposes and the conditions of a flow's rows. */
-export function rowTexts(f: ResolvedFlow): { purpose: string; conditions: string } {
-  const rows = f.rows.map(catalogRow);
+export function rowTexts(f: ResolvedFlow, catalog: CatalogSet): { purpose: string; conditions: string } {
+  const rows = f.rows.flatMap((id) => catalog.row(id) ?? []);
   return {
     purpose: unique(rows.map((r) => r.purpose)).join('; '),
     conditions: unique(rows.map((r) => r.condition)).join('; '),
@@ -31,7 +24,7 @@ export function rowTexts(f: ResolvedFlow): { purpose: string; conditions: string
 export function markdownTable(r: Resolution): string {
   const lines = ['| from | to | protocol | ports | rows | purpose | conditions |', '|---|---|---|---|---|---|---|'];
   for (const f of r.flows) {
-    const { purpose, conditions } = rowTexts(f);
+    const { purpose, conditions } = rowTexts(f, r.catalog);
     const cells = [
       endpointText(f.from, r),
       endpointText(f.to, r),
@@ -72,7 +65,9 @@ const nodeId = (e: Pick<Endpoint, 'kind' | 'name'>): string =>
 export function mermaid(r: Resolution): string {
   const lines = ['flowchart LR'];
   for (const g of r.declaration.groups)
-    lines.push(`  ${nodeId({ kind: 'group', name: g.name })}["${g.name}<br/>${ROLES[g.role].label}"]`);
+    lines.push(
+      `  ${nodeId({ kind: 'group', name: g.name })}["${g.name}<br/>${r.catalog.role(g.role)?.label ?? g.role}"]`,
+    );
   for (const p of r.declaration.peers)
     lines.push(`  ${nodeId({ kind: 'peer', name: p.name })}{{"${p.name}<br/>${p.kind} ${p.cidr}"}}`);
   const edges = new Map<string, { from: Endpoint; to: Endpoint; ports: string[] }>();

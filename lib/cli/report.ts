@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { catalogRow, portRangeText, type PresetName, type Resolution, type RowId } from '../spec';
+import { portRangeText, type CatalogSet, type PresetName, type Resolution, type RowId } from '../spec';
 import { planRules } from '../cdk/rules';
 import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
 import { unique } from './render';
@@ -51,8 +51,11 @@ export const REPORT_JSON_VERSION = 1;
 /** The report's formats. */
 export const REPORT_FORMATS = ['md', 'csv', 'json'] as const;
 
-function rowFields(rows: readonly RowId[]): Pick<ReportRule, 'purpose' | 'condition' | 'document'> {
-  const r = rows.map(catalogRow);
+function rowFields(
+  rows: readonly RowId[],
+  catalog: CatalogSet,
+): Pick<ReportRule, 'purpose' | 'condition' | 'document'> {
+  const r = rows.flatMap((id) => catalog.row(id) ?? []);
   return {
     purpose: unique(r.map((x) => x.purpose)).join('; '),
     condition: unique(r.map((x) => x.condition)).join('; '),
@@ -90,7 +93,7 @@ export function awsReportRules(r: Resolution): ReportRule[] {
       ports: portRangeText(rule),
       origin: 'flow',
       rows: rule.rows,
-      ...rowFields(rule.rows),
+      ...rowFields(rule.rows, r.catalog),
     };
   });
   for (const g of plan.groups) {
@@ -140,7 +143,9 @@ export function azureReportRules(r: Resolution): ReportRule[] {
       ports: rule.ports.join(',') === '*' ? 'all' : rule.ports.join(','),
       origin: rule.origin,
       rows: rule.rows,
-      ...(rule.rows.length ? rowFields(rule.rows) : { purpose: rule.description, condition: '', document: '' }),
+      ...(rule.rows.length
+        ? rowFields(rule.rows, r.catalog)
+        : { purpose: rule.description, condition: '', document: '' }),
     };
   });
 }

@@ -3,8 +3,6 @@ import {
   HOST_OS,
   PortplanError,
   parseCidr,
-  ROLES,
-  ROLE_IDS,
   placeRules,
   type Endpoint,
   type HostOs,
@@ -147,18 +145,19 @@ export function hostRules(
   os: HostOs,
   addresses: Readonly<Record<string, readonly string[]>>,
 ): HostRules {
-  if (!(ROLE_IDS as readonly string[]).includes(role)) {
-    const why = `must be one of ${ROLE_IDS.join(', ')}`;
+  const known = r.catalog.role(role);
+  if (!known) {
+    const why = `must be one of ${r.catalog.roleIds.join(', ')}`;
     throw new HostFirewallError('--role', role, `--role ${JSON.stringify(role)}: ${why}`);
   }
-  const roleId = role as RoleId;
+  const roleId: RoleId = role;
   const groups = r.declaration.groups.filter((g) => g.role === roleId).map((g) => g.name);
   if (!groups.length) {
     const roles = uniq(r.declaration.groups.map((g) => g.role)).join(', ');
     const why = `no group of this role in the declaration; its roles: ${roles}`;
     throw new HostFirewallError('--role', role, `--role ${role}: ${why}`);
   }
-  const oses = ROLES[roleId].hostOs;
+  const oses = known.hostOs;
   if (!(HOST_OS as readonly string[]).includes(os) || !oses.includes(os)) {
     throw new HostFirewallError(
       oses.length ? '--os' : '--role',

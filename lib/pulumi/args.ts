@@ -382,7 +382,16 @@ export function declarationArgs(declaration: SpecDeclaration): Declaration {
   const { groups, peers, ...rest } = declaration;
   return {
     ...rest,
-    groups: groups.map((g) => ({ ...g })),
-    ...(peers ? { peers: peers.map(({ ports, ...p }) => ({ ...p, ...(ports ? { ports: [...ports] } : {}) })) } : {}),
+    // Roles of a user's catalog pass through: the component checks every role against its catalogs.
+    groups: groups.map((g) => ({ ...g, role: g.role as RoleId })),
+    ...(peers
+      ? {
+          peers: peers.map(({ ports, ...p }) => ({
+            ...p,
+            kind: p.kind as PeerKind,
+            ...(ports ? { ports: [...ports] } : {}),
+          })),
+        }
+      : {}),
   };
 }

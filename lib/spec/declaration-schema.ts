@@ -1,10 +1,11 @@
-// The declaration's schema, in the terms of lib/spec/schema.ts: the one source of the run-time check
-// (validate.ts), the published JSON Schema and the declaration types (schema-types.ts proves them
-// equal to options.ts). Not part of the package's API: users call validate() and
+// The declaration's schema, in the terms of lib/spec/schema.ts, built from the catalogs in use: the
+// one source of the run-time check (validate.ts) and the published JSON Schema. The roles, peer
+// kinds and options blocks come from the catalogs; the built-in set's schema is
+// schema/declaration.schema.json. Not part of the package's API: users call validate() and
 // declarationJsonSchema().
-import { pinChoices, type PinOption } from './catalog';
+import { conditionHolds, conditionText, type CatalogSet } from './catalog-set';
+import type { CatalogOptionDefinition } from './catalog-format';
 import { parseCidr } from './cidr';
-import { PEER_KINDS, ROLE_IDS, SUM_PROFILES, roleProfiles } from './roles';
 import {
   choice,
   flag,
@@ -16,11 +17,13 @@ import {
   textForms,
   wholeNumber,
   withDefault,
-  type ObjectInput,
-  type ObjectOutput,
+  type AnyNode,
+  type ObjectNode,
   type SchemaIssue,
   type SchemaPath,
+  type Shape,
 } from './schema';
+import type { NormalizedDeclaration } from './options';
 
 // Names become parts of Azure rule names, which must end with a letter, digit or underscore
 // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork),
@@ -31,18 +34,6 @@ const NAME_MESSAGE =
   'at most 40 characters';
 const name = text(NAME, NAME_MESSAGE);
 const port = wholeNumber(1, 65535);
-
-function pinned(pin: PinOption) {
-  const { base, fallback } = pinChoices(pin);
-  return optional(
-    wholeNumber(1, 65535, {
-      test: (p) => p === base || (p >= fallback[0] && p <= fallback[1]),
-      message: `must be ${base} or one of its fallback ports ${fallback[0]}-${fallback[1]}`,
-    }),
-  );
-}
-
-const groupSchema = object({ name, role: choice(ROLE_IDS) });
 
 const CIDR_MESSAGE = 'must be an IPv4 or IPv6 CIDR such as 10.0.9.10/32 or 2001:db8::/64 (no zone index)';
 // The two forms the published JSON Schema gives editors: an IPv4 and an IPv6 CIDR, with the
@@ -83,62 +74,117 @@ const cidr = textForms(CIDR_FORMS, CIDR_MESSAGE, (t) => {
   return `has host bits set; write the network ${c.text} (or the host as /${c.family === 4 ? 32 : 128})`;
 });
 
-const peerSchema = object({
-  name,
-  kind: choice(PEER_KINDS),
-  cidr,
-  ports: optional(list(port, { min: 1, max: 16 })),
-  allowAnyAddress: withDefault(flag(), false),
-});
-
-const serverProtectSchema = object({
-  communication: withDefault(choice(['tcpip', 'namedPipes']), 'tcpip'),
-  localInstall: withDefault(flag(), true),
-  remoteInstall: withDefault(flag(), true),
-  consoleEventPort: pinned('consoleEventPort'),
-  discoveryPort: pinned('discoveryPort'),
-  managementPort: pinned('managementPort'),
-  controlManagerAgent: optional(choice(['tmi', 'mcp'])),
-});
-
-const sumSchema = object({
-  profile: withDefault(choice(SUM_PROFILES), '5.x'),
-  workstationOs: withDefault(choice(['windows', 'linux']), 'windows'),
-  concurrentTargets: withDefault(wholeNumber(1, 1000), 8),
-  netbiosNameService: withDefault(flag(), false),
-  webServerPort: pinned('webServerPort'),
-  soapPortCount: withDefault(wholeNumber(1, 100), 1),
-});
-
-/** Every option of an object schema at its default: the object's output for `{}`. */
-function defaultsOf<N extends { check: (v: unknown, p: SchemaPath, i: SchemaIssue[]) => unknown }>(node: N) {
-  const v = node.check({}, [], []);
-  if (!isValid(v)) throw new Error('an options schema does not accept {}');
-  return v as Exclude<ReturnType<N['check']>, symbol>;
+// One option as a schema node: its default filled in, or optional where it has none.
+function optionNode(o: CatalogOptionDefinition): AnyNode {
+  switch (o.type) {
+    case 'flag':
+      return withDefault(flag(), o.default) as AnyNode;
+    case 'choice':
+      return (
+        o.default === undefined ? optional(choice(o.values)) : withDefault(choice(o.values), o.default)
+      ) as AnyNode;
+    case 'count':
+      return withDefault(wholeNumber(o.min, o.max), o.default) as AnyNode;
+    case 'pinnedPort':
+      return optional(
+        wholeNumber(1, 65535, {
+          test: (p) => p === o.base || (p >= o.fallback[0] && p <= o.fallback[1]),
+          message: `must be ${o.base} or one of its fallback ports ${o.fallback[0]}-${o.fallback[1]}`,
+        }),
+      ) as AnyNode;
+  }
 }
 
-/** The HP SUM options at their defaults. @internal */
-export const SUM_DEFAULTS = defaultsOf(sumSchema);
+/** Every option of an object schema at its default: the object's output for `{}`. */
+function defaultsOf(node: ObjectNode<Shape>): Record<string, unknown> {
+  const v = node.check({}, [], []);
+  if (!isValid(v)) throw new Error('an options schema does not accept {}');
+  return v as Record<string, unknown>;
+}
 
-/**
- * The declaration's schema: the one source of the run-time check, the published JSON Schema
- * ({@link declarationJsonSchema}) and the declaration types (proved equal in schema-types.ts). @internal
- */
-export const declarationSchema = object({
-  groups: list(groupSchema, { min: 1, minMessage: 'needs at least one group' }),
-  peers: withDefault(list(peerSchema), []),
-  serverProtect: withDefault(serverProtectSchema, defaultsOf(serverProtectSchema)),
-  sum: withDefault(sumSchema, SUM_DEFAULTS),
-  egress: withDefault(choice(['default', 'restricted']), 'default'),
-});
+/** The declaration schema of a catalog set, and the rules across its fields. @internal */
+export interface DeclarationSchema {
+  /** The schema: the one source of the run-time check and the JSON Schema. */
+  readonly node: ObjectNode<Shape>;
+  /** The rules across fields, checked once every field is valid (one-field faults come first). */
+  readonly crossFieldIssues: (d: NormalizedDeclaration) => SchemaIssue[];
+  /** Options set where their product's condition does not allow them (`sum.concurrentTargets` under 7.x+). */
+  readonly optionIssues: (input: unknown, d: NormalizedDeclaration) => SchemaIssue[];
+}
 
-/** What the declaration schema accepts. @internal */
-export type DeclarationInput = ObjectInput<typeof declarationSchema.shape>;
-/** What the declaration schema returns. @internal */
-export type DeclarationOutput = ObjectOutput<typeof declarationSchema.shape>;
+const SCHEMAS = new WeakMap<CatalogSet, DeclarationSchema>();
 
-/** The rules across fields, checked once every field is valid (one-field faults come first). @internal */
-export function crossFieldIssues(d: DeclarationOutput): SchemaIssue[] {
+/** The declaration schema of a catalog set, built once per set. @internal */
+export function declarationSchemaOf(set: CatalogSet): DeclarationSchema {
+  let schema = SCHEMAS.get(set);
+  if (!schema) {
+    schema = build(set);
+    SCHEMAS.set(set, schema);
+  }
+  return schema;
+}
+
+function build(set: CatalogSet): DeclarationSchema {
+  const groupSchema = object({ name, role: choice(set.roleIds) });
+  const peerSchema = object({
+    name,
+    kind: choice(set.peerKindIds),
+    cidr,
+    ports: optional(list(port, { min: 1, max: 16 })),
+    allowAnyAddress: withDefault(flag(), false),
+  });
+  const products: Record<string, AnyNode> = {};
+  for (const c of set.catalogs) {
+    const options = object(Object.fromEntries(c.options.map((o) => [o.name, optionNode(o)])));
+    products[c.product.optionsField] = withDefault(options, defaultsOf(options)) as AnyNode;
+  }
+  const node = object({
+    groups: list(groupSchema, { min: 1, minMessage: 'needs at least one group' }) as AnyNode,
+    peers: withDefault(list(peerSchema), []) as AnyNode,
+    ...products,
+    egress: withDefault(choice(['default', 'restricted']), 'default') as AnyNode,
+  });
+  return { node, crossFieldIssues: (d) => crossFieldIssues(set, d), optionIssues: (i, d) => optionIssues(set, i, d) };
+}
+
+const block = (d: unknown, field: string): Record<string, unknown> =>
+  ((d as Record<string, unknown>)[field] ?? {}) as Record<string, unknown>;
+
+// The peer kinds that no row lets a peer choose ports for (every flow to or from them has fixed
+// ports): a peer of such a kind that names ports is refused, told the ports and rows it gets.
+function fixedPeerPorts(set: CatalogSet): Map<string, { ports: number[]; rows: string[] }> {
+  const out = new Map<string, { ports: number[]; rows: string[] } | null>();
+  for (const row of set.rows)
+    for (const f of row.flows)
+      for (const e of [f.listener, f.initiator]) {
+        if (!('peer' in e) || out.get(e.peer) === null) continue;
+        if (f.ports.kind !== 'fixed') {
+          out.set(e.peer, null);
+          continue;
+        }
+        const entry = out.get(e.peer) ?? { ports: [], rows: [] };
+        entry.ports.push(...f.ports.ports);
+        if (!entry.rows.includes(row.id)) entry.rows.push(row.id);
+        out.set(e.peer, entry);
+      }
+  return new Map([...out].filter((e): e is [string, { ports: number[]; rows: string[] }] => e[1] !== null));
+}
+
+// Ports as ranges: 63001, 63002 -> 63001-63002.
+function portsText(ports: readonly number[]): string {
+  const sorted = [...new Set(ports)].sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const p of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && p === last[1] + 1) last[1] = p;
+    else ranges.push([p, p]);
+  }
+  return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
+}
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
+function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const issue = (path: SchemaPath, message: string) => issues.push({ path, message });
   const seen = new Map<string, string>();
@@ -147,46 +193,65 @@ export function crossFieldIssues(d: DeclarationOutput): SchemaIssue[] {
     if (first) issue(path, `duplicate name; ${first} already uses it`);
     else seen.set(n, path.join('.'));
   };
+  const fixed = fixedPeerPorts(set);
   d.groups.forEach((g, i) => unique(g.name, ['groups', i, 'name']));
   d.peers.forEach((p, i) => {
     unique(p.name, ['peers', i, 'name']);
-    if (p.kind === 'administrators' && p.ports) {
+    const f = fixed.get(p.kind);
+    if (f && p.ports) {
       issue(
         ['peers', i, 'ports'],
-        'an administrators peer reaches the fixed web UI ports 63001-63002 (SUM7-8); leave ports out',
+        `${article(p.kind)} ${p.kind} peer reaches the fixed ports ${portsText(f.ports)} (${f.rows.join(', ')}); leave ports out`,
       );
     }
     if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {
       issue(['peers', i, 'cidr'], 'opens to every address; set allowAnyAddress: true if that is meant');
     }
   });
-  if (d.sum.workstationOs === 'linux') {
-    d.groups.forEach((g, i) => {
-      if (g.role === 'sum:target:windows') {
-        issue(
-          ['groups', i, 'role'],
-          'a Linux SUM workstation reaches only SSH targets (sum:target:linux, sum:target:integrity); ' +
-            'set sum.workstationOs to windows for Windows targets',
-        );
-      }
-    });
-  }
   d.groups.forEach((g, i) => {
-    const profiles = roleProfiles(g.role);
-    if (!profiles.includes(d.sum.profile)) {
-      issue(
-        ['groups', i, 'role'],
-        `exists only in the HP SUM ${profiles.join(', ')} table; ` +
-          `set sum.profile to ${profiles[0]} or choose a target role of that profile`,
-      );
+    const role = set.role(g.role);
+    const c = role && set.catalog(role.product);
+    if (!role || !c) return;
+    for (const q of role.requires) {
+      if (!conditionHolds(q.when, block(d, c.product.optionsField))) issue(['groups', i, 'role'], q.message);
     }
   });
-  const cmPeer = d.peers.findIndex((p) => p.kind === 'control-manager');
-  if (d.serverProtect.controlManagerAgent && cmPeer < 0) {
-    issue(['serverProtect', 'controlManagerAgent'], 'needs a peer of kind control-manager in peers');
+  for (const c of set.catalogs) {
+    const field = c.product.optionsField;
+    for (const o of c.options) {
+      if (o.type !== 'choice' || o.requiresPeer === undefined) continue;
+      const kind = o.requiresPeer;
+      const peer = d.peers.findIndex((p) => p.kind === kind);
+      const value = block(d, field)[o.name];
+      if (value !== undefined && peer < 0) issue([field, o.name], `needs a peer of kind ${kind} in peers`);
+      if (peer >= 0 && value === undefined) {
+        issue(
+          ['peers', peer, 'kind'],
+          `${article(kind)} ${kind} peer needs ${field}.${o.name} (${o.values.join(' or ')})`,
+        );
+      }
+    }
   }
-  if (cmPeer >= 0 && !d.serverProtect.controlManagerAgent) {
-    issue(['peers', cmPeer, 'kind'], 'a control-manager peer needs serverProtect.controlManagerAgent (tmi or mcp)');
+  return issues;
+}
+
+const defaultOf = (o: CatalogOptionDefinition): unknown => ('default' in o ? o.default : undefined);
+
+// The defaults are filled in by the time this runs, so options the user set are read from the
+// input. A default value passes, so a normalized declaration validates again unchanged.
+function optionIssues(set: CatalogSet, input: unknown, d: NormalizedDeclaration): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  for (const c of set.catalogs) {
+    const field = c.product.optionsField;
+    const given = block(input, field);
+    for (const o of c.options) {
+      if (!o.when || given[o.name] === undefined || given[o.name] === defaultOf(o)) continue;
+      if (conditionHolds(o.when, block(d, field))) continue;
+      issues.push({
+        path: [field, o.name],
+        message: `applies to ${conditionText(o.when, field)} only${o.reason ? `; ${o.reason}` : ''}`,
+      });
+    }
   }
   return issues;
 }

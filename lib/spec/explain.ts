@@ -1,17 +1,9 @@
-import {
-  CATALOG,
-  type CatalogRow,
-  type Citation,
-  type EndpointSpec,
-  type PortSpec,
-  type Protocol,
-  type RowId,
-} from './catalog';
+import { type CatalogRow, type Citation, type EndpointSpec, type PortSpec, type Protocol, type RowId } from './catalog';
 import { cidrContains, parseCidr } from './cidr';
 import { ArgumentError } from './errors';
 import type { PeerKind, RoleId } from './roles';
 import type { Endpoint, GroupEndpoint, Resolution, ResolvedFlow } from './resolve';
-import { declarationJsonSchema } from './validate';
+import type { CatalogSet } from './catalog-set';
 
 /** A question to {@link explain}: may `from` open a connection to `to` on this port? */
 export interface ExplainQuery {
@@ -66,47 +58,30 @@ type Side = { kind: 'group'; role: RoleId } | { kind: 'peer'; peerKind?: PeerKin
 
 // The options a port rule reads, as declaration paths.
 function portOption(spec: PortSpec): string[] {
-  if (spec.kind === 'fallback')
-    return [spec.pin === 'webServerPort' ? 'sum.webServerPort' : `serverProtect.${spec.pin}`];
-  if (spec.kind === 'counted') return [`sum.${spec.count}`];
+  if (spec.kind === 'fallback') return [`${spec.optionsField}.${spec.pin}`];
+  if (spec.kind === 'counted') return [`${spec.optionsField}.${spec.count}`];
   if (spec.kind === 'peer') return ['peers[].ports'];
   return [];
 }
 
-// The options a row's condition reads. Conditions are predicates; their words name the options.
-const CONDITION_OPTIONS: readonly [RegExp, string][] = [
-  [/local install/, 'serverProtect.localInstall'],
-  [/remote install/, 'serverProtect.remoteInstall'],
-  [/communication/, 'serverProtect.communication'],
-  [/TMI|MCP|Control Manager/i, 'serverProtect.controlManagerAgent'],
-  [/profile/, 'sum.profile'],
-  [/NetBIOS name service/, 'sum.netbiosNameService'],
-  [/names|peer/, 'peers'],
-];
-
+// The settings a row's condition reads: its options, and the peers when a flow reaches one.
 function reason(row: CatalogRow, spec?: PortSpec): RowReason {
-  const fromCondition = CONDITION_OPTIONS.filter(([re]) => re.test(row.condition)).map(([, path]) => path);
-  const controlledBy = [...new Set([...fromCondition, ...(spec ? portOption(spec) : [])])];
+  const fromCondition = Object.keys(row.when).map((k) => `${row.optionsField}.${k}`);
+  const reachesPeer = row.flows.some((f) => 'peer' in f.listener || 'peer' in f.initiator);
+  const controlledBy = [
+    ...new Set([...fromCondition, ...(reachesPeer ? ['peers'] : []), ...(spec ? portOption(spec) : [])]),
+  ];
   return { id: row.id, purpose: row.purpose, condition: row.condition, citation: row.citation, controlledBy };
 }
 
-// The schema is the one place the count ranges are stated; read from it once, when first needed
-// (not at load: explain is off the CDK and Pulumi paths), instead of rebuilding it per catalog row.
-let countMaxima: Readonly<Record<'concurrentTargets' | 'soapPortCount', number>> | undefined;
-
-function countMaximum(option: 'concurrentTargets' | 'soapPortCount'): number {
-  if (!countMaxima) {
-    const schema = declarationJsonSchema() as {
-      properties: { sum: { properties: Record<string, { maximum: number }> } };
-    };
-    const sum = schema.properties.sum.properties;
-    countMaxima = { concurrentTargets: sum.concurrentTargets.maximum, soapPortCount: sum.soapPortCount.maximum };
-  }
-  return countMaxima[option];
+// The largest value of a count option: the catalog states it.
+function countMaximum(catalog: CatalogSet, row: CatalogRow, option: string): number {
+  const o = catalog.catalog(row.product)?.options.find((x) => x.name === option);
+  return o?.type === 'count' ? o.max : 0;
 }
 
 // Whether some setting of the row's options opens `port`, and which setting, in words.
-function portCouldOpen(spec: PortSpec, port: number): string | undefined {
+function portCouldOpen(spec: PortSpec, port: number, max: () => number): string | undefined {
   switch (spec.kind) {
     case 'fixed':
       return spec.ports.includes(port) ? '' : undefined;
@@ -115,9 +90,8 @@ function portCouldOpen(spec: PortSpec, port: number): string | undefined {
       return inRange ? `${portOption(spec)[0]} unset or ${port}` : undefined;
     }
     case 'counted': {
-      const max = countMaximum(spec.count);
       const needed = port - spec.base + 1;
-      return needed >= 1 && needed <= max ? `sum.${spec.count} of at least ${needed}` : undefined;
+      return needed >= 1 && needed <= max() ? `${portOption(spec)[0]} of at least ${needed}` : undefined;
     }
     case 'peer':
       return spec.defaults.includes(port)
@@ -184,7 +158,7 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
       f.fromPort <= query.port &&
       query.port <= f.toPort,
   );
-  const byId = new Map(CATALOG.map((r) => [r.id, r]));
+  const byId = new Map(resolution.catalog.rows.map((r) => [r.id, r]));
   const because = [...new Set(flows.flatMap((f) => f.rows))].map((id) => {
     const row = byId.get(id) as CatalogRow;
     const spec = row.flows.find(
@@ -196,10 +170,12 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
   const side: Side = fromGroup ? { kind: 'group', role: fromGroup.role } : { kind: 'peer', peerKind: fromPeer?.kind };
   const wouldOpen: WouldOpen[] = [];
   if (!flows.length) {
-    for (const row of CATALOG) {
+    for (const row of resolution.catalog.rows) {
       for (const t of row.flows) {
         if (t.protocol !== query.protocol || !matches(t.listener, { kind: 'group', role: to.role })) continue;
-        const setting = portCouldOpen(t.ports, query.port);
+        const setting = portCouldOpen(t.ports, query.port, () =>
+          countMaximum(resolution.catalog, row, t.ports.kind === 'counted' ? t.ports.count : ''),
+        );
         if (setting === undefined) continue;
         const needs: string[] = [];
         // Another initiator role or peer kind: the row opens the port, but not from this side.

@@ -32,23 +32,24 @@ export {
   catalogRow,
   type CatalogRow,
   type Citation,
-  type CountOption,
   type CountedPorts,
   type EndpointSpec,
   type FallbackPorts,
   type FixedPorts,
   type FlowTemplate,
   type PeerPorts,
-  type PinOption,
   type PortSpec,
   type Protocol,
   type RowId,
 } from './catalog';
 export type {
+  CatalogDeclaration,
   Declaration,
   GroupDeclaration,
   NormalizedDeclaration,
   NormalizedPeer,
+  NormalizedServerProtectOptions,
+  NormalizedSumOptions,
   Options,
   PeerDeclaration,
   ServerProtectOptions,
@@ -82,3 +83,51 @@ export { ArgumentError, PortplanError } from './errors';
 export { placeRules, ruleCounts, type PlacedRule, type RuleDirection } from './placement';
 export { explain, type ExplainQuery, type Explanation, type RowReason, type WouldOpen } from './explain';
 export { closestMatch, editDistance } from './suggest';
+export {
+  BUILTIN_PEER_KINDS,
+  BUILTIN_ROLE_IDS,
+  BUILTIN_ROW_IDS,
+  type BuiltinPeerKind,
+  type BuiltinRoleId,
+  type BuiltinRowId,
+} from './builtin.generated';
+export {
+  catalogJsonSchema,
+  type CatalogBroadcast,
+  type CatalogCitation,
+  type CatalogCondition,
+  type CatalogDefinition,
+  type CatalogDocument,
+  type CatalogEndpoint,
+  type CatalogFlow,
+  type CatalogOptionDefinition,
+  type CatalogPeerKind,
+  type CatalogPorts,
+  type CatalogPreset,
+  type CatalogProduct,
+  type CatalogRole,
+  type CatalogRowDefinition,
+  type ChoiceOptionDefinition,
+  type CountOptionDefinition,
+  type FlagOptionDefinition,
+  type OptionValue,
+  type PinnedPortOptionDefinition,
+  type RoleRequirement,
+} from './catalog-format';
+export {
+  CatalogError,
+  CatalogSet,
+  conditionText,
+  defineCatalog,
+  loadCatalog,
+  type CatalogPeerKindInfo,
+  type CatalogPresetInfo,
+  type CatalogProblem,
+  type CatalogProductInfo,
+  type CatalogRoleInfo,
+  type CatalogSource,
+  type ProductCatalog,
+} from './catalog-set';
+export { BUILTIN_CATALOGS } from './builtin';
+export { catalogSet, type CatalogOptions } from './catalogs';
+export { readCatalogFile } from './catalog-file';

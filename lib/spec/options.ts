@@ -1,89 +1,18 @@
-import type { PeerKind, RoleId, SumProfile } from './roles';
+import type { PeerKind, RoleId } from './roles';
+import type {
+  NormalizedServerProtectOptions,
+  NormalizedSumOptions,
+  ServerProtectOptions,
+  SumOptions,
+} from './builtin.generated';
 
-/** ServerProtect options. Each default keeps the product's documented behaviour: ports for every install mode. */
-export interface ServerProtectOptions {
-  /**
-   * How normal servers talk to information servers. `tcpip` opens the TCP/IP-only ports (SP6, SP7);
-   * `namedPipes` leaves them closed and relies on SMB (SP8), which both modes need.
-   * @default 'tcpip'
-   */
-  readonly communication?: 'tcpip' | 'namedPipes';
-  /**
-   * Normal servers are still installed locally, so their installer reaches the information server (SP3, SP5).
-   * Turn off once every normal server is installed.
-   * @default true
-   */
-  readonly localInstall?: boolean;
-  /**
-   * Normal servers are still installed remotely from an existing normal server (SP9).
-   * @default true
-   */
-  readonly remoteInstall?: boolean;
-  /**
-   * The console's event port, if known: 1000 or one of its fallback range (SP1).
-   * @default - the whole range is opened
-   */
-  readonly consoleEventPort?: number;
-  /**
-   * The information server's discovery port, if known: 3000 or one of its fallback range (SP2, SP3).
-   * @default - the whole range is opened
-   */
-  readonly discoveryPort?: number;
-  /**
-   * The information server's management port, if known: 5005 or one of its fallback range (SP4, SP5).
-   * @default - the whole range is opened
-   */
-  readonly managementPort?: number;
-  /**
-   * The Control Manager agent on the information servers: `tmi` (Patch 4 or earlier, SP10) or `mcp`
-   * (Patch 5 build 1423 and later, SP11). Needs a peer of kind `control-manager`.
-   * @default - no Control Manager
-   */
-  readonly controlManagerAgent?: 'tmi' | 'mcp';
-}
-
-/** HP Smart Update Manager options. Each default is the documented port table of HP SUM 5.x. */
-export interface SumOptions {
-  /**
-   * Which release's port table applies: `5.x` (the 5.x user guide: rows SUM1-SUM7) or `7.x+` (HP SUM 7.3.0 and
-   * later: rows SUM7-1 to SUM7-8, with VMware, management processor and Superdome targets). The
-   * options below marked "5.x only" are rejected under `7.x+`, whose ports are fixed.
-   * @default '5.x'
-   */
-  readonly profile?: SumProfile;
-  /**
-   * The operating system of the SUM workstations. A Linux workstation reaches only SSH targets
-   * (Linux, Integrity).
-   * @default 'windows'
-   */
-  readonly workstationOs?: 'windows' | 'linux';
-  /**
-   * 5.x only. How many targets one SUM session updates at once: the width of the SUM4 and SUM5 ranges.
-   * @default 8 (the documented 60000-60007 and 61000-61007)
-   */
-  readonly concurrentTargets?: number;
-  /**
-   * 5.x only. Windows targets use NetBIOS name service (SUM3).
-   * @default false
-   */
-  readonly netbiosNameService?: boolean;
-  /**
-   * 5.x only. The port of the workstation's web server, if known: 80 or one of its fallback range (SUM7).
-   * @default - port 80 and the whole fallback range are opened
-   */
-  readonly webServerPort?: number;
-  /**
-   * 5.x only. How many ports from the SOAP server's base port to open on targets (SUM6).
-   * @default 1
-   */
-  readonly soapPortCount?: number;
-}
+export type { NormalizedServerProtectOptions, NormalizedSumOptions, ServerProtectOptions, SumOptions };
 
 /** A group of hosts that play one role. A host with several roles joins several groups. */
 export interface GroupDeclaration {
   /** Unique name: lower-case letters, digits and dashes, starting with a letter and ending with a letter or digit, at most 40 characters. */
   readonly name: string;
-  /** The role the group's hosts play. */
+  /** The role the group's hosts play: a role id of a built-in product or of a catalog in use. */
   readonly role: RoleId;
 }
 
@@ -91,7 +20,7 @@ export interface GroupDeclaration {
 export interface PeerDeclaration {
   /** Unique name among groups and peers, same form as a group name. */
   readonly name: string;
-  /** What the peer is; decides which rows reach it. */
+  /** What the peer is, a peer kind of a built-in product or of a catalog in use; decides which rows reach it. */
   readonly kind: PeerKind;
   /** The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. */
   readonly cidr: string;
@@ -126,17 +55,23 @@ export interface Declaration {
   readonly egress?: 'default' | 'restricted';
 }
 
-/** The options with every default filled in. */
+/** The built-in products' options with every default filled in. */
 export interface Options {
   /** ServerProtect options; pinned ports and the agent stay optional. */
-  readonly serverProtect: Required<
-    Omit<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>
-  > &
-    Pick<ServerProtectOptions, 'consoleEventPort' | 'discoveryPort' | 'managementPort' | 'controlManagerAgent'>;
+  readonly serverProtect: NormalizedServerProtectOptions;
   /** HP SUM options; the pinned web server port stays optional. */
-  readonly sum: Required<Omit<SumOptions, 'webServerPort'>> & Pick<SumOptions, 'webServerPort'>;
+  readonly sum: NormalizedSumOptions;
   /** `default` or `restricted` egress. */
   readonly egress: 'default' | 'restricted';
+}
+
+/**
+ * A declaration that also sets the options of products from the user's catalogs, each under its
+ * product's options field (`{ groups, shop: { payments: true } }`).
+ */
+export interface CatalogDeclaration extends Declaration {
+  /** The options block of a product of a catalog in use, by the product's `optionsField`. */
+  readonly [optionsField: string]: unknown;
 }
 
 /** A validated peer: `allowAnyAddress` is filled in. */

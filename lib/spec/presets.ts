@@ -1,47 +1,20 @@
 import type { Declaration } from './options';
+import { BUILTIN_CATALOGS } from './builtin';
+import { BUILTIN_PRESET_NAMES, type BuiltinPresetName } from './builtin.generated';
 
-/** Every preset name. */
-export const PRESET_NAMES = ['serverprotect', 'smart-update-manager', 'smart-update-manager-7'] as const;
+/** Every built-in preset name, from the built-in catalogs. */
+export const PRESET_NAMES = BUILTIN_PRESET_NAMES;
 
-/** The name of a preset. */
-export type PresetName = (typeof PRESET_NAMES)[number];
+/** The name of a built-in preset. */
+export type PresetName = BuiltinPresetName;
 
 /**
- * Named declarations of the example deployments: the CLI's `--preset`, and a starting point to copy.
- * Each leaves every option at its default.
+ * Named declarations of the example deployments, from the built-in catalogs' `presets`: the CLI's
+ * `--preset`, and a starting point to copy. Each leaves every option at its default. A user's
+ * catalog brings its own presets (a catalog set's `presets`).
  */
-export const PRESETS: Readonly<Record<PresetName, Declaration>> = {
-  /** ServerProtect: one console, one information server and normal servers. */
-  serverprotect: {
-    groups: [
-      { name: 'console', role: 'serverprotect:console' },
-      { name: 'information-server', role: 'serverprotect:information-server' },
-      { name: 'normal-servers', role: 'serverprotect:normal-server' },
-    ],
-  },
-  /** HP SUM 5.x: a Windows workstation with Windows and Linux targets. */
-  'smart-update-manager': {
-    groups: [
-      { name: 'workstation', role: 'sum:workstation' },
-      { name: 'windows-targets', role: 'sum:target:windows' },
-      { name: 'linux-targets', role: 'sum:target:linux' },
-    ],
-  },
-  /**
-   * HP SUM 7.x+: a workstation whose web UI the administrators' network opens, and one target
-   * group of Windows, Linux, ESXi, iLO, Onboard Administrator and Superdome Flex.
-   */
-  'smart-update-manager-7': {
-    groups: [
-      { name: 'workstation', role: 'sum:workstation' },
-      { name: 'windows-targets', role: 'sum:target:windows' },
-      { name: 'linux-targets', role: 'sum:target:linux' },
-      { name: 'esxi-hosts', role: 'sum:target:vmware' },
-      { name: 'ilos', role: 'sum:target:ilo' },
-      { name: 'enclosures', role: 'sum:target:onboard-administrator' },
-      { name: 'superdome-flex', role: 'sum:target:superdome-flex' },
-    ],
-    peers: [{ name: 'administrators', kind: 'administrators', cidr: '192.168.50.0/24' }],
-    sum: { profile: '7.x+' },
-  },
-};
+export const PRESETS: Readonly<Record<PresetName, Declaration>> = Object.fromEntries(
+  BUILTIN_CATALOGS.flatMap((c) =>
+    (c.definition.presets ?? []).map((p) => [p.name, p.declaration as unknown as Declaration]),
+  ),
+) as Record<PresetName, Declaration>;

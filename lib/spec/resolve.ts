@@ -1,8 +1,12 @@
-import { CATALOG, type EndpointSpec, type PortSpec, type Protocol, type RowId, ROW_IDS, catalogRow } from './catalog';
-import type { Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
+import type { EndpointSpec, PortSpec, Protocol, RowId } from './catalog';
+import type { CatalogDeclaration, Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
 import type { PeerKind, RoleId } from './roles';
 import { BROAD_PREFIX, parseCidr } from './cidr';
-import { validate } from './validate';
+import { validateWith } from './validate';
+import { catalogSet, type CatalogOptions } from './catalogs';
+import { BUILTIN } from './builtin';
+import type { CatalogSet } from './catalog-set';
+import { ArgumentError } from './errors';
 
 /** A declared role group as one side of a flow. */
 export interface GroupEndpoint {
@@ -61,8 +65,11 @@ export interface ResolvedFlow extends PortRange {
 
 /** Something the user should know about a resolution; never a reason to fail. */
 export interface ResolveWarning {
-  /** Stable id, e.g. `broadcast-discovery`. */
-  readonly code: 'broadcast-discovery' | 'netbios-broadcast' | 'unused-peer' | 'broad-peer';
+  /**
+   * Stable id: `netbios-broadcast`, `broadcast-<id>` for a broadcast of a catalog
+   * (`broadcast-discovery`), `unused-peer` or `broad-peer`.
+   */
+  readonly code: 'netbios-broadcast' | 'unused-peer' | 'broad-peer' | `broadcast-${string}`;
   /** The rows the warning is about; empty for `unused-peer` and `broad-peer`. */
   readonly rows: readonly RowId[];
   /** What happens and what to do instead. */
@@ -82,6 +89,8 @@ export interface Resolution {
   readonly flows: readonly ResolvedFlow[];
   /** Things the user should know; never a reason to fail. */
   readonly warnings: readonly ResolveWarning[];
+  /** The catalogs the declaration was resolved against: roles, rows and citations for every layer that prints them. */
+  readonly catalog: CatalogSet;
 }
 
 /** Maximum length of a flow description. */
@@ -109,6 +118,11 @@ function endpointIndex(d: NormalizedDeclaration): (spec: EndpointSpec) => readon
   return (spec) => ('peer' in spec ? (byKind.get(spec.peer) ?? []) : spec.roles.flatMap((r) => byRole.get(r) ?? []));
 }
 
+/** The value of a product's option in a normalized declaration (defaults filled in). */
+function optionValue(d: NormalizedDeclaration, field: string, option: string): unknown {
+  return ((d as unknown as Record<string, Record<string, unknown> | undefined>)[field] ?? {})[option];
+}
+
 /** The port ranges a row's port spec opens under these options (peer: the peer the flow reaches). */
 export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: PeerDeclaration): PortRange[] {
   const single = (p: number): PortRange => ({ fromPort: p, toPort: p });
@@ -116,12 +130,14 @@ export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: Peer
     case 'fixed':
       return spec.ports.map(single);
     case 'fallback': {
-      const pin = spec.pin === 'webServerPort' ? d.sum.webServerPort : d.serverProtect[spec.pin];
-      if (pin !== undefined) return [single(pin)];
+      const pin = optionValue(d, spec.optionsField, spec.pin);
+      if (typeof pin === 'number') return [single(pin)];
       return [single(spec.base), { fromPort: spec.fallback[0], toPort: spec.fallback[1] }];
     }
     case 'counted':
-      return [{ fromPort: spec.base, toPort: spec.base + d.sum[spec.count] - 1 }];
+      return [
+        { fromPort: spec.base, toPort: spec.base + (optionValue(d, spec.optionsField, spec.count) as number) - 1 },
+      ];
     case 'peer':
       return (peer?.ports ?? spec.defaults).map(single);
   }
@@ -129,17 +145,27 @@ export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: Peer
 
 const key = (e: Endpoint): string => `${e.kind}:${e.name}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const rowOrder = (a: RowId, b: RowId): number => ROW_IDS.indexOf(a) - ROW_IDS.indexOf(b);
-
-/** Rows and their purposes as one ASCII description of at most {@link DESCRIPTION_MAX} characters. */
-export function describeRows(rows: readonly RowId[]): string {
-  const ids = [...new Set(rows)].sort(rowOrder);
-  const text = `${ids.join(' ')}: ${[...new Set(ids.map((r) => catalogRow(r).purpose))].join('; ')}`;
+/**
+ * Rows and their purposes as one ASCII description of at most {@link DESCRIPTION_MAX} characters.
+ * @param rows row ids of the catalogs
+ * @param catalog the catalogs that have them (a resolution's `catalog`)
+ * @default catalog - the built-in products
+ * @throws ArgumentError when a row is in none of the catalogs
+ */
+export function describeRows(rows: readonly RowId[], catalog: CatalogSet = BUILTIN): string {
+  const ids = [...new Set(rows)].sort(catalog.rowOrder);
+  const purposes = ids.map((r) => {
+    const row = catalog.row(r);
+    if (!row) throw new ArgumentError('rows', r, 'a row id of the catalogs in use');
+    return row.purpose;
+  });
+  const text = `${ids.join(' ')}: ${[...new Set(purposes)].join('; ')}`;
   return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 3)}...` : text;
 }
 
 /** Merges overlapping or adjacent ranges of flows with the same peers and protocol. */
-function merge(raw: RawFlow[]): ResolvedFlow[] {
+function merge(raw: RawFlow[], catalog: CatalogSet): ResolvedFlow[] {
+  const rowOrder = catalog.rowOrder;
   const byPair = new Map<string, RawFlow[]>();
   for (const f of raw) {
     const k = `${key(f.from)}|${key(f.to)}|${f.protocol}`;
@@ -161,7 +187,7 @@ function merge(raw: RawFlow[]): ResolvedFlow[] {
         fromPort: cur.fromPort,
         toPort: cur.toPort,
         rows,
-        description: describeRows(rows),
+        description: describeRows(rows, catalog),
       });
     };
     for (const f of flows) {
@@ -191,33 +217,32 @@ function merge(raw: RawFlow[]): ResolvedFlow[] {
   );
 }
 
-const WARNINGS = {
-  'broadcast-discovery':
-    'ServerProtect discovery by broadcast (UDP) does not cross a VPC or VNet: add information servers to the console by name or address, and give the installer the information server address.',
-  'netbios-broadcast':
-    'NetBIOS name broadcasts (UDP 137/138) do not cross a VPC or VNet: resolve host names through DNS; the unicast ports are opened anyway.',
-} as const;
-
-const UNUSED_PEER: Record<PeerKind, string> = {
-  'control-manager': 'an information server group and serverProtect.controlManagerAgent',
-  'update-source': 'an information server group',
-  mail: 'an information server group',
-  snmp: 'an information server group',
-  administrators: 'a sum:workstation group and sum.profile 7.x+',
-};
+// NetBIOS is not a product's: every catalog's flows may name it.
+const NETBIOS_WARNING =
+  'NetBIOS name broadcasts (UDP 137/138) do not cross a VPC or VNet: resolve host names through DNS; the unicast ports are opened anyway.';
 
 /**
- * Resolves a declaration to the minimal, deterministic list of flows its roles and options require.
+ * Resolves a declaration to the minimal, deterministic list of flows its roles and options require,
+ * from the built-in products' catalogs and the given ones.
  * @throws DeclarationError when the declaration is invalid
+ * @throws CatalogError when a catalog is invalid
  */
-export function resolve(declaration: Declaration): Resolution {
-  const d = validate(declaration);
+export function resolve(declaration: Declaration | CatalogDeclaration, options: CatalogOptions = {}): Resolution {
+  const catalog = catalogSet(options.catalogs);
+  const d = validateWith(catalog, declaration);
   const raw: RawFlow[] = [];
-  const broadcast = { 'broadcast-discovery': new Set<RowId>(), 'netbios-broadcast': new Set<RowId>() };
+  // Broadcast warnings in the order the catalogs declare them, NetBIOS last.
+  const broadcastText = new Map<string, string>(
+    catalog.catalogs.flatMap((c) =>
+      (c.definition.broadcasts ?? []).map((b) => [`broadcast-${b.id}`, b.message] as const),
+    ),
+  );
+  broadcastText.set('netbios-broadcast', NETBIOS_WARNING);
+  const broadcast = new Map([...broadcastText.keys()].map((k) => [k, new Set<RowId>()]));
   const usedPeers = new Set<string>();
   const endpoints = endpointIndex(d);
   const peers = new Map(d.peers.map((p) => [p.name, p]));
-  for (const row of CATALOG) {
+  for (const row of catalog.rows) {
     if (!row.applies(d)) continue;
     for (const t of row.flows) {
       const initiators = endpoints(t.initiator);
@@ -228,21 +253,23 @@ export function resolve(declaration: Declaration): Resolution {
           if (peer) usedPeers.add(peer.name);
           for (const r of portRanges(t.ports, d, peer)) raw.push({ from, to, protocol: t.protocol, ...r, row: row.id });
           if (t.broadcast)
-            broadcast[t.broadcast === 'discovery' ? 'broadcast-discovery' : 'netbios-broadcast'].add(row.id);
+            broadcast.get(t.broadcast === 'netbios' ? 'netbios-broadcast' : `broadcast-${t.broadcast}`)?.add(row.id);
         }
       }
     }
   }
   const warnings: ResolveWarning[] = [];
-  for (const [code, rows] of Object.entries(broadcast) as [keyof typeof WARNINGS, Set<RowId>][]) {
-    if (rows.size) warnings.push({ code, rows: [...rows].sort(rowOrder), message: WARNINGS[code] });
+  for (const [code, rows] of broadcast) {
+    const message = broadcastText.get(code) ?? '';
+    if (rows.size)
+      warnings.push({ code: code as ResolveWarning['code'], rows: [...rows].sort(catalog.rowOrder), message });
   }
   for (const p of d.peers) {
     if (!usedPeers.has(p.name)) {
       warnings.push({
         code: 'unused-peer',
         rows: [],
-        message: `peer ${p.name} (${p.kind}) is reached by no flow: it needs ${UNUSED_PEER[p.kind]}`,
+        message: `peer ${p.name} (${p.kind}) is reached by no flow: it needs ${catalog.peerKind(p.kind)?.reachedWith ?? 'a row that reaches it'}`,
       });
     }
   }
@@ -256,5 +283,5 @@ export function resolve(declaration: Declaration): Resolution {
       });
     }
   }
-  return { declaration: d, flows: merge(raw), warnings };
+  return { declaration: d, flows: merge(raw, catalog), warnings, catalog };
 }

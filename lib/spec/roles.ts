@@ -1,10 +1,21 @@
 import type { ServerProtectGroups, SmartUpdateManagerGroups } from './products';
+import { BUILTIN, BUILTIN_CATALOGS } from './builtin';
+import {
+  BUILTIN_PEER_KINDS,
+  BUILTIN_ROLE_IDS,
+  type BuiltinPeerKind,
+  type BuiltinRoleId,
+  type NormalizedSumOptions,
+} from './builtin.generated';
+import type { CatalogCondition, HostOs } from './catalog-format';
+
+export { HOST_OS, type HostOs } from './catalog-format';
 
 /** A field of the product props that lists group names of one role. */
 export type RoleGroupsProp = Extract<keyof ServerProtectGroups | keyof SmartUpdateManagerGroups, `${string}Groups`>;
 
-/** Product id: `serverprotect` or `sum`. */
-export type ProductId = 'serverprotect' | 'sum';
+/** Product id: a built-in one (`serverprotect`, `sum`) or the product of a user's catalog. */
+export type ProductId = 'serverprotect' | 'sum' | (string & {});
 
 /** A product whose port table the library encodes. */
 export interface Product {
@@ -16,61 +27,40 @@ export interface Product {
   readonly reference: string;
 }
 
-/** The two products whose port tables the library encodes. */
-export const PRODUCTS: Readonly<Record<ProductId, Product>> = {
-  serverprotect: {
-    name: 'Trend Micro ServerProtect for Windows 5.8',
-    document:
-      'Trend Micro ServerProtect for Windows 5.8 support article: ports of the management console, information server and normal server (Japanese)',
-    reference: '000_c65ec61fa47a9b70',
-  },
-  sum: {
-    name: 'HP Smart Update Manager',
-    document: 'HP Smart Update Manager 5.x user guide: "Enabling ports in HP Smart Update Manager" (Japanese edition)',
-    reference: '004_ed1e357c3fbdda0e',
-  },
+const [SERVERPROTECT_CATALOG, SUM_CATALOG] = BUILTIN_CATALOGS;
+
+function product(c: (typeof BUILTIN_CATALOGS)[number]): Product {
+  const [doc] = c.product.documents;
+  return { name: c.product.name, document: doc.title, reference: doc.reference ?? doc.url ?? '' };
+}
+
+/** The two built-in products, from their catalogs: name and the vendor document of their rows. */
+export const PRODUCTS: Readonly<Record<'serverprotect' | 'sum', Product>> = {
+  serverprotect: product(SERVERPROTECT_CATALOG),
+  sum: product(SUM_CATALOG),
 };
 
 /**
  * The source of the HP SUM 7.x+ profile, which the 5.x document predates: the network port tables of
  * the HP SUM online help (7.3.0 and later).
  */
-export const SUM_LATER_SOURCE = 'HPE Smart Update Manager 7.x+ online help, "Making HP SUM network ports available"';
+export const SUM_LATER_SOURCE: string = SUM_CATALOG.product.documents[1].title;
 
-/** HP SUM releases whose port tables differ: `5.x` (the 5.x user guide's) or `7.x+` (7.3.0 and later). */
-export const SUM_PROFILES = ['5.x', '7.x+'] as const;
+/** An HP SUM profile: `5.x` (the 5.x user guide's table) or `7.x+` (7.3.0 and later). */
+export type SumProfile = NormalizedSumOptions['profile'];
 
-/** An HP SUM profile. */
-export type SumProfile = (typeof SUM_PROFILES)[number];
+/** HP SUM releases whose port tables differ, from the catalog's `profile` option. */
+export const SUM_PROFILES: readonly SumProfile[] = SUM_CATALOG.options.flatMap((o) =>
+  o.name === 'profile' && o.type === 'choice' ? (o.values as SumProfile[]) : [],
+);
 
-/** Every role id, in catalog order. */
-export const ROLE_IDS = [
-  'serverprotect:console',
-  'serverprotect:information-server',
-  'serverprotect:normal-server',
-  'sum:workstation',
-  'sum:target:windows',
-  'sum:target:linux',
-  'sum:target:integrity',
-  'sum:target:vmware',
-  'sum:target:ilo',
-  'sum:target:onboard-administrator',
-  'sum:target:virtual-connect',
-  'sum:target:switch',
-  'sum:target:superdome-x',
-  'sum:target:superdome-flex',
-] as const;
+/** Every built-in role id, in catalog order. */
+export const ROLE_IDS = BUILTIN_ROLE_IDS;
 
-/** A role id such as `serverprotect:console` or `sum:target:linux`. */
-export type RoleId = (typeof ROLE_IDS)[number];
+/** A role id: a built-in one such as `serverprotect:console` or `sum:target:linux`, or a role of a user's catalog. */
+export type RoleId = BuiltinRoleId | (string & {});
 
-/** Host operating systems whose firewall portplan writes rules for. */
-export const HOST_OS = ['windows', 'linux'] as const;
-
-/** A host operating system. */
-export type HostOs = (typeof HOST_OS)[number];
-
-/** What a role is. */
+/** What a built-in role is. */
 export interface Role {
   /** The product the role belongs to. */
   readonly product: ProductId;
@@ -89,111 +79,60 @@ export interface Role {
   readonly prop: RoleGroupsProp;
 }
 
-/** Every role a group of hosts can play. */
-export const ROLES: Readonly<Record<RoleId, Role>> = {
-  'serverprotect:console': {
-    product: 'serverprotect',
-    label: 'ServerProtect management console',
-    hostOs: ['windows'],
-    prop: 'consoleGroups',
-  },
-  'serverprotect:information-server': {
-    product: 'serverprotect',
-    label: 'ServerProtect information server',
-    hostOs: ['windows'],
-    prop: 'informationServerGroups',
-  },
-  'serverprotect:normal-server': {
-    product: 'serverprotect',
-    label: 'ServerProtect normal server',
-    hostOs: ['windows'],
-    prop: 'normalServerGroups',
-  },
-  'sum:workstation': {
-    product: 'sum',
-    label: 'HP SUM workstation',
-    hostOs: ['windows', 'linux'],
-    prop: 'workstationGroups',
-  },
-  'sum:target:windows': {
-    product: 'sum',
-    label: 'HP SUM target (Windows)',
-    hostOs: ['windows'],
-    prop: 'windowsTargetGroups',
-  },
-  'sum:target:linux': { product: 'sum', label: 'HP SUM target (Linux)', hostOs: ['linux'], prop: 'linuxTargetGroups' },
-  'sum:target:integrity': {
-    product: 'sum',
-    label: 'HP SUM target (Integrity)',
-    profiles: ['5.x'],
-    hostOs: ['linux'],
-    prop: 'integrityTargetGroups',
-  },
-  'sum:target:vmware': {
-    product: 'sum',
-    label: 'HP SUM target (VMware ESXi)',
-    profiles: ['7.x+'],
-    hostOs: [],
-    prop: 'vmwareTargetGroups',
-  },
-  'sum:target:ilo': {
-    product: 'sum',
-    label: 'HP SUM target (iLO)',
-    profiles: ['7.x+'],
-    hostOs: [],
-    prop: 'iloTargetGroups',
-  },
-  'sum:target:onboard-administrator': {
-    product: 'sum',
-    label: 'HP SUM target (Onboard Administrator)',
-    profiles: ['7.x+'],
-    hostOs: [],
-    prop: 'onboardAdministratorTargetGroups',
-  },
-  'sum:target:virtual-connect': {
-    product: 'sum',
-    label: 'HP SUM target (Virtual Connect)',
-    profiles: ['7.x+'],
-    hostOs: [],
-    prop: 'virtualConnectTargetGroups',
-  },
-  'sum:target:switch': {
-    product: 'sum',
-    label: 'HP SUM target (FC or SAS switch)',
-    profiles: ['7.x+'],
-    hostOs: [],
-    prop: 'switchTargetGroups',
-  },
-  'sum:target:superdome-x': {
-    product: 'sum',
-    label: 'HP SUM target (Superdome X)',
-    profiles: ['7.x+'],
-    hostOs: [],
-    prop: 'superdomeXTargetGroups',
-  },
-  'sum:target:superdome-flex': {
-    product: 'sum',
-    label: 'HP SUM target (Superdome Flex)',
-    profiles: ['7.x+'],
-    hostOs: [],
-    prop: 'superdomeFlexTargetGroups',
-  },
+// The product constructs' props field of each built-in role: TypeScript API, not catalog data.
+const PROPS: Readonly<Record<BuiltinRoleId, RoleGroupsProp>> = {
+  'serverprotect:console': 'consoleGroups',
+  'serverprotect:information-server': 'informationServerGroups',
+  'serverprotect:normal-server': 'normalServerGroups',
+  'sum:workstation': 'workstationGroups',
+  'sum:target:windows': 'windowsTargetGroups',
+  'sum:target:linux': 'linuxTargetGroups',
+  'sum:target:integrity': 'integrityTargetGroups',
+  'sum:target:vmware': 'vmwareTargetGroups',
+  'sum:target:ilo': 'iloTargetGroups',
+  'sum:target:onboard-administrator': 'onboardAdministratorTargetGroups',
+  'sum:target:virtual-connect': 'virtualConnectTargetGroups',
+  'sum:target:switch': 'switchTargetGroups',
+  'sum:target:superdome-x': 'superdomeXTargetGroups',
+  'sum:target:superdome-flex': 'superdomeFlexTargetGroups',
 };
 
-/** The HP SUM target roles. */
-export const SUM_TARGET_ROLES: readonly RoleId[] = ROLE_IDS.filter((r) => r.startsWith('sum:target:'));
+// The profiles a role's requirements allow: the values of its `profile` conditions.
+function profilesOf(requires: readonly { readonly when: CatalogCondition }[]): readonly SumProfile[] | undefined {
+  const named = requires.flatMap((q) => {
+    const v = q.when.profile;
+    return v === undefined ? [] : ((Array.isArray(v) ? v : [v]) as SumProfile[]);
+  });
+  return named.length ? named : undefined;
+}
 
-/** The HP SUM profiles a role exists in. */
-export function roleProfiles(role: RoleId): readonly SumProfile[] {
+/** Every built-in role, from the catalogs. */
+export const ROLES: Readonly<Record<BuiltinRoleId, Role>> = Object.fromEntries(
+  BUILTIN_ROLE_IDS.map((id) => {
+    const r = BUILTIN.role(id);
+    if (!r) throw new Error(`built-in role ${id} missing from the catalogs`);
+    const profiles = profilesOf(r.requires);
+    return [
+      id,
+      { product: r.product, label: r.label, ...(profiles ? { profiles } : {}), hostOs: r.hostOs, prop: PROPS[id] },
+    ];
+  }),
+) as Record<BuiltinRoleId, Role>;
+
+/** The HP SUM target roles. */
+export const SUM_TARGET_ROLES: readonly BuiltinRoleId[] = ROLE_IDS.filter((r) => r.startsWith('sum:target:'));
+
+/** The HP SUM profiles a built-in role exists in. */
+export function roleProfiles(role: BuiltinRoleId): readonly SumProfile[] {
   return ROLES[role].profiles ?? SUM_PROFILES;
 }
 
 /**
- * Hosts outside the two products that the user names by address: a Trend Micro Control Manager,
- * an update source (ActiveUpdate or its proxy), a mail server, an SNMP manager, and the administrators'
- * network that opens the HP SUM 7.x+ web UI.
+ * The built-in kinds of hosts outside the products that the user names by address: a Trend Micro
+ * Control Manager, an update source (ActiveUpdate or its proxy), a mail server, an SNMP manager,
+ * and the administrators' network that opens the HP SUM 7.x+ web UI.
  */
-export const PEER_KINDS = ['control-manager', 'update-source', 'mail', 'snmp', 'administrators'] as const;
+export const PEER_KINDS = BUILTIN_PEER_KINDS;
 
-/** The kind of an external peer. */
-export type PeerKind = (typeof PEER_KINDS)[number];
+/** The kind of an external peer: a built-in one, or one of a user's catalog. */
+export type PeerKind = BuiltinPeerKind | (string & {});

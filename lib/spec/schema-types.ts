@@ -1,9 +1,9 @@
-// Compile-time proof that the hand-written declaration types (options.ts), which carry the doc
-// comments users read, and the schema (declaration-schema.ts), which decides at run time and is published as
-// JSON Schema, say the same thing. If a field is added, renamed or retyped in one and not the
-// other, `tsc` fails here.
-import type { Declaration, NormalizedDeclaration } from './options';
-import type { DeclarationInput, DeclarationOutput } from './declaration-schema';
+// Compile-time proof that the hand-written catalog types (catalog-format.ts), which carry the doc
+// comments users read, and the catalog schema, which decides at run time and is published as JSON
+// Schema, say the same thing. If a field is added, renamed or retyped in one and not the other,
+// `tsc` fails here. (The declaration's options blocks come from the catalogs' data: their types
+// are generated from the same data, see builtin.generated.ts.)
+import type { CatalogDefinition, CatalogInput } from './catalog-format';
 
 type Mutable<T> = T extends readonly (infer U)[]
   ? Mutable<U>[]
@@ -14,7 +14,5 @@ type Mutable<T> = T extends readonly (infer U)[]
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 
-/** The schema accepts exactly the declarations the types describe. @internal */
-export type DeclarationMatchesSchema = Assert<Same<Mutable<Declaration>, Mutable<DeclarationInput>>>;
-/** The schema's output is exactly the normalized declaration. @internal */
-export type NormalizedMatchesSchema = Assert<Same<Mutable<NormalizedDeclaration>, Mutable<DeclarationOutput>>>;
+/** The schema accepts exactly the catalogs the types describe. @internal */
+export type CatalogMatchesSchema = Assert<Same<Mutable<CatalogDefinition>, Mutable<CatalogInput>>>;

@@ -295,3 +295,108 @@ export function object<S extends Shape>(shape: S): ObjectNode<S> {
     },
   } as ObjectNode<S>;
 }
+
+/**
+ * An object whose keys match `key` and whose values are `value`s: the `when` conditions of a
+ * catalog (option name to value). @internal
+ */
+export function record<I, O>(
+  key: RegExp,
+  keyMessage: string,
+  value: SchemaNode<I, O>,
+): SchemaNode<Record<string, I>, Record<string, O>> {
+  return {
+    optional: false,
+    check: (input, path, issues) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        issues.push({ path, message: input === undefined ? REQUIRED : OBJECT_MESSAGE });
+        return INVALID;
+      }
+      const before = issues.length;
+      const out: Record<string, O> = {};
+      for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+        if (!key.test(k)) {
+          issues.push({ path: [...path, k], message: keyMessage });
+          continue;
+        }
+        const checked = value.check(v, [...path, k], issues);
+        if (isValid(checked)) out[k] = checked;
+      }
+      return fatalSince(issues, before) ? INVALID : out;
+    },
+    json: () => ({ type: 'object', propertyNames: { pattern: key.source }, additionalProperties: value.json() }),
+  };
+}
+
+/** One of several schemas, tried in order: the first that accepts the value wins. @internal */
+export function either<A extends readonly AnyNode[]>(
+  nodes: A,
+  message: string,
+): SchemaNode<SchemaInput<A[number]>, SchemaOutput<A[number]>> {
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      for (const node of nodes) {
+        const scratch: SchemaIssue[] = [];
+        const v = node.check(value, path, scratch);
+        if (isValid(v) && !fatalSince(scratch, 0)) return v as SchemaOutput<A[number]>;
+      }
+      issues.push({ path, message: value === undefined ? REQUIRED : message });
+      return INVALID;
+    },
+    json: () => ({ anyOf: nodes.map((n) => n.json()) }),
+  };
+}
+
+/**
+ * A tagged union of object schemas: the value's `tag` field says which variant it is (`kind: fixed`,
+ * `type: flag`); the variant then checks the whole object, the tag included. @internal
+ */
+export function tagged<const T extends string, V extends Readonly<Record<string, ObjectNode<Shape>>>>(
+  tag: T,
+  variants: V,
+): SchemaNode<SchemaInput<V[keyof V]>, SchemaOutput<V[keyof V]>> {
+  const names = Object.keys(variants);
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        issues.push({ path, message: value === undefined ? REQUIRED : OBJECT_MESSAGE });
+        return INVALID;
+      }
+      const kind = (value as Record<string, unknown>)[tag];
+      if (typeof kind !== 'string' || !names.includes(kind)) {
+        issues.push({ path: [...path, tag], message: `must be one of ${names.join(', ')}`, choices: names });
+        return INVALID;
+      }
+      return variants[kind].check(value, path, issues) as SchemaOutput<V[keyof V]>;
+    },
+    json: () => ({ oneOf: names.map((n) => variants[n].json()) }),
+  };
+}
+
+/** Exactly `value` (a tag of a {@link tagged} variant). @internal */
+export function literal<const V extends string>(value: V): SchemaNode<V, V> {
+  return {
+    optional: false,
+    check: (v, path, issues) => {
+      if (v === value) return value;
+      issues.push({ path, message: `must be ${value}` });
+      return INVALID;
+    },
+    json: () => ({ const: value }),
+  };
+}
+
+/** Any object, checked later by its own schema (a preset's declaration). @internal */
+export function anyObject(message: string): SchemaNode<Record<string, unknown>, Record<string, unknown>> {
+  return {
+    optional: false,
+    check: (value, path, issues) => {
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+      issues.push({ path, message: value === undefined ? REQUIRED : message });
+      return INVALID;
+    },
+    json: () => ({ type: 'object' }),
+  };
+}

@@ -1,4 +1,5 @@
 import {
+  type BuiltinRoleId,
   ROLES,
   ROLE_IDS,
   serverProtectDeclaration,
@@ -57,8 +58,8 @@ describe('ROLES is the one source of each role fact', () => {
     expect(d.map((g) => g.role)).toEqual([...ROLE_IDS]);
     for (const g of d)
       expect(
-        (SERVERPROTECT_PROPS as Record<string, unknown>)[ROLES[g.role].prop] ??
-          (SUM_PROPS as Record<string, unknown>)[ROLES[g.role].prop],
+        (SERVERPROTECT_PROPS as Record<string, unknown>)[ROLES[g.role as BuiltinRoleId].prop] ??
+          (SUM_PROPS as Record<string, unknown>)[ROLES[g.role as BuiltinRoleId].prop],
       ).toEqual([g.name]);
   });
 

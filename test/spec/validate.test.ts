@@ -186,7 +186,7 @@ const BAD: [string, unknown, string, RegExp][] = [
       peers: [{ name: 'admins', kind: 'administrators', cidr: '10.0.50.0/24', ports: [443] }],
     },
     'peers[0].ports',
-    /fixed web UI ports 63001-63002/,
+    /fixed ports 63001-63002 \(SUM7-8\); leave ports out/,
   ],
   ['bad egress', { ...SERVERPROTECT, egress: 'none' }, 'egress', /default.*restricted/],
 ];

@@ -12,8 +12,9 @@ export function requiredPorts(d: Declaration): Map<string, Map<number, Set<RowId
     const span = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
     if (spec.kind === 'fixed') return [...spec.ports];
     if (spec.kind === 'peer') return [...(n.peers.find((p) => p.name === peer)?.ports ?? spec.defaults)];
-    if (spec.kind === 'counted') return span(spec.base, spec.base + n.sum[spec.count] - 1);
-    const pin = { ...n.serverProtect, ...n.sum } as Record<string, unknown>;
+    const options = (n as unknown as Record<string, Record<string, unknown>>)[spec.optionsField];
+    if (spec.kind === 'counted') return span(spec.base, spec.base + (options[spec.count] as number) - 1);
+    const pin = options;
     return typeof pin[spec.pin] === 'number'
       ? [pin[spec.pin] as number]
       : [spec.base, ...span(spec.fallback[0], spec.fallback[1])];

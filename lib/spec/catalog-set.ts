@@ -1,0 +1,533 @@
+// Catalogs as data: loading one (shape, then the rules across its fields), and the set of catalogs a
+// resolution uses (the built-ins and the user's), with the rules across catalogs. The built-in
+// products go through exactly this path (lib/spec/builtin.ts).
+import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
+import {
+  catalogSchema,
+  type CatalogCondition,
+  type CatalogDefinition,
+  type CatalogEndpoint,
+  type CatalogOptionDefinition,
+  type CatalogPorts,
+  type HostOs,
+  type OptionValue,
+} from './catalog-format';
+import { PortplanError, showValue } from './errors';
+import { isValid, type SchemaIssue, type SchemaPath } from './schema';
+import { issueProblem, pathText, valueAt, type DeclarationProblem } from './problems';
+
+/** One thing wrong with a catalog: where (`rows[3].flows[0].listener.roles[1]`), the value, what is allowed. */
+export type CatalogProblem = DeclarationProblem;
+
+/** The one error every bad catalog throws; `problems` lists each field that is wrong. */
+export class CatalogError extends PortplanError {
+  /** Always `CATALOG`. */
+  readonly code = 'CATALOG';
+  /**
+   * @param source the catalog's file or product id, as the user knows it
+   * @param problems every field that is wrong; the first gives `path` and `value`
+   */
+  constructor(
+    readonly source: string,
+    readonly problems: readonly CatalogProblem[],
+  ) {
+    super(
+      problems[0]?.path ?? '(catalog)',
+      problems[0]?.value,
+      `invalid portplan catalog ${source}:\n${problems
+        .map((p) => `  ${p.path}: ${p.message} (got ${showValue(p.value)})${p.hint ? `; ${p.hint}` : ''}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+/** A product of a catalog, with the documents its rows cite. */
+export interface CatalogProductInfo {
+  /** The product id. */
+  readonly id: string;
+  /** The product's name and release. */
+  readonly name: string;
+  /** The declaration field that holds the product's options. */
+  readonly optionsField: string;
+  /** The documents its rows cite, by id. */
+  readonly documents: CatalogDefinition['documents'];
+}
+
+/** A role of a loaded catalog. */
+export interface CatalogRoleInfo {
+  /** The role id. */
+  readonly id: string;
+  /** The product the role belongs to. */
+  readonly product: string;
+  /** A short label, used in security group descriptions and diagrams. */
+  readonly label: string;
+  /** The host operating systems whose firewall portplan writes for the role. */
+  readonly hostOs: readonly HostOs[];
+  /** Conditions under which the role may be declared. */
+  readonly requires: NonNullable<CatalogDefinition['roles'][number]['requires']>;
+}
+
+/** A kind of external peer of a loaded catalog. */
+export interface CatalogPeerKindInfo {
+  /** The kind's id. */
+  readonly id: string;
+  /** The product whose catalog declares it. */
+  readonly product: string;
+  /** What such a peer is. */
+  readonly label: string;
+  /** What a declaration needs for a flow to reach such a peer. */
+  readonly reachedWith: string;
+}
+
+/** A catalog that passed every check of its own: {@link loadCatalog}'s result. */
+export interface ProductCatalog {
+  /** Where it came from (a file name), or its product id: named in every error about it. */
+  readonly source: string;
+  /** The catalog as written. */
+  readonly definition: CatalogDefinition;
+  /** The product. */
+  readonly product: CatalogProductInfo;
+  /** Its roles, in catalog order. */
+  readonly roles: readonly CatalogRoleInfo[];
+  /** Its peer kinds, in catalog order. */
+  readonly peerKinds: readonly CatalogPeerKindInfo[];
+  /** Its options, in catalog order. */
+  readonly options: readonly CatalogOptionDefinition[];
+  /** Its rows, ready for resolution. */
+  readonly rows: readonly CatalogRow[];
+}
+
+/** A catalog as {@link resolve} and the adapters take it: loaded, or a definition to load. */
+export type CatalogSource = ProductCatalog | CatalogDefinition;
+
+const LOADED = new WeakSet<object>();
+// A definition loaded before, by identity: passing the same object to every call checks it once.
+const BY_DEFINITION = new WeakMap<object, ProductCatalog>();
+
+// Declaration fields a product's options block may not take.
+const RESERVED_FIELDS = ['groups', 'peers', 'egress'];
+
+const camel = (id: string): string => id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+/** The words of a condition, in the declaration's terms: `sum.profile 5.x and sum.netbiosNameService true`. */
+export function conditionText(when: CatalogCondition, optionsField: string): string {
+  return Object.entries(when)
+    .map(([k, v]) => `${optionsField}.${k} ${Array.isArray(v) ? v.join(' or ') : String(v)}`)
+    .join(' and ');
+}
+
+/** Whether a condition holds for the options block of a product. */
+export function conditionHolds(
+  when: CatalogCondition | undefined,
+  options: Readonly<Record<string, unknown>>,
+): boolean {
+  if (!when) return true;
+  return Object.entries(when).every(([k, v]) =>
+    Array.isArray(v) ? (v as unknown[]).includes(options[k]) : options[k] === v,
+  );
+}
+
+function optionsOf(declaration: unknown, field: string): Readonly<Record<string, unknown>> {
+  const block = (declaration as Record<string, unknown>)[field];
+  return typeof block === 'object' && block !== null ? (block as Record<string, unknown>) : {};
+}
+
+/** Checks one option value against its definition; `undefined` when allowed, else what is allowed. */
+export function optionValueProblem(o: CatalogOptionDefinition, v: unknown): string | undefined {
+  switch (o.type) {
+    case 'flag':
+      return typeof v === 'boolean' ? undefined : 'must be true or false';
+    case 'choice':
+      return o.values.includes(v as string) ? undefined : `must be one of ${o.values.join(', ')}`;
+    case 'count':
+      return typeof v === 'number' && Number.isInteger(v) && v >= o.min && v <= o.max
+        ? undefined
+        : `must be a whole number from ${o.min} to ${o.max}`;
+    case 'pinnedPort':
+      return v === o.base || (typeof v === 'number' && Number.isInteger(v) && v >= o.fallback[0] && v <= o.fallback[1])
+        ? undefined
+        : `must be ${o.base} or one of its fallback ports ${o.fallback[0]}-${o.fallback[1]}`;
+  }
+}
+
+/**
+ * Checks a catalog (a parsed JSON or YAML file, or a {@link CatalogDefinition}) and makes it ready
+ * for resolution. Checks everything that needs no other catalog: the shape, unique ids, role ids in
+ * the product's namespace, conditions and port rules naming options of the right type with values
+ * they allow, port ranges, citations naming a document. References to roles and peer kinds are
+ * checked once the catalog joins a set (see {@link catalogSet}).
+ * @param input the catalog
+ * @param source its file name, named in every error
+ * @throws CatalogError naming every faulty field, its value and what is allowed
+ */
+export function loadCatalog(input: unknown, source?: string): ProductCatalog {
+  if (typeof input === 'object' && input !== null) {
+    if (LOADED.has(input)) return input as ProductCatalog;
+    const cached = BY_DEFINITION.get(input);
+    if (cached && (source === undefined || cached.source === source)) return cached;
+  }
+  const issues: SchemaIssue[] = [];
+  const checked = catalogSchema.check(input, [], issues);
+  const name =
+    source ??
+    (typeof (input as { product?: { id?: unknown } })?.product?.id === 'string'
+      ? `${(input as { product: { id: string } }).product.id}`
+      : '(catalog)');
+  if (issues.length || !isValid(checked)) {
+    throw new CatalogError(
+      name,
+      issues.map((i) => issueProblem(input, i, '(catalog)')),
+    );
+  }
+  const c = checked as CatalogDefinition;
+  const problems: CatalogProblem[] = [];
+  const fault = (path: SchemaPath, message: string) =>
+    problems.push({ path: pathText(path, '(catalog)'), value: valueAt(input, path), message });
+
+  const productId = c.product.id;
+  const optionsField = c.product.optionsField ?? camel(productId);
+  if (RESERVED_FIELDS.includes(optionsField)) {
+    fault(
+      c.product.optionsField ? ['product', 'optionsField'] : ['product', 'id'],
+      `names the declaration field ${optionsField}, which is not a product's; set product.optionsField to another name`,
+    );
+  }
+
+  const unique = (items: readonly { readonly id?: string; readonly name?: string }[] | undefined, list: string) => {
+    const seen = new Map<string, number>();
+    items?.forEach((item, i) => {
+      const key = item.id ?? item.name ?? '';
+      const first = seen.get(key);
+      if (first !== undefined)
+        fault([list, i, item.id !== undefined ? 'id' : 'name'], `duplicate; ${list}[${first}] already uses it`);
+      else seen.set(key, i);
+    });
+  };
+  unique(c.documents, 'documents');
+  unique(c.roles, 'roles');
+  unique(c.peerKinds, 'peerKinds');
+  unique(c.options, 'options');
+  unique(c.broadcasts, 'broadcasts');
+  unique(c.rows, 'rows');
+  unique(c.presets, 'presets');
+
+  c.documents.forEach((d, i) => {
+    if (d.url === undefined && d.reference === undefined)
+      fault(['documents', i], 'needs a url or a reference to the copy read');
+  });
+  c.roles.forEach((r, i) => {
+    if (!r.id.startsWith(`${productId}:`)) {
+      fault(['roles', i, 'id'], `must be in the product's namespace: start with ${productId}:`);
+    }
+  });
+
+  const options = new Map((c.options ?? []).map((o) => [o.name, o]));
+  const checkCondition = (when: CatalogCondition | undefined, path: SchemaPath, self?: string) => {
+    for (const [k, v] of Object.entries(when ?? {})) {
+      const o = options.get(k);
+      if (!o || k === self) {
+        const allowed = [...options.keys()].filter((n) => n !== self);
+        fault(
+          [...path, k],
+          `must name an option of the product${allowed.length ? `: ${allowed.join(', ')}` : ' (it has none)'}`,
+        );
+        continue;
+      }
+      for (const [j, one] of (Array.isArray(v) ? v : [v]).entries()) {
+        const wrong = optionValueProblem(o, one);
+        if (wrong) fault(Array.isArray(v) ? [...path, k, j] : [...path, k], `${wrong} (the values of option ${k})`);
+      }
+    }
+  };
+  (c.options ?? []).forEach((o, i) => {
+    const path = ['options', i];
+    checkCondition(o.when, [...path, 'when'], o.name);
+    if (o.type === 'choice' && o.default !== undefined && !o.values.includes(o.default)) {
+      fault([...path, 'default'], `must be one of the option's values: ${o.values.join(', ')}`);
+    }
+    if (o.type === 'count') {
+      if (o.min > o.max) fault([...path, 'min'], `must not be above max (${o.max})`);
+      else if (o.default < o.min || o.default > o.max) fault([...path, 'default'], `must be from ${o.min} to ${o.max}`);
+    }
+    if (o.type === 'pinnedPort' && o.fallback[0] > o.fallback[1]) {
+      fault([...path, 'fallback'], 'must be [first, last] with first not above last');
+    }
+  });
+  (c.roles ?? []).forEach((r, i) =>
+    r.requires?.forEach((q, j) => checkCondition(q.when, ['roles', i, 'requires', j, 'when'])),
+  );
+
+  const documents = new Set(c.documents.map((d) => d.id));
+  const broadcasts = new Set(['netbios', ...(c.broadcasts ?? []).map((b) => b.id)]);
+  const portsOf = (p: CatalogPorts, path: SchemaPath): PortSpec | undefined => {
+    switch (p.kind) {
+      case 'fixed':
+        return { kind: 'fixed', ports: p.ports };
+      case 'peer':
+        return { kind: 'peer', defaults: p.defaults };
+      case 'fallback': {
+        const o = options.get(p.pin);
+        if (o?.type !== 'pinnedPort') {
+          fault([...path, 'pin'], `must name a pinnedPort option of the product${typedOptions('pinnedPort')}`);
+          return undefined;
+        }
+        return { kind: 'fallback', base: o.base, fallback: [o.fallback[0], o.fallback[1]], pin: p.pin, optionsField };
+      }
+      case 'counted': {
+        const o = options.get(p.count);
+        if (o?.type !== 'count') {
+          fault([...path, 'count'], `must name a count option of the product${typedOptions('count')}`);
+          return undefined;
+        }
+        if (p.base + o.max - 1 > 65535) {
+          fault([...path, 'base'], `with up to ${o.max} ports (${p.count}'s max) must be at most ${65536 - o.max}`);
+          return undefined;
+        }
+        return { kind: 'counted', base: p.base, count: p.count, optionsField };
+      }
+    }
+  };
+  function typedOptions(type: string): string {
+    const names = [...options.values()].filter((o) => o.type === type).map((o) => o.name);
+    return names.length ? `: ${names.join(', ')}` : ` (it has none)`;
+  }
+  const endpointOf = (e: CatalogEndpoint): EndpointSpec => ('peer' in e ? { peer: e.peer } : { roles: e.roles });
+
+  const documentTitle = new Map(c.documents.map((d) => [d.id, d.title]));
+  const rows: CatalogRow[] = [];
+  c.rows.forEach((r, i) => {
+    const path = ['rows', i];
+    checkCondition(r.when, [...path, 'when']);
+    if (!documents.has(r.citation.document)) {
+      fault([...path, 'citation', 'document'], `must be the id of one of documents: ${[...documents].join(', ')}`);
+    }
+    const flows: FlowTemplate[] = [];
+    r.flows.forEach((f, j) => {
+      const ports = portsOf(f.ports, [...path, 'flows', j, 'ports']);
+      if (f.broadcast !== undefined && !broadcasts.has(f.broadcast)) {
+        fault(
+          [...path, 'flows', j, 'broadcast'],
+          `must be netbios or one of broadcasts: ${[...broadcasts].slice(1).join(', ') || '(none)'}`,
+        );
+      }
+      if (!ports) return;
+      flows.push({
+        listener: endpointOf(f.listener),
+        initiator: endpointOf(f.initiator),
+        protocol: f.protocol,
+        ports,
+        ...(f.broadcast !== undefined ? { broadcast: f.broadcast } : {}),
+      });
+    });
+    const when = r.when ?? {};
+    const citation: Citation = {
+      document: documentTitle.get(r.citation.document) ?? r.citation.document,
+      row: r.id,
+      ...(r.citation.note !== undefined ? { note: r.citation.note } : {}),
+    };
+    rows.push({
+      id: r.id,
+      product: productId,
+      purpose: r.purpose,
+      condition: r.condition,
+      when,
+      optionsField,
+      applies: (o) => conditionHolds(when, optionsOf(o, optionsField)),
+      flows,
+      citation,
+    });
+  });
+  if (problems.length) throw new CatalogError(name, problems);
+
+  const loaded: ProductCatalog = {
+    source: name,
+    definition: c,
+    product: { id: productId, name: c.product.name, optionsField, documents: c.documents },
+    roles: c.roles.map((r) => ({
+      id: r.id,
+      product: productId,
+      label: r.label,
+      hostOs: r.hostOs,
+      requires: r.requires ?? [],
+    })),
+    peerKinds: (c.peerKinds ?? []).map((k) => ({
+      id: k.id,
+      product: productId,
+      label: k.label,
+      reachedWith: k.reachedWith ?? reachedWith(c, k.id),
+    })),
+    options: c.options ?? [],
+    rows,
+  };
+  LOADED.add(loaded);
+  if (typeof input === 'object' && input !== null) BY_DEFINITION.set(input, loaded);
+  return loaded;
+}
+
+// The roles on the other side of the flows that reach a peer kind, for the unused-peer warning.
+function reachedWith(c: CatalogDefinition, kind: string): string {
+  const roles = new Set<string>();
+  for (const r of c.rows)
+    for (const f of r.flows) {
+      const [peer, other] = 'peer' in f.listener ? [f.listener, f.initiator] : [f.initiator, f.listener];
+      if ('peer' in peer && peer.peer === kind && 'roles' in other) other.roles.forEach((x) => roles.add(x));
+    }
+  return roles.size ? `a group of role ${[...roles].join(' or ')}` : 'a row that reaches it';
+}
+
+/** What every value of an option the user may write looks like. @internal */
+export type OptionValues = Readonly<Record<string, OptionValue | undefined>>;
+
+/** A preset of a catalog in a set. */
+export interface CatalogPresetInfo {
+  /** The preset's name. */
+  readonly name: string;
+  /** What it deploys. */
+  readonly description: string;
+  /** The product whose catalog holds it. */
+  readonly product: string;
+  /** The declaration. */
+  readonly declaration: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The catalogs one resolution uses: the built-in products and the user's, in that order, checked
+ * against each other (unique product, role, row, peer kind and preset names; flows naming roles and
+ * peer kinds that exist). Rows keep the order of the catalogs and, within one, of the file.
+ */
+export class CatalogSet {
+  /** Every row, built-in products first. */
+  readonly rows: readonly CatalogRow[];
+  private readonly roleById = new Map<string, CatalogRoleInfo>();
+  private readonly rowIndex = new Map<string, number>();
+  private readonly kindById = new Map<string, CatalogPeerKindInfo>();
+  private readonly presetByName = new Map<string, CatalogPresetInfo>();
+
+  /**
+   * @param catalogs the loaded catalogs, built-ins first
+   * @throws CatalogError when two catalogs clash or a flow names a role or peer kind no catalog has
+   */
+  constructor(
+    /** The catalogs, in order. */
+    readonly catalogs: readonly ProductCatalog[],
+  ) {
+    const faults = new Map<ProductCatalog, CatalogProblem[]>();
+    const fault = (c: ProductCatalog, path: SchemaPath, message: string) => {
+      const list = faults.get(c) ?? [];
+      list.push({ path: pathText(path, '(catalog)'), value: valueAt(c.definition, path), message });
+      faults.set(c, list);
+    };
+    const owner = new Map<string, string>();
+    const claim = (c: ProductCatalog, what: string, key: string, path: SchemaPath) => {
+      const first = owner.get(`${what}\u0000${key}`);
+      if (first !== undefined) fault(c, path, `duplicate ${what}; catalog ${first} already has it`);
+      else owner.set(`${what}\u0000${key}`, c.source);
+    };
+    for (const c of catalogs) {
+      claim(c, 'product id', c.product.id, ['product', 'id']);
+      claim(c, 'options field', c.product.optionsField, [
+        'product',
+        c.definition.product.optionsField ? 'optionsField' : 'id',
+      ]);
+      c.roles.forEach((r, i) => {
+        claim(c, 'role id', r.id, ['roles', i, 'id']);
+        if (!this.roleById.has(r.id)) this.roleById.set(r.id, r);
+      });
+      c.peerKinds.forEach((k, i) => {
+        claim(c, 'peer kind', k.id, ['peerKinds', i, 'id']);
+        if (!this.kindById.has(k.id)) this.kindById.set(k.id, k);
+      });
+      c.rows.forEach((r, i) => claim(c, 'row id', r.id, ['rows', i, 'id']));
+      (c.definition.presets ?? []).forEach((p, i) => {
+        claim(c, 'preset name', p.name, ['presets', i, 'name']);
+        if (!this.presetByName.has(p.name)) this.presetByName.set(p.name, { ...p, product: c.product.id });
+      });
+    }
+    const kinds = [...this.kindById.keys()];
+    for (const c of catalogs) {
+      c.definition.rows.forEach((r, i) =>
+        r.flows.forEach((f, j) => {
+          for (const side of ['listener', 'initiator'] as const) {
+            const e = f[side];
+            const path = ['rows', i, 'flows', j, side];
+            if ('peer' in e) {
+              if (!this.kindById.has(e.peer))
+                fault(c, [...path, 'peer'], `must be a peer kind of a catalog in use: ${kinds.join(', ')}`);
+            } else
+              e.roles.forEach((role, k) => {
+                if (!this.roleById.has(role))
+                  fault(
+                    c,
+                    [...path, 'roles', k],
+                    `must be a role of a catalog in use; this catalog's: ${c.roles.map((x) => x.id).join(', ')}`,
+                  );
+              });
+          }
+        }),
+      );
+      c.options.forEach((o, i) => {
+        if (o.type === 'choice' && o.requiresPeer !== undefined && !this.kindById.has(o.requiresPeer)) {
+          fault(c, ['options', i, 'requiresPeer'], `must be a peer kind of a catalog in use: ${kinds.join(', ')}`);
+        }
+      });
+    }
+    const [first] = faults;
+    if (first) throw new CatalogError(first[0].source, first[1]);
+    this.rows = catalogs.flatMap((c) => c.rows);
+    this.rows.forEach((r, i) => this.rowIndex.set(r.id, i));
+  }
+
+  /** The role with this id, if a catalog of the set has it. */
+  role(id: string): CatalogRoleInfo | undefined {
+    return this.roleById.get(id);
+  }
+
+  /** Every role id, in catalog order. */
+  get roleIds(): readonly string[] {
+    return [...this.roleById.keys()];
+  }
+
+  /** The peer kind with this id, if a catalog of the set has it. */
+  peerKind(id: string): CatalogPeerKindInfo | undefined {
+    return this.kindById.get(id);
+  }
+
+  /** Every peer kind, in catalog order. */
+  get peerKindIds(): readonly string[] {
+    return [...this.kindById.keys()];
+  }
+
+  /** The catalog of a product. */
+  catalog(product: string): ProductCatalog | undefined {
+    return this.catalogs.find((c) => c.product.id === product);
+  }
+
+  /** The row with this id, if a catalog of the set has it. */
+  row(id: string): CatalogRow | undefined {
+    const i = this.rowIndex.get(id);
+    return i === undefined ? undefined : this.rows[i];
+  }
+
+  /** Orders row ids as the catalogs list them (for sorting). */
+  readonly rowOrder = (a: string, b: string): number =>
+    (this.rowIndex.get(a) ?? Infinity) - (this.rowIndex.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0);
+
+  /** Every preset, in catalog order. */
+  get presets(): readonly CatalogPresetInfo[] {
+    return [...this.presetByName.values()];
+  }
+
+  /** The preset with this name, if a catalog of the set has it. */
+  preset(name: string): CatalogPresetInfo | undefined {
+    return this.presetByName.get(name);
+  }
+}
+
+/**
+ * A catalog written in TypeScript, checked at once: the typed way to write a catalog in a CDK app or
+ * Pulumi program (`catalogs: [defineCatalog({ product: ..., roles: [...], rows: [...] })]`).
+ * @throws CatalogError naming every faulty field, its value and what is allowed
+ */
+export function defineCatalog(definition: CatalogDefinition): ProductCatalog {
+  return loadCatalog(definition, definition.product?.id);
+}

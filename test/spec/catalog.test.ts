@@ -1,0 +1,121 @@
+// Catalogs as data: the built-in products load through loadCatalog() like a user's, generated
+// files stay in step with the data, and a user's catalog goes through resolve() with its own roles,
+// options, peer kinds and presets.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BUILTIN_CATALOGS,
+  CATALOG,
+  CatalogError,
+  DeclarationError,
+  catalogJsonSchema,
+  catalogSet,
+  declarationJsonSchema,
+  loadCatalog,
+  readCatalogFile,
+  resolve,
+  type CatalogDefinition,
+} from '../../lib/spec';
+import { builtinTypesFile } from '../../scripts/generate';
+
+const root = join(__dirname, '../..');
+const SHOP_FILE = join(root, 'test/fixtures/catalogs/three-tier.yaml');
+const shop = readCatalogFile(SHOP_FILE);
+const SHOP_GROUPS = [
+  { name: 'shop-web', role: 'shop:web' },
+  { name: 'shop-app', role: 'shop:app' },
+  { name: 'shop-db', role: 'shop:db' },
+];
+
+test('schema/catalog.schema.json is byte for byte what the catalog schema generates', () => {
+  const file = readFileSync(join(root, 'schema/catalog.schema.json'), 'utf8');
+  expect(`${JSON.stringify(catalogJsonSchema(), null, 2)}\n`).toBe(file);
+});
+
+test('lib/spec/builtin.generated.ts is what `npm run generate` makes of the built-in catalogs', () => {
+  const file = readFileSync(join(root, 'lib/spec/builtin.generated.ts'), 'utf8');
+  expect(builtinTypesFile()).toBe(file);
+});
+
+test('the built-in rows are the rows of the built-in catalog files, loaded by loadCatalog()', () => {
+  const files = ['serverprotect', 'sum'].map(
+    (p) => JSON.parse(readFileSync(join(root, `lib/spec/catalogs/${p}.json`), 'utf8')) as CatalogDefinition,
+  );
+  const again = files.flatMap((f) => loadCatalog(f).rows);
+  expect(again.map((r) => r.id)).toEqual(CATALOG.map((r) => r.id));
+  expect(JSON.stringify(again)).toBe(JSON.stringify(CATALOG));
+  expect(BUILTIN_CATALOGS.map((c) => c.definition)).toEqual(files);
+});
+
+describe('a user catalog through resolve()', () => {
+  test('its roles, rows, defaults and options give flows that cite its rows', () => {
+    const r = resolve({ groups: SHOP_GROUPS }, { catalogs: [shop] });
+    expect(r.flows.map((f) => `${f.from.name}>${f.to.name} ${f.protocol} ${f.fromPort}-${f.toPort} ${f.rows}`)).toEqual(
+      [
+        'shop-web>shop-app tcp 8443-8447 SHOP1',
+        'shop-web>shop-app tcp 9100-9101 SHOP2',
+        'shop-app>shop-db tcp 5432-5432 SHOP3',
+      ],
+    );
+    const pinned = resolve(
+      { groups: SHOP_GROUPS, shop: { appPort: 8445, workers: 4, database: 'mssql' } },
+      { catalogs: [shop] },
+    );
+    expect(pinned.flows.map((f) => `${f.fromPort}-${f.toPort} ${f.rows}`)).toEqual([
+      '8445-8445 SHOP1',
+      '9100-9103 SHOP2',
+      '1433-1433 SHOP4',
+    ]);
+  });
+
+  test('beside a built-in product, one host in groups of both', () => {
+    const r = resolve(
+      {
+        groups: [...SHOP_GROUPS, { name: 'info', role: 'serverprotect:information-server' }],
+        peers: [{ name: 'psp', kind: 'shop-payment-gateway', cidr: '203.0.113.0/28' }],
+        shop: { payments: true },
+      },
+      { catalogs: [shop] },
+    );
+    expect(r.flows.find((f) => f.rows.includes('SHOP5'))).toMatchObject({
+      from: { name: 'shop-app' },
+      to: { name: 'psp', cidr: '203.0.113.0/28' },
+      fromPort: 443,
+    });
+    expect(r.catalog.role('shop:db')?.label).toBe('Example Shop database');
+  });
+
+  test('its options are checked like built-in ones, and its roles are unknown without it', () => {
+    expect(() => resolve({ groups: SHOP_GROUPS, shop: { workers: 17 } }, { catalogs: [shop] })).toThrow(
+      /shop\.workers: must be a whole number from 1 to 16 \(got 17\)/,
+    );
+    expect(() => resolve({ groups: SHOP_GROUPS, shop: { appPort: 9000 } }, { catalogs: [shop] })).toThrow(
+      /shop\.appPort: must be 8443 or one of its fallback ports 8444-8447/,
+    );
+    expect(() => resolve({ groups: SHOP_GROUPS })).toThrow(DeclarationError);
+    expect(() => resolve({ groups: SHOP_GROUPS })).toThrow(/groups\[0\]\.role: must be one of serverprotect:console/);
+  });
+
+  test('the declaration JSON Schema names its roles and options block', () => {
+    const schema = declarationJsonSchema({ catalogs: [shop] }) as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(schema.properties)).toEqual(['groups', 'peers', 'serverProtect', 'sum', 'shop', 'egress']);
+    expect(Object.keys(schema.properties.shop.properties ?? {})).toEqual([
+      'appPort',
+      'workers',
+      'payments',
+      'database',
+    ]);
+  });
+
+  test("its presets are in the set, and a bad preset is the catalog's error", () => {
+    expect(catalogSet([shop]).preset('shop')?.declaration).toEqual({ groups: SHOP_GROUPS });
+    const bad = {
+      ...shop.definition,
+      presets: [{ name: 'empty', description: 'no groups', declaration: { groups: [] } }],
+    };
+    expect(() => catalogSet([bad])).toThrow(CatalogError);
+    expect(() => catalogSet([bad])).toThrow(/presets\[0\]\.declaration\.groups: needs at least one group/);
+  });
+});
