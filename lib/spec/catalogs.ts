@@ -23,7 +23,9 @@ let builtinChecked = false;
 
 /**
  * The built-in catalogs and the given ones as one checked set: unique ids across catalogs, flows
- * naming roles and peer kinds that exist, every preset a valid declaration.
+ * naming roles and peer kinds that exist, every preset a valid declaration. A given catalog whose
+ * product id is a built-in product's replaces that product (in its place): how a newer vendor table
+ * is tried before the library ships it.
  * @throws CatalogError naming the catalog, the path in it, the value and what is allowed
  */
 export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet {
@@ -44,7 +46,9 @@ export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet 
     .join(',');
   let set = SETS.get(key);
   if (!set) {
-    set = new CatalogSet([...BUILTIN_CATALOGS, ...loaded]);
+    const replaced = new Map(loaded.map((c) => [c.product.id, c]));
+    const builtins = BUILTIN_CATALOGS.map((b) => replaced.get(b.product.id) ?? b);
+    set = new CatalogSet([...builtins, ...loaded.filter((c) => !builtins.includes(c))]);
     checkPresets(set, loaded);
     SETS.set(key, set);
   }

@@ -19,7 +19,7 @@ import {
 import { builtinTypesFile } from '../../scripts/generate';
 
 const root = join(__dirname, '../..');
-const SHOP_FILE = join(root, 'test/fixtures/catalogs/three-tier.yaml');
+const SHOP_FILE = join(root, 'examples/catalogs/three-tier.yaml');
 const shop = readCatalogFile(SHOP_FILE);
 const SHOP_GROUPS = [
   { name: 'shop-web', role: 'shop:web' },
@@ -118,4 +118,27 @@ describe('a user catalog through resolve()', () => {
     expect(() => catalogSet([bad])).toThrow(CatalogError);
     expect(() => catalogSet([bad])).toThrow(/presets\[0\]\.declaration\.groups: needs at least one group/);
   });
+});
+
+test('a catalog with a built-in product id replaces that product, in its place', () => {
+  const sum = BUILTIN_CATALOGS[1].definition;
+  const newer: CatalogDefinition = {
+    ...sum,
+    rows: sum.rows.map((r) =>
+      r.id === 'SUM1' ? { ...r, flows: [{ ...r.flows[0], ports: { kind: 'fixed', ports: [2222] } }] } : r,
+    ),
+  };
+  const d = {
+    groups: [
+      { name: 'ws', role: 'sum:workstation' },
+      { name: 'lx', role: 'sum:target:linux' },
+    ],
+  };
+  const ssh = (catalogs: CatalogDefinition[]) =>
+    resolve(d, { catalogs })
+      .flows.filter((f) => f.rows.includes('SUM1'))
+      .map((f) => f.fromPort);
+  expect(ssh([])).toEqual([22]);
+  expect(ssh([newer])).toEqual([2222]);
+  expect(catalogSet([newer]).catalogs.map((c) => c.product.id)).toEqual(['serverprotect', 'sum']);
 });
