@@ -73,8 +73,8 @@ test('two random catalogs of different products resolve together as each does al
       });
       const [ra, rb] = [rename(da, 'a'), rename(db, 'b')];
       const alone = [
-        ...resolve(ra as CatalogDeclaration, { catalogs: [a] }).flows,
-        ...resolve(rb as CatalogDeclaration, { catalogs: [b] }).flows,
+        ...resolve(ra as unknown as CatalogDeclaration, { catalogs: [a] }).flows,
+        ...resolve(rb as unknown as CatalogDeclaration, { catalogs: [b] }).flows,
       ];
       const together = resolve(
         {

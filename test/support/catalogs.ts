@@ -150,7 +150,7 @@ export function catalogPorts(c: CatalogDefinition, d: Record<string, unknown>): 
           else if (f.ports.kind === 'counted')
             ports = span(f.ports.base, f.ports.base + (set[f.ports.count] as number) - 1);
           else {
-            const o = options.get(f.ports.pin) as { base: number; fallback: [number, number] };
+            const o = options.get(f.ports.pin) as unknown as { base: number; fallback: [number, number] };
             ports =
               typeof set[f.ports.pin] === 'number'
                 ? [set[f.ports.pin] as number]

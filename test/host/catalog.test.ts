@@ -1,0 +1,55 @@
+// A user's catalog through the host firewall adapter and explain(): a role of the catalog gets its
+// rows' rules, with the catalog's host operating systems, and explain() cites the catalog's rows.
+import { join } from 'node:path';
+import { explain, readCatalogFile, resolve, type CatalogDeclaration } from '../../lib/spec';
+import { hostFirewall, hostRules } from '../../lib/host';
+
+const shop = readCatalogFile(join(__dirname, '../../examples/catalogs/three-tier.yaml'));
+const d: CatalogDeclaration = {
+  groups: [
+    { name: 'shop-web', role: 'shop:web' },
+    { name: 'shop-app', role: 'shop:app' },
+    { name: 'shop-db', role: 'shop:db' },
+    { name: 'normal-servers', role: 'serverprotect:normal-server' },
+  ],
+  shop: { workers: 4 },
+};
+const r = resolve(d, { catalogs: [shop] });
+
+test('a role of the catalog gets the inbound rules of its rows, from the groups that initiate them', () => {
+  const rules = hostRules(r, 'shop:app', 'linux', { 'shop-web': ['10.0.1.0/24'], 'shop-db': ['10.0.3.0/24'] });
+  expect(rules.rules.map((x) => `${x.direction} ${x.protocol} ${x.fromPort}-${x.toPort} ${x.rows.join(',')}`)).toEqual([
+    'inbound tcp 8443-8447 SHOP1',
+    'inbound tcp 9100-9103 SHOP2',
+  ]);
+  const script = hostFirewall(r, { role: 'shop:app', os: 'linux', addresses: ['shop-web=10.0.1.0/24'] });
+  expect(script.text).toContain('10.0.1.0/24');
+  expect(script.text).toContain('8443-8447');
+});
+
+test("the catalog's host operating systems decide which firewalls portplan writes", () => {
+  expect(() => hostFirewall(r, { role: 'shop:db', os: 'windows', anyAddress: true })).toThrow(
+    /shop:db hosts run linux/,
+  );
+  expect(hostFirewall(r, { role: 'shop:app', os: 'windows', anyAddress: true }).text).toContain('SHOP1');
+  expect(() => hostFirewall(r, { role: 'shop:cache', os: 'linux', anyAddress: true })).toThrow(
+    /must be one of .*shop:web, shop:app, shop:db/,
+  );
+});
+
+test('explain() cites the catalog row, its condition and the option that controls it', () => {
+  const e = explain(r, { from: 'shop-web', to: 'shop-app', port: 9102, protocol: 'tcp' });
+  expect(e.allowed).toBe(true);
+  expect(e.because).toEqual([
+    expect.objectContaining({
+      id: 'SHOP2',
+      controlledBy: ['shop.workers'],
+      citation: expect.objectContaining({ document: 'Example Shop network design note' }),
+    }),
+  ]);
+  const closed = explain(r, { from: 'shop-app', to: 'shop-db', port: 1433, protocol: 'tcp' });
+  expect(closed.allowed).toBe(false);
+  expect(closed.wouldOpen).toEqual([
+    expect.objectContaining({ id: 'SHOP4', needs: ["the row's condition: database mssql (shop.database)"] }),
+  ]);
+});
