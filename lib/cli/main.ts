@@ -1,97 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { dirname, join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import {
   ArgumentError,
-  PortplanError,
+  CatalogError,
   DeclarationError,
-  PRESETS,
-  PRESET_NAMES,
-  closestMatch,
   declarationJsonSchema,
   explain,
   portRangeText,
-  resolve,
   warningText,
-  type Declaration,
   type Explanation,
-  type PresetName,
   type Resolution,
 } from '../spec';
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
+import { registerCatalog } from './catalog';
 import { explainText, parsePort } from './explain';
-import { jsonSyntaxError } from './json-error';
 import { flowsJson, markdownTable, mermaid } from './render';
 import { registerReport } from './report';
+import { InputError, UsageError, catalogOption, load, readCatalogs, withSource, type Source } from './source';
 import { registerVerify } from './verify';
 
-/** Exit codes: 0 done, 1 a bad declaration or file, 2 a bad command line. */
+export { InputError, UsageError, readDeclaration } from './source';
+
+/** Exit codes: 0 done, 1 a bad declaration, catalog or file, 2 a bad command line. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
-
-/** A declaration file that cannot be read or parsed (path: `--file`, value: the file). */
-export class InputError extends PortplanError {
-  /** Always `INPUT`. */
-  readonly code = 'INPUT';
-  /**
-   * @param file the file named by `--file`
-   * @param message what is wrong with it
-   */
-  constructor(file: string, message: string) {
-    super('--file', file, message);
-  }
-}
-
-/** A command line that names no declaration, or two (path: the options at fault). */
-export class UsageError extends PortplanError {
-  /** Always `USAGE`. */
-  readonly code = 'USAGE';
-  /**
-   * @param path the options at fault, e.g. `--preset/--file`
-   * @param message what to give instead
-   */
-  constructor(path: string, message: string) {
-    super(path, undefined, message);
-  }
-}
-
-interface Source {
-  readonly preset?: PresetName;
-  readonly file?: string;
-}
-
-/** Reads a declaration file: `.json`, or `.yaml` / `.yml`. */
-export function readDeclaration(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  const ext = extname(file).toLowerCase();
-  if (ext === '.json') {
-    // Editors on Windows may start the file with a byte order mark, which JSON.parse refuses.
-    const json = text.replace(/^\uFEFF/, '');
-    try {
-      return JSON.parse(json);
-    } catch (e) {
-      const fault = jsonSyntaxError(json);
-      const where = fault
-        ? `${fault.message} at line ${fault.line}, column ${fault.column}:\n\n${fault.excerpt}`
-        : (e as Error).message;
-      throw new InputError(file, `${file} is not valid JSON: ${where}`);
-    }
-  }
-  if (ext === '.yaml' || ext === '.yml') {
-    try {
-      return parseYaml(text);
-    } catch (e) {
-      // The parser's message ends with the line and a caret under the fault: keep them.
-      throw new InputError(file, `${file} is not valid YAML: ${(e as Error).message.trimEnd()}`);
-    }
-  }
-  throw new InputError(file, `${file}: unknown file type ${JSON.stringify(ext)}; use .json, .yaml or .yml`);
-}
 
 /** The version in portplan's package.json: two levels above this file in lib/, three in dist/lib/. */
 function packageVersion(): string {
@@ -102,25 +34,6 @@ function packageVersion(): string {
     if (manifest.name === 'portplan' && manifest.version) return manifest.version;
   }
   return 'unknown';
-}
-
-// Commander lists the choices but suggests none; a near preset name gets a hint, as commands do.
-function presetName(value: string): PresetName {
-  if ((PRESET_NAMES as readonly string[]).includes(value)) return value as PresetName;
-  const near = closestMatch(value, PRESET_NAMES);
-  const hint = near ? ` Did you mean ${near}?` : '';
-  throw new InvalidArgumentError(`Allowed choices are ${PRESET_NAMES.join(', ')}.${hint}`);
-}
-
-function load(source: Source): Resolution {
-  if (source.preset && source.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
-  if (source.preset) return resolve(PRESETS[source.preset]);
-  // resolve() validates whatever the file holds.
-  if (source.file) return resolve(readDeclaration(source.file) as Declaration);
-  throw new UsageError(
-    '--preset/--file',
-    `give a declaration: --file <path> (JSON or YAML) or --preset <${PRESET_NAMES.join('|')}>`,
-  );
 }
 
 /** The options of `host-firewall`, as commander parses them. */
@@ -179,28 +92,22 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     .configureOutput({ writeOut: out, writeErr: err })
     .showHelpAfterError('(run with --help for usage)');
 
-  const withSource = (c: Command) =>
-    c
-      .addOption(
-        new Option('-p, --preset <name>', 'use a named example deployment').choices(PRESET_NAMES).argParser(presetName),
-      )
-      .addOption(new Option('-f, --file <path>', 'read the declaration from a JSON or YAML file'));
   const warn = (r: Resolution) => r.warnings.forEach((w) => err(`warning: ${warningText(w)}\n`));
 
   withSource(
     program
       .command('table')
       .description('print a Markdown table of the rules: from, to, protocol, ports, rows, purpose, conditions'),
-  ).action((o: Source) => {
-    const r = load(o);
+  ).action((o: Source, cmd: Command) => {
+    const r = load(o, cmd);
     warn(r);
     out(markdownTable(r));
   });
 
   withSource(program.command('flows').description('print the resolved flows'))
     .option('--json', 'machine-readable JSON with stable field names (version, flows, warnings)')
-    .action((o: Source & { json?: boolean }) => {
-      const r = load(o);
+    .action((o: Source & { json?: boolean }, cmd: Command) => {
+      const r = load(o, cmd);
       if (o.json) return out(flowsJson(r));
       warn(r);
       for (const f of r.flows) {
@@ -212,8 +119,8 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     program
       .command('diagram')
       .description('print a Mermaid flowchart of the role groups and flows, ports on the edges'),
-  ).action((o: Source) => {
-    out(mermaid(load(o)));
+  ).action((o: Source, cmd: Command) => {
+    out(mermaid(load(o, cmd)));
   });
 
   const hostFirewallCommand = program
@@ -245,8 +152,8 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
         'Outbound rules are written too when the declaration has egress: restricted.',
       ].join('\n'),
     )
-    .action((o: HostFirewallOptions) => {
-      const r = load(o);
+    .action((o: HostFirewallOptions, cmd: Command) => {
+      const r = load(o, cmd);
       const { role, os, address: addresses, anyAddress, profile, format, zone } = o;
       const script = hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone });
       script.warnings.forEach((w) => err(`warning: ${w}\n`));
@@ -255,8 +162,12 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
 
   program
     .command('schema')
-    .description('print the JSON Schema of a declaration file')
-    .action(() => out(`${JSON.stringify(declarationJsonSchema(), null, 2)}\n`));
+    .description('print the JSON Schema of a declaration file (with a --catalog: its roles and options too)')
+    .addOption(catalogOption())
+    .addHelpText('after', '\nThe JSON Schema of a catalog file: portplan catalog schema.')
+    .action((o: { catalog?: string[] }) =>
+      out(`${JSON.stringify(declarationJsonSchema({ catalogs: readCatalogs(o.catalog) }), null, 2)}\n`),
+    );
 
   withSource(
     program
@@ -273,8 +184,8 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     .requiredOption('--port <port/protocol>', 'the listening port and protocol, e.g. 3628/tcp')
     .option('--json', 'machine-readable JSON')
     .addHelpText('after', '\nExit code 0 whether or not the port is open; the answer says which.')
-    .action((o: Source & { from: string; to: string; port: string; json?: boolean }) => {
-      const r = load(o);
+    .action((o: Source & { from: string; to: string; port: string; json?: boolean }, cmd: Command) => {
+      const r = load(o, cmd);
       let e: Explanation;
       try {
         e = explain(r, { from: o.from, to: o.to, ...parsePort(o.port) });
@@ -298,6 +209,13 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     async,
   });
   registerReport(program, { withSource, load, out });
+  registerCatalog(program, {
+    out,
+    err,
+    exit: (code) => {
+      status = code;
+    },
+  });
   return { program, status: () => status };
 }
 
@@ -305,7 +223,12 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
 function failure(e: unknown, err: (text: string) => void): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   // Refused for least privilege: the command line is well formed, what it asks for is not allowed.
-  if (e instanceof DeclarationError || e instanceof InputError || e instanceof HostAddressRequiredError) {
+  if (
+    e instanceof DeclarationError ||
+    e instanceof CatalogError ||
+    e instanceof InputError ||
+    e instanceof HostAddressRequiredError
+  ) {
     err(`portplan: ${e.message}\n`);
     return EXIT.badInput;
   }

@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
-import { portRangeText, type CatalogSet, type PresetName, type Resolution, type RowId } from '../spec';
+import { portRangeText, type CatalogSet, type Resolution, type RowId } from '../spec';
 import { planRules } from '../cdk/rules';
 import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
 import { unique } from './render';
+import type { Source } from './source';
 
 /**
  * `portplan report`: every rule the plan creates on each cloud, with the catalog rows behind it,
@@ -209,10 +210,10 @@ export function reportMarkdown(aws: readonly ReportRule[], azure: readonly Repor
 
 /** What `portplan report` takes from the CLI around it. */
 export interface ReportContext {
-  /** Adds the declaration options to a command. */
+  /** Adds the declaration options (`--preset`, `--file`, `--catalog`) to a command. */
   readonly withSource: (c: Command) => Command;
-  /** Loads and resolves the declaration the options name. */
-  readonly load: (options: { preset?: PresetName; file?: string }) => Resolution;
+  /** Loads and resolves the declaration the options name, with their catalogs. */
+  readonly load: (options: Source, cmd: Command) => Resolution;
   /** Standard output. */
   readonly out: (text: string) => void;
 }
@@ -229,8 +230,8 @@ export function registerReport(program: Command, ctx: ReportContext): void {
         ),
     )
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
-    .action((o: { preset?: PresetName; file?: string; format: (typeof REPORT_FORMATS)[number] }) => {
-      const r = ctx.load(o);
+    .action((o: Source & { format: (typeof REPORT_FORMATS)[number] }, cmd: Command) => {
+      const r = ctx.load(o, cmd);
       const aws = awsReportRules(r);
       const azure = azureReportRules(r);
       if (o.format === 'json') ctx.out(`${JSON.stringify({ version: REPORT_JSON_VERSION, aws, azure }, null, 2)}\n`);

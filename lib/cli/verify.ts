@@ -1,20 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ArgumentError, PortplanError, type PresetName, type Resolution } from '../spec';
+import { ArgumentError, PortplanError, type Resolution } from '../spec';
 import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
 import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
+import { collect, type Source } from './source';
 
 /** Exit codes of `portplan verify`: 0 the site is as planned, 1 drift, 2 the check could not run. */
 export const VERIFY_EXIT = { asPlanned: 0, drift: 1, error: 2 } as const;
 
 /** What the verify commands take from the CLI around them. */
 export interface VerifyContext {
-  /** Adds the declaration options (`--preset`, `--file`) to a command. */
+  /** Adds the declaration options (`--preset`, `--file`, `--catalog`) to a command. */
   readonly withSource: (c: Command) => Command;
-  /** Loads and resolves the declaration the options name. */
-  readonly load: (options: { preset?: PresetName; file?: string }) => Resolution;
+  /** Loads and resolves the declaration the options name, with their catalogs. */
+  readonly load: (options: Source, cmd: Command) => Resolution;
   /** Standard output. */
   readonly out: (text: string) => void;
   /** Standard error. */
@@ -26,11 +27,9 @@ export interface VerifyContext {
 }
 
 /** A command-line value that can be given more than once. */
-export const repeatable = (v: string, prev: string[] = []): string[] => [...prev, v];
+export const repeatable = collect;
 
-interface VerifyOptions {
-  readonly preset?: PresetName;
-  readonly file?: string;
+interface VerifyOptions extends Source {
   readonly group?: string[];
   readonly json?: boolean;
 }
@@ -114,13 +113,13 @@ Credentials and region come from the standard AWS settings (AWS_ACCESS_KEY_ID an
 AWS_SECRET_ACCESS_KEY, or AWS_PROFILE; AWS_REGION); AWS_ENDPOINT_URL points at another endpoint.
 Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@^3).${exits}`,
     )
-    .action(async (o: VerifyOptions & { vpc?: string }) => {
+    .action(async (o: VerifyOptions & { vpc?: string }, cmd: Command) => {
       try {
         // A program calling the synchronous run() cannot wait for EC2.
         if (!ctx.async) {
           throw new ArgumentError('argv', 'verify aws', 'a command run through runAsync(): it waits for EC2');
         }
-        const resolution = ctx.load(o);
+        const resolution = ctx.load(o, cmd);
         const given = o.group ?? [];
         if (!o.vpc && !given.length)
           throw new ArgumentError(
@@ -167,29 +166,31 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
   az network asg list -g <resource-group> -o json > asgs.json
   portplan verify azure --file declaration.yaml --nsg nsg.json --asgs asgs.json --address-space 10.40.0.0/16${exits}`,
     )
-    .action((o: VerifyOptions & { nsg: string; asgs?: string; nsgName?: string; addressSpace: string[] }) => {
-      try {
-        const resolution = ctx.load(o);
-        const nsgJson = readJsonFile(o.nsg, '--nsg');
-        const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
-        const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
-        if (!o.asgs && !exported) {
-          throw new ArgumentError(
-            '--asgs',
-            undefined,
-            'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)',
+    .action(
+      (o: VerifyOptions & { nsg: string; asgs?: string; nsgName?: string; addressSpace: string[] }, cmd: Command) => {
+        try {
+          const resolution = ctx.load(o, cmd);
+          const nsgJson = readJsonFile(o.nsg, '--nsg');
+          const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
+          const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
+          if (!o.asgs && !exported) {
+            throw new ArgumentError(
+              '--asgs',
+              undefined,
+              'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)',
+            );
+          }
+          const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
+          const groups = asgsOfGroups(
+            resolution.declaration.groups.map((g) => g.name),
+            asgs,
+            o.group ?? [],
+            nsg,
           );
+          finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
+        } catch (e) {
+          fail(ctx, e);
         }
-        const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
-        const groups = asgsOfGroups(
-          resolution.declaration.groups.map((g) => g.name),
-          asgs,
-          o.group ?? [],
-          nsg,
-        );
-        finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
-      } catch (e) {
-        fail(ctx, e);
-      }
-    });
+      },
+    );
 }

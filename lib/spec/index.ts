@@ -131,3 +131,25 @@ export {
 export { BUILTIN_CATALOGS } from './builtin';
 export { catalogSet, type CatalogOptions } from './catalogs';
 export { readCatalogFile } from './catalog-file';
+export {
+  catalogOptions,
+  catalogTable,
+  endpointSpecText,
+  portListText,
+  portSpecText,
+  type CatalogOptionLine,
+  type CatalogTableLine,
+} from './catalog-table';
+export {
+  applyFlowDiff,
+  diffCatalogs,
+  diffFlows,
+  normalizeFlows,
+  type CatalogDiff,
+  type CatalogItemChange,
+  type CatalogItemsDiff,
+  type FlowChange,
+  type FlowDiff,
+  type FlowPorts,
+  type FlowRowsChange,
+} from './catalog-diff';

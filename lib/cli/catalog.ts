@@ -1,0 +1,331 @@
+import { Option, type Command } from 'commander';
+import {
+  CatalogError,
+  BUILTIN_CATALOGS,
+  DeclarationError,
+  catalogJsonSchema,
+  catalogOptions,
+  catalogSet,
+  catalogTable,
+  diffCatalogs,
+  diffFlows,
+  loadCatalog,
+  portRangeText,
+  resolve,
+  type CatalogDiff,
+  type CatalogItemsDiff,
+  type Declaration,
+  type Endpoint,
+  type FlowDiff,
+  type ProductCatalog,
+  type Resolution,
+} from '../spec';
+import {
+  InputError,
+  UsageError,
+  catalogOption,
+  declarationOf,
+  findPreset,
+  presetNames,
+  readCatalogs,
+  readDataFile,
+  refuseName,
+  withSource,
+  type Source,
+} from './source';
+
+/**
+ * `portplan catalog validate|show|diff|schema`: check catalog files, print a product's table, compare
+ * two versions of a product's catalog, print the catalog file's JSON Schema.
+ * @packageDocumentation
+ */
+
+/** A declaration that one version of a product's catalog refuses (`portplan catalog diff`). */
+export class VersionRefusedError extends DeclarationError {
+  /**
+   * @param version which of the two catalogs refused it
+   * @param file that catalog's file
+   * @param cause the refusal, with every problem
+   */
+  constructor(
+    /** `old` or `new`. */
+    readonly version: 'old' | 'new',
+    /** The catalog file of that version. */
+    readonly file: string,
+    cause: DeclarationError,
+  ) {
+    super(cause.problems);
+    this.message = `the ${version} version ${file} refuses the declaration: ${cause.message}`;
+  }
+}
+
+/** What the catalog commands take from the CLI around them. */
+export interface CatalogContext {
+  /** Standard output. */
+  readonly out: (text: string) => void;
+  /** Standard error. */
+  readonly err: (text: string) => void;
+  /** Sets the process's exit code. */
+  readonly exit: (code: number) => void;
+}
+
+/** Version of the JSON of `catalog show --format json` and `catalog diff --json`; raised only when a field changes meaning or goes. */
+export const CATALOG_JSON_VERSION = 1;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+function markdown(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
+}
+
+/** A product's table as Markdown: one line per flow of each row, then its options. */
+export function catalogMarkdown(catalog: ProductCatalog): string {
+  const lines = markdown(
+    ['row', 'purpose', 'initiator', 'listener', 'protocol', 'ports', 'condition', 'source'],
+    catalogTable(catalog).map((l) => [
+      l.row,
+      l.purpose,
+      l.initiator,
+      l.listener,
+      l.protocol,
+      l.ports,
+      l.condition,
+      l.source,
+    ]),
+  );
+  const options = catalogOptions(catalog);
+  if (options.length)
+    lines.push(
+      '',
+      ...markdown(
+        ['option', 'values', 'default', 'description'],
+        options.map((o) => [o.option, o.values, o.default, o.description]),
+      ),
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+/** A product's table as JSON: the product, its documents, roles, peer kinds, table lines and options. */
+export function catalogJson(catalog: ProductCatalog): string {
+  const { product } = catalog;
+  return `${JSON.stringify(
+    {
+      version: CATALOG_JSON_VERSION,
+      product: { id: product.id, name: product.name, optionsField: product.optionsField },
+      documents: product.documents,
+      roles: catalog.roles.map((r) => ({ id: r.id, label: r.label, hostOs: r.hostOs })),
+      peerKinds: catalog.peerKinds.map((k) => ({ id: k.id, label: k.label })),
+      rows: catalogTable(catalog),
+      options: catalogOptions(catalog),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+const side = (e: Endpoint) => ({ kind: e.kind, name: e.name });
+
+/**
+ * The lines of a diff for people: ports opened (+), closed (-) and kept for other rows (~), with a
+ * summary; then the rows, roles, peer kinds, options and presets added (+), removed (-) and changed
+ * (~, with the fields that differ), with a summary of the rows.
+ */
+export function catalogDiffText(
+  flows: FlowDiff,
+  items: CatalogDiff,
+  before: ProductCatalog,
+  after: ProductCatalog,
+): string {
+  const lines: string[] = [];
+  const pair = (f: { from: Endpoint; to: Endpoint; protocol: string; fromPort: number; toPort: number }) =>
+    `${f.from.name} -> ${f.to.name} ${f.protocol} ${portRangeText(f)}`;
+  const { opened, closed, rowsChanged } = flows;
+  for (const f of opened) lines.push(`+ ${pair(f)} (${f.rows.join(', ')})`);
+  for (const f of closed) lines.push(`- ${pair(f)} (${f.rows.join(', ')})`);
+  for (const f of rowsChanged) lines.push(`~ ${pair(f)} (${f.before.join(', ')} -> ${f.after.join(', ')})`);
+  const kept = rowsChanged.length ? `, ${rowsChanged.length} kept for other rows` : '';
+  lines.push(
+    opened.length || closed.length || rowsChanged.length
+      ? `${opened.length} opened, ${closed.length} closed${kept}`
+      : 'no change in flows',
+    '',
+  );
+  // An added or removed item is named with what it is for, from the version that has it.
+  const list = (what: string, d: CatalogItemsDiff, label: (c: ProductCatalog, id: string) => string | undefined) => {
+    const named = (c: ProductCatalog, id: string) => {
+      const text = label(c, id);
+      return text === undefined ? id : `${id}: ${text}`;
+    };
+    for (const id of d.added) lines.push(`+ ${what} ${named(after, id)}`);
+    for (const id of d.removed) lines.push(`- ${what} ${named(before, id)}`);
+    for (const c of d.changed) lines.push(`~ ${what} ${c.id}: ${c.fields.join(', ')} changed`);
+  };
+  list('row', items.rows, (c, id) => c.rows.find((r) => r.id === id)?.purpose);
+  list('role', items.roles, (c, id) => c.roles.find((r) => r.id === id)?.label);
+  list('peer kind', items.peerKinds, (c, id) => c.peerKinds.find((k) => k.id === id)?.label);
+  list('option', items.options, (c, id) => c.options.find((o) => o.name === id)?.description);
+  list('preset', items.presets, (c, id) => c.definition.presets?.find((p) => p.name === id)?.description);
+  const rows = items.rows;
+  lines.push(
+    rows.added.length || rows.removed.length || rows.changed.length
+      ? `rows: ${rows.added.length} added, ${rows.removed.length} removed, ${rows.changed.length} changed`
+      : 'no change in rows',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+// Resolves the declaration under one version; a refusal says which version refused it.
+function resolveUnder(
+  declaration: unknown,
+  catalogs: readonly ProductCatalog[],
+  version: 'old' | 'new',
+  file: string,
+): Resolution {
+  try {
+    return resolve(declaration as Declaration, { catalogs });
+  } catch (e) {
+    if (e instanceof DeclarationError) throw new VersionRefusedError(version, file, e);
+    throw e;
+  }
+}
+
+/** `portplan catalog validate|show|diff|schema`. */
+export function registerCatalog(program: Command, ctx: CatalogContext): void {
+  const catalog = program
+    .command('catalog')
+    .description('your own port tables: check catalog files, print a product table, compare two versions');
+
+  catalog
+    .command('validate')
+    .description(
+      'check catalog files (JSON or YAML) on their own and together with the built-in products and each other',
+    )
+    .argument('<file...>', 'catalog files')
+    .action((files: string[]) => {
+      const loaded: ProductCatalog[] = [];
+      let failed = false;
+      // Every file is read, so one run names every file at fault.
+      for (const f of files) {
+        try {
+          loaded.push(loadCatalog(readDataFile(f, '<file>'), f));
+        } catch (e) {
+          if (!(e instanceof InputError || e instanceof CatalogError)) throw e;
+          ctx.err(`portplan: ${e.message}\n`);
+          failed = true;
+        }
+      }
+      if (failed) return ctx.exit(1);
+      // Clashes between catalogs, flows naming other catalogs' roles, presets: checked as one set.
+      catalogSet(loaded);
+      for (const c of loaded) {
+        const replaces = BUILTIN_CATALOGS.some((b) => b.product.id === c.product.id) ? ' (replaces the built-in)' : '';
+        const presets = c.definition.presets?.length ?? 0;
+        ctx.out(
+          `ok ${c.source}: product ${c.product.id}${replaces}, ${plural(c.roles.length, 'role')}, ` +
+            `${plural(c.rows.length, 'row')}, ${plural(presets, 'preset')}\n`,
+        );
+      }
+    });
+
+  catalog
+    .command('show')
+    .description(
+      "print a product's port table: one line per flow of each row (initiator, listener, protocol, ports, condition, source), then its options",
+    )
+    .argument('<product>', 'a product id: serverprotect, sum, or the product of a --catalog')
+    .addOption(catalogOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .action((product: string, o: { catalog?: string[]; format: 'md' | 'json' }, cmd: Command) => {
+      const set = catalogSet(readCatalogs(o.catalog));
+      const c =
+        set.catalog(product) ??
+        refuseName(
+          cmd,
+          { argument: 'product' },
+          product,
+          set.catalogs.map((x) => x.product.id),
+        );
+      ctx.out(o.format === 'json' ? catalogJson(c) : catalogMarkdown(c));
+    });
+
+  withSource(
+    catalog
+      .command('diff')
+      .description(
+        "compare two versions of one product's catalog: the ports a declaration's flows gain and lose, and the rows, roles, options and presets that differ",
+      )
+      .argument('<old>', 'the catalog file in use (e.g. lib/spec/catalogs/sum.json for the built-in HP SUM)')
+      .argument('<new>', 'the new version of the same product'),
+  )
+    .option('--json', 'machine-readable JSON with stable field names')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The declaration (--preset or --file) is resolved with <old> and with <new>, each beside the',
+        "built-in products and any --catalog; a version with a built-in product's id replaces it.",
+        '+ a port only <new> opens, - a port only <old> opens, ~ a port both open for other rows.',
+        'Exit code 0 whether or not anything changed; 1 when a file is invalid or a version refuses the declaration.',
+      ].join('\n'),
+    )
+    .action((oldFile: string, newFile: string, o: Source & { json?: boolean }, cmd: Command) => {
+      if (o.preset && o.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
+      const before = loadCatalog(readDataFile(oldFile, '<old>'), oldFile);
+      const after = loadCatalog(readDataFile(newFile, '<new>'), newFile);
+      if (before.product.id !== after.product.id) {
+        throw new UsageError(
+          '<old>/<new>',
+          `give two versions of one product: ${oldFile} is product ${before.product.id}, ${newFile} is product ${after.product.id}`,
+        );
+      }
+      const others = readCatalogs(o.catalog);
+      const oldSet = [before, ...others];
+      const newSet = [after, ...others];
+      // A preset of either version (the old one's first), or a built-in one.
+      const declaration = o.preset
+        ? (findPreset(o.preset, oldSet) ??
+          findPreset(o.preset, newSet) ??
+          refuseName(cmd, { option: '--preset' }, o.preset, [
+            ...new Set([...presetNames(oldSet), ...presetNames(newSet)]),
+          ]))
+        : declarationOf(o, cmd, oldSet);
+      const was = resolveUnder(declaration, oldSet, 'old', oldFile);
+      const is = resolveUnder(declaration, newSet, 'new', newFile);
+      const flows = diffFlows(was.flows, is.flows);
+      const items = diffCatalogs(before.definition, after.definition);
+      if (!o.json) return ctx.out(catalogDiffText(flows, items, before, after));
+      const change = <T extends { from: Endpoint; to: Endpoint }>(f: T) => ({
+        ...f,
+        from: side(f.from),
+        to: side(f.to),
+      });
+      ctx.out(
+        `${JSON.stringify(
+          {
+            version: CATALOG_JSON_VERSION,
+            product: before.product.id,
+            old: oldFile,
+            new: newFile,
+            flows: {
+              opened: flows.opened.map(change),
+              closed: flows.closed.map(change),
+              rowsChanged: flows.rowsChanged.map(change),
+            },
+            catalog: items,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    });
+
+  catalog
+    .command('schema')
+    .description('print the JSON Schema of a catalog file (for editors: $schema)')
+    .action(() => ctx.out(`${JSON.stringify(catalogJsonSchema(), null, 2)}\n`));
+}

@@ -1,0 +1,206 @@
+// Where a command's declaration and catalogs come from: `--preset` or `--file`, and `--catalog`
+// (repeatable). Files are read here, with syntax errors that name the line and column; what they
+// hold is checked by the spec (loadCatalog(), resolve()).
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import {
+  PRESETS,
+  PRESET_NAMES,
+  PortplanError,
+  catalogSet,
+  closestMatch,
+  loadCatalog,
+  resolve,
+  type Declaration,
+  type PresetName,
+  type ProductCatalog,
+  type Resolution,
+} from '../spec';
+import { jsonSyntaxError } from './json-error';
+
+/** A file named on the command line that cannot be read or parsed (path: the option, value: the file). */
+export class InputError extends PortplanError {
+  /** Always `INPUT`. */
+  readonly code = 'INPUT';
+  /**
+   * @param file the file
+   * @param message what is wrong with it
+   * @param option the option that named it
+   * @default option '--file'
+   */
+  constructor(file: string, message: string, option = '--file') {
+    super(option, file, message);
+  }
+}
+
+/** A command line that names no declaration, or two (path: the options at fault). */
+export class UsageError extends PortplanError {
+  /** Always `USAGE`. */
+  readonly code = 'USAGE';
+  /**
+   * @param path the options at fault, e.g. `--preset/--file`
+   * @param message what to give instead
+   */
+  constructor(path: string, message: string) {
+    super(path, undefined, message);
+  }
+}
+
+/** The declaration options of a command, as commander parses them. */
+export interface Source {
+  /** `--preset`: a built-in preset, or one of a `--catalog`. */
+  readonly preset?: string;
+  /** `--file`: a declaration file. */
+  readonly file?: string;
+  /** `--catalog`: catalog files, in command-line order. */
+  readonly catalog?: readonly string[];
+}
+
+/**
+ * Reads a JSON (`.json`) or YAML (`.yaml`, `.yml`) file named by an option.
+ * @throws InputError naming the option, the file and the fault (for JSON: line, column and the line)
+ */
+export function readDataFile(file: string, option: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, option);
+  }
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') {
+    // Editors on Windows may start the file with a byte order mark, which JSON.parse refuses.
+    const json = text.replace(/^\uFEFF/, '');
+    try {
+      return JSON.parse(json);
+    } catch (e) {
+      const fault = jsonSyntaxError(json);
+      const where = fault
+        ? `${fault.message} at line ${fault.line}, column ${fault.column}:\n\n${fault.excerpt}`
+        : (e as Error).message;
+      throw new InputError(file, `${file} is not valid JSON: ${where}`, option);
+    }
+  }
+  if (ext === '.yaml' || ext === '.yml') {
+    try {
+      return parseYaml(text);
+    } catch (e) {
+      // The parser's message ends with the line and a caret under the fault: keep them.
+      throw new InputError(file, `${file} is not valid YAML: ${(e as Error).message.trimEnd()}`, option);
+    }
+  }
+  throw new InputError(file, `${file}: unknown file type ${JSON.stringify(ext)}; use .json, .yaml or .yml`, option);
+}
+
+/** Reads a declaration file: `.json`, or `.yaml` / `.yml`. */
+export function readDeclaration(file: string): unknown {
+  return readDataFile(file, '--file');
+}
+
+/**
+ * Reads and checks catalog files, each on its own (the set is checked where it is used).
+ * @throws InputError for a file that cannot be read or parsed, CatalogError for an invalid catalog
+ */
+export function readCatalogs(files: readonly string[] = []): ProductCatalog[] {
+  return files.map((f) => loadCatalog(readDataFile(f, '--catalog'), f));
+}
+
+/** A value of a repeatable option, collected in command-line order. */
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** The `--catalog` option, for every command that reads a declaration or catalogs. */
+export const catalogOption = (): Option =>
+  new Option(
+    '--catalog <file>',
+    "a product catalog (JSON or YAML) beside the built-in products; one with a built-in product's id replaces it; repeatable",
+  ).argParser(collect);
+
+// Accepts any name while parsing: a --catalog later on the command line may bring the preset.
+// The action checks the name once the catalogs are read (presetDeclaration).
+const anyPreset = (value: string): string => value;
+
+/** Adds `--preset`, `--file` and `--catalog` to a command. */
+export function withSource(c: Command): Command {
+  return c
+    .addOption(
+      new Option('-p, --preset <name>', 'use a named example deployment: built-in, or a preset of a --catalog')
+        .choices(PRESET_NAMES)
+        .argParser(anyPreset),
+    )
+    .addOption(new Option('-f, --file <path>', 'read the declaration from a JSON or YAML file'))
+    .addOption(catalogOption());
+}
+
+const isBuiltinPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
+
+/** Every preset name a command line may use with these catalogs: the built-ins, then the catalogs'. */
+export function presetNames(catalogs: readonly ProductCatalog[]): string[] {
+  if (!catalogs.length) return [...PRESET_NAMES];
+  return [...new Set([...PRESET_NAMES, ...catalogSet(catalogs).presets.map((p) => p.name)])];
+}
+
+/**
+ * Refuses a name given to an option or argument as commander refuses one outside its choices (same
+ * words, exit code 2), with a "did you mean" for a near name.
+ */
+export function refuseName(
+  cmd: Command,
+  what: { readonly option: string } | { readonly argument: string },
+  value: string,
+  names: readonly string[],
+): never {
+  const near = closestMatch(value, names);
+  const hint = near ? ` Did you mean ${near}?` : '';
+  const head =
+    'option' in what
+      ? `error: option '${cmd.options.find((o) => o.long === what.option)?.flags ?? what.option}' argument '${value}' is invalid.`
+      : `error: command-argument value '${value}' is invalid for argument '${what.argument}'.`;
+  return cmd.error(`${head} Allowed choices are ${names.join(', ')}.${hint}`, {
+    exitCode: 1,
+    code: 'commander.invalidArgument',
+  });
+}
+
+/**
+ * The declaration a preset names: a preset of the catalogs (a catalog replacing a built-in product
+ * brings its own), else the built-in preset of that name; `undefined` when neither has it.
+ * @throws CatalogError when the catalogs do not make a valid set
+ */
+export function findPreset(name: string, catalogs: readonly ProductCatalog[]): Declaration | undefined {
+  const found = catalogs.length ? catalogSet(catalogs).preset(name)?.declaration : undefined;
+  if (found) return found as unknown as Declaration;
+  return isBuiltinPreset(name) ? PRESETS[name] : undefined;
+}
+
+/** {@link findPreset}, refusing an unknown name as commander refuses a value outside the choices. */
+export function presetDeclaration(cmd: Command, name: string, catalogs: readonly ProductCatalog[]): Declaration {
+  return findPreset(name, catalogs) ?? refuseName(cmd, { option: '--preset' }, name, presetNames(catalogs));
+}
+
+/**
+ * The declaration the options name, as given (not yet checked): the preset's, or the file's.
+ * @throws UsageError for neither or both of `--preset` and `--file`
+ */
+export function declarationOf(source: Source, cmd: Command, catalogs: readonly ProductCatalog[]): unknown {
+  if (source.preset && source.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
+  if (source.preset) return presetDeclaration(cmd, source.preset, catalogs);
+  if (source.file) return readDeclaration(source.file);
+  throw new UsageError(
+    '--preset/--file',
+    `give a declaration: --file <path> (JSON or YAML) or --preset <${presetNames(catalogs).join('|')}>`,
+  );
+}
+
+/**
+ * Reads the catalogs and the declaration the options name, and resolves it.
+ * @throws UsageError, InputError, CatalogError, DeclarationError
+ */
+export function load(source: Source, cmd: Command): Resolution {
+  // Both sources is a command-line fault: say so before reading any file.
+  if (source.preset && source.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
+  const catalogs = readCatalogs(source.catalog);
+  // resolve() validates whatever the file holds.
+  return resolve(declarationOf(source, cmd, catalogs) as Declaration, { catalogs });
+}
