@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { portRangeText, type CatalogSet, type Resolution, type RowId } from '../spec';
+import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../spec';
 import { planRules } from '../cdk/rules';
 import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
 import { unique } from './render';
@@ -127,7 +127,10 @@ const side = (e: AzureRuleEndpoint, r: Resolution): string => ('group' in e ? e.
  * band, VirtualNetwork deny rules and Load Balancer probe allows.
  */
 export function azureReportRules(r: Resolution): ReportRule[] {
-  const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+  // The planner resolves the declaration again: with the catalogs this resolution used beside the
+  // built-ins (a built-in product they replace among them).
+  const catalogs = r.catalog.catalogs.filter((c) => !BUILTIN_CATALOGS.includes(c));
+  const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true, catalogs });
   return plan.rules.map((rule) => {
     const inbound = rule.direction === 'Inbound';
     const groupEnd = inbound ? rule.destination : rule.source;
