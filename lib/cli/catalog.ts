@@ -253,7 +253,7 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       ctx.out(o.format === 'json' ? catalogJson(c) : catalogMarkdown(c));
     });
 
-  withSource(
+  const diff = withSource(
     catalog
       .command('diff')
       .description(
@@ -261,7 +261,15 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       )
       .argument('<old>', 'the catalog file in use (e.g. lib/spec/catalogs/sum.json for the built-in HP SUM)')
       .argument('<new>', 'the new version of the same product'),
-  )
+  );
+  // The shared options, in the words of this command.
+  for (const option of diff.options) {
+    if (option.long === '--preset')
+      option.description = 'a preset of <old> (else of <new>), of a --catalog, or built-in';
+    if (option.long === '--catalog')
+      option.description = 'another catalog the declaration uses, beside <old> or <new>; repeatable';
+  }
+  diff
     .option('--json', 'machine-readable JSON with stable field names')
     .addHelpText(
       'after',
@@ -269,7 +277,9 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
         '',
         'The declaration (--preset or --file) is resolved with <old> and with <new>, each beside the',
         "built-in products and any --catalog; a version with a built-in product's id replaces it.",
-        '+ a port only <new> opens, - a port only <old> opens, ~ a port both open for other rows.',
+        '+ a port only <new> opens, - a port only <old> opens, ~ a port both open on flows that cite other rows;',
+        "each with the rows of the flow that carries it, as `portplan flows` prints them (a flow's rows are",
+        'those of its whole port range).',
         'Exit code 0 whether or not anything changed; 1 when a file is invalid or a version refuses the declaration.',
       ].join('\n'),
     )

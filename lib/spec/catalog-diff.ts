@@ -110,7 +110,9 @@ function sorted<T extends Pair & PortRange>(list: T[]): T[] {
  * (`opened`, with the new rows), the reverse (`closed`, with the old rows), and the ports both open
  * for other rows. Sides are matched by kind and name. Each list is collapsed into ranges (adjacent
  * ports with the same rows join) and sorted as {@link resolve} sorts flows. Flows may overlap: a
- * port's rows are those of every flow that covers it.
+ * port's rows are those of every flow that covers it. A resolved flow's rows are those of its whole
+ * range, so a port the new version adds next to an existing range is opened with the rows of the
+ * merged flow, and the range it joins is listed in `rowsChanged`.
  * @param before the flows of the old version (a resolution's `flows`)
  * @param after the flows of the new version
  */
