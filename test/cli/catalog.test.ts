@@ -19,6 +19,7 @@ import {
 import type { SiteReport } from '../../lib/verify/site';
 
 const ROOT = join(__dirname, '../..');
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHOP = join(ROOT, 'examples/catalogs/three-tier.yaml');
 const SUM = join(ROOT, 'lib/spec/catalogs/sum.json');
 const SERVERPROTECT = join(ROOT, 'lib/spec/catalogs/serverprotect.json');
@@ -403,29 +404,37 @@ describe('--catalog on every command that reads a declaration', () => {
       ...c,
       roles: [{ ...c.roles[0], id: 'web:front' }, ...c.roles.slice(1)],
     }));
-    for (const command of [
-      ['table'],
-      ['flows'],
-      ['diagram'],
-      ['report'],
-      ['explain', '--from', 'a', '--to', 'b', '--port', '1'],
+    // The problem line may end with a hint ("; did you mean ...").
+    const message = new RegExp(
+      `^portplan: invalid portplan catalog ${escape(bad)}:\n` +
+        `  roles\\[0\\]\\.id: must be in the product's namespace: start with shop: \\(got "web:front"\\)(; [^\\n]*)?\\n$`,
+    );
+    const declaration = ['--preset', 'serverprotect', '--catalog', bad];
+    for (const args of [
+      ['table', ...declaration],
+      ['flows', ...declaration],
+      ['diagram', ...declaration],
+      ['report', ...declaration],
+      ['explain', ...declaration, '--from', 'console', '--to', 'console', '--port', '1'],
+      ['host-firewall', ...declaration, '--os', 'windows', '--role', 'serverprotect:console', '--any-address'],
+      ['schema', '--catalog', bad],
+      ['catalog', 'show', 'serverprotect', '--catalog', bad],
     ]) {
-      const r = portplan(...command, '--preset', 'serverprotect', '--catalog', bad);
-      expect([r.code, r.out]).toEqual([1, '']);
-      expect(r.err).toBe(
-        `portplan: invalid portplan catalog ${bad}:\n` +
-          `  roles[0].id: must be in the product's namespace: start with shop: (got "web:front")\n`,
-      );
+      const r = portplan(...args);
+      expect([args[0], r.code, r.out]).toEqual([args[0], 1, '']);
+      expect(r.err).toMatch(message);
     }
+    // verify exits 2 when the check cannot run (1 is drift), with the same message.
+    const v = portplan('verify', 'azure', ...declaration, '--nsg', bad, '--address-space', '10.0.0.0/16');
+    expect([v.code, v.out]).toEqual([2, '']);
+    expect(v.err).toMatch(message);
   });
 
   test('a catalog that is not valid YAML, or missing: exit 1 naming the file', () => {
     const broken = file('broken.yaml', 'product: { id: shop\n');
     const r = portplan('table', '--preset', 'serverprotect', '--catalog', broken);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(
-      new RegExp(`^portplan: ${broken.replace(/[.]/g, '\\.')} is not valid YAML: .* at line \\d+, column \\d+`),
-    );
+    expect(r.err).toMatch(new RegExp(`^portplan: ${escape(broken)} is not valid YAML: .* at line \\d+, column \\d+`));
     const missing = portplan('schema', '--catalog', join(dir, 'nope.json'));
     expect([missing.code, missing.err]).toEqual([1, expect.stringMatching(/cannot read .*nope\.json: ENOENT/)]);
   });
@@ -784,7 +793,7 @@ describe('portplan catalog diff', () => {
     expect([r.code, r.out]).toEqual([1, '']);
     expect(r.err).toMatch(
       new RegExp(
-        `^portplan: the new version ${noLinux.replace(/[.]/g, '\\.')} refuses the declaration: invalid portplan declaration:\n` +
+        `^portplan: the new version ${escape(noLinux)} refuses the declaration: invalid portplan declaration:\n` +
           '  groups\\[2\\]\\.role: must be one of .* \\(got "sum:target:linux"\\)',
       ),
     );
