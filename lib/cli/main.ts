@@ -81,7 +81,7 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
   let status: number = EXIT.ok;
   const program = new Command('portplan')
     .description(
-      'Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager): tables, flows, diagrams, host rules.',
+      'Firewall rules from vendor port tables (ServerProtect for Windows 5.8, HP Smart Update Manager, your own catalogs): tables, flows, diagrams, host rules.',
     )
     .addHelpText(
       'after',

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { run } from '../../lib/cli/main';
+import { run, runAsync } from '../../lib/cli/main';
 import {
   PRESET_NAMES,
   catalogTable,
@@ -345,6 +345,29 @@ describe('--catalog on every command that reads a declaration', () => {
       const report = JSON.parse(r.out) as SiteReport;
       expect(report.flows.filter((f) => f.status !== 'allowed').map((f) => f.rows)).toEqual([['SHOP3']]);
     });
+  });
+
+  test('verify aws: the preset of the catalog is resolved before EC2 is asked (here: no --vpc, exit 2)', async () => {
+    let out = '';
+    let err = '';
+    const code = await runAsync(
+      ['verify', 'aws', '--preset', 'shop', '--catalog', SHOP],
+      (t) => (out += t),
+      (t) => (err += t),
+    );
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toBe(
+      'portplan: --vpc: give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group (got nothing)\n',
+    );
+    // Without the catalog, the preset is unknown.
+    err = '';
+    const without = await runAsync(
+      ['verify', 'aws', '--preset', 'shop'],
+      () => undefined,
+      (t) => (err += t),
+    );
+    expect(without).toBe(2);
+    expect(err).toMatch(/argument 'shop' is invalid/);
   });
 
   test("two catalogs: a second product whose rows reach the first one's roles", () => {
