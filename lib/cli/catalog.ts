@@ -206,6 +206,11 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       'check catalog files (JSON or YAML) on their own and together with the built-in products and each other',
     )
     .argument('<file...>', 'catalog files')
+    .addHelpText(
+      'after',
+      '\nPrints ok <file>: product, roles, rows, presets for each file when all are valid.\n' +
+        'Exit codes: 0 all valid, 1 a file is invalid or the files clash (each one named), 2 bad command line.',
+    )
     .action((files: string[]) => {
       const loaded: ProductCatalog[] = [];
       let failed = false;
@@ -240,6 +245,10 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
     .argument('<product>', 'a product id: serverprotect, sum, or the product of a --catalog')
     .addOption(catalogOption())
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .addHelpText(
+      'after',
+      '\nStable output, for README blocks made by npm run generate. Exit code 2 for an unknown product.',
+    )
     .action((product: string, o: { catalog?: string[]; format: 'md' | 'json' }, cmd: Command) => {
       const set = catalogSet(readCatalogs(o.catalog));
       const c =
