@@ -6,6 +6,8 @@ import {
   placeRules,
   portRangeText,
   resolve,
+  type CatalogDeclaration,
+  type CatalogSource,
   type Declaration,
   type Endpoint,
   type Protocol,
@@ -96,6 +98,12 @@ export interface AdditionalRule {
 
 /** Options of {@link planAzureRules}. */
 export interface AzurePlanOptions {
+  /**
+   * Catalogs of your own, beside the built-in products (the spec's `CatalogOptions`): their roles
+   * may be used in the declaration, and rule descriptions come from their rows.
+   * @default - the built-in products only
+   */
+  readonly catalogs?: readonly CatalogSource[];
   /** The priorities the rules may take. */
   readonly band: PriorityBand;
   /** The argument the band came from, named in errors. @default 'band' */
@@ -265,10 +273,10 @@ interface Zone {
  * and additional rule. A rule keeps its `previousPriorities` entry when given; any other rule's
  * priority is a hash of its name into its zone, probing upward on collision and skipping every
  * previous priority it does not keep (a rule removed or moved in the same update still holds it).
- * @throws DeclarationError for a bad declaration, ArgumentError for a bad band or additional rule,
- *   AzureLimitError for a plan over Azure's limits
+ * @throws DeclarationError for a bad declaration, CatalogError for a bad catalog, ArgumentError for a
+ *   bad band or additional rule, AzureLimitError for a plan over Azure's limits
  */
-export function planAzureRules(declaration: Declaration, options: AzurePlanOptions): AzurePlan {
+export function planAzureRules(declaration: Declaration | CatalogDeclaration, options: AzurePlanOptions): AzurePlan {
   const { band } = options;
   const bandPath = options.bandPath ?? 'band';
   const p = AZURE_LIMITS.priority;
@@ -281,7 +289,7 @@ export function planAzureRules(declaration: Declaration, options: AzurePlanOptio
   ) {
     throw new ArgumentError(bandPath, band, `a priority band of whole numbers with ${p.from} <= from <= to <= ${p.to}`);
   }
-  const resolution = resolve(declaration);
+  const resolution = resolve(declaration, { catalogs: options.catalogs });
   const d = resolution.declaration;
   const side = (e: Endpoint): AzureRuleEndpoint => (e.kind === 'group' ? { group: e.name } : { prefix: e.cidr });
 
@@ -301,7 +309,7 @@ export function planAzureRules(declaration: Declaration, options: AzurePlanOptio
       destination: side(flow.to),
       ports: [...(prev?.ports ?? []), portRangeText(flow)],
       rows,
-      description: describeRows(rows),
+      description: describeRows(rows, resolution.catalog),
       origin: 'flow',
     });
   }
