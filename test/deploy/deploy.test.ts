@@ -131,7 +131,7 @@ test(SHOP_HOST, async () => {
     const edges = flows
       .filter((f) => f.protocol === protocol)
       .flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
-    for (const port of new Set([22, 3389, ...edges])) {
+    for (const port of [...new Set([22, 3389, ...edges])].filter((p) => p >= 1 && p <= 65535)) {
       for (const from of plan.groups) {
         const planned = flows.some(
           (f) =>
