@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { PortPlan } from '../../lib/cdk';
 import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/spec';
-import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/catalogs';
+import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 import { expectedRules, templateRules, testStack } from '../support/cdk';
 import { SERVERPROTECT } from '../support/declarations';
 

@@ -3,7 +3,7 @@ import { PortPlan, ServerProtect, declarationArgs, planAzureRules } from '../../
 import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/spec';
 import { validateSecurityRules, type ArmSecurityRule } from '../../lib/verify/azure-rules';
 import { betweenNics } from '../support/azure-network';
-import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/catalogs';
+import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 import { SERVERPROTECT } from '../support/declarations';
 import { expectedLines, recordResources, ruleLines, settleComponent, type Registered } from '../support/pulumi';
 
