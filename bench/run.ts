@@ -17,7 +17,14 @@ import {
 } from '../examples/cdk/stacks';
 import { LimitError, PortPlan } from '../lib/cdk';
 import { AzureLimitError, planAzureRules } from '../lib/pulumi';
-import { PRESETS, resolve, type Declaration, type ServerProtectOptions, type SumOptions } from '../lib/spec';
+import {
+  PRESETS,
+  resolve,
+  type CatalogSource,
+  type Declaration,
+  type ServerProtectOptions,
+  type SumOptions,
+} from '../lib/spec';
 import { templateRules, testStack } from '../test/support/cdk';
 import { minimumAzureRules, minimumRules } from '../test/support/oracle';
 import { HandWrittenServerProtect, HandWrittenSmartUpdateManager } from './baseline';
@@ -167,8 +174,13 @@ function optionCombinations(): [string, Declaration][] {
   return out;
 }
 
-function countRules(name: string, declaration: Declaration, template?: { plan: PortPlan; template: Template }) {
-  const min = minimumRules(declaration);
+function countRules(
+  name: string,
+  declaration: Declaration,
+  template?: { plan: PortPlan; template: Template },
+  catalogs?: readonly CatalogSource[],
+) {
+  const min = minimumRules(declaration, catalogs);
   const made =
     template ??
     (() => {
@@ -180,9 +192,12 @@ function countRules(name: string, declaration: Declaration, template?: { plan: P
   const perGroup = new Map<string, number>();
   for (const l of lines.filter((x) => x.startsWith('in ')))
     perGroup.set(l.split(' ')[1], (perGroup.get(l.split(' ')[1]) ?? 0) + 1);
-  const azureMin = minimumAzureRules(declaration);
-  const azure = planAzureRules(declaration, { band: { from: 100, to: 4096 }, denyOtherVnetTraffic: false }).rules
-    .length;
+  const azureMin = minimumAzureRules(declaration, catalogs);
+  const azure = planAzureRules(declaration, {
+    band: { from: 100, to: 4096 },
+    denyOtherVnetTraffic: false,
+    catalogs,
+  }).rules.length;
   return {
     name,
     aws: lines.length,
@@ -198,11 +213,14 @@ function countRules(name: string, declaration: Declaration, template?: { plan: P
 function benchRuleCounts() {
   const app = buildApp(new App({ builtinCloudFormationValidation: false } as ConstructorParameters<typeof App>[0]));
   const plans = examplePlans(app);
+  // An example on a catalog of its own (the shop) is counted with the catalogs its plan resolved with.
   const examples = EXAMPLE_STACKS.map((id) =>
-    countRules(id, plans[id].resolution.declaration, {
-      plan: plans[id],
-      template: Template.fromStack(app.node.findChild(id) as Stack),
-    }),
+    countRules(
+      id,
+      plans[id].resolution.declaration,
+      { plan: plans[id], template: Template.fromStack(app.node.findChild(id) as Stack) },
+      plans[id].resolution.catalog.catalogs,
+    ),
   );
   const combos = optionCombinations();
   log(`rule counts: ${examples.length} examples, ${combos.length} option combinations`);

@@ -3,6 +3,7 @@ import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
+import { shopBesideServerProtect, shopCatalog } from '../shop';
 import { sum7Example } from '../sum7';
 
 /** A VPC with private subnets and a flow log, as a production VPC has. */
@@ -103,6 +104,29 @@ export class ComposedExample extends Stack {
   }
 }
 
+/**
+ * The in-house three-tier application of examples/catalogs/three-tier.yaml (a catalog of the user's
+ * own) beside ServerProtect: one PortPlan over both products' groups, and one host, a launch
+ * template for Windows servers that are ServerProtect normal servers and the shop's application tier.
+ */
+export class ShopBesideServerProtectExample extends Stack {
+  readonly plan: PortPlan;
+  readonly host: ec2.LaunchTemplate;
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.plan = new PortPlan(this, 'Plan', {
+      vpc: exampleVpc(this),
+      declaration: shopBesideServerProtect(),
+      catalogs: [shopCatalog()],
+    });
+    // The host's groups: one per role it plays, from both products.
+    this.host = new ec2.LaunchTemplate(this, 'NormalServerAndShopApp', {
+      securityGroup: this.plan.group('normal-servers').securityGroup,
+    });
+    this.host.addSecurityGroup(this.plan.group('shop-app').securityGroup);
+  }
+}
+
 /** Placeholder ids for synth without an account; deploys pass real ones as context. */
 export const PLACEHOLDER_NETWORK: ExistingNetwork = {
   vpcId: 'vpc-0a1b2c3d4e5f60718',
@@ -116,6 +140,7 @@ export const EXAMPLE_STACKS = [
   'SmartUpdateManagerExample',
   'SmartUpdateManager7Example',
   'ComposedExample',
+  'ShopBesideServerProtectExample',
 ] as const;
 
 /** The plan of each example stack of an app built by {@link buildApp}, by stack id. */
@@ -127,7 +152,7 @@ export function examplePlans(app: App): Record<(typeof EXAMPLE_STACKS)[number], 
   >;
 }
 
-/** The example app: the four stacks, with options read from context. */
+/** The example app: the five stacks, with options read from context. */
 export function buildApp(app: App): App {
   // Local deploys (context `portplan:local`) use no bootstrap stack; users' deploys keep the default.
   const local = isLocal(app);
@@ -141,5 +166,6 @@ export function buildApp(app: App): App {
   new SmartUpdateManagerExample(app, 'SmartUpdateManagerExample', props);
   new SmartUpdateManager7Example(app, 'SmartUpdateManager7Example', props);
   new ComposedExample(app, 'ComposedExample', network, props);
+  new ShopBesideServerProtectExample(app, 'ShopBesideServerProtectExample', props);
   return app;
 }

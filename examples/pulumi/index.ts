@@ -1,9 +1,11 @@
 // Example Pulumi program: a resource group, a VNet with one subnet per deployment, and the
-// ServerProtect, HP SUM 5.x and HP SUM 7.x+ components, each with its own NSG on its subnet.
+// ServerProtect, HP SUM 5.x and HP SUM 7.x+ components, each with its own NSG on its subnet; then
+// the in-house three-tier application (a catalog of our own) beside ServerProtect, in a VNet of its own.
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import * as resources from '@pulumi/azure-native/resources';
-import { ServerProtect, SmartUpdateManager } from '../../lib/pulumi';
+import { PortPlan, ServerProtect, SmartUpdateManager, declarationArgs } from '../../lib/pulumi';
+import { shopBesideServerProtect as shopDeclaration, shopCatalog } from '../shop';
 import { sum7Example } from '../sum7';
 
 const config = new pulumi.Config();
@@ -12,6 +14,8 @@ const addressSpace = config.get('addressSpace') ?? '10.40.0.0/16';
 const administratorsCidr = config.get('administratorsCidr') ?? '192.168.50.0/24';
 // The subnet administrators connect from (an Azure Bastion subnet, a jump host's subnet).
 const bastionCidr = config.get('bastionCidr') ?? '10.40.250.0/26';
+// The shop's own VNet: its ASGs' NICs must all be in one VNet, and the VNet above keeps its subnets.
+const shopAddressSpace = config.get('shopAddressSpace') ?? '10.41.0.0/16';
 const tags = { project: 'portplan-example' };
 
 const group = new resources.ResourceGroup('portplan-example', { location, tags });
@@ -79,3 +83,52 @@ export const vnetId = vnet.id;
 export const serverProtectNsgId = serverProtect.networkSecurityGroup.id;
 export const smartUpdateManagerNsgId = smartUpdateManager.networkSecurityGroup.id;
 export const smartUpdateManager7NsgId = smartUpdateManager7.networkSecurityGroup.id;
+
+// Example Shop (examples/catalogs/three-tier.yaml, product `shop`) beside ServerProtect: one PortPlan
+// over both products' groups, so its one NSG orders every allow of both before every deny (two
+// components would each deny the other's flows to a host in groups of both).
+export const shopBesideServerProtect = new PortPlan('shop-serverprotect', {
+  resourceGroupName: group.name,
+  location,
+  tags,
+  declaration: declarationArgs(shopDeclaration()),
+  catalogs: [shopCatalog()],
+});
+
+const [c, d] = shopAddressSpace.split('.').map(Number);
+const shopSubnet = 'shop-serverprotect';
+const shopVnet = new network.VirtualNetwork('portplan-example-shop', {
+  resourceGroupName: group.name,
+  location,
+  tags,
+  addressSpace: { addressPrefixes: [shopAddressSpace] },
+  subnets: [
+    {
+      name: shopSubnet,
+      addressPrefix: `${c}.${d}.1.0/24`,
+      networkSecurityGroup: { id: shopBesideServerProtect.networkSecurityGroup.id },
+    },
+  ],
+});
+
+// One host in the ASGs of both of its roles: a ServerProtect normal server that is also the shop's
+// application tier. The subnet's id is the VNet's id and its name, as ARM forms it.
+const shopHostNic = new network.NetworkInterface('normal-server-and-shop-app', {
+  resourceGroupName: group.name,
+  location,
+  tags,
+  ipConfigurations: [
+    {
+      name: 'primary',
+      subnet: { id: pulumi.interpolate`${shopVnet.id}/subnets/${shopSubnet}` },
+      privateIPAllocationMethod: 'Dynamic',
+      applicationSecurityGroups: ['normal-servers', 'shop-app'].map((g) => ({
+        id: shopBesideServerProtect.applicationSecurityGroups[g].id,
+      })),
+    },
+  ],
+});
+
+export const shopVnetId = shopVnet.id;
+export const shopNsgId = shopBesideServerProtect.networkSecurityGroup.id;
+export const shopHostNicId = shopHostNic.id;

@@ -5,7 +5,9 @@ import {
   ArgumentError,
   catalogSet,
   resolve,
+  type CatalogDeclaration,
   type CatalogSet,
+  type CatalogSource,
   warningText,
   type Declaration,
   type Resolution,
@@ -40,8 +42,20 @@ export interface ExistingSecurityGroup {
 export interface PortPlanProps {
   /** The VPC the security groups are created in. */
   readonly vpc: ec2.IVpc;
-  /** Role groups, peers and options, as the spec's `resolve()` takes them. */
-  readonly declaration: Declaration;
+  /**
+   * Role groups, peers and options, as the spec's `resolve()` takes them. The options of a product
+   * from `catalogs` go under that product's options field (`{ groups, shop: { workers: 4 } }`).
+   */
+  readonly declaration: Declaration | CatalogDeclaration;
+  /**
+   * Catalogs of your own, beside the built-in products: `readCatalogFile()`, `loadCatalog()` or
+   * `defineCatalog()` results, or catalog definitions. Their roles, peer kinds and options may be
+   * used in `declaration`; group and rule descriptions come from them. A catalog with a built-in
+   * product's id replaces that product. A bad catalog throws `CatalogError` before any construct
+   * is created.
+   * @default - the built-in products only
+   */
+  readonly catalogs?: readonly CatalogSource[];
   /**
    * Existing security groups to use instead of new ones, by group name.
    * @default - portplan creates one security group per role group
@@ -139,7 +153,7 @@ function prepare(props: PortPlanProps): Prepared {
     MAX_GROUPS_PER_INTERFACE_RAISED,
     'AWS allows 5 by default, raised to 16 at most',
   );
-  const resolution = resolve(props.declaration);
+  const resolution = resolve(props.declaration, { catalogs: props.catalogs });
   const names = resolution.declaration.groups.map((g) => g.name);
   const treatment: Record<string, GroupTreatment> = {};
   for (const [name, e] of Object.entries(props.existingSecurityGroups ?? {})) {

@@ -8,7 +8,7 @@
 // the spec's (test/pulumi/package.test.ts compares the enum values), so every value here is also a
 // valid spec value.
 import type * as pulumi from '@pulumi/pulumi';
-import type { Declaration as SpecDeclaration } from '../spec';
+import type { CatalogDeclaration, CatalogSource, Declaration as SpecDeclaration } from '../spec';
 import type { PriorityBand } from './rules';
 
 /** The role a group of hosts plays: one value per role of the spec's `ROLE_IDS`. */
@@ -323,6 +323,29 @@ export interface PortPlanArgs extends AzureCommonArgs {
   readonly declaration: Declaration;
 }
 
+/**
+ * User catalogs for {@link PortPlan}, TypeScript only: `new PortPlan(name, { ...args, catalogs:
+ * [readCatalogFile('shop.yaml')] })`.
+ *
+ * Why TypeScript only. The component plans every rule in the program's own process before it
+ * registers anything, so a catalog is a TypeScript value (a `readCatalogFile()`, `loadCatalog()`
+ * or `defineCatalog()` result, or a definition) handed straight to the spec; it never travels as a
+ * Pulumi input. Kept off {@link PortPlanArgs}, it stays out of the package schema, which Pulumi's
+ * component analyzer derives from `PortPlanArgs` and which would have to spell out the whole
+ * catalog format in the shapes it accepts (no unions, no `readonly` arrays); other languages keep
+ * the built-in products. The TypeScript constructor (`portplan/pulumi`'s `PortPlan`) takes
+ * `PortPlanArgs & CatalogArgs`. A bad catalog throws `CatalogError` before anything is registered.
+ */
+export interface CatalogArgs {
+  /**
+   * Catalogs of your own, beside the built-in products; their roles and peer kinds may be used in
+   * the declaration (through {@link declarationArgs}), their rows describe the rules. A catalog
+   * with a built-in product's id replaces that product.
+   * @default - the built-in products only
+   */
+  readonly catalogs?: readonly CatalogSource[];
+}
+
 /** Arguments of {@link ServerProtect}: the spec's `ServerProtectGroups` and the common Azure arguments. */
 export interface ServerProtectArgs extends AzureCommonArgs {
   /** Names of the management console groups. @default ['console'] */
@@ -376,9 +399,11 @@ export interface SmartUpdateManagerArgs extends AzureCommonArgs {
 
 /**
  * A spec `Declaration` (presets, `resolve()` input; its arrays are `readonly`) as
- * {@link PortPlanArgs.declaration} takes it: the same value with mutable copies of its arrays.
+ * {@link PortPlanArgs.declaration} takes it: the same value with mutable copies of its arrays. Roles
+ * and peer kinds of your catalogs, and their products' options blocks (`shop: { workers: 4 }`),
+ * pass through unchanged for {@link CatalogArgs.catalogs}.
  */
-export function declarationArgs(declaration: SpecDeclaration): Declaration {
+export function declarationArgs(declaration: SpecDeclaration | CatalogDeclaration): Declaration {
   const { groups, peers, ...rest } = declaration;
   return {
     ...rest,

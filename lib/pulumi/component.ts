@@ -5,11 +5,14 @@ import {
   serverProtectDeclaration,
   smartUpdateManagerDeclaration,
   warningText,
+  type CatalogDeclaration,
+  type CatalogSource,
   type Declaration,
   type Resolution,
 } from '../spec';
 import type {
   AzureCommonArgs,
+  CatalogArgs,
   ExistingNetworkSecurityGroup,
   PortPlanArgs,
   ServerProtectArgs,
@@ -41,10 +44,12 @@ function planOf(component: pulumi.ComponentResource): AzurePlan {
 function planComponent(
   name: string,
   args: AzureCommonArgs,
-  declaration: Declaration,
+  declaration: Declaration | CatalogDeclaration,
+  catalogs?: readonly CatalogSource[],
 ): { plan: AzurePlan; sharing?: SharedNsg } {
   const existing = args.existingNetworkSecurityGroup;
   const plan = planAzureRules(declaration, {
+    catalogs,
     band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
     bandPath: existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand',
     denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
@@ -227,9 +232,13 @@ export class PortPlan extends pulumi.ComponentResource {
     return planOf(this).rules;
   }
 
-  /** Plans the rules (throwing before anything is registered), then creates the resources. */
+  /**
+   * Plans the rules (throwing before anything is registered), then creates the resources. The
+   * TypeScript constructor also takes `catalogs` ({@link CatalogArgs}): read here, not declared in
+   * `PortPlanArgs`, so that the package schema leaves it out.
+   */
   constructor(name: string, args: PortPlanArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planComponent(name, args, args.declaration);
+    const plan = planComponent(name, args, args.declaration, (args as PortPlanArgs & CatalogArgs).catalogs);
     super('portplan:index:PortPlan', name, {}, componentOptions('PortPlan', opts));
     let outputs: pulumi.Inputs;
     ({

@@ -33,6 +33,7 @@ export {
   declarationArgs,
   type AdditionalRuleArgs,
   type AzureCommonArgs,
+  type CatalogArgs,
   type Declaration,
   type ExistingNetworkSecurityGroup,
   type GroupDeclaration,
@@ -46,7 +47,7 @@ export {
 } from './args';
 import type * as pulumi from '@pulumi/pulumi';
 import type * as network from '@pulumi/azure-native/network';
-import type { AzureCommonArgs, PortPlanArgs, ServerProtectArgs, SmartUpdateManagerArgs } from './args';
+import type { AzureCommonArgs, CatalogArgs, PortPlanArgs, ServerProtectArgs, SmartUpdateManagerArgs } from './args';
 import * as component from './component';
 
 /** A component that created its NSG (no `existingNetworkSecurityGroup`): `networkSecurityGroup` is set. */
@@ -73,8 +74,11 @@ export interface AzureComponentConstructor<C, A extends AzureCommonArgs> {
   readonly prototype: C;
 }
 
-/** Application security groups and NSG rules for any declaration (`portplan:index:PortPlan`). */
-export const PortPlan = component.PortPlan as AzureComponentConstructor<component.PortPlan, PortPlanArgs>;
+/**
+ * Application security groups and NSG rules for any declaration (`portplan:index:PortPlan`). In
+ * TypeScript it also takes your own catalogs ({@link CatalogArgs}), which the package schema leaves out.
+ */
+export const PortPlan = component.PortPlan as AzureComponentConstructor<component.PortPlan, PortPlanArgs & CatalogArgs>;
 /** Application security groups and NSG rules for any declaration (`portplan:index:PortPlan`). */
 export type PortPlan = component.PortPlan;
 /** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:index:ServerProtect`). */

@@ -3,6 +3,7 @@
 // costs one check.
 import { BUILTIN, BUILTIN_CATALOGS } from './builtin';
 import { CatalogError, CatalogSet, loadCatalog, type CatalogSource, type ProductCatalog } from './catalog-set';
+import { ArgumentError } from './errors';
 import { pathText } from './problems';
 import { DeclarationError, validateWith } from './validate';
 
@@ -27,8 +28,17 @@ let builtinChecked = false;
  * product id is a built-in product's replaces that product (in its place): how a newer vendor table
  * is tried before the library ships it.
  * @throws CatalogError naming the catalog, the path in it, the value and what is allowed
+ * @throws ArgumentError when `catalogs` is not a list
  */
 export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet {
+  // The adapters pass what a program gave them: a JavaScript caller's mistake is named, not a TypeError.
+  if (!Array.isArray(catalogs)) {
+    throw new ArgumentError(
+      'catalogs',
+      catalogs,
+      'a list of catalogs: readCatalogFile(), loadCatalog() or defineCatalog() results, or catalog definitions',
+    );
+  }
   if (!catalogs.length) {
     if (!builtinChecked) {
       checkPresets(BUILTIN, BUILTIN_CATALOGS);
@@ -36,7 +46,11 @@ export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet 
     }
     return BUILTIN;
   }
-  const loaded = catalogs.map((c, i) => loadCatalog(c, 'source' in c ? undefined : `catalogs[${i}]`));
+  // A loaded catalog names its own source; anything else (a definition, or not even an object) is
+  // named by its place in the list.
+  const loaded = catalogs.map((c: unknown, i) =>
+    loadCatalog(c, typeof c === 'object' && c !== null && 'source' in c ? undefined : `catalogs[${i}]`),
+  );
   const key = loaded
     .map((c) => {
       let id = ids.get(c);

@@ -1,6 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import fc from 'fast-check';
+import { EXAMPLE_STACKS, buildApp, examplePlans } from '../../examples/cdk/stacks';
 import { PortPlan, type ExistingSecurityGroup } from '../../lib/cdk';
 import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/spec';
 import {
@@ -12,8 +14,8 @@ import {
   type SecurityGroupModel,
   type SecurityGroupRuleModel,
 } from '../../lib/verify/aws';
-import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
-import { testStack } from '../support/cdk';
+import { createdGroupId, parseHosts, parseSecurityGroups } from '../support/aws-template';
+import { testApp, testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';
 
 // The cloud as oracle: synthesize, read the template back into a model of EC2 security groups,
@@ -265,6 +267,123 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
 
 const endOf = (e: Endpoint): ConnectionEnd =>
   e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] };
+
+/** The key parseSecurityGroups gives a plan group's security group: `stack/LogicalId`, or an imported group's id. */
+function groupKey(plan: PortPlan, name: string): string {
+  const sg = plan.group(name).securityGroup;
+  if (!(sg instanceof ec2.SecurityGroup)) return sg.securityGroupId;
+  const stack = Stack.of(sg);
+  return createdGroupId(stack.stackName, stack.getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup));
+}
+
+// The example stacks as deployed: the security groups of each template, one host per group, and the
+// hosts the template itself creates (ComposedExample's network interface, the launch template of
+// ShopBesideServerProtectExample) with all their groups. The evaluator must find exactly the planned
+// flows open between any two hosts: a host with several roles gets the union of its roles' flows.
+describe('the example stacks, read back with the hosts of their templates and evaluated', () => {
+  const app = buildApp(testApp());
+  const plans = examplePlans(app);
+  const site = (stack: (typeof EXAMPLE_STACKS)[number]) => {
+    const plan = plans[stack];
+    const template = Template.fromStack(Stack.of(plan)).toJSON() as Record<string, unknown>;
+    const groups = parseSecurityGroups([{ stack, template }]);
+    const names = new Map(plan.groups.map((g) => [groupKey(plan, g.name), g.name]));
+    const built = parseHosts({ stack, template });
+    const hosts = [
+      ...plan.groups.map((g, i) => ({
+        name: g.name,
+        securityGroupIds: [groupKey(plan, g.name)],
+        addresses: [`10.50.${i}.10`, `fd00:50::${i}:10`],
+      })),
+      ...built.map((h, i) => ({ ...h, addresses: [`10.51.${i}.10`, `fd00:51::${i}:10`] })),
+    ];
+    const roles = new Map(hosts.map((h) => [h.name, h.securityGroupIds.map((id) => names.get(id) ?? `unknown:${id}`)]));
+    return { plan, model: { groups, hosts } as AwsNetworkModel, built, roles };
+  };
+
+  test.each(EXAMPLE_STACKS)('%s: between any two hosts, exactly the planned ports are open', (stack) => {
+    const { plan, model, roles } = site(stack);
+    const flows = plan.resolution.flows;
+    const planned = (from: string, to: string, protocol: 'tcp' | 'udp', port: number) =>
+      flows.some(
+        (f) =>
+          f.from.kind === 'group' &&
+          f.to.kind === 'group' &&
+          roles.get(from)!.includes(f.from.name) &&
+          roles.get(to)!.includes(f.to.name) &&
+          f.protocol === protocol &&
+          f.fromPort <= port &&
+          port <= f.toPort,
+      );
+    let open = 0;
+    for (const protocol of ['tcp', 'udp'] as const) {
+      const edges = flows
+        .filter((f) => f.protocol === protocol)
+        .flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
+      const ports = [...new Set([22, 443, 3389, ...edges])].filter((p) => p >= 1 && p <= 65535);
+      for (const to of model.hosts) {
+        for (const port of ports) {
+          for (const address of [...INTERNET, BASTION]) {
+            expect({
+              from: address,
+              to: to.name,
+              protocol,
+              port,
+              ...allowed(model, { address }, { host: to.name }, protocol, port),
+            }).toMatchObject({ ingress: false });
+          }
+          for (const from of model.hosts.filter((h) => h !== to)) {
+            const v = allowed(model, { host: from.name }, { host: to.name }, protocol, port);
+            const asked = { from: from.name, to: to.name, protocol, port };
+            if (planned(from.name, to.name, protocol, port)) {
+              expect({ ...asked, ...v }).toMatchObject({ allowed: true });
+              open++;
+            } else expect({ ...asked, ...v }).toMatchObject({ ingress: false });
+          }
+        }
+      }
+    }
+    expect(open).toBeGreaterThan(10);
+    // Peers reach their groups' hosts on the planned ports.
+    for (const f of flows.filter((x) => x.from.kind === 'peer' && x.to.kind === 'group')) {
+      for (const port of [f.fromPort, f.toPort])
+        expect(allowed(model, endOf(f.from), endOf(f.to), f.protocol, port).allowed).toBe(true);
+    }
+  });
+
+  test('ShopBesideServerProtectExample: the launch template is a normal server and the shop application tier', () => {
+    const { model, built, roles } = site('ShopBesideServerProtectExample');
+    expect(built.map((h) => [h.name, h.type, roles.get(h.name)])).toEqual([
+      [
+        'ShopBesideServerProtectExample/NormalServerAndShopApp49C97FFC',
+        'AWS::EC2::LaunchTemplate',
+        ['normal-servers', 'shop-app'],
+      ],
+    ]);
+    const host = built[0].name;
+    const ask = (from: string, to: string, port: number, protocol: 'tcp' | 'udp' = 'tcp') =>
+      allowed(model, { host: from }, { host: to }, protocol, port).allowed;
+    // Its shop role: the web tier reaches it (SHOP1, SHOP2), it reaches the database (SHOP3).
+    expect([ask('shop-web', host, 8443), ask('shop-web', host, 9101), ask(host, 'shop-db', 5432)]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    // Its ServerProtect role: the information server reaches it (SP7, SP8), it reaches the information server (SP6).
+    expect([
+      ask('information-server', host, 5168),
+      ask('information-server', host, 137, 'udp'),
+      ask(host, 'information-server', 3628),
+    ]).toEqual([true, true, true]);
+    // Neither product's ports open to the other product's groups.
+    expect([
+      ask('shop-web', host, 445),
+      ask('information-server', host, 8443),
+      ask('console', host, 9100),
+      ask('shop-db', host, 5432),
+    ]).toEqual([false, false, false, false]);
+  });
+});
 
 describe('synthesized plans, read back and evaluated (fast-check)', () => {
   test('every planned flow is allowed end to end; nothing unplanned is; default egress stays open', () => {

@@ -7,7 +7,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EXAMPLE_STACKS, buildApp, examplePlans } from '../../examples/cdk/stacks';
-import { PRESETS, resolve } from '../../lib/spec';
+import { PRESETS, resolve, type CatalogDeclaration } from '../../lib/spec';
+import { shopCatalog } from '../../examples/shop';
 import { cfnLint, cfnLintErrors } from '../support/aws-cfn-lint';
 import { expectedRules, templateRules } from '../support/cdk';
 
@@ -50,6 +51,18 @@ test('each example opens what its preset does: the README tables describe the de
   expect(stacks.ServerProtectExample.resolution.flows).toEqual(resolve(PRESETS.serverprotect).flows);
   expect(stacks.SmartUpdateManagerExample.resolution.flows).toEqual(resolve(PRESETS['smart-update-manager']).flows);
   expect(stacks.SmartUpdateManager7Example.resolution.flows).toEqual(resolve(PRESETS['smart-update-manager-7']).flows);
+});
+
+test("the shop beside ServerProtect opens what ServerProtect's preset and the shop catalog's preset do, together", () => {
+  const catalogs = [shopCatalog()];
+  // A preset's declaration is checked against its catalogs when they are loaded, not typed.
+  const preset = stacks.ShopBesideServerProtectExample.resolution.catalog.preset('shop')!;
+  const shop = resolve(preset.declaration as CatalogDeclaration, { catalogs });
+  const text = (flows: readonly object[]) => flows.map((f) => JSON.stringify(f)).sort();
+  expect(text(stacks.ShopBesideServerProtectExample.resolution.flows)).toEqual(
+    text([...resolve(PRESETS.serverprotect).flows, ...shop.flows]),
+  );
+  expect(shop.flows.map((f) => f.rows.join(' '))).toEqual(['SHOP1', 'SHOP2', 'SHOP3']);
 });
 
 test('cdk-nag check is live: an SSH rule open to the world is reported', () => {

@@ -1,4 +1,9 @@
-import { DescribeSecurityGroupsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeSecurityGroupsCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
 import type { ExistingNetwork } from '../../examples/cdk/stacks';
 import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
 import type { Endpoint } from '../../lib/spec';
@@ -80,6 +85,76 @@ test.each(EXAMPLE_STACKS)(EVALUATED, async (stack) => {
     }
   }
   expect(checked).toBeGreaterThan(5);
+});
+
+// The host of ShopBesideServerProtectExample, as EC2 holds it: its launch template's groups, found
+// by their portplan:group tags, and what the evaluator says they admit to a host launched from it.
+const SHOP_HOST =
+  'ShopBesideServerProtectExample: the launch template carries the groups of both roles; a host from it gets the inbound flows of both, no other';
+test(SHOP_HOST, async () => {
+  const stack = 'ShopBesideServerProtectExample';
+  const plan = localPlans(network)[stack];
+  const { LaunchTemplates: templates = [] } = await ec2.send(new DescribeLaunchTemplatesCommand({}));
+  // aws-cdk-lib names the launch template by its path in the Name tag.
+  const mine = templates.filter((t) =>
+    t.Tags?.some((x) => x.Key === 'Name' && x.Value === `${stack}/NormalServerAndShopApp`),
+  );
+  expect(mine).toHaveLength(1);
+  const { LaunchTemplateVersions: versions = [] } = await ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: mine[0].LaunchTemplateId, Versions: ['$Latest'] }),
+  );
+  const hostGroups = versions[0]?.LaunchTemplateData?.SecurityGroupIds ?? [];
+  const { SecurityGroups: described = [] } = await ec2.send(new DescribeSecurityGroupsCommand({}));
+  const nameOf = new Map<string, string>();
+  for (const g of described) {
+    const tag = (key: string) => g.Tags?.find((t) => t.Key === key)?.Value;
+    const name = tag('portplan:group');
+    if (tag('aws:cloudformation:stack-name') === stack && name) nameOf.set(g.GroupId!, name);
+  }
+  expect(hostGroups.map((id) => nameOf.get(id))).toEqual(['normal-servers', 'shop-app']);
+  const idOf = new Map([...nameOf].map(([id, name]) => [name, id]));
+  const model: AwsNetworkModel = {
+    groups: groupsFromEc2(described),
+    hosts: [
+      ...plan.groups.map((g, i) => ({
+        name: g.name,
+        securityGroupIds: [idOf.get(g.name)!],
+        addresses: [`10.60.${i}.10`],
+      })),
+      { name: 'host', securityGroupIds: hostGroups, addresses: ['10.61.0.10'] },
+    ],
+  };
+  const roles = ['normal-servers', 'shop-app'];
+  const flows = plan.resolution.flows;
+  let admitted = 0;
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const edges = flows
+      .filter((f) => f.protocol === protocol)
+      .flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
+    for (const port of [...new Set([22, 3389, ...edges])].filter((p) => p >= 1 && p <= 65535)) {
+      for (const from of plan.groups) {
+        const planned = flows.some(
+          (f) =>
+            f.from.name === from.name &&
+            f.to.kind === 'group' &&
+            roles.includes(f.to.name) &&
+            f.protocol === protocol &&
+            f.fromPort <= port &&
+            port <= f.toPort,
+        );
+        const { ingress } = allowed(model, { host: from.name }, { host: 'host' }, protocol, port);
+        expect({ from: from.name, protocol, port, ingress }).toEqual({
+          from: from.name,
+          protocol,
+          port,
+          ingress: planned,
+        });
+        if (planned) admitted++;
+      }
+      expect(allowed(model, { address: '203.0.113.7' }, { host: 'host' }, protocol, port).ingress).toBe(false);
+    }
+  }
+  expect(admitted).toBeGreaterThan(10);
 });
 
 test('a second deploy changes nothing', async () => {

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { validateSecurityRules } from '../../lib/verify/azure-rules';
+import { validateSecurityRules, type ArmSecurityRule } from '../../lib/verify/azure-rules';
+import { betweenNics } from '../support/azure-network';
 import { expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 import { recordAliases, type SentAlias } from './aliases';
 
@@ -22,6 +23,9 @@ beforeAll(async () => {
     settle(program.serverProtectNsgId),
     settle(program.smartUpdateManagerNsgId),
     settle(program.smartUpdateManager7NsgId),
+    settle(program.shopVnetId),
+    settle(program.shopNsgId),
+    settle(program.shopHostNicId),
   ]);
 });
 
@@ -37,6 +41,7 @@ describe.each([
   ['serverprotect', () => program.serverProtect],
   ['sum', () => program.smartUpdateManager],
   ['sum7', () => program.smartUpdateManager7],
+  ['shop-serverprotect', () => program.shopBesideServerProtect],
 ])('example component %s', (name, component) => {
   test('its NSG holds exactly the resolve() flows, a VNet deny and a probe allow per group, and the RDP rule', () => {
     const nsg = registered.find(
@@ -93,7 +98,7 @@ describe.each([
 
 test('every NSG the program registers passes the ARM rule validator', () => {
   const nsgs = registered.filter((r) => r.type === 'azure-native:network:NetworkSecurityGroup');
-  expect(nsgs).toHaveLength(3);
+  expect(nsgs).toHaveLength(4);
   for (const nsg of nsgs) expect([nsg.name, validateSecurityRules(nsg.inputs.securityRules)]).toEqual([nsg.name, []]);
 });
 
@@ -116,11 +121,14 @@ test('each component sends the alias from its earlier type token, so existing st
     ['portplan:index:ServerProtect::serverprotect', [{ type: 'portplan:azure:ServerProtect', name: '' }]],
     ['portplan:index:SmartUpdateManager::sum', [{ type: 'portplan:azure:SmartUpdateManager', name: '' }]],
     ['portplan:index:SmartUpdateManager::sum7', [{ type: 'portplan:azure:SmartUpdateManager', name: '' }]],
+    ['portplan:index:PortPlan::shop-serverprotect', [{ type: 'portplan:azure:PortPlan', name: '' }]],
   ]);
 });
 
 test('subnets carry the component NSGs', () => {
-  const vnet = registered.find((r) => r.type === 'azure-native:network:VirtualNetwork')!;
+  const vnet = registered.find(
+    (r) => r.type === 'azure-native:network:VirtualNetwork' && r.name === 'portplan-example',
+  )!;
   expect(vnet.inputs.subnets.map((s: { networkSecurityGroup: { id: string } }) => s.networkSecurityGroup.id)).toEqual([
     'serverprotect-nsg-id',
     'sum-nsg-id',
@@ -132,4 +140,76 @@ test('subnets carry the component NSGs', () => {
 test('resolve() warnings go to pulumi.log.warn', () => {
   expect(warnings.some((w) => /^SP2, SP3: .*by name or address/.test(w))).toBe(true);
   expect(warnings.some((w) => /^SUM2: .*DNS/.test(w))).toBe(true);
+});
+
+// The resources the program registered, in order: the shop's come after every earlier one, whose
+// registrations (inputs included) the tests above check.
+test('registrations: the shop beside ServerProtect adds its component, its VNet and one NIC after the others', () => {
+  const names = registered.map((r) => `${r.type} ${r.name}`);
+  const shop = names.filter((n) => /shop/.test(n));
+  expect(shop).toEqual([
+    'portplan:index:PortPlan shop-serverprotect',
+    ...['console', 'information-server', 'normal-servers', 'shop-web', 'shop-app', 'shop-db'].map(
+      (g) => `azure-native:network:ApplicationSecurityGroup shop-serverprotect-${g}`,
+    ),
+    'azure-native:network:NetworkSecurityGroup shop-serverprotect-nsg',
+    'azure-native:network:VirtualNetwork portplan-example-shop',
+    'azure-native:network:NetworkInterface normal-server-and-shop-app',
+  ]);
+  expect(names.filter((n) => !/shop/.test(n))).toHaveLength(21);
+});
+
+describe('the shop beside ServerProtect', () => {
+  const nsg = () => registered.find((r) => r.name === 'shop-serverprotect-nsg')!;
+  const nic = () => registered.find((r) => r.type === 'azure-native:network:NetworkInterface')!;
+
+  test('its own VNet, whose one subnet carries its NSG', () => {
+    const vnet = registered.find((r) => r.name === 'portplan-example-shop')!;
+    expect(vnet.inputs.addressSpace.addressPrefixes).toEqual(['10.41.0.0/16']);
+    expect(vnet.inputs.subnets).toEqual([
+      {
+        name: 'shop-serverprotect',
+        addressPrefix: '10.41.1.0/24',
+        networkSecurityGroup: { id: 'shop-serverprotect-nsg-id' },
+      },
+    ]);
+  });
+
+  test('one NIC in that subnet, in the ASGs of both its roles: ServerProtect normal server and shop application tier', () => {
+    const [ip, ...more] = nic().inputs.ipConfigurations;
+    expect(more).toEqual([]);
+    expect(ip.subnet).toEqual({ id: 'portplan-example-shop-id/subnets/shop-serverprotect' });
+    expect(ip.applicationSecurityGroups).toEqual([
+      { id: 'shop-serverprotect-normal-servers-id' },
+      { id: 'shop-serverprotect-shop-app-id' },
+    ]);
+  });
+
+  test('the rules of the shop rows, described from the catalog, at the priorities the component reports', () => {
+    const rules = nsg().inputs.securityRules as { name: string; priority: number; description: string }[];
+    const shop = rules.filter((r) => r.name.startsWith('in-shop'));
+    expect(shop.map((r) => [r.name, r.description])).toEqual(
+      expect.arrayContaining([
+        ['in-shop-web-to-shop-app-tcp', 'SHOP1 SHOP2: web tier to application tier, HTTPS; application tier workers'],
+        ['in-shop-app-to-shop-db-tcp', 'SHOP3: application tier to PostgreSQL'],
+      ]),
+    );
+    expect(shop).toHaveLength(2);
+    for (const r of rules)
+      expect([r.name, r.priority]).toEqual([r.name, program.shopBesideServerProtect.priorities[r.name]]);
+  });
+
+  test('evaluated as registered: between the NIC and one NIC per group, exactly the planned ports pass', () => {
+    const asgIds = (groups: string[]) => groups.map((g) => `shop-serverprotect-${g}-id`);
+    const host = nic().inputs.ipConfigurations[0].applicationSecurityGroups.map((a: { id: string }) => a.id);
+    expect(host).toEqual(asgIds(['normal-servers', 'shop-app']));
+    const resolution = program.shopBesideServerProtect.resolution;
+    const groups = resolution.declaration.groups.map((g) => g.name);
+    const { wrong, passed } = betweenNics(resolution, nsg().inputs.securityRules as ArmSecurityRule[], [
+      ...groups.map((g) => ({ name: g, groups: [g], asgIds: asgIds([g]) })),
+      { name: 'normal-server-and-shop-app', groups: ['normal-servers', 'shop-app'], asgIds: host },
+    ]);
+    expect(wrong).toEqual([]);
+    expect(passed).toBeGreaterThan(20);
+  });
 });

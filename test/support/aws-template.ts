@@ -141,3 +141,62 @@ export function parseSecurityGroups(templates: readonly NamedTemplate[]): Securi
   }
   return [...groups].map(([groupId, g]) => ({ groupId, ...g }));
 }
+
+/** A host a template creates (an instance, a network interface or a launch template) and its groups. */
+export interface TemplateHost {
+  /** `stack/LogicalId`. */
+  readonly name: string;
+  /** The resource type. */
+  readonly type: string;
+  /** Its security groups, keyed as {@link parseSecurityGroups} keys them, in template order. */
+  readonly securityGroupIds: string[];
+}
+
+/**
+ * The hosts of one template with the security groups on their interfaces: `SecurityGroupIds` and
+ * `NetworkInterfaces[].GroupSet` of an `AWS::EC2::Instance`, `GroupSet` of an
+ * `AWS::EC2::NetworkInterface`, `SecurityGroupIds` and `NetworkInterfaces[].Groups` of an
+ * `AWS::EC2::LaunchTemplate`'s data. Groups by name (`SecurityGroups`) or a reference it cannot
+ * follow fail the read.
+ */
+export function parseHosts(t: NamedTemplate): TemplateHost[] {
+  const resources = (t.template.Resources ?? {}) as Record<string, Json>;
+  const ref = (v: unknown, where: string): string => {
+    if (typeof v === 'string' && /^sg-[0-9a-f]{8,17}$/.test(v)) return v;
+    const getAtt = (v as Json | undefined)?.['Fn::GetAtt'] as unknown[] | undefined;
+    if (
+      Array.isArray(getAtt) &&
+      getAtt[1] === 'GroupId' &&
+      typeof getAtt[0] === 'string' &&
+      resources[getAtt[0]]?.Type === 'AWS::EC2::SecurityGroup'
+    )
+      return createdGroupId(t.stack, getAtt[0]);
+    return fail(where, `a security group reference the parser cannot follow: ${JSON.stringify(v)}`);
+  };
+  const ids = (list: unknown, where: string) =>
+    list === undefined
+      ? []
+      : Array.isArray(list)
+        ? list.map((v, i) => ref(v, `${where}[${i}]`))
+        : fail(where, 'not a list');
+  const out: TemplateHost[] = [];
+  for (const [id, res] of Object.entries(resources)) {
+    const type = String(res.Type);
+    const where = `${t.stack}/${id} (${type})`;
+    const p = (res.Properties ?? {}) as Json;
+    let groups: string[];
+    if (type === 'AWS::EC2::NetworkInterface') groups = ids(p.GroupSet, `${where} GroupSet`);
+    else if (type === 'AWS::EC2::Instance' || type === 'AWS::EC2::LaunchTemplate') {
+      const data = type === 'AWS::EC2::Instance' ? p : ((p.LaunchTemplateData ?? {}) as Json);
+      if (data.SecurityGroups !== undefined) fail(where, 'security groups by name are not modelled');
+      const nics = (data.NetworkInterfaces ?? []) as Json[];
+      const key = type === 'AWS::EC2::Instance' ? 'GroupSet' : 'Groups';
+      groups = [
+        ...ids(data.SecurityGroupIds, `${where} SecurityGroupIds`),
+        ...nics.flatMap((n, i) => ids(n[key], `${where} NetworkInterfaces[${i}].${key}`)),
+      ];
+    } else continue;
+    out.push({ name: `${t.stack}/${id}`, type, securityGroupIds: groups });
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { securityRuleArgs, type AzureRule } from '../../lib/pulumi';
 import { parseCidr, type Endpoint, type Resolution } from '../../lib/spec';
-import type { AzureEndpoint, AzureNetwork } from '../../lib/verify/azure';
+import { evaluateFlow, type AzureEndpoint, type AzureNetwork, type AzurePacket } from '../../lib/verify/azure';
 import type { ArmSecurityRule } from '../../lib/verify/azure-rules';
 
 /**
@@ -42,4 +42,67 @@ export function world(resolution: Resolution, nsg: readonly ArmSecurityRule[]) {
     return nic(e.name, family);
   };
   return { groups, nic, endpoint, outside: (address: string): AzureEndpoint => ({ address }) };
+}
+
+/** A NIC of a model network: its name, the role groups it plays and the ids of their ASGs. */
+export interface ModelNic {
+  readonly name: string;
+  readonly groups: readonly string[];
+  readonly asgIds: readonly string[];
+}
+
+/**
+ * Asks the evaluator, for every two NICs of one subnet behind `nsg` (an NSG with the VNet deny
+ * rules and default egress), every protocol and every port at or next to a flow's range edges (and
+ * 22, 3389), whether the packet passes; it must pass exactly when a flow runs from a group of the
+ * sender to a group of the receiver. The Internet must reach no NIC. Returns the packets where the
+ * verdict differs, and how many planned packets passed.
+ */
+export function betweenNics(
+  resolution: Resolution,
+  nsg: readonly ArmSecurityRule[],
+  nics: readonly ModelNic[],
+): { wrong: string[]; passed: number } {
+  const end = (n: ModelNic, i: number): AzureEndpoint => ({
+    address: `10.40.1.${i + 10}`,
+    applicationSecurityGroups: n.asgIds,
+    nsg,
+  });
+  const flows = resolution.flows;
+  const planned = (from: ModelNic, to: ModelNic, protocol: string, port: number) =>
+    flows.some(
+      (f) =>
+        f.from.kind === 'group' &&
+        f.to.kind === 'group' &&
+        from.groups.includes(f.from.name) &&
+        to.groups.includes(f.to.name) &&
+        f.protocol === protocol &&
+        f.fromPort <= port &&
+        port <= f.toPort,
+    );
+  const wrong: string[] = [];
+  let passed = 0;
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const edges = flows
+      .filter((f) => f.protocol === protocol)
+      .flatMap((f) => [f.fromPort - 1, f.fromPort, f.toPort, f.toPort + 1]);
+    const packet = (port: number): AzurePacket => ({ protocol: protocol === 'tcp' ? 'Tcp' : 'Udp', port });
+    for (const port of [...new Set([22, 3389, ...edges])].filter((p) => p >= 1 && p <= 65535)) {
+      nics.forEach((to, j) => {
+        if (evaluateFlow(NETWORK, { address: INTERNET.v4 }, end(to, j), packet(port)).allowed)
+          wrong.push(`Internet > ${to.name} ${protocol} ${port}: allowed`);
+        nics.forEach((from, i) => {
+          if (i === j) return;
+          const expected = planned(from, to, protocol, port);
+          const v = evaluateFlow(NETWORK, end(from, i), end(to, j), packet(port));
+          if (v.allowed !== expected)
+            wrong.push(
+              `${from.name} > ${to.name} ${protocol} ${port}: ${v.allowed ? 'allowed' : 'denied'} (${v.inbound?.rule ?? v.outbound?.rule})`,
+            );
+          else if (expected) passed++;
+        });
+      });
+    }
+  }
+  return { wrong, passed };
 }

@@ -1,9 +1,21 @@
-import { CATALOG, resolve, type Declaration, type EndpointSpec, type PortSpec, type RowId } from '../../lib/spec';
+import {
+  catalogSet,
+  resolve,
+  type CatalogSource,
+  type Declaration,
+  type EndpointSpec,
+  type PortSpec,
+  type RowId,
+} from '../../lib/spec';
 
 // An oracle written apart from resolve(): the set of single ports each applicable row requires
-// between each pair of endpoints, keyed "from|to|protocol".
-export function requiredPorts(d: Declaration): Map<string, Map<number, Set<RowId>>> {
-  const n = resolve(d).declaration;
+// between each pair of endpoints, keyed "from|to|protocol". The rows are those of the built-in
+// products and of `catalogs`.
+export function requiredPorts(
+  d: Declaration,
+  catalogs?: readonly CatalogSource[],
+): Map<string, Map<number, Set<RowId>>> {
+  const n = resolve(d, { catalogs }).declaration;
   const names = (e: EndpointSpec) =>
     'peer' in e
       ? n.peers.filter((p) => p.kind === e.peer).map((p) => p.name)
@@ -20,7 +32,7 @@ export function requiredPorts(d: Declaration): Map<string, Map<number, Set<RowId
       : [spec.base, ...span(spec.fallback[0], spec.fallback[1])];
   };
   const out = new Map<string, Map<number, Set<RowId>>>();
-  for (const row of CATALOG.filter((r) => r.applies(n))) {
+  for (const row of catalogSet(catalogs).rows.filter((r) => r.applies(n))) {
     for (const t of row.flows) {
       for (const to of names(t.listener)) {
         for (const from of names(t.initiator)) {
@@ -41,11 +53,14 @@ export function requiredPorts(d: Declaration): Map<string, Map<number, Set<RowId
  * maximal run of contiguous ports per (from, to, protocol), inbound, plus the same outbound when
  * egress is restricted (AWS counts each direction's rules on its own group).
  */
-export function minimumRules(d: Declaration): { inbound: number; outbound: number } {
-  const n = resolve(d).declaration;
+export function minimumRules(
+  d: Declaration,
+  catalogs?: readonly CatalogSource[],
+): { inbound: number; outbound: number } {
+  const n = resolve(d, { catalogs }).declaration;
   let inbound = 0;
   let outbound = 0;
-  for (const [key, ports] of requiredPorts(d)) {
+  for (const [key, ports] of requiredPorts(d, catalogs)) {
     const sorted = [...ports.keys()].sort((a, b) => a - b);
     const runs = sorted.filter((p, i) => i === 0 || p !== sorted[i - 1] + 1).length;
     const [from, to] = key.split('|');
@@ -56,10 +71,10 @@ export function minimumRules(d: Declaration): { inbound: number; outbound: numbe
 }
 
 /** The least number of Azure allow rules: one per direction, source, destination and protocol. */
-export function minimumAzureRules(d: Declaration): number {
-  const n = resolve(d).declaration;
+export function minimumAzureRules(d: Declaration, catalogs?: readonly CatalogSource[]): number {
+  const n = resolve(d, { catalogs }).declaration;
   const group = (name: string) => n.groups.some((g) => g.name === name);
-  const keys = [...requiredPorts(d).keys()].map((k) => k.split('|'));
+  const keys = [...requiredPorts(d, catalogs).keys()].map((k) => k.split('|'));
   return (
     keys.filter(([, to]) => group(to)).length +
     (n.egress === 'restricted' ? keys.filter(([from]) => group(from)).length : 0)
