@@ -1,4 +1,11 @@
-import type { Declaration, GroupDeclaration, PeerDeclaration, ServerProtectOptions, SumOptions } from './options';
+import type {
+  CatalogDeclaration,
+  Declaration,
+  GroupDeclaration,
+  PeerDeclaration,
+  ServerProtectOptions,
+  SumOptions,
+} from './options';
 import { ArgumentError } from './errors';
 import { ROLES, ROLE_IDS, type ProductId, type RoleGroupsProp, type RoleId } from './roles';
 
@@ -79,25 +86,31 @@ export function smartUpdateManagerDeclaration(p: SmartUpdateManagerGroups): Decl
 
 /**
  * One declaration from several product declarations (`serverProtectDeclaration(...)`,
- * `smartUpdateManagerDeclaration(...)`), for hosts with roles from both products: one adapter
- * component then orders every product's allow rules before every deny. Groups and peers are
- * concatenated (their names must stay unique); each product's options come from the part that sets
- * them; `egress` is `restricted` when any part restricts it.
- * @throws ArgumentError when two parts set the same options block (`serverProtect` or `sum`)
+ * `smartUpdateManagerDeclaration(...)`, or a declaration of a user's catalog's roles), for hosts
+ * with roles from several products: one adapter component then orders every product's allow rules
+ * before every deny. Groups and peers are concatenated (their names must stay unique); each
+ * product's options block (`serverProtect`, `sum`, a catalog product's options field) comes from
+ * the part that sets it; `egress` is `restricted` when any part restricts it.
+ * @throws ArgumentError when two parts set the same options block
  */
-export function mergeDeclarations(...parts: readonly Declaration[]): Declaration {
-  const one = <K extends 'serverProtect' | 'sum'>(key: K): Declaration[K] => {
-    const set = parts.map((p, i) => [i, p[key]] as const).filter(([, v]) => v !== undefined);
-    if (set.length > 1)
-      throw new ArgumentError(
-        `parts[${set[1][0]}].${key}`,
-        set[1][1],
-        `${key} options in one part only (part ${set[0][0]} sets them)`,
-      );
-    return set[0]?.[1];
-  };
-  const serverProtect = one('serverProtect');
-  const sum = one('sum');
+export function mergeDeclarations(...parts: readonly (Declaration | CatalogDeclaration)[]): CatalogDeclaration {
+  const blocks: Record<string, unknown> = {};
+  const setBy = new Map<string, number>();
+  parts.forEach((p, i) => {
+    for (const [key, value] of Object.entries(p)) {
+      if (key === 'groups' || key === 'peers' || key === 'egress' || value === undefined) continue;
+      const first = setBy.get(key);
+      if (first !== undefined) {
+        throw new ArgumentError(
+          `parts[${i}].${key}`,
+          value,
+          `${key} options in one part only (part ${first} sets them)`,
+        );
+      }
+      setBy.set(key, i);
+      blocks[key] = value;
+    }
+  });
   const egress = parts.some((p) => p.egress === 'restricted')
     ? 'restricted'
     : parts.some((p) => p.egress === 'default')
@@ -106,8 +119,7 @@ export function mergeDeclarations(...parts: readonly Declaration[]): Declaration
   return {
     groups: parts.flatMap((p) => p.groups),
     peers: parts.flatMap((p) => p.peers ?? []),
-    ...(serverProtect ? { serverProtect } : {}),
-    ...(sum ? { sum } : {}),
+    ...blocks,
     ...(egress ? { egress } : {}),
   };
 }

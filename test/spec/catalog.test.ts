@@ -12,6 +12,7 @@ import {
   catalogSet,
   declarationJsonSchema,
   loadCatalog,
+  mergeDeclarations,
   readCatalogFile,
   resolve,
   type CatalogDefinition,
@@ -141,4 +142,17 @@ test('a catalog with a built-in product id replaces that product, in its place',
   expect(ssh([])).toEqual([22]);
   expect(ssh([newer])).toEqual([2222]);
   expect(catalogSet([newer]).catalogs.map((c) => c.product.id)).toEqual(['serverprotect', 'sum']);
+});
+
+test("mergeDeclarations() keeps a catalog product's options block, and refuses it from two parts", () => {
+  const merged = mergeDeclarations(
+    { groups: [{ name: 'info', role: 'serverprotect:information-server' }], serverProtect: { localInstall: false } },
+    { groups: SHOP_GROUPS, shop: { workers: 5 } },
+  );
+  expect(merged).toMatchObject({ serverProtect: { localInstall: false }, shop: { workers: 5 } });
+  const r = resolve(merged, { catalogs: [shop] });
+  expect(r.flows.find((f) => f.rows.includes('SHOP2'))).toMatchObject({ fromPort: 9100, toPort: 9104 });
+  expect(() => mergeDeclarations({ groups: SHOP_GROUPS, shop: {} }, { groups: [], shop: { workers: 1 } })).toThrow(
+    /parts\[1\]\.shop: shop options in one part only \(part 0 sets them\)/,
+  );
 });
