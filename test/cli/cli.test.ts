@@ -340,9 +340,11 @@ describe('published files match the spec and the CLI', () => {
   test('every README block equals the output of its portplan command', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const blocks = [...readme.matchAll(README_BLOCK)];
-    expect(blocks.map((b) => b[1])).toEqual(
-      PRESET_NAMES.flatMap((p) => [`table --preset ${p}`, `diagram --preset ${p}`]),
-    );
+    expect(blocks.map((b) => b[1])).toEqual([
+      ...PRESET_NAMES.flatMap((p) => [`table --preset ${p}`, `diagram --preset ${p}`]),
+      'catalog show shop --catalog examples/catalogs/three-tier.yaml',
+      'table --catalog examples/catalogs/three-tier.yaml --preset shop',
+    ]);
     for (const [, args, body] of blocks) {
       const r = portplan(...args.split(' '));
       expect(r.code).toBe(0);
