@@ -1,9 +1,9 @@
 // The catalog file format: what a product's port table looks like as data (JSON or YAML), for the
 // two built-in products (lib/spec/catalogs/*.json) and for users' own. One schema gives the run-time
 // check of a file's shape, the published JSON Schema (schema/catalog.schema.json) and, through
-// catalog-types.ts, the proof that the documented interfaces below say the same thing. What the
+// schema-types.ts, the proof that the documented interfaces below say the same thing. What the
 // shape cannot say (ids that must exist, namespaces, ranges across fields) is checked in
-// catalog-load.ts.
+// catalog-set.ts.
 import {
   choice,
   either,
@@ -47,8 +47,9 @@ export interface CatalogProduct {
   /** The product's name and release, as tables and reports print it. */
   readonly name: string;
   /**
-   * The declaration field that holds the product's options (`serverProtect`, `sum`).
-   * @default - the product id, when it is a valid field name
+   * The declaration field that holds the product's options (`serverProtect`, `sum`): a letter,
+   * then letters and digits; not `groups`, `peers`, `egress`, nor another product's.
+   * @default - the product id in camelCase (`my-shop` makes `myShop`)
    */
   readonly optionsField?: string;
 }
@@ -86,7 +87,7 @@ export interface CatalogRole {
    * allows in a group description.
    */
   readonly label: string;
-  /** The host operating systems whose firewall portplan writes for the role; empty for appliances. */
+  /** The host operating systems whose firewall portplan writes for the role, each once; empty for appliances. */
   readonly hostOs: readonly HostOs[];
   /** Conditions under which the role may be declared. @default - always */
   readonly requires?: readonly RoleRequirement[];
@@ -104,7 +105,7 @@ export interface CatalogPeerKind {
 
 /** What every kind of option has. */
 interface OptionCommon {
-  /** The option's name in the declaration's options block. */
+  /** The option's name in the declaration's options block; not a name every JavaScript object has (`toString`). */
   readonly name: string;
   /** What the option means, for documentation and `portplan catalog show`. */
   readonly description: string;
@@ -126,11 +127,15 @@ export interface FlagOptionDefinition extends OptionCommon {
 export interface ChoiceOptionDefinition extends OptionCommon {
   /** Discriminator. */
   readonly type: 'choice';
-  /** The allowed values. */
+  /** The allowed values, each once. */
   readonly values: readonly string[];
   /** The value when the declaration sets none. @default - unset: conditions on the option do not hold */
   readonly default?: string;
-  /** Setting the option needs a peer of this kind, and such a peer needs the option set. @default - no peer */
+  /**
+   * Setting the option needs a peer of this kind, and such a peer needs the option set: one of the
+   * catalog's own `peerKinds`, on an option without a `default` (unset means no such peer).
+   * @default - no peer
+   */
   readonly requiresPeer?: string;
 }
 
@@ -140,7 +145,7 @@ export interface PinnedPortOptionDefinition extends OptionCommon {
   readonly type: 'pinnedPort';
   /** The port used when it is free. */
   readonly base: number;
-  /** First and last port tried when the base port is taken. */
+  /** First and last port tried when the base port is taken; the first is not above the last. */
   readonly fallback: readonly [number, number];
 }
 
@@ -162,7 +167,10 @@ export type CatalogOptionDefinition =
 
 /** A broadcast a flow relies on, which no VPC or VNet carries: resolving such a flow warns. */
 export interface CatalogBroadcast {
-  /** The id flows name (`discovery`); the warning's code is `broadcast-<id>`. */
+  /**
+   * The id flows name (`discovery`), unique across every catalog in use and not `netbios` (built in);
+   * the warning's code is `broadcast-<id>`.
+   */
   readonly id: string;
   /** What the user is told: what does not work in the cloud, and what to do instead. */
   readonly message: string;
@@ -208,7 +216,10 @@ export type CatalogPorts =
       readonly defaults: readonly number[];
     };
 
-/** One connection a row requires: the initiator opens it to the listener's ports. */
+/**
+ * One connection a row requires: the initiator opens it to the listener's ports. At least one side
+ * is groups of roles (a firewall rule needs a group to carry it).
+ */
 export interface CatalogFlow {
   /** The side that accepts the connection (gets the inbound rule). */
   readonly listener: CatalogEndpoint;
@@ -216,7 +227,7 @@ export interface CatalogFlow {
   readonly initiator: CatalogEndpoint;
   /** Transport protocol. */
   readonly protocol: 'tcp' | 'udp';
-  /** The listening ports. */
+  /** The listening ports; `kind: peer` only when the listener is a peer. */
   readonly ports: CatalogPorts;
   /** The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`. @default - none */
   readonly broadcast?: string;
@@ -309,14 +320,12 @@ const kindId = id(ID.name, 'must be 2-40 lower-case letters, digits and dashes, 
 const optionName = id(ID.option, 'must be a letter, then letters and digits (camelCase), at most 40 characters');
 const port = wholeNumber(1, 65535);
 const ports = list(port, { min: 1, max: 32 });
-const value = either(
-  [text(/^[^\r\n]{1,80}$/, ''), wholeNumber(0, 65535), flag()],
-  'must be text, a number or true/false',
-);
+const VALUE_MESSAGE = 'must be text (one line, 1-80 characters), a whole number from 0 to 65535, or true or false';
+const value = either([text(/^[^\r\n]{1,80}$/, ''), wholeNumber(0, 65535), flag()], VALUE_MESSAGE);
 const condition = record(
   ID.option,
   'must be an option name of the product',
-  either([value, list(value, { min: 1 })], 'must be a value or a list of values'),
+  either([value, list(value, { min: 1 })], `${VALUE_MESSAGE}, or a list of such values`),
 );
 
 const common = {
@@ -330,7 +339,10 @@ const optionSchema = tagged('type', {
   choice: object({
     ...common,
     type: literal('choice'),
-    values: list(text(/^[a-zA-Z0-9][a-zA-Z0-9.+_-]{0,39}$/, 'must be a word of letters, digits and .+_-'), { min: 1 }),
+    values: list(text(/^[a-zA-Z0-9][a-zA-Z0-9.+_-]{0,39}$/, 'must be a word of letters, digits and .+_-'), {
+      min: 1,
+      unique: true,
+    }),
     default: optional(text(/^.{1,40}$/, 'must be one of the values')),
     requiresPeer: optional(kindId),
   }),
@@ -396,7 +408,7 @@ export const catalogSchema = object({
     object({
       id: roleId,
       label: text(AWS_TEXT, AWS_TEXT_MESSAGE),
-      hostOs: list(choice(HOST_OS)),
+      hostOs: list(choice(HOST_OS), { unique: true }),
       requires: optional(list(object({ when: condition, message: cell }), { min: 1 })),
     }),
     { min: 1 },

@@ -4,6 +4,7 @@
 import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
 import {
   catalogSchema,
+  ID,
   type CatalogCondition,
   type CatalogDefinition,
   type CatalogEndpoint,
@@ -15,6 +16,7 @@ import {
 import { PortplanError, showValue } from './errors';
 import { isValid, type SchemaIssue, type SchemaPath } from './schema';
 import { issueProblem, pathText, valueAt, type DeclarationProblem } from './problems';
+import { closestMatch } from './suggest';
 
 /** One thing wrong with a catalog: where (`rows[3].flows[0].listener.roles[1]`), the value, what is allowed. */
 export type CatalogProblem = DeclarationProblem;
@@ -109,6 +111,50 @@ const RESERVED_FIELDS = ['groups', 'peers', 'egress'];
 
 const camel = (id: string): string => id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
+// A name every JavaScript object answers to (`constructor`, `toString`): as an option or an options
+// field, a declaration that leaves it out would still seem to set it (to a function), and the
+// checks and defaults that read the declaration would go wrong.
+const inherited = (name: string): boolean => name in Object.prototype;
+const INHERITED_MESSAGE = 'is a name every JavaScript object already has; choose another';
+
+/** "did you mean" for a name that should be one of `candidates`, if one is near. */
+function didYouMean(value: unknown, candidates: Iterable<string>): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const near = closestMatch(value, [...candidates]);
+  return near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`;
+}
+
+/**
+ * A hint for a value of the wrong type, for what hand-written files get wrong: YAML 1.2 (what
+ * readCatalogFile reads) takes `on`, `off`, `yes` and `no` as text, not true or false, and `2.4` or
+ * `5432` as numbers; JSON and YAML take `"80"` as text.
+ */
+function typeHint(expected: SchemaIssue['expected'], value: unknown): string | undefined {
+  if (expected === 'number' && typeof value === 'string' && /^\s*\d+\s*$/.test(value))
+    return `write the number without quotes: ${Number(value)}`;
+  if (expected === 'flag' && typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (v === 'true' || v === 'false') return `write ${v} without quotes`;
+    if (['on', 'yes', 'y'].includes(v)) return `write true: YAML 1.2 reads ${value} as text`;
+    if (['off', 'no', 'n'].includes(v)) return `write false: YAML 1.2 reads ${value} as text`;
+  }
+  if (expected === 'text' && (typeof value === 'number' || typeof value === 'boolean'))
+    return `put it in quotes: unquoted, it is read as ${typeof value === 'number' ? 'a number' : 'true or false'}`;
+  return undefined;
+}
+
+// YAML 1.2 has no merge keys: `<<: *flow` is read as a field named `<<`.
+const mergeKeyHint = (keys: readonly string[] | undefined): string | undefined =>
+  keys?.includes('<<')
+    ? 'YAML 1.2 reads << as a field, not a merge: write the fields out, or alias a whole value (*name)'
+    : undefined;
+
+// The source a catalog without a file name is known by: its product id, when that is short text.
+function sourceOf(input: unknown): string {
+  const id = (input as { product?: { id?: unknown } } | null)?.product?.id;
+  return typeof id === 'string' && /^[^\r\n]{1,40}$/.test(id) ? id : '(catalog)';
+}
+
 /** The words of a condition, in the declaration's terms: `sum.profile 5.x and sum.netbiosNameService true`. */
 export function conditionText(when: CatalogCondition, optionsField: string): string {
   return Object.entries(when)
@@ -150,14 +196,27 @@ export function optionValueProblem(o: CatalogOptionDefinition, v: unknown): stri
   }
 }
 
+// A hint for a condition's value that an option does not take: a near value of a choice, or the
+// value in the type the option has (`"true"`, `on`, `"80"`; `1` for a choice of "1" and "2").
+function valueHint(o: CatalogOptionDefinition, v: unknown): string | undefined {
+  if (o.type === 'choice') {
+    if ((typeof v === 'number' || typeof v === 'boolean') && o.values.includes(String(v)))
+      return `put it in quotes: the values of option ${o.name} are text`;
+    return didYouMean(v, o.values);
+  }
+  return typeHint(o.type === 'flag' ? 'flag' : 'number', v);
+}
+
 /**
  * Checks a catalog (a parsed JSON or YAML file, or a {@link CatalogDefinition}) and makes it ready
  * for resolution. Checks everything that needs no other catalog: the shape, unique ids, role ids in
  * the product's namespace, conditions and port rules naming options of the right type with values
- * they allow, port ranges, citations naming a document. References to roles and peer kinds are
- * checked once the catalog joins a set (see {@link catalogSet}).
+ * they allow, port ranges (a counted range within 65535), citations naming a document, every flow
+ * with a group on one side, `requiresPeer` naming one of the catalog's peer kinds. References to
+ * roles and peer kinds in flows are checked once the catalog joins a set (see {@link catalogSet}).
  * @param input the catalog
  * @param source its file name, named in every error
+ * @default source - the product id
  * @throws CatalogError naming every faulty field, its value and what is allowed
  */
 export function loadCatalog(input: unknown, source?: string): ProductCatalog {
@@ -168,29 +227,40 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
   }
   const issues: SchemaIssue[] = [];
   const checked = catalogSchema.check(input, [], issues);
-  const name =
-    source ??
-    (typeof (input as { product?: { id?: unknown } })?.product?.id === 'string'
-      ? `${(input as { product: { id: string } }).product.id}`
-      : '(catalog)');
+  const name = source ?? sourceOf(input);
   if (issues.length || !isValid(checked)) {
     throw new CatalogError(
       name,
-      issues.map((i) => issueProblem(input, i, '(catalog)')),
+      issues.map((i) => {
+        const p = issueProblem(input, i, '(catalog)');
+        const hint = p.hint ?? typeHint(i.expected, p.value) ?? mergeKeyHint(i.unknownKeys);
+        return hint ? { ...p, hint } : p;
+      }),
     );
   }
   const c = checked as CatalogDefinition;
   const problems: CatalogProblem[] = [];
-  const fault = (path: SchemaPath, message: string) =>
-    problems.push({ path: pathText(path, '(catalog)'), value: valueAt(input, path), message });
+  const fault = (path: SchemaPath, message: string, hint?: string) =>
+    problems.push({
+      path: pathText(path, '(catalog)'),
+      value: valueAt(input, path),
+      message,
+      ...(hint ? { hint } : {}),
+    });
 
   const productId = c.product.id;
   const optionsField = c.product.optionsField ?? camel(productId);
+  const explicit = c.product.optionsField !== undefined;
+  const fieldPath = explicit ? ['product', 'optionsField'] : ['product', 'id'];
+  const field = `${explicit ? 'names' : 'makes'} the options field ${optionsField}`;
+  const fix = explicit ? 'choose another' : 'set product.optionsField to another name';
   if (RESERVED_FIELDS.includes(optionsField)) {
-    fault(
-      c.product.optionsField ? ['product', 'optionsField'] : ['product', 'id'],
-      `names the declaration field ${optionsField}, which is not a product's; set product.optionsField to another name`,
-    );
+    fault(fieldPath, `${field}, a field of every declaration; ${fix}`);
+  } else if (inherited(optionsField)) {
+    fault(fieldPath, `${field}, a name every JavaScript object already has; ${fix}`);
+  } else if (!ID.option.test(optionsField)) {
+    // Only a product id with two dashes in a row gets here (`a--b` makes `a-B`).
+    fault(fieldPath, `${field}, which is not a field name (a letter, then letters and digits); ${fix}`);
   }
 
   const unique = (items: readonly { readonly id?: string; readonly name?: string }[] | undefined, list: string) => {
@@ -213,37 +283,77 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
 
   c.documents.forEach((d, i) => {
     if (d.url === undefined && d.reference === undefined)
-      fault(['documents', i], 'needs a url or a reference to the copy read');
+      fault(['documents', i], 'needs a url or a reference (where to read the copy the rows cite)');
   });
   c.roles.forEach((r, i) => {
     if (!r.id.startsWith(`${productId}:`)) {
-      fault(['roles', i, 'id'], `must be in the product's namespace: start with ${productId}:`);
+      // `shpo:web` or `web-shop:web` in a catalog of `shop`: the same role in the product's namespace.
+      const own = `${productId}:${r.id.slice(r.id.indexOf(':') + 1)}`;
+      fault(
+        ['roles', i, 'id'],
+        `must be in the product's namespace: start with ${productId}:`,
+        `did you mean "${own}"?`,
+      );
     }
   });
+  (c.broadcasts ?? []).forEach((b, i) => {
+    if (b.id === 'netbios')
+      fault(['broadcasts', i, 'id'], 'must not be netbios: it is built in, and flows name it as it is');
+  });
+  const kinds = (c.peerKinds ?? []).map((k) => k.id);
 
   const options = new Map((c.options ?? []).map((o) => [o.name, o]));
   const checkCondition = (when: CatalogCondition | undefined, path: SchemaPath, self?: string) => {
     for (const [k, v] of Object.entries(when ?? {})) {
       const o = options.get(k);
-      if (!o || k === self) {
+      if (k === self) {
+        fault([...path, k], `must not be the option itself: name the options that allow ${k}`);
+        continue;
+      }
+      if (!o) {
         const allowed = [...options.keys()].filter((n) => n !== self);
         fault(
           [...path, k],
           `must name an option of the product${allowed.length ? `: ${allowed.join(', ')}` : ' (it has none)'}`,
+          didYouMean(k, allowed),
         );
         continue;
       }
       for (const [j, one] of (Array.isArray(v) ? v : [v]).entries()) {
         const wrong = optionValueProblem(o, one);
-        if (wrong) fault(Array.isArray(v) ? [...path, k, j] : [...path, k], `${wrong} (the values of option ${k})`);
+        if (wrong)
+          fault(
+            Array.isArray(v) ? [...path, k, j] : [...path, k],
+            `${wrong} (the values of option ${k})`,
+            valueHint(o, one),
+          );
       }
     }
   };
   (c.options ?? []).forEach((o, i) => {
     const path = ['options', i];
+    if (inherited(o.name)) fault([...path, 'name'], INHERITED_MESSAGE);
     checkCondition(o.when, [...path, 'when'], o.name);
     if (o.type === 'choice' && o.default !== undefined && !o.values.includes(o.default)) {
-      fault([...path, 'default'], `must be one of the option's values: ${o.values.join(', ')}`);
+      fault(
+        [...path, 'default'],
+        `must be one of the option's values: ${o.values.join(', ')}`,
+        didYouMean(o.default, o.values),
+      );
+    }
+    if (o.type === 'choice' && o.requiresPeer !== undefined) {
+      if (!kinds.includes(o.requiresPeer)) {
+        fault(
+          [...path, 'requiresPeer'],
+          `must be one of the catalog's own peerKinds${kinds.length ? `: ${kinds.join(', ')}` : ' (it has none)'}`,
+          didYouMean(o.requiresPeer, kinds),
+        );
+      }
+      // crossFieldIssues reads the option with its default filled in: a default would make every
+      // declaration need the peer, and unset is how a declaration says it has none.
+      if (o.default !== undefined) {
+        fault([...path, 'default'], `must be left out with requiresPeer: unset means no ${o.requiresPeer} peer`);
+      }
     }
     if (o.type === 'count') {
       if (o.min > o.max) fault([...path, 'min'], `must not be above max (${o.max})`);
@@ -253,9 +363,7 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
       fault([...path, 'fallback'], 'must be [first, last] with first not above last');
     }
   });
-  (c.roles ?? []).forEach((r, i) =>
-    r.requires?.forEach((q, j) => checkCondition(q.when, ['roles', i, 'requires', j, 'when'])),
-  );
+  c.roles.forEach((r, i) => r.requires?.forEach((q, j) => checkCondition(q.when, ['roles', i, 'requires', j, 'when'])));
 
   const documents = new Set(c.documents.map((d) => d.id));
   const broadcasts = new Set(['netbios', ...(c.broadcasts ?? []).map((b) => b.id)]);
@@ -268,7 +376,11 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
       case 'fallback': {
         const o = options.get(p.pin);
         if (o?.type !== 'pinnedPort') {
-          fault([...path, 'pin'], `must name a pinnedPort option of the product${typedOptions('pinnedPort')}`);
+          fault(
+            [...path, 'pin'],
+            `must name a pinnedPort option of the product${typedOptions('pinnedPort')}`,
+            didYouMean(p.pin, typedNames('pinnedPort')),
+          );
           return undefined;
         }
         return { kind: 'fallback', base: o.base, fallback: [o.fallback[0], o.fallback[1]], pin: p.pin, optionsField };
@@ -276,19 +388,29 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
       case 'counted': {
         const o = options.get(p.count);
         if (o?.type !== 'count') {
-          fault([...path, 'count'], `must name a count option of the product${typedOptions('count')}`);
+          fault(
+            [...path, 'count'],
+            `must name a count option of the product${typedOptions('count')}`,
+            didYouMean(p.count, typedNames('count')),
+          );
           return undefined;
         }
         if (p.base + o.max - 1 > 65535) {
-          fault([...path, 'base'], `with up to ${o.max} ports (${p.count}'s max) must be at most ${65536 - o.max}`);
+          fault(
+            [...path, 'base'],
+            `must be at most ${65536 - o.max}: with ${p.count} at its max of ${o.max}, the ports would run past 65535`,
+          );
           return undefined;
         }
         return { kind: 'counted', base: p.base, count: p.count, optionsField };
       }
     }
   };
+  function typedNames(type: string): string[] {
+    return [...options.values()].filter((o) => o.type === type).map((o) => o.name);
+  }
   function typedOptions(type: string): string {
-    const names = [...options.values()].filter((o) => o.type === type).map((o) => o.name);
+    const names = typedNames(type);
     return names.length ? `: ${names.join(', ')}` : ` (it has none)`;
   }
   const endpointOf = (e: CatalogEndpoint): EndpointSpec => ('peer' in e ? { peer: e.peer } : { roles: e.roles });
@@ -299,15 +421,35 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
     const path = ['rows', i];
     checkCondition(r.when, [...path, 'when']);
     if (!documents.has(r.citation.document)) {
-      fault([...path, 'citation', 'document'], `must be the id of one of documents: ${[...documents].join(', ')}`);
+      fault(
+        [...path, 'citation', 'document'],
+        `must be the id of one of documents: ${[...documents].join(', ')}`,
+        didYouMean(r.citation.document, documents),
+      );
     }
     const flows: FlowTemplate[] = [];
     r.flows.forEach((f, j) => {
-      const ports = portsOf(f.ports, [...path, 'flows', j, 'ports']);
+      const flowPath = [...path, 'flows', j];
+      // A rule lives on a group: between two peers there is nothing to put it on (placeRules skips it).
+      if ('peer' in f.listener && 'peer' in f.initiator) {
+        fault(
+          [...flowPath, 'initiator'],
+          'must be { roles: [role ids] }: the listener is a peer, and a flow needs a group',
+        );
+      }
+      // Peer ports are the peer's own service ports (a peer's `ports` in the declaration).
+      if (f.ports.kind === 'peer' && !('peer' in f.listener)) {
+        fault(
+          [...flowPath, 'ports', 'kind'],
+          "must not be peer here: peer ports are the listening peer's ports, and the listener is groups of roles; use fixed",
+        );
+      }
+      const ports = portsOf(f.ports, [...flowPath, 'ports']);
       if (f.broadcast !== undefined && !broadcasts.has(f.broadcast)) {
         fault(
-          [...path, 'flows', j, 'broadcast'],
+          [...flowPath, 'broadcast'],
           `must be netbios or one of broadcasts: ${[...broadcasts].slice(1).join(', ') || '(none)'}`,
+          didYouMean(f.broadcast, broadcasts),
         );
       }
       if (!ports) return;
@@ -392,8 +534,9 @@ export interface CatalogPresetInfo {
 
 /**
  * The catalogs one resolution uses: the built-in products and the user's, in that order, checked
- * against each other (unique product, role, row, peer kind and preset names; flows naming roles and
- * peer kinds that exist). Rows keep the order of the catalogs and, within one, of the file.
+ * against each other (unique product ids, options fields, role, row, peer kind and broadcast ids,
+ * preset names; flows naming roles and peer kinds that exist). Rows keep the order of the catalogs
+ * and, within one, of the file.
  */
 export class CatalogSet {
   /** Every row, built-in products first. */
@@ -405,26 +548,43 @@ export class CatalogSet {
 
   /**
    * @param catalogs the loaded catalogs, built-ins first
+   * @param order the order in which the catalogs claim their ids, products and names: of two that
+   *   clash, the later is at fault, and the error names it (catalogSet() puts the user's catalogs
+   *   after the built-in products they leave in place, in the user's order)
    * @throws CatalogError when two catalogs clash or a flow names a role or peer kind no catalog has
    */
   constructor(
     /** The catalogs, in order. */
     readonly catalogs: readonly ProductCatalog[],
+    order: readonly ProductCatalog[] = catalogs,
   ) {
+    // Every catalog of the set is checked, in `order` first.
+    const checkOrder = [...order, ...catalogs.filter((c) => !order.includes(c))];
     const faults = new Map<ProductCatalog, CatalogProblem[]>();
-    const fault = (c: ProductCatalog, path: SchemaPath, message: string) => {
+    const fault = (c: ProductCatalog, path: SchemaPath, message: string, hint?: string) => {
       const list = faults.get(c) ?? [];
-      list.push({ path: pathText(path, '(catalog)'), value: valueAt(c.definition, path), message });
+      list.push({
+        path: pathText(path, '(catalog)'),
+        value: valueAt(c.definition, path),
+        message,
+        ...(hint ? { hint } : {}),
+      });
       faults.set(c, list);
     };
     const owner = new Map<string, string>();
-    const claim = (c: ProductCatalog, what: string, key: string, path: SchemaPath) => {
+    const claim = (c: ProductCatalog, what: string, key: string, path: SchemaPath): boolean => {
       const first = owner.get(`${what}\u0000${key}`);
       if (first !== undefined) fault(c, path, `duplicate ${what}; catalog ${first} already has it`);
       else owner.set(`${what}\u0000${key}`, c.source);
+      return first === undefined;
     };
-    for (const c of catalogs) {
-      claim(c, 'product id', c.product.id, ['product', 'id']);
+    // A second catalog of a product clashes in every id: its product id says it all.
+    const seconds = new Set<ProductCatalog>();
+    for (const c of checkOrder) {
+      if (!claim(c, 'product id', c.product.id, ['product', 'id'])) {
+        seconds.add(c);
+        continue;
+      }
       claim(c, 'options field', c.product.optionsField, [
         'product',
         c.definition.product.optionsField ? 'optionsField' : 'id',
@@ -437,14 +597,19 @@ export class CatalogSet {
         claim(c, 'peer kind', k.id, ['peerKinds', i, 'id']);
         if (!this.kindById.has(k.id)) this.kindById.set(k.id, k);
       });
+      // A resolution's broadcast warnings are keyed by id: two catalogs' `discovery` would share one
+      // warning and one message.
+      (c.definition.broadcasts ?? []).forEach((b, i) => claim(c, 'broadcast id', b.id, ['broadcasts', i, 'id']));
       c.rows.forEach((r, i) => claim(c, 'row id', r.id, ['rows', i, 'id']));
       (c.definition.presets ?? []).forEach((p, i) => {
         claim(c, 'preset name', p.name, ['presets', i, 'name']);
         if (!this.presetByName.has(p.name)) this.presetByName.set(p.name, { ...p, product: c.product.id });
       });
     }
+    const roles = [...this.roleById.keys()];
     const kinds = [...this.kindById.keys()];
-    for (const c of catalogs) {
+    for (const c of checkOrder) {
+      if (seconds.has(c)) continue;
       c.definition.rows.forEach((r, i) =>
         r.flows.forEach((f, j) => {
           for (const side of ['listener', 'initiator'] as const) {
@@ -452,7 +617,12 @@ export class CatalogSet {
             const path = ['rows', i, 'flows', j, side];
             if ('peer' in e) {
               if (!this.kindById.has(e.peer))
-                fault(c, [...path, 'peer'], `must be a peer kind of a catalog in use: ${kinds.join(', ')}`);
+                fault(
+                  c,
+                  [...path, 'peer'],
+                  `must be a peer kind of a catalog in use: ${kinds.join(', ')}`,
+                  didYouMean(e.peer, kinds),
+                );
             } else
               e.roles.forEach((role, k) => {
                 if (!this.roleById.has(role))
@@ -460,16 +630,12 @@ export class CatalogSet {
                     c,
                     [...path, 'roles', k],
                     `must be a role of a catalog in use; this catalog's: ${c.roles.map((x) => x.id).join(', ')}`,
+                    didYouMean(role, roles),
                   );
               });
           }
         }),
       );
-      c.options.forEach((o, i) => {
-        if (o.type === 'choice' && o.requiresPeer !== undefined && !this.kindById.has(o.requiresPeer)) {
-          fault(c, ['options', i, 'requiresPeer'], `must be a peer kind of a catalog in use: ${kinds.join(', ')}`);
-        }
-      });
     }
     const [first] = faults;
     if (first) throw new CatalogError(first[0].source, first[1]);
@@ -529,5 +695,6 @@ export class CatalogSet {
  * @throws CatalogError naming every faulty field, its value and what is allowed
  */
 export function defineCatalog(definition: CatalogDefinition): ProductCatalog {
-  return loadCatalog(definition, definition.product?.id);
+  // Named by its product id, as loadCatalog() names a catalog without a file.
+  return loadCatalog(definition);
 }

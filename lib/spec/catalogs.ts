@@ -19,14 +19,18 @@ export interface CatalogOptions {
 
 const ids = new WeakMap<ProductCatalog, number>();
 let nextId = 0;
+// The sets built last, by the ids of their catalogs. Bounded: a program that makes catalogs as it
+// runs (a test, a server) would otherwise keep every set, and every catalog in it, for good.
 const SETS = new Map<string, CatalogSet>();
+const SETS_KEPT = 32;
 let builtinChecked = false;
+const BUILTIN_IDS = new Set(BUILTIN_CATALOGS.map((b) => b.product.id));
 
 /**
  * The built-in catalogs and the given ones as one checked set: unique ids across catalogs, flows
  * naming roles and peer kinds that exist, every preset a valid declaration. A given catalog whose
  * product id is a built-in product's replaces that product (in its place): how a newer vendor table
- * is tried before the library ships it.
+ * is tried before the library ships it. Of two catalogs that clash, the one given later is at fault.
  * @throws CatalogError naming the catalog, the path in it, the value and what is allowed
  * @throws ArgumentError when `catalogs` is not a list
  */
@@ -46,11 +50,9 @@ export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet 
     }
     return BUILTIN;
   }
-  // A loaded catalog names its own source; anything else (a definition, or not even an object) is
-  // named by its place in the list.
-  const loaded = catalogs.map((c: unknown, i) =>
-    loadCatalog(c, typeof c === 'object' && c !== null && 'source' in c ? undefined : `catalogs[${i}]`),
-  );
+  // A loaded catalog keeps its own source (loadCatalog() returns it as it is); anything else (a
+  // definition, or not even an object) is named by its place in the list.
+  const loaded = catalogs.map((c, i) => loadCatalog(c, `catalogs[${i}]`));
   const key = loaded
     .map((c) => {
       let id = ids.get(c);
@@ -60,11 +62,29 @@ export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet 
     .join(',');
   let set = SETS.get(key);
   if (!set) {
-    const replaced = new Map(loaded.map((c) => [c.product.id, c]));
-    const builtins = BUILTIN_CATALOGS.map((b) => replaced.get(b.product.id) ?? b);
-    set = new CatalogSet([...builtins, ...loaded.filter((c) => !builtins.includes(c))]);
+    // The same catalog twice would clash with itself in every id; say what happened instead.
+    loaded.forEach((c, i) => {
+      const j = loaded.indexOf(c);
+      if (j < i) {
+        const message = `is given twice, as catalogs[${j}] and catalogs[${i}]; give each catalog once`;
+        throw new CatalogError(c.source, [{ path: '(catalog)', value: c.product.id, message }]);
+      }
+    });
+    // The first given catalog of a built-in product takes its place; a second one is a duplicate.
+    const replacing = new Map<string, number>();
+    loaded.forEach((c, i) => {
+      if (BUILTIN_IDS.has(c.product.id) && !replacing.has(c.product.id)) replacing.set(c.product.id, i);
+    });
+    const inPlace = BUILTIN_CATALOGS.map((b) => loaded[replacing.get(b.product.id) ?? -1] ?? b);
+    const used = new Set(replacing.values());
+    const rest = loaded.filter((_c, i) => !used.has(i));
+    // Ids are claimed by the built-in products left in place, then by the given catalogs in the
+    // user's order: a clash is blamed on the later given catalog, never on a built-in one.
+    const untouched = BUILTIN_CATALOGS.filter((b) => !replacing.has(b.product.id));
+    set = new CatalogSet([...inPlace, ...rest], [...untouched, ...loaded]);
     checkPresets(set, loaded);
     SETS.set(key, set);
+    if (SETS.size > SETS_KEPT) SETS.delete(SETS.keys().next().value as string);
   }
   return set;
 }

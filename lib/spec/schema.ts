@@ -20,6 +20,11 @@ export interface SchemaIssue {
   readonly allowedKeys?: readonly string[];
   /** The value is still usable by the rules across fields (unknown fields, a list's length). */
   readonly continues?: boolean;
+  /**
+   * The type of value the check wanted, when the value was of another type: lets a caller add a hint
+   * for what hand-written files get wrong (a port in quotes, a version that YAML read as a number).
+   */
+  readonly expected?: 'text' | 'number' | 'flag';
 }
 
 // Returned by a check that failed (its issues are recorded): no output value.
@@ -68,7 +73,8 @@ export function text(pattern: RegExp, message: string): SchemaNode<string, strin
     optional: false,
     check: (value, path, issues) => {
       if (typeof value === 'string' && pattern.test(value)) return value;
-      issues.push({ path, message: value === undefined ? REQUIRED : message });
+      const other = value !== undefined && typeof value !== 'string';
+      issues.push({ path, message: value === undefined ? REQUIRED : message, ...(other ? { expected: 'text' } : {}) });
       return INVALID;
     },
     json: () => ({ type: 'string', pattern: pattern.source }),
@@ -94,7 +100,8 @@ export function wholeNumber(min: number, max: number, rule?: NumberRule): Schema
     optional: false,
     check: (value, path, issues) => {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-        issues.push({ path, message });
+        const other = value !== undefined && typeof value !== 'number';
+        issues.push({ path, message, ...(other ? { expected: 'number' } : {}) });
         return INVALID;
       }
       if (rule && !rule.test(value)) {
@@ -113,7 +120,8 @@ export function flag(): SchemaNode<boolean, boolean> {
     optional: false,
     check: (value, path, issues) => {
       if (typeof value === 'boolean') return value;
-      issues.push({ path, message: value === undefined ? REQUIRED : 'must be true or false' });
+      if (value === undefined) issues.push({ path, message: REQUIRED });
+      else issues.push({ path, message: 'must be true or false', expected: 'flag' });
       return INVALID;
     },
     json: () => ({ type: 'boolean' }),
@@ -164,6 +172,11 @@ export interface ListLimits {
   readonly minMessage?: string;
   /** Most entries. */
   readonly max?: number;
+  /**
+   * Each entry may appear once (entries are text or numbers): a repeated choice value or host OS is
+   * a slip, and JSON Schema's `enum` asks for unique values.
+   */
+  readonly unique?: boolean;
 }
 
 /**
@@ -193,11 +206,23 @@ export function list<I, O>(item: SchemaNode<I, O>, limits: ListLimits = {}): Sch
       if (max !== undefined && value.length > max) {
         issues.push({ path, message: `has more than ${max} entries`, continues: true });
       }
+      if (limits.unique) {
+        value.forEach((v, i) => {
+          const first = value.indexOf(v);
+          if (first < i)
+            issues.push({
+              path: [...path, i],
+              message: `duplicate of [${first}]; each value may appear once`,
+              continues: true,
+            });
+        });
+      }
       return out;
     },
     json: () => ({
       ...(min !== undefined ? { minItems: min } : {}),
       ...(max !== undefined ? { maxItems: max } : {}),
+      ...(limits.unique ? { uniqueItems: true } : {}),
       type: 'array',
       items: item.json(),
     }),
@@ -328,7 +353,12 @@ export function record<I, O>(
   };
 }
 
-/** One of several schemas, tried in order: the first that accepts the value wins. @internal */
+/**
+ * One of several schemas, tried in order: the first that accepts the value without any issue wins.
+ * A value that one schema alone takes with only a list of the wrong length (`{ roles: [] }`) is
+ * that schema's, and that issue is reported: it says more than `message`. Any other value gets
+ * `message`: an unknown field may well be another schema's (`{ roles: [...], peer: x }`). @internal
+ */
 export function either<A extends readonly AnyNode[]>(
   nodes: A,
   message: string,
@@ -336,10 +366,19 @@ export function either<A extends readonly AnyNode[]>(
   return {
     optional: false,
     check: (value, path, issues) => {
+      // Accepting a value with issues and dropping them would let `{ roles: [] }` through as a flow
+      // side with no roles, and `{ roles: [...], peer: x }` through with its peer ignored.
+      const near: { v: unknown; scratch: SchemaIssue[] }[] = [];
       for (const node of nodes) {
         const scratch: SchemaIssue[] = [];
         const v = node.check(value, path, scratch);
-        if (isValid(v) && !fatalSince(scratch, 0)) return v as SchemaOutput<A[number]>;
+        if (!isValid(v) || fatalSince(scratch, 0)) continue;
+        if (!scratch.length) return v as SchemaOutput<A[number]>;
+        if (!scratch.some((i) => i.unknownKeys)) near.push({ v, scratch });
+      }
+      if (near.length === 1) {
+        issues.push(...near[0].scratch);
+        return near[0].v as SchemaOutput<A[number]>;
       }
       issues.push({ path, message: value === undefined ? REQUIRED : message });
       return INVALID;
