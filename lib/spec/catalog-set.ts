@@ -589,22 +589,21 @@ export class CatalogSet {
         'product',
         c.definition.product.optionsField ? 'optionsField' : 'id',
       ]);
-      c.roles.forEach((r, i) => {
-        claim(c, 'role id', r.id, ['roles', i, 'id']);
-        if (!this.roleById.has(r.id)) this.roleById.set(r.id, r);
-      });
-      c.peerKinds.forEach((k, i) => {
-        claim(c, 'peer kind', k.id, ['peerKinds', i, 'id']);
-        if (!this.kindById.has(k.id)) this.kindById.set(k.id, k);
-      });
+      c.roles.forEach((r, i) => claim(c, 'role id', r.id, ['roles', i, 'id']));
+      c.peerKinds.forEach((k, i) => claim(c, 'peer kind', k.id, ['peerKinds', i, 'id']));
       // A resolution's broadcast warnings are keyed by id: two catalogs' `discovery` would share one
       // warning and one message.
       (c.definition.broadcasts ?? []).forEach((b, i) => claim(c, 'broadcast id', b.id, ['broadcasts', i, 'id']));
       c.rows.forEach((r, i) => claim(c, 'row id', r.id, ['rows', i, 'id']));
-      (c.definition.presets ?? []).forEach((p, i) => {
-        claim(c, 'preset name', p.name, ['presets', i, 'name']);
+      (c.definition.presets ?? []).forEach((p, i) => claim(c, 'preset name', p.name, ['presets', i, 'name']));
+    }
+    // Listed in the set's order (a replaced built-in product in its place), whatever the claims' order.
+    for (const c of catalogs) {
+      if (seconds.has(c)) continue;
+      for (const r of c.roles) if (!this.roleById.has(r.id)) this.roleById.set(r.id, r);
+      for (const k of c.peerKinds) if (!this.kindById.has(k.id)) this.kindById.set(k.id, k);
+      for (const p of c.definition.presets ?? [])
         if (!this.presetByName.has(p.name)) this.presetByName.set(p.name, { ...p, product: c.product.id });
-      });
     }
     const roles = [...this.roleById.keys()];
     const kinds = [...this.kindById.keys()];

@@ -971,6 +971,23 @@ describe('what the checks let through still resolves', () => {
     expect(flows).toEqual(['app>relay 25 RELAY1']);
   });
 
+  test('a catalog replacing the first built-in product keeps its place: roles, presets and rows', () => {
+    const sp = builtin(SERVERPROTECT);
+    const set = catalogSet([sp, shop()]);
+    const builtins = catalogSet();
+    expect(set.catalogs.map((c) => c.source)).toEqual(['catalogs[0]', 'built-in sum', 'catalogs[1]']);
+    expect(set.roleIds).toEqual([...builtins.roleIds, 'shop:web', 'shop:app', 'shop:db']);
+    expect(set.presets.map((p) => p.name)).toEqual([...builtins.presets.map((p) => p.name), 'shop']);
+    expect(set.rows.map((r) => r.id)).toEqual([
+      ...builtins.rows.map((r) => r.id),
+      'SHOP1',
+      'SHOP2',
+      'SHOP3',
+      'SHOP4',
+      'SHOP5',
+    ]);
+  });
+
   test('a fallback range that holds the base port', () => {
     const c = shop();
     c.options[0].fallback = [8443, 8447];
