@@ -227,7 +227,7 @@ export interface CatalogFlow {
   readonly initiator: CatalogEndpoint;
   /** Transport protocol. */
   readonly protocol: 'tcp' | 'udp';
-  /** The listening ports; `kind: peer` only when the listener is a peer. */
+  /** The listening ports; `kind: peer` only when one side is a peer. */
   readonly ports: CatalogPorts;
   /** The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`. @default - none */
   readonly broadcast?: string;

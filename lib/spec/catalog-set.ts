@@ -212,7 +212,8 @@ function valueHint(o: CatalogOptionDefinition, v: unknown): string | undefined {
  * for resolution. Checks everything that needs no other catalog: the shape, unique ids, role ids in
  * the product's namespace, conditions and port rules naming options of the right type with values
  * they allow, port ranges (a counted range within 65535), citations naming a document, every flow
- * with a group on one side, `requiresPeer` naming one of the catalog's peer kinds. References to
+ * with a group on one side, `peer` ports only with a peer on the other, `requiresPeer` naming one of
+ * the catalog's peer kinds. References to
  * roles and peer kinds in flows are checked once the catalog joins a set (see {@link catalogSet}).
  * @param input the catalog
  * @param source its file name, named in every error
@@ -437,11 +438,12 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
           'must be { roles: [role ids] }: the listener is a peer, and a flow needs a group',
         );
       }
-      // Peer ports are the peer's own service ports (a peer's `ports` in the declaration).
-      if (f.ports.kind === 'peer' && !('peer' in f.listener)) {
+      // Peer ports are the ports a declared peer names (or the defaults): with no peer on either
+      // side, no peer could name them.
+      if (f.ports.kind === 'peer' && !('peer' in f.listener) && !('peer' in f.initiator)) {
         fault(
           [...flowPath, 'ports', 'kind'],
-          "must not be peer here: peer ports are the listening peer's ports, and the listener is groups of roles; use fixed",
+          'must not be peer here: peer ports are the ports a peer of the flow names, and neither side is a peer; use fixed',
         );
       }
       const ports = portsOf(f.ports, [...flowPath, 'ports']);

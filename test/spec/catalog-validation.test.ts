@@ -154,7 +154,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     ],
   ],
   [
-    'peer ports on a flow whose listener is not a peer',
+    'peer ports on a flow between groups',
     () => {
       const c = shop();
       c.rows[2].flows[0].ports = { kind: 'peer', defaults: [5432] };
@@ -162,8 +162,8 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      "rows[2].flows[0].ports.kind: must not be peer here: peer ports are the listening peer's ports, " +
-        'and the listener is groups of roles; use fixed (got "peer")',
+      'rows[2].flows[0].ports.kind: must not be peer here: peer ports are the ports a peer of the flow names, ' +
+        'and neither side is a peer; use fixed (got "peer")',
     ],
   ],
   // Ids: unique, in the product's namespace.
