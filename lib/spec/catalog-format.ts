@@ -95,7 +95,10 @@ export interface CatalogRole {
 
 /** A kind of external host the user names by address (a Control Manager, a mail server). */
 export interface CatalogPeerKind {
-  /** The kind's id, unique across every catalog in use (`control-manager`, `shop-payment-gateway`). */
+  /**
+   * The kind's id, unique across every catalog in use (`control-manager`, `shop-payment-gateway`).
+   * Only this catalog's flows reach peers of the kind.
+   */
   readonly id: string;
   /** What such a peer is. */
   readonly label: string;
@@ -183,7 +186,7 @@ export type CatalogEndpoint =
       readonly roles: readonly string[];
     }
   | {
-      /** Every declared peer of this kind. */
+      /** Every declared peer of this kind: one of the catalog's own `peerKinds`. */
       readonly peer: string;
     };
 

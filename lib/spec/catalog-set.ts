@@ -212,9 +212,9 @@ function valueHint(o: CatalogOptionDefinition, v: unknown): string | undefined {
  * for resolution. Checks everything that needs no other catalog: the shape, unique ids, role ids in
  * the product's namespace, conditions and port rules naming options of the right type with values
  * they allow, port ranges (a counted range within 65535), citations naming a document, every flow
- * with a group on one side, `peer` ports only with a peer on the other, `requiresPeer` naming one of
- * the catalog's peer kinds. References to
- * roles and peer kinds in flows are checked once the catalog joins a set (see {@link catalogSet}).
+ * with a group on one side, `peer` ports only with a peer on the other, flows and `requiresPeer`
+ * naming the catalog's own peer kinds. The roles flows name (of any catalog in use) are checked
+ * once the catalog joins a set (see {@link catalogSet}).
  * @param input the catalog
  * @param source its file name, named in every error
  * @default source - the product id
@@ -431,6 +431,18 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
     const flows: FlowTemplate[] = [];
     r.flows.forEach((f, j) => {
       const flowPath = [...path, 'flows', j];
+      // A peer kind is its catalog's: another product's kind comes with that product's rules (a
+      // Control Manager peer needs serverProtect.controlManagerAgent), so a catalog declares its own.
+      for (const side of ['listener', 'initiator'] as const) {
+        const e = f[side];
+        if ('peer' in e && !kinds.includes(e.peer)) {
+          fault(
+            [...flowPath, side, 'peer'],
+            `must be one of the catalog's own peerKinds${kinds.length ? `: ${kinds.join(', ')}` : ' (it has none)'}`,
+            didYouMean(e.peer, kinds),
+          );
+        }
+      }
       // A rule lives on a group: between two peers there is nothing to put it on (placeRules skips it).
       if ('peer' in f.listener && 'peer' in f.initiator) {
         fault(
@@ -537,7 +549,7 @@ export interface CatalogPresetInfo {
 /**
  * The catalogs one resolution uses: the built-in products and the user's, in that order, checked
  * against each other (unique product ids, options fields, role, row, peer kind and broadcast ids,
- * preset names; flows naming roles and peer kinds that exist). Rows keep the order of the catalogs
+ * preset names; flows naming roles that exist). Rows keep the order of the catalogs
  * and, within one, of the file.
  */
 export class CatalogSet {
@@ -553,7 +565,7 @@ export class CatalogSet {
    * @param order the order in which the catalogs claim their ids, products and names: of two that
    *   clash, the later is at fault, and the error names it (catalogSet() puts the user's catalogs
    *   after the built-in products they leave in place, in the user's order)
-   * @throws CatalogError when two catalogs clash or a flow names a role or peer kind no catalog has
+   * @throws CatalogError when two catalogs clash or a flow names a role no catalog has
    */
   constructor(
     /** The catalogs, in order. */
@@ -608,7 +620,6 @@ export class CatalogSet {
         if (!this.presetByName.has(p.name)) this.presetByName.set(p.name, { ...p, product: c.product.id });
     }
     const roles = [...this.roleById.keys()];
-    const kinds = [...this.kindById.keys()];
     for (const c of checkOrder) {
       if (seconds.has(c)) continue;
       c.definition.rows.forEach((r, i) =>
@@ -616,15 +627,8 @@ export class CatalogSet {
           for (const side of ['listener', 'initiator'] as const) {
             const e = f[side];
             const path = ['rows', i, 'flows', j, side];
-            if ('peer' in e) {
-              if (!this.kindById.has(e.peer))
-                fault(
-                  c,
-                  [...path, 'peer'],
-                  `must be a peer kind of a catalog in use: ${kinds.join(', ')}`,
-                  didYouMean(e.peer, kinds),
-                );
-            } else
+            // Peer kinds are the catalog's own, checked by loadCatalog().
+            if (!('peer' in e))
               e.roles.forEach((role, k) => {
                 if (!this.roleById.has(role))
                   fault(

@@ -28,7 +28,7 @@ const BUILTIN_IDS = new Set(BUILTIN_CATALOGS.map((b) => b.product.id));
 
 /**
  * The built-in catalogs and the given ones as one checked set: unique ids across catalogs, flows
- * naming roles and peer kinds that exist, every preset a valid declaration. A given catalog whose
+ * naming roles that exist, every preset a valid declaration. A given catalog whose
  * product id is a built-in product's replaces that product (in its place): how a newer vendor table
  * is tried before the library ships it. Of two catalogs that clash, the one given later is at fault.
  * @throws CatalogError naming the catalog, the path in it, the value and what is allowed

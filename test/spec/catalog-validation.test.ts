@@ -75,7 +75,6 @@ function refused(...catalogs: Data[]): { lines: string[]; error: CatalogError } 
 }
 
 const ROLES = "must be a role of a catalog in use; this catalog's: shop:web, shop:app, shop:db";
-const KINDS = 'must be a peer kind of a catalog in use: control-manager, update-source, mail, snmp, administrators';
 const WHOLE = 'must be a whole number from 1 to 65535';
 const OPTIONS = 'must name an option of the product: appPort, workers, payments, database';
 const VALUE =
@@ -113,9 +112,19 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      `rows[4].flows[0].listener.peer: ${KINDS}, shop-payment-gateway (got "shop-payment-gatway"); ` +
-        'did you mean "shop-payment-gateway"?',
+      "rows[4].flows[0].listener.peer: must be one of the catalog's own peerKinds: shop-payment-gateway " +
+        '(got "shop-payment-gatway"); did you mean "shop-payment-gateway"?',
     ],
+  ],
+  [
+    "a flow reaching another product's peer kind",
+    () => {
+      const c = relay();
+      c.rows[0].flows[0].listener.peer = 'mail';
+      return [c];
+    },
+    'first.yaml',
+    ['rows[0].flows[0].listener.peer: must be one of the catalog\'s own peerKinds: relay-upstream (got "mail")'],
   ],
   [
     'a flow side with an empty list of roles',
