@@ -98,7 +98,8 @@ function optionNode(o: CatalogOptionDefinition): AnyNode {
 /** Every option of an object schema at its default: the object's output for `{}`. */
 function defaultsOf(node: ObjectNode<Shape>): Record<string, unknown> {
   const v = node.check({}, [], []);
-  if (!isValid(v)) throw new Error('an options schema does not accept {}');
+  // Unreachable: every option without a default is optional (the catalog loader sees to that).
+  if (!isValid(v)) throw new Error('portplan internal error: an options schema does not accept {}');
   return v as Record<string, unknown>;
 }
 
@@ -124,8 +125,27 @@ export function declarationSchemaOf(set: CatalogSet): DeclarationSchema {
   return schema;
 }
 
+// A role of the set. A role whose product no catalog in use has is most often a catalog left out
+// (`--catalog` forgotten): say that, rather than list every role.
+function roleNode(set: CatalogSet): AnyNode {
+  const roles = choice(set.roleIds);
+  const products = new Set(set.catalogs.map((c) => c.product.id));
+  return {
+    ...roles,
+    check: (value, path, issues) => {
+      const product = typeof value === 'string' ? /^([a-z][a-z0-9-]*):/.exec(value)?.[1] : undefined;
+      if (product === undefined || products.has(product)) return roles.check(value, path, issues);
+      issues.push({
+        path,
+        message: `names product ${product}, which no catalog in use has: pass its catalog (catalogs, --catalog); products in use: ${[...products].join(', ')}`,
+      });
+      return roles.check(value, path, []);
+    },
+  } as AnyNode;
+}
+
 function build(set: CatalogSet): DeclarationSchema {
-  const groupSchema = object({ name, role: choice(set.roleIds) });
+  const groupSchema = object({ name, role: roleNode(set) });
   const peerSchema = object({
     name,
     kind: choice(set.peerKindIds),
@@ -147,8 +167,14 @@ function build(set: CatalogSet): DeclarationSchema {
   return { node, crossFieldIssues: (d) => crossFieldIssues(set, d), optionIssues: (i, d) => optionIssues(set, i, d) };
 }
 
-const block = (d: unknown, field: string): Record<string, unknown> =>
-  ((d as Record<string, unknown>)[field] ?? {}) as Record<string, unknown>;
+// An options block, read by own fields only: an option named like a field every object has
+// (`constructor`) must never read as set. The catalog loader refuses such names; this is the backstop.
+const own = (o: unknown, key: string): unknown =>
+  typeof o === 'object' && o !== null && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+const block = (d: unknown, field: string): Record<string, unknown> => {
+  const b = own(d, field);
+  return Object.fromEntries(typeof b === 'object' && b !== null ? Object.entries(b) : []);
+};
 
 // The peer kinds that no row lets a peer choose ports for (every flow to or from them has fixed
 // ports): a peer of such a kind that names ports is refused, told the ports and rows it gets.

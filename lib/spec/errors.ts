@@ -29,6 +29,8 @@ export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
+    // NaN and the infinities as they are (YAML's .nan, .inf), not as JSON's null.
+    if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
     text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
   } catch {
     text = Object.prototype.toString.call(value);

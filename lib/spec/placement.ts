@@ -25,7 +25,7 @@ export interface PlacedRule {
 /**
  * Places every flow of a resolution on the groups that must carry it: inbound on the listener
  * when it is a group, and outbound on the initiator when it is a group and egress is restricted.
- * Flows between two peers cannot occur (no row joins two peers). Order: the flows' order, inbound
+ * Flows between two peers cannot occur (the catalog loader refuses a flow between two peers). Order: the flows' order, inbound
  * before outbound, so output that follows it is deterministic.
  */
 export function placeRules(resolution: Resolution): PlacedRule[] {

@@ -120,7 +120,10 @@ function endpointIndex(d: NormalizedDeclaration): (spec: EndpointSpec) => readon
 
 /** The value of a product's option in a normalized declaration (defaults filled in). */
 function optionValue(d: NormalizedDeclaration, field: string, option: string): unknown {
-  return ((d as unknown as Record<string, Record<string, unknown> | undefined>)[field] ?? {})[option];
+  const block = Object.hasOwn(d, field) ? (d as unknown as Record<string, unknown>)[field] : undefined;
+  return typeof block === 'object' && block !== null && Object.hasOwn(block, option)
+    ? (block as Record<string, unknown>)[option]
+    : undefined;
 }
 
 /** The port ranges a row's port spec opens under these options (peer: the peer the flow reaches). */
@@ -226,6 +229,7 @@ const NETBIOS_WARNING =
  * from the built-in products' catalogs and the given ones.
  * @throws DeclarationError when the declaration is invalid
  * @throws CatalogError when a catalog is invalid
+ * @throws ArgumentError when `catalogs` is not a list
  */
 export function resolve(declaration: Declaration | CatalogDeclaration, options: CatalogOptions = {}): Resolution {
   const catalog = catalogSet(options.catalogs);

@@ -29,6 +29,7 @@ export class DeclarationError extends PortplanError {
  * JSON-serializable schema of a declaration file, for editors and other tools: for the built-in
  * products, or with the roles, peer kinds and options of the given catalogs too.
  * @throws CatalogError when a catalog is invalid
+ * @throws ArgumentError when `catalogs` is not a list
  */
 export function declarationJsonSchema(options: CatalogOptions = {}): Record<string, unknown> {
   const schema = declarationSchemaOf(catalogSet(options.catalogs));
@@ -53,6 +54,7 @@ export function validateWith(set: CatalogSet, input: unknown): NormalizedDeclara
  * catalogs' roles, peer kinds and options.
  * @throws DeclarationError naming every bad field, its value and what is allowed
  * @throws CatalogError when a catalog is invalid
+ * @throws ArgumentError when `catalogs` is not a list
  */
 export function validate(
   input: Declaration | CatalogDeclaration | unknown,

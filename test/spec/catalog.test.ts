@@ -94,7 +94,9 @@ describe('a user catalog through resolve()', () => {
       /shop\.appPort: must be 8443 or one of its fallback ports 8444-8447/,
     );
     expect(() => resolve({ groups: SHOP_GROUPS })).toThrow(DeclarationError);
-    expect(() => resolve({ groups: SHOP_GROUPS })).toThrow(/groups\[0\]\.role: must be one of serverprotect:console/);
+    expect(() => resolve({ groups: SHOP_GROUPS })).toThrow(
+      /groups\[0\]\.role: names product shop, which no catalog in use has: pass its catalog \(catalogs, --catalog\); products in use: serverprotect, sum \(got "shop:web"\)/,
+    );
   });
 
   test('the declaration JSON Schema names its roles and options block', () => {
