@@ -80,7 +80,7 @@ describe('a catalog of your own', () => {
   test('without the catalog its roles are a DeclarationError naming the role', () => {
     expect(() => synth({ groups: SHOP_GROUPS })).toThrow(DeclarationError);
     expect(() => synth({ groups: SHOP_GROUPS })).toThrow(
-      /groups\[0\]\.role: must be one of serverprotect:console.*\(got "shop:web"\)/,
+      /groups\[0\]\.role: names product shop, which no catalog in use has: pass its catalog .*\(got "shop:web"\)/,
     );
   });
 });

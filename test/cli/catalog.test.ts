@@ -108,7 +108,9 @@ describe('--catalog on every command that reads a declaration', () => {
   test('without --catalog the same file is refused: the roles and the options block are unknown', () => {
     const r = portplan('table', '--file', SITE);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/groups\[0\]\.role: must be one of serverprotect:console, .* \(got "shop:web"\)/);
+    expect(r.err).toMatch(
+      /groups\[0\]\.role: names product shop, which no catalog in use has: pass its catalog .*\(got "shop:web"\)/,
+    );
     expect(r.err).toMatch(/unknown field shop/);
   });
 
