@@ -4,7 +4,7 @@
 // over resolve() output and catalog definitions.
 import type { Protocol, RowId } from './catalog';
 import type { CatalogDefinition } from './catalog-format';
-import type { Endpoint, PortRange, ResolvedFlow } from './resolve';
+import { flowOrder, type Endpoint, type PortRange, type ResolvedFlow } from './resolve';
 
 /** What a port comparison reads of a flow: its two sides, protocol, ports and rows. */
 export type FlowPorts = Pick<ResolvedFlow, 'from' | 'to' | 'protocol' | 'fromPort' | 'toPort' | 'rows'>;
@@ -59,7 +59,6 @@ interface Pair {
 
 const endpointKey = (e: Endpoint): string => `${e.kind}:${e.name}`;
 const pairKey = (f: Pair): string => `${endpointKey(f.from)}|${endpointKey(f.to)}|${f.protocol}`;
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const sameRows = (a: readonly RowId[], b: readonly RowId[]): boolean =>
   a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 
@@ -96,13 +95,7 @@ function extend<T extends PortRange>(list: T[], next: T, same: (a: T, b: T) => b
 
 // Resolve's order: listener, initiator, protocol, first port.
 function sorted<T extends Pair & PortRange>(list: T[]): T[] {
-  return list.sort(
-    (a, b) =>
-      cmp(endpointKey(a.to), endpointKey(b.to)) ||
-      cmp(endpointKey(a.from), endpointKey(b.from)) ||
-      cmp(a.protocol, b.protocol) ||
-      a.fromPort - b.fromPort,
-  );
+  return list.sort(flowOrder);
 }
 
 /**

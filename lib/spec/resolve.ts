@@ -148,6 +148,19 @@ export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: Peer
 
 const key = (e: Endpoint): string => `${e.kind}:${e.name}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The order of resolved flows: listener, initiator, protocol, first port. Whatever lists flows
+ * (resolve(), catalog diffs) sorts by it, so their lists line up. @internal
+ */
+export function flowOrder(
+  a: PortRange & { readonly from: Endpoint; readonly to: Endpoint; readonly protocol: Protocol },
+  b: PortRange & { readonly from: Endpoint; readonly to: Endpoint; readonly protocol: Protocol },
+): number {
+  return (
+    cmp(key(a.to), key(b.to)) || cmp(key(a.from), key(b.from)) || cmp(a.protocol, b.protocol) || a.fromPort - b.fromPort
+  );
+}
 /**
  * Rows and their purposes as one ASCII description of at most {@link DESCRIPTION_MAX} characters.
  * @param rows row ids of the catalogs
@@ -211,13 +224,7 @@ function merge(raw: RawFlow[], catalog: CatalogSet): ResolvedFlow[] {
     }
     flush();
   }
-  return out.sort(
-    (a, b) =>
-      cmp(key(a.to), key(b.to)) ||
-      cmp(key(a.from), key(b.from)) ||
-      cmp(a.protocol, b.protocol) ||
-      a.fromPort - b.fromPort,
-  );
+  return out.sort(flowOrder);
 }
 
 // NetBIOS is not a product's: every catalog's flows may name it.
