@@ -5,6 +5,7 @@
 // user's compiled app and the published package do.
 import { spawnSync } from 'node:child_process';
 import {
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -83,13 +84,18 @@ export function comparePair(portplan: Command, baseline: Command, runs: number):
   return { runs, portplanMs: round(pm), baselineMs: round(bm), differenceMs: round(pm - bm), ratio: round(pm / bm, 3) };
 }
 
-function tsFiles(dir: string): string[] {
+function filesOf(dir: string, wanted: (name: string) => boolean): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return tsFiles(path);
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
+    if (statSync(path).isDirectory()) return filesOf(path, wanted);
+    return wanted(name) ? [path] : [];
   });
 }
+
+const tsFiles = (dir: string): string[] => filesOf(dir, (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'));
+// Data the programs read at run time: the built-in catalogs (required as JSON) and the example's
+// catalog file.
+const dataFiles = (dir: string): string[] => filesOf(dir, (n) => /\.(json|ya?ml)$/.test(n));
 
 /**
  * Transpiles lib/, examples/ and bench/ into a new temporary directory with the same layout (and a
@@ -105,6 +111,11 @@ export function precompile(): string {
     const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, js);
+  }
+  for (const file of ['lib', 'examples'].flatMap((d) => dataFiles(join(ROOT, d)))) {
+    const target = join(out, relative(ROOT, file));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(file, target);
   }
   return out;
 }

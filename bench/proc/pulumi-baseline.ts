@@ -1,5 +1,6 @@
 // Whole-process baseline: a Pulumi program that creates the same Azure resources as the example
-// program (resource group, application security groups, NSGs with their rules, virtual network)
+// program (resource group, application security groups, NSGs with their rules, virtual networks,
+// network interfaces)
 // straight through @pulumi/azure-native, as a user without portplan would, under the same mocks.
 // The resources' inputs are read from the JSON the example program wrote (argv[2]), so both register
 // exactly the same resources (argv[3], if given, gets what it registered, for the comparison);
@@ -40,12 +41,30 @@ void (async () => {
     });
     ids.set(`${n.name}-id`, nsg.id);
   }
-  const [v] = of('network:VirtualNetwork');
-  const subnets = (v.inputs.subnets as Json[]).map((s) => ({
-    ...s,
-    networkSecurityGroup: { id: ids.get((s.networkSecurityGroup as { id: string }).id)! },
-  }));
-  const vnet = new network.VirtualNetwork(v.name, { ...v.inputs, resourceGroupName: group.name, subnets });
-  await finished(registered, [vnet.id]);
+  const vnets: pulumi.Output<string>[] = [];
+  for (const v of of('network:VirtualNetwork')) {
+    const subnets = (v.inputs.subnets as Json[]).map((s) => ({
+      ...s,
+      networkSecurityGroup: { id: ids.get((s.networkSecurityGroup as { id: string }).id)! },
+    }));
+    const vnet = new network.VirtualNetwork(v.name, { ...v.inputs, resourceGroupName: group.name, subnets });
+    ids.set(`${v.name}-id`, vnet.id);
+    vnets.push(vnet.id);
+  }
+  // A NIC's subnet is `<vnet id>/subnets/<name>`, its ASGs by id: both through real outputs.
+  const nics: pulumi.Output<string>[] = [];
+  for (const n of of('network:NetworkInterface')) {
+    const ipConfigurations = (n.inputs.ipConfigurations as Json[]).map((c) => {
+      const [vnet, ...rest] = (c.subnet as { id: string }).id.split('/');
+      return {
+        ...c,
+        applicationSecurityGroups: asgs(c.applicationSecurityGroups),
+        subnet: { id: ids.get(vnet)!.apply((id) => [id, ...rest].join('/')) },
+      };
+    });
+    const nic = new network.NetworkInterface(n.name, { ...n.inputs, resourceGroupName: group.name, ipConfigurations });
+    nics.push(nic.id);
+  }
+  await finished(registered, [...vnets, ...nics]);
   if (process.argv[3]) writeFileSync(process.argv[3], JSON.stringify(registered));
 })();
