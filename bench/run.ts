@@ -451,7 +451,7 @@ function summary(r: ReturnType<typeof collect>): string {
       `difference <= 30 ms: ${verdict(st.pulumi.differenceMs <= 30)}`,
     ),
     pairRow(
-      `\`npx cdk synth\` at the root, four example stacks, validation off (${st.synthCli.runs} runs; ` +
+      `\`npx cdk synth\` at the root, every example stack, validation off (${st.synthCli.runs} runs; ` +
         'baseline: the same app precompiled, `--app "node examples/cdk/app.js"`)',
       st.synthCli,
       `ratio <= 1.10: ${verdict(st.synthCli.ratio <= 1.1)}`,
