@@ -143,7 +143,7 @@ export function presetNames(catalogs: readonly ProductCatalog[]): string[] {
 
 /**
  * Refuses a name given to an option or argument as commander refuses one outside its choices (same
- * words, exit code 2), with a "did you mean" for a near name.
+ * words; the CLI maps it to exit code 2), with a "did you mean" for a near name.
  */
 export function refuseName(
   cmd: Command,

@@ -167,9 +167,18 @@ export function hostRules(
         : `--role ${role}: an appliance; its firewall is not configured with PowerShell, nftables or firewalld`,
     );
   }
-  const workstationOs = r.declaration.sum.workstationOs;
-  if (roleId === 'sum:workstation' && os !== workstationOs) {
-    throw new HostFirewallError('--os', os, `--os ${os}: the declaration's sum.workstationOs is ${workstationOs}`);
+  // The HP SUM workstation's OS is an option of its catalog: read it from the options block of the
+  // catalog in use (a replacing catalog may name the field otherwise, or drop the option).
+  const sumField = r.catalog.catalog('sum')?.product.optionsField;
+  const sumOptions =
+    sumField === undefined ? undefined : (r.declaration as unknown as Record<string, unknown>)[sumField];
+  const workstationOs = (sumOptions as { workstationOs?: unknown } | undefined)?.workstationOs;
+  if (roleId === 'sum:workstation' && typeof workstationOs === 'string' && os !== workstationOs) {
+    throw new HostFirewallError(
+      '--os',
+      os,
+      `--os ${os}: the declaration's ${sumField}.workstationOs is ${workstationOs}`,
+    );
   }
   const rules = new Map<string, HostRule>();
   const unaddressed = new Set<string>();

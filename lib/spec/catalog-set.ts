@@ -26,19 +26,25 @@ export class CatalogError extends PortplanError {
   /** Always `CATALOG`. */
   readonly code = 'CATALOG';
   /**
-   * @param source the catalog's file or product id, as the user knows it
+   * @param source the catalog as the user knows it: its file, `catalogs[i]` for a definition in a
+   *   list, its product id for `defineCatalog()`, or `(catalog)`
    * @param problems every field that is wrong; the first gives `path` and `value`
+   * @param others the errors of the other catalogs at fault in the same set, each named in the message too
    */
   constructor(
     readonly source: string,
     readonly problems: readonly CatalogProblem[],
+    readonly others: readonly CatalogError[] = [],
   ) {
     super(
       problems[0]?.path ?? '(catalog)',
       problems[0]?.value,
-      `invalid portplan catalog ${source}:\n${problems
-        .map((p) => `  ${p.path}: ${p.message} (got ${showValue(p.value)})${p.hint ? `; ${p.hint}` : ''}`)
-        .join('\n')}`,
+      [
+        `invalid portplan catalog ${source}:\n${problems
+          .map((p) => `  ${p.path}: ${p.message} (got ${showValue(p.value)})${p.hint ? `; ${p.hint}` : ''}`)
+          .join('\n')}`,
+        ...others.map((o) => o.message),
+      ].join('\n'),
     );
   }
 }
@@ -214,7 +220,8 @@ function valueHint(o: CatalogOptionDefinition, v: unknown): string | undefined {
  * they allow, port ranges (a counted range within 65535), citations naming a document, every flow
  * with a group on one side, `peer` ports only with a peer on the other, flows and `requiresPeer`
  * naming the catalog's own peer kinds. The roles flows name (of any catalog in use) are checked
- * once the catalog joins a set (see {@link catalogSet}).
+ * once the catalog joins a set (see {@link catalogSet}). The result is kept for the input object:
+ * a definition changed after loading is not checked again; load a new object instead.
  * @param input the catalog
  * @param source its file name, named in every error
  * @default source - the product id
@@ -241,10 +248,12 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
   }
   const c = checked as CatalogDefinition;
   const problems: CatalogProblem[] = [];
-  const fault = (path: SchemaPath, message: string, hint?: string) =>
+  // `value` defaults to what the input holds at `path`; a fault in a key (an unknown option name
+  // in a condition) shows the key instead.
+  const fault = (path: SchemaPath, message: string, hint?: string, value: unknown = valueAt(input, path)) =>
     problems.push({
       path: pathText(path, '(catalog)'),
-      value: valueAt(input, path),
+      value,
       message,
       ...(hint ? { hint } : {}),
     });
@@ -317,6 +326,7 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
           [...path, k],
           `must name an option of the product${allowed.length ? `: ${allowed.join(', ')}` : ' (it has none)'}`,
           didYouMean(k, allowed),
+          k,
         );
         continue;
       }
@@ -642,8 +652,12 @@ export class CatalogSet {
         }),
       );
     }
-    const [first] = faults;
-    if (first) throw new CatalogError(first[0].source, first[1]);
+    // Every catalog at fault is named: the first carries the others.
+    const [first, ...rest] = faults;
+    if (first) {
+      const others = rest.map(([c, problems]) => new CatalogError(c.source, problems));
+      throw new CatalogError(first[0].source, first[1], others);
+    }
     this.rows = catalogs.flatMap((c) => c.rows);
     this.rows.forEach((r, i) => this.rowIndex.set(r.id, i));
   }

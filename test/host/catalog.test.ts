@@ -1,7 +1,7 @@
 // A user's catalog through the host firewall adapter and explain(): a role of the catalog gets its
 // rows' rules, with the catalog's host operating systems, and explain() cites the catalog's rows.
 import { join } from 'node:path';
-import { explain, readCatalogFile, resolve, type CatalogDeclaration } from '../../lib/spec';
+import { BUILTIN_CATALOGS, explain, readCatalogFile, resolve, type CatalogDeclaration } from '../../lib/spec';
 import { hostFirewall, hostRules } from '../../lib/host';
 
 const shop = readCatalogFile(join(__dirname, '../../examples/catalogs/three-tier.yaml'));
@@ -52,4 +52,26 @@ test('explain() cites the catalog row, its condition and the option that control
   expect(closed.wouldOpen).toEqual([
     expect.objectContaining({ id: 'SHOP4', needs: ["the row's condition: database mssql (shop.database)"] }),
   ]);
+});
+
+test("a catalog replacing HP SUM under another options field: the workstation's OS is read from that field", () => {
+  const sum = BUILTIN_CATALOGS[1].definition;
+  const renamed = { ...sum, product: { ...sum.product, optionsField: 'hpsum' }, presets: [] };
+  const rs = resolve(
+    {
+      groups: [
+        { name: 'console', role: 'serverprotect:console' },
+        { name: 'info', role: 'serverprotect:information-server' },
+        { name: 'ws', role: 'sum:workstation' },
+        { name: 'lx', role: 'sum:target:linux' },
+      ],
+      hpsum: { workstationOs: 'linux' },
+    },
+    { catalogs: [renamed] },
+  );
+  expect(hostFirewall(rs, { role: 'serverprotect:console', os: 'windows', anyAddress: true }).text).toContain('SP1');
+  expect(() => hostFirewall(rs, { role: 'sum:workstation', os: 'windows', anyAddress: true })).toThrow(
+    /--os windows: the declaration's hpsum\.workstationOs is linux/,
+  );
+  expect(hostFirewall(rs, { role: 'sum:workstation', os: 'linux', anyAddress: true }).text).toContain('SUM');
 });

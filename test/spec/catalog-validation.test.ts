@@ -303,7 +303,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
       return [c];
     },
     'first.yaml',
-    [`rows[2].when.databse: ${OPTIONS} (got "postgres"); did you mean "database"?`],
+    [`rows[2].when.databse: ${OPTIONS} (got "databse"); did you mean "database"?`],
   ],
   [
     'a row condition with a value the option does not take',
@@ -367,7 +367,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
       return [c];
     },
     'first.yaml',
-    [`roles[2].requires[0].when.engine: ${OPTIONS} (got "postgres")`],
+    [`roles[2].requires[0].when.engine: ${OPTIONS} (got "engine")`],
   ],
   [
     "an option's condition naming an unknown option",
@@ -378,7 +378,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      'options[1].when.payment: must name an option of the product: appPort, payments, database (got true); ' +
+      'options[1].when.payment: must name an option of the product: appPort, payments, database (got "payment"); ' +
         'did you mean "payments"?',
     ],
   ],

@@ -2,6 +2,7 @@
 // files stay in step with the data, and a user's catalog goes through resolve() with its own roles,
 // options, peer kinds and presets.
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import {
   BUILTIN_CATALOGS,
@@ -156,5 +157,35 @@ test("mergeDeclarations() keeps a catalog product's options block, and refuses i
   expect(r.flows.find((f) => f.rows.includes('SHOP2'))).toMatchObject({ fromPort: 9100, toPort: 9104 });
   expect(() => mergeDeclarations({ groups: SHOP_GROUPS, shop: {} }, { groups: [], shop: { workers: 1 } })).toThrow(
     /parts\[1\]\.shop: shop options in one part only \(part 0 sets them\)/,
+  );
+});
+
+test('catalogs clashing with an earlier one are all named: the error carries the others', () => {
+  const text = readFileSync(SHOP_FILE, 'utf8');
+  // b: another product reusing shop's peer kind; c: another product reusing shop's row ids.
+  const b = text
+    .replace('id: shop\n', 'id: bee\n')
+    .replace(/shop:/g, 'bee:')
+    .replace(/id: SHOP/g, 'id: BEE');
+  const c = text
+    .replace('id: shop\n', 'id: cee\n')
+    .replace(/shop:/g, 'cee:')
+    .replace(/shop-payment-gateway/g, 'cee-gw');
+  const load = (t: string, name: string) =>
+    loadCatalog(parse(t.replace(/name: shop\n/, `name: ${name}\n`)), `${name}.yaml`);
+  let error: unknown;
+  try {
+    catalogSet([shop, load(b, 'bee'), load(c, 'cee')]);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(CatalogError);
+  const all = [error as CatalogError, ...(error as CatalogError).others];
+  expect(all.map((e) => [e.source, e.problems[0].path])).toEqual([
+    ['bee.yaml', 'peerKinds[0].id'],
+    ['cee.yaml', 'rows[0].id'],
+  ]);
+  expect((error as Error).message).toMatch(
+    /invalid portplan catalog bee\.yaml:[\s\S]*invalid portplan catalog cee\.yaml:/,
   );
 });
