@@ -369,16 +369,30 @@ export function either<A extends readonly AnyNode[]>(
       // Accepting a value with issues and dropping them would let `{ roles: [] }` through as a flow
       // side with no roles, and `{ roles: [...], peer: x }` through with its peer ignored.
       const near: { v: unknown; scratch: SchemaIssue[] }[] = [];
+      // Alternatives whose fields are all there and known, but a value inside is wrong (a flow side
+      // `{ roles: [shop:DB] }`): when exactly one, its own problems say more than "must be A or B".
+      const inside: SchemaIssue[][] = [];
       for (const node of nodes) {
         const scratch: SchemaIssue[] = [];
         const v = node.check(value, path, scratch);
-        if (!isValid(v) || fatalSince(scratch, 0)) continue;
+        if (!isValid(v) || fatalSince(scratch, 0)) {
+          if (
+            scratch.length &&
+            scratch.every((i) => !i.unknownKeys && i.message !== REQUIRED && i.path.length > path.length)
+          )
+            inside.push(scratch);
+          continue;
+        }
         if (!scratch.length) return v as SchemaOutput<A[number]>;
         if (!scratch.some((i) => i.unknownKeys)) near.push({ v, scratch });
       }
       if (near.length === 1) {
         issues.push(...near[0].scratch);
         return near[0].v as SchemaOutput<A[number]>;
+      }
+      if (!near.length && inside.length === 1) {
+        issues.push(...inside[0]);
+        return INVALID;
       }
       issues.push({ path, message: value === undefined ? REQUIRED : message });
       return INVALID;

@@ -189,3 +189,11 @@ test('catalogs clashing with an earlier one are all named: the error carries the
     /invalid portplan catalog bee\.yaml:[\s\S]*invalid portplan catalog cee\.yaml:/,
   );
 });
+
+test('a malformed role id in a flow is reported at the role, not as "roles or peer"', () => {
+  const d = parse(readFileSync(SHOP_FILE, 'utf8')) as { rows: { flows: { listener: unknown }[] }[] };
+  d.rows[2].flows[0].listener = { roles: ['shop:DB'] };
+  expect(() => loadCatalog(d, 'x.yaml')).toThrow(
+    /\n {2}rows\[2\]\.flows\[0\]\.listener\.roles\[0\]: must be the product id, a colon and lower-case words .* \(got "shop:DB"\)$/,
+  );
+});
