@@ -1,5 +1,6 @@
 import {
   BROAD_PREFIX,
+  optionOf,
   HOST_OS,
   PortplanError,
   parseCidr,
@@ -170,9 +171,7 @@ export function hostRules(
   // The HP SUM workstation's OS is an option of its catalog: read it from the options block of the
   // catalog in use (a replacing catalog may name the field otherwise, or drop the option).
   const sumField = r.catalog.catalog('sum')?.product.optionsField;
-  const sumOptions =
-    sumField === undefined ? undefined : (r.declaration as unknown as Record<string, unknown>)[sumField];
-  const workstationOs = (sumOptions as { workstationOs?: unknown } | undefined)?.workstationOs;
+  const workstationOs = sumField === undefined ? undefined : optionOf(r.declaration, sumField, 'workstationOs');
   if (roleId === 'sum:workstation' && typeof workstationOs === 'string' && os !== workstationOs) {
     throw new HostFirewallError(
       '--os',

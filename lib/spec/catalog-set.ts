@@ -11,12 +11,10 @@ import {
   type CatalogOptionDefinition,
   type CatalogPorts,
   type HostOs,
-  type OptionValue,
 } from './catalog-format';
 import { PortplanError, showValue } from './errors';
 import { isValid, type SchemaIssue, type SchemaPath } from './schema';
-import { issueProblem, pathText, valueAt, type DeclarationProblem } from './problems';
-import { closestMatch } from './suggest';
+import { didYouMean, issueProblem, pathText, valueAt, type DeclarationProblem } from './problems';
 
 /** One thing wrong with a catalog: where (`rows[3].flows[0].listener.roles[1]`), the value, what is allowed. */
 export type CatalogProblem = DeclarationProblem;
@@ -123,13 +121,6 @@ const camel = (id: string): string => id.replace(/-([a-z0-9])/g, (_m, c: string)
 const inherited = (name: string): boolean => name in Object.prototype;
 const INHERITED_MESSAGE = 'is a name every JavaScript object already has; choose another';
 
-/** "did you mean" for a name that should be one of `candidates`, if one is near. */
-function didYouMean(value: unknown, candidates: Iterable<string>): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const near = closestMatch(value, [...candidates]);
-  return near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`;
-}
-
 /**
  * A hint for a value of the wrong type, for what hand-written files get wrong: YAML 1.2 (what
  * readCatalogFile reads) takes `on`, `off`, `yes` and `no` as text, not true or false, and `2.4` or
@@ -168,20 +159,25 @@ export function conditionText(when: CatalogCondition, optionsField: string): str
     .join(' and ');
 }
 
-/** Whether a condition holds for the options block of a product. */
-export function conditionHolds(
-  when: CatalogCondition | undefined,
-  options: Readonly<Record<string, unknown>>,
-): boolean {
-  if (!when) return true;
-  return Object.entries(when).every(([k, v]) =>
-    Array.isArray(v) ? (v as unknown[]).includes(options[k]) : options[k] === v,
-  );
+/**
+ * The value of one option of a product in a declaration (`declaration[field][option]`), by own fields
+ * only: an option named like a field every object has (`constructor`) never reads as set. The
+ * catalog loader refuses such names; this is the backstop. Every reader of a product's options
+ * goes through here.
+ */
+export function optionOf(declaration: unknown, field: string, option: string): unknown {
+  const own = (o: unknown, key: string): unknown =>
+    typeof o === 'object' && o !== null && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+  return own(own(declaration, field), option);
 }
 
-function optionsOf(declaration: unknown, field: string): Readonly<Record<string, unknown>> {
-  const block = (declaration as Record<string, unknown>)[field];
-  return typeof block === 'object' && block !== null ? (block as Record<string, unknown>) : {};
+/** Whether a condition over a product's options holds in a declaration (its options under `field`). @internal */
+export function conditionHolds(when: CatalogCondition | undefined, declaration: unknown, field: string): boolean {
+  if (!when) return true;
+  return Object.entries(when).every(([k, v]) => {
+    const value = optionOf(declaration, field, k);
+    return Array.isArray(v) ? (v as unknown[]).includes(value) : value === v;
+  });
 }
 
 /** Checks one option value against its definition; `undefined` when allowed, else what is allowed. */
@@ -498,7 +494,7 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
       condition: r.condition,
       when,
       optionsField,
-      applies: (o) => conditionHolds(when, optionsOf(o, optionsField)),
+      applies: (d) => conditionHolds(when, d, optionsField),
       flows,
       citation,
     });
@@ -540,9 +536,6 @@ function reachedWith(c: CatalogDefinition, kind: string): string {
     }
   return roles.size ? `a group of role ${[...roles].join(' or ')}` : 'a row that reaches it';
 }
-
-/** What every value of an option the user may write looks like. @internal */
-export type OptionValues = Readonly<Record<string, OptionValue | undefined>>;
 
 /** A preset of a catalog in a set. */
 export interface CatalogPresetInfo {

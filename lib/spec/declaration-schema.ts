@@ -3,7 +3,7 @@
 // kinds and options blocks come from the catalogs; the built-in set's schema is
 // schema/declaration.schema.json. Not part of the package's API: users call validate() and
 // declarationJsonSchema().
-import { conditionHolds, conditionText, type CatalogSet } from './catalog-set';
+import { conditionHolds, conditionText, optionOf, optionValueProblem, type CatalogSet } from './catalog-set';
 import type { CatalogOptionDefinition } from './catalog-format';
 import { parseCidr } from './cidr';
 import {
@@ -85,13 +85,13 @@ function optionNode(o: CatalogOptionDefinition): AnyNode {
       ) as AnyNode;
     case 'count':
       return withDefault(wholeNumber(o.min, o.max), o.default) as AnyNode;
-    case 'pinnedPort':
+    case 'pinnedPort': {
+      // The same rule a catalog's conditions are checked by; its message names the ports allowed.
+      const message = optionValueProblem(o, undefined) ?? '';
       return optional(
-        wholeNumber(1, 65535, {
-          test: (p) => p === o.base || (p >= o.fallback[0] && p <= o.fallback[1]),
-          message: `must be ${o.base} or one of its fallback ports ${o.fallback[0]}-${o.fallback[1]}`,
-        }),
+        wholeNumber(1, 65535, { test: (p) => optionValueProblem(o, p) === undefined, message }),
       ) as AnyNode;
+    }
   }
 }
 
@@ -167,15 +167,6 @@ function build(set: CatalogSet): DeclarationSchema {
   return { node, crossFieldIssues: (d) => crossFieldIssues(set, d), optionIssues: (i, d) => optionIssues(set, i, d) };
 }
 
-// An options block, read by own fields only: an option named like a field every object has
-// (`constructor`) must never read as set. The catalog loader refuses such names; this is the backstop.
-const own = (o: unknown, key: string): unknown =>
-  typeof o === 'object' && o !== null && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
-const block = (d: unknown, field: string): Record<string, unknown> => {
-  const b = own(d, field);
-  return Object.fromEntries(typeof b === 'object' && b !== null ? Object.entries(b) : []);
-};
-
 // The peer kinds that no row lets a peer choose ports for (every flow to or from them has fixed
 // ports): a peer of such a kind that names ports is refused, told the ports and rows it gets.
 function fixedPeerPorts(set: CatalogSet): Map<string, { ports: number[]; rows: string[] }> {
@@ -239,7 +230,7 @@ function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssu
     const c = role && set.catalog(role.product);
     if (!role || !c) return;
     for (const q of role.requires) {
-      if (!conditionHolds(q.when, block(d, c.product.optionsField))) issue(['groups', i, 'role'], q.message);
+      if (!conditionHolds(q.when, d, c.product.optionsField)) issue(['groups', i, 'role'], q.message);
     }
   });
   for (const c of set.catalogs) {
@@ -248,7 +239,7 @@ function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssu
       if (o.type !== 'choice' || o.requiresPeer === undefined) continue;
       const kind = o.requiresPeer;
       const peer = d.peers.findIndex((p) => p.kind === kind);
-      const value = block(d, field)[o.name];
+      const value = optionOf(d, field, o.name);
       if (value !== undefined && peer < 0) issue([field, o.name], `needs a peer of kind ${kind} in peers`);
       if (peer >= 0 && value === undefined) {
         issue(
@@ -269,10 +260,10 @@ function optionIssues(set: CatalogSet, input: unknown, d: NormalizedDeclaration)
   const issues: SchemaIssue[] = [];
   for (const c of set.catalogs) {
     const field = c.product.optionsField;
-    const given = block(input, field);
     for (const o of c.options) {
-      if (!o.when || given[o.name] === undefined || given[o.name] === defaultOf(o)) continue;
-      if (conditionHolds(o.when, block(d, field))) continue;
+      const given = optionOf(input, field, o.name);
+      if (!o.when || given === undefined || given === defaultOf(o)) continue;
+      if (conditionHolds(o.when, d, field)) continue;
       issues.push({
         path: [field, o.name],
         message: `applies to ${conditionText(o.when, field)} only${o.reason ? `; ${o.reason}` : ''}`,

@@ -120,6 +120,7 @@ export {
   conditionText,
   defineCatalog,
   loadCatalog,
+  optionOf,
   type CatalogPeerKindInfo,
   type CatalogPresetInfo,
   type CatalogProblem,

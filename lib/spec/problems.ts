@@ -33,12 +33,16 @@ export function pathText(path: SchemaPath | readonly PropertyKey[], root = '(dec
   return text || root;
 }
 
+/** "did you mean" for a name that should be one of `candidates`, if one is near. @internal */
+export function didYouMean(value: unknown, candidates: Iterable<string>): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const near = closestMatch(value, [...candidates]);
+  return near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`;
+}
+
 /** "did you mean" for a mistyped choice or field name, if one is near. */
 function hintFor(issue: SchemaIssue, value: unknown): string | undefined {
-  if (issue.choices && typeof value === 'string') {
-    const near = closestMatch(value, issue.choices);
-    return near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`;
-  }
+  if (issue.choices) return didYouMean(value, issue.choices);
   const keys = issue.unknownKeys;
   if (!keys) return undefined;
   const allowed = issue.allowedKeys ?? [];

@@ -5,7 +5,7 @@ import { BROAD_PREFIX, parseCidr } from './cidr';
 import { validateWith } from './validate';
 import { catalogSet, type CatalogOptions } from './catalogs';
 import { BUILTIN } from './builtin';
-import type { CatalogSet } from './catalog-set';
+import { optionOf, type CatalogSet } from './catalog-set';
 import { ArgumentError } from './errors';
 
 /** A declared role group as one side of a flow. */
@@ -118,14 +118,6 @@ function endpointIndex(d: NormalizedDeclaration): (spec: EndpointSpec) => readon
   return (spec) => ('peer' in spec ? (byKind.get(spec.peer) ?? []) : spec.roles.flatMap((r) => byRole.get(r) ?? []));
 }
 
-/** The value of a product's option in a normalized declaration (defaults filled in). */
-function optionValue(d: NormalizedDeclaration, field: string, option: string): unknown {
-  const block = Object.hasOwn(d, field) ? (d as unknown as Record<string, unknown>)[field] : undefined;
-  return typeof block === 'object' && block !== null && Object.hasOwn(block, option)
-    ? (block as Record<string, unknown>)[option]
-    : undefined;
-}
-
 /** The port ranges a row's port spec opens under these options (peer: the peer the flow reaches). */
 export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: PeerDeclaration): PortRange[] {
   const single = (p: number): PortRange => ({ fromPort: p, toPort: p });
@@ -133,14 +125,12 @@ export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: Peer
     case 'fixed':
       return spec.ports.map(single);
     case 'fallback': {
-      const pin = optionValue(d, spec.optionsField, spec.pin);
+      const pin = optionOf(d, spec.optionsField, spec.pin);
       if (typeof pin === 'number') return [single(pin)];
       return [single(spec.base), { fromPort: spec.fallback[0], toPort: spec.fallback[1] }];
     }
     case 'counted':
-      return [
-        { fromPort: spec.base, toPort: spec.base + (optionValue(d, spec.optionsField, spec.count) as number) - 1 },
-      ];
+      return [{ fromPort: spec.base, toPort: spec.base + (optionOf(d, spec.optionsField, spec.count) as number) - 1 }];
     case 'peer':
       return (peer?.ports ?? spec.defaults).map(single);
   }
