@@ -1,8 +1,12 @@
 // A user's catalog through the host firewall adapter and explain(): a role of the catalog gets its
 // rows' rules, with the catalog's host operating systems, and explain() cites the catalog's rows.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_CATALOGS, explain, readCatalogFile, resolve, type CatalogDeclaration } from '../../lib/spec';
 import { hostFirewall, hostRules } from '../../lib/host';
+import { nftCheck } from '../support/host';
+import { requireTool } from '../support/tools';
 
 const shop = readCatalogFile(join(__dirname, '../../examples/catalogs/three-tier.yaml'));
 const d: CatalogDeclaration = {
@@ -74,4 +78,24 @@ test("a catalog replacing HP SUM under another options field: the workstation's 
     /--os windows: the declaration's hpsum\.workstationOs is linux/,
   );
   expect(hostFirewall(rs, { role: 'sum:workstation', os: 'linux', anyAddress: true }).text).toContain('SUM');
+});
+
+describe("a catalog role's nftables ruleset, by nft's own check", () => {
+  const nft = requireTool('nft', 'apt-get install -y nftables');
+  const dir = mkdtempSync(join(tmpdir(), 'portplan-catalog-host-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  nft.test('shop:app with addresses and restricted egress: accepted by nft -c', () => {
+    const restricted = resolve({ ...d, egress: 'restricted' }, { catalogs: [shop] });
+    const script = hostFirewall(restricted, {
+      role: 'shop:app',
+      os: 'linux',
+      addresses: ['shop-web=10.0.1.0/24,fd00:1::/64', 'shop-db=10.0.3.0/24'],
+    });
+    const path = join(dir, 'shop-app.nft');
+    writeFileSync(path, script.text);
+    const r = nftCheck(nft.path!, path);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(script.text).toContain('tcp dport 5432 accept');
+  });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRESETS, type Declaration } from '../../lib/spec';
 import { requireTool } from '../support/tools';
-import { expectedHostRules } from '../support/host';
+import { expectedHostRules, nftCheck } from '../support/host';
 
 const ROOT = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'portplan-host-'));
@@ -44,12 +44,7 @@ const expectedRules = (d: Declaration, role: string) => expectedHostRules(d, rol
 
 describe('nftables (Linux hosts)', () => {
   const nft = requireTool('nft', 'apt-get install -y nftables');
-  // `nft -c` needs CAP_NET_ADMIN; an unprivileged user gets it in a user and network namespace.
-  const check = (path: string) => {
-    const direct = spawnSync(nft.path!, ['-c', '-f', path], { encoding: 'utf8' });
-    if (!/Operation not permitted/.test(direct.stderr)) return direct;
-    return spawnSync('unshare', ['-rn', nft.path!, '-c', '-f', path], { encoding: 'utf8' });
-  };
+  const check = (path: string) => nftCheck(nft.path!, path);
 
   const CASES: [string, Declaration, string, string[]][] = [
     ['SUM 5.x Linux target', PRESETS['smart-update-manager'], 'sum:target:linux', ['workstation=10.0.3.5/32']],

@@ -1,4 +1,15 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { resolve, type Declaration, type PortRange } from '../../lib/spec';
+
+/**
+ * `nft -c -f <path>`: nft's own check of a ruleset file, changing nothing. It needs CAP_NET_ADMIN; an
+ * unprivileged user gets it in a user and network namespace.
+ */
+export function nftCheck(nft: string, path: string): SpawnSyncReturns<string> {
+  const direct = spawnSync(nft, ['-c', '-f', path], { encoding: 'utf8' });
+  if (!/Operation not permitted/.test(direct.stderr)) return direct;
+  return spawnSync('unshare', ['-rn', nft, '-c', '-f', path], { encoding: 'utf8' });
+}
 
 /**
  * The host rules a role needs, counted from resolve() apart from the host adapter: one per distinct
