@@ -21,6 +21,11 @@ interface Manifest {
   readonly typesVersions: Record<string, Record<string, string[]>>;
   readonly scripts: Record<string, string>;
   readonly engines: { node: string };
+  readonly license: string;
+  readonly keywords: string[];
+  readonly homepage: string;
+  readonly repository: { type: string; url: string };
+  readonly bugs: { url: string };
   readonly devEngines: { runtime: { name: string; version: string } };
   readonly dependencies: Record<string, string>;
   readonly peerDependencies: Record<string, string>;
@@ -78,18 +83,24 @@ let work = '';
 let consumer = '';
 let packed: Manifest;
 let files: string[] = [];
+let packedSize = 0;
+// Bounds on what a user downloads: today about 120 files and 200 kB; a jump past these means
+// something that does not belong in the package (sources, tests, fixtures) was packed.
+const FILES_MAX = 250;
+const PACKED_BYTES_MAX = 400_000;
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/lib/spec/index.js'))) {
     throw new Error('dist/ is missing: run `npm run build` (npm test does)');
   }
   work = mkdtempSync(join(tmpdir(), 'portplan-package-'));
-  // --ignore-scripts: prepack would build again; npm test has just built dist/.
+  // --ignore-scripts: prepare would build again; npm test has just built dist/.
   const packArgs = ['pack', '--ignore-scripts', '--json', '--pack-destination', work];
   const pack = spawnSync('npm', packArgs, { cwd: ROOT, encoding: 'utf8' });
   if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
-  const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+  const [info] = JSON.parse(pack.stdout) as { filename: string; size: number; files: { path: string }[] }[];
   files = info.files.map((f) => f.path);
+  packedSize = info.size;
 
   consumer = join(work, 'consumer');
   const installed = join(consumer, 'node_modules/portplan');
@@ -137,12 +148,43 @@ function configFile(name: string): string {
 }
 
 describe('the packed package.json', () => {
-  test('runs no script when installed (no preinstall, install, postinstall or prepare)', () => {
-    for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+  test('runs no install script; prepare builds in a source checkout and does nothing installed', () => {
+    for (const script of ['preinstall', 'install', 'postinstall']) {
       expect(packed.scripts).not.toHaveProperty(script);
     }
-    // The build runs before packing, so the tarball carries dist/.
-    expect(packed.scripts.prepack).toBe('npm run build');
+    // npm runs prepare in a clone, before packing, and for a git dependency before it is packed.
+    expect(packed.scripts.prepare).toBe('node scripts/prepare.js');
+    expect(files).toContain('scripts/prepare.js');
+  });
+
+  test('is ready to publish: licence, repository, homepage, bug tracker and keywords', () => {
+    expect(packed.license).toBe('Apache-2.0');
+    expect(files).toContain('LICENSE');
+    const licence = readFileSync(join(consumer, 'node_modules/portplan/LICENSE'), 'utf8');
+    expect(licence).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    expect(licence).toContain('TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION');
+    expect(packed.repository).toEqual({ type: 'git', url: 'git+https://github.com/portplan/portplan.git' });
+    expect(packed.homepage).toBe('https://github.com/portplan/portplan#readme');
+    expect(packed.bugs).toEqual({ url: 'https://github.com/portplan/portplan/issues' });
+    expect(packed.keywords).toEqual(expect.arrayContaining(['aws-cdk', 'pulumi', 'security-group']));
+  });
+
+  test('the tarball holds the built package only, within its size', () => {
+    // Compiled code, type files, the CLI, the schemas, the licence and README: no sources, tests or examples.
+    const tops = [...new Set(files.map((f) => f.split('/')[0]))].sort();
+    expect(tops).toEqual(['LICENSE', 'README.md', 'bin', 'dist', 'package.json', 'schema', 'scripts']);
+    expect(files.filter((f) => f.startsWith('dist/') && !/\.(js|d\.ts|json)$/.test(f))).toEqual([]);
+    expect(files.length).toBeLessThanOrEqual(FILES_MAX);
+    expect(packedSize).toBeLessThanOrEqual(PACKED_BYTES_MAX);
+  });
+
+  test('npm publish --dry-run reports no problem with the manifest', () => {
+    // A token for the dry run only: without one npm warns that publishing needs a login.
+    const token = '--//registry.npmjs.org/:_authToken=dry-run';
+    const args = ['publish', '--dry-run', '--ignore-scripts', token];
+    const r = spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => /^npm (warn|error)/i.test(l))).toEqual([]);
   });
 
   test('every entry point it names is in the tarball', () => {
