@@ -1,5 +1,8 @@
 import {
+  NAME_TARGETS,
+  checkDistinct,
   cidrFamily,
+  composeName,
   describeRows,
   placeRules,
   type Protocol,
@@ -8,6 +11,7 @@ import {
   type RoleId,
   type RowId,
   type RuleDirection,
+  user,
 } from '../spec';
 
 /**
@@ -165,15 +169,15 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
         fromPort: flow.fromPort,
         toPort: flow.toPort,
         placement: r.kind === 'cidr' && !existing(group.name) ? 'inline' : 'separate',
-        id: [
+        id: composeName(NAME_TARGETS.cdkId, [
           dir,
-          group.name,
+          user(group.name),
           dir === 'in' ? 'from' : 'to',
-          remote.name,
+          user(remote.name),
           flow.protocol,
           flow.fromPort,
           flow.toPort,
-        ].join('-'),
+        ]),
       },
       flows: [flow],
     });
@@ -183,6 +187,11 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
     const description = flows.length === 1 ? flows[0].description : describeRows(rows, resolution.catalog);
     return { ...rule, rows, description, flows };
   });
+  const separate = rules.filter((r) => r.placement === 'separate');
+  checkDistinct(
+    NAME_TARGETS.cdkId,
+    separate.map((r) => ({ name: r.id, what: `the ${r.direction} rule of ${r.group} (${r.description})` })),
+  );
   const groups = d.groups.map((g): PlannedGroup => {
     const created = !existing(g.name);
     const inlineIpv4Egress = rules.some(

@@ -1,6 +1,9 @@
 import {
   ArgumentError,
+  NAME_TARGETS,
+  checkDistinct,
   PortplanError,
+  composeName,
   describeRows,
   parseCidr,
   placeRules,
@@ -10,9 +13,11 @@ import {
   type CatalogSource,
   type Declaration,
   type Endpoint,
+  type NamePart,
   type Protocol,
   type Resolution,
   type RowId,
+  user,
 } from '../spec';
 import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from '../verify/azure-rules';
 
@@ -256,6 +261,9 @@ function fnv1a(text: string): number {
 
 const PROTOCOL: Record<Protocol, 'Tcp' | 'Udp'> = { tcp: 'Tcp', udp: 'Udp' };
 
+/** A rule name by the spec's one naming scheme: unique for distinct parts, within Azure's rules. */
+const ruleName = (parts: readonly NamePart[]): string => composeName(NAME_TARGETS.azureRule, parts);
+
 type Draft = Omit<AzureRule, 'priority'>;
 interface Zone {
   readonly what: string;
@@ -297,10 +305,18 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
   for (const placed of placeRules(resolution)) {
     const { flow } = placed;
     const direction = placed.direction === 'inbound' ? 'Inbound' : 'Outbound';
-    const name = `${direction === 'Inbound' ? 'in' : 'out'}-${flow.from.name}-to-${flow.to.name}-${flow.protocol}`;
-    const prev = drafts.get(name);
+    const name = ruleName([
+      direction === 'Inbound' ? 'in' : 'out',
+      user(flow.from.name),
+      'to',
+      user(flow.to.name),
+      flow.protocol,
+    ]);
+    // One rule per direction, endpoints and protocol, keyed by those (not by the name it gets).
+    const key = JSON.stringify([direction, flow.from.kind, flow.from.name, flow.to.kind, flow.to.name, flow.protocol]);
+    const prev = drafts.get(key);
     const rows = [...(prev?.rows ?? []), ...flow.rows];
-    drafts.set(name, {
+    drafts.set(key, {
       name,
       direction,
       access: 'Allow',
@@ -319,7 +335,7 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
   const probes: Draft[] =
     denyIn && (options.allowAzureLoadBalancer ?? true)
       ? d.groups.map((g) => ({
-          name: `allow-lb-to-${g.name}`,
+          name: ruleName(['allow', 'lb', 'to', user(g.name)]),
           direction: 'Inbound',
           access: 'Allow',
           protocol: '*',
@@ -337,7 +353,7 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
   const denies: Draft[] = [
     ...(denyIn
       ? d.groups.map((g): Draft => ({
-          name: `deny-vnet-to-${g.name}`,
+          name: ruleName(['deny', 'vnet', 'to', user(g.name)]),
           direction: 'Inbound',
           access: 'Deny',
           protocol: '*',
@@ -354,7 +370,7 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
       : []),
     ...(denyOut
       ? d.groups.map((g): Draft => ({
-          name: `deny-out-from-${g.name}`,
+          name: ruleName(['deny', 'out', 'from', user(g.name)]),
           direction: 'Outbound',
           access: 'Deny',
           protocol: '*',
@@ -399,6 +415,10 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
     .map(([r]) => ({ ...r, priority: priorities.get(r.name) ?? 0 }))
     .sort((a, b) => (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : a.priority - b.priority));
 
+  checkDistinct(
+    NAME_TARGETS.azureRule,
+    rules.map((r) => ({ name: r.name, what: `the ${r.direction.toLowerCase()} ${r.origin} rule ${r.description}` })),
+  );
   checkLimits(rules);
   return { resolution, rules };
 }

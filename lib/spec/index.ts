@@ -84,6 +84,19 @@ export { placeRules, ruleCounts, type PlacedRule, type RuleDirection } from './p
 export { explain, type ExplainQuery, type Explanation, type RowReason, type WouldOpen } from './explain';
 export { closestMatch, editDistance } from './suggest';
 export {
+  NAME_TARGETS,
+  NameCollisionError,
+  checkDistinct,
+  composeName,
+  encodePart,
+  nameKey,
+  user,
+  type NamePart,
+  type NameTarget,
+  type NameTargetId,
+  type UserPart,
+} from './names';
+export {
   BUILTIN_PEER_KINDS,
   BUILTIN_ROLE_IDS,
   BUILTIN_ROW_IDS,

@@ -265,20 +265,6 @@ describe('guard rails: named error, no resource registered', () => {
         }),
       /references 101 application security groups in one NSG, more than Azure's 100/,
     ],
-    [
-      'rule name over 80 characters',
-      () =>
-        new PortPlan('bad', {
-          resourceGroupName: 'rg',
-          declaration: {
-            groups: [
-              { name: 'w'.repeat(40), role: 'sum:workstation' },
-              { name: 't'.repeat(40), role: 'sum:target:linux' },
-            ],
-          },
-        }),
-      /has 91 characters, more than Azure's 80: shorten the group names/,
-    ],
   ])('%s', (_name, make, message) => {
     const before = registered.length;
     let error: unknown;
