@@ -3,7 +3,14 @@
  * the pure planner ({@link planRules}) the constructs render.
  * @packageDocumentation
  */
-export { PortPlan, RoleGroup, groupDescription, type ExistingSecurityGroup, type PortPlanProps } from './plan';
+export {
+  PortPlan,
+  RoleGroup,
+  groupDescription,
+  type ExistingSecurityGroup,
+  type PortPlanProps,
+  type SecurityGroupTaker,
+} from './plan';
 export {
   ServerProtect,
   SmartUpdateManager,
@@ -26,6 +33,7 @@ export {
   type GroupRemote,
   type GroupTreatment,
   type PlannedGroup,
+  type PlannedRoleGroup,
   type PlannedRule,
   type RuleCount,
   type RulePlacement,

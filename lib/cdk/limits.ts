@@ -46,15 +46,16 @@ export function checkRuleCounts(plan: RulePlan, max: number): void {
         `groups.${c.group}`,
         c.count,
         `security group ${c.group} would have ${c.count} ${c.direction} IPv${c.family} rules, ` +
-          `more than the limit of ${max} per group; ` +
-          'split the role group, or raise maxRulesPerGroup if the account quota is raised',
+          `more than the limit of ${max} per group (AWS quota: inbound or outbound rules per security group); ` +
+          'each peer address range and each group or role reaching it needs its own rules: ' +
+          "give fewer, wider peers, or raise maxRulesPerGroup where the account's quota is raised",
       );
     }
   }
 }
 
-/** The security group lists of one resource, one per network interface it configures. */
-function interfaceGroupLists(r: CfnResource): unknown[] {
+/** The security group lists of one resource, one per network interface it configures. @internal */
+export function interfaceGroupLists(r: CfnResource): unknown[] {
   const s = Stack.of(r);
   const lists: unknown[] = [];
   const interfaces = (value: unknown, key: 'groupSet' | 'groups') => {

@@ -3,8 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import {
   ArgumentError,
+  GROUP_TAG,
+  NAME_TARGETS,
+  ROLE_TAG,
   catalogSet,
+  composeName,
   resolve,
+  user,
   type CatalogDeclaration,
   type CatalogSet,
   type CatalogSource,
@@ -22,6 +27,7 @@ import {
   checkRuleCounts,
   checkWholeNumber,
 } from './limits';
+import { roleMembershipErrors } from './membership';
 import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from './rules';
 
 /** A security group portplan did not create, used for one role group. */
@@ -76,19 +82,39 @@ export interface PortPlanProps {
   readonly maxSecurityGroupsPerInterface?: number;
 }
 
+/** Something that takes security groups: an instance, a launch template, an Auto Scaling group. */
+export interface SecurityGroupTaker {
+  /** Adds a security group (as `ec2.Instance`, `ec2.LaunchTemplate` and `AutoScalingGroup` do). */
+  addSecurityGroup(securityGroup: ec2.ISecurityGroup): void;
+}
+
 /** The security group of one role group: connectable like any `ec2.IConnectable`. */
 export class RoleGroup implements ec2.IConnectable {
-  /** The connections of the group's security group, for `allowFrom`/`allowTo` of your own. */
+  /** The connections of the group's own security group, for `allowFrom`/`allowTo` of your own. */
   readonly connections: ec2.Connections;
+  /**
+   * Every security group a host of the group carries: the group's own, then, when its role has two
+   * or more groups, the role's security group (flows every group of the role has alike are written
+   * once, there). Add them all to the group's hosts, or use {@link RoleGroup.addTo}.
+   */
+  readonly securityGroups: readonly ec2.ISecurityGroup[];
   constructor(
     /** The group name from the declaration. */
     readonly name: string,
     /** The role id, e.g. `serverprotect:information-server`. */
     readonly role: RoleId,
-    /** The group's security group: add it to instances with `instance.addSecurityGroup()`. */
+    /** The group's own security group. A host also needs the others of {@link RoleGroup.securityGroups}. */
     readonly securityGroup: ec2.ISecurityGroup,
+    /** The security group of the group's role, when the role has two or more groups. @default - none */
+    readonly roleSecurityGroup?: ec2.ISecurityGroup,
   ) {
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+    this.securityGroups = roleSecurityGroup ? [securityGroup, roleSecurityGroup] : [securityGroup];
+  }
+
+  /** Adds every security group a host of the group carries to an instance, launch template or Auto Scaling group. */
+  addTo(host: SecurityGroupTaker): void {
+    for (const sg of this.securityGroups) host.addSecurityGroup(sg);
   }
 }
 
@@ -200,6 +226,8 @@ export class PortPlan extends Construct {
   /** Flows not created because their group is an immutable existing group. */
   readonly skippedFlows: readonly ResolvedFlow[];
   private readonly byName = new Map<string, RoleGroup>();
+  // Every security group rules can name: the declared groups' and the role-wide ones, by plan name.
+  private readonly securityGroups = new Map<string, ec2.ISecurityGroup>();
 
   constructor(scope: Construct, id: string, props: PortPlanProps) {
     // Every check runs before the first construct is created: a failed one leaves the tree untouched.
@@ -211,26 +239,30 @@ export class PortPlan extends Construct {
     const restricted = this.resolution.declaration.egress === 'restricted';
     const existing = props.existingSecurityGroups ?? {};
 
+    const roleSgs = new Map<RoleId, ec2.ISecurityGroup>();
+    for (const g of prepared.plan.roleGroups) {
+      const id = composeName(NAME_TARGETS.cdkId, ['role', user(g.role)]);
+      const sg = this.newSecurityGroup(
+        id,
+        props.vpc,
+        groupDescription(`all ${g.groups.length} groups`, g.role, this.resolution.catalog),
+        restricted,
+      );
+      Tags.of(sg).add(ROLE_TAG, g.role);
+      Tags.of(sg).add(GROUP_TAG, g.name);
+      roleSgs.set(g.role, sg);
+      this.securityGroups.set(g.name, sg);
+    }
     for (const g of prepared.plan.groups) {
       const sg =
         existing[g.name]?.securityGroup ??
-        new ec2.SecurityGroup(this, g.name, {
-          vpc: props.vpc,
-          description: groupDescription(g.name, g.role, this.resolution.catalog),
-          // Default egress means outbound open for both families: a created group reaches IPv6
-          // peers (update source, Control Manager) as it reaches IPv4 ones. AWS's own default is
-          // allow-all IPv4, and IPv6 too where the VPC has IPv6
-          // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html).
-          allowAllOutbound: !restricted,
-          allowAllIpv6Outbound: !restricted,
-          // The plan decides inline or separate; a context default must not move rules.
-          disableInlineRules: false,
-        });
+        this.newSecurityGroup(g.name, props.vpc, groupDescription(g.name, g.role, this.resolution.catalog), restricted);
       if (g.created) {
-        Tags.of(sg).add('portplan:role', g.role);
-        Tags.of(sg).add('portplan:group', g.name);
+        Tags.of(sg).add(ROLE_TAG, g.role);
+        Tags.of(sg).add(GROUP_TAG, g.name);
       }
-      this.byName.set(g.name, new RoleGroup(g.name, g.role, sg));
+      this.securityGroups.set(g.name, sg);
+      this.byName.set(g.name, new RoleGroup(g.name, g.role, sg, roleSgs.get(g.role)));
     }
 
     for (const r of prepared.plan.rules) this.render(r);
@@ -253,15 +285,23 @@ export class PortPlan extends Construct {
           'remove the allow-all rule from the group, or import it with allowAllOutbound: false once it has none',
       );
     }
-    this.node.addValidation({ validate: () => appLimits(Stack.of(this), prepared.maxGroupsPerInterface) });
+    const memberships = this.groups.flatMap((g) =>
+      g.roleSecurityGroup ? [{ group: g.name, own: g.securityGroup, role: g.roleSecurityGroup }] : [],
+    );
+    this.node.addValidation({
+      validate: () => [
+        ...appLimits(Stack.of(this), prepared.maxGroupsPerInterface),
+        ...roleMembershipErrors(Stack.of(this), memberships),
+      ],
+    });
   }
 
   /** Renders one planned rule the way aws-cdk-lib renders its own: peer and port write the JSON. */
   private render(r: PlannedRule): void {
-    const sg = this.group(r.group).securityGroup;
+    const sg = this.securityGroupOf(r.group);
     const peer: ec2.IPeer =
       r.remote.kind === 'group'
-        ? this.group(r.remote.name).securityGroup
+        ? this.securityGroupOf(r.remote.name)
         : r.remote.family === 6
           ? ec2.Peer.ipv6(r.remote.cidr)
           : ec2.Peer.ipv4(r.remote.cidr);
@@ -283,6 +323,38 @@ export class PortPlan extends Construct {
         description: r.description,
       });
     }
+  }
+
+  /** A security group portplan created, for the plan's name of it (the role id of a role-wide one). */
+  private newSecurityGroup(id: string, vpc: ec2.IVpc, description: string, restricted: boolean): ec2.SecurityGroup {
+    return new ec2.SecurityGroup(this, id, {
+      vpc,
+      description,
+      // Default egress means outbound open for both families: a created group reaches IPv6
+      // peers (update source, Control Manager) as it reaches IPv4 ones. AWS's own default is
+      // allow-all IPv4, and IPv6 too where the VPC has IPv6
+      // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html).
+      allowAllOutbound: !restricted,
+      allowAllIpv6Outbound: !restricted,
+      // The plan decides inline or separate; a context default must not move rules.
+      disableInlineRules: false,
+    });
+  }
+
+  private securityGroupOf(name: string): ec2.ISecurityGroup {
+    const sg = this.securityGroups.get(name);
+    if (!sg) throw new Error(`portplan internal error: no security group planned for ${name}`);
+    return sg;
+  }
+
+  /**
+   * The security group of a role with two or more groups, which every host of its groups carries.
+   * @throws ArgumentError when the declaration has fewer than two groups of the role
+   */
+  roleSecurityGroup(role: RoleId): ec2.ISecurityGroup {
+    const g = this.groupsOf(role)[0]?.roleSecurityGroup;
+    if (!g) throw new ArgumentError('role', role, `a role with two or more groups in ${this.node.path}`);
+    return g;
   }
 
   /** The role group of this name. */

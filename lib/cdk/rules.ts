@@ -4,7 +4,8 @@ import {
   cidrFamily,
   composeName,
   describeRows,
-  placeRules,
+  placeCloudRules,
+  type CloudRule,
   type Protocol,
   type Resolution,
   type ResolvedFlow,
@@ -33,11 +34,11 @@ export interface GroupTreatment {
   readonly allowsAllOutbound?: boolean;
 }
 
-/** A role group as the other side of a rule. */
+/** A role group, or a role-wide group, as the other side of a rule. */
 export interface GroupRemote {
   /** Discriminator. */
   readonly kind: 'group';
-  /** The group's declared name. */
+  /** The group's declared name, or the role id of a role-wide group. */
   readonly name: string;
 }
 
@@ -62,7 +63,7 @@ export type RulePlacement = 'inline' | 'separate';
 
 /** One security group rule portplan will write. */
 export interface PlannedRule {
-  /** The group that carries the rule. */
+  /** The group that carries the rule: a declared group's name, or the role id of a role-wide group. */
   readonly group: string;
   /** `inbound` on the listener, `outbound` on the initiator. */
   readonly direction: RuleDirection;
@@ -113,21 +114,32 @@ export interface PlannedGroup {
   readonly keepsOwnEgress: boolean;
 }
 
+/**
+ * The security group of a role with two or more groups, which every host of those groups carries
+ * (the spec's `RoleWideGroup`): flows all the role's groups have alike are written once, on it.
+ */
+export interface PlannedRoleGroup extends PlannedGroup {
+  /** The role's groups, in declaration order. */
+  readonly groups: readonly string[];
+}
+
 /** The whole plan: groups, rules, and the flows left for the owners of immutable groups. */
 export interface RulePlan {
   /** Every role group, in declaration order. */
   readonly groups: readonly PlannedGroup[];
-  /** Every rule to write, once each, in the order of the spec's `placeRules()`. */
+  /** One role-wide group per role with two or more groups; its name is the role id. */
+  readonly roleGroups: readonly PlannedRoleGroup[];
+  /** Every rule to write, once each, in the order of the spec's `placeCloudRules()`. */
   readonly rules: readonly PlannedRule[];
   /** Flows with a rule on an immutable group, in flow order, each once. */
   readonly skippedFlows: readonly ResolvedFlow[];
 }
 
 /**
- * Plans the rules of a resolution. Reads `placeRules()` for which group carries which rule, skips
- * rules on immutable groups, and merges rules that are the same to EC2 (same group, direction,
- * remote, protocol and ports: two peers with one CIDR), which it would otherwise refuse as
- * `InvalidPermission.Duplicate`
+ * Plans the rules of a resolution. Reads the spec's `placeCloudRules()` for which group (or role-wide
+ * group, for flows every group of a role has alike) carries which rule, skips rules on immutable
+ * groups, and merges rules that are the same to EC2 (same group, direction, remote, protocol and
+ * ports: two peers with one CIDR), which it would otherwise refuse as `InvalidPermission.Duplicate`
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
  * Rules to an address range on a created group are inline; rules between groups, and every rule
  * on an existing group, are separate resources, so groups that allow each other form no circular
@@ -136,83 +148,98 @@ export interface RulePlan {
  */
 export function planRules(resolution: Resolution, treatment: Readonly<Record<string, GroupTreatment>> = {}): RulePlan {
   const d = resolution.declaration;
-  const restricted = d.egress === 'restricted';
   const existing = (name: string) => treatment[name]?.existing === true;
   const mutable = (name: string) => !existing(name) || treatment[name].mutable;
+  const placement = placeCloudRules(resolution);
+  const { rules, skipped } = mergeRules(resolution, placement.rules, existing, mutable);
+  checkDistinct(
+    NAME_TARGETS.cdkId,
+    rules
+      .filter((r) => r.placement === 'separate')
+      .map((r) => ({ name: r.id, what: `the ${r.direction} rule of ${r.group} (${r.description})` })),
+  );
+  const restricted = d.egress === 'restricted';
+  const groups = d.groups.map((g): PlannedGroup => {
+    const created = !existing(g.name);
+    const keepsOwnEgress = !created && restricted && mutable(g.name) && treatment[g.name].allowsAllOutbound !== false;
+    const defaultEgress = created ? createdGroupEgress(g.name, restricted, rules) : [];
+    return { name: g.name, role: g.role, created, mutable: mutable(g.name), defaultEgress, keepsOwnEgress };
+  });
+  const roleGroups = placement.roleGroups.map((rw): PlannedRoleGroup => ({
+    name: rw.name,
+    role: rw.role,
+    groups: rw.groups,
+    created: true,
+    mutable: true,
+    defaultEgress: createdGroupEgress(rw.name, restricted, rules),
+    keepsOwnEgress: false,
+  }));
+  return { groups, roleGroups, rules, skippedFlows: resolution.flows.filter((f) => skipped.has(f)) };
+}
+
+/** CDK's egress rules on a group it creates that carry no flow (see {@link DefaultEgressRule}). */
+function createdGroupEgress(name: string, restricted: boolean, rules: readonly PlannedRule[]): DefaultEgressRule[] {
+  if (!restricted) return ['allow-all-ipv4', 'allow-all-ipv6'];
+  const inlineIpv4Egress = rules.some(
+    (r) =>
+      r.group === name &&
+      r.direction === 'outbound' &&
+      r.placement === 'inline' &&
+      r.remote.kind === 'cidr' &&
+      r.remote.family === 4,
+  );
+  return inlineIpv4Egress ? [] : ['no-traffic-placeholder'];
+}
+
+/** The cloud rules as EC2 rules: those on immutable groups skipped, those EC2 sees as one merged. */
+function mergeRules(
+  resolution: Resolution,
+  placed: readonly CloudRule[],
+  existing: (name: string) => boolean,
+  mutable: (name: string) => boolean,
+): { rules: PlannedRule[]; skipped: Set<ResolvedFlow> } {
   type Draft = { rule: Omit<PlannedRule, 'rows' | 'description' | 'flows'>; flows: ResolvedFlow[] };
   const merged = new Map<string, Draft>();
   const skipped = new Set<ResolvedFlow>();
-  for (const placed of placeRules(resolution)) {
-    const { flow, group, remote, direction } = placed;
-    if (!mutable(group.name)) {
-      skipped.add(flow);
+  for (const c of placed) {
+    const { holder, remote, direction } = c;
+    if (holder.kind === 'group' && !mutable(holder.name)) {
+      for (const f of c.flows) skipped.add(f);
       continue;
     }
     const r: RuleRemote =
-      remote.kind === 'group'
-        ? { kind: 'group', name: remote.name }
-        : { kind: 'cidr', cidr: remote.cidr, family: cidrFamily(remote.cidr) };
+      remote.kind === 'peer'
+        ? { kind: 'cidr', cidr: remote.cidr, family: cidrFamily(remote.cidr) }
+        : { kind: 'group', name: remote.name };
     const remoteKey = r.kind === 'group' ? `group:${r.name}` : `cidr:${r.cidr}`;
-    const key = [group.name, direction, remoteKey, flow.protocol, flow.fromPort, flow.toPort].join('|');
+    const key = JSON.stringify([holder.name, direction, remoteKey, c.protocol, c.fromPort, c.toPort]);
     const seen = merged.get(key);
     if (seen) {
-      seen.flows.push(flow);
+      seen.flows.push(...c.flows);
       continue;
     }
     const dir = direction === 'inbound' ? 'in' : 'out';
+    const parts = [dir, user(holder.name), dir === 'in' ? 'from' : 'to', user(remote.name)];
     merged.set(key, {
       rule: {
-        group: group.name,
+        group: holder.name,
         direction,
         remote: r,
-        protocol: flow.protocol,
-        fromPort: flow.fromPort,
-        toPort: flow.toPort,
-        placement: r.kind === 'cidr' && !existing(group.name) ? 'inline' : 'separate',
-        id: composeName(NAME_TARGETS.cdkId, [
-          dir,
-          user(group.name),
-          dir === 'in' ? 'from' : 'to',
-          user(remote.name),
-          flow.protocol,
-          flow.fromPort,
-          flow.toPort,
-        ]),
+        protocol: c.protocol,
+        fromPort: c.fromPort,
+        toPort: c.toPort,
+        placement: r.kind === 'cidr' && !existing(holder.name) ? 'inline' : 'separate',
+        id: composeName(NAME_TARGETS.cdkId, [...parts, c.protocol, c.fromPort, c.toPort]),
       },
-      flows: [flow],
+      flows: [...c.flows],
     });
   }
-  const rules: PlannedRule[] = [...merged.values()].map(({ rule, flows }) => {
+  const rules = [...merged.values()].map(({ rule, flows }): PlannedRule => {
     const rows = [...new Set(flows.flatMap((f) => f.rows))].sort(resolution.catalog.rowOrder);
     const description = flows.length === 1 ? flows[0].description : describeRows(rows, resolution.catalog);
     return { ...rule, rows, description, flows };
   });
-  const separate = rules.filter((r) => r.placement === 'separate');
-  checkDistinct(
-    NAME_TARGETS.cdkId,
-    separate.map((r) => ({ name: r.id, what: `the ${r.direction} rule of ${r.group} (${r.description})` })),
-  );
-  const groups = d.groups.map((g): PlannedGroup => {
-    const created = !existing(g.name);
-    const inlineIpv4Egress = rules.some(
-      (r) =>
-        r.group === g.name &&
-        r.direction === 'outbound' &&
-        r.placement === 'inline' &&
-        r.remote.kind === 'cidr' &&
-        r.remote.family === 4,
-    );
-    const defaultEgress: DefaultEgressRule[] = !created
-      ? []
-      : !restricted
-        ? ['allow-all-ipv4', 'allow-all-ipv6']
-        : inlineIpv4Egress
-          ? []
-          : ['no-traffic-placeholder'];
-    const keepsOwnEgress = !created && restricted && mutable(g.name) && treatment[g.name].allowsAllOutbound !== false;
-    return { name: g.name, role: g.role, created, mutable: mutable(g.name), defaultEgress, keepsOwnEgress };
-  });
-  return { groups, rules, skippedFlows: resolution.flows.filter((f) => skipped.has(f)) };
+  return { rules, skipped };
 }
 
 /** How many rules one group carries in one direction for one address family. */
@@ -237,21 +264,27 @@ export interface RuleCount {
  * before outbound, then IPv4 before IPv6.
  */
 export function ruleCountsByFamily(plan: RulePlan): RuleCount[] {
+  // Counted in one pass over the rules, so the check stays linear in the plan's size.
+  const counts = new Map<string, number>();
+  const add = (group: string, direction: RuleDirection, family: 4 | 6, n = 1) => {
+    const k = JSON.stringify([group, direction, family]);
+    counts.set(k, (counts.get(k) ?? 0) + n);
+  };
+  for (const r of plan.rules) {
+    for (const family of [4, 6] as const) {
+      if (r.remote.kind === 'group' || r.remote.family === family) add(r.group, r.direction, family);
+    }
+  }
   const out: RuleCount[] = [];
-  for (const g of plan.groups) {
+  for (const g of [...plan.groups, ...plan.roleGroups]) {
     for (const direction of ['inbound', 'outbound'] as const) {
       for (const family of [4, 6] as const) {
-        const rules = plan.rules.filter(
-          (r) =>
-            r.group === g.name &&
-            r.direction === direction &&
-            (r.remote.kind === 'group' || r.remote.family === family),
-        ).length;
         const defaults =
           direction === 'inbound'
             ? 0
             : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6' ? 6 : 4) === family).length;
-        if (rules + defaults > 0) out.push({ group: g.name, direction, family, count: rules + defaults });
+        const count = (counts.get(JSON.stringify([g.name, direction, family])) ?? 0) + defaults;
+        if (count > 0) out.push({ group: g.name, direction, family, count });
       }
     }
   }

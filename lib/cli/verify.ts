@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ArgumentError, PortplanError, type Resolution } from '../spec';
+import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../spec';
 import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
@@ -127,7 +127,8 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
             undefined,
             'give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group',
           );
-        const names = resolution.declaration.groups.map((g) => g.name);
+        // The declared groups, and the role-wide group of each role with two or more.
+        const names = cloudGroupNames(resolution);
         // Parse the pairs before asking EC2, so a typo costs no API call.
         const explicit = groupIdsByTag(names, [], given);
         const groups = await readSecurityGroups({ vpcId: o.vpc, groupIds: Object.values(explicit) });
@@ -181,12 +182,7 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
             );
           }
           const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
-          const groups = asgsOfGroups(
-            resolution.declaration.groups.map((g) => g.name),
-            asgs,
-            o.group ?? [],
-            nsg,
-          );
+          const groups = asgsOfGroups(cloudGroupNames(resolution), asgs, o.group ?? [], nsg);
           finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
         } catch (e) {
           fail(ctx, e);

@@ -2,6 +2,11 @@ import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import {
   ArgumentError,
+  GROUP_TAG,
+  NAME_TARGETS,
+  ROLE_TAG,
+  composeName,
+  user,
   serverProtectDeclaration,
   smartUpdateManagerDeclaration,
   warningText,
@@ -124,6 +129,7 @@ function componentOptions(
 /** The resources an Azure component creates, as the components expose them. */
 interface AzureResources {
   readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
   readonly networkSecurityGroup?: network.NetworkSecurityGroup;
   readonly securityRules: network.SecurityRule[];
   readonly priorities: Readonly<Record<string, number>>;
@@ -147,20 +153,27 @@ function createResources(
   if (sharing?.warning) pulumi.log.warn(sharing.warning, component);
 
   const tags = args.tags ?? {};
-  const asgs: Record<string, network.ApplicationSecurityGroup> = {};
-  for (const g of plan.resolution.declaration.groups) {
-    asgs[g.name] = new network.ApplicationSecurityGroup(
-      `${name}-${g.name}`,
+  const asg = (child: string, role: string, group: string) =>
+    new network.ApplicationSecurityGroup(
+      `${name}-${child}`,
       {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: { ...tags, 'portplan:role': g.role, 'portplan:group': g.name },
+        tags: { ...tags, [ROLE_TAG]: role, [GROUP_TAG]: group },
       },
       { parent: component },
     );
+  const asgs: Record<string, network.ApplicationSecurityGroup> = {};
+  for (const g of plan.resolution.declaration.groups) asgs[g.name] = asg(g.name, g.role, g.name);
+  // A role with two or more groups: one more ASG, which every NIC of its groups joins (named by the
+  // role id, which no group name can be; a colon is not allowed in an Azure name, hence the scheme).
+  const roleAsgs: Record<string, network.ApplicationSecurityGroup> = {};
+  for (const r of plan.roleGroups) {
+    roleAsgs[r.role] = asg(composeName(NAME_TARGETS.azureRule, [user(r.role)]), r.role, r.name);
   }
+  const byName = { ...asgs, ...roleAsgs };
 
-  const ruleArgs = (r: AzureRule) => securityRuleArgs(r, (group) => asgs[group].id);
+  const ruleArgs = (r: AzureRule) => securityRuleArgs(r, (group) => byName[group].id);
 
   const standalone: network.SecurityRule[] = [];
   let nsg: network.NetworkSecurityGroup | undefined;
@@ -195,11 +208,19 @@ function createResources(
 
   const outputs = {
     applicationSecurityGroupIds: Object.fromEntries(Object.entries(asgs).map(([k, v]) => [k, v.id])),
+    roleApplicationSecurityGroupIds: Object.fromEntries(Object.entries(roleAsgs).map(([k, v]) => [k, v.id])),
     networkSecurityGroupId: nsg?.id,
     ruleNames: plan.rules.map((r) => r.name),
     priorities,
   };
-  return { applicationSecurityGroups: asgs, networkSecurityGroup: nsg, securityRules: standalone, priorities, outputs };
+  return {
+    applicationSecurityGroups: asgs,
+    roleApplicationSecurityGroups: roleAsgs,
+    networkSecurityGroup: nsg,
+    securityRules: standalone,
+    priorities,
+    outputs,
+  };
 }
 
 // Every component below declares the same fields (the analyzer reads each class's own fields as its
@@ -213,8 +234,17 @@ function createResources(
  * deny the other's flows.
  */
 export class PortPlan extends pulumi.ComponentResource {
-  /** One ASG per role group, by group name: put the hosts' NICs in them. */
+  /**
+   * One ASG per role group, by group name: put the hosts' NICs in them (and, for a role with two or
+   * more groups, in the role's ASG of `roleApplicationSecurityGroups` as well).
+   */
   readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  /**
+   * One ASG per role with two or more groups, by role id: every NIC of those groups joins it too.
+   * The rules every group of the role needs alike name it, once, so the NSG's rules do not grow
+   * with the number of groups.
+   */
+  readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
   /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
   readonly networkSecurityGroup?: network.NetworkSecurityGroup;
   /** The standalone rules added to an existing NSG. */
@@ -243,6 +273,7 @@ export class PortPlan extends pulumi.ComponentResource {
     let outputs: pulumi.Inputs;
     ({
       applicationSecurityGroups: this.applicationSecurityGroups,
+      roleApplicationSecurityGroups: this.roleApplicationSecurityGroups,
       networkSecurityGroup: this.networkSecurityGroup,
       securityRules: this.securityRules,
       priorities: this.priorities,
@@ -254,8 +285,17 @@ export class PortPlan extends pulumi.ComponentResource {
 
 /** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:index:ServerProtect`). */
 export class ServerProtect extends pulumi.ComponentResource {
-  /** One ASG per role group, by group name: put the hosts' NICs in them. */
+  /**
+   * One ASG per role group, by group name: put the hosts' NICs in them (and, for a role with two or
+   * more groups, in the role's ASG of `roleApplicationSecurityGroups` as well).
+   */
   readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  /**
+   * One ASG per role with two or more groups, by role id: every NIC of those groups joins it too.
+   * The rules every group of the role needs alike name it, once, so the NSG's rules do not grow
+   * with the number of groups.
+   */
+  readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
   /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
   readonly networkSecurityGroup?: network.NetworkSecurityGroup;
   /** The standalone rules added to an existing NSG. */
@@ -280,6 +320,7 @@ export class ServerProtect extends pulumi.ComponentResource {
     let outputs: pulumi.Inputs;
     ({
       applicationSecurityGroups: this.applicationSecurityGroups,
+      roleApplicationSecurityGroups: this.roleApplicationSecurityGroups,
       networkSecurityGroup: this.networkSecurityGroup,
       securityRules: this.securityRules,
       priorities: this.priorities,
@@ -291,8 +332,17 @@ export class ServerProtect extends pulumi.ComponentResource {
 
 /** HP Smart Update Manager (profile 5.x or 7.x+) on Azure (`portplan:index:SmartUpdateManager`). */
 export class SmartUpdateManager extends pulumi.ComponentResource {
-  /** One ASG per role group, by group name: put the hosts' NICs in them. */
+  /**
+   * One ASG per role group, by group name: put the hosts' NICs in them (and, for a role with two or
+   * more groups, in the role's ASG of `roleApplicationSecurityGroups` as well).
+   */
   readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
+  /**
+   * One ASG per role with two or more groups, by role id: every NIC of those groups joins it too.
+   * The rules every group of the role needs alike name it, once, so the NSG's rules do not grow
+   * with the number of groups.
+   */
+  readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
   /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
   readonly networkSecurityGroup?: network.NetworkSecurityGroup;
   /** The standalone rules added to an existing NSG. */
@@ -317,6 +367,7 @@ export class SmartUpdateManager extends pulumi.ComponentResource {
     let outputs: pulumi.Inputs;
     ({
       applicationSecurityGroups: this.applicationSecurityGroups,
+      roleApplicationSecurityGroups: this.roleApplicationSecurityGroups,
       networkSecurityGroup: this.networkSecurityGroup,
       securityRules: this.securityRules,
       priorities: this.priorities,

@@ -6,17 +6,19 @@ import {
   composeName,
   describeRows,
   parseCidr,
-  placeRules,
+  placeCloudRules,
   portRangeText,
   resolve,
   type CatalogDeclaration,
   type CatalogSource,
   type Declaration,
-  type Endpoint,
+  type CloudRule,
   type NamePart,
   type Protocol,
   type Resolution,
   type RowId,
+  type RoleWideGroup,
+  type RuleParty,
   user,
 } from '../spec';
 import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from '../verify/azure-rules';
@@ -186,6 +188,11 @@ export interface AzurePlan {
   readonly resolution: Resolution;
   /** Every rule, in priority order per direction (Inbound first). */
   readonly rules: readonly AzureRule[];
+  /**
+   * One role-wide ASG per role with two or more groups (its name is the role id): every NIC of the
+   * role's groups joins it, and the rules every group of the role needs alike name it once.
+   */
+  readonly roleGroups: readonly RoleWideGroup[];
 }
 
 /** A reference to an application security group inside a rule. */
@@ -299,93 +306,19 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
   }
   const resolution = resolve(declaration, { catalogs: options.catalogs });
   const d = resolution.declaration;
-  const side = (e: Endpoint): AzureRuleEndpoint => (e.kind === 'group' ? { group: e.name } : { prefix: e.cidr });
-
-  const drafts = new Map<string, Draft>();
-  for (const placed of placeRules(resolution)) {
-    const { flow } = placed;
-    const direction = placed.direction === 'inbound' ? 'Inbound' : 'Outbound';
-    const name = ruleName([
-      direction === 'Inbound' ? 'in' : 'out',
-      user(flow.from.name),
-      'to',
-      user(flow.to.name),
-      flow.protocol,
-    ]);
-    // One rule per direction, endpoints and protocol, keyed by those (not by the name it gets).
-    const key = JSON.stringify([direction, flow.from.kind, flow.from.name, flow.to.kind, flow.to.name, flow.protocol]);
-    const prev = drafts.get(key);
-    const rows = [...(prev?.rows ?? []), ...flow.rows];
-    drafts.set(key, {
-      name,
-      direction,
-      access: 'Allow',
-      protocol: PROTOCOL[flow.protocol],
-      source: side(flow.from),
-      destination: side(flow.to),
-      ports: [...(prev?.ports ?? []), portRangeText(flow)],
-      rows,
-      description: describeRows(rows, resolution.catalog),
-      origin: 'flow',
-    });
-  }
-  const allows = [...drafts.values()];
+  const placement = placeCloudRules(resolution);
+  const allows = allowDrafts(resolution, placement.rules);
+  // The ASGs the probes and denies name: each group's, except that the groups of a role with a
+  // role-wide ASG are all named by it (every host of theirs is in it), once.
+  const wide = new Set(placement.roleGroups.flatMap((r) => r.groups));
+  const holders = [
+    ...d.groups.filter((g) => !wide.has(g.name)).map((g) => g.name),
+    ...placement.roleGroups.map((r) => r.name),
+  ];
   const denyIn = options.denyOtherVnetTraffic;
   const denyOut = (options.denyOtherOutboundTraffic ?? options.denyOtherVnetTraffic) && d.egress === 'restricted';
-  const probes: Draft[] =
-    denyIn && (options.allowAzureLoadBalancer ?? true)
-      ? d.groups.map((g) => ({
-          name: ruleName(['allow', 'lb', 'to', user(g.name)]),
-          direction: 'Inbound',
-          access: 'Allow',
-          protocol: '*',
-          source: { prefix: 'AzureLoadBalancer' },
-          destination: { group: g.name },
-          ports: ['*'],
-          rows: [],
-          origin: 'load-balancer',
-          description: `Azure Load Balancer health probes to ${g.name}, above the portplan deny rules`.slice(
-            0,
-            AZURE_LIMITS.description,
-          ),
-        }))
-      : [];
-  const denies: Draft[] = [
-    ...(denyIn
-      ? d.groups.map((g): Draft => ({
-          name: ruleName(['deny', 'vnet', 'to', user(g.name)]),
-          direction: 'Inbound',
-          access: 'Deny',
-          protocol: '*',
-          source: { prefix: 'VirtualNetwork' },
-          destination: { group: g.name },
-          ports: ['*'],
-          rows: [],
-          origin: 'deny',
-          description: `Deny other VirtualNetwork traffic to ${g.name}, below the portplan allow rules`.slice(
-            0,
-            AZURE_LIMITS.description,
-          ),
-        }))
-      : []),
-    ...(denyOut
-      ? d.groups.map((g): Draft => ({
-          name: ruleName(['deny', 'out', 'from', user(g.name)]),
-          direction: 'Outbound',
-          access: 'Deny',
-          protocol: '*',
-          source: { group: g.name },
-          destination: { prefix: '*' },
-          ports: ['*'],
-          rows: [],
-          origin: 'deny',
-          description: `Deny other outbound traffic from ${g.name}, below the portplan allow rules`.slice(
-            0,
-            AZURE_LIMITS.description,
-          ),
-        }))
-      : []),
-  ];
+  const probes = denyIn && (options.allowAzureLoadBalancer ?? true) ? holders.map(probeDraft) : [];
+  const denies: Draft[] = [...(denyIn ? holders.map(denyInDraft) : []), ...(denyOut ? holders.map(denyOutDraft) : [])];
   const ours = new Set([...allows, ...probes, ...denies].map((r) => r.name.toLowerCase()));
   const additional = (options.additionalRules ?? []).map((r, i) =>
     additionalDraft(
@@ -420,7 +353,90 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
     rules.map((r) => ({ name: r.name, what: `the ${r.direction.toLowerCase()} ${r.origin} rule ${r.description}` })),
   );
   checkLimits(rules);
-  return { resolution, rules };
+  return { resolution, rules, roleGroups: placement.roleGroups };
+}
+
+/** The allow rules of the flows: one per direction, endpoints and protocol, with all its port ranges. */
+function allowDrafts(resolution: Resolution, placed: readonly CloudRule[]): Draft[] {
+  const side = (e: RuleParty): AzureRuleEndpoint => (e.kind === 'peer' ? { prefix: e.cidr } : { group: e.name });
+  const drafts = new Map<string, Draft>();
+  for (const c of placed) {
+    const direction = c.direction === 'inbound' ? 'Inbound' : 'Outbound';
+    const [from, to] = c.direction === 'inbound' ? [c.remote, c.holder] : [c.holder, c.remote];
+    const name = ruleName([direction === 'Inbound' ? 'in' : 'out', user(from.name), 'to', user(to.name), c.protocol]);
+    // Keyed by direction, endpoints and protocol (not by the name they get).
+    const key = JSON.stringify([direction, from.kind, from.name, to.kind, to.name, c.protocol]);
+    const prev = drafts.get(key);
+    const rows = [...(prev?.rows ?? []), ...new Set(c.flows.flatMap((f) => f.rows))];
+    drafts.set(key, {
+      name,
+      direction,
+      access: 'Allow',
+      protocol: PROTOCOL[c.protocol],
+      source: side(from),
+      destination: side(to),
+      ports: [...(prev?.ports ?? []), portRangeText(c)],
+      rows,
+      description: describeRows(rows, resolution.catalog),
+      origin: 'flow',
+    });
+  }
+  return [...drafts.values()];
+}
+
+// The texts below name a group, or for a role-wide ASG the role id; 140 characters at most.
+const describe = (text: string): string => text.slice(0, AZURE_LIMITS.description);
+
+function probeDraft(holder: string): Draft {
+  return {
+    name: ruleName(['allow', 'lb', 'to', user(holder)]),
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    source: { prefix: 'AzureLoadBalancer' },
+    destination: { group: holder },
+    ports: ['*'],
+    rows: [],
+    origin: 'load-balancer',
+    description: describe(`Azure Load Balancer health probes to ${holder}, above the portplan deny rules`),
+  };
+}
+
+function denyInDraft(holder: string): Draft {
+  return {
+    name: ruleName(['deny', 'vnet', 'to', user(holder)]),
+    direction: 'Inbound',
+    access: 'Deny',
+    protocol: '*',
+    source: { prefix: 'VirtualNetwork' },
+    destination: { group: holder },
+    ports: ['*'],
+    rows: [],
+    origin: 'deny',
+    description: describe(`Deny other VirtualNetwork traffic to ${holder}, below the portplan allow rules`),
+  };
+}
+
+function denyOutDraft(holder: string): Draft {
+  return {
+    name: ruleName(['deny', 'out', 'from', user(holder)]),
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    source: { group: holder },
+    destination: { prefix: '*' },
+    ports: ['*'],
+    rows: [],
+    origin: 'deny',
+    description: describe(`Deny other outbound traffic from ${holder}, below the portplan allow rules`),
+  };
+}
+
+// What to change when the band is too small: a wider band, unless it is Azure's whole range already.
+function widen(band: PriorityBand): string {
+  const all = AZURE_LIMITS.priority;
+  if (band.from > all.from || band.to < all.to) return 'widen the band';
+  return `the band is Azure's whole range (${all.from}-${all.to}): the plan must need fewer rules (give fewer, wider peers, or spread the groups over components with NSGs of their own)`;
 }
 
 function assign(
@@ -449,7 +465,7 @@ function assign(
       throw new AzureLimitError(
         bandPath,
         band,
-        `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: widen the band`,
+        `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: ${widen(band)}`,
       );
     }
   }
@@ -600,7 +616,10 @@ function checkLimits(rules: readonly AzureRule[]): void {
     throw new AzureLimitError(
       'declaration',
       rules.length,
-      `the plan needs ${rules.length} rules in one NSG, more than Azure's ${L.rulesPerNsg}`,
+      `the plan needs ${rules.length} rules in one NSG, more than Azure's ${L.rulesPerNsg} security rules per ` +
+        'network security group (https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#networking-limits); ' +
+        'each peer address range needs rules of its own: give fewer, wider peers, or spread the groups over ' +
+        'components with NSGs of their own',
     );
   const asgs = new Set<string>();
   for (const r of rules) {

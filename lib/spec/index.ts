@@ -80,9 +80,23 @@ export {
 export { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 export { BROAD_PREFIX, cidrContains, cidrFamily, parseCidr, type Cidr } from './cidr';
 export { ArgumentError, PortplanError } from './errors';
-export { placeRules, ruleCounts, type PlacedRule, type RuleDirection } from './placement';
+export {
+  cloudGroupNames,
+  placeCloudRules,
+  placeRules,
+  roleGroupOf,
+  ruleCounts,
+  type CloudPlacement,
+  type CloudRule,
+  type PlacedRule,
+  type RoleWideGroup,
+  type RuleDirection,
+  type RuleHolder,
+  type RuleParty,
+} from './placement';
 export { explain, type ExplainQuery, type Explanation, type RowReason, type WouldOpen } from './explain';
 export { closestMatch, editDistance } from './suggest';
+export { GROUP_TAG, ROLE_TAG } from './tags';
 export {
   NAME_TARGETS,
   NameCollisionError,

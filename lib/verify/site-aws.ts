@@ -1,4 +1,4 @@
-import { ArgumentError, parseCidr, placeRules, type Endpoint, type Resolution } from '../spec';
+import { ArgumentError, parseCidr, placeCloudRules, roleGroupOf, type Endpoint, type Resolution } from '../spec';
 import {
   allowed,
   type ConnectionEnd,
@@ -110,10 +110,13 @@ export function verifyAwsSite(
   groupIds: Readonly<Record<string, string>>,
   groups: readonly DeployedGroup[],
 ): SiteReport {
+  const placement = placeCloudRules(resolution);
   const names = resolution.declaration.groups.map((g) => g.name);
+  // Every group the site has: the declared ones and each role-wide one (a role with two or more groups).
+  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
   const byId = new Map(groups.map((g) => [g.groupId, g]));
   const seen = new Map<string, string>();
-  for (const name of names) {
+  for (const name of holders) {
     const id = groupIds[name];
     if (id === undefined) {
       throw new ArgumentError(
@@ -133,14 +136,19 @@ export function verifyAwsSite(
     seen.set(id, name);
   }
   const nameOf = (id: string) => seen.get(id);
+  // A host of a group carries the group's security group and its role's, where the role has one.
+  const carried = (name: string): string[] => {
+    const role = roleGroupOf(placement, name);
+    return role ? [name, role.name] : [name];
+  };
   const hosts: HostModel[] = names.map((name, i) => ({
     name,
-    securityGroupIds: [groupIds[name]],
+    securityGroupIds: carried(name).map((n) => groupIds[n]),
     addresses: hostAddresses(i),
   }));
   const modelled = (rules: readonly DeployedRule[]) => rules.filter((r) => r.prefixListId === undefined);
   const model = {
-    groups: names
+    groups: holders
       .map((n) => byId.get(groupIds[n])!)
       .map((g) => ({ ...g, ingress: modelled(g.ingress), egress: modelled(g.egress) })),
     hosts,
@@ -150,8 +158,8 @@ export function verifyAwsSite(
 
   const flows = resolution.flows.map((flow) => {
     const rules = [
-      ...(flow.from.kind === 'group' ? byId.get(groupIds[flow.from.name])!.egress : []),
-      ...(flow.to.kind === 'group' ? byId.get(groupIds[flow.to.name])!.ingress : []),
+      ...(flow.from.kind === 'group' ? carried(flow.from.name).flatMap((n) => byId.get(groupIds[n])!.egress) : []),
+      ...(flow.to.kind === 'group' ? carried(flow.to.name).flatMap((n) => byId.get(groupIds[n])!.ingress) : []),
     ];
     const blocked: BlockedPorts[] = [];
     for (const [from, to] of portPieces(flow.fromPort, flow.toPort, rules)) {
@@ -167,14 +175,14 @@ export function verifyAwsSite(
   });
 
   const expected = new Set<string>();
-  for (const p of placeRules(resolution)) {
-    const remote = p.remote.kind === 'group' ? `sg:${groupIds[p.remote.name]}` : `cidr:${masked(p.remote.cidr)}`;
+  for (const p of placement.rules) {
+    const remote = p.remote.kind === 'peer' ? `cidr:${masked(p.remote.cidr)}` : `sg:${groupIds[p.remote.name]}`;
     const dir = p.direction === 'inbound' ? 'ingress' : 'egress';
-    expected.add(ruleKey(groupIds[p.group.name], dir, remote, p.flow.protocol, p.flow.fromPort, p.flow.toPort));
+    expected.add(ruleKey(groupIds[p.holder.name], dir, remote, p.protocol, p.fromPort, p.toPort));
   }
   const defaultEgress = resolution.declaration.egress !== 'restricted';
   const extra: ExtraRule[] = [];
-  for (const name of names) {
+  for (const name of holders) {
     const g = byId.get(groupIds[name])!;
     for (const dir of ['ingress', 'egress'] as const) {
       for (const r of g[dir]) {
@@ -208,10 +216,10 @@ export function verifyAwsSite(
       }
     }
   }
-  const sorted = sortExtra(extra, names);
+  const sorted = sortExtra(extra, holders);
   return {
     cloud: 'aws',
-    groups: names.map((name) => ({ name, id: groupIds[name] })),
+    groups: holders.map((name) => ({ name, id: groupIds[name] })),
     flows,
     extra: sorted,
     drift: sorted.length > 0 || flows.some((f) => f.status === 'blocked'),

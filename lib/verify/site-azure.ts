@@ -3,10 +3,12 @@ import {
   PortplanError,
   parseCidr,
   cidrContains,
-  placeRules,
+  placeCloudRules,
+  roleGroupOf,
   type Cidr,
   type Endpoint,
   type Resolution,
+  type RuleParty,
 } from '../spec';
 import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from './azure';
 import type { ArmSecurityRule } from './azure-rules';
@@ -311,7 +313,15 @@ export function verifyAzureSite(
   nsg: NsgInput,
   groupAsgs: Readonly<Record<string, string>>,
 ): SiteReport {
+  const placement = placeCloudRules(resolution);
   const names = resolution.declaration.groups.map((g) => g.name);
+  // Every ASG the site has: the declared groups' and each role-wide one (a role with two or more groups).
+  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
+  // A NIC of a group joins the group's ASG and its role's, where the role has one.
+  const joined = (name: string): string[] => {
+    const role = roleGroupOf(placement, name);
+    return role ? [groupAsgs[name], groupAsgs[role.name]] : [groupAsgs[name]];
+  };
   const space = network.addressSpace.map((s) => {
     const c = parseCidr(s);
     if (!c) throw new ArgumentError('--address-space', s, 'an IPv4 or IPv6 CIDR, e.g. 10.40.0.0/16');
@@ -330,7 +340,7 @@ export function verifyAzureSite(
         `an IPv${family} range of the VNet with room for every group (the flow ${e.name} - ${other.name} needs one)`,
       );
     }
-    return { address, applicationSecurityGroups: [groupAsgs[e.name]], nsg: nsg.rules };
+    return { address, applicationSecurityGroups: joined(e.name), nsg: nsg.rules };
   };
 
   const flows = resolution.flows.map((flow) => {
@@ -355,11 +365,11 @@ export function verifyAzureSite(
   });
 
   const planned = new Set<string>();
-  const key = (e: Endpoint) => (e.kind === 'group' ? `asg:${groupAsgs[e.name]}` : (parseCidr(e.cidr)?.text ?? e.cidr));
-  for (const p of placeRules(resolution)) {
-    const f = p.flow;
-    for (let port = f.fromPort; port <= f.toPort; port++)
-      planned.add([p.direction, key(f.from), key(f.to), f.protocol, port].join('|'));
+  const key = (e: RuleParty) => (e.kind === 'peer' ? (parseCidr(e.cidr)?.text ?? e.cidr) : `asg:${groupAsgs[e.name]}`);
+  for (const p of placement.rules) {
+    const [from, to] = p.direction === 'inbound' ? [p.remote, p.holder] : [p.holder, p.remote];
+    for (let port = p.fromPort; port <= p.toPort; port++)
+      planned.add([p.direction, key(from), key(to), p.protocol, port].join('|'));
   }
   const groupOf = new Map(Object.entries(groupAsgs).map(([n, k]) => [`asg:${k}`, n]));
   const show = (k: string) => groupOf.get(k) ?? (k.startsWith('asg:') ? `ASG ${k.slice(4)}` : k);
@@ -402,10 +412,10 @@ export function verifyAzureSite(
       worldOpen: remote.some((k) => WORLD.includes(k)),
     });
   }
-  const sorted = sortExtra(extra, names);
+  const sorted = sortExtra(extra, holders);
   return {
     cloud: 'azure',
-    groups: names.map((name) => ({ name, id: groupAsgs[name] })),
+    groups: holders.map((name) => ({ name, id: groupAsgs[name] })),
     flows,
     extra: sorted,
     drift: sorted.length > 0 || flows.some((f) => f.status === 'blocked'),

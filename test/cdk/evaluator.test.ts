@@ -249,8 +249,7 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
       e ? { groupId: p.groupId, ingress: [...e.ingress, ...p.ingress], egress: [...e.egress, ...p.egress] } : p,
     );
   }
-  const groupId = (name: string) => {
-    const sg = plan.group(name).securityGroup;
+  const groupId = (sg: ec2.ISecurityGroup) => {
     if (!(sg instanceof ec2.SecurityGroup)) return sg.securityGroupId;
     return createdGroupId(stack.stackName, Stack.of(sg).getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup));
   };
@@ -258,7 +257,8 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
     groups: [...merged.values()],
     hosts: groups.map((g, i) => ({
       name: g.name,
-      securityGroupIds: [groupId(g.name)],
+      // A host carries its group's security group and, where its role has two or more groups, the role's.
+      securityGroupIds: plan.group(g.name).securityGroups.map(groupId),
       addresses: [`10.50.${i}.10`, `fd00:50::${i.toString(16)}:10`],
     })),
   };

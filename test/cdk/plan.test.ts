@@ -273,12 +273,29 @@ describe('guard rails', () => {
   });
 
   test('more rules on one group than the limit: error names group and numbers', () => {
-    const groups = Array.from({ length: 9 }, (_, i) => ({ name: `targets-${i}`, role: 'sum:target:linux' as const }));
-    const declaration: Declaration = { groups: [{ name: 'workstation', role: 'sum:workstation' }, ...groups] };
-    // The workstation takes 4 inbound rules from each of 9 target groups: 36.
+    // Nine administrator subnets reach the workstation's web UI: each is its own address range, so each
+    // needs its own rule.
+    const peers = Array.from({ length: 9 }, (_, i) => ({
+      name: `admins-${i}`,
+      kind: 'administrators' as const,
+      cidr: `10.1.${i}.0/24`,
+    }));
+    const declaration: Declaration = {
+      groups: [
+        { name: 'workstation', role: 'sum:workstation' },
+        { name: 'ilos', role: 'sum:target:ilo' },
+      ],
+      peers,
+      sum: { profile: '7.x+' },
+    };
+    const count = (() => {
+      const { plan } = synth(declaration, { maxRulesPerGroup: 1000 });
+      return plan.rulePlan.rules.filter((r) => r.group === 'workstation' && r.direction === 'inbound').length;
+    })();
+    expect(count).toBeGreaterThan(9);
     const over = (() => {
       try {
-        synth(declaration, { maxRulesPerGroup: 35 });
+        synth(declaration, { maxRulesPerGroup: count - 1 });
       } catch (e) {
         return e;
       }
@@ -287,15 +304,18 @@ describe('guard rails', () => {
     expect(over).toMatchObject({
       code: 'AWS_LIMIT',
       path: 'groups.workstation',
-      value: 36,
+      value: count,
       message:
-        'security group workstation would have 36 inbound IPv4 rules, more than the limit of 35 per group; ' +
-        'split the role group, or raise maxRulesPerGroup if the account quota is raised',
+        `security group workstation would have ${count} inbound IPv4 rules, more than the limit of ${count - 1} per group ` +
+        '(AWS quota: inbound or outbound rules per security group); each peer address range and each group or ' +
+        'role reaching it needs its own rules: give fewer, wider peers, or raise maxRulesPerGroup where the ' +
+        "account's quota is raised",
     });
-    expect(() => synth(declaration, { maxRulesPerGroup: 36 })).not.toThrow();
+    expect(() => synth(declaration, { maxRulesPerGroup: count })).not.toThrow();
     // Checked before the first construct: nothing is left in the tree.
     const t = testStack();
-    expect(() => new PortPlan(t.stack, 'Plan', { vpc: t.vpc, declaration, maxRulesPerGroup: 35 })).toThrow(LimitError);
+    const make = () => new PortPlan(t.stack, 'Plan', { vpc: t.vpc, declaration, maxRulesPerGroup: count - 1 });
+    expect(make).toThrow(LimitError);
     expect(t.stack.node.tryFindChild('Plan')).toBeUndefined();
     expect(t.stack.node.findAll().filter((c) => c.node.path.includes('Plan'))).toEqual([]);
     for (const bad of [0, -1, 1.5, Number.NaN]) {
@@ -321,9 +341,16 @@ describe('guard rails', () => {
       name: `normal-${i}`,
       role: 'serverprotect:normal-server' as const,
     }));
-    // SP9 between every pair of 40 normal server groups: 40 * 40 * 3 separate rules.
-    new PortPlan(stack, 'Plan', { vpc, declaration: { groups }, maxRulesPerGroup: 1000 });
-    expect(() => app.synth()).toThrow(/stack Test has 48\d\d resources, more than CloudFormation's 500/);
+    // SP9 between every pair of 40 normal server groups is written once, on the role's group:
+    // 40 groups, the role-wide group and its 3 rules, far inside the quota.
+    new PortPlan(stack, 'Plan', { vpc, declaration: { groups } });
+    expect(() => app.synth()).not.toThrow();
+    // 510 groups are 510 security groups: over CloudFormation's 500 resources in one stack.
+    const many = testStack();
+    const targets = Array.from({ length: 510 }, (_, i) => ({ name: `t-${i}`, role: 'sum:target:linux' as const }));
+    const declaration: Declaration = { groups: [{ name: 'workstation', role: 'sum:workstation' }, ...targets] };
+    new PortPlan(many.stack, 'Plan', { vpc: many.vpc, declaration });
+    expect(() => many.app.synth()).toThrow(/stack Test has 51\d resources, more than CloudFormation's 500/);
   });
 });
 

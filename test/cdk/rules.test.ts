@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { planRules, ruleCountsByFamily, type GroupTreatment, type PlannedRule } from '../../lib/cdk/rules';
-import { placeRules, resolve, type Declaration, type PlacedRule, type ResolvedFlow } from '../../lib/spec';
+import { placeCloudRules, resolve, type CloudRule, type Declaration, type ResolvedFlow } from '../../lib/spec';
 import { SERVERPROTECT, validDeclaration } from '../support/declarations';
 
 // The planner is pure: plain objects in, plain objects out, no synth.
@@ -22,7 +22,7 @@ const planInput = validDeclaration.chain((declaration) => {
     });
 });
 
-const remoteOf = (p: PlacedRule) => (p.remote.kind === 'group' ? `group:${p.remote.name}` : `cidr:${p.remote.cidr}`);
+const remoteOf = (p: CloudRule) => (p.remote.kind === 'peer' ? `cidr:${p.remote.cidr}` : `group:${p.remote.name}`);
 const remoteOfRule = (r: PlannedRule) =>
   r.remote.kind === 'group' ? `group:${r.remote.name}` : `cidr:${r.remote.cidr}`;
 const key = (r: PlannedRule) => [r.group, r.direction, remoteOfRule(r), r.protocol, r.fromPort, r.toPort].join('|');
@@ -33,9 +33,9 @@ describe('planRules (fast-check over random declarations and existing groups)', 
       fc.property(planInput, ({ declaration, treatment }) => {
         const resolution = resolve(declaration);
         const plan = planRules(resolution, treatment);
-        const placedRules = placeRules(resolution);
-        const placedByFlow = new Map<ResolvedFlow, PlacedRule[]>();
-        for (const p of placedRules) placedByFlow.set(p.flow, [...(placedByFlow.get(p.flow) ?? []), p]);
+        const placedRules = placeCloudRules(resolution).rules;
+        const placedByFlow = new Map<ResolvedFlow, CloudRule[]>();
+        for (const p of placedRules) for (const f of p.flows) placedByFlow.set(f, [...(placedByFlow.get(f) ?? []), p]);
         const mutable = (g: string) => !treatment[g] || treatment[g].mutable;
         // Justified: each flow a rule carries is placed on that group, direction and remote, same protocol and ports.
         for (const r of plan.rules) {
@@ -43,7 +43,7 @@ describe('planRules (fast-check over random declarations and existing groups)', 
           expect(mutable(r.group)).toBe(true);
           for (const f of r.flows) {
             const placed = (placedByFlow.get(f) ?? []).filter(
-              (p) => p.group.name === r.group && p.direction === r.direction,
+              (p) => p.holder.name === r.group && p.direction === r.direction,
             );
             expect(placed).toHaveLength(1);
             expect(remoteOf(placed[0])).toBe(remoteOfRule(r));
@@ -59,18 +59,22 @@ describe('planRules (fast-check over random declarations and existing groups)', 
         const byFlow = new Map<ResolvedFlow, PlannedRule[]>();
         for (const r of plan.rules) for (const f of r.flows) byFlow.set(f, [...(byFlow.get(f) ?? []), r]);
         for (const p of placedRules) {
-          const carriers = (byFlow.get(p.flow) ?? []).filter(
-            (r) => r.group === p.group.name && r.direction === p.direction,
-          );
-          expect(carriers).toHaveLength(mutable(p.group.name) ? 1 : 0);
-          if (!mutable(p.group.name)) expect(plan.skippedFlows).toContain(p.flow);
+          for (const f of p.flows) {
+            const carriers = (byFlow.get(f) ?? []).filter(
+              (r) => r.group === p.holder.name && r.direction === p.direction,
+            );
+            expect(carriers).toHaveLength(mutable(p.holder.name) ? 1 : 0);
+            if (!mutable(p.holder.name)) expect(plan.skippedFlows).toContain(f);
+          }
         }
         expect(new Set(plan.rules.map(key)).size).toBe(plan.rules.length);
         expect(new Set(plan.rules.filter((r) => r.placement === 'separate').map((r) => r.id)).size).toBe(
           plan.rules.filter((r) => r.placement === 'separate').length,
         );
         // Skipped flows are exactly those with a rule on an immutable group, each once, in flow order.
-        const skipped = resolution.flows.filter((f) => (placedByFlow.get(f) ?? []).some((p) => !mutable(p.group.name)));
+        const skipped = resolution.flows.filter((f) =>
+          (placedByFlow.get(f) ?? []).some((p) => !mutable(p.holder.name)),
+        );
         expect(plan.skippedFlows).toEqual(skipped);
       }),
       { numRuns: 100 },
@@ -82,7 +86,7 @@ describe('planRules (fast-check over random declarations and existing groups)', 
       fc.property(planInput, ({ declaration, treatment }) => {
         const plan = planRules(resolve(declaration), treatment);
         for (const c of ruleCountsByFamily(plan)) {
-          const g = plan.groups.find((x) => x.name === c.group)!;
+          const g = [...plan.groups, ...plan.roleGroups].find((x) => x.name === c.group)!;
           const own = plan.rules.filter((r) => r.group === c.group && r.direction === c.direction);
           const family = own.filter((r) => r.remote.kind === 'group' || r.remote.family === c.family).length;
           const defaults =

@@ -7,6 +7,7 @@ import { ROW_CASES } from '../support/rows';
 import { validateSecurityRules } from '../../lib/verify/azure-rules';
 import { recordAliases, type SentAlias } from './aliases';
 import {
+  asgMembers,
   byPriority,
   expectedLines,
   recordResources,
@@ -41,12 +42,7 @@ async function build(declaration: Declaration, extra: Partial<ConstructorParamet
   });
   await settleComponent(plan);
   const mine = registered.filter((r) => r.name.startsWith(`${name}-`));
-  const asgIds = new Map(
-    mine
-      .filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup')
-      .map((r) => [`${r.name}-id`, r.name.slice(name.length + 1)]),
-  );
-  return { plan, mine, asgIds };
+  return { plan, mine, asgIds: asgMembers(name, mine, plan.resolution) };
 }
 
 describe('created NSG: inline rules equal resolve() flows', () => {
@@ -204,8 +200,10 @@ describe('priority stability', () => {
     ],
   ])('%s keeps the name and priority of every surviving rule', (_name, changed) => {
     for (const deny of [true, false]) {
+      // As the component is updated: the previous deployment's priorities passed back.
       const before = byPriority(planAzureRules(BOTH, { band, denyOtherVnetTraffic: deny }).rules);
-      const after = byPriority(planAzureRules(changed, { band, denyOtherVnetTraffic: deny }).rules);
+      const previousPriorities = Object.fromEntries(before);
+      const after = byPriority(planAzureRules(changed, { band, denyOtherVnetTraffic: deny, previousPriorities }).rules);
       for (const [name, priority] of before)
         if (after.has(name)) expect([name, after.get(name)]).toEqual([name, priority]);
     }
@@ -252,9 +250,18 @@ describe('guard rails: named error, no resource registered', () => {
       () =>
         new PortPlan('bad', {
           resourceGroupName: 'rg',
-          declaration: { groups: many(23, 'serverprotect:normal-server') },
+          // Each administrators' range is its own source: a rule of its own to the workstation's web UI.
+          declaration: {
+            groups: [{ name: 'ws', role: 'sum:workstation' }],
+            peers: Array.from({ length: 1001 }, (_, i) => ({
+              name: `admins-${i}`,
+              kind: 'administrators' as const,
+              cidr: `10.${Math.floor(i / 256)}.${i % 256}.0/24`,
+            })),
+            sum: { profile: '7.x+' },
+          },
         }),
-      /the plan needs 1104 rules in one NSG, more than Azure's 1000/,
+      /the plan needs 1003 rules in one NSG, more than Azure's 1000 security rules per network security group/,
     ],
     [
       'more than 100 ASGs',
@@ -262,8 +269,17 @@ describe('guard rails: named error, no resource registered', () => {
         new PortPlan('bad', {
           resourceGroupName: 'rg',
           declaration: { groups: [{ name: 'ws', role: 'sum:workstation' }, ...many(100, 'sum:target:linux')] },
+          // A rule of the user's own for each group names each group's own ASG.
+          additionalRules: Array.from({ length: 100 }, (_, i) => ({
+            name: `ssh-${i}`,
+            access: 'Allow' as const,
+            protocol: 'Tcp' as const,
+            source: { prefix: '10.9.0.0/24' },
+            destination: { group: `g-${i}` },
+            ports: ['22'],
+          })),
         }),
-      /references 101 application security groups in one NSG, more than Azure's 100/,
+      /references 102 application security groups in one NSG, more than Azure's 100/,
     ],
   ])('%s', (_name, make, message) => {
     const before = registered.length;

@@ -61,6 +61,7 @@ const OUTPUTS = {
   networkSecurityGroup: 'azure-native:network:NetworkSecurityGroup?',
   securityRules: 'azure-native:network:SecurityRule[]',
   priorities: 'map<number>',
+  roleApplicationSecurityGroups: 'map<azure-native:network:ApplicationSecurityGroup>',
 };
 const SUM_GROUPS = [
   'workstation',

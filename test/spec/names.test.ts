@@ -3,10 +3,12 @@ import { planRules } from '../../lib/cdk/rules';
 import { AZURE_LIMITS, planAzureRules, securityRuleArgs } from '../../lib/pulumi/rules';
 import {
   NAME_TARGETS,
+  cloudGroupNames,
   composeName,
   nameKey,
   resolve,
   user,
+  type CatalogDefinition,
   type Declaration,
   type NamePart,
   type NameTarget,
@@ -79,41 +81,80 @@ describe('names users already have do not change', () => {
   });
 });
 
+// A catalog whose one row has the ports and protocols of ServerProtect's console-to-information-
+// server rows, between two roles of its own: so that pairs of one group each, across the products,
+// get what joined strings named alike (a role with two groups would take a role-wide group instead).
+const MIRROR: CatalogDefinition = {
+  product: { id: 'mirror', name: 'Mirror test product' },
+  documents: [{ id: 'note', title: 'Test note', reference: 'names.test.ts' }],
+  roles: [
+    { id: 'mirror:a', label: 'Mirror listener', hostOs: ['linux'] },
+    { id: 'mirror:b', label: 'Mirror initiator', hostOs: ['linux'] },
+  ],
+  rows: [
+    {
+      id: 'MIRROR1',
+      purpose: 'the console and information server ports, again',
+      condition: 'always',
+      citation: { document: 'note' },
+      flows: [
+        {
+          listener: { roles: ['mirror:a'] },
+          initiator: { roles: ['mirror:b'] },
+          protocol: 'tcp',
+          ports: { kind: 'fixed', ports: Array.from({ length: 10 }, (_, i) => 3000 + i) },
+        },
+        {
+          listener: { roles: ['mirror:a'] },
+          initiator: { roles: ['mirror:b'] },
+          protocol: 'udp',
+          ports: { kind: 'fixed', ports: Array.from({ length: 10 }, (_, i) => 3000 + i) },
+        },
+      ],
+    },
+  ],
+};
+
 describe('the collisions joined strings gave', () => {
   test('Azure: a -> b-to-c and a-to-b -> c are two rules, each with its own ports', () => {
     const declaration: Declaration = {
       groups: [
         { name: 'a', role: 'serverprotect:console' },
-        { name: 'a-to-b', role: 'serverprotect:console' },
         { name: 'b-to-c', role: 'serverprotect:information-server' },
-        { name: 'c', role: 'serverprotect:information-server' },
+        { name: 'a-to-b', role: 'mirror:b' },
+        { name: 'c', role: 'mirror:a' },
       ],
     };
-    const plan = planAzureRules(declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+    const plan = planAzureRules(declaration, {
+      band: AZURE_LIMITS.priority,
+      denyOtherVnetTraffic: true,
+      catalogs: [MIRROR],
+    });
     const names = plan.rules.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
-    const aToBtoC = plan.rules.filter((r) => r.origin === 'flow' && 'group' in r.source && r.source.group === 'a');
-    expect(aToBtoC.map((r) => r.name).sort()).toEqual([
+    const flowRules = plan.rules.filter((r) => r.origin === 'flow' && r.direction === 'Inbound');
+    expect(flowRules.map((r) => r.name).sort()).toEqual([
+      'in-.a.to.b-to-c-tcp',
+      'in-.a.to.b-to-c-udp',
+      'in-.b.to.c-to-a-tcp',
       'in-a-to-.b.to.c-tcp',
       'in-a-to-.b.to.c-udp',
-      'in-a-to-c-tcp',
-      'in-a-to-c-udp',
     ]);
     // Each rule carries its own pair's ports once: no merged port list.
     for (const r of plan.rules) expect(new Set(r.ports).size).toBe(r.ports.length);
-    expectNoAzureDrift(declaration);
+    expectNoAzureDrift(declaration, [MIRROR]);
   });
 
   test('CDK: in-a-from-b-from-c is two construct ids, not one', () => {
     const declaration: Declaration = {
       groups: [
         { name: 'a', role: 'serverprotect:information-server' },
-        { name: 'a-from-b', role: 'serverprotect:information-server' },
         { name: 'b-from-c', role: 'serverprotect:console' },
-        { name: 'c', role: 'serverprotect:console' },
+        { name: 'a-from-b', role: 'mirror:a' },
+        { name: 'c', role: 'mirror:b' },
       ],
     };
-    const ids = planRules(resolve(declaration))
+    const ids = planRules(resolve(declaration, { catalogs: [MIRROR] }))
       .rules.filter((r) => r.placement === 'separate')
       .map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -156,12 +197,14 @@ test('random declarations with colliding names: unique names on AWS and Azure, a
 });
 
 /** Deploys the Azure plan as planned and checks it with the Azure evaluator: every flow allowed, nothing extra. */
-function expectNoAzureDrift(declaration: Declaration): void {
-  const r = resolve(declaration);
-  const plan = planAzureRules(declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
-  const groups = r.declaration.groups.map((g) => g.name);
-  const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/asg-${g}`;
-  const asgs = groups.map((n) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } }));
+function expectNoAzureDrift(declaration: Declaration, catalogs: readonly CatalogDefinition[] = []): void {
+  const r = resolve(declaration, { catalogs });
+  const plan = planAzureRules(declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true, catalogs });
+  // The declared groups' ASGs and the role-wide ones (named by the role id, which has a colon).
+  const groups = cloudGroupNames(r);
+  const asgName = (g: string) => `asg-${g.replace(/:/g, '_')}`;
+  const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${asgName(g)}`;
+  const asgs = groups.map((n) => ({ key: asgName(n), name: asgName(n), tags: { 'portplan:group': n } }));
   const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, asgId)) }, 'nsg.json');
   const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
   const report = verifyAzureSite(r, network, nsg, asgsOfGroups(groups, asgs, [], nsg));
@@ -172,9 +215,9 @@ function expectNoAzureDrift(declaration: Declaration): void {
 test('Azure: names of the longest groups are shortened with a hash, within 80 characters, and stay distinct', () => {
   const declaration: Declaration = {
     groups: [
-      { name: `w${'x'.repeat(38)}1`, role: 'sum:workstation' },
-      { name: `w${'x'.repeat(38)}2`, role: 'sum:workstation' },
+      { name: `w${'x'.repeat(39)}`, role: 'sum:workstation' },
       { name: 't'.repeat(40), role: 'sum:target:linux' },
+      { name: `u${'x'.repeat(39)}`, role: 'sum:target:windows' },
     ],
   };
   const plan = planAzureRules(declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });

@@ -5,7 +5,8 @@ import type { ArmSecurityRule } from '../../lib/verify/azure-rules';
 
 /**
  * A model network for the evaluator: one VNet (IPv4 and IPv6 space), one subnet whose NSG holds a
- * plan's rules, one NIC per role group (member of its group's ASG only), peers outside the VNet at
+ * plan's rules, one NIC per role group (member of its group's ASG, and of its role's where the role
+ * has two or more groups), peers outside the VNet at
  * the first address of their CIDR, and a bastion host in another subnet of the VNet with no NSG.
  */
 export const NETWORK: AzureNetwork = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
@@ -22,12 +23,17 @@ export const armRules = (rules: readonly AzureRule[]): ArmSecurityRule[] =>
 
 /** Builds the NICs and outside hosts for one resolution and one NSG. */
 export function world(resolution: Resolution, nsg: readonly ArmSecurityRule[]) {
-  const groups = resolution.declaration.groups.map((g) => g.name);
+  const declared = resolution.declaration.groups;
+  const groups = declared.map((g) => g.name);
+  // A NIC joins its group's ASG and, where its role has two or more groups, the role's ASG too.
+  const roleOf = new Map(declared.map((g) => [g.name, g.role]));
+  const wide = (role: string) => declared.filter((g) => g.role === role).length > 1;
   const nic = (group: string, family: 4 | 6): AzureEndpoint => {
     const i = groups.indexOf(group) + 10;
+    const role = roleOf.get(group) ?? '';
     return {
       address: family === 4 ? `10.40.1.${i}` : `fd00:40:0:1::${i.toString(16)}`,
-      applicationSecurityGroups: [asgId(group)],
+      applicationSecurityGroups: wide(role) ? [asgId(group), asgId(role)] : [asgId(group)],
       nsg,
     };
   };

@@ -29,34 +29,44 @@ const CDK_DEFAULT_EGRESS = [
 
 /**
  * Every security group rule in a template, inline or separate, with security groups named by
- * their portplan group name, so a template can be compared with resolve() flows.
+ * their portplan group name, so a template can be compared with resolve() flows. A rule on or
+ * naming a role-wide group (a role with two or more groups) stands for each group of the role, as
+ * AWS applies it to every host that carries the group: it is written out once per pair of members.
  */
 export function templateRules(template: Template, plan: PortPlan): RuleLine[] {
   const stack = Stack.of(plan);
-  const names = new Map<string, string>();
-  for (const g of plan.groups) names.set(JSON.stringify(stack.resolve(g.securityGroup.securityGroupId)), g.name);
-  const name = (ref: unknown) => names.get(JSON.stringify(ref)) ?? `unknown:${JSON.stringify(ref)}`;
-  const line = (dir: string, group: string, peer: string, r: Json) =>
-    `${dir} ${group} ${peer} ${r.IpProtocol} ${r.FromPort}-${r.ToPort}`;
+  const members = new Map<string, string[]>();
+  const add = (sg: ec2.ISecurityGroup, name: string) => {
+    const key = JSON.stringify(stack.resolve(sg.securityGroupId));
+    members.set(key, [...(members.get(key) ?? []), name]);
+  };
+  for (const g of plan.groups) {
+    add(g.securityGroup, g.name);
+    if (g.roleSecurityGroup) add(g.roleSecurityGroup, g.name);
+  }
+  const names = (ref: unknown) => members.get(JSON.stringify(ref)) ?? [`unknown:${JSON.stringify(ref)}`];
   const out: RuleLine[] = [];
+  const push = (dir: string, group: unknown, r: Json, peerRef: unknown) => {
+    const peers =
+      r.CidrIp !== undefined || r.CidrIpv6 !== undefined ? [String(r.CidrIp ?? r.CidrIpv6)] : names(peerRef);
+    for (const g of names(group))
+      for (const peer of peers) out.push(`${dir} ${g} ${peer} ${r.IpProtocol} ${r.FromPort}-${r.ToPort}`);
+  };
   for (const [id, res] of Object.entries(
     template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>,
   )) {
     const p = res.Properties;
+    const self = { 'Fn::GetAtt': [id, 'GroupId'] };
     if (res.Type === 'AWS::EC2::SecurityGroup') {
-      const group = name({ 'Fn::GetAtt': [id, 'GroupId'] });
       for (const r of (p.SecurityGroupIngress as Json[] | undefined) ?? [])
-        out.push(line('in', group, String(r.CidrIp ?? r.CidrIpv6 ?? name(r.SourceSecurityGroupId)), r));
+        push('in', self, r, r.SourceSecurityGroupId);
       for (const r of (p.SecurityGroupEgress as Json[] | undefined) ?? []) {
         if (CDK_DEFAULT_EGRESS.includes(String(r.Description))) continue;
-        out.push(line('out', group, String(r.CidrIp ?? r.CidrIpv6 ?? name(r.DestinationSecurityGroupId)), r));
+        push('out', self, r, r.DestinationSecurityGroupId);
       }
     }
-    if (res.Type === 'AWS::EC2::SecurityGroupIngress')
-      out.push(line('in', name(p.GroupId), String(p.CidrIp ?? p.CidrIpv6 ?? name(p.SourceSecurityGroupId)), p));
-    if (res.Type === 'AWS::EC2::SecurityGroupEgress') {
-      out.push(line('out', name(p.GroupId), String(p.CidrIp ?? p.CidrIpv6 ?? name(p.DestinationSecurityGroupId)), p));
-    }
+    if (res.Type === 'AWS::EC2::SecurityGroupIngress') push('in', p.GroupId, p, p.SourceSecurityGroupId);
+    if (res.Type === 'AWS::EC2::SecurityGroupEgress') push('out', p.GroupId, p, p.DestinationSecurityGroupId);
   }
   return out.sort();
 }

@@ -49,34 +49,61 @@ export function requiredPorts(
 }
 
 /**
+ * The oracle's ports between parties that a cloud can address: a group, a peer, or, for a role with
+ * two or more groups, the whole role (its groups are treated alike by every row of the built-in and
+ * test catalogs, so one role-wide group stands for them), keyed "from|to|protocol".
+ */
+function rolePorts(d: Declaration, catalogs?: readonly CatalogSource[]): Map<string, Set<number>> {
+  const n = resolve(d, { catalogs }).declaration;
+  const count = new Map<string, number>();
+  for (const g of n.groups) count.set(g.role, (count.get(g.role) ?? 0) + 1);
+  const party = (name: string) => {
+    const g = n.groups.find((x) => x.name === name);
+    return g && (count.get(g.role) ?? 0) > 1 ? `role:${g.role}` : name;
+  };
+  const out = new Map<string, Set<number>>();
+  for (const [key, ports] of requiredPorts(d, catalogs)) {
+    const [from, to, protocol] = key.split('|');
+    const k = `${party(from)}|${party(to)}|${protocol}`;
+    out.set(k, new Set([...(out.get(k) ?? []), ...ports.keys()]));
+  }
+  return out;
+}
+
+/** Whether a party of {@link rolePorts} is a group or a role (carries rules), not a peer. */
+function carriesRules(d: Declaration, party: string, catalogs?: readonly CatalogSource[]): boolean {
+  return party.startsWith('role:') || resolve(d, { catalogs }).declaration.groups.some((g) => g.name === party);
+}
+
+/**
  * The least number of rules any tool could emit for a declaration, from the oracle alone: one per
  * maximal run of contiguous ports per (from, to, protocol), inbound, plus the same outbound when
- * egress is restricted (AWS counts each direction's rules on its own group).
+ * egress is restricted (AWS counts each direction's rules on its own group), where the groups of a
+ * role with two or more are one party (see {@link rolePorts}).
  */
 export function minimumRules(
   d: Declaration,
   catalogs?: readonly CatalogSource[],
 ): { inbound: number; outbound: number } {
-  const n = resolve(d, { catalogs }).declaration;
+  const restricted = resolve(d, { catalogs }).declaration.egress === 'restricted';
   let inbound = 0;
   let outbound = 0;
-  for (const [key, ports] of requiredPorts(d, catalogs)) {
-    const sorted = [...ports.keys()].sort((a, b) => a - b);
+  for (const [key, ports] of rolePorts(d, catalogs)) {
+    const sorted = [...ports].sort((a, b) => a - b);
     const runs = sorted.filter((p, i) => i === 0 || p !== sorted[i - 1] + 1).length;
     const [from, to] = key.split('|');
-    if (n.groups.some((g) => g.name === to)) inbound += runs;
-    if (n.egress === 'restricted' && n.groups.some((g) => g.name === from)) outbound += runs;
+    if (carriesRules(d, to, catalogs)) inbound += runs;
+    if (restricted && carriesRules(d, from, catalogs)) outbound += runs;
   }
   return { inbound, outbound };
 }
 
-/** The least number of Azure allow rules: one per direction, source, destination and protocol. */
+/** The least number of Azure allow rules: one per direction, source, destination and protocol (roles as in {@link minimumRules}). */
 export function minimumAzureRules(d: Declaration, catalogs?: readonly CatalogSource[]): number {
-  const n = resolve(d, { catalogs }).declaration;
-  const group = (name: string) => n.groups.some((g) => g.name === name);
-  const keys = [...requiredPorts(d, catalogs).keys()].map((k) => k.split('|'));
+  const restricted = resolve(d, { catalogs }).declaration.egress === 'restricted';
+  const keys = [...rolePorts(d, catalogs).keys()].map((k) => k.split('|'));
   return (
-    keys.filter(([, to]) => group(to)).length +
-    (n.egress === 'restricted' ? keys.filter(([from]) => group(from)).length : 0)
+    keys.filter(([, to]) => carriesRules(d, to, catalogs)).length +
+    (restricted ? keys.filter(([from]) => carriesRules(d, from, catalogs)).length : 0)
   );
 }

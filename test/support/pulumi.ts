@@ -39,20 +39,48 @@ export const settle = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resol
 
 type Json = Record<string, unknown>;
 
-/** NSG rules as lines `direction access source destination protocol ports`, ASGs named by group. */
-export function ruleLines(rules: readonly Json[], asgIds: ReadonlyMap<string, string>): string[] {
-  const side = (asgs: unknown, prefix: unknown) =>
+/**
+ * NSG rules as lines `direction access source destination protocol ports`, ASGs named by group. An
+ * ASG that stands for several groups (a role-wide ASG, which every NIC of a role's groups joins)
+ * gives one line per member, as Azure applies the rule to each; lines of one direction, access,
+ * source, destination and protocol are merged, their ports in port order.
+ * @param asgIds each ASG's id: the group it is, or the groups whose NICs join it
+ */
+export function ruleLines(rules: readonly Json[], asgIds: ReadonlyMap<string, string | readonly string[]>): string[] {
+  const side = (asgs: unknown, prefix: unknown): string[] =>
     Array.isArray(asgs)
-      ? asgs.map((a: Json) => asgIds.get(String(a.id)) ?? `unknown:${String(a.id)}`).join('+')
-      : String(prefix);
-  const ports = (r: Json) =>
-    ((r.destinationPortRanges as string[] | undefined) ?? [String(r.destinationPortRange)]).join(',');
-  return rules
-    .map(
-      (r) =>
-        `${r.direction} ${r.access} ${side(r.sourceApplicationSecurityGroups, r.sourceAddressPrefix)} ${side(r.destinationApplicationSecurityGroups, r.destinationAddressPrefix)} ${r.protocol} ${ports(r)}`,
-    )
-    .sort();
+      ? asgs.flatMap((a: Json) => asgIds.get(String(a.id)) ?? `unknown:${String(a.id)}`)
+      : [String(prefix)];
+  const ports = (r: Json) => (r.destinationPortRanges as string[] | undefined) ?? [String(r.destinationPortRange)];
+  const merged = new Map<string, string[]>();
+  for (const r of rules) {
+    for (const src of side(r.sourceApplicationSecurityGroups, r.sourceAddressPrefix))
+      for (const dst of side(r.destinationApplicationSecurityGroups, r.destinationAddressPrefix)) {
+        const key = `${r.direction} ${r.access} ${src} ${dst} ${r.protocol}`;
+        merged.set(key, [...(merged.get(key) ?? []), ...ports(r)]);
+      }
+  }
+  const first = (range: string) => (range === '*' ? -1 : Number(range.split('-')[0]));
+  return [...merged].map(([k, p]) => `${k} ${[...p].sort((a, b) => first(a) - first(b)).join(',')}`).sort();
+}
+
+/**
+ * The ASG ids a component registered, for {@link ruleLines}: a group's ASG by its `portplan:group`
+ * tag; a role-wide ASG (tagged with a role id) by the declaration's groups of that role.
+ */
+export function asgMembers(
+  component: string,
+  registered: readonly { type: string; name: string; inputs: Json }[],
+  resolution: Resolution,
+): Map<string, string | readonly string[]> {
+  const out = new Map<string, string | readonly string[]>();
+  for (const r of registered) {
+    if (r.type !== 'azure-native:network:ApplicationSecurityGroup' || !r.name.startsWith(`${component}-`)) continue;
+    const tag = String((r.inputs.tags as Json)['portplan:group']);
+    const members = resolution.declaration.groups.filter((g) => g.role === tag).map((g) => g.name);
+    out.set(`${r.name}-id`, tag.includes(':') ? members : tag);
+  }
+  return out;
 }
 
 /**

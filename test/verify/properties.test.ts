@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { planRules } from '../../lib/cdk/rules';
 import { AZURE_LIMITS, planAzureRules, securityRuleArgs } from '../../lib/pulumi/rules';
-import { resolve, type Resolution } from '../../lib/spec';
+import { cloudGroupNames, resolve, type Resolution } from '../../lib/spec';
 import { verifyAwsSite, type DeployedGroup, type DeployedRule } from '../../lib/verify/site-aws';
 import { asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
 import { validDeclaration } from '../support/declarations';
@@ -14,7 +14,7 @@ const sg = (group: string) => `sg-${group}`;
 /** The security groups planRules() describes, as EC2 would list them after a deploy. */
 function awsSite(r: Resolution): DeployedGroup[] {
   const plan = planRules(r);
-  return plan.groups.map((g) => {
+  return [...plan.groups, ...plan.roleGroups].map((g) => {
     const own = plan.rules.filter((x) => x.group === g.name);
     const rule = (x: (typeof own)[number]): DeployedRule => ({
       ipProtocol: x.protocol,
@@ -45,7 +45,7 @@ test('AWS: a site deployed as planned has no drift; an added world-open rule is 
   fc.assert(
     fc.property(validDeclaration, fc.nat(), (d, pick) => {
       const r = resolve(d);
-      const ids = Object.fromEntries(r.declaration.groups.map((g) => [g.name, sg(g.name)]));
+      const ids = Object.fromEntries(cloudGroupNames(r).map((g) => [g, sg(g)]));
       const groups = awsSite(r);
       const clean = verifyAwsSite(r, ids, groups);
       expect(clean.flows.filter((f) => f.status !== 'allowed')).toEqual([]);
@@ -61,7 +61,7 @@ test('AWS: a site deployed as planned has no drift; an added world-open rule is 
       const changed = groups.map((g) => (g === target ? { ...g, ingress: [...g.ingress, open] } : g));
       const found = verifyAwsSite(r, ids, changed);
       expect(found.drift).toBe(true);
-      const group = r.declaration.groups[pick % groups.length].name;
+      const group = cloudGroupNames(r)[pick % groups.length];
       expect(found.extra[0]).toMatchObject({ rule: 'sgr-open', worldOpen: true, group });
     }),
   );
@@ -72,9 +72,10 @@ test('Azure: an NSG deployed as planned (restricted egress too) has no drift; an
     fc.property(validDeclaration, fc.nat(), (d, pick) => {
       const r = resolve(d);
       const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
-      const names = r.declaration.groups.map((g) => g.name);
-      const asgs = names.map((n) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } }));
-      const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/asg-${g}`;
+      const names = cloudGroupNames(r);
+      const asgName = (g: string) => `asg-${g.replace(/:/g, '_')}`;
+      const asgs = names.map((n) => ({ key: asgName(n), name: asgName(n), tags: { 'portplan:group': n } }));
+      const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${asgName(g)}`;
       const rules = plan.rules.map((x) => securityRuleArgs(x, asgId));
       const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
       const nsg = readNsg({ name: 'nsg', securityRules: rules }, 'nsg.json');
@@ -92,7 +93,7 @@ test('Azure: an NSG deployed as planned (restricted egress too) has no drift; an
         sourcePortRange: '*',
         destinationPortRange: '3389',
         sourceAddressPrefix: 'Internet',
-        destinationApplicationSecurityGroups: [{ id: `/subscriptions/s/applicationSecurityGroups/asg-${target}` }],
+        destinationApplicationSecurityGroups: [{ id: asgId(target) }],
       };
       const withOpen = readNsg({ name: 'nsg', securityRules: [...rules, open] }, 'nsg.json');
       const found = verifyAzureSite(r, network, withOpen, groups);
