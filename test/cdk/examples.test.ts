@@ -47,7 +47,7 @@ describe.each(Object.entries(stacks))('example stack %s', (name, plan) => {
   });
 });
 
-test('each example opens what its preset does: the README tables describe the deployed stacks', () => {
+test('each example opens what its preset does: the tables of docs/products.md describe the deployed stacks', () => {
   expect(stacks.ServerProtectExample.resolution.flows).toEqual(resolve(PRESETS.serverprotect).flows);
   expect(stacks.SmartUpdateManagerExample.resolution.flows).toEqual(resolve(PRESETS['smart-update-manager']).flows);
   expect(stacks.SmartUpdateManager7Example.resolution.flows).toEqual(resolve(PRESETS['smart-update-manager-7']).flows);

@@ -12,7 +12,15 @@ import {
   type Declaration,
   type PresetName,
 } from '../../lib/spec';
-import { README_BLOCK, blockBody } from '../../scripts/generate';
+import {
+  COMMAND_BLOCK,
+  FILE_BLOCK,
+  blockBody,
+  documentationFiles,
+  fileBlockBody,
+  regenerate,
+  repositoryFile,
+} from '../../scripts/generate';
 import { ingressTable } from '../deploy/local';
 
 // The real bin, as `npx portplan` runs it (`npm test` builds dist/ first).
@@ -337,18 +345,87 @@ describe('published files match the spec and the CLI', () => {
     expect(portplan('schema').out).toBe(published);
   });
 
-  test('every README block equals the output of its portplan command', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(README_BLOCK)];
-    expect(blocks.map((b) => b[1])).toEqual([
-      ...PRESET_NAMES.flatMap((p) => [`table --preset ${p}`, `diagram --preset ${p}`]),
-      'catalog show shop --catalog examples/catalogs/three-tier.yaml',
-      'table --catalog examples/catalogs/three-tier.yaml --preset shop',
-    ]);
-    for (const [, args, body] of blocks) {
-      const r = portplan(...args.split(' '));
+  // Where each generated block lives: a block moved to another page, or lost, fails here.
+  const blocksOf = (pattern: RegExp) =>
+    Object.fromEntries(
+      documentationFiles(ROOT)
+        .map((name) => [name, [...readFileSync(join(ROOT, name), 'utf8').matchAll(pattern)]] as const)
+        .filter(([, blocks]) => blocks.length > 0),
+    );
+  const args = (blocks: Record<string, readonly RegExpMatchArray[]>) =>
+    Object.fromEntries(Object.entries(blocks).map(([name, found]) => [name, found.map((b) => b[1])]));
+
+  test('every command block of README.md and docs/*.md equals the output of its portplan command', () => {
+    const blocks = blocksOf(COMMAND_BLOCK);
+    expect(args(blocks)).toEqual({
+      'README.md': ['explain --preset serverprotect --from normal-servers --to information-server --port 3628/tcp'],
+      'docs/catalogs.md': [
+        'catalog show shop --catalog examples/catalogs/three-tier.yaml',
+        'table --catalog examples/catalogs/three-tier.yaml --preset shop',
+      ],
+      'docs/products.md': PRESET_NAMES.flatMap((p) => [`table --preset ${p}`, `diagram --preset ${p}`]),
+    });
+    for (const [, command, body] of Object.values(blocks).flat()) {
+      const r = portplan(...command.split(' '));
       expect(r.code).toBe(0);
-      expect([args, body]).toEqual([args, blockBody(args, r.out)]);
+      expect([command, body]).toEqual([command, blockBody(command, r.out)]);
     }
+  });
+
+  test('every file block of README.md and docs/*.md is the repository file it names', () => {
+    const blocks = blocksOf(FILE_BLOCK);
+    expect(args(blocks)).toEqual({ 'docs/catalogs.md': ['examples/catalogs/three-tier.yaml'] });
+    for (const [, path, body] of Object.values(blocks).flat())
+      expect([path, body]).toEqual([path, fileBlockBody(path, readFileSync(join(ROOT, path), 'utf8'))]);
+  });
+
+  test('the generator rewrites only the blocks, from their command or file, and refuses files outside the repository', () => {
+    const page = [
+      'before',
+      '<!-- portplan table --preset x -->',
+      'stale',
+      '<!-- /portplan -->',
+      'between',
+      '<!-- portplan diagram --preset x -->',
+      '<!-- /portplan -->',
+      '<!-- portplan-file some/file.yaml -->',
+      'stale',
+      '<!-- /portplan-file -->',
+      'after',
+    ].join('\n');
+    const rewritten = regenerate(
+      page,
+      (a) => `output of ${a}\n`,
+      (p) => `text of ${p}`,
+    );
+    expect(rewritten.split('\n')).toEqual([
+      'before',
+      '<!-- portplan table --preset x -->',
+      'output of table --preset x',
+      '<!-- /portplan -->',
+      'between',
+      '<!-- portplan diagram --preset x -->',
+      '```mermaid',
+      'output of diagram --preset x',
+      '```',
+      '<!-- /portplan -->',
+      '<!-- portplan-file some/file.yaml -->',
+      '```yaml',
+      'text of some/file.yaml',
+      '```',
+      '<!-- /portplan-file -->',
+      'after',
+    ]);
+    expect(
+      regenerate(
+        rewritten,
+        (a) => `output of ${a}\n`,
+        (p) => `text of ${p}`,
+      ),
+    ).toBe(rewritten);
+    expect(() => repositoryFile('../outside.yaml', ROOT)).toThrow(
+      'portplan-file ../outside.yaml: must name a file inside the repository',
+    );
+    expect(() => repositoryFile('/etc/hostname', ROOT)).toThrow('must name a file inside the repository');
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { requireTool } from './tools';
 
-/** How to install cfn-lint, named wherever it is missing (pipx, as the README says; .ci/run falls back to a venv). */
+/** How to install cfn-lint, named wherever it is missing (pipx, as docs/development.md says; .ci/run falls back to a venv). */
 export const CFN_LINT_INSTALL = 'pipx install cfn-lint';
 
 /**
