@@ -2,9 +2,10 @@
 // id unions and the option interfaces TypeScript users see, so that the data files stay the one
 // place those facts are written. `npm run generate` writes it; a test fails when it is stale.
 import type { CatalogDefinition, CatalogOptionDefinition } from '../lib/spec/catalog-format';
+import { optionDoc, optionsBlockTypes } from '../lib/spec/declaration-schema';
+import { docComment } from './schema-types';
 
 const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-const pascal = (s: string): string => s[0].toUpperCase() + s.slice(1);
 
 function valueType(o: CatalogOptionDefinition): string {
   switch (o.type) {
@@ -17,50 +18,36 @@ function valueType(o: CatalogOptionDefinition): string {
   }
 }
 
-function hasDefault(o: CatalogOptionDefinition): boolean {
-  return o.type === 'flag' || o.type === 'count' || (o.type === 'choice' && o.default !== undefined);
+// The value a missing option takes: the same one the declaration schema fills in.
+function defaultOf(o: CatalogOptionDefinition): { readonly value: unknown } | undefined {
+  if (o.type === 'flag' || o.type === 'count') return { value: o.default };
+  return o.type === 'choice' && o.default !== undefined ? { value: o.default } : undefined;
 }
 
-function defaultText(o: CatalogOptionDefinition): string {
-  if (o.type === 'pinnedPort')
-    return `- ${o.base} and the whole fallback range ${o.fallback[0]}-${o.fallback[1]} are opened`;
-  if (o.type === 'choice') return o.default === undefined ? '- unset' : q(o.default);
-  return String(o.default);
-}
-
-function docLines(o: CatalogOptionDefinition, optionsField: string): string[] {
-  const only = o.when
-    ? ` Only when ${Object.entries(o.when)
-        .map(([k, v]) => `${optionsField}.${k} is ${Array.isArray(v) ? v.join(' or ') : String(v)}`)
-        .join(' and ')}.`
-    : '';
-  const pin = o.type === 'pinnedPort' ? ` ${o.base} or one of ${o.fallback[0]}-${o.fallback[1]}.` : '';
-  const count = o.type === 'count' ? ` From ${o.min} to ${o.max}.` : '';
-  return [`${o.description}${pin}${count}${only}`, `@default ${defaultText(o)}`];
-}
-
+// The options interfaces, documented as the declaration's JSON Schema documents the options block
+// (optionDoc, optionsBlockTypes): the text is the catalog's own.
 function optionsInterfaces(c: CatalogDefinition): string[] {
   const field = c.product.optionsField ?? c.product.id;
-  const name = pascal(field);
+  const types = optionsBlockTypes(c.product.name, field);
   const options = c.options ?? [];
-  const input = options.flatMap((o) => [
-    '  /**',
-    ...docLines(o, field).map((l) => `   * ${l}`),
-    '   */',
-    `  readonly ${o.name}?: ${valueType(o)};`,
-  ]);
-  const output = options.flatMap((o) => [
-    `  /** {@link ${name}Options.${o.name}}${hasDefault(o) ? ', with its default filled in' : ''}. */`,
-    `  readonly ${o.name}${hasDefault(o) ? '' : '?'}: ${valueType(o)};`,
-  ]);
+  const input = options.map(
+    (o) => `${docComment(optionDoc(o, field), '  ', defaultOf(o))}  readonly ${o.name}?: ${valueType(o)};`,
+  );
+  const output = options.map((o) => {
+    const filled = defaultOf(o) !== undefined;
+    return [
+      `  /** {@link ${types.name}.${o.name}}${filled ? ', with its default filled in' : ''}. */`,
+      `  readonly ${o.name}${filled ? '' : '?'}: ${valueType(o)};`,
+    ].join('\n');
+  });
   return [
-    `/** Options of ${c.product.name} (the declaration's \`${field}\` field). */`,
-    `export interface ${name}Options {`,
+    `/** ${types.doc} */`,
+    `export interface ${types.name} {`,
     ...input,
     '}',
     '',
-    `/** {@link ${name}Options} with every default filled in. */`,
-    `export interface Normalized${name}Options {`,
+    `/** ${types.output.doc} */`,
+    `export interface ${types.output.name} {`,
     ...output,
     '}',
   ];

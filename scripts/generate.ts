@@ -8,6 +8,7 @@ import { extname, isAbsolute, join, relative, resolve as resolvePath, sep } from
 import { run } from '../lib/cli/main';
 import { catalogJsonSchema, declarationJsonSchema } from '../lib/spec';
 import { builtinTypesSource } from './builtin-types';
+import { CATALOG_TYPES, declarationTypes, typesFile } from './schema-types';
 import serverprotect from '../lib/spec/catalogs/serverprotect.json';
 import sum from '../lib/spec/catalogs/sum.json';
 import type { CatalogDefinition } from '../lib/spec';
@@ -105,6 +106,7 @@ export function builtinTypesFile(): string {
 
 function main(): void {
   writeFileSync(join(root, 'lib/spec/builtin.generated.ts'), builtinTypesFile());
+  for (const spec of [CATALOG_TYPES, declarationTypes()]) writeFileSync(join(root, spec.path), typesFile(spec));
   writeFileSync(join(root, 'schema/declaration.schema.json'), `${JSON.stringify(declarationJsonSchema(), null, 2)}\n`);
   writeFileSync(join(root, 'schema/catalog.schema.json'), `${JSON.stringify(catalogJsonSchema(), null, 2)}\n`);
   for (const name of documentationFiles()) {

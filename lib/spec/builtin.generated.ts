@@ -70,12 +70,14 @@ export type BuiltinPresetName = (typeof BUILTIN_PRESET_NAMES)[number];
 /** Options of Trend Micro ServerProtect for Windows 5.8 (the declaration's `serverProtect` field). */
 export interface ServerProtectOptions {
   /**
-   * How normal servers talk to information servers. tcpip opens the TCP/IP-only ports (SP6, SP7); namedPipes leaves them closed and relies on SMB (SP8), which both modes need.
+   * How normal servers talk to information servers. tcpip opens the TCP/IP-only ports (SP6, SP7);
+   * namedPipes leaves them closed and relies on SMB (SP8), which both modes need.
    * @default 'tcpip'
    */
   readonly communication?: 'tcpip' | 'namedPipes';
   /**
-   * Normal servers are still installed locally, so their installer reaches the information server (SP3, SP5). Turn off once every normal server is installed.
+   * Normal servers are still installed locally, so their installer reaches the information server
+   * (SP3, SP5). Turn off once every normal server is installed.
    * @default true
    */
   readonly localInstall?: boolean;
@@ -100,7 +102,9 @@ export interface ServerProtectOptions {
    */
   readonly managementPort?: number;
   /**
-   * The Control Manager agent on the information servers: tmi (Patch 4 or earlier, SP10) or mcp (Patch 5 build 1423 and later, SP11). Needs a peer of kind control-manager; unset, no Control Manager.
+   * The Control Manager agent on the information servers: tmi (Patch 4 or earlier, SP10) or mcp
+   * (Patch 5 build 1423 and later, SP11). Needs a peer of kind control-manager; unset, no Control
+   * Manager.
    * @default - unset
    */
   readonly controlManagerAgent?: 'tmi' | 'mcp';
@@ -127,17 +131,21 @@ export interface NormalizedServerProtectOptions {
 /** Options of HP Smart Update Manager (the declaration's `sum` field). */
 export interface SumOptions {
   /**
-   * Which release's port table applies: 5.x (the 5.x user guide: rows SUM1-SUM7) or 7.x+ (HP SUM 7.3.0 and later: rows SUM7-1 to SUM7-8, with VMware, management processor and Superdome targets). The options that apply to 5.x only are refused under 7.x+, whose ports are fixed.
+   * Which release's port table applies: 5.x (the 5.x user guide: rows SUM1-SUM7) or 7.x+ (HP SUM
+   * 7.3.0 and later: rows SUM7-1 to SUM7-8, with VMware, management processor and Superdome
+   * targets). The options that apply to 5.x only are refused under 7.x+, whose ports are fixed.
    * @default '5.x'
    */
   readonly profile?: '5.x' | '7.x+';
   /**
-   * The operating system of the SUM workstations. A Linux workstation reaches only SSH targets (Linux, Integrity).
+   * The operating system of the SUM workstations. A Linux workstation reaches only SSH targets
+   * (Linux, Integrity).
    * @default 'windows'
    */
   readonly workstationOs?: 'windows' | 'linux';
   /**
-   * How many targets one SUM session updates at once: the width of the SUM4 and SUM5 ranges (the documented 60000-60007 and 61000-61007 at 8). From 1 to 1000. Only when sum.profile is 5.x.
+   * How many targets one SUM session updates at once: the width of the SUM4 and SUM5 ranges (the
+   * documented 60000-60007 and 61000-61007 at 8). From 1 to 1000. Only when sum.profile is 5.x.
    * @default 8
    */
   readonly concurrentTargets?: number;
@@ -147,12 +155,14 @@ export interface SumOptions {
    */
   readonly netbiosNameService?: boolean;
   /**
-   * The port of the workstation's web server, if known (SUM7). 80 or one of 63000-63005. Only when sum.profile is 5.x.
+   * The port of the workstation's web server, if known (SUM7). 80 or one of 63000-63005. Only when
+   * sum.profile is 5.x.
    * @default - 80 and the whole fallback range 63000-63005 are opened
    */
   readonly webServerPort?: number;
   /**
-   * How many ports from the SOAP server's base port to open on targets (SUM6). From 1 to 100. Only when sum.profile is 5.x.
+   * How many ports from the SOAP server's base port to open on targets (SUM6). From 1 to 100. Only
+   * when sum.profile is 5.x.
    * @default 1
    */
   readonly soapPortCount?: number;

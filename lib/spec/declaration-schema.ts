@@ -1,16 +1,20 @@
 // The declaration's schema, in the terms of lib/spec/schema.ts, built from the catalogs in use: the
-// one source of the run-time check (validate.ts) and the published JSON Schema. The roles, peer
-// kinds and options blocks come from the catalogs; the built-in set's schema is
-// schema/declaration.schema.json. Not part of the package's API: users call validate() and
-// declarationJsonSchema().
+// one source of the run-time check (validate.ts), the published JSON Schema with each field's
+// description, and the declaration's TypeScript types (declaration.generated.ts, written from the
+// built-in set's schema by `npm run generate`). The roles, peer kinds and options blocks come from the
+// catalogs, and so does each option's description: the catalog's own `description`. The built-in
+// set's schema is schema/declaration.schema.json. Not part of the package's API: users call
+// validate() and declarationJsonSchema().
 import { conditionHolds, conditionText, optionOf, optionValueProblem, type CatalogSet } from './catalog-set';
-import type { CatalogOptionDefinition } from './catalog-format';
+import type { CatalogOptionDefinition, OptionValue } from './catalog-format';
 import { parseCidr } from './cidr';
 import {
   choice,
+  described,
   flag,
   isValid,
   list,
+  named,
   object,
   optional,
   text,
@@ -19,6 +23,7 @@ import {
   withDefault,
   type AnyNode,
   type ObjectNode,
+  type SchemaDoc,
   type SchemaIssue,
   type SchemaPath,
   type Shape,
@@ -74,8 +79,53 @@ const cidr = textForms(CIDR_FORMS, CIDR_MESSAGE, (t) => {
   return `has host bits set; write the network ${c.text} (or the host as /${c.family === 4 ? 32 : 128})`;
 });
 
+const sentence = (v: OptionValue | readonly OptionValue[]): string => (Array.isArray(v) ? v.join(' or ') : String(v));
+
+/**
+ * What an option of a product's options block means, for the declaration's JSON Schema and types:
+ * the catalog's own description, then what values it takes and when it may be set. An option with a
+ * default value gets it from its node; the others say what leaving them unset does. @internal
+ */
+export function optionDoc(o: CatalogOptionDefinition, optionsField: string): SchemaDoc {
+  const only = o.when
+    ? ` Only when ${Object.entries(o.when)
+        .map(([k, v]) => `${optionsField}.${k} is ${sentence(v)}`)
+        .join(' and ')}.`
+    : '';
+  const pin = o.type === 'pinnedPort' ? ` ${o.base} or one of ${o.fallback[0]}-${o.fallback[1]}.` : '';
+  const count = o.type === 'count' ? ` From ${o.min} to ${o.max}.` : '';
+  const description = `${o.description}${pin}${count}${only}`;
+  if (o.type === 'pinnedPort')
+    return {
+      description,
+      defaultNote: `${o.base} and the whole fallback range ${o.fallback[0]}-${o.fallback[1]} are opened`,
+    };
+  return o.type === 'choice' && o.default === undefined ? { description, defaultNote: 'unset' } : { description };
+}
+
+/**
+ * The TypeScript types of a product's options block, with their doc comments: as declared
+ * (`ServerProtectOptions`), and with every default filled in (`NormalizedServerProtectOptions`).
+ * The declared type's doc is also the block's JSON Schema description. @internal
+ */
+export function optionsBlockTypes(
+  productName: string,
+  optionsField: string,
+): { readonly name: string; readonly doc: string; readonly output: { readonly name: string; readonly doc: string } } {
+  const name = `${optionsField[0].toUpperCase()}${optionsField.slice(1)}Options`;
+  return {
+    name,
+    doc: `Options of ${productName} (the declaration's \`${optionsField}\` field).`,
+    output: { name: `Normalized${name}`, doc: `{@link ${name}} with every default filled in.` },
+  };
+}
+
 // One option as a schema node: its default filled in, or optional where it has none.
-function optionNode(o: CatalogOptionDefinition): AnyNode {
+function optionNode(o: CatalogOptionDefinition, optionsField: string): AnyNode {
+  return described(optionValueNode(o), optionDoc(o, optionsField));
+}
+
+function optionValueNode(o: CatalogOptionDefinition): AnyNode {
   switch (o.type) {
     case 'flag':
       return withDefault(flag(), o.default) as AnyNode;
@@ -144,26 +194,88 @@ function roleNode(set: CatalogSet): AnyNode {
   } as AnyNode;
 }
 
+// A product's options block: each option documented by the catalog, every default filled in.
+function optionsBlock(c: CatalogSet['catalogs'][number]): AnyNode {
+  const field = c.product.optionsField;
+  const types = optionsBlockTypes(c.product.name, field);
+  const options = object(Object.fromEntries(c.options.map((o) => [o.name, optionNode(o, field)])));
+  // Its default, every option at its own, is published whole: JSON Schema `default`, `@default {...}`.
+  return described(
+    withDefault(named(types.name, options, types.doc, types.output), defaultsOf(options)),
+    types.doc,
+  ) as AnyNode;
+}
+
+function groupSchema(set: CatalogSet): AnyNode {
+  return named(
+    'GroupDeclaration',
+    object({
+      name: described(
+        name,
+        'Unique name: lower-case letters, digits and dashes, starting with a letter and ending with a letter ' +
+          'or digit, at most 40 characters.',
+      ),
+      role: described(
+        named('RoleId', roleNode(set)),
+        "The role the group's hosts play: a role id of a built-in product or of a catalog in use.",
+      ),
+    }),
+    'A group of hosts that play one role. A host with several roles joins several groups.',
+  ) as AnyNode;
+}
+
+function peerSchema(set: CatalogSet): AnyNode {
+  return named(
+    'PeerDeclaration',
+    object({
+      name: described(name, 'Unique name among groups and peers, same form as a group name.'),
+      kind: described(
+        named('PeerKind', choice(set.peerKindIds)),
+        'What the peer is, a peer kind of a built-in product or of a catalog in use; decides which rows reach it.',
+      ),
+      cidr: described(cidr, {
+        description: "The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`.",
+        examples: ['10.0.9.10/32', '2001:db8::/64'],
+      }),
+      ports: described(optional(list(port, { min: 1, max: 16 })), {
+        description:
+          "The peer's service ports, for kinds whose ports vary (Control Manager web site with `mcp`, update " +
+          'source or proxy, mail, SNMP).',
+        defaultNote: "the row's documented ports",
+      }),
+      allowAnyAddress: described(
+        withDefault(flag(), false),
+        'Allow a CIDR of prefix length 0 (the whole address space). Least privilege forbids it unless set.',
+      ),
+    }),
+    'A host outside the products that the user names by address.',
+    { name: 'NormalizedPeer', doc: 'A validated peer: `allowAnyAddress` is filled in.' },
+  ) as AnyNode;
+}
+
 function build(set: CatalogSet): DeclarationSchema {
-  const groupSchema = object({ name, role: roleNode(set) });
-  const peerSchema = object({
-    name,
-    kind: choice(set.peerKindIds),
-    cidr,
-    ports: optional(list(port, { min: 1, max: 16 })),
-    allowAnyAddress: withDefault(flag(), false),
-  });
-  const products: Record<string, AnyNode> = {};
-  for (const c of set.catalogs) {
-    const options = object(Object.fromEntries(c.options.map((o) => [o.name, optionNode(o)])));
-    products[c.product.optionsField] = withDefault(options, defaultsOf(options)) as AnyNode;
-  }
-  const node = object({
-    groups: list(groupSchema, { min: 1, minMessage: 'needs at least one group' }) as AnyNode,
-    peers: withDefault(list(peerSchema), []) as AnyNode,
-    ...products,
-    egress: withDefault(choice(['default', 'restricted']), 'default') as AnyNode,
-  });
+  const products = Object.fromEntries(set.catalogs.map((c) => [c.product.optionsField, optionsBlock(c)]));
+  const node = named(
+    'Declaration',
+    object({
+      groups: described(
+        list(groupSchema(set), { min: 1, minMessage: 'needs at least one group' }),
+        'The role groups; at least one.',
+      ) as AnyNode,
+      peers: described(
+        withDefault(list(peerSchema(set)), []),
+        'The hosts outside the products that the user names by address (a Control Manager, a mail server).',
+      ) as AnyNode,
+      ...products,
+      egress: described(
+        withDefault(choice(['default', 'restricted']), 'default'),
+        "`default` keeps the cloud's egress (AWS allows all outbound); `restricted` adds the matching egress " +
+          "rule on the initiator's group for every flow.",
+      ) as AnyNode,
+    }),
+    'What a user declares: the role groups, the external peers and the options of each product.',
+    { name: 'NormalizedDeclaration', doc: 'A validated declaration with every default filled in.' },
+  );
   return { node, crossFieldIssues: (d) => crossFieldIssues(set, d), optionIssues: (i, d) => optionIssues(set, i, d) };
 }
 

@@ -1,8 +1,11 @@
-// Compile-time proof that the hand-written catalog types (catalog-format.ts), which carry the doc
-// comments users read, and the catalog schema, which decides at run time and is published as JSON
-// Schema, say the same thing. If a field is added, renamed or retyped in one and not the other,
-// `tsc` fails here. (The declaration's options blocks come from the catalogs' data: their types
-// are generated from the same data, see builtin.generated.ts.)
+// Compile-time proof that the catalog interfaces users read (catalog-format.generated.ts, written by
+// `npm run generate` from the catalog schema's nodes) are exactly the types the schema's run-time
+// check accepts (inferred by the compiler from the same nodes). Both come from one schema by two
+// roads, the generator's walk and TypeScript's inference: if the generator maps a node wrongly (an
+// optional field made required, a choice's values lost, a field left out) or the generated file is
+// stale, `tsc` fails here. (The declaration's schema is built from the catalogs at run time and has
+// no static type to compare with: declaration.generated.ts is kept current by a test, and its
+// options blocks' types come from builtin.generated.ts.)
 import type { CatalogDefinition, CatalogInput } from './catalog-format';
 
 type Mutable<T> = T extends readonly (infer U)[]

@@ -1,7 +1,15 @@
-// A small schema language for the declaration: one description from which come the run-time check
-// (with the project's own wording), the published JSON Schema and, at compile time, the declaration's
-// input and output types (lib/spec/schema-types.ts proves they equal the hand-written ones). It has
-// only what the declaration needs, so loading it costs next to nothing (no schema library at run time).
+// A small schema language for the declaration and the catalog format. Each schema is one description
+// (a tree of nodes) from which come:
+// - the run-time check, with the project's own wording (validate.ts, catalog-set.ts);
+// - the published JSON Schema, with each field's description, default and examples (json());
+// - the TypeScript types users read, with the same descriptions as doc comments: `npm run generate`
+//   walks the nodes (`form`, `doc`, `named`) and writes lib/spec/catalog-format.generated.ts and
+//   lib/spec/declaration.generated.ts (scripts/schema-types.ts);
+// - at compile time, the input and output types the checks return (SchemaInput, SchemaOutput), which
+//   lib/spec/schema-types.ts compares with the generated catalog interfaces, so a fault in the
+//   generator fails `tsc`.
+// It has only what the declaration and catalogs need, so loading it costs next to nothing (no schema
+// library at run time).
 
 /** A path into the checked value: object keys and list indexes. */
 export type SchemaPath = readonly (string | number)[];
@@ -31,17 +39,72 @@ export interface SchemaIssue {
 const INVALID: unique symbol = Symbol('invalid');
 
 /**
+ * What a value means, for people: the JSON Schema `description` (and `default`, `examples`) an editor
+ * shows, and the doc comment of the generated TypeScript field or type. @internal
+ */
+export interface SchemaDoc {
+  /** What the value is and what it does: one or more sentences, Markdown code spans allowed. */
+  readonly description: string;
+  /**
+   * What a missing value means, in words, where no single value says it (`the product id in
+   * camelCase`): the doc comment's `@default - <note>`, and `Default: <note>.` after the description.
+   */
+  readonly defaultNote?: string;
+  /**
+   * The value a missing one stands for where the schema leaves it missing and a later step fills it
+   * in (a catalog's `peerKinds` become `[]` when loaded): JSON Schema `default`, `@default <value>`.
+   * A {@link withDefault} node publishes its own value.
+   */
+  readonly default?: unknown;
+  /** Values to show as examples: JSON Schema `examples`, one `@example` each. */
+  readonly examples?: readonly unknown[];
+}
+
+/** A node that is a named TypeScript type (an interface, a union, an enum of words). @internal */
+export interface NamedType {
+  /** The type's name: of the input, and of the output when {@link NamedType.output} is not set. */
+  readonly name: string;
+  /** What the type is; none for a type declared by hand elsewhere (`RoleId`), which is only referred to. */
+  readonly doc?: SchemaDoc;
+  /** The output type's name and doc, when defaults make it differ from the input (`NormalizedPeer`). */
+  readonly output?: { readonly name: string; readonly doc: SchemaDoc };
+}
+
+/**
+ * The structure of a node, for the generators of TypeScript types: what kind of value it takes and
+ * its parts. Optionality and defaults are the node's own `optional` and `fill`. @internal
+ */
+export type SchemaForm =
+  | { readonly kind: 'text' | 'number' | 'flag' | 'anyObject' }
+  | { readonly kind: 'choice'; readonly values: readonly string[] }
+  | { readonly kind: 'literal'; readonly value: string }
+  | { readonly kind: 'list'; readonly item: AnyNode; readonly min?: number; readonly max?: number }
+  | { readonly kind: 'object'; readonly shape: Shape }
+  | { readonly kind: 'record'; readonly value: AnyNode }
+  | { readonly kind: 'either'; readonly nodes: readonly AnyNode[] }
+  | { readonly kind: 'tagged'; readonly tag: string; readonly variants: Readonly<Record<string, AnyNode>> };
+
+/**
  * A node of the schema: checks a value (recording issues) and returns the output with defaults
- * filled, and describes itself as JSON Schema. `I` and `O` are the input and output types; they
- * exist only for the compiler. @internal
+ * filled, describes itself as JSON Schema, and tells the type generators its structure and
+ * documentation. `I` and `O` are the input and output types; they exist only for the compiler.
+ * @internal
  */
 export interface SchemaNode<I, O> {
   /** Checks `value` at `path`; records each problem in `issues`. */
   readonly check: (value: unknown, path: SchemaPath, issues: SchemaIssue[]) => O | typeof INVALID;
-  /** The node as JSON Schema (draft 2020-12 keywords). */
+  /** The node as JSON Schema (draft 2020-12 keywords), with its documentation. */
   readonly json: () => Record<string, unknown>;
   /** Whether a missing value (`undefined`) is allowed: optional fields and fields with a default. */
   readonly optional: boolean;
+  /** The structure, for the type generators. */
+  readonly form: SchemaForm;
+  /** What the value means where it is used ({@link described}, {@link named}). */
+  readonly doc?: SchemaDoc;
+  /** The named type the node is ({@link named}). */
+  readonly named?: NamedType;
+  /** The value filled in when none is given ({@link withDefault}). */
+  readonly fill?: { readonly value: unknown };
   /** Compile-time only: the input and output types. Never set. */
   readonly types?: { readonly input: I; readonly output: O };
 }
@@ -78,6 +141,7 @@ export function text(pattern: RegExp, message: string): SchemaNode<string, strin
       return INVALID;
     },
     json: () => ({ type: 'string', pattern: pattern.source }),
+    form: { kind: 'text' },
   };
 }
 
@@ -111,6 +175,7 @@ export function wholeNumber(min: number, max: number, rule?: NumberRule): Schema
       return value;
     },
     json: () => ({ type: 'integer', minimum: min, maximum: max }),
+    form: { kind: 'number' },
   };
 }
 
@@ -125,6 +190,7 @@ export function flag(): SchemaNode<boolean, boolean> {
       return INVALID;
     },
     json: () => ({ type: 'boolean' }),
+    form: { kind: 'flag' },
   };
 }
 
@@ -139,6 +205,7 @@ export function choice<const V extends readonly string[]>(values: V): SchemaNode
       return INVALID;
     },
     json: () => ({ type: 'string', enum: [...values] }),
+    form: { kind: 'choice', values },
   };
 }
 
@@ -161,6 +228,7 @@ export function textForms(
       return INVALID;
     },
     json: () => ({ anyOf: forms.map((f) => ({ ...f })) }),
+    form: { kind: 'text' },
   };
 }
 
@@ -226,24 +294,88 @@ export function list<I, O>(item: SchemaNode<I, O>, limits: ListLimits = {}): Sch
       type: 'array',
       items: item.json(),
     }),
+    form: { kind: 'list', item: item as AnyNode, min, max },
   };
 }
 
-/** `node`, or nothing. @internal */
+/** `node`, or nothing. Keeps the node's structure, name and documentation. @internal */
 export function optional<I, O>(node: SchemaNode<I, O>): SchemaNode<I | undefined, O | undefined> {
   return {
+    ...node,
     optional: true,
     check: (value, path, issues) => (value === undefined ? undefined : node.check(value, path, issues)),
     json: node.json,
+  } as SchemaNode<I | undefined, O | undefined>;
+}
+
+/**
+ * `node`, or `value` when nothing is given (a fresh copy each time), published as JSON Schema
+ * `default`. Keeps the node's structure, name and documentation. @internal
+ */
+export function withDefault<I, O>(node: SchemaNode<I, O>, value: O): SchemaNode<I | undefined, O> {
+  return {
+    ...node,
+    optional: true,
+    fill: { value },
+    check: (v, path, issues) => (v === undefined ? structuredClone(value) : node.check(v, path, issues)),
+    json: () => annotated(node.json(), undefined, { value }),
+  } as SchemaNode<I | undefined, O>;
+}
+
+/** The JSON Schema `description` of a doc: the description, then what a missing value means. @internal */
+export function descriptionText(doc: SchemaDoc): string {
+  return doc.defaultNote === undefined ? doc.description : `${doc.description} Default: ${doc.defaultNote}.`;
+}
+
+// A node's JSON Schema with its annotations first (description, default, examples), as editors and
+// readers of the file look for them: `doc` replaces the description and examples of the node below,
+// `fill` its default.
+function annotated(
+  json: Record<string, unknown>,
+  doc: SchemaDoc | undefined,
+  fill?: { readonly value: unknown },
+): Record<string, unknown> {
+  const { description, default: given, examples, ...rest } = json;
+  const text = doc ? descriptionText(doc) : description;
+  const value = fill ? structuredClone(fill.value) : doc?.default !== undefined ? structuredClone(doc.default) : given;
+  const shown = doc?.examples ? structuredClone([...doc.examples]) : examples;
+  return {
+    ...(text !== undefined ? { description: text } : {}),
+    ...(value !== undefined ? { default: value } : {}),
+    ...(shown !== undefined ? { examples: shown } : {}),
+    ...rest,
   };
 }
 
-/** `node`, or `value` when nothing is given (a fresh copy each time). @internal */
-export function withDefault<I, O>(node: SchemaNode<I, O>, value: O): SchemaNode<I | undefined, O> {
+const docOf = (doc: string | SchemaDoc): SchemaDoc => (typeof doc === 'string' ? { description: doc } : doc);
+
+/**
+ * `node` with what it means where it is used (a field of an object, a variant of a union): the
+ * JSON Schema description there, and the doc comment of the generated field. @internal
+ */
+export function described<N extends AnyNode>(node: N, doc: string | SchemaDoc): N {
+  const d = docOf(doc);
+  return { ...node, doc: d, json: () => annotated(node.json(), d) };
+}
+
+/**
+ * `node` as a named TypeScript type (`CatalogRole`), documented by `doc`; `output` names the type of
+ * the checked value when defaults make it differ from the input. The generators declare the type
+ * once and refer to it by name wherever the node is used; a type without `doc` is declared by hand
+ * elsewhere and only referred to. @internal
+ */
+export function named<N extends AnyNode>(
+  name: string,
+  node: N,
+  doc?: string | SchemaDoc,
+  output?: { readonly name: string; readonly doc: string | SchemaDoc },
+): N {
+  const d = doc === undefined ? undefined : docOf(doc);
+  const out = output && { name: output.name, doc: docOf(output.doc) };
   return {
-    optional: true,
-    check: (v, path, issues) => (v === undefined ? structuredClone(value) : node.check(v, path, issues)),
-    json: () => ({ default: structuredClone(value), ...node.json() }),
+    ...node,
+    ...(d ? { doc: d, json: () => annotated(node.json(), d) } : {}),
+    named: { name, ...(d ? { doc: d } : {}), ...(out ? { output: out } : {}) },
   };
 }
 
@@ -318,6 +450,7 @@ export function object<S extends Shape>(shape: S): ObjectNode<S> {
         additionalProperties: false,
       };
     },
+    form: { kind: 'object', shape },
   } as ObjectNode<S>;
 }
 
@@ -350,6 +483,7 @@ export function record<I, O>(
       return fatalSince(issues, before) ? INVALID : out;
     },
     json: () => ({ type: 'object', propertyNames: { pattern: key.source }, additionalProperties: value.json() }),
+    form: { kind: 'record', value: value as AnyNode },
   };
 }
 
@@ -398,7 +532,19 @@ export function either<A extends readonly AnyNode[]>(
       return INVALID;
     },
     json: () => ({ anyOf: nodes.map((n) => n.json()) }),
+    form: { kind: 'either', nodes },
   };
+}
+
+// A variant whose tag field has no documentation of its own: the tag reads as the variant
+// (`kind: fixed` is "Always exactly these ports."), in JSON Schema and in the generated types.
+function tagDocumented<V extends ObjectNode<Shape>>(variant: V, tag: string): V {
+  const field = variant.shape[tag];
+  if (!variant.doc || !field || field.doc) return variant;
+  const shape = { ...variant.shape, [tag]: described(field, variant.doc) };
+  const node = object(shape);
+  const doc = variant.doc;
+  return { ...variant, shape, form: node.form, json: () => annotated(node.json(), doc) };
 }
 
 /**
@@ -407,9 +553,12 @@ export function either<A extends readonly AnyNode[]>(
  */
 export function tagged<const T extends string, V extends Readonly<Record<string, ObjectNode<Shape>>>>(
   tag: T,
-  variants: V,
+  given: V,
 ): SchemaNode<SchemaInput<V[keyof V]>, SchemaOutput<V[keyof V]>> {
-  const names = Object.keys(variants);
+  const names = Object.keys(given);
+  const variants: Record<string, ObjectNode<Shape>> = Object.fromEntries(
+    names.map((n) => [n, tagDocumented(given[n], tag)]),
+  );
   return {
     optional: false,
     check: (value, path, issues) => {
@@ -425,6 +574,7 @@ export function tagged<const T extends string, V extends Readonly<Record<string,
       return variants[kind].check(value, path, issues) as SchemaOutput<V[keyof V]>;
     },
     json: () => ({ oneOf: names.map((n) => variants[n].json()) }),
+    form: { kind: 'tagged', tag, variants },
   };
 }
 
@@ -438,6 +588,7 @@ export function literal<const V extends string>(value: V): SchemaNode<V, V> {
       return INVALID;
     },
     json: () => ({ const: value }),
+    form: { kind: 'literal', value },
   };
 }
 
@@ -451,5 +602,6 @@ export function anyObject(message: string): SchemaNode<Record<string, unknown>, 
       return INVALID;
     },
     json: () => ({ type: 'object' }),
+    form: { kind: 'anyObject' },
   };
 }

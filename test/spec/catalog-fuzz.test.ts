@@ -434,6 +434,8 @@ describe('the JSON Schema (schema/catalog.schema.json) and the loader agree on s
     'minimum',
     'maximum',
     'default',
+    'description',
+    'examples',
   ]);
   function keywords(schema: unknown, out = new Set<string>()): Set<string> {
     if (!isObject(schema)) return out;
