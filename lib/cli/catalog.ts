@@ -24,6 +24,7 @@ import {
   InputError,
   UsageError,
   catalogOption,
+  choicesOf,
   declarationOf,
   findPreset,
   presetNames,
@@ -244,7 +245,7 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
     )
     .argument('<product>', 'a product id: serverprotect, sum, or the product of a --catalog')
     .addOption(catalogOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .addOption(choicesOf(new Option('--format <format>', 'output format'), ['md', 'json']).default('md'))
     .addHelpText(
       'after',
       '\nStable output, for README blocks made by npm run generate. Exit code 2 for an unknown product.',

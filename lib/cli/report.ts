@@ -3,7 +3,7 @@ import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type
 import { planRules } from '../cdk/rules';
 import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
 import { unique } from './render';
-import type { Source } from './source';
+import { choicesOf, type Source } from './source';
 
 /**
  * `portplan report`: every rule the plan creates on each cloud, with the catalog rows behind it,
@@ -232,7 +232,7 @@ export function registerReport(program: Command, ctx: ReportContext): void {
             'for a security review',
         ),
     )
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
+    .addOption(choicesOf(new Option('--format <format>', 'output format'), REPORT_FORMATS).default('md'))
     .action((o: Source & { format: (typeof REPORT_FORMATS)[number] }, cmd: Command) => {
       const r = ctx.load(o, cmd);
       const aws = awsReportRules(r);

@@ -5,7 +5,8 @@ import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
 import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
-import { collect, type Source } from './source';
+import { pairName, withHint } from './hint';
+import { collect, fileFault, type Source } from './source';
 
 /** Exit codes of `portplan verify`: 0 the site is as planned, 1 drift, 2 the check could not run. */
 export const VERIFY_EXIT = { asPlanned: 0, drift: 1, error: 2 } as const;
@@ -60,11 +61,7 @@ export function readJsonFile(file: string, option: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AzureInputError(
-      option,
-      file,
-      `${option}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-    );
+    throw new AzureInputError(option, file, fileFault(e, file, option));
   }
   try {
     // The Azure CLI on Windows may write a byte order mark.
@@ -80,6 +77,17 @@ export function readJsonFile(file: string, option: string): unknown {
       `${option}: ${file} is not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: ` +
         message.replace(/ in JSON at position \d+.*$/, ''),
     );
+  }
+}
+
+// A --group pair refused for its group name, with the near declared group.
+function hintGroup<T>(names: readonly string[], read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ArgumentError && e.path === '--group' && typeof e.value === 'string')
+      throw withHint(e, pairName(e.value), names);
+    throw e;
   }
 }
 
@@ -129,7 +137,7 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
           );
         const names = resolution.declaration.groups.map((g) => g.name);
         // Parse the pairs before asking EC2, so a typo costs no API call.
-        const explicit = groupIdsByTag(names, [], given);
+        const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
         const groups = await readSecurityGroups({ vpcId: o.vpc, groupIds: Object.values(explicit) });
         const ids = groupIdsByTag(names, groups, given);
         finish(ctx, verifyAwsSite(resolution, ids, groups), o.json);
@@ -181,12 +189,8 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
             );
           }
           const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
-          const groups = asgsOfGroups(
-            resolution.declaration.groups.map((g) => g.name),
-            asgs,
-            o.group ?? [],
-            nsg,
-          );
+          const names = resolution.declaration.groups.map((g) => g.name);
+          const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
           finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
         } catch (e) {
           fail(ctx, e);
