@@ -138,17 +138,19 @@ describe('a declaration that yields no flows: exit 1, why, and what it would nee
   const consoleOnly = file('console-only.yaml', 'groups:\n  - { name: console, role: "serverprotect:console" }\n');
   const workstationOnly = file('workstation.yaml', 'groups:\n  - { name: ws, role: "sum:workstation" }\n');
 
-  test.each([['table'], ['flows'], ['flows', '--json'], ['diagram'], ['report'], ['report', '--format', 'json']])(
-    '%j: nothing on standard output, the reason on standard error',
-    (...command: string[]) => {
-      const r = portplan(...command, '--file', consoleOnly);
-      expect([r.code, r.out]).toEqual([1, '']);
-      expect(r.err).toBe(
-        'portplan: the declaration yields no flows: no catalog row has both of its sides among its groups and peers; ' +
-          'for flows, add a group of role serverprotect:information-server (with serverprotect:console)\n',
-      );
-    },
-  );
+  test.each(
+    [['table'], ['flows'], ['flows', '--json'], ['diagram'], ['report'], ['report', '--format', 'json']].map((c) => ({
+      command: c,
+      name: c.join(' '),
+    })),
+  )('$name: nothing on standard output, the reason on standard error', ({ command }) => {
+    const r = portplan(...command, '--file', consoleOnly);
+    expect([r.code, r.out]).toEqual([1, '']);
+    expect(r.err).toBe(
+      'portplan: the declaration yields no flows: no catalog row has both of its sides among its groups and peers; ' +
+        'for flows, add a group of role serverprotect:information-server (with serverprotect:console)\n',
+    );
+  });
 
   test('every role a lone role could pair with, groups and peers', () => {
     const r = portplan('table', '--file', workstationOnly);
