@@ -80,6 +80,38 @@ export function readJsonFile(file: string, option: string): unknown {
   }
 }
 
+/**
+ * Refuses a check in which declared groups have no security group, naming every one of them and
+ * where they were looked for: the VPC (by the portplan:group tag) or the --group pairs.
+ * @param names the declared groups
+ * @param ids the security group found for each, by name
+ * @param vpc the VPC read, if any
+ * @param read how many security groups were read
+ * @param given the --group pairs
+ * @throws ArgumentError at `--vpc` when a VPC was read, else at `--group`
+ */
+export function missingGroups(
+  names: readonly string[],
+  ids: Readonly<Record<string, string>>,
+  vpc: string | undefined,
+  read: number,
+  given: readonly string[] = [],
+): void {
+  const missing = names.filter((n) => ids[n] === undefined);
+  if (!missing.length) return;
+  const them = `${missing.length === 1 ? 'group' : 'groups'} ${missing.join(', ')}`;
+  const give = `give --group <name>=sg-... for ${missing.length === 1 ? 'it' : 'each'}`;
+  if (vpc === undefined)
+    throw new ArgumentError('--group', given, `a security group for every declared group: ${give} (${them})`);
+  const found = read === 1 ? '1 security group' : `${read} security groups`;
+  throw new ArgumentError(
+    '--vpc',
+    vpc,
+    `the VPC of the plan's security groups: of the ${found} read from ${vpc}, none is tagged portplan:group=<name> ` +
+      `for the declared ${them}; check the VPC id, or ${give}`,
+  );
+}
+
 // A --group pair refused for its group name, with the near declared group.
 function hintGroup<T>(names: readonly string[], read: () => T): T {
   try {
@@ -140,6 +172,7 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
         const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
         const groups = await readSecurityGroups({ vpcId: o.vpc, groupIds: Object.values(explicit) });
         const ids = groupIdsByTag(names, groups, given);
+        missingGroups(names, ids, o.vpc, groups.length, given);
         finish(ctx, verifyAwsSite(resolution, ids, groups), o.json);
       } catch (e) {
         fail(ctx, e);
