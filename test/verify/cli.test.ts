@@ -513,6 +513,19 @@ describe('portplan report', () => {
     expect(csv.filter((l) => l !== '')).toHaveLength(1 + json.aws.length + json.azure.length);
   });
 
+  test('AWS rule names: a single port written once (tcp-139), a range as from-to; one name per rule', () => {
+    const out = JSON.parse(portplan(['report', '--preset', 'serverprotect', '--format', 'json']).out) as {
+      aws: { name: string; protocol: string; ports: string; origin: string }[];
+    };
+    const rules = out.aws.filter((x) => x.origin === 'flow' && x.name !== 'inline');
+    expect(rules.length).toBeGreaterThan(5);
+    for (const x of rules) expect(x.name.endsWith(`-${x.protocol}-${x.ports}`)).toBe(true);
+    expect(rules.map((x) => x.name)).toContain('in-information-server-from-normal-servers-tcp-139');
+    expect(rules.map((x) => x.name)).toContain('in-console-from-information-server-tcp-1000-1009');
+    expect(rules.filter((x) => !x.ports.includes('-')).length).toBeGreaterThan(0);
+    expect(new Set(rules.map((x) => x.name)).size).toBe(rules.length);
+  });
+
   test('an unknown format: exit 2', () => {
     expect(portplan(['report', '--preset', 'serverprotect', '--format', 'xml']).code).toBe(2);
   });
