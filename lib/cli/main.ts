@@ -6,15 +6,13 @@ import {
   CatalogError,
   DeclarationError,
   declarationJsonSchema,
-  explain,
   portRangeText,
   warningText,
-  type Explanation,
   type Resolution,
 } from '../spec';
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { registerCatalog } from './catalog';
-import { explainText, parsePort } from './explain';
+import { explainPort, explainText, parsePort, type PortAnswer } from './explain';
 import { pairName, withHint } from './hint';
 import { NoFlowsError, withFlows } from './no-flows';
 import { flowsJson, markdownTable, mermaid } from './render';
@@ -197,19 +195,34 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       'the side that opens the connection: a group or peer name, or an address range such as 10.0.5.7/32',
     )
     .requiredOption('--to <group>', 'the listening group')
-    .requiredOption('--port <port/protocol>', 'the listening port and protocol, e.g. 3628/tcp')
-    .option('--json', 'machine-readable JSON')
-    .addHelpText('after', '\nExit code 0 whether or not the port is open; the answer says which.')
+    .requiredOption('--port <port[/protocol]>', 'the listening port and its protocol, e.g. 3628/tcp, 137/udp')
+    .option('--json', 'machine-readable JSON: the explanation of one port and protocol')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A bare --port (3628) is taken as the protocol the catalog opens it over to the --to group;',
+        'when it opens it over both tcp and udp, or over neither, both are explained.',
+        'The first line says which protocols were taken. With --json, such a port needs its protocol.',
+        'Exit code 0 whether or not the port is open; the answer says which.',
+      ].join('\n'),
+    )
     .action((o: Source & { from: string; to: string; port: string; json?: boolean }, cmd: Command) => {
       const r = load(o, cmd);
-      let e: Explanation;
+      let answer: PortAnswer;
       try {
-        e = explain(r, { from: o.from, to: o.to, ...parsePort(o.port) });
+        answer = explainPort(r, { from: o.from, to: o.to, ...parsePort(o.port) });
       } catch (x) {
         // The library names its parameters; on the command line they are options.
         throw x instanceof ArgumentError && !x.path.startsWith('--') ? explainArgument(x, r) : x;
       }
-      out(o.json ? `${JSON.stringify(e, null, 2)}\n` : explainText(e));
+      if (!o.json)
+        return out(`${answer.note ? `${answer.note}\n` : ''}${answer.explanations.map(explainText).join('')}`);
+      if (answer.ambiguous) {
+        const allowed = `a port with its protocol for --json, ${o.port}/tcp or ${o.port}/udp: ${answer.reason}`;
+        throw new ArgumentError('--port', o.port, allowed);
+      }
+      out(`${JSON.stringify(answer.explanations[0], null, 2)}\n`);
     });
 
   registerVerify(program, {
