@@ -203,7 +203,9 @@ function resolveUnder(
 export function registerCatalog(program: Command, ctx: CatalogContext): void {
   const catalog = program
     .command('catalog')
-    .description('your own port tables: check catalog files, print a product table, compare two versions');
+    .description(
+      "your own port tables: check catalog files, print a product's table, export its catalog file, compare two versions",
+    );
 
   catalog
     .command('validate')
@@ -271,6 +273,8 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
         );
       ctx.out(o.format === 'json' ? catalogJson(c) : catalogMarkdown(c));
     });
+
+  registerExport(catalog, ctx);
 
   const diff = withSource(
     catalog
@@ -352,8 +356,6 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
         )}\n`,
       );
     });
-
-  registerExport(catalog, ctx);
 
   catalog
     .command('schema')
