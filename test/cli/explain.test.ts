@@ -171,7 +171,10 @@ describe('portplan explain', () => {
       ['--from', 'console', '--to', 'information-server', '--port', '3628/sctp'],
       /^portplan: --port: must be <port>\/<tcp\|udp> .* \(got "3628\/sctp"\)/,
     ],
-    [['--from', 'console', '--to', 'information-server'], /required option '--port <port\[\/protocol\]>' not specified/],
+    [
+      ['--from', 'console', '--to', 'information-server'],
+      /required option '--port <port\[\/protocol\]>' not specified/,
+    ],
   ])('bad arguments exit 2 naming the option: %j', (args, message) => {
     const r = portplan('explain', '--preset', 'serverprotect', ...args);
     expect(r.code).toBe(2);
