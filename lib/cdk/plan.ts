@@ -1,6 +1,6 @@
 import { Annotations, CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct, type MetadataOptions, type Node } from 'constructs';
 import {
   ArgumentError,
   GROUP_TAG,
@@ -210,6 +210,27 @@ function prepare(props: PortPlanProps): Prepared {
 }
 
 /**
+ * `Annotations.of(scope)` whose messages carry a stack trace that starts at the caller of
+ * `constructor` (the topmost call of it on the stack), not inside portplan: a warning points at the
+ * user's `new ServerProtect(...)`. CDK records a trace with each message (unless the app disables
+ * traces: context `aws:cdk:disable-stack-trace`, or CDK_DISABLE_STACK_TRACE) from the function that
+ * called `node.addMetadata`, which is inside portplan; constructs' `traceFromFunction` option starts
+ * it below a function instead. Everything else, acknowledgements included, is Annotations' own.
+ */
+function callerAnnotations(scope: Construct, constructor: new (...args: never[]) => unknown): Annotations {
+  const node = new Proxy(scope.node, {
+    get(target: Node, key: string | symbol): unknown {
+      if (key === 'addMetadata')
+        return (type: string, data: unknown, options: MetadataOptions = {}) =>
+          target.addMetadata(type, data, { ...options, traceFromFunction: constructor });
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return Annotations.of({ node } as IConstruct);
+}
+
+/**
  * Security groups for the role groups of a declaration, with exactly the rules `resolve()` gives.
  *
  * Rules between two security groups (and every rule on an existing group) are separate
@@ -267,9 +288,11 @@ export class PortPlan extends Construct {
 
     for (const r of prepared.plan.rules) this.render(r);
 
-    for (const w of this.resolution.warnings) Annotations.of(this).addWarningV2(`portplan:${w.code}`, warningText(w));
+    // Warnings are traced from the user's code that created this construct (or the subclass).
+    const warnings = callerAnnotations(this, new.target);
+    for (const w of this.resolution.warnings) warnings.addWarningV2(`portplan:${w.code}`, warningText(w));
     if (this.skippedFlows.length) {
-      Annotations.of(this).addWarningV2(
+      warnings.addWarningV2(
         'portplan:immutable-group',
         'rules not added to immutable existing groups, for their owner to add: ' +
           this.skippedFlows
@@ -278,7 +301,7 @@ export class PortPlan extends Construct {
       );
     }
     for (const g of prepared.plan.groups.filter((x) => x.keepsOwnEgress)) {
-      Annotations.of(this).addWarningV2(
+      warnings.addWarningV2(
         'portplan:existing-group-egress',
         `existing security group ${g.name} keeps its own egress rules (it is taken to allow all outbound traffic): ` +
           'portplan adds the restricted egress rules but removes no rule it did not create; ' +

@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
+import { stringify as toYaml } from 'yaml';
 import {
   CatalogError,
   BUILTIN_CATALOGS,
@@ -9,7 +12,6 @@ import {
   catalogTable,
   diffCatalogs,
   diffFlows,
-  loadCatalog,
   portRangeText,
   resolve,
   type CatalogDiff,
@@ -23,20 +25,23 @@ import {
 import {
   InputError,
   UsageError,
+  BUILTIN_PRODUCTS,
   catalogOption,
+  choicesOf,
   declarationOf,
   findPreset,
   presetNames,
+  readCatalog,
   readCatalogs,
-  readDataFile,
   refuseName,
   withSource,
   type Source,
 } from './source';
 
 /**
- * `portplan catalog validate|show|diff|schema`: check catalog files, print a product's table, compare
- * two versions of a product's catalog, print the catalog file's JSON Schema.
+ * `portplan catalog validate|show|export|diff|schema`: check catalog files, print a product's table,
+ * write a product's catalog file, compare two versions of a product's catalog, print the catalog
+ * file's JSON Schema.
  * @packageDocumentation
  */
 
@@ -198,14 +203,16 @@ function resolveUnder(
 export function registerCatalog(program: Command, ctx: CatalogContext): void {
   const catalog = program
     .command('catalog')
-    .description('your own port tables: check catalog files, print a product table, compare two versions');
+    .description(
+      "your own port tables: check catalog files, print a product's table, export its catalog file, compare two versions",
+    );
 
   catalog
     .command('validate')
     .description(
       'check catalog files (JSON or YAML) on their own and together with the built-in products and each other',
     )
-    .argument('<file...>', 'catalog files')
+    .argument('<file...>', `catalog files, or built-in products by id (${BUILTIN_PRODUCTS.join(', ')})`)
     .addHelpText(
       'after',
       '\nPrints ok <file>: product, roles, rows, presets for each file when all are valid.\n' +
@@ -217,7 +224,7 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       // Every file is read, so one run names every file at fault.
       for (const f of files) {
         try {
-          loaded.push(loadCatalog(readDataFile(f, '<file>'), f));
+          loaded.push(readCatalog(f, '<file>'));
         } catch (e) {
           if (!(e instanceof InputError || e instanceof CatalogError)) throw e;
           ctx.err(`portplan: ${e.message}\n`);
@@ -228,7 +235,11 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       // Clashes between catalogs, flows naming other catalogs' roles, presets: checked as one set.
       catalogSet(loaded);
       for (const c of loaded) {
-        const replaces = BUILTIN_CATALOGS.some((b) => b.product.id === c.product.id) ? ' (replaces the built-in)' : '';
+        const replaces = BUILTIN_CATALOGS.includes(c)
+          ? ' (the built-in)'
+          : BUILTIN_CATALOGS.some((b) => b.product.id === c.product.id)
+            ? ' (replaces the built-in)'
+            : '';
         const presets = c.definition.presets?.length ?? 0;
         ctx.out(
           `ok ${c.source}: product ${c.product.id}${replaces}, ${plural(c.roles.length, 'role')}, ` +
@@ -242,12 +253,13 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
     .description(
       "print a product's port table: one line per flow of each row (initiator, listener, protocol, ports, condition, source), then its options",
     )
-    .argument('<product>', 'a product id: serverprotect, sum, or the product of a --catalog')
+    .argument('<product>', `a product id: ${BUILTIN_PRODUCTS.join(', ')}, or the product of a --catalog`)
     .addOption(catalogOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .addOption(choicesOf(new Option('--format <format>', 'output format'), ['md', 'json']).default('md'))
     .addHelpText(
       'after',
-      '\nStable output, for README blocks made by npm run generate. Exit code 2 for an unknown product.',
+      '\nThe same catalogs print the same text, byte for byte. --format json is the table as data, not a catalog\n' +
+        'file: portplan catalog export writes one. Exit code 2 for an unknown product.',
     )
     .action((product: string, o: { catalog?: string[]; format: 'md' | 'json' }, cmd: Command) => {
       const set = catalogSet(readCatalogs(o.catalog));
@@ -262,14 +274,16 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       ctx.out(o.format === 'json' ? catalogJson(c) : catalogMarkdown(c));
     });
 
+  registerExport(catalog, ctx);
+
   const diff = withSource(
     catalog
       .command('diff')
       .description(
         "compare two versions of one product's catalog: the ports a declaration's flows gain and lose, and the rows, roles, options and presets that differ",
       )
-      .argument('<old>', 'the catalog file in use (e.g. lib/spec/catalogs/sum.json for the built-in HP SUM)')
-      .argument('<new>', 'the new version of the same product'),
+      .argument('<old>', `the catalog in use: a file, or a built-in product by id (${BUILTIN_PRODUCTS.join(', ')})`)
+      .argument('<new>', 'the new version of the same product: a file, or a built-in product by id'),
   );
   // The shared options, in the words of this command.
   for (const option of diff.options) {
@@ -294,8 +308,8 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
     )
     .action((oldFile: string, newFile: string, o: Source & { json?: boolean }, cmd: Command) => {
       if (o.preset && o.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
-      const before = loadCatalog(readDataFile(oldFile, '<old>'), oldFile);
-      const after = loadCatalog(readDataFile(newFile, '<new>'), newFile);
+      const before = readCatalog(oldFile, '<old>');
+      const after = readCatalog(newFile, '<new>');
       if (before.product.id !== after.product.id) {
         throw new UsageError(
           '<old>/<new>',
@@ -347,4 +361,92 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
     .command('schema')
     .description('print the JSON Schema of a catalog file (for editors: $schema)')
     .action(() => ctx.out(`${JSON.stringify(catalogJsonSchema(), null, 2)}\n`));
+}
+
+/** The formats of `catalog export`: the two a catalog file is read in. */
+export const EXPORT_FORMATS = ['yaml', 'json'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * A product's catalog as a catalog file: its definition, which loadCatalog() checked, without
+ * `$schema` (a path relative to where the catalog was read, meaningless beside the new file). The
+ * YAML is written with no line folding and with every string that YAML would read as another type
+ * quoted, so it reads back as the same data; it starts with a comment naming the product.
+ */
+export function catalogFile(catalog: ProductCatalog, format: ExportFormat): string {
+  const definition = Object.fromEntries(Object.entries(catalog.definition).filter(([key]) => key !== '$schema'));
+  if (format === 'json') return `${JSON.stringify(definition, null, 2)}\n`;
+  const head = `# portplan catalog of ${catalog.product.id}: ${catalog.product.name}\n`;
+  return `${head}${toYaml(definition, { lineWidth: 0 })}`;
+}
+
+// The format of an export: --format, else the --out file's extension, else YAML. The catalog
+// commands read a file by its extension, so the extension must be one of theirs and fit the format
+// (JSON is YAML too, so JSON may go into a .yaml file; not the reverse).
+function exportFormat(format: ExportFormat | undefined, out: string | undefined): ExportFormat {
+  if (out === undefined) return format ?? 'yaml';
+  const ext = extname(out).toLowerCase();
+  const byExt: ExportFormat | undefined =
+    ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : undefined;
+  if (!byExt)
+    throw new UsageError(
+      '--out',
+      `--out ${out}: a catalog file ends in .json, .yaml or .yml (got ${JSON.stringify(ext)})`,
+    );
+  if (format === 'yaml' && byExt === 'json')
+    throw new UsageError('--out/--format', `--out ${out} is a JSON file; give --format json, or a .yaml file`);
+  return format ?? byExt;
+}
+
+// Why a file cannot be written, in words, by the error code the operating system gives.
+function writeFault(e: unknown, file: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOENT: 'its directory does not exist',
+    ENOTDIR: 'its directory does not exist (a part of the path is not a directory)',
+    EISDIR: 'is a directory, not a file',
+    EACCES: 'not writable (permission denied)',
+    EPERM: 'not writable (permission denied)',
+  };
+  return `--out ${file}: ${(code && why[code]) ?? `cannot be written (${code ?? String(e)})`}`;
+}
+
+/** `portplan catalog export`. */
+function registerExport(catalog: Command, ctx: CatalogContext): void {
+  catalog
+    .command('export')
+    .description("write a product's catalog as a catalog file (YAML or JSON), to edit and check as your own")
+    .argument('<product>', `a product id: ${BUILTIN_PRODUCTS.join(', ')}, or the product of a --catalog`)
+    .addOption(catalogOption())
+    .addOption(
+      choicesOf(
+        new Option('--format <format>', 'file format (default: by the --out extension, else yaml)'),
+        EXPORT_FORMATS,
+      ),
+    )
+    .option('--out <file>', 'write to this file (.yaml, .yml or .json) instead of standard output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The file is one portplan catalog validate accepts, and portplan catalog diff compares, e.g.',
+        '  portplan catalog export sum --out sum.yaml',
+        '  portplan catalog diff sum sum.yaml --preset smart-update-manager',
+        "Loaded with --catalog, a file with a built-in product's id replaces that product.",
+        'Exit code 2 for an unknown product or a bad --out, 1 when the file cannot be written.',
+      ].join('\n'),
+    )
+    .action((product: string, o: { catalog?: string[]; format?: ExportFormat; out?: string }, cmd: Command) => {
+      const set = catalogSet(readCatalogs(o.catalog));
+      const ids = set.catalogs.map((x) => x.product.id);
+      const c = set.catalog(product) ?? refuseName(cmd, { argument: 'product' }, product, ids);
+      const text = catalogFile(c, exportFormat(o.format, o.out));
+      if (o.out === undefined) return ctx.out(text);
+      try {
+        writeFileSync(o.out, text);
+      } catch (e) {
+        throw new InputError(o.out, writeFault(e, o.out), '--out');
+      }
+      ctx.out(`wrote ${o.out}: product ${c.product.id}, ${plural(c.rows.length, 'row')}\n`);
+    });
 }

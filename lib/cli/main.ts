@@ -6,23 +6,36 @@ import {
   CatalogError,
   DeclarationError,
   declarationJsonSchema,
-  explain,
   portRangeText,
   warningText,
-  type Explanation,
   type Resolution,
 } from '../spec';
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { registerCatalog } from './catalog';
-import { explainText, parsePort } from './explain';
+import { explainPort, explainText, parsePort, type PortAnswer } from './explain';
+import { pairName, withHint } from './hint';
+import { NoFlowsError, withFlows } from './no-flows';
 import { flowsJson, markdownTable, mermaid } from './render';
 import { registerReport } from './report';
-import { InputError, UsageError, catalogOption, load, readCatalogs, withSource, type Source } from './source';
+import {
+  InputError,
+  UsageError,
+  catalogOption,
+  choicesOf,
+  load,
+  readCatalogs,
+  withSource,
+  type Source,
+} from './source';
 import { registerVerify } from './verify';
 
 export { InputError, UsageError, readDeclaration } from './source';
+export { NoFlowsError } from './no-flows';
 
-/** Exit codes: 0 done, 1 a bad declaration, catalog or file, 2 a bad command line. */
+/**
+ * Exit codes: 0 done, 1 a bad declaration, catalog or file, or a declaration that yields no flows
+ * (for the commands that print flows), 2 a bad command line.
+ */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
 
 /** The version in portplan's package.json: two levels above this file in lib/, three in dist/lib/. */
@@ -85,7 +98,8 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     )
     .addHelpText(
       'after',
-      `\nExit codes: ${EXIT.ok} done, ${EXIT.badInput} invalid declaration or file, ${EXIT.usage} bad command line.`,
+      `\nExit codes: ${EXIT.ok} done, ${EXIT.badInput} invalid declaration or file, or a declaration that yields ` +
+        `no flows (table, flows, diagram, report), ${EXIT.usage} bad command line.`,
     )
     .version(packageVersion(), '-V, --version', 'print the portplan version')
     .exitOverride()
@@ -99,7 +113,7 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       .command('table')
       .description('print a Markdown table of the rules: from, to, protocol, ports, rows, purpose, conditions'),
   ).action((o: Source, cmd: Command) => {
-    const r = load(o, cmd);
+    const r = withFlows(load(o, cmd));
     warn(r);
     out(markdownTable(r));
   });
@@ -107,7 +121,7 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
   withSource(program.command('flows').description('print the resolved flows'))
     .option('--json', 'machine-readable JSON with stable field names (version, flows, warnings)')
     .action((o: Source & { json?: boolean }, cmd: Command) => {
-      const r = load(o, cmd);
+      const r = withFlows(load(o, cmd));
       if (o.json) return out(flowsJson(r));
       warn(r);
       for (const f of r.flows) {
@@ -120,14 +134,14 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       .command('diagram')
       .description('print a Mermaid flowchart of the role groups and flows, ports on the edges'),
   ).action((o: Source, cmd: Command) => {
-    out(mermaid(load(o, cmd)));
+    out(mermaid(withFlows(load(o, cmd))));
   });
 
   const hostFirewallCommand = program
     .command('host-firewall')
     .description("print the host's own firewall rules for one role: PowerShell (windows), nftables or firewalld");
   withSource(hostFirewallCommand)
-    .addOption(new Option('--os <os>', 'host operating system').choices(HOST_OS).makeOptionMandatory())
+    .addOption(choicesOf(new Option('--os <os>', 'host operating system'), HOST_OS).makeOptionMandatory())
     .requiredOption('--role <role>', 'role id of the host, e.g. serverprotect:console')
     .option(
       '--address <group=cidr>',
@@ -136,10 +150,10 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     )
     .option('--any-address', 'admit any address for the groups given no --address (refused without it)')
     .addOption(
-      new Option(
-        '--format <format>',
-        'powershell (windows); nftables ruleset (linux default) or firewalld script',
-      ).choices([...new Set(Object.values(HOST_FORMATS).flat())]),
+      choicesOf(
+        new Option('--format <format>', 'powershell (windows); nftables ruleset (linux default) or firewalld script'),
+        [...new Set(Object.values(HOST_FORMATS).flat())],
+      ),
     )
     .option('--zone <zone>', 'firewalld: zone of the inbound rules (default: the default zone when the script runs)')
     .option('--profile <profiles>', 'windows: profiles the rules are active on: Any, or Domain,Private,Public')
@@ -155,7 +169,7 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     .action((o: HostFirewallOptions, cmd: Command) => {
       const r = load(o, cmd);
       const { role, os, address: addresses, anyAddress, profile, format, zone } = o;
-      const script = hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone });
+      const script = hintNames(r, () => hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone }));
       script.warnings.forEach((w) => err(`warning: ${w}\n`));
       out(script.text);
     });
@@ -181,21 +195,34 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       'the side that opens the connection: a group or peer name, or an address range such as 10.0.5.7/32',
     )
     .requiredOption('--to <group>', 'the listening group')
-    .requiredOption('--port <port/protocol>', 'the listening port and protocol, e.g. 3628/tcp')
-    .option('--json', 'machine-readable JSON')
-    .addHelpText('after', '\nExit code 0 whether or not the port is open; the answer says which.')
+    .requiredOption('--port <port[/protocol]>', 'the listening port and its protocol, e.g. 3628/tcp, 137/udp')
+    .option('--json', 'machine-readable JSON: the explanation of one port and protocol')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A bare --port (3628) is taken as the protocol the catalog opens it over to the --to group;',
+        'when it opens it over both tcp and udp, or over neither, both are explained.',
+        'The first line says which protocols were taken. With --json, such a port needs its protocol.',
+        'Exit code 0 whether or not the port is open; the answer says which.',
+      ].join('\n'),
+    )
     .action((o: Source & { from: string; to: string; port: string; json?: boolean }, cmd: Command) => {
       const r = load(o, cmd);
-      let e: Explanation;
+      let answer: PortAnswer;
       try {
-        e = explain(r, { from: o.from, to: o.to, ...parsePort(o.port) });
+        answer = explainPort(r, { from: o.from, to: o.to, ...parsePort(o.port) });
       } catch (x) {
         // The library names its parameters; on the command line they are options.
-        throw x instanceof ArgumentError && !x.path.startsWith('--')
-          ? new ArgumentError(`--${x.path}`, x.value, x.allowed)
-          : x;
+        throw x instanceof ArgumentError && !x.path.startsWith('--') ? explainArgument(x, r) : x;
       }
-      out(o.json ? `${JSON.stringify(e, null, 2)}\n` : explainText(e));
+      if (!o.json)
+        return out(`${answer.note ? `${answer.note}\n` : ''}${answer.explanations.map(explainText).join('')}`);
+      if (answer.ambiguous) {
+        const allowed = `a port with its protocol for --json, ${o.port}/tcp or ${o.port}/udp: ${answer.reason}`;
+        throw new ArgumentError('--port', o.port, allowed);
+      }
+      out(`${JSON.stringify(answer.explanations[0], null, 2)}\n`);
     });
 
   registerVerify(program, {
@@ -208,7 +235,7 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     },
     async,
   });
-  registerReport(program, { withSource, load, out });
+  registerReport(program, { withSource, load: (o, cmd) => withFlows(load(o, cmd)), out });
   registerCatalog(program, {
     out,
     err,
@@ -227,6 +254,7 @@ function failure(e: unknown, err: (text: string) => void): number {
     e instanceof DeclarationError ||
     e instanceof CatalogError ||
     e instanceof InputError ||
+    e instanceof NoFlowsError ||
     e instanceof HostAddressRequiredError
   ) {
     err(`portplan: ${e.message}\n`);
@@ -237,4 +265,31 @@ function failure(e: unknown, err: (text: string) => void): number {
     return EXIT.usage;
   }
   throw e;
+}
+
+// The host firewall's refusal of a role or an --address group, with the near name of the catalog's
+// roles or the declaration's groups.
+function hintNames<T>(r: Resolution, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof HostFirewallError) || typeof e.value !== 'string') throw e;
+    if (e.path === '--role') throw withHint(e, e.value, r.catalog.roleIds);
+    const groups = r.declaration.groups.map((g) => g.name);
+    if (e.path === '--address') throw withHint(e, pairName(e.value), groups);
+    throw e;
+  }
+}
+
+// explain()'s refusal of `from` or `to` as the option it came from, with the near name of a group
+// (or peer, for --from).
+function explainArgument(x: ArgumentError, r: Resolution): unknown {
+  const e = new ArgumentError(`--${x.path}`, x.value, x.allowed);
+  const groups = r.declaration.groups.map((g) => g.name);
+  const peers = r.declaration.peers.map((p) => p.name);
+  if (typeof x.value !== 'string') return e;
+  if (x.path === 'to') return withHint(e, x.value, groups);
+  // An address range that is malformed is not a mistyped name.
+  if (x.path === 'from' && !/[/:]|^\d/.test(x.value)) return withHint(e, x.value, [...groups, ...peers]);
+  return e;
 }

@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
 import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../spec';
-import { planRules } from '../cdk/rules';
+import { planRules, type PlannedRule } from '../cdk/rules';
 import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
 import { unique } from './render';
-import type { Source } from './source';
+import { choicesOf, type Source } from './source';
 
 /**
  * `portplan report`: every rule the plan creates on each cloud, with the catalog rows behind it,
@@ -16,7 +16,10 @@ import type { Source } from './source';
 export interface ReportRule {
   /** `aws` or `azure`. */
   readonly cloud: 'aws' | 'azure';
-  /** Azure: the rule's name; AWS: the construct id of a separate rule, or `inline` / `default`. */
+  /**
+   * Azure: the rule's name; AWS: a separate rule's construct id with a single port written once
+   * ({@link ruleName}), or `inline` / `default`.
+   */
   readonly name: string;
   /** Azure: the NSG priority; AWS: none. */
   readonly priority?: number;
@@ -73,6 +76,17 @@ function cidrText(cidr: string, r: Resolution): string {
 }
 
 /**
+ * The name of a separate AWS rule in the report: its construct id (which ends in `-<from>-<to>`
+ * ports, and stays as it is so that deployed rules keep their logical ids), a single port written
+ * once, as everywhere else: `in-db-from-app-tcp-5432`, `in-app-from-web-tcp-9100-9103`.
+ */
+export function ruleName(rule: Pick<PlannedRule, 'id' | 'fromPort' | 'toPort'>): string {
+  const ports = `-${rule.fromPort}-${rule.toPort}`;
+  if (rule.fromPort !== rule.toPort || !rule.id.endsWith(ports)) return rule.id;
+  return `${rule.id.slice(0, -ports.length)}-${portRangeText(rule)}`;
+}
+
+/**
  * The AWS rules of a plan where portplan creates every group (the CDK construct's default):
  * each planned rule, and CDK's allow-all egress rules under `egress: default`
  * (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
@@ -84,7 +98,7 @@ export function awsReportRules(r: Resolution): ReportRule[] {
     const inbound = rule.direction === 'inbound';
     return {
       cloud: 'aws',
-      name: rule.placement === 'inline' ? 'inline' : rule.id,
+      name: rule.placement === 'inline' ? 'inline' : ruleName(rule),
       direction: rule.direction,
       access: 'allow',
       group: rule.group,
@@ -232,7 +246,7 @@ export function registerReport(program: Command, ctx: ReportContext): void {
             'for a security review',
         ),
     )
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
+    .addOption(choicesOf(new Option('--format <format>', 'output format'), REPORT_FORMATS).default('md'))
     .action((o: Source & { format: (typeof REPORT_FORMATS)[number] }, cmd: Command) => {
       const r = ctx.load(o, cmd);
       const aws = awsReportRules(r);

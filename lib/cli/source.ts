@@ -1,11 +1,12 @@
 // Where a command's declaration and catalogs come from: `--preset` or `--file`, and `--catalog`
 // (repeatable). Files are read here, with syntax errors that name the line and column; what they
 // hold is checked by the spec (loadCatalog(), resolve()).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import {
+  BUILTIN_CATALOGS,
   PRESETS,
   PRESET_NAMES,
   PortplanError,
@@ -54,8 +55,29 @@ export interface Source {
   readonly preset?: string;
   /** `--file`: a declaration file. */
   readonly file?: string;
-  /** `--catalog`: catalog files, in command-line order. */
+  /** `--catalog`: catalog files or built-in product ids, in command-line order. */
   readonly catalog?: readonly string[];
+}
+
+// Why a file cannot be read, in words, by the error code the operating system gives.
+const READ_FAULTS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'no such file (a part of the path is not a directory)',
+  EISDIR: 'is a directory, not a file',
+  EACCES: 'not readable (permission denied)',
+  EPERM: 'not readable (permission denied)',
+};
+
+/**
+ * Why a file named by an option cannot be read: `--file site.yaml: no such file`.
+ * @param e what reading it threw
+ * @param file the file, as the user wrote it
+ * @param option the option or argument that named it (`--file`, `<old>`)
+ */
+export function fileFault(e: unknown, file: string, option: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = (code && READ_FAULTS[code]) ?? `cannot be read (${code ?? String(e)})`;
+  return `${option} ${file}: ${why}`;
 }
 
 /**
@@ -67,7 +89,7 @@ export function readDataFile(file: string, option: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(file, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, option);
+    throw new InputError(file, fileFault(e, file, option), option);
   }
   const ext = extname(file).toLowerCase();
   if (ext === '.json') {
@@ -99,12 +121,36 @@ export function readDeclaration(file: string): unknown {
   return readDataFile(file, '--file');
 }
 
+/** The ids of the built-in products, which `--catalog` and the catalog commands take by name. */
+export const BUILTIN_PRODUCTS: readonly string[] = BUILTIN_CATALOGS.map((c) => c.product.id);
+
 /**
- * Reads and checks catalog files, each on its own (the set is checked where it is used).
+ * A catalog named on the command line: a built-in product by its id (`sum`), else a catalog file.
+ * @param value the product id or the file
+ * @param option the option or argument that named it, for errors
  * @throws InputError for a file that cannot be read or parsed, CatalogError for an invalid catalog
  */
-export function readCatalogs(files: readonly string[] = []): ProductCatalog[] {
-  return files.map((f) => loadCatalog(readDataFile(f, '--catalog'), f));
+export function readCatalog(value: string, option: string): ProductCatalog {
+  const builtin = BUILTIN_CATALOGS.find((c) => c.product.id === value);
+  if (builtin) return builtin;
+  // A mistyped product id reads as a file name: name the product it is near.
+  const near = existsSync(value) ? undefined : closestMatch(value, BUILTIN_PRODUCTS);
+  if (near)
+    throw new InputError(
+      value,
+      `${option} ${value}: no such file, nor a built-in product; did you mean ${near}?`,
+      option,
+    );
+  return loadCatalog(readDataFile(value, option), value);
+}
+
+/**
+ * Reads and checks the catalogs of `--catalog` (files, or built-in product ids), each on its own
+ * (the set is checked where it is used).
+ * @throws InputError for a file that cannot be read or parsed, CatalogError for an invalid catalog
+ */
+export function readCatalogs(values: readonly string[] = []): ProductCatalog[] {
+  return values.map((v) => readCatalog(v, '--catalog'));
 }
 
 /** A value of a repeatable option, collected in command-line order. */
@@ -113,9 +159,22 @@ export const collect = (v: string, prev: string[] = []): string[] => [...prev, v
 /** The `--catalog` option, for every command that reads a declaration or catalogs. */
 export const catalogOption = (): Option =>
   new Option(
-    '--catalog <file>',
-    "a product catalog (JSON or YAML) beside the built-in products; one with a built-in product's id replaces it; repeatable",
+    '--catalog <file|product>',
+    'a product catalog file (JSON or YAML) beside the built-in products, or a built-in product by id ' +
+      `(${BUILTIN_PRODUCTS.join(', ')}); one with a built-in product's id replaces it; repeatable`,
   ).argParser(collect);
+
+/**
+ * Restricts an option to `values`, as commander's `choices()` does (the help lists them), with a
+ * "did you mean" for a value near one of them.
+ */
+export function choicesOf(option: Option, values: readonly string[]): Option {
+  return option.choices(values).argParser((value: string) => {
+    if (values.includes(value)) return value;
+    const near = closestMatch(value, values);
+    throw new InvalidArgumentError(`Allowed choices are ${values.join(', ')}.${near ? ` Did you mean ${near}?` : ''}`);
+  });
+}
 
 // Accepts any name while parsing: a --catalog later on the command line may bring the preset.
 // The action checks the name once the catalogs are read (presetDeclaration).

@@ -5,7 +5,8 @@ import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
 import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
-import { collect, type Source } from './source';
+import { pairName, withHint } from './hint';
+import { collect, fileFault, type Source } from './source';
 
 /** Exit codes of `portplan verify`: 0 the site is as planned, 1 drift, 2 the check could not run. */
 export const VERIFY_EXIT = { asPlanned: 0, drift: 1, error: 2 } as const;
@@ -60,11 +61,7 @@ export function readJsonFile(file: string, option: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AzureInputError(
-      option,
-      file,
-      `${option}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-    );
+    throw new AzureInputError(option, file, fileFault(e, file, option));
   }
   try {
     // The Azure CLI on Windows may write a byte order mark.
@@ -80,6 +77,49 @@ export function readJsonFile(file: string, option: string): unknown {
       `${option}: ${file} is not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: ` +
         message.replace(/ in JSON at position \d+.*$/, ''),
     );
+  }
+}
+
+/**
+ * Refuses a check in which declared groups have no security group, naming every one of them and
+ * where they were looked for: the VPC (by the portplan:group tag) or the --group pairs.
+ * @param names the declared groups
+ * @param ids the security group found for each, by name
+ * @param vpc the VPC read, if any
+ * @param read how many security groups were read
+ * @param given the --group pairs
+ * @throws ArgumentError at `--vpc` when a VPC was read, else at `--group`
+ */
+export function missingGroups(
+  names: readonly string[],
+  ids: Readonly<Record<string, string>>,
+  vpc: string | undefined,
+  read: number,
+  given: readonly string[] = [],
+): void {
+  const missing = names.filter((n) => ids[n] === undefined);
+  if (!missing.length) return;
+  const them = `${missing.length === 1 ? 'group' : 'groups'} ${missing.join(', ')}`;
+  const give = `give --group <name>=sg-... for ${missing.length === 1 ? 'it' : 'each'}`;
+  if (vpc === undefined)
+    throw new ArgumentError('--group', given, `a security group for every declared group: ${give} (${them})`);
+  const found = read === 1 ? '1 security group' : `${read} security groups`;
+  throw new ArgumentError(
+    '--vpc',
+    vpc,
+    `the VPC of the plan's security groups: of the ${found} read from ${vpc}, none is tagged portplan:group=<name> ` +
+      `for the declared ${them}; check the VPC id, or ${give}`,
+  );
+}
+
+// A --group pair refused for its group name, with the near declared group.
+function hintGroup<T>(names: readonly string[], read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ArgumentError && e.path === '--group' && typeof e.value === 'string')
+      throw withHint(e, pairName(e.value), names);
+    throw e;
   }
 }
 
@@ -130,9 +170,10 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
         // The declared groups, and the role-wide group of each role with two or more.
         const names = cloudGroupNames(resolution);
         // Parse the pairs before asking EC2, so a typo costs no API call.
-        const explicit = groupIdsByTag(names, [], given);
+        const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
         const groups = await readSecurityGroups({ vpcId: o.vpc, groupIds: Object.values(explicit) });
         const ids = groupIdsByTag(names, groups, given);
+        missingGroups(names, ids, o.vpc, groups.length, given);
         finish(ctx, verifyAwsSite(resolution, ids, groups), o.json);
       } catch (e) {
         fail(ctx, e);
@@ -182,7 +223,9 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
             );
           }
           const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
-          const groups = asgsOfGroups(cloudGroupNames(resolution), asgs, o.group ?? [], nsg);
+          // The declared groups, and the role-wide group of each role with two or more.
+          const names = cloudGroupNames(resolution);
+          const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
           finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
         } catch (e) {
           fail(ctx, e);

@@ -15,6 +15,7 @@ import {
 import { PortplanError, showValue } from './errors';
 import { isValid, type SchemaIssue, type SchemaPath } from './schema';
 import { didYouMean, issueProblem, pathText, valueAt, type DeclarationProblem } from './problems';
+import type { ProductId } from './roles';
 
 /** One thing wrong with a catalog: where (`rows[3].flows[0].listener.roles[1]`), the value, what is allowed. */
 export type CatalogProblem = DeclarationProblem;
@@ -103,8 +104,11 @@ export interface ProductCatalog {
   readonly rows: readonly CatalogRow[];
 }
 
-/** A catalog as {@link resolve} and the adapters take it: loaded, or a definition to load. */
-export type CatalogSource = ProductCatalog | CatalogDefinition;
+/**
+ * A catalog as {@link resolve} and the adapters take it: loaded, a definition to load, or a
+ * built-in product by its id (`'serverprotect'`, `'sum'`), which selects that built-in catalog.
+ */
+export type CatalogSource = ProductCatalog | CatalogDefinition | ProductId;
 
 const LOADED = new WeakSet<object>();
 // A definition loaded before, by identity: passing the same object to every call checks it once.

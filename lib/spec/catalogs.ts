@@ -4,14 +4,15 @@
 import { BUILTIN, BUILTIN_CATALOGS } from './builtin';
 import { CatalogError, CatalogSet, loadCatalog, type CatalogSource, type ProductCatalog } from './catalog-set';
 import { ArgumentError } from './errors';
-import { pathText } from './problems';
+import { didYouMean, pathText } from './problems';
 import { DeclarationError, validateWith } from './validate';
 
 /** Options of every function that reads catalogs. */
 export interface CatalogOptions {
   /**
    * The user's catalogs, beside the built-in products: loaded ({@link loadCatalog},
-   * {@link readCatalogFile}) or as definitions, which are loaded here.
+   * {@link readCatalogFile}), as definitions, which are loaded here, or a built-in product by its
+   * id (`'sum'`), which selects that built-in catalog.
    * @default [] - the built-in products only
    */
   readonly catalogs?: readonly CatalogSource[];
@@ -40,7 +41,8 @@ export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet 
     throw new ArgumentError(
       'catalogs',
       catalogs,
-      'a list of catalogs: readCatalogFile(), loadCatalog() or defineCatalog() results, or catalog definitions',
+      'a list of catalogs: readCatalogFile(), loadCatalog() or defineCatalog() results, catalog definitions, ' +
+        'or built-in product ids',
     );
   }
   if (!catalogs.length) {
@@ -52,7 +54,9 @@ export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet 
   }
   // A loaded catalog keeps its own source (loadCatalog() returns it as it is); anything else (a
   // definition, or not even an object) is named by its place in the list.
-  const loaded = catalogs.map((c, i) => loadCatalog(c, `catalogs[${i}]`));
+  const loaded = catalogs.map((c, i) =>
+    typeof c === 'string' ? builtinCatalog(c, `catalogs[${i}]`) : loadCatalog(c, `catalogs[${i}]`),
+  );
   const key = loaded
     .map((c) => {
       let id = ids.get(c);
@@ -87,6 +91,27 @@ export function catalogSet(catalogs: readonly CatalogSource[] = []): CatalogSet 
     if (SETS.size > SETS_KEPT) SETS.delete(SETS.keys().next().value as string);
   }
   return set;
+}
+
+/**
+ * The built-in catalog of a product, by its id: what a string in `catalogs` selects.
+ * @param id the product id given
+ * @param path where it was given (`catalogs[1]`)
+ * @throws ArgumentError naming the path, the id, the built-in products and a near one
+ */
+export function builtinCatalog(id: string, path: string): ProductCatalog {
+  const found = BUILTIN_CATALOGS.find((b) => b.product.id === id);
+  if (found) return found;
+  const ids = [...BUILTIN_IDS];
+  const e = new ArgumentError(
+    path,
+    id,
+    `a built-in product id (${ids.join(', ')}), or a catalog: readCatalogFile(), loadCatalog() or defineCatalog() ` +
+      'results, or catalog definitions',
+  );
+  const hint = didYouMean(id, ids);
+  if (hint) e.message = `${e.message}; ${hint}`;
+  throw e;
 }
 
 // Each preset of these catalogs is a valid declaration in the set; its problems are the catalog's.

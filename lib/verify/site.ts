@@ -166,7 +166,7 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
   ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
 ];
 
-/** A report for people: a verdict line, the flows as a table, then the extra rules. */
+/** A report for people: a verdict line, the flows as a table (blocked first), then the extra rules. */
 export function siteReportText(r: SiteReport): string {
   const blocked = r.flows.filter((f) => f.status === 'blocked').length;
   const cloud = r.cloud === 'aws' ? 'AWS' : 'Azure';
@@ -180,7 +180,8 @@ export function siteReportText(r: SiteReport): string {
     '',
     ...table(
       ['status', 'from', 'to', 'protocol', 'ports', 'rows', 'blocked'],
-      r.flows.map((f) => [
+      // What needs fixing first: the blocked flows, then the allowed ones, each in resolve() order.
+      [...r.flows.filter((f) => f.status === 'blocked'), ...r.flows.filter((f) => f.status !== 'blocked')].map((f) => [
         f.status,
         f.from,
         f.to,

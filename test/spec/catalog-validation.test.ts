@@ -952,11 +952,18 @@ test('catalogs that are not a list are an ArgumentError, not the built-in produc
 });
 
 test('a list entry that is not a catalog is a CatalogError naming its place', () => {
-  for (const entry of [null, 'shop.yaml', 7, []]) {
+  for (const entry of [null, 7, []]) {
     expect(() => catalogSet([entry as never])).toThrow(
       /^invalid portplan catalog catalogs\[0\]:\n {2}\(catalog\): must be an object/,
     );
   }
+});
+
+test('text that is not a built-in product id (a file name) is an ArgumentError that says how to read a file', () => {
+  expect(() => catalogSet(['shop.yaml'])).toThrow(ArgumentError);
+  expect(() => catalogSet(['shop.yaml'])).toThrow(
+    /^catalogs\[0\]: a built-in product id \(serverprotect, sum\), or a catalog: readCatalogFile\(\), .* \(got "shop\.yaml"\)$/,
+  );
 });
 
 describe('what the checks let through still resolves', () => {

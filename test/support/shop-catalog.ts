@@ -72,4 +72,11 @@ export const BAD_CATALOGS: BadCatalogs[] = [
   ],
   ['not an object', [null], CatalogError, '(catalog)', /catalog catalogs\[0\]:\n {2}\(catalog\): must be an object/],
   ['not a list', SHOP, ArgumentError, 'catalogs', /catalogs: a list of catalogs/],
+  [
+    'a product id that is not a built-in one',
+    [SHOP, 'summ'],
+    ArgumentError,
+    'catalogs[1]',
+    /^catalogs\[1\]: a built-in product id \(serverprotect, sum\), or a catalog: .* \(got "summ"\); did you mean "sum"\?$/,
+  ],
 ];

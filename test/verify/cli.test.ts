@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planRules } from '../../lib/cdk/rules';
@@ -232,6 +234,185 @@ M._resolveFilename = function (request, ...rest) {
   });
 });
 
+// A stand-in for the EC2 Query API (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html)
+// that answers DescribeSecurityGroups for one VPC and DescribeSecurityGroupRules for its groups,
+// as EC2 does: a VPC id it does not know has no groups.
+interface FakeGroup {
+  readonly id: string;
+  readonly group?: string;
+  readonly rules?: readonly {
+    readonly egress: boolean;
+    readonly protocol: string;
+    readonly ports: [number, number];
+    readonly from?: string;
+    readonly cidr?: string;
+  }[];
+}
+function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: Server; endpoint: string }> {
+  const xml = (action: string, body: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
+    `<requestId>1</requestId>${body}</${action}Response>`;
+  const groupXml = (g: FakeGroup) =>
+    `<item><groupId>${g.id}</groupId><groupName>${g.id}</groupName><vpcId>${vpc}</vpcId><ipPermissions/>` +
+    `<ipPermissionsEgress/><tagSet>${g.group ? `<item><key>portplan:group</key><value>${g.group}</value></item>` : ''}</tagSet></item>`;
+  const ruleXml = (g: FakeGroup) =>
+    (g.rules ?? [])
+      .map(
+        (r, i) =>
+          `<item><securityGroupRuleId>sgr-${g.id}-${i}</securityGroupRuleId><groupId>${g.id}</groupId>` +
+          `<isEgress>${r.egress}</isEgress><ipProtocol>${r.protocol}</ipProtocol><fromPort>${r.ports[0]}</fromPort>` +
+          `<toPort>${r.ports[1]}</toPort>${r.cidr ? `<cidrIpv4>${r.cidr}</cidrIpv4>` : ''}` +
+          `${r.from ? `<referencedGroupInfo><groupId>${r.from}</groupId></referencedGroupInfo>` : ''}</item>`,
+      )
+      .join('');
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const q = new URLSearchParams(body);
+      res.setHeader('content-type', 'text/xml');
+      if (q.get('Action') === 'DescribeSecurityGroupRules')
+        return res.end(
+          xml(
+            'DescribeSecurityGroupRules',
+            `<securityGroupRuleSet>${groups.map(ruleXml).join('')}</securityGroupRuleSet>`,
+          ),
+        );
+      const inVpc = q.get('Filter.1.Name') === 'vpc-id' && q.get('Filter.1.Value.1') === vpc;
+      const byId = [...q.entries()].filter(([k]) => k.startsWith('GroupId.')).map(([, v]) => v);
+      res.end(
+        xml(
+          'DescribeSecurityGroups',
+          `<securityGroupInfo>${groups
+            .filter((g) => inVpc || byId.includes(g.id))
+            .map(groupXml)
+            .join('')}</securityGroupInfo>`,
+        ),
+      );
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
+}
+
+// The bin, not waited for synchronously: the stand-in EC2 answers from this process.
+function portplanAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/portplan.js'), ...args], { cwd: ROOT, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    // stderr keeps only portplan's own lines: the SDK may add notices of its own (Node.js versions).
+    child.on('close', (code) =>
+      resolve({
+        code,
+        out,
+        err: err
+          .split(/(?<=\n)/)
+          .filter((l) => l.startsWith('portplan:'))
+          .join(''),
+      }),
+    );
+  });
+}
+
+describe('portplan verify aws against an EC2 endpoint', () => {
+  const VPC = 'vpc-0aaaaaaaaaaaaaaaa';
+  const env = (endpoint: string): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+  });
+  let ec2: { server: Server; endpoint: string } | undefined;
+  afterEach(() => ec2?.server.close());
+
+  test('a VPC without the groups: exit 2 naming the VPC and every group not found, not --group', async () => {
+    ec2 = await fakeEc2(VPC, []);
+    const r = await portplanAsync(
+      ['verify', 'aws', '--preset', 'serverprotect', '--vpc', 'vpc-0bbbbbbbbbbbbbbbb'],
+      env(ec2.endpoint),
+    );
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toBe(
+      "portplan: --vpc: the VPC of the plan's security groups: of the 0 security groups read from vpc-0bbbbbbbbbbbbbbbb, " +
+        'none is tagged portplan:group=<name> for the declared groups console, information-server, normal-servers; ' +
+        'check the VPC id, or give --group <name>=sg-... for each (got "vpc-0bbbbbbbbbbbbbbbb")\n',
+    );
+  });
+
+  test('a VPC with some of the groups: every one missing named', async () => {
+    ec2 = await fakeEc2(VPC, [{ id: 'sg-1', group: 'console' }, { id: 'sg-9' }]);
+    const r = await portplanAsync(['verify', 'aws', '--preset', 'serverprotect', '--vpc', VPC], env(ec2.endpoint));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `of the 2 security groups read from ${VPC}, none is tagged portplan:group=<name> for the declared groups ` +
+        'information-server, normal-servers;',
+    );
+  });
+
+  test('--group for some groups only: exit 2 naming every group without one', async () => {
+    ec2 = await fakeEc2(VPC, [{ id: 'sg-1' }]);
+    const r = await portplanAsync(
+      ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-1'],
+      env(ec2.endpoint),
+    );
+    expect([r.code, r.err]).toEqual([
+      2,
+      'portplan: --group: a security group for every declared group: give --group <name>=sg-... for each ' +
+        '(groups information-server, normal-servers) (got ["console=sg-1"])\n',
+    ]);
+  });
+
+  test('the text table: blocked flows first, then the allowed ones, each in plan order', async () => {
+    const { flows } = resolve(PRESETS.serverprotect);
+    const ids: Record<string, string> = { console: 'sg-1', 'information-server': 'sg-2', 'normal-servers': 'sg-3' };
+    // Only the plan's first flow is allowed; EC2's allow-all egress on every group.
+    const first = flows[0];
+    const egress = [{ egress: true, protocol: '-1', ports: [-1, -1] as [number, number], cidr: '0.0.0.0/0' }];
+    ec2 = await fakeEc2(
+      VPC,
+      Object.entries(ids).map(([group, id]) => ({
+        id,
+        group,
+        rules: [
+          ...egress,
+          ...(group === first.to.name
+            ? [
+                {
+                  egress: false,
+                  protocol: first.protocol,
+                  ports: [first.fromPort, first.toPort] as [number, number],
+                  from: ids[first.from.name],
+                },
+              ]
+            : []),
+        ],
+      })),
+    );
+    const r = await portplanAsync(['verify', 'aws', '--preset', 'serverprotect', '--vpc', VPC], env(ec2.endpoint));
+    expect(r.code).toBe(1);
+    const statuses = r.out
+      .split('\n')
+      .filter((l) => /^\| (allowed|blocked) \|/.test(l))
+      .map((l) => l.split(' | ')[0].slice(2));
+    expect(statuses).toEqual([...new Array<string>(flows.length - 1).fill('blocked'), 'allowed']);
+    expect(r.out).toContain(`| allowed | ${first.from.name} | ${first.to.name} | ${first.protocol} |`);
+  });
+});
+
 test.each([
   [
     ['verify', '--help'],
@@ -330,6 +511,19 @@ describe('portplan report', () => {
       azure: unknown[];
     };
     expect(csv.filter((l) => l !== '')).toHaveLength(1 + json.aws.length + json.azure.length);
+  });
+
+  test('AWS rule names: a single port written once (tcp-139), a range as from-to; one name per rule', () => {
+    const out = JSON.parse(portplan(['report', '--preset', 'serverprotect', '--format', 'json']).out) as {
+      aws: { name: string; protocol: string; ports: string; origin: string }[];
+    };
+    const rules = out.aws.filter((x) => x.origin === 'flow' && x.name !== 'inline');
+    expect(rules.length).toBeGreaterThan(5);
+    for (const x of rules) expect(x.name.endsWith(`-${x.protocol}-${x.ports}`)).toBe(true);
+    expect(rules.map((x) => x.name)).toContain('in-information-server-from-normal-servers-tcp-139');
+    expect(rules.map((x) => x.name)).toContain('in-console-from-information-server-tcp-1000-1009');
+    expect(rules.filter((x) => !x.ports.includes('-')).length).toBeGreaterThan(0);
+    expect(new Set(rules.map((x) => x.name)).size).toBe(rules.length);
   });
 
   test('an unknown format: exit 2', () => {
