@@ -15,7 +15,10 @@ import { FlowLogReader } from './reader';
 
 /** Counts of records, and their packets, bytes and times where the logs give them. */
 export interface Tally {
-  /** Records counted. */
+  /**
+   * Records counted. A record is what the log writes: AWS logs each direction of a connection per
+   * interface and aggregation interval; Azure logs a connection's begin, updates and end apart.
+   */
   readonly records: number;
   /** Packets, summed over the records that count them. */
   readonly packets: number;
@@ -25,6 +28,26 @@ export interface Tally {
   readonly first?: number;
   /** The latest time seen, in milliseconds since 1970 (UTC). */
   readonly last?: number;
+}
+
+/** Records accepted and records rejected. */
+export interface ActionTallies {
+  /** The accepted records. */
+  readonly accepted: Tally;
+  /** The rejected records. */
+  readonly rejected: Tally;
+}
+
+/** How the records counted divide. */
+export interface EvidenceTotals {
+  /** Every record. */
+  readonly records: number;
+  /** Records of one or more planned flows. */
+  readonly planned: number;
+  /** Records answering a planned flow (and of none). */
+  readonly replies: number;
+  /** Records of no planned flow, answering none. */
+  readonly unplanned: number;
 }
 
 /** A record kept as an example: its 5-tuple, action, time and where it was read. */
@@ -67,7 +90,7 @@ export interface FlowEvidence {
   /** Records of the flow the cloud rejected. */
   readonly rejected: Tally;
   /** Records answering the flow (listener to initiator), as AWS logs them: accepted and rejected. */
-  readonly replies: { readonly accepted: Tally; readonly rejected: Tally };
+  readonly replies: ActionTallies;
   /** The first rejected records, as examples. */
   readonly rejectedSamples: readonly FlowSample[];
 }
@@ -114,14 +137,9 @@ export interface EvidenceReport {
   /** Accepted traffic no planned flow covers (not replies to a planned flow). */
   readonly acceptedUnplanned: readonly UnplannedTraffic[];
   /** Unplanned traffic beyond the cap on distinct keys: counted, not itemized. */
-  readonly overflow: { readonly accepted: Tally; readonly rejected: Tally };
+  readonly overflow: ActionTallies;
   /** Records counted: in all, of planned flows, replies to planned flows, unplanned. */
-  readonly totals: {
-    readonly records: number;
-    readonly planned: number;
-    readonly replies: number;
-    readonly unplanned: number;
-  };
+  readonly totals: EvidenceTotals;
 }
 
 /** Bounds and the classifier of an evidence collection. */

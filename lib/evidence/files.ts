@@ -91,18 +91,23 @@ export interface Line {
   readonly long?: { readonly bytes: number; readonly head: string };
 }
 
+// The first bytes of a line too long that a report shows.
+const HEAD = 200;
+const grow = (head: Buffer, part: Buffer): Buffer =>
+  head.length >= HEAD ? head : Buffer.concat([head, part.subarray(0, HEAD - head.length)]);
+
 /**
  * Splits chunks into lines, a batch per chunk. A line longer than `maxBytes` is never held: its
  * first bytes are kept for the report, the rest is counted and skipped up to its end.
  */
 export async function* lineBatches(chunks: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Line[]> {
-  const s = { parts: [] as Buffer[], length: 0, long: false, head: '', number: 0 };
+  const s = { parts: [] as Buffer[], length: 0, head: undefined as Buffer | undefined, number: 0 };
   const finish = (tail: Buffer, out: Line[]): void => {
     s.number++;
     const bytes = s.length + tail.length;
-    if (s.long || bytes > maxBytes) {
-      const head = s.long ? s.head : Buffer.concat([...s.parts, tail]).toString('utf8', 0, 200);
-      out.push({ text: '', number: s.number, long: { bytes, head } });
+    if (s.head || bytes > maxBytes) {
+      const head = s.head ? grow(s.head, tail) : grow(Buffer.concat(s.parts), tail);
+      out.push({ text: '', number: s.number, long: { bytes, head: head.toString('utf8') } });
     } else {
       const buf = s.parts.length ? Buffer.concat([...s.parts, tail]) : tail;
       const end = buf.length && buf[buf.length - 1] === 13 ? buf.length - 1 : buf.length;
@@ -110,15 +115,17 @@ export async function* lineBatches(chunks: AsyncIterable<Buffer>, maxBytes: numb
     }
     s.parts = [];
     s.length = 0;
-    s.long = false;
+    s.head = undefined;
   };
   const keep = (part: Buffer): void => {
-    if (!s.long && s.length + part.length > maxBytes) {
-      s.head = Buffer.concat([...s.parts, part]).toString('utf8', 0, 200);
-      s.long = true;
+    if (!s.head && s.length + part.length > maxBytes) {
+      s.head = grow(Buffer.concat(s.parts).subarray(0, HEAD), part);
       s.parts = [];
+    } else if (s.head) {
+      s.head = grow(s.head, part);
+    } else {
+      s.parts.push(part);
     }
-    if (!s.long) s.parts.push(part);
     s.length += part.length;
   };
   for await (const chunk of chunks) {
@@ -131,7 +138,7 @@ export async function* lineBatches(chunks: AsyncIterable<Buffer>, maxBytes: numb
     if (at < chunk.length) keep(chunk.subarray(at));
     if (out.length) yield out;
   }
-  if (s.length > 0 || s.long) {
+  if (s.length > 0 || s.head) {
     const out: Line[] = [];
     finish(Buffer.alloc(0), out);
     yield out;

@@ -35,6 +35,8 @@ export {
 export {
   EvidenceCollector,
   collectEvidence,
+  type ActionTallies,
+  type EvidenceTotals,
   type CatalogMatch,
   type EvidenceOptions,
   type EvidenceReport,

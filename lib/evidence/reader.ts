@@ -261,9 +261,16 @@ export class FlowLogReader implements AsyncIterable<FlowRecord> {
       out = [];
       return batch;
     };
-    for await (const chunk of chunks) {
-      yield step(decoder.write(chunk));
-      if (state.stopped) return;
+    try {
+      for await (const chunk of chunks) {
+        yield step(decoder.write(chunk));
+        if (state.stopped) return;
+      }
+    } catch (e) {
+      // The file cannot be read on (damaged gzip): the tuples of the record read so far still count.
+      events.finish();
+      yield step('');
+      throw e;
     }
     yield step(decoder.end());
     if (!state.stopped) yield step(undefined);
