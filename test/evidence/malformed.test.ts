@@ -1,9 +1,12 @@
 // Logs are untrusted input: every malformed line, tuple, value and file is counted and reported
 // with its file, line and reason, and the good records around it are still read.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { FlowLogError, readFlowLogs, type FlowLogIssue } from '../../lib/evidence';
+import { FlowLogError, readFlowLogs, type FlowLogIssue, type FlowRecord } from '../../lib/evidence';
+import { AzureFlowEvents } from '../../lib/evidence/azure';
+import { JsonTokenizer } from '../../lib/evidence/json-stream';
+import { AZURE_VNET_SAMPLE } from './fixtures';
 import { issueLines, readAll, tempDir } from './helpers';
 
 const dir = tempDir('malformed');
@@ -252,5 +255,51 @@ describe('Azure JSON: every malformed tuple and value, with its line and JSON pa
     expect(summary.samples.map((i) => [i.reason, i.message])).toEqual([
       ['too-long', 'a string of 1000 characters, longer than the bound'],
     ]);
+  });
+});
+
+describe('bounded, and nothing lost at the edges', () => {
+  test('a damaged gzip JSON file: the tuples before the damage are read, then the fault is reported', async () => {
+    const text = JSON.stringify(AZURE_VNET_SAMPLE, null, 2);
+    const packed = gzipSync(text);
+    const { records, summary } = await readAll(
+      file('vnet-cut.json.gz', packed.subarray(0, Math.floor(packed.length * 0.8))),
+    );
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThan(19);
+    expect(summary.issues).toEqual({ 'bad-gzip': 1 });
+  });
+
+  test('a record of more tuples than the bound is passed on in parts, every tuple once and in order', () => {
+    const got: FlowRecord[] = [];
+    const events = new AzureFlowEvents(
+      'f',
+      {
+        record: (r) => got.push(r),
+        issue: (i) => {
+          throw new Error(i.message);
+        },
+      },
+      3,
+    );
+    const tokenizer = new JsonTokenizer(events, { maxString: 1000, maxDepth: 20 });
+    const tuples = Array.from({ length: 10 }, (_, i) => `${i + 1},10.0.0.1,10.0.0.2,1,2,6,I,E,NX,1,1,1,1`);
+    tokenizer.write(
+      JSON.stringify({
+        records: [{ macAddress: 'M', flowRecords: { flows: [{ flowGroups: [{ rule: 'R', flowTuples: tuples }] }] } }],
+      }),
+    );
+    tokenizer.end();
+    expect(got.map((r) => [r.start, r.rule, r.interface])).toEqual(tuples.map((_, i) => [(i + 1) * 1000, 'R', 'M']));
+  });
+
+  test('a directory reached twice through a link is read once', async () => {
+    const root = join(dir, 'loop');
+    mkdirSync(join(root, 'a'), { recursive: true });
+    writeFileSync(join(root, 'a', 'x.log'), `${good(9)}\n`);
+    symlinkSync(join(root, 'a'), join(root, 'b'));
+    symlinkSync(root, join(root, 'a', 'up'));
+    const { records } = await readAll(root);
+    expect(records.map((r) => r.source.file.slice(root.length + 1))).toEqual(['a/x.log']);
   });
 });
