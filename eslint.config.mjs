@@ -96,6 +96,33 @@ export default tseslint.config(
     },
   },
   {
+    // The evidence reads flow logs and inventories as data, with Node alone: no cloud SDK, no
+    // adapter, not the CLI or the verifiers, no dev-only reader.
+    files: ['lib/evidence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'aws-cdk-lib*',
+            'constructs',
+            '@pulumi/*',
+            '@aws-sdk/*',
+            '@azure/*',
+            '@duckdb/*',
+            '../cdk*',
+            '../pulumi*',
+            '../host*',
+            '../cli*',
+            '../verify*',
+            'commander',
+            'yaml',
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['lib/cdk/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*', '../host*', '../cli*'] }] },
   },

@@ -1,0 +1,180 @@
+import { addressRange } from './address';
+import { InventoryError } from './errors';
+import { checkGroupName, type InventoryEntry } from './inventory';
+
+/**
+ * Inventories from the clouds' own listings, read as the CLIs print them:
+ *
+ * - AWS: `aws ec2 describe-security-groups` (each group's `portplan:group` tag names the declared
+ *   group) and `aws ec2 describe-network-interfaces` (each interface's addresses and prefixes
+ *   belong to the groups of its security groups). Shapes: EC2 API reference, SecurityGroup and
+ *   NetworkInterface, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html,
+ *   https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html.
+ * - Azure: `az network asg list` (each ASG's `portplan:group` tag) and `az network nic list` (each
+ *   IP configuration's private address belongs to the groups of its application security
+ *   groups). Shapes: REST API, Network Interfaces - List,
+ *   https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/list, as the CLI
+ *   flattens them (`properties` lifted into the object); the REST form is read too.
+ * @packageDocumentation
+ */
+
+/** The tag that names a security group's or an ASG's declared group (the CDK and Pulumi adapters write it). */
+export const GROUP_TAG = 'portplan:group';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// A JSON document walked with its path, so every fault names where it is.
+class At {
+  constructor(
+    readonly file: string,
+    readonly path: string,
+    readonly value: unknown,
+  ) {}
+
+  fail(allowed: string): never {
+    throw new InventoryError(this.file, this.path || '(document)', this.value, allowed);
+  }
+
+  field(name: string): At {
+    // The Azure REST form keeps fields under `properties`; the CLI lifts them.
+    const own = (o: unknown): unknown => (isObject(o) && Object.hasOwn(o, name) ? o[name] : undefined);
+    const v = isObject(this.value) ? (own(this.value) ?? own(this.value.properties)) : undefined;
+    return new At(this.file, this.path ? `${this.path}.${name}` : name, v);
+  }
+
+  object(): Json {
+    return isObject(this.value) ? this.value : this.fail('must be an object');
+  }
+
+  /** The elements of an array; `optional`: a missing field reads as empty. */
+  items(optional = false): At[] {
+    if (this.value === undefined && optional) return [];
+    if (!Array.isArray(this.value)) this.fail('must be an array');
+    return this.value.map((v, i) => new At(this.file, `${this.path}[${i}]`, v));
+  }
+
+  text(): string {
+    return typeof this.value === 'string' && this.value !== '' ? this.value : this.fail('must be a non-empty string');
+  }
+
+  range(): string {
+    const c = addressRange(this.text());
+    if (!c) this.fail('must be an IPv4 or IPv6 address or CIDR');
+    if (!c.masked) this.fail(`must be a masked CIDR: ${c.text}`);
+    return c.text;
+  }
+}
+
+/**
+ * The declared group of each security group tagged `portplan:group`, by group id, from the JSON
+ * of `aws ec2 describe-security-groups`.
+ * @throws InventoryError naming the file, the path and the value when the JSON is not that shape or a tag value is not a group name
+ */
+export function securityGroupGroups(json: unknown, file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const sg of new At(file, '', json).field('SecurityGroups').items()) {
+    sg.object();
+    const id = sg.field('GroupId').text();
+    for (const tag of sg.field('Tags').items(true)) {
+      if (tag.field('Key').value !== GROUP_TAG) continue;
+      const value = tag.field('Value');
+      out.set(id, checkGroupName(value.value, file, value.path));
+    }
+  }
+  return out;
+}
+
+/**
+ * Inventory entries from the JSON of `aws ec2 describe-network-interfaces`: every private IPv4
+ * address, IPv6 address and delegated prefix of an interface belongs to the declared groups of its
+ * security groups (by `groups`, from {@link securityGroupGroups} or given). Interfaces in none of
+ * those security groups give no entry.
+ * @throws InventoryError naming the file, the path and the value when the JSON is not that shape
+ */
+export function awsInterfaceEntries(
+  json: unknown,
+  groups: ReadonlyMap<string, string>,
+  file: string,
+): InventoryEntry[] {
+  const out: InventoryEntry[] = [];
+  for (const eni of new At(file, '', json).field('NetworkInterfaces').items()) {
+    eni.object();
+    const names = eni
+      .field('Groups')
+      .items(true)
+      .map((g) => groups.get(g.field('GroupId').text()))
+      .filter((g): g is string => g !== undefined);
+    if (!names.length) continue;
+    const ranges = [
+      ...eni
+        .field('PrivateIpAddresses')
+        .items(true)
+        .map((a) => a.field('PrivateIpAddress')),
+      ...eni
+        .field('Ipv6Addresses')
+        .items(true)
+        .map((a) => a.field('Ipv6Address')),
+      ...eni
+        .field('Ipv4Prefixes')
+        .items(true)
+        .map((a) => a.field('Ipv4Prefix')),
+      ...eni
+        .field('Ipv6Prefixes')
+        .items(true)
+        .map((a) => a.field('Ipv6Prefix')),
+    ];
+    for (const r of ranges) {
+      const range = r.range();
+      for (const group of names) out.push({ range, group, source: `${file} ${r.path}` });
+    }
+  }
+  return out;
+}
+
+/** An Azure resource id as a key: resource ids are case-insensitive. */
+export const azureIdKey = (id: string): string => id.toLowerCase();
+
+/**
+ * The declared group of each ASG tagged `portplan:group`, by resource id ({@link azureIdKey}),
+ * from the JSON of `az network asg list`.
+ * @throws InventoryError naming the file, the path and the value when the JSON is not that shape or a tag value is not a group name
+ */
+export function asgGroups(json: unknown, file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const asg of new At(file, '', json).items()) {
+    asg.object();
+    const id = asg.field('id').text();
+    const tags = asg.field('tags');
+    if (tags.value === undefined || tags.value === null) continue;
+    const value = tags.object()[GROUP_TAG];
+    if (value !== undefined) out.set(azureIdKey(id), checkGroupName(value, file, `${tags.path}["${GROUP_TAG}"]`));
+  }
+  return out;
+}
+
+/**
+ * Inventory entries from the JSON of `az network nic list`: the private address of every IP
+ * configuration belongs to the declared groups of its application security groups (by `groups`,
+ * from {@link asgGroups} or given). Configurations in none of those ASGs give no entry.
+ * @throws InventoryError naming the file, the path and the value when the JSON is not that shape
+ */
+export function azureNicEntries(json: unknown, groups: ReadonlyMap<string, string>, file: string): InventoryEntry[] {
+  const out: InventoryEntry[] = [];
+  for (const nic of new At(file, '', json).items()) {
+    nic.object();
+    for (const config of nic.field('ipConfigurations').items(true)) {
+      config.object();
+      const names = config
+        .field('applicationSecurityGroups')
+        .items(true)
+        .map((a) => groups.get(azureIdKey(a.field('id').text())))
+        .filter((g): g is string => g !== undefined);
+      if (!names.length) continue;
+      const address = config.field('privateIPAddress');
+      const range = address.range();
+      for (const group of names) out.push({ range, group, source: `${file} ${address.path}` });
+    }
+  }
+  return out;
+}
