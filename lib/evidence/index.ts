@@ -16,14 +16,8 @@ export { ISSUE_SAMPLES, ISSUE_TEXT_MAX, type FlowLogIssue, type IssueReason } fr
 export type { FlowAction, FlowDirection, FlowRecord, FlowSource, FlowState } from './record';
 export { FlowLogReader, readFlowLogs, type ReadOptions, type ReadSummary } from './reader';
 export { GROUP_NAME, Inventory, parseHostsFile, type InventoryEntry } from './inventory';
-export {
-  GROUP_TAG,
-  asgGroups,
-  awsInterfaceEntries,
-  azureIdKey,
-  azureNicEntries,
-  securityGroupGroups,
-} from './inventory-clouds';
+export { GROUP_TAG, ROLE_TAG } from '../spec/tags';
+export { asgGroups, awsInterfaceEntries, azureIdKey, azureNicEntries, securityGroupGroups } from './inventory-clouds';
 export {
   checkInventory,
   planClassifier,
