@@ -26,6 +26,18 @@ export {
   type Packet,
   type PacketClass,
 } from './classify';
+export { rowOpenings, openingRows, membershipText, type OpeningSource, type RowOpening } from './openings';
+export { addressRegions, type AddressRegion } from './regions';
+export { ATHENA_COLUMNS, addressKey, athenaSql, type AthenaOptions } from './athena';
+export { switchesOf, switchText, type RowSwitch } from './advice';
+export {
+  EVIDENCE_JSON_VERSION,
+  evidenceJson,
+  evidenceMarkdown,
+  evidenceText,
+  verdict,
+  type EvidenceVerdict,
+} from './render';
 export {
   EvidenceCollector,
   collectEvidence,
@@ -37,6 +49,7 @@ export {
   type FlowEvidence,
   type FlowSample,
   type FlowStatus,
+  type OutsideAddresses,
   type Tally,
   type UnplannedTraffic,
 } from './evidence';
