@@ -29,6 +29,18 @@ export {
 export { rowOpenings, openingRows, membershipText, type OpeningSource, type RowOpening } from './openings';
 export { addressRegions, type AddressRegion } from './regions';
 export { ATHENA_COLUMNS, addressKey, athenaSql, type AthenaOptions } from './athena';
+export {
+  draftCatalogYaml,
+  learnDiff,
+  learnFromEvidence,
+  learnYaml,
+  trafficText,
+  type LearnChange,
+  type LearnOptions,
+  type LearnResult,
+  type Unlearned,
+} from './learn';
+export { unifiedDiff, yamlText, type YamlComments } from './yaml-text';
 export { switchesOf, switchText, type RowSwitch } from './advice';
 export {
   EVIDENCE_JSON_VERSION,

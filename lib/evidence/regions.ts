@@ -92,5 +92,10 @@ export function addressRegions(resolution: Resolution, inventory: Inventory): Ad
     ...inventory.entries.map((e) => span(parseCidr(e.range) as Cidr, e.group, 'group')),
     ...resolution.declaration.peers.map((p) => span(parseCidr(p.cidr) as Cidr, p.name, 'peer')),
   ];
-  return ([4, 6] as const).flatMap((f) => familyRegions(f, spans.filter((s) => s.family === f)));
+  return ([4, 6] as const).flatMap((f) =>
+    familyRegions(
+      f,
+      spans.filter((s) => s.family === f),
+    ),
+  );
 }
