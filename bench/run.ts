@@ -30,6 +30,7 @@ import { minimumAzureRules, minimumRules } from '../test/support/oracle';
 import { HandWrittenServerProtect, HandWrittenSmartUpdateManager } from './baseline';
 import { comparePair, precompile, removePrecompiled, requireMs, type Command, type Pair } from './processes';
 import { scaleDeclaration } from './scale';
+import { benchEvidence, evidenceSummary } from './evidence';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROOT = join(__dirname, '..');
@@ -505,6 +506,7 @@ function summary(r: ReturnType<typeof collect>): string {
     `| CloudFormation 500 resources per stack (rule limit raised) | ${r.limits.awsResourcesPerStack?.groups ?? '-'} | ${r.limits.awsResourcesPerStack?.error ?? 'never'} |`,
     `| Azure (first limit reached) | ${r.limits.azure?.groups ?? '-'} | ${r.limits.azure?.error ?? 'never'} |`,
     '',
+    ...evidenceSummary(r.evidence),
   ];
   return lines.join('\n');
 }
@@ -517,6 +519,7 @@ function collect() {
   const resolution = benchResolve();
   const scale = benchScale();
   const limits = benchLimits();
+  const evidence = benchEvidence();
   return {
     machine: { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cpus: cpus().length },
     startup,
@@ -525,6 +528,7 @@ function collect() {
     rules,
     scale,
     limits,
+    evidence,
     wallSeconds: round((performance.now() - started) / 1000, 0),
   };
 }

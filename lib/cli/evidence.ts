@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import {
+  ATHENA_QUERY_MAX,
   Inventory,
   asgGroups,
   athenaSql,
@@ -203,7 +204,13 @@ The inventory says which addresses are in which declared group; peers are known 
         const resolution = ctx.load(o, cmd);
         const inventory = readInventory(o);
         if (o.sql) {
-          ctx.out(athenaSql(resolution, inventory, { table: o.table, format: o.logFormat, where: o.where }));
+          const sql = athenaSql(resolution, inventory, { table: o.table, format: o.logFormat, where: o.where });
+          const bytes = Buffer.byteLength(sql);
+          if (bytes > ATHENA_QUERY_MAX)
+            ctx.err(
+              `warning: the query has ${bytes} bytes; Athena takes at most ${ATHENA_QUERY_MAX}: give the inventory as ranges where hosts share a subnet, or split it\n`,
+            );
+          ctx.out(sql);
           return;
         }
         if (!paths.length) throw new UsageError('<paths>', 'give the flow log files or directories to read');

@@ -37,6 +37,12 @@ export interface AthenaOptions {
   readonly where?: string;
 }
 
+/**
+ * The longest query string Athena takes, in bytes
+ * (https://docs.aws.amazon.com/athena/latest/ug/service-limits.html; not adjustable).
+ */
+export const ATHENA_QUERY_MAX = 262_144;
+
 /** The columns of every row of the query's result, in order. */
 export const ATHENA_COLUMNS = [
   'section',

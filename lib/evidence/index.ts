@@ -28,7 +28,7 @@ export {
 } from './classify';
 export { rowOpenings, openingRows, membershipText, type OpeningSource, type RowOpening } from './openings';
 export { addressRegions, type AddressRegion } from './regions';
-export { ATHENA_COLUMNS, addressKey, athenaSql, type AthenaOptions } from './athena';
+export { ATHENA_COLUMNS, ATHENA_QUERY_MAX, addressKey, athenaSql, type AthenaOptions } from './athena';
 export {
   draftCatalogYaml,
   learnDiff,

@@ -21,7 +21,15 @@ export interface RowOpening {
   /** The roles of the listening groups. */
   readonly listenerRoles: readonly string[];
   /** The initiator: groups of these roles, or peers of this kind. */
-  readonly initiator: { readonly roles: readonly string[] } | { readonly peer: string };
+  readonly initiator:
+    | {
+        /** Groups of these roles. */
+        readonly roles: readonly string[];
+      }
+    | {
+        /** Peers of this kind. */
+        readonly peer: string;
+      };
   /** The first port it could open. */
   readonly fromPort: number;
   /** The last port it could open. */
@@ -30,9 +38,22 @@ export interface RowOpening {
 
 /** The source of traffic as a catalog row sees it: a group's role, a peer's kind, or an address outside both. */
 export type OpeningSource =
-  | { readonly kind: 'group'; readonly role: string }
-  | { readonly kind: 'peer'; readonly peerKind: string }
-  | { readonly kind: 'outside' };
+  | {
+      /** A group. */
+      readonly kind: 'group';
+      /** Its role. */
+      readonly role: string;
+    }
+  | {
+      /** A declared peer. */
+      readonly kind: 'peer';
+      /** Its kind. */
+      readonly peerKind: string;
+    }
+  | {
+      /** An address in no group and no peer. */
+      readonly kind: 'outside';
+    };
 
 // The largest count a counted port rule can take: the catalog's option states it.
 function countMax(resolution: Resolution, row: CatalogRow, option: string): number {
