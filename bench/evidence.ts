@@ -200,9 +200,19 @@ export function benchEvidence(sizes: readonly number[] = EVIDENCE_SIZES) {
   }
   const growth = (cloud: string, k: 'portplanMs' | 'portplanRssMb' | 'floorMs') =>
     round(exponent(rows.filter((r) => r.cloud === cloud).map((r) => [r.records, r[k]])), 2);
+  // The cost of each record beyond the smallest size: start-up and the plan cancel out.
+  const marginal = (cloud: string) => {
+    const list = rows.filter((r) => r.cloud === cloud).sort((a, b) => a.records - b.records);
+    const [a, b] = [list[0], list[list.length - 1]];
+    return {
+      portplanUsPerRecord: round(((b.portplanMs - a.portplanMs) * 1000) / (b.records - a.records), 2),
+      floorUsPerRecord: round(((b.floorMs - a.floorMs) * 1000) / (b.records - a.records), 2),
+    };
+  };
   return {
     runs: RUNS,
     rows,
+    marginal: { aws: marginal('aws'), azure: marginal('azure') },
     exponent: {
       aws: {
         time: growth('aws', 'portplanMs'),
@@ -238,6 +248,9 @@ export function evidenceSummary(e: ReturnType<typeof benchEvidence>): string[] {
     '',
     `Fitted growth over the sizes: AWS time n^${e.exponent.aws.time} (floor n^${e.exponent.aws.floorTime}), peak memory n^${e.exponent.aws.memory}; ` +
       `Azure time n^${e.exponent.azure.time} (floor n^${e.exponent.azure.floorTime}), peak memory n^${e.exponent.azure.memory}.`,
+    '',
+    `Cost of each record beyond the smallest size (start-up cancels out): AWS ${e.marginal.aws.portplanUsPerRecord} µs (floor ${e.marginal.aws.floorUsPerRecord} µs), ` +
+      `Azure ${e.marginal.azure.portplanUsPerRecord} µs (floor ${e.marginal.azure.floorUsPerRecord} µs).`,
     '',
     `${target(largest('aws'))}; ${target(largest('azure'))}.`,
     '',

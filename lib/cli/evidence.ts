@@ -5,6 +5,7 @@ import {
   Inventory,
   asgGroups,
   athenaSql,
+  awsRuleFinder,
   awsInterfaceEntries,
   azureNicEntries,
   collectEvidence,
@@ -20,6 +21,7 @@ import {
   securityGroupGroups,
   verdict,
   type InventoryEntry,
+  type RenderOptions,
 } from '../evidence';
 import { ArgumentError, PortplanError, type Resolution } from '../spec';
 import { jsonSyntaxError } from './json-error';
@@ -148,6 +150,13 @@ function inventoryOptions(c: Command): Command {
     );
 }
 
+// With the AWS listings, the security group rules that let accepted traffic through.
+function siteRules(o: InventoryOptions): RenderOptions {
+  if (o.awsEnis === undefined || o.awsSgs === undefined) return {};
+  const find = awsRuleFinder(readJson(o.awsSgs, '--aws-sgs'), readJson(o.awsEnis, '--aws-enis'), o.awsSgs, o.awsEnis);
+  return { letThrough: (u) => find(u.samples[0]) };
+}
+
 // Errors the user can fix end the command with exit 2, so 1 always means "not as planned".
 const userFault = (e: unknown): e is Error =>
   e instanceof PortplanError || (e instanceof Error && (e.name === 'InputError' || e.name === 'UsageError'));
@@ -221,7 +230,7 @@ The inventory says which addresses are in which declared group; peers are known 
         const report = await collectEvidence(reader, resolution, inventory);
         const summary = reader.summary();
         const render = { text: evidenceText, md: evidenceMarkdown, json: evidenceJson }[o.format];
-        ctx.out(render(report, summary, resolution));
+        ctx.out(render(report, summary, resolution, siteRules(o)));
         ctx.exit(verdict(report, summary).asPlanned ? EVIDENCE_EXIT.asPlanned : EVIDENCE_EXIT.notAsPlanned);
       }),
     );

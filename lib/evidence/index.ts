@@ -42,8 +42,11 @@ export {
 } from './learn';
 export { unifiedDiff, yamlText, type YamlComments } from './yaml-text';
 export { switchesOf, switchText, type RowSwitch } from './advice';
+export { awsRuleFinder, type RuleFinder } from './site-rules';
 export {
   EVIDENCE_JSON_VERSION,
+  letThroughText,
+  type RenderOptions,
   evidenceJson,
   evidenceMarkdown,
   evidenceText,

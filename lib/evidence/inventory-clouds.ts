@@ -41,8 +41,8 @@ function tagGroup(value: unknown, file: string, where: string): string | undefin
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// A JSON document walked with its path, so every fault names where it is.
-class At {
+/** A JSON document walked with its path, so every fault names where it is. @internal */
+export class At {
   constructor(
     readonly file: string,
     readonly path: string,

@@ -3,6 +3,7 @@ import { switchesOf, switchText, type RowSwitch } from './advice';
 import type { EvidenceReport, FlowEvidence, FlowSample, Tally, UnplannedTraffic } from './evidence';
 import type { FlowLogIssue } from './issues';
 import { membershipText } from './openings';
+
 import type { ReadSummary } from './reader';
 
 /**
@@ -86,10 +87,23 @@ export function wouldOpenText(u: UnplannedTraffic): string {
     .join('; ');
 }
 
-/** Where accepted traffic no flow covers was let through, as far as the log says. */
-export function letThroughText(u: UnplannedTraffic): string {
+/** What a rendering may add to the evidence. */
+export interface RenderOptions {
+  /**
+   * The site's rules that let a kind of accepted traffic through, where the site's rules are known
+   * (`awsRuleFinder()`); AWS flow logs do not name them.
+   */
+  readonly letThrough?: (u: UnplannedTraffic) => readonly string[];
+}
+
+/** Where accepted traffic no flow covers was let through, as far as the log or the site says. */
+export function letThroughText(u: UnplannedTraffic, options: RenderOptions = {}): string {
   if (u.rules.length) return `let through by ${u.rules.join(', ')} (as the log names it)`;
-  return 'the log names no rule (AWS flow logs do not: check the security groups of both ends)';
+  const site = options.letThrough?.(u) ?? [];
+  if (site.length) return `let through by ${site.join('; ')} (as the site's security groups say)`;
+  return options.letThrough
+    ? 'no rule of the security groups read lets it through: a group or rule the listings do not have'
+    : 'the log names no rule (AWS flow logs do not: give --aws-enis and --aws-sgs to find it in the security groups)';
 }
 
 /** The ends of unplanned traffic: `console -> outside (192.0.2.80)`. */
@@ -104,7 +118,12 @@ export const issueText = (i: FlowLogIssue): string =>
   `${sourceText(i.source)}: ${i.reason}: ${i.message}${i.text !== undefined ? ` [${i.text}]` : ''}`;
 
 /** The whole evidence as text. */
-export function evidenceText(report: EvidenceReport, summary: ReadSummary, r: Resolution): string {
+export function evidenceText(
+  report: EvidenceReport,
+  summary: ReadSummary,
+  r: Resolution,
+  options: RenderOptions = {},
+): string {
   const v = verdict(report, summary);
   const t = report.totals;
   const lines = [
@@ -125,7 +144,8 @@ export function evidenceText(report: EvidenceReport, summary: ReadSummary, r: Re
     '',
     `Accepted traffic no planned flow covers (${report.acceptedUnplanned.length}):`,
     ...report.acceptedUnplanned.map(
-      (u) => `  accepted ${tupleText(u.samples[0])} (${endsText(u)}), ${tallyText(u.tally)}: ${letThroughText(u)}`,
+      (u) =>
+        `  accepted ${tupleText(u.samples[0])} (${endsText(u)}), ${tallyText(u.tally)}: ${letThroughText(u, options)}`,
     ),
     ...overflowLines(report),
     ...faultLines(summary),
@@ -168,7 +188,12 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
 ];
 
 /** The whole evidence as Markdown, one section per question a security review asks. */
-export function evidenceMarkdown(report: EvidenceReport, summary: ReadSummary, r: Resolution): string {
+export function evidenceMarkdown(
+  report: EvidenceReport,
+  summary: ReadSummary,
+  r: Resolution,
+  options: RenderOptions = {},
+): string {
   const v = verdict(report, summary);
   const t = report.totals;
   const status = { accepted: 'seen, accepted', rejected: '**REJECTED (drift)**', unseen: 'never seen' };
@@ -214,7 +239,7 @@ export function evidenceMarkdown(report: EvidenceReport, summary: ReadSummary, r
     '',
     '## Accepted traffic no planned flow covers',
     '',
-    ...unplannedTable(report.acceptedUnplanned, 'let through by', letThroughText),
+    ...unplannedTable(report.acceptedUnplanned, 'let through by', (u) => letThroughText(u, options)),
     ...overflowLines(report),
     '',
     '## Faults in the logs',
@@ -248,7 +273,12 @@ function unplannedTable(
 }
 
 /** The evidence as JSON with stable field names ({@link EVIDENCE_JSON_VERSION}). */
-export function evidenceJson(report: EvidenceReport, summary: ReadSummary, r: Resolution): string {
+export function evidenceJson(
+  report: EvidenceReport,
+  summary: ReadSummary,
+  r: Resolution,
+  options: RenderOptions = {},
+): string {
   const flows = report.flows.map((f) => ({
     index: f.index,
     from: { kind: f.flow.from.kind, name: f.flow.from.name },
@@ -285,7 +315,10 @@ export function evidenceJson(report: EvidenceReport, summary: ReadSummary, r: Re
     totals: report.totals,
     flows,
     rejectedUnplanned: report.rejectedUnplanned.map(unplanned),
-    acceptedUnplanned: report.acceptedUnplanned.map(unplanned),
+    acceptedUnplanned: report.acceptedUnplanned.map((u) => ({
+      ...unplanned(u),
+      ...(options.letThrough ? { siteRules: options.letThrough(u) } : {}),
+    })),
     overflow: report.overflow,
   };
   return `${JSON.stringify(out, null, 2)}\n`;

@@ -120,6 +120,10 @@ describe('portplan evidence', () => {
       logs,
     );
     expect(JSON.parse(aws.out).flows).toEqual(JSON.parse(byHosts).flows);
+    // The listings have no rules: the site's groups are named as read, and found to let nothing through.
+    const unplanned = JSON.parse(aws.out).acceptedUnplanned as { siteRules: string[] }[];
+    expect(unplanned.length).toBeGreaterThan(0);
+    expect(unplanned.every((u) => Array.isArray(u.siteRules) && u.siteRules.length === 0)).toBe(true);
     expect(JSON.parse(azure.out).flows).toEqual(JSON.parse(byHosts).flows);
   });
 
@@ -141,6 +145,22 @@ describe('portplan evidence', () => {
     expect(out).toContain('FROM db.flows');
     expect(out).toContain(`AND ("date" >= DATE '2026-11-01')`);
     expect(out).toContain("'console -> information-server tcp 5005-5014 (SP4)'");
+  });
+
+  test('a query longer than Athena takes is printed with a warning naming both sizes', async () => {
+    // Scattered hosts (every other address): no two of them share a range.
+    const many = Array.from(
+      { length: 12000 },
+      (_, i) => `10.${200 + Math.floor(i / 32000)}.${Math.floor(i / 125) % 250}.${(i % 125) * 2 + 1} console`,
+    );
+    writeFileSync(path('many.txt'), many.join('\n'));
+    const { code, out, err } = await cli('evidence', '--file', site, '--hosts', path('many.txt'), '--sql', 'athena');
+    expect(code).toBe(0);
+    expect(err).toBe(
+      `warning: the query has ${Buffer.byteLength(out)} bytes; Athena takes at most 262144: give the inventory as ranges where hosts share a subnet, or split it\n`,
+    );
+    const small = await cli('evidence', '--file', site, '--hosts', hosts, '--sql', 'athena');
+    expect(small.err).toBe('');
   });
 
   test('usage faults exit 2 with the option named: no inventory, half a pair, a missing path, the sync entry point', async () => {
@@ -176,6 +196,14 @@ describe('portplan evidence', () => {
     ).toBe(2);
     expect(out.join('')).toMatch(/runAsync/);
   });
+});
+
+test.each([['evidence'], ['learn']])('%s --help: exit 0, the exit codes, no repository path', async (command) => {
+  const r = await cli(command, '--help');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(new RegExp(`^Usage: portplan ${command} `));
+  expect(r.out).toMatch(/Exit codes: 0 .*, 1 .*, 2 /s);
+  expect(r.out).not.toMatch(/\b(lib|test|examples|scripts|dist|bench|node_modules)\/|npm run|README|\.ts\b/);
 });
 
 describe('untrusted input through the CLI: counted, reported with file and line, exit 1', () => {
