@@ -133,7 +133,8 @@ function mergeSide(
       order.push(it);
       continue;
     }
-    const key = JSON.stringify([partyKey(it[other]), it.protocol, it.fromPort, it.toPort, rw.role]);
+    // A plain string key: this runs once per flow, and a site's flows grow with the pairs of groups.
+    const key = `${partyKey(it[other])}\u0000${it.protocol}\u0000${it.fromPort}\u0000${it.toPort}\u0000${rw.role}`;
     const bucket = buckets.get(key);
     if (bucket) bucket.push(it);
     else {
@@ -166,7 +167,14 @@ export function placeCloudRules(resolution: Resolution): CloudPlacement {
     .filter(([, groups]) => groups.length > 1)
     .map(([role, groups]): RoleWideGroup => ({ kind: 'role', name: role, role, groups }));
   const wide = new Map(roleGroups.map((r) => [r.role, r]));
-  const flows = resolution.flows.map((f): Factored => ({ ...f, flows: [f] }));
+  const flows = resolution.flows.map((f): Factored => ({
+    from: f.from,
+    to: f.to,
+    protocol: f.protocol,
+    fromPort: f.fromPort,
+    toPort: f.toPort,
+    flows: [f],
+  }));
   const factored = mergeSide(mergeSide(flows, 'to', wide), 'from', wide);
   const restricted = resolution.declaration.egress === 'restricted';
   const rules: CloudRule[] = [];
