@@ -279,12 +279,22 @@ function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: S
           ),
         );
       const inVpc = q.get('Filter.1.Name') === 'vpc-id' && q.get('Filter.1.Value.1') === vpc;
+      const values = [...q.entries()].filter(([k]) => k.startsWith('Filter.1.Value.')).map(([, v]) => v);
+      const byFilter = q.get('Filter.1.Name') === 'group-id' ? values : [];
       const byId = [...q.entries()].filter(([k]) => k.startsWith('GroupId.')).map(([, v]) => v);
+      // As EC2 answers GroupIds with an id it does not have: the whole call fails, naming one id.
+      const unknown = byId.find((id) => !groups.some((g) => g.id === id));
+      if (unknown) {
+        res.statusCode = 400;
+        return res.end(
+          `<Response><Errors><Error><Code>InvalidGroup.NotFound</Code><Message>The security group '${unknown}' does not exist</Message></Error></Errors><RequestID>r</RequestID></Response>`,
+        );
+      }
       res.end(
         xml(
           'DescribeSecurityGroups',
           `<securityGroupInfo>${groups
-            .filter((g) => inVpc || byId.includes(g.id))
+            .filter((g) => inVpc || byId.includes(g.id) || byFilter.includes(g.id))
             .map(groupXml)
             .join('')}</securityGroupInfo>`,
         ),
@@ -364,15 +374,39 @@ describe('portplan verify aws against an EC2 endpoint', () => {
   });
 
   test('--group for some groups only: exit 2 naming every group without one', async () => {
-    ec2 = await fakeEc2(VPC, [{ id: 'sg-1' }]);
+    ec2 = await fakeEc2(VPC, [{ id: 'sg-11111111' }]);
     const r = await portplanAsync(
-      ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-1'],
+      ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-11111111'],
       env(ec2.endpoint),
     );
     expect([r.code, r.err]).toEqual([
       2,
       'portplan: --group: a security group for every declared group: give --group <name>=sg-... for each ' +
-        '(groups information-server, normal-servers) (got ["console=sg-1"])\n',
+        '(groups information-server, normal-servers) (got ["console=sg-11111111"])\n',
+    ]);
+  });
+
+  test('--group ids EC2 does not have: exit 2 naming every such pair as given, before any check', async () => {
+    ec2 = await fakeEc2(VPC, [{ id: 'sg-11111111', group: 'console' }]);
+    const args = ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-11111111'];
+    const missing = ['--group', 'information-server=sg-22222222', '--group', 'normal-servers=sg-33333333'];
+    const r = await portplanAsync([...args, ...missing], env(ec2.endpoint));
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toBe(
+      'portplan: --group: ids of security groups that exist in this account and region: EC2 has none with the id of ' +
+        'information-server=sg-22222222, normal-servers=sg-33333333 ' +
+        '(got "information-server=sg-22222222 normal-servers=sg-33333333")\n',
+    );
+  });
+
+  test('a --group value that is no security group id: exit 2 naming the pair, without asking EC2', async () => {
+    const r = await portplanAsync(
+      ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-nope'],
+      env('http://127.0.0.1:9'),
+    );
+    expect([r.code, r.err]).toEqual([
+      2,
+      'portplan: --group: a security group id after "=": sg- and 8 or 17 hexadecimal digits (got "console=sg-nope")\n',
     ]);
   });
 
