@@ -3,7 +3,7 @@ import { addressBounds, addressInterval } from './address';
 import { hasIcmp, hasPorts } from './packet';
 import { PacketSet } from './set';
 import { PROTOCOL_NUMBERS, PacketSpace } from './space';
-import { EMPTY, type Interval, combine, context, normalize, unionMany } from './tree';
+import { EMPTY, type Interval, combine, context, normalize } from './tree';
 
 /** A protocol by name. */
 export type ProtocolName = keyof typeof PROTOCOL_NUMBERS;
@@ -159,8 +159,8 @@ function endpointIntervals(space: PacketSpace, e: EndpointSpec | undefined, path
   return { classes: classIntervals(space, e, path), addresses: addressIntervals(e, path) };
 }
 
-/** The protocol and service intervals of a spec: one or two (protocols, services) pairs. */
-function traffic(spec: PacketSpec, path: string): [Interval[], Interval[]][] {
+/** The protocol and service intervals of a spec; undefined for every protocol. */
+function traffic(spec: PacketSpec, path: string): [Interval[], Interval[]] | undefined {
   const protocol = protocolNumber(spec.protocol, `${path}.protocol`);
   const ports = spec.ports !== undefined;
   const icmp = spec.icmp !== undefined;
@@ -175,10 +175,10 @@ function traffic(spec: PacketSpec, path: string): [Interval[], Interval[]][] {
       `ICMP messages only with protocol icmp or icmpv6 (the spec has ${shown})`,
     );
   }
-  if (protocol === 'all') return [];
-  if (hasPorts(protocol)) return [[[[protocol, protocol + 1]], portIntervals(spec.ports, `${path}.ports`)]];
-  if (hasIcmp(protocol)) return [[[[protocol, protocol + 1]], icmpIntervals(spec.icmp, `${path}.icmp`)]];
-  return [[[[protocol, protocol + 1]], [[0, 1]]]];
+  if (protocol === 'all') return undefined;
+  if (hasPorts(protocol)) return [[[protocol, protocol + 1]], portIntervals(spec.ports, `${path}.ports`)];
+  if (hasIcmp(protocol)) return [[[protocol, protocol + 1]], icmpIntervals(spec.icmp, `${path}.icmp`)];
+  return [[[protocol, protocol + 1]], [[0, 1]]];
 }
 
 /**
@@ -200,16 +200,16 @@ export function packets(space: PacketSpace, spec: PacketSpec = {}, path = 'spec'
     destinationAddress: destination.addresses,
   };
   const parts = traffic(spec, path);
-  const ctx = context(space.levelEnds);
   // Every protocol: the endpoints asked for, cut to the universe (each protocol's own services).
-  const tree =
-    parts.length === 0
-      ? combine('intersection', space.box({ ...ends, service: [[0, 65536]] }), space.universe, 0, ctx)
-      : unionMany(
-          parts.map(([protocol, service]) => space.box({ ...ends, protocol, service })),
-          0,
-          ctx,
-        );
+  const tree = parts
+    ? space.box({ ...ends, protocol: parts[0], service: parts[1] })
+    : combine(
+        'intersection',
+        space.box({ ...ends, service: [[0, 65536]] }),
+        space.universe,
+        0,
+        context(space.levelEnds),
+      );
   return new PacketSet(space, tree);
 }
 

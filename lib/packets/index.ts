@@ -20,7 +20,7 @@
  * Pure: no cloud SDK, no state outside the values; every result is deterministic.
  * @packageDocumentation
  */
-export { PacketSpace, DEFAULT_ORDER, DIMENSIONS, PROTOCOL_NUMBERS } from './space';
+export { PacketSpace, DEFAULT_ORDER, DIMENSIONS, EGRESS_ORDER, INGRESS_ORDER, PROTOCOL_NUMBERS } from './space';
 export type { Dimension, PacketSpaceOptions } from './space';
 export type { Endpoint, Packet } from './packet';
 export {

@@ -66,20 +66,23 @@ export function union(a: PacketSet, b: PacketSet): PacketSet {
   return binary('union', a, b);
 }
 
-/** The packets in any of `sets`, merged in a balanced order so the cost follows the output. */
+/**
+ * The packets in any of `sets`, merged all at once (one sweep per tree level over every operand):
+ * the way to build a set from many rules, where adding them one by one would copy the growing set
+ * once per rule.
+ */
 export function unionAll(space: PacketSpace, sets: readonly PacketSet[]): PacketSet {
   if (!(space instanceof PacketSpace)) throw new ArgumentError('space', space, 'a PacketSpace');
   for (const [i, s] of sets.entries()) {
     if (!(s instanceof PacketSet)) throw new ArgumentError(`sets[${i}]`, s, 'a PacketSet');
     if (s.space !== space) throw new ArgumentError(`sets[${i}]`, s.space.classes, 'a set of the packet space given');
   }
-  const ctx = tree.context(space.levelEnds);
   return new PacketSet(
     space,
     tree.unionMany(
       sets.map((s) => s.tree),
       0,
-      ctx,
+      space.levelEnds,
     ),
   );
 }
@@ -189,7 +192,10 @@ export function boxes(set: PacketSet): PacketBox[] {
   return out;
 }
 
-/** How many segments the set's tree holds (each shared part once): a measure of its memory. */
+/**
+ * How many segments the set's tree holds, each shared part once: a measure of its memory. Equal
+ * sets have equal trees, but may share their parts differently, so this can differ between them.
+ */
 export function treeSize(set: PacketSet): number {
   spaceOf([[set, 'set']]);
   return tree.segmentCount(set.tree);
@@ -205,16 +211,15 @@ export function project(set: PacketSet, keep: readonly Dimension[]): PacketSet {
   keep.forEach((d, i) => {
     if (!DIMENSIONS.includes(d)) throw new ArgumentError(`keep[${i}]`, d, `one of ${DIMENSIONS.join(', ')}`);
   });
-  const ctx = tree.context(space.levelEnds);
   const shadow = tree.project(
     set.tree,
     space.order.map((d) => keep.includes(d)),
     0,
-    ctx,
+    space.levelEnds,
     new Map(),
   );
   // Made whole on a dimension, a protocol gets every service value: keep to the universe.
-  return new PacketSet(space, tree.combine('intersection', shadow, space.universe, 0, ctx));
+  return new PacketSet(space, tree.combine('intersection', shadow, space.universe, 0, tree.context(space.levelEnds)));
 }
 
 /** The same set in another space with the same host classes (another tree order). */
@@ -232,5 +237,5 @@ export function inSpace(set: PacketSet, space: PacketSpace): PacketSet {
   for (const box of tree.boxes(set.tree, from.levelEnds)) {
     parts.push(space.box(Object.fromEntries(from.order.map((d, l) => [d, [box[l]]]))));
   }
-  return new PacketSet(space, tree.unionMany(parts, 0, tree.context(space.levelEnds)));
+  return new PacketSet(space, tree.unionMany(parts, 0, space.levelEnds));
 }

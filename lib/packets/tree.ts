@@ -39,17 +39,24 @@ export type Interval = readonly [Bound, Bound];
 /** The binary operations. */
 export type Op = 'union' | 'intersection' | 'difference';
 
-/** What a computation carries down its recursion: the dimension ends and a memo per operation. */
+/** What one operation carries down its recursion: the dimension ends and its memo. */
 export interface Context {
   /** The exclusive end of the dimension at each level. */
   readonly dimEnds: readonly Bound[];
-  /** Results of each operation by first operand, then second operand. */
-  readonly memo: Readonly<Record<Op, Map<Node, Map<Node, Node>>>>;
+  /**
+   * Results of the operation by first operand: `[b1, result1, b2, result2, ...]` for each second
+   * operand met with it (rows are short: a node meets few others), made on first use.
+   */
+  memo?: Map<Node, Node[]>;
 }
 
-/** A fresh context for one computation over a space with these dimension ends. */
+/**
+ * A fresh context for one operation over a space with these dimension ends. One context serves
+ * one operation (its memo knows no operator), and is dropped after it so that the operation's
+ * intermediate nodes can be collected.
+ */
 export function context(dimEnds: readonly Bound[]): Context {
-  return { dimEnds, memo: { union: new Map(), intersection: new Map(), difference: new Map() } };
+  return { dimEnds };
 }
 
 /** Whether two canonical subtrees are the same set. */
@@ -64,7 +71,7 @@ export function same(a: Node, b: Node): boolean {
 }
 
 /** Segments under construction, merged as they are added. */
-class Builder {
+class Builder implements Node {
   readonly starts: Bound[] = [];
   readonly ends: Bound[] = [];
   readonly kids: Node[] = [];
@@ -92,12 +99,15 @@ class Builder {
     return true;
   }
 
-  /** The canonical node of these segments at a level whose dimension ends at `end`. */
+  /**
+   * The canonical node of these segments at a level whose dimension ends at `end`: the builder
+   * itself (one object less per node), never added to again.
+   */
   finish(end: Bound): Node {
     const n = this.kids.length;
     if (n === 0) return EMPTY;
     if (n === 1 && this.kids[0] === FULL && this.starts[0] === 0 && this.ends[0] === end) return FULL;
-    return { starts: this.starts, ends: this.ends, kids: this.kids };
+    return this;
   }
 }
 
@@ -214,31 +224,98 @@ function sweep(op: Op, a: Node, b: Node, level: number, ctx: Context): Builder {
 export function combine(op: Op, a: Node, b: Node, level: number, ctx: Context): Node {
   const t = terminal(op, a, b);
   if (t !== undefined) return t;
-  const memo = ctx.memo[op];
+  const memo = (ctx.memo ??= new Map());
   let row = memo.get(a);
-  const hit = row?.get(b);
-  if (hit !== undefined) return hit;
+  if (row) for (let k = 0; k < row.length; k += 2) if (row[k] === b) return row[k + 1];
   // Only a difference can reach here with a FULL operand (a = FULL): it is one whole segment.
   const left = a === FULL ? { starts: [0], ends: [ctx.dimEnds[level]], kids: [FULL] } : a;
   const out = sweep(op, left, b, level, ctx);
   // The operand itself when nothing changed, so that sharing survives and equality stays cheap.
   const result = out.isExactly(a) ? a : out.isExactly(b) ? b : out.finish(ctx.dimEnds[level]);
-  if (!row) memo.set(a, (row = new Map()));
-  row.set(b, result);
+  if (!row) memo.set(a, (row = []));
+  row.push(b, result);
   return result;
 }
 
-/** The union of many subtrees at `level`, merged in a balanced order (each merge costs its output). */
-export function unionMany(nodes: readonly Node[], level: number, ctx: Context): Node {
-  let layer = nodes.filter((n) => n !== EMPTY);
-  if (layer.length === 0) return EMPTY;
-  while (layer.length > 1) {
-    const next: Node[] = [];
-    for (let k = 0; k + 1 < layer.length; k += 2) next.push(combine('union', layer[k], layer[k + 1], level, ctx));
-    if (layer.length % 2) next.push(layer[layer.length - 1]);
-    layer = next;
+/** What a many-way union carries down: the dimension ends, a number per node, results by operand set. */
+interface ManyContext {
+  readonly dimEnds: readonly Bound[];
+  readonly ids: Map<Node, number>;
+  readonly memo: Map<string, Node>;
+}
+
+const byBound = (x: Bound, y: Bound): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/**
+ * The union of many subtrees at `level`, all at once: the segments of every operand are swept
+ * together (sorted by start, with the set of segments covering each elementary piece), and only a
+ * piece covered by two or more operands recurses; a piece covered by one reuses that operand's
+ * child as it is. Each input segment is so visited about once, where merging in pairs would copy
+ * it once per round (log n rounds).
+ */
+export function unionMany(nodes: readonly Node[], level: number, dimEnds: readonly Bound[]): Node {
+  return unionOf(nodes, level, { dimEnds, ids: new Map(), memo: new Map() });
+}
+
+function unionOf(nodes: readonly Node[], level: number, ctx: ManyContext): Node {
+  const live: Node[] = [];
+  for (const n of nodes) {
+    if (n === FULL) return FULL;
+    if (n !== EMPTY) live.push(n);
   }
-  return layer[0];
+  if (live.length <= 1) return live[0] ?? EMPTY;
+  if (live.length === 2) return combine('union', live[0], live[1], level, context(ctx.dimEnds));
+  const ids = live.map((n) => {
+    let k = ctx.ids.get(n);
+    if (k === undefined) ctx.ids.set(n, (k = ctx.ids.size));
+    return k;
+  });
+  // A node object lives at one level only, so the operands alone name the result.
+  const key = ids.sort((x, y) => x - y).join(',');
+  const known = ctx.memo.get(key);
+  if (known !== undefined) return known;
+  const result = sweepMany(live, level, ctx);
+  ctx.memo.set(key, result);
+  return result;
+}
+
+interface Segment {
+  readonly from: Bound;
+  readonly to: Bound;
+  readonly kid: Node;
+}
+
+function sweepMany(nodes: readonly Node[], level: number, ctx: ManyContext): Node {
+  const segs: Segment[] = [];
+  for (const n of nodes) {
+    for (let k = 0; k < n.kids.length; k++) segs.push({ from: n.starts[k], to: n.ends[k], kid: n.kids[k] });
+  }
+  segs.sort((x, y) => byBound(x.from, y.from));
+  const out = new Builder();
+  const active: Segment[] = [];
+  let next = 0;
+  let at: Bound = segs[0].from;
+  while (next < segs.length || active.length > 0) {
+    if (active.length === 0 && segs[next].from > at) at = segs[next].from;
+    while (next < segs.length && segs[next].from <= at) active.push(segs[next++]);
+    // The piece ends where the next segment starts or an active one ends, whichever is first.
+    let to = next < segs.length ? segs[next].from : active[0].to;
+    for (const a of active) if (a.to < to) to = a.to;
+    const kid =
+      active.length === 1
+        ? active[0].kid
+        : unionOf(
+            active.map((a) => a.kid),
+            level + 1,
+            ctx,
+          );
+    out.add(at, to, kid);
+    at = to;
+    let keep = 0;
+    for (const a of active) if (a.to > at) active[keep++] = a;
+    active.length = keep;
+  }
+  return out.finish(ctx.dimEnds[level]);
 }
 
 /** Whether the point (one value per level) is in the subtree. */
@@ -321,20 +398,20 @@ export function project(
   node: Node,
   keep: readonly boolean[],
   level: number,
-  ctx: Context,
+  dimEnds: readonly Bound[],
   memo: Map<Node, Node>,
 ): Node {
   if (node === FULL || node === EMPTY || level === keep.length) return node;
   const known = memo.get(node);
   if (known !== undefined) return known;
-  const kids = node.kids.map((kid) => project(kid, keep, level + 1, ctx, memo));
+  const kids = node.kids.map((kid) => project(kid, keep, level + 1, dimEnds, memo));
   let result: Node;
   if (keep[level]) {
     const b = new Builder();
     for (let k = 0; k < kids.length; k++) b.add(node.starts[k], node.ends[k], kids[k]);
-    result = b.finish(ctx.dimEnds[level]);
+    result = b.finish(dimEnds[level]);
   } else {
-    result = segments([[0, ctx.dimEnds[level]]], unionMany(kids, level + 1, ctx), ctx.dimEnds[level]);
+    result = segments([[0, dimEnds[level]]], unionMany(kids, level + 1, dimEnds), dimEnds[level]);
   }
   memo.set(node, result);
   return result;

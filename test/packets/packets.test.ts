@@ -1,6 +1,8 @@
 import { ArgumentError } from '../../lib/spec';
 import {
   DEFAULT_ORDER,
+  EGRESS_ORDER,
+  INGRESS_ORDER,
   PacketSpace,
   allPackets,
   boxes,
@@ -10,6 +12,7 @@ import {
   difference,
   equals,
   has,
+  inSpace,
   intersection,
   intervalCidrs,
   isEmpty,
@@ -254,6 +257,21 @@ describe('packets and text', () => {
     ]);
     expect(boxes(noPackets(space))).toEqual([]);
     expect(describeSet(noPackets(space))).toEqual([]);
+  });
+
+  test('the exported tree orders give the same sets, in their own spaces', () => {
+    const spec: PacketSpec = {
+      protocol: 'tcp',
+      ports: [22, { from: 1000, to: 1009 }],
+      source: { addresses: ['10.0.0.0/24'] },
+      destination: { classes: ['db'] },
+    };
+    for (const order of [INGRESS_ORDER, EGRESS_ORDER]) {
+      const other = new PacketSpace(space.classes, { order });
+      const set = packets(other, spec);
+      expect(equals(inSpace(set, space), packets(space, spec))).toBe(true);
+      expect(describeSet(set)).toEqual(describeSet(packets(space, spec)));
+    }
   });
 
   test('the same set is built the same whatever the order of the parts', () => {
