@@ -123,6 +123,32 @@ export default tseslint.config(
     },
   },
   {
+    // The packet-set engine is pure: the spec's errors and CIDR parser only; no SDK, no adapter,
+    // no verifier, no CLI, so that every layer above may reason with it.
+    files: ['lib/packets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'aws-cdk-lib*',
+            'constructs',
+            '@pulumi/*',
+            '@aws-sdk/*',
+            '@azure/*',
+            '../cdk*',
+            '../pulumi*',
+            '../host*',
+            '../verify*',
+            '../cli*',
+            'commander',
+            'yaml',
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['lib/cdk/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*', '../host*', '../cli*'] }] },
   },
