@@ -5,7 +5,7 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import type { Declaration } from '../lib/spec';
+import type { Declaration } from '../lib/model';
 
 /** The declaration: a console, an information server and `n` normal-server groups. */
 export function serverProtectSite(n: number): Declaration {

@@ -24,7 +24,7 @@ import {
   type Declaration,
   type ServerProtectOptions,
   type SumOptions,
-} from '../lib/spec';
+} from '../lib/model';
 import { templateRules, testStack } from '../test/support/cdk';
 import { minimumAzureRules, minimumRules } from '../test/support/oracle';
 import { HandWrittenServerProtect, HandWrittenSmartUpdateManager } from './baseline';
@@ -312,7 +312,7 @@ function benchStartup() {
 
     log('start-up: require() of each entry point');
     const requires = {
-      spec: requireMs([join(pre, 'lib/spec/index.js')], RUNS),
+      spec: requireMs([join(pre, 'lib/model/index.js')], RUNS),
       cdk: requireMs([join(pre, 'lib/cdk/index.js')], RUNS),
       // What the adapters import from their SDKs, alone.
       awsCdkLib: requireMs(['constructs', 'aws-cdk-lib', 'aws-cdk-lib/aws-ec2'], RUNS),

@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
-import { ArgumentError, PortplanError } from '../spec';
+import { ArgumentError, PortplanError } from '../model';
 import { ruleCountsByFamily, type RulePlan } from './rules';
 
 // AWS quotas for security groups:

@@ -18,7 +18,7 @@ import {
   type Resolution,
   type ResolvedFlow,
   type RoleId,
-} from '../spec';
+} from '../model';
 import {
   MAX_GROUPS_PER_INTERFACE,
   MAX_GROUPS_PER_INTERFACE_RAISED,

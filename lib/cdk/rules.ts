@@ -13,7 +13,7 @@ import {
   type RowId,
   type RuleDirection,
   user,
-} from '../spec';
+} from '../model';
 
 /**
  * The pure half of the CDK adapter: from `resolve()` output and what is known about existing

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../spec';
+import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
 import { planRules, type PlannedRule } from '../cdk/rules';
 import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
 import { unique } from './render';

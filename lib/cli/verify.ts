@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../spec';
+import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../model';
 import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';

@@ -1,4 +1,4 @@
-import { explain, type Protocol, type Resolution, type ResolvedFlow, type WouldOpen } from '../spec';
+import { explain, type Protocol, type Resolution, type ResolvedFlow, type WouldOpen } from '../model';
 import { planClassifier, type Classifier, type Membership } from './classify';
 import type { Inventory } from './inventory';
 import type { FlowAction, FlowRecord, FlowSource } from './record';

@@ -1,4 +1,4 @@
-import { cidrFamily, portRangeText as portText } from '../spec';
+import { cidrFamily, portRangeText as portText } from '../model';
 import type { HostRule, HostRules } from './rules';
 
 /**

@@ -1,4 +1,4 @@
-import { cidrFamily, portRangeText as portText } from '../spec';
+import { cidrFamily, portRangeText as portText } from '../model';
 import type { HostRules } from './rules';
 
 /** The nftables chains for a role in table `inet filter`, for `nft -f`; re-running replaces their rules. */

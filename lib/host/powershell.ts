@@ -1,4 +1,4 @@
-import { portRangeText as portText } from '../spec';
+import { portRangeText as portText } from '../model';
 import { HostFirewallError, type HostRule, type HostRules } from './rules';
 
 /** The Windows Firewall network profiles a rule can be assigned to. */

@@ -1,5 +1,5 @@
-import { ArgumentError } from '../spec/errors';
-import { parseCidr } from '../spec/cidr';
+import { ArgumentError } from '../model/errors';
+import { parseCidr } from '../model/cidr';
 import { type Bound, toBound } from './bound';
 
 /**

@@ -1,4 +1,4 @@
-import { ArgumentError } from '../spec/errors';
+import { ArgumentError } from '../model/errors';
 import { addressBounds, addressInterval } from './address';
 import { hasIcmp, hasPorts } from './packet';
 import { PacketSet } from './set';

@@ -1,4 +1,4 @@
-import { ArgumentError } from '../spec/errors';
+import { ArgumentError } from '../model/errors';
 import { addressInterval, addressText } from './address';
 import { type Bound, toBigInt, toBound } from './bound';
 import { type Dimension, PROTOCOL_NUMBERS, type PacketSpace } from './space';

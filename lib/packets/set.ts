@@ -1,4 +1,4 @@
-import { ArgumentError } from '../spec/errors';
+import { ArgumentError } from '../model/errors';
 import { type Bound, toBigInt, toBound } from './bound';
 import { type Coordinates, type Packet, coordinatesOf, packetAt } from './packet';
 import { DIMENSIONS, type Dimension, PacketSpace } from './space';

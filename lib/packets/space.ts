@@ -1,4 +1,4 @@
-import { ArgumentError } from '../spec/errors';
+import { ArgumentError } from '../model/errors';
 import { ADDRESS_END } from './address';
 import { type Bound, toBound } from './bound';
 import { type Interval, type Node, boxTree, unionMany } from './tree';

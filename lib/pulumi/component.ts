@@ -14,7 +14,7 @@ import {
   type CatalogSource,
   type Declaration,
   type Resolution,
-} from '../spec';
+} from '../model';
 import type {
   AzureCommonArgs,
   CatalogArgs,

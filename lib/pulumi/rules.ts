@@ -20,7 +20,7 @@ import {
   type RoleWideGroup,
   type RuleParty,
   user,
-} from '../spec';
+} from '../model';
 import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from '../verify/azure-rules';
 
 /** A band of NSG priorities, inclusive; Azure allows 100-4096. */

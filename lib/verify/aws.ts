@@ -1,4 +1,4 @@
-import { PortplanError, parseCidr, cidrContains, type Cidr } from '../spec';
+import { PortplanError, parseCidr, cidrContains, type Cidr } from '../model';
 
 /**
  * An evaluator of AWS security groups, written from the AWS documentation, with no SDK: given

@@ -13,7 +13,7 @@
  * Where the documents are silent and the constraint is known from an ARM error, the check names the
  * error code.
  */
-import { parseCidr } from '../spec/cidr';
+import { parseCidr } from '../model/cidr';
 
 /** An ASG reference inside a rule: `{ id }`. */
 export interface ArmApplicationSecurityGroupRef {

@@ -20,7 +20,7 @@
  *   outbound traffic to them is never filtered here. Load Balancer health probes come in from
  *   168.63.129.16 and are filtered (hence the default rule AllowAzureLoadBalancerInBound).
  */
-import { cidrContains, parseCidr, type Cidr } from '../spec/cidr';
+import { cidrContains, parseCidr, type Cidr } from '../model/cidr';
 import type { ArmSecurityRule } from './azure-rules';
 
 /** The host's virtual IP: Azure DNS, DHCP, Load Balancer health probes, VM agent. */

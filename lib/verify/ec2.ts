@@ -1,5 +1,5 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
-import { ArgumentError, PortplanError } from '../spec';
+import { ArgumentError, PortplanError } from '../model';
 import type { DeployedGroup, DeployedRule } from './site-aws';
 
 /**

@@ -1,4 +1,4 @@
-import { ArgumentError, parseCidr, placeCloudRules, roleGroupOf, type Endpoint, type Resolution } from '../spec';
+import { ArgumentError, parseCidr, placeCloudRules, roleGroupOf, type Endpoint, type Resolution } from '../model';
 import {
   allowed,
   type ConnectionEnd,

@@ -9,7 +9,7 @@ import {
   type Endpoint,
   type Resolution,
   type RuleParty,
-} from '../spec';
+} from '../model';
 import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from './azure';
 import type { ArmSecurityRule } from './azure-rules';
 import {

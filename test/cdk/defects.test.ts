@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PortPlan, type PortPlanProps } from '../../lib/cdk';
-import { ArgumentError, type Declaration, type PeerDeclaration } from '../../lib/spec';
+import { ArgumentError, type Declaration, type PeerDeclaration } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER } from '../support/declarations';
 import { testApp, testStack } from '../support/cdk';
 

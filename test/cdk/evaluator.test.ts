@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import fc from 'fast-check';
 import { EXAMPLE_STACKS, buildApp, examplePlans } from '../../examples/cdk/stacks';
 import { PortPlan, type ExistingSecurityGroup } from '../../lib/cdk';
-import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/spec';
+import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/model';
 import {
   ModelError,
   allowed,

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { App, Stack } from 'aws-cdk-lib';
 import fc from 'fast-check';
 import { LimitError, PortPlan, ServerProtect, SmartUpdateManager, groupDescription } from '../../lib/cdk';
-import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
+import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
 import { expectedRules, templateRules, testApp, testStack } from '../support/cdk';

@@ -2,7 +2,7 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { MAX_RESOURCES_PER_STACK, MAX_RULES_PER_GROUP, PortPlan, ruleCountsByFamily } from '../../lib/cdk';
 import { AZURE_LIMITS, planAzureRules } from '../../lib/pulumi';
-import type { Declaration } from '../../lib/spec';
+import type { Declaration } from '../../lib/model';
 
 // A ServerProtect site with 200 normal-server groups and the defaults (remote install on: every pair
 // of normal servers talks), within every default quota of AWS and Azure: the rules of a role's

@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import fc from 'fast-check';
 import { PortPlan } from '../../lib/cdk';
 import { planAzureRules } from '../../lib/pulumi';
-import { ROLE_IDS, roleProfiles, type Declaration, type GroupDeclaration } from '../../lib/spec';
+import { ROLE_IDS, roleProfiles, type Declaration, type GroupDeclaration } from '../../lib/model';
 import { testStack } from '../support/cdk';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, validDeclaration } from '../support/declarations';
 import { byPriority } from '../support/pulumi';

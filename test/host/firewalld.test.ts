@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, parseCidr, type Declaration } from '../../lib/spec';
+import { PRESETS, parseCidr, type Declaration } from '../../lib/model';
 import { requireTool, underCi } from '../support/tools';
 import { expectedHostRules } from '../support/host';
 

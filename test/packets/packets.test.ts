@@ -1,4 +1,4 @@
-import { ArgumentError } from '../../lib/spec';
+import { ArgumentError } from '../../lib/model';
 import {
   DEFAULT_ORDER,
   EGRESS_ORDER,

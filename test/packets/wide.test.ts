@@ -1,9 +1,9 @@
 // Properties over real-size sets (whole port ranges, /0 to /128 CIDRs of both families, every
 // class), which the small universe cannot hold: one canonical form however a set is built, the
 // algebraic laws, exact counts, and membership of packets at the edges of the ranges against an
-// oracle that reads CIDRs with lib/spec's parser.
+// oracle that reads CIDRs with lib/model's parser.
 import fc from 'fast-check';
-import { cidrContains, parseCidr } from '../../lib/spec';
+import { cidrContains, parseCidr } from '../../lib/model';
 import {
   PacketSpace,
   allPackets,

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { PortPlan, ServerProtect, declarationArgs, planAzureRules } from '../../lib/pulumi';
-import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/spec';
+import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/model';
 import { validateSecurityRules, type ArmSecurityRule } from '../../lib/verify/azure-rules';
 import { betweenNics } from '../support/azure-network';
 import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/shop-catalog';

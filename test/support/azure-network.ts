@@ -1,5 +1,5 @@
 import { securityRuleArgs, type AzureRule } from '../../lib/pulumi';
-import { parseCidr, type Endpoint, type Resolution } from '../../lib/spec';
+import { parseCidr, type Endpoint, type Resolution } from '../../lib/model';
 import { evaluateFlow, type AzureEndpoint, type AzureNetwork, type AzurePacket } from '../../lib/verify/azure';
 import type { ArmSecurityRule } from '../../lib/verify/azure-rules';
 

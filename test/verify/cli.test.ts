@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { planRules } from '../../lib/cdk/rules';
 import { run } from '../../lib/cli/main';
 import { planAzureRules, AZURE_LIMITS } from '../../lib/pulumi/rules';
-import { PRESETS, resolve } from '../../lib/spec';
+import { PRESETS, resolve } from '../../lib/model';
 import type { SiteReport } from '../../lib/verify/site';
 
 // The real bin, as users run it (`npm test` builds dist/ first).

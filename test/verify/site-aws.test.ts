@@ -1,5 +1,5 @@
 import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
-import { ArgumentError, type ResolvedFlow } from '../../lib/spec';
+import { ArgumentError, type ResolvedFlow } from '../../lib/model';
 import type { DeployedGroup, DeployedRule } from '../../lib/verify/site-aws';
 import { verifyAwsSite } from '../../lib/verify/site-aws';
 import { portPieces, siteReportText } from '../../lib/verify/site';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, resolve, type Declaration, type Resolution } from '../../lib/spec';
+import { ArgumentError, resolve, type Declaration, type Resolution } from '../../lib/model';
 import {
   AzureInputError,
   asgsOfGroups,

@@ -20,10 +20,10 @@ import {
   resolve,
   type CatalogSet,
   type ProductCatalog,
-} from '../../lib/spec';
-import { catalogSchema } from '../../lib/spec/catalog-format';
-import { pathText } from '../../lib/spec/problems';
-import type { SchemaIssue } from '../../lib/spec/schema';
+} from '../../lib/model';
+import { catalogSchema } from '../../lib/model/catalog-format';
+import { pathText } from '../../lib/model/problems';
+import type { SchemaIssue } from '../../lib/model/schema';
 
 const RUNS = { numRuns: 300 };
 const root = join(__dirname, '../..');

@@ -7,7 +7,7 @@ import {
   type Declaration,
   type ResolvedFlow,
   type RuleParty,
-} from '../../lib/spec';
+} from '../../lib/model';
 import { validDeclaration } from '../support/declarations';
 
 // placeCloudRules(): the flows every group of a role has alike go on the role's role-wide group,

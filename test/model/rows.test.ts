@@ -1,4 +1,4 @@
-import { CATALOG, PRODUCTS, ROW_IDS, resolve } from '../../lib/spec';
+import { CATALOG, PRODUCTS, ROW_IDS, resolve } from '../../lib/model';
 import { ROW_CASES as CASES, type Expect } from '../support/rows';
 
 const asTuple = (f: {

@@ -1,4 +1,4 @@
-import { resolve, type Declaration, type ResolvedFlow } from '../../lib/spec';
+import { resolve, type Declaration, type ResolvedFlow } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7 } from '../support/declarations';
 
 const table = (flows: readonly ResolvedFlow[]) =>

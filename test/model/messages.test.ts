@@ -1,6 +1,6 @@
 // Every field of the declaration schema, given a value of the wrong type or out of range, is
 // reported in the project's words (what is allowed), never in the schema library's.
-import { closestMatch, declarationJsonSchema, editDistance } from '../../lib/spec';
+import { closestMatch, declarationJsonSchema, editDistance } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, problemLines } from '../support/declarations';
 
 const GROUP = { name: 'ws', role: 'sum:workstation' };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DeclarationError, parseCidr, placeRules, resolve, cidrContains, type Declaration } from '../../lib/spec';
+import { DeclarationError, parseCidr, placeRules, resolve, cidrContains, type Declaration } from '../../lib/model';
 import { SERVERPROTECT, validDeclaration } from '../support/declarations';
 
 const withUpdateSource = (cidr: string): Declaration => ({

@@ -1,5 +1,5 @@
 // The catalog file format: what a product's port table looks like as data (JSON or YAML), for the
-// two built-in products (lib/spec/catalogs/*.json) and for users' own. The schema below is the one
+// two built-in products (lib/model/catalogs/*.json) and for users' own. The schema below is the one
 // place the format is written, field descriptions included: it gives the run-time check of a file's
 // shape, the published JSON Schema (schema/catalog.schema.json) and, through `npm run generate`, the
 // documented TypeScript interfaces users see (catalog-format.generated.ts, re-exported here;

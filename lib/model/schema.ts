@@ -3,10 +3,10 @@
 // - the run-time check, with the project's own wording (validate.ts, catalog-set.ts);
 // - the published JSON Schema, with each field's description, default and examples (json());
 // - the TypeScript types users read, with the same descriptions as doc comments: `npm run generate`
-//   walks the nodes (`form`, `doc`, `named`) and writes lib/spec/catalog-format.generated.ts and
-//   lib/spec/declaration.generated.ts (scripts/schema-types.ts);
+//   walks the nodes (`form`, `doc`, `named`) and writes lib/model/catalog-format.generated.ts and
+//   lib/model/declaration.generated.ts (scripts/schema-types.ts);
 // - at compile time, the input and output types the checks return (SchemaInput, SchemaOutput), which
-//   lib/spec/schema-types.ts compares with the generated catalog interfaces, so a fault in the
+//   lib/model/schema-types.ts compares with the generated catalog interfaces, so a fault in the
 //   generator fails `tsc`.
 // It has only what the declaration and catalogs need, so loading it costs next to nothing (no schema
 // library at run time).

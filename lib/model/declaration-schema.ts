@@ -1,4 +1,4 @@
-// The declaration's schema, in the terms of lib/spec/schema.ts, built from the catalogs in use: the
+// The declaration's schema, in the terms of lib/model/schema.ts, built from the catalogs in use: the
 // one source of the run-time check (validate.ts), the published JSON Schema with each field's
 // description, and the declaration's TypeScript types (declaration.generated.ts, written from the
 // built-in set's schema by `npm run generate`). The roles, peer kinds and options blocks come from the

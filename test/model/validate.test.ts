@@ -1,4 +1,4 @@
-import { DeclarationError, PortplanError, declarationJsonSchema, resolve, validate } from '../../lib/spec';
+import { DeclarationError, PortplanError, declarationJsonSchema, resolve, validate } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7 } from '../support/declarations';
 
 const CM_PEER = { name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.10/32' };

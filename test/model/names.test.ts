@@ -12,11 +12,11 @@ import {
   type Declaration,
   type NamePart,
   type NameTarget,
-} from '../../lib/spec';
+} from '../../lib/model';
 import { asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
 import { validDeclaration } from '../support/declarations';
 
-// The one naming scheme (lib/spec/names.ts): distinct inputs never share a name on any target,
+// The one naming scheme (lib/model/names.ts): distinct inputs never share a name on any target,
 // every name fits its target, and names users already have stay as they were.
 
 const TARGETS = Object.entries(NAME_TARGETS) as [string, NameTarget][];

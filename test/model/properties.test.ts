@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DESCRIPTION_MAX, resolve, validate, type RowId } from '../../lib/spec';
+import { DESCRIPTION_MAX, resolve, validate, type RowId } from '../../lib/model';
 import { requiredPorts as required } from '../support/oracle';
 import { validDeclaration } from '../support/declarations';
 

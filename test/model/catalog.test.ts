@@ -17,7 +17,7 @@ import {
   readCatalogFile,
   resolve,
   type CatalogDefinition,
-} from '../../lib/spec';
+} from '../../lib/model';
 import { builtinTypesFile } from '../../scripts/generate';
 
 const root = join(__dirname, '../..');
@@ -34,14 +34,14 @@ test('schema/catalog.schema.json is byte for byte what the catalog schema genera
   expect(`${JSON.stringify(catalogJsonSchema(), null, 2)}\n`).toBe(file);
 });
 
-test('lib/spec/builtin.generated.ts is what `npm run generate` makes of the built-in catalogs', () => {
-  const file = readFileSync(join(root, 'lib/spec/builtin.generated.ts'), 'utf8');
+test('lib/model/builtin.generated.ts is what `npm run generate` makes of the built-in catalogs', () => {
+  const file = readFileSync(join(root, 'lib/model/builtin.generated.ts'), 'utf8');
   expect(builtinTypesFile()).toBe(file);
 });
 
 test('the built-in rows are the rows of the built-in catalog files, loaded by loadCatalog()', () => {
   const files = ['serverprotect', 'sum'].map(
-    (p) => JSON.parse(readFileSync(join(root, `lib/spec/catalogs/${p}.json`), 'utf8')) as CatalogDefinition,
+    (p) => JSON.parse(readFileSync(join(root, `lib/model/catalogs/${p}.json`), 'utf8')) as CatalogDefinition,
   );
   const again = files.flatMap((f) => loadCatalog(f).rows);
   expect(again.map((r) => r.id)).toEqual(CATALOG.map((r) => r.id));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ArgumentError, explain, resolve, type Declaration, type ExplainQuery } from '../../lib/spec';
+import { ArgumentError, explain, resolve, type Declaration, type ExplainQuery } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 
 const q = (from: string, to: string, port: number, protocol: 'tcp' | 'udp' = 'tcp'): ExplainQuery => ({

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import Ajv from 'ajv';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { catalogJsonSchema, declarationJsonSchema, readCatalogFile, validate } from '../../lib/spec';
+import { catalogJsonSchema, declarationJsonSchema, readCatalogFile, validate } from '../../lib/model';
 import { CATALOG_TYPES, declarationTypes, docComment, typesFile } from '../../scripts/schema-types';
 
 const root = join(__dirname, '../..');
@@ -141,7 +141,7 @@ describe('the generated TypeScript types', () => {
     [
       'declaration',
       () => published('declaration.schema.json'),
-      [declarationTypes().path, 'lib/spec/builtin.generated.ts'],
+      [declarationTypes().path, 'lib/model/builtin.generated.ts'],
     ],
   ])('the %s fields carry the JSON Schema descriptions as doc comments', (_name, make, files) => {
     const schema = make();

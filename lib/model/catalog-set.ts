@@ -1,6 +1,6 @@
 // Catalogs as data: loading one (shape, then the rules across its fields), and the set of catalogs a
 // resolution uses (the built-ins and the user's), with the rules across catalogs. The built-in
-// products go through exactly this path (lib/spec/builtin.ts).
+// products go through exactly this path (lib/model/builtin.ts).
 import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
 import {
   catalogSchema,

@@ -16,7 +16,7 @@ import {
   readCatalogFile,
   resolve,
   type CatalogDefinition,
-} from '../../lib/spec';
+} from '../../lib/model';
 
 const SHOP_FILE = join(__dirname, '../../examples/catalogs/three-tier.yaml');
 const SHOP_TEXT = readFileSync(SHOP_FILE, 'utf8');

@@ -1,9 +1,9 @@
-// The declaration schema (lib/spec/schema.ts, lib/spec/validate.ts): one problem per faulty field,
+// The declaration schema (lib/model/schema.ts, lib/model/validate.ts): one problem per faulty field,
 // every problem at once, defaults never shared between calls, and the published JSON Schema file is
 // exactly what the schema generates.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { declarationJsonSchema, validate } from '../../lib/spec';
+import { declarationJsonSchema, validate } from '../../lib/model';
 import { problemLines } from '../support/declarations';
 
 const INFO = { groups: [{ name: 'info', role: 'serverprotect:information-server' }] };

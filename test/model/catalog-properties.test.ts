@@ -3,7 +3,7 @@
 // requires is opened, ranges are merged as tightly as the ports allow, and a catalog beside the
 // built-ins never changes what the built-in roles get.
 import fc from 'fast-check';
-import { PRESETS, resolve, type CatalogDeclaration, type ResolvedFlow } from '../../lib/spec';
+import { PRESETS, resolve, type CatalogDeclaration, type ResolvedFlow } from '../../lib/model';
 import { arbitraryCatalog, arbitraryDeclaration, catalogPorts } from '../support/catalogs';
 
 const flowPorts = (flows: readonly ResolvedFlow[]): Map<string, Set<number>> => {

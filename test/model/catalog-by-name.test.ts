@@ -8,7 +8,7 @@ import {
   catalogSet,
   resolve,
   type CatalogSource,
-} from '../../lib/spec';
+} from '../../lib/model';
 import { SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 
 // A built-in product's id in `catalogs` selects its built-in catalog: the same set, the same

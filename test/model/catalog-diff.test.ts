@@ -12,7 +12,7 @@ import {
   type CatalogDefinition,
   type Endpoint,
   type FlowPorts,
-} from '../../lib/spec';
+} from '../../lib/model';
 import { arbitraryCatalog, arbitraryDeclaration } from '../support/catalogs';
 
 // Every port of every flow, with the rows of all flows that cover it: the meaning of a flow set.

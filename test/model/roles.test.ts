@@ -6,7 +6,7 @@ import {
   smartUpdateManagerDeclaration,
   type ServerProtectGroups,
   type SmartUpdateManagerGroups,
-} from '../../lib/spec';
+} from '../../lib/model';
 
 // `satisfies Required<...>` makes the compiler demand every field of the props, and no other:
 // a field added to the props without a role (or the other way round) fails here.
