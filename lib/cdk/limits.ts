@@ -2,7 +2,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
 import { ArgumentError, PortplanError } from '../model';
-import { ruleCountsByFamily, type RulePlan } from './rules';
+import { ruleCountsByFamily, type RulePlan } from '../aws';
 
 // AWS quotas for security groups:
 // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups

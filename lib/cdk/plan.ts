@@ -28,7 +28,7 @@ import {
   checkWholeNumber,
 } from './limits';
 import { roleMembershipErrors } from './membership';
-import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from './rules';
+import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from '../aws';
 
 /** A security group portplan did not create, used for one role group. */
 export interface ExistingSecurityGroup {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
-import { planRules, type PlannedRule } from '../cdk/rules';
-import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
+import { planRules, type PlannedRule } from '../aws';
+import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../azure';
 import { unique } from './render';
 import { choicesOf, type Source } from './source';
 

@@ -9,7 +9,7 @@
 // valid spec value.
 import type * as pulumi from '@pulumi/pulumi';
 import type { CatalogDeclaration, CatalogSource, Declaration as SpecDeclaration } from '../model';
-import type { PriorityBand } from './rules';
+import type { PriorityBand } from '../azure';
 
 /** The role a group of hosts plays: one value per role of the spec's `ROLE_IDS`. */
 export const RoleId = {

@@ -31,7 +31,7 @@ import {
   type AzureRule,
   type AzureRuleEndpoint,
   type PriorityBand,
-} from './rules';
+} from '../azure';
 
 // The plans behind the components' TypeScript-only getters `resolution` and `rules`. Kept out of
 // the classes' own fields so that Pulumi's component analyzer, which turns every field into a schema

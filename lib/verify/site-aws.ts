@@ -1,11 +1,19 @@
-import { ArgumentError, parseCidr, placeCloudRules, roleGroupOf, type Endpoint, type Resolution } from '../model';
+import {
+  ArgumentError,
+  GROUP_TAG,
+  parseCidr,
+  placeCloudRules,
+  roleGroupOf,
+  type Endpoint,
+  type Resolution,
+} from '../model';
 import {
   allowed,
   type ConnectionEnd,
   type HostModel,
   type SecurityGroupModel,
   type SecurityGroupRuleModel,
-} from './aws';
+} from '../aws';
 import {
   firstAddress,
   flowCheck,
@@ -240,9 +248,6 @@ export interface TaggedGroup {
   /** Its tags, by key. */
   readonly tags: Readonly<Record<string, string>>;
 }
-
-/** The tag the CDK adapter writes on each security group it creates: the declared group's name. */
-export const GROUP_TAG = 'portplan:group';
 
 /**
  * The security group of each declared group: given on the command line (`--group name=sg-...`), or

@@ -1,5 +1,6 @@
 import {
   ArgumentError,
+  GROUP_TAG,
   PortplanError,
   parseCidr,
   cidrContains,
@@ -10,8 +11,8 @@ import {
   type Resolution,
   type RuleParty,
 } from '../model';
-import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from './azure';
-import type { ArmSecurityRule } from './azure-rules';
+import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from '../azure';
+import type { ArmSecurityRule } from '../azure';
 import {
   firstAddress,
   flowCheck,
@@ -183,8 +184,8 @@ export function readAsgs(json: unknown, file: string): AsgInput[] {
   );
 }
 
-/** The tag the Pulumi component writes on each ASG it creates: the declared group's name. */
-export const ASG_GROUP_TAG = 'portplan:group';
+/** The tag the Pulumi component writes on each ASG it creates: the model's {@link GROUP_TAG}. */
+export const ASG_GROUP_TAG = GROUP_TAG;
 
 /**
  * The ASG of each declared group: `--group name=<asg name or id>`, else the one ASG tagged

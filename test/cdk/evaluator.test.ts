@@ -13,7 +13,7 @@ import {
   type ConnectionEnd,
   type SecurityGroupModel,
   type SecurityGroupRuleModel,
-} from '../../lib/verify/aws';
+} from '../../lib/aws/evaluator';
 import { createdGroupId, parseHosts, parseSecurityGroups } from '../support/aws-template';
 import { testApp, testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';

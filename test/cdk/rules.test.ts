@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { planRules, ruleCountsByFamily, type GroupTreatment, type PlannedRule } from '../../lib/cdk/rules';
+import { planRules, ruleCountsByFamily, type GroupTreatment, type PlannedRule } from '../../lib/aws/plan';
 import { placeCloudRules, resolve, type CloudRule, type Declaration, type ResolvedFlow } from '../../lib/model';
 import { SERVERPROTECT, validDeclaration } from '../support/declarations';
 

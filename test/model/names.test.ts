@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { planRules } from '../../lib/cdk/rules';
-import { AZURE_LIMITS, planAzureRules, securityRuleArgs } from '../../lib/pulumi/rules';
+import { planRules } from '../../lib/aws/plan';
+import { AZURE_LIMITS, planAzureRules, securityRuleArgs } from '../../lib/azure/plan';
 import {
   NAME_TARGETS,
   cloudGroupNames,

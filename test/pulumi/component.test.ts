@@ -4,7 +4,7 @@ import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProte
 import { ArgumentError, DeclarationError, ROW_IDS, type Declaration } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
-import { validateSecurityRules } from '../../lib/verify/azure-rules';
+import { validateSecurityRules } from '../../lib/azure/rules';
 import { recordAliases, type SentAlias } from './aliases';
 import {
   asgMembers,

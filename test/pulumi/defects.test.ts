@@ -189,7 +189,7 @@ test('defect 6: the rule validator refuses names Azure refuses', () => {
   const verify = (() => {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require('../../lib/verify/azure-rules') as {
+      return require('../../lib/azure/rules') as {
         validateSecurityRules: (r: unknown[]) => { rule: string; field: string }[];
       };
     } catch {

@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planRules } from '../../lib/cdk/rules';
+import { planRules } from '../../lib/aws/plan';
 import { run } from '../../lib/cli/main';
-import { planAzureRules, AZURE_LIMITS } from '../../lib/pulumi/rules';
+import { planAzureRules, AZURE_LIMITS } from '../../lib/azure/plan';
 import { PRESETS, resolve } from '../../lib/model';
 import type { SiteReport } from '../../lib/verify/site';
 

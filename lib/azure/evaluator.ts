@@ -21,7 +21,7 @@
  *   168.63.129.16 and are filtered (hence the default rule AllowAzureLoadBalancerInBound).
  */
 import { cidrContains, parseCidr, type Cidr } from '../model/cidr';
-import type { ArmSecurityRule } from './azure-rules';
+import type { ArmSecurityRule } from './rules';
 
 /** The host's virtual IP: Azure DNS, DHCP, Load Balancer health probes, VM agent. */
 export const AZURE_HOST_IP = '168.63.129.16';

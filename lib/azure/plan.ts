@@ -21,7 +21,7 @@ import {
   type RuleParty,
   user,
 } from '../model';
-import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from '../verify/azure-rules';
+import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from './rules';
 
 /** A band of NSG priorities, inclusive; Azure allows 100-4096. */
 export interface PriorityBand {
