@@ -631,12 +631,6 @@ function checkLimits(rules: readonly AzureRule[]): void {
         `rule ${r.name} references ${inRule} application security groups, more than Azure's ${L.asgsPerRule}`,
       );
     for (const s of [r.source, r.destination]) if ('group' in s) asgs.add(s.group);
-    if (r.name.length > L.ruleName)
-      throw new AzureLimitError(
-        'declaration.groups',
-        r.name,
-        `rule name ${r.name} has ${r.name.length} characters, more than Azure's ${L.ruleName}: shorten the group names`,
-      );
     if (r.description.length > L.description)
       throw new AzureLimitError(
         'declaration',

@@ -266,7 +266,7 @@ export class PortPlan extends Construct {
       const sg = this.newSecurityGroup(
         id,
         props.vpc,
-        groupDescription(`all ${g.groups.length} groups`, g.role, this.resolution.catalog),
+        groupDescription('every group', g.role, this.resolution.catalog),
         restricted,
       );
       Tags.of(sg).add(ROLE_TAG, g.role);

@@ -111,7 +111,8 @@ export function awsReportRules(r: Resolution): ReportRule[] {
       ...rowFields(rule.rows, r.catalog),
     };
   });
-  for (const g of plan.groups) {
+  // Every group portplan creates, the role-wide ones too, keeps CDK's allow-all egress under default egress.
+  for (const g of [...plan.groups, ...plan.roleGroups]) {
     for (const d of g.defaultEgress.filter((e) => e !== 'no-traffic-placeholder')) {
       out.push({
         cloud: 'aws',
