@@ -86,6 +86,17 @@ describe('names: each role its own', () => {
     expect(new Set(all).size).toBe(6);
   });
 
+  test("nftables: an earlier version's chain name that differs is named in a comment, never flushed or deleted", () => {
+    // Earlier versions wrote ':' and '-' both as '_': shop:app-batch's chains were shop:app:batch's.
+    const text = script(DASH, 'nftables');
+    expect(text).toMatch(
+      /^# Earlier portplan versions named these chains portplan_shop_app_batch_in and portplan_shop_app_batch_out/m,
+    );
+    const commands = text.split('\n').filter((l) => !l.startsWith('#'));
+    expect(commands.join('\n')).not.toMatch(/portplan_shop_app_batch_(in|out)\b/);
+    expect(script(APP, 'nftables')).not.toContain('Earlier portplan versions');
+  });
+
   test('Windows rules: -Name distinct across the roles (Windows compares without regard to case)', () => {
     const names = [APP, BATCH, DASH].flatMap((role) =>
       [...script(role, 'powershell').matchAll(/-Name '([^']+)'/g)].map((m) => m[1].toLowerCase()),
