@@ -11,7 +11,7 @@ import {
   type NamePart,
   type NameTarget,
 } from '../../lib/spec';
-import { asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
+import { asgKey, asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
 import { validDeclaration } from '../support/declarations';
 
 // The one naming scheme (lib/spec/names.ts): distinct inputs never share a name on any target,
@@ -161,7 +161,7 @@ function expectNoAzureDrift(declaration: Declaration): void {
   const plan = planAzureRules(declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
   const groups = r.declaration.groups.map((g) => g.name);
   const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/asg-${g}`;
-  const asgs = groups.map((n) => ({ key: `asg-${n}`, name: `asg-${n}`, tags: { 'portplan:group': n } }));
+  const asgs = groups.map((n) => ({ key: asgKey(asgId(n)), name: `asg-${n}`, tags: { 'portplan:group': n } }));
   const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, asgId)) }, 'nsg.json');
   const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
   const report = verifyAzureSite(r, network, nsg, asgsOfGroups(groups, asgs, [], nsg));
