@@ -13,6 +13,8 @@ export const MAX_GROUPS_PER_INTERFACE = 5;
 export const MAX_GROUPS_PER_INTERFACE_RAISED = 16;
 /** AWS quota: inbound (and, separately, outbound) rules per security group and address family, by default. */
 export const MAX_RULES_PER_GROUP = 60;
+/** AWS quota: rules per security group times security groups per network interface, at most. */
+export const MAX_RULES_TIMES_GROUPS = 1000;
 /**
  * CloudFormation quota: resources in one stack
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
@@ -32,6 +34,33 @@ export function checkWholeNumber(path: string, value: unknown, min: number, max:
     const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
     throw new ArgumentError(path, value, `must be a whole number ${range}${why ? ` (${why})` : ''}`);
   }
+}
+
+/**
+ * Throws an {@link ArgumentError} when `maxRulesPerGroup` times `maxSecurityGroupsPerInterface`
+ * (each at its default, 60 and 5, when not given) is more than 1,000: AWS raises either quota only
+ * as far as "this quota multiplied by the quota for security groups per network interface cannot
+ * exceed 1,000" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups),
+ * so no account can have both.
+ */
+export function checkQuotaProduct(
+  maxRulesPerGroup: number | undefined,
+  maxSecurityGroupsPerInterface: number | undefined,
+): void {
+  const given = {
+    maxRulesPerGroup: maxRulesPerGroup ?? MAX_RULES_PER_GROUP,
+    maxSecurityGroupsPerInterface: maxSecurityGroupsPerInterface ?? MAX_GROUPS_PER_INTERFACE,
+  };
+  const product = given.maxRulesPerGroup * given.maxSecurityGroupsPerInterface;
+  if (product <= MAX_RULES_TIMES_GROUPS) return;
+  const count = (n: number) => n.toLocaleString('en-US');
+  throw new ArgumentError(
+    'maxRulesPerGroup × maxSecurityGroupsPerInterface',
+    given,
+    `at most ${count(MAX_RULES_TIMES_GROUPS)} (AWS quota: rules per security group times security groups per ` +
+      'network interface, https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups); ' +
+      `${count(given.maxRulesPerGroup)} × ${given.maxSecurityGroupsPerInterface} is ${count(product)}: lower one of them`,
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   MAX_GROUPS_PER_INTERFACE_RAISED,
   MAX_RULES_PER_GROUP,
   appLimits,
+  checkQuotaProduct,
   checkRuleCounts,
   checkWholeNumber,
 } from './limits';
@@ -153,6 +154,7 @@ function prepare(props: PortPlanProps): Prepared {
     MAX_GROUPS_PER_INTERFACE_RAISED,
     'AWS allows 5 by default, raised to 16 at most',
   );
+  checkQuotaProduct(props.maxRulesPerGroup, props.maxSecurityGroupsPerInterface);
   const resolution = resolve(props.declaration, { catalogs: props.catalogs });
   const names = resolution.declaration.groups.map((g) => g.name);
   const treatment: Record<string, GroupTreatment> = {};

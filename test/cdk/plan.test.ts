@@ -74,7 +74,7 @@ describe('every synthesized rule is a resolve() flow and every flow is a rule', 
   test('random valid declarations (fast-check)', () => {
     fc.assert(
       fc.property(validDeclaration, (declaration) => {
-        const { plan, template } = synth(declaration, { maxRulesPerGroup: 1000 });
+        const { plan, template } = synth(declaration, { maxRulesPerGroup: 1000, maxSecurityGroupsPerInterface: 1 });
         expect(templateRules(template, plan)).toEqual(expectedRules(plan));
         // Nothing open to the world: no inbound rule from 0.0.0.0/0 or ::/0.
         expect(templateRules(template, plan).filter((r) => /^in \S+ (0\.0\.0\.0\/0|::\/0) /.test(r))).toEqual([]);
@@ -322,7 +322,12 @@ describe('guard rails', () => {
       role: 'serverprotect:normal-server' as const,
     }));
     // SP9 between every pair of 40 normal server groups: 40 * 40 * 3 separate rules.
-    new PortPlan(stack, 'Plan', { vpc, declaration: { groups }, maxRulesPerGroup: 1000 });
+    new PortPlan(stack, 'Plan', {
+      vpc,
+      declaration: { groups },
+      maxRulesPerGroup: 1000,
+      maxSecurityGroupsPerInterface: 1,
+    });
     expect(() => app.synth()).toThrow(/stack Test has 48\d\d resources, more than CloudFormation's 500/);
   });
 });
