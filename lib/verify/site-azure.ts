@@ -77,7 +77,7 @@ const EXPORT_SCOPE = '<export>';
  * "resource and resource group names are case-insensitive"), and an ASG is known by its whole id:
  * two ASGs of one name in two resource groups are two ASGs. An ARM export's reference is evaluated
  * first: `[resourceId('Microsoft.Network/applicationSecurityGroups', parameters('p'))]` for an ASG
- * of the exported group (its subscription and group unknown: {@link EXPORT_SCOPE}),
+ * of the exported group (its subscription and group unknown, written `<export>`),
  * `[parameters('..._externalid')]` for one of another group, whose id is the parameter's default
  * value (see {@link readNsg}). A reference that is no resource id (a bare name) is kept as it is,
  * in lower case.
