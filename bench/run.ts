@@ -186,7 +186,12 @@ function countRules(
     template ??
     (() => {
       const { stack, vpc } = testStack();
-      const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
+      const plan = new PortPlan(stack, 'Plan', {
+        vpc,
+        declaration,
+        maxRulesPerGroup: 1000,
+        maxSecurityGroupsPerInterface: 1,
+      });
       return { plan, template: Template.fromStack(stack) };
     })();
   const lines = templateRules(made.template, made.plan);
@@ -452,7 +457,9 @@ function benchLimits() {
   );
   const resourceLimit = firstFailure((n) => {
     const { stack, vpc } = testStack();
-    new PortPlan(stack, 'Plan', { vpc, declaration: scaleDeclaration(n), maxRulesPerGroup: 1_000_000 });
+    // As many rules per group as AWS allows at all (1,000, on one group per interface).
+    const limits = { maxRulesPerGroup: 1000, maxSecurityGroupsPerInterface: 1 };
+    new PortPlan(stack, 'Plan', { vpc, declaration: scaleDeclaration(n), ...limits });
     const resources = stack.node.findAll().filter(CfnResource.isCfnResource).length;
     return resources > 500
       ? `synth fails: stack has ${resources} resources, more than CloudFormation's 500 (validation error naming the count)`

@@ -17,6 +17,22 @@ import { isValid, type SchemaIssue, type SchemaPath } from './schema';
 import { didYouMean, issueProblem, pathText, valueAt, type DeclarationProblem } from './problems';
 import type { ProductId } from './roles';
 
+/**
+ * The longest role id a catalog may give. A role id is the value of the `portplan:role` tag
+ * portplan writes on every AWS security group and Azure ASG it creates, and both clouds hold at
+ * most 256 characters in a tag value (AWS: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions,
+ * what cfn-lint checks as E3024; Azure:
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations).
+ * The other tag value portplan writes, `portplan:group`, is a group name: 40 characters at most.
+ */
+export const MAX_ROLE_ID_LENGTH = 256;
+
+const roleIdTooLong = (id: string) =>
+  `must be at most ${MAX_ROLE_ID_LENGTH} characters (it has ${id.length}): the value of the portplan:role tag on ` +
+  `AWS security groups and Azure ASGs, which hold at most ${MAX_ROLE_ID_LENGTH} ` +
+  '(https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions; ' +
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations)';
+
 /** One thing wrong with a catalog: where (`rows[3].flows[0].listener.roles[1]`), the value, what is allowed. */
 export type CatalogProblem = DeclarationProblem;
 
@@ -296,6 +312,7 @@ export function loadCatalog(input: unknown, source?: string): ProductCatalog {
       fault(['documents', i], 'needs a url or a reference (where to read the copy the rows cite)');
   });
   c.roles.forEach((r, i) => {
+    if (r.id.length > MAX_ROLE_ID_LENGTH) fault(['roles', i, 'id'], roleIdTooLong(r.id));
     if (!r.id.startsWith(`${productId}:`)) {
       // `shpo:web` or `web-shop:web` in a catalog of `shop`: the same role in the product's namespace.
       const own = `${productId}:${r.id.slice(r.id.indexOf(':') + 1)}`;

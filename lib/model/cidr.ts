@@ -118,3 +118,65 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
  * for the peer's own addresses.
  */
 export const BROAD_PREFIX: Readonly<Record<4 | 6, number>> = { 4: 16, 6: 48 };
+
+/** A block of addresses no peer across a VPC or VNet can have, and why. */
+export interface NeverRoutedBlock {
+  /** The block, as a CIDR. */
+  readonly block: string;
+  /** What it is and why no peer is there, with the registry or RFC that says so. */
+  readonly why: string;
+}
+
+const IPV4_REGISTRY = 'https://www.iana.org/assignments/iana-ipv4-special-registry/';
+const IPV6_REGISTRY = 'https://www.iana.org/assignments/iana-ipv6-special-registry/';
+const UNFORWARDED = 'no router forwards it, so no peer across a VPC or VNet is there';
+
+/**
+ * The blocks a peer's range must not lie inside. The IANA special-purpose registries (RFC 6890)
+ * mark which blocks a router may forward ("Forwardable"); a peer is reached through routers, so a
+ * block marked not forwardable holds no peer. Taken: "this network" 0.0.0.0/8, loopback
+ * 127.0.0.0/8 and ::1/128, link-local 169.254.0.0/16 and fe80::/10, reserved 240.0.0.0/4 (with the
+ * limited broadcast 255.255.255.255/32), the unspecified ::/128 and IPv4-mapped ::ffff:0:0/96
+ * (IPv4 hosts written as IPv6; no IPv6 packet carries them). Multicast (224.0.0.0/4, RFC 5771;
+ * ff00::/8, RFC 4291), in no special-purpose registry, is taken too: a group address is no host's,
+ * and portplan's flows are connections with a host.
+ *
+ * Left allowed, though also marked not forwardable or not globally reachable: the documentation
+ * blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 3fff::/20), which private
+ * networks do route and examples write for real ranges; single addresses of 192.0.0.0/24 (protocol
+ * assignments such as the IPv4 dummy address 192.0.0.8/32), too specific to be written as a peer
+ * by mistake. Everything else in the registries (private, shared, benchmarking, NAT64, unique
+ * local, discard-only) is forwardable and may hold a peer.
+ */
+export const NEVER_ROUTED: readonly NeverRoutedBlock[] = [
+  {
+    block: '0.0.0.0/8',
+    why: `"this network": addresses of the sending host itself; ${UNFORWARDED} (${IPV4_REGISTRY})`,
+  },
+  { block: '127.0.0.0/8', why: `IPv4 loopback: a host's own; ${UNFORWARDED} (${IPV4_REGISTRY})` },
+  { block: '169.254.0.0/16', why: `IPv4 link-local: one link only; ${UNFORWARDED} (${IPV4_REGISTRY})` },
+  {
+    block: '224.0.0.0/4',
+    why: 'IPv4 multicast: a group, no host has it, so no peer across a VPC or VNet is there (RFC 5771)',
+  },
+  {
+    block: '240.0.0.0/4',
+    why: `reserved (with the limited broadcast 255.255.255.255): no host is given it; ${UNFORWARDED} (${IPV4_REGISTRY})`,
+  },
+  { block: '::/128', why: `the unspecified IPv6 address: no host's; ${UNFORWARDED} (${IPV6_REGISTRY})` },
+  { block: '::1/128', why: `IPv6 loopback: a host's own; ${UNFORWARDED} (${IPV6_REGISTRY})` },
+  {
+    block: '::ffff:0:0/96',
+    why: `IPv4-mapped: IPv4 hosts written as IPv6, never on the wire; give the IPv4 range; ${UNFORWARDED} (${IPV6_REGISTRY})`,
+  },
+  { block: 'fe80::/10', why: `IPv6 link-local: one link only; ${UNFORWARDED} (${IPV6_REGISTRY})` },
+  {
+    block: 'ff00::/8',
+    why: 'IPv6 multicast: a group, no host has it, so no peer across a VPC or VNet is there (RFC 4291)',
+  },
+];
+
+/** The never-routed block ({@link NEVER_ROUTED}) range `c` lies inside, if any; a range that only contains one is not inside it. */
+export function neverRoutedBlock(c: Cidr): NeverRoutedBlock | undefined {
+  return NEVER_ROUTED.find((b) => cidrContains(parseCidr(b.block)!, c));
+}

@@ -7,7 +7,7 @@
 // validate() and declarationJsonSchema().
 import { conditionHolds, conditionText, optionOf, optionValueProblem, type CatalogSet } from './catalog-set';
 import type { CatalogOptionDefinition, OptionValue } from './catalog-format';
-import { parseCidr } from './cidr';
+import { neverRoutedBlock, parseCidr } from './cidr';
 import {
   choice,
   described,
@@ -336,6 +336,10 @@ function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssu
     if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {
       issue(['peers', i, 'cidr'], 'opens to every address; set allowAnyAddress: true if that is meant');
     }
+    // A peer's range inside a block no peer can be in (link-local, loopback, multicast...).
+    const c = parseCidr(p.cidr);
+    const never = c && neverRoutedBlock(c);
+    if (never) issue(['peers', i, 'cidr'], `is inside ${never.block} (${never.why}); give the peer's own addresses`);
   });
   d.groups.forEach((g, i) => {
     const role = set.role(g.role);

@@ -143,6 +143,7 @@ export {
 } from './catalog-format';
 export {
   CatalogError,
+  MAX_ROLE_ID_LENGTH,
   CatalogSet,
   conditionText,
   defineCatalog,

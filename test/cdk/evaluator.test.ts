@@ -238,6 +238,7 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
     declaration,
     existingSecurityGroups: existing,
     maxRulesPerGroup: 1000,
+    maxSecurityGroupsPerInterface: 1,
   });
   const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
   const parsed = parseSecurityGroups([{ stack: stack.stackName, template }]);

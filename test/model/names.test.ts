@@ -13,7 +13,7 @@ import {
   type NamePart,
   type NameTarget,
 } from '../../lib/model';
-import { asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
+import { asgKey, asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
 import { validDeclaration } from '../support/declarations';
 
 // The one naming scheme (lib/model/names.ts): distinct inputs never share a name on any target,
@@ -204,7 +204,7 @@ function expectNoAzureDrift(declaration: Declaration, catalogs: readonly Catalog
   const groups = cloudGroupNames(r);
   const asgName = (g: string) => `asg-${g.replace(/:/g, '_')}`;
   const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${asgName(g)}`;
-  const asgs = groups.map((n) => ({ key: asgName(n), name: asgName(n), tags: { 'portplan:group': n } }));
+  const asgs = groups.map((n) => ({ key: asgKey(asgId(n)), name: asgName(n), tags: { 'portplan:group': n } }));
   const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, asgId)) }, 'nsg.json');
   const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
   const report = verifyAzureSite(r, network, nsg, asgsOfGroups(groups, asgs, [], nsg));

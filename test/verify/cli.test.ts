@@ -73,6 +73,31 @@ describe('portplan verify azure', () => {
     expect((JSON.parse(r.out) as SiteReport).extra).toHaveLength(1);
   });
 
+  test("an ARM export naming ASGs of another resource group, with that group's ASGs (same names in both groups)", () => {
+    const list = (name: string) => JSON.parse(readFileSync(join(FIX, name), 'utf8')) as unknown[];
+    const asgs = file('asgs-both.json', JSON.stringify([...list('asgs.json'), ...list('asgs-external.json')]));
+    for (const given of [join(FIX, 'asgs-external.json'), asgs]) {
+      const r = portplan([
+        'verify',
+        'azure',
+        '--file',
+        join(FIX, 'serverprotect-declaration.json'),
+        '--nsg',
+        join(FIX, 'serverprotect-export-external.json'),
+        '--asgs',
+        given,
+        '--address-space',
+        '10.40.0.0/16',
+        '--json',
+      ]);
+      expect([r.code, r.err]).toEqual([1, '']);
+      const report = JSON.parse(r.out) as SiteReport;
+      expect(report.flows.every((f) => f.status === 'allowed')).toBe(true);
+      expect(report.extra.map((e) => e.rule.split(' ')[0])).toEqual(['allow-rdp-from-bastion']);
+      for (const g of report.groups) expect(g.id).toMatch(/\/resourcegroups\/portplan-asgs\//);
+    }
+  });
+
   test('a world-open rule added in the portal: exit 1, reported first', () => {
     const nsg = JSON.parse(readFileSync(join(FIX, 'sum-nsg.json'), 'utf8')) as { securityRules: unknown[] };
     nsg.securityRules.push({
