@@ -1,6 +1,44 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const FOLDERS = ['model', 'packets', 'aws', 'azure', 'host', 'verify', 'evidence', 'cdk', 'pulumi', 'cli'];
+const PACKAGES = [
+  'aws-cdk-lib',
+  'constructs',
+  '@pulumi/pulumi',
+  '@pulumi/azure-native',
+  '@aws-sdk/client-ec2',
+  'commander',
+  'yaml',
+  '@duckdb/node-api',
+];
+const PACKAGE_PATTERNS = {
+  'aws-cdk-lib': 'aws-cdk-lib*',
+  constructs: 'constructs',
+  '@pulumi/pulumi': '@pulumi/*',
+  '@pulumi/azure-native': '@pulumi/*',
+  '@aws-sdk/client-ec2': '@aws-sdk/*',
+  commander: 'commander',
+  yaml: 'yaml',
+  '@duckdb/node-api': '@duckdb/*',
+};
+
+/** The import patterns a folder of lib/ may not use: other folders, and packages it is not given. */
+function forbidden(folder, folders, packages) {
+  const allowed = new Set(packages.map((p) => PACKAGE_PATTERNS[p]));
+  const pkgs = [...new Set(PACKAGES.map((p) => PACKAGE_PATTERNS[p]))].filter((p) => !allowed.has(p));
+  const dirs = FOLDERS.filter((f) => f !== folder && !folders.includes(f)).map((f) => `../${f}`);
+  return [...pkgs, '@azure/*', ...dirs.flatMap((d) => [d, `${d}/*`])];
+}
+
+/** One ESLint block per folder of lib/, from the table of what each may import. */
+function layers(table) {
+  return Object.entries(table).map(([folder, { folders, packages }]) => ({
+    files: [`lib/${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: forbidden(folder, folders, packages) }] },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'coverage/', 'bench/results/', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -11,128 +49,36 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  {
-    // The spec stays free of cloud SDKs; adapters never import each other.
-    files: ['lib/spec/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '../cdk*', '../pulumi*'] },
-      ],
+  // The layers of lib/: each folder may import only the folders and packages listed for it, so pure
+  // logic never reaches a cloud SDK, emitters never reach each other, and the CLI reaches no SDK.
+  ...layers({
+    // The model (the spec): catalogs (YAML or JSON files), declaration, validation, resolve(), placement, names.
+    model: { folders: [], packages: ['yaml'] },
+    // The packet-set engine: the model's errors and CIDR parser only.
+    packets: { folders: ['model'], packages: [] },
+    // The clouds' rules as code: planners, quotas, evaluators, the ARM validator; no SDK.
+    aws: { folders: ['model', 'packets'], packages: [] },
+    azure: { folders: ['model', 'packets'], packages: [] },
+    // Host firewall rules and the scripts that carry them.
+    host: { folders: ['model', 'packets'], packages: [] },
+    // Site checks and their readers; only ec2.ts reads a cloud API (the SDK loaded when called).
+    verify: { folders: ['model', 'packets', 'aws', 'azure'], packages: [] },
+    // Flow logs and inventories read as data, with Node alone.
+    evidence: { folders: ['model', 'packets'], packages: [] },
+    // The emitters only create resources: each reads its cloud's planner and nothing of the other.
+    cdk: { folders: ['model', 'aws'], packages: ['aws-cdk-lib', 'constructs'] },
+    pulumi: { folders: ['model', 'azure'], packages: ['@pulumi/pulumi', '@pulumi/azure-native'] },
+    // The CLI parses and prints: every pure module, no SDK.
+    cli: {
+      folders: ['model', 'packets', 'aws', 'azure', 'host', 'verify', 'evidence'],
+      packages: ['commander', 'yaml'],
     },
-  },
+  }),
   {
-    // The CLI parses and prints: the spec, the host firewall adapter, the verifiers, and of the cloud
-    // adapters only their two pure rule planners (`portplan report` lists the rules they write).
-    files: ['lib/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@aws-sdk/*'] },
-            {
-              regex: '^\\.\\./(cdk|pulumi)(?!/rules$)',
-              message: 'the CLI may import only ../cdk/rules and ../pulumi/rules of the adapters',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The host firewall adapter reads the spec only: no cloud SDK, no other adapter, not the CLI.
-    files: ['lib/host/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            'aws-cdk-lib*',
-            'constructs',
-            '@pulumi/*',
-            '../cdk*',
-            '../pulumi*',
-            '../cli*',
-            'commander',
-            'yaml',
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The evaluators apply the clouds' documented rules to plain models: no cloud SDK, no adapter,
-    // so the verdicts never borrow the code they check.
-    files: ['lib/verify/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            'aws-cdk-lib*',
-            'constructs',
-            '@pulumi/*',
-            '@aws-sdk/*',
-            '@azure/*',
-            '../cdk*',
-            '../pulumi*',
-            '../cli*',
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // `verify aws` reads EC2 here and only here; the SDK is loaded when called.
+    // `verify aws` reads EC2 here and only here.
     files: ['lib/verify/ec2.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: ['aws-cdk-lib*', 'constructs', '@pulumi/*', '@azure/*', '../cdk*', '../pulumi*', '../cli*'],
-        },
-      ],
-    },
-  },
-  {
-    // The evidence reads flow logs and inventories as data, with Node alone: no cloud SDK, no
-    // adapter, not the CLI or the verifiers, no dev-only reader.
-    files: ['lib/evidence/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            'aws-cdk-lib*',
-            'constructs',
-            '@pulumi/*',
-            '@aws-sdk/*',
-            '@azure/*',
-            '@duckdb/*',
-            '../cdk*',
-            '../pulumi*',
-            '../host*',
-            '../cli*',
-            '../verify*',
-            'commander',
-            'yaml',
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['lib/cdk/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['@pulumi/*', '../pulumi*', '../host*', '../cli*'] }] },
-  },
-  {
-    files: ['lib/pulumi/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['aws-cdk-lib*', 'constructs', '../cdk*', '../host*', '../cli*'] },
-      ],
+      'no-restricted-imports': ['error', { patterns: forbidden('verify', ['model', 'aws'], ['@aws-sdk/client-ec2']) }],
     },
   },
 );

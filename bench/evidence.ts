@@ -12,7 +12,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createGunzip, createGzip } from 'node:zlib';
 import { runAsync } from '../lib/cli/main';
-import { PRESETS, resolve } from '../lib/spec';
+import { PRESETS, resolve } from '../lib/model';
 import {
   addressPlan,
   hostsFile,

@@ -15,7 +15,7 @@ import {
   buildApp,
   examplePlans,
 } from '../examples/cdk/stacks';
-import { LimitError, PortPlan } from '../lib/cdk';
+import { LimitError, PortPlan, ruleCountsByFamily } from '../lib/cdk';
 import { AzureLimitError, planAzureRules } from '../lib/pulumi';
 import {
   PRESETS,
@@ -24,11 +24,12 @@ import {
   type Declaration,
   type ServerProtectOptions,
   type SumOptions,
-} from '../lib/spec';
+} from '../lib/model';
 import { templateRules, testStack } from '../test/support/cdk';
 import { minimumAzureRules, minimumRules } from '../test/support/oracle';
 import { HandWrittenServerProtect, HandWrittenSmartUpdateManager } from './baseline';
 import { comparePair, precompile, removePrecompiled, requireMs, type Command, type Pair } from './processes';
+import { serverProtectSite } from './role-groups';
 import { scaleDeclaration } from './scale';
 import { benchEvidence, evidenceSummary } from './evidence';
 
@@ -186,7 +187,12 @@ function countRules(
     template ??
     (() => {
       const { stack, vpc } = testStack();
-      const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
+      const plan = new PortPlan(stack, 'Plan', {
+        vpc,
+        declaration,
+        maxRulesPerGroup: 1000,
+        maxSecurityGroupsPerInterface: 1,
+      });
       return { plan, template: Template.fromStack(stack) };
     })();
   const lines = templateRules(made.template, made.plan);
@@ -312,7 +318,7 @@ function benchStartup() {
 
     log('start-up: require() of each entry point');
     const requires = {
-      spec: requireMs([join(pre, 'lib/spec/index.js')], RUNS),
+      spec: requireMs([join(pre, 'lib/model/index.js')], RUNS),
       cdk: requireMs([join(pre, 'lib/cdk/index.js')], RUNS),
       // What the adapters import from their SDKs, alone.
       awsCdkLib: requireMs(['constructs', 'aws-cdk-lib', 'aws-cdk-lib/aws-ec2'], RUNS),
@@ -376,6 +382,50 @@ function benchScale() {
   return { rows, exponent: { cdk: round(fit('cdk')), pulumi: round(fit('pulumi')) } };
 }
 
+// A ServerProtect site of n normal-server groups (every pair of them talks: SP9): rules per group,
+// NSG rules and synth time, portplan against the site written by hand (bench/role-groups.ts), the
+// two alternating, whole processes.
+const SITE_SIZES = [10, 50, 200];
+function benchRoleGroups() {
+  const runs = 3;
+  log('role-wide groups: transpiling lib, examples and bench into a temporary tree');
+  const pre = precompile();
+  try {
+    const rows = SITE_SIZES.map((n) => {
+      log(`role-wide groups: ServerProtect site of ${n} normal-server groups, ${runs} runs each, alternating`);
+      const site = (file: string, name: string): Command => ({
+        argv: [process.execPath, join(pre, file), String(n)],
+        env: { BENCH_OUTDIR: join(pre, 'out', name) },
+      });
+      const pair = comparePair(
+        site('bench/proc/site-portplan.js', 'p'),
+        site('bench/proc/site-baseline.js', 'b'),
+        runs,
+      );
+      const r = resolve(serverProtectSite(n));
+      const { stack, vpc } = testStack();
+      const plan = new PortPlan(stack, 'Plan', { vpc, declaration: serverProtectSite(n) });
+      const counts = ruleCountsByFamily(plan.rulePlan);
+      const band = { from: 100, to: 4096 };
+      const azure = planAzureRules(serverProtectSite(n), { band, denyOtherVnetTraffic: true });
+      const sides = azure.rules.flatMap((x) => [x.source, x.destination]);
+      return {
+        groups: n,
+        flows: r.flows.length,
+        awsRules: plan.rulePlan.rules.length,
+        largestGroupRules: Math.max(...counts.map((c) => c.count)),
+        resources: stack.node.findAll().filter(CfnResource.isCfnResource).length,
+        azureRules: azure.rules.length,
+        azureAsgsReferenced: new Set(sides.flatMap((e) => ('group' in e ? [e.group] : []))).size,
+        ...pair,
+      };
+    });
+    return { runs, rows, exponent: round(exponent(rows.map((x) => [x.groups, x.portplanMs]))) };
+  } finally {
+    removePrecompiled(pre);
+  }
+}
+
 // Where each cloud limit is hit first as the scaling plan grows, and what the library does there.
 function firstFailure(fails: (n: number) => string | undefined): { groups: number; error: string } | undefined {
   let lo = 1;
@@ -408,7 +458,9 @@ function benchLimits() {
   );
   const resourceLimit = firstFailure((n) => {
     const { stack, vpc } = testStack();
-    new PortPlan(stack, 'Plan', { vpc, declaration: scaleDeclaration(n), maxRulesPerGroup: 1_000_000 });
+    // As many rules per group as AWS allows at all (1,000, on one group per interface).
+    const limits = { maxRulesPerGroup: 1000, maxSecurityGroupsPerInterface: 1 };
+    new PortPlan(stack, 'Plan', { vpc, declaration: scaleDeclaration(n), ...limits });
     const resources = stack.node.findAll().filter(CfnResource.isCfnResource).length;
     return resources > 500
       ? `synth fails: stack has ${resources} resources, more than CloudFormation's 500 (validation error naming the count)`
@@ -506,6 +558,19 @@ function summary(r: ReturnType<typeof collect>): string {
     `| CloudFormation 500 resources per stack (rule limit raised) | ${r.limits.awsResourcesPerStack?.groups ?? '-'} | ${r.limits.awsResourcesPerStack?.error ?? 'never'} |`,
     `| Azure (first limit reached) | ${r.limits.azure?.groups ?? '-'} | ${r.limits.azure?.error ?? 'never'} |`,
     '',
+    '## Role-wide groups: a ServerProtect site of n normal-server groups',
+    '',
+    `Remote install on, so every pair of normal servers talks (SP9). Defaults throughout: AWS's default quotas and every synth-time check. Whole processes from spawn to exit (module loading included), construct + synth, template validation off, median of ${r.roleGroups.runs}, alternating with the same site written by hand with aws-cdk-lib (bench/role-groups.ts: one group per group, one the normal servers share, the table's rules typed in); both precompiled to JavaScript.`,
+    '',
+    '| normal-server groups | flows | AWS rules | most rules on one group | stack resources | Azure NSG rules | ASGs referenced | portplan ms | hand-written ms | ratio |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...r.roleGroups.rows.map(
+      (x) =>
+        `| ${x.groups} | ${x.flows} | ${x.awsRules} | ${x.largestGroupRules} | ${x.resources} | ${x.azureRules} | ${x.azureAsgsReferenced} | ${x.portplanMs} | ${x.baselineMs} | ${x.ratio} |`,
+    ),
+    '',
+    `Fitted growth of portplan's whole-process time: n^${r.roleGroups.exponent} (the flows, one per pair of groups and port range, grow with the square; the rules do not grow).`,
+    '',
     ...evidenceSummary(r.evidence),
   ];
   return lines.join('\n');
@@ -519,6 +584,7 @@ function collect() {
   const resolution = benchResolve();
   const scale = benchScale();
   const limits = benchLimits();
+  const roleGroups = benchRoleGroups();
   const evidence = benchEvidence();
   return {
     machine: { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cpus: cpus().length },
@@ -528,6 +594,7 @@ function collect() {
     rules,
     scale,
     limits,
+    roleGroups,
     evidence,
     wallSeconds: round((performance.now() - started) / 1000, 0),
   };

@@ -1,4 +1,4 @@
-import type { Declaration } from '../lib/spec';
+import type { Declaration } from '../lib/model';
 
 /** The scaling declaration: `n` role groups, one HP SUM workstation and n - 1 Linux target groups. */
 export function scaleDeclaration(n: number): Declaration {

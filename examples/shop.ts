@@ -5,7 +5,7 @@ import {
   serverProtectDeclaration,
   type Declaration,
   type ProductCatalog,
-} from '../lib/spec';
+} from '../lib/model';
 
 /**
  * The catalog of the in-house three-tier application "Example Shop" (product `shop`; an example,

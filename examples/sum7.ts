@@ -1,4 +1,4 @@
-import type { SmartUpdateManagerGroups } from '../lib/spec';
+import type { SmartUpdateManagerGroups } from '../lib/model';
 
 /**
  * The HP SUM 7.x+ deployment both example programs create, as the product constructs take it: a

@@ -1,17 +1,17 @@
 // `npm run generate`: writes the files derived from the spec, which tests compare with the CLI:
-// schema/declaration.schema.json, schema/catalog.schema.json, lib/spec/builtin.generated.ts, and the
+// schema/declaration.schema.json, schema/catalog.schema.json, lib/model/builtin.generated.ts, and the
 // generated blocks of the documentation (README.md and every docs/*.md page): each block between
 // `<!-- portplan <args> -->` and `<!-- /portplan -->` is the output of `portplan <args>`, each block
 // between `<!-- portplan-file <path> -->` and `<!-- /portplan-file -->` the repository file at <path>.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { run } from '../lib/cli/main';
-import { catalogJsonSchema, declarationJsonSchema } from '../lib/spec';
+import { catalogJsonSchema, declarationJsonSchema } from '../lib/model';
 import { builtinTypesSource } from './builtin-types';
 import { CATALOG_TYPES, declarationTypes, typesFile } from './schema-types';
-import serverprotect from '../lib/spec/catalogs/serverprotect.json';
-import sum from '../lib/spec/catalogs/sum.json';
-import type { CatalogDefinition } from '../lib/spec';
+import serverprotect from '../lib/model/catalogs/serverprotect.json';
+import sum from '../lib/model/catalogs/sum.json';
+import type { CatalogDefinition } from '../lib/model';
 import { execFileSync } from 'node:child_process';
 
 const root = join(__dirname, '..');
@@ -94,18 +94,18 @@ function cli(args: string): string {
 }
 
 /**
- * lib/spec/builtin.generated.ts as the built-in catalogs make it, formatted as the project formats
+ * lib/model/builtin.generated.ts as the built-in catalogs make it, formatted as the project formats
  * code (by the Prettier command, which also runs under Jest, where Prettier's API cannot load).
  */
 export function builtinTypesFile(): string {
-  const file = join(root, 'lib/spec/builtin.generated.ts');
+  const file = join(root, 'lib/model/builtin.generated.ts');
   const source = builtinTypesSource([serverprotect, sum] as unknown as CatalogDefinition[]);
   const prettier = require.resolve('prettier/bin/prettier.cjs');
   return execFileSync(process.execPath, [prettier, '--stdin-filepath', file], { input: source, encoding: 'utf8' });
 }
 
 function main(): void {
-  writeFileSync(join(root, 'lib/spec/builtin.generated.ts'), builtinTypesFile());
+  writeFileSync(join(root, 'lib/model/builtin.generated.ts'), builtinTypesFile());
   for (const spec of [CATALOG_TYPES, declarationTypes()]) writeFileSync(join(root, spec.path), typesFile(spec));
   writeFileSync(join(root, 'schema/declaration.schema.json'), `${JSON.stringify(declarationJsonSchema(), null, 2)}\n`);
   writeFileSync(join(root, 'schema/catalog.schema.json'), `${JSON.stringify(catalogJsonSchema(), null, 2)}\n`);

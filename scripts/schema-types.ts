@@ -1,14 +1,14 @@
-// Writes TypeScript types from schema nodes (lib/spec/schema.ts): one interface or type alias per
+// Writes TypeScript types from schema nodes (lib/model/schema.ts): one interface or type alias per
 // named node, each field with the node's description as its doc comment, so that the catalog format
 // and the declaration are documented in one place, their schema, for editors (JSON Schema) and for
-// TypeScript users alike. `npm run generate` writes lib/spec/catalog-format.generated.ts and
-// lib/spec/declaration.generated.ts; tests fail when either is stale.
+// TypeScript users alike. `npm run generate` writes lib/model/catalog-format.generated.ts and
+// lib/model/declaration.generated.ts; tests fail when either is stale.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { AnyNode, SchemaDoc, Shape } from '../lib/spec/schema';
-import { catalogSchema } from '../lib/spec/catalog-format';
-import { declarationSchemaOf } from '../lib/spec/declaration-schema';
-import { BUILTIN } from '../lib/spec/builtin';
+import type { AnyNode, SchemaDoc, Shape } from '../lib/model/schema';
+import { catalogSchema } from '../lib/model/catalog-format';
+import { declarationSchemaOf } from '../lib/model/declaration-schema';
+import { BUILTIN } from '../lib/model/builtin';
 
 /** Input types (what a user writes) or output types (what a check returns, defaults filled in). */
 type Mode = 'input' | 'output';
@@ -228,23 +228,23 @@ export function formatted(path: string, source: string): string {
   });
 }
 
-/** What lib/spec/catalog-format.generated.ts holds: the catalog format's types. */
+/** What lib/model/catalog-format.generated.ts holds: the catalog format's types. */
 export const CATALOG_TYPES: TypesFileSpec = {
-  path: 'lib/spec/catalog-format.generated.ts',
-  source: 'the catalog schema in lib/spec/catalog-format.ts',
+  path: 'lib/model/catalog-format.generated.ts',
+  source: 'the catalog schema in lib/model/catalog-format.ts',
   roots: [{ node: catalogSchema, modes: ['input'] }],
 };
 
 /**
- * What lib/spec/declaration.generated.ts holds: the declaration's types, from the declaration schema
+ * What lib/model/declaration.generated.ts holds: the declaration's types, from the declaration schema
  * of the built-in catalogs. Role ids and peer kinds are wider than the built-in ones (a user's
  * catalog adds its own), and the options blocks' types come from the catalogs' data
  * (builtin.generated.ts): those are imported, not written out.
  */
 export function declarationTypes(): TypesFileSpec {
   return {
-    path: 'lib/spec/declaration.generated.ts',
-    source: 'the declaration schema in lib/spec/declaration-schema.ts (built-in catalogs)',
+    path: 'lib/model/declaration.generated.ts',
+    source: 'the declaration schema in lib/model/declaration-schema.ts (built-in catalogs)',
     roots: [{ node: declarationSchemaOf(BUILTIN).node, modes: ['input', 'output'] }],
     imports: {
       RoleId: './roles',

@@ -39,4 +39,4 @@ export {
   type RulePlacement,
   type RulePlan,
   type RuleRemote,
-} from './rules';
+} from '../aws';

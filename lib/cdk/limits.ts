@@ -1,8 +1,7 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ArgumentError, PortplanError } from '../spec';
-import { ruleCountsByFamily, type RulePlan } from './rules';
+import { ArgumentError, PortplanError } from '../model';
+import { ruleCountsByFamily, type RulePlan } from '../aws';
 
 // AWS quotas for security groups:
 // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
@@ -13,6 +12,8 @@ export const MAX_GROUPS_PER_INTERFACE = 5;
 export const MAX_GROUPS_PER_INTERFACE_RAISED = 16;
 /** AWS quota: inbound (and, separately, outbound) rules per security group and address family, by default. */
 export const MAX_RULES_PER_GROUP = 60;
+/** AWS quota: rules per security group times security groups per network interface, at most. */
+export const MAX_RULES_TIMES_GROUPS = 1000;
 /**
  * CloudFormation quota: resources in one stack
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
@@ -35,6 +36,33 @@ export function checkWholeNumber(path: string, value: unknown, min: number, max:
 }
 
 /**
+ * Throws an {@link ArgumentError} when `maxRulesPerGroup` times `maxSecurityGroupsPerInterface`
+ * (each at its default, 60 and 5, when not given) is more than 1,000: AWS raises either quota only
+ * as far as "this quota multiplied by the quota for security groups per network interface cannot
+ * exceed 1,000" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups),
+ * so no account can have both.
+ */
+export function checkQuotaProduct(
+  maxRulesPerGroup: number | undefined,
+  maxSecurityGroupsPerInterface: number | undefined,
+): void {
+  const given = {
+    maxRulesPerGroup: maxRulesPerGroup ?? MAX_RULES_PER_GROUP,
+    maxSecurityGroupsPerInterface: maxSecurityGroupsPerInterface ?? MAX_GROUPS_PER_INTERFACE,
+  };
+  const product = given.maxRulesPerGroup * given.maxSecurityGroupsPerInterface;
+  if (product <= MAX_RULES_TIMES_GROUPS) return;
+  const count = (n: number) => n.toLocaleString('en-US');
+  throw new ArgumentError(
+    'maxRulesPerGroup × maxSecurityGroupsPerInterface',
+    given,
+    `at most ${count(MAX_RULES_TIMES_GROUPS)} (AWS quota: rules per security group times security groups per ` +
+      'network interface, https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups); ' +
+      `${count(given.maxRulesPerGroup)} × ${given.maxSecurityGroupsPerInterface} is ${count(product)}: lower one of them`,
+  );
+}
+
+/**
  * Throws a {@link LimitError} when a group of the plan would carry more inbound or outbound rules
  * of one address family than `max`. Reads the plan after de-duplication, with CDK's default and
  * placeholder egress rules counted.
@@ -54,37 +82,86 @@ export function checkRuleCounts(plan: RulePlan, max: number): void {
   }
 }
 
-/** The security group lists of one resource, one per network interface it configures. @internal */
-export function interfaceGroupLists(r: CfnResource): unknown[] {
-  const s = Stack.of(r);
-  const lists: unknown[] = [];
-  const interfaces = (value: unknown, key: 'groupSet' | 'groups') => {
-    const resolved: unknown = s.resolve(value);
-    if (!Array.isArray(resolved)) return;
-    for (const ni of resolved) lists.push((ni as Record<string, unknown> | undefined)?.[key]);
-  };
-  if (r instanceof ec2.CfnInstance) {
-    // An instance's own group list applies to its primary interface; network interfaces carry their own.
-    lists.push([...asArray(s.resolve(r.securityGroupIds)), ...asArray(s.resolve(r.securityGroups))]);
-    interfaces(r.networkInterfaces, 'groupSet');
-  } else if (r instanceof ec2.CfnNetworkInterface) {
-    lists.push(s.resolve(r.groupSet));
-  } else if (r instanceof ec2.CfnLaunchTemplate) {
-    const data = s.resolve(r.launchTemplateData) as Record<string, unknown> | undefined;
-    lists.push([...asArray(data?.securityGroupIds), ...asArray(data?.securityGroups)]);
-    interfaces(data?.networkInterfaces, 'groups');
-  }
-  return lists;
+type Props = Record<string, unknown>;
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** A property of a resource or of a structure in it, resolved where it is a token. */
+function field(s: Stack, from: unknown, key: string): unknown {
+  if (typeof from !== 'object' || from === null) return undefined;
+  const value = (from as Props)[key];
+  // A plain list is counted as it is (its items may be group objects, ISecurityGroupRef); a list
+  // token (a Lazy list, as an AutoScalingGroup writes) and any other value are resolved.
+  return Array.isArray(value) && !Token.isUnresolved(value) ? value : s.resolve(value);
 }
 
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+/** The items of a list property; none when it is absent or its length is a token. */
+const items = (s: Stack, from: unknown, key: string): unknown[] => asArray(field(s, from, key));
+
+/** One list of groups per network interface of each structure in `list`, read from `key`. */
+const eachInterface = (s: Stack, list: unknown[], key: string): unknown[] => list.map((ni) => field(s, ni, key));
+
+/**
+ * The security group lists a resource puts on network interfaces, one per interface, by
+ * CloudFormation type. The types are those of aws-cdk-lib's EC2 and Auto Scaling L1 classes
+ * (its CloudFormation specs) with a security group property whose groups go on the network
+ * interfaces of instances or endpoints:
+ * - `AWS::EC2::Instance`: SecurityGroupIds and SecurityGroups (the primary interface),
+ *   NetworkInterfaces[].GroupSet;
+ * - `AWS::EC2::NetworkInterface`: GroupSet;
+ * - `AWS::EC2::LaunchTemplate`: LaunchTemplateData.SecurityGroupIds and SecurityGroups,
+ *   LaunchTemplateData.NetworkInterfaces[].Groups;
+ * - `AWS::AutoScaling::LaunchConfiguration`: SecurityGroups (what an AutoScalingGroup writes with
+ *   `@aws-cdk/aws-autoscaling:generateLaunchTemplateInsteadOfLaunchConfig` off);
+ * - `AWS::EC2::SpotFleet`: SpotFleetRequestConfigData.LaunchSpecifications[].SecurityGroups[] and
+ *   .NetworkInterfaces[].Groups;
+ * - `AWS::EC2::EC2Fleet`: LaunchTemplateConfigs[].Overrides[].NetworkInterfaces[].Groups;
+ * - `AWS::EC2::VPCEndpoint`, `AWS::EC2::InstanceConnectEndpoint`, `AWS::EC2::ClientVpnEndpoint`:
+ *   SecurityGroupIds (on the endpoint's network interfaces).
+ * Not counted: `AWS::EC2::NetworkInsightsAnalysis` (its groups are findings, not settings), and the
+ * other services' resources with security groups (Lambda, ECS, RDS, load balancers, EFS and
+ * others), whose interfaces are the service's own, with limits of their own.
+ */
+const INTERFACE_GROUPS: Readonly<Record<string, (s: Stack, r: Props) => unknown[]>> = {
+  'AWS::EC2::Instance': (s, r) => [
+    [...items(s, r, 'securityGroupIds'), ...items(s, r, 'securityGroups')],
+    ...eachInterface(s, items(s, r, 'networkInterfaces'), 'groupSet'),
+  ],
+  'AWS::EC2::NetworkInterface': (s, r) => [field(s, r, 'groupSet')],
+  'AWS::EC2::LaunchTemplate': (s, r) => {
+    const data = field(s, r, 'launchTemplateData');
+    return [
+      [...items(s, data, 'securityGroupIds'), ...items(s, data, 'securityGroups')],
+      ...eachInterface(s, items(s, data, 'networkInterfaces'), 'groups'),
+    ];
+  },
+  'AWS::AutoScaling::LaunchConfiguration': (s, r) => [field(s, r, 'securityGroups')],
+  'AWS::EC2::SpotFleet': (s, r) =>
+    items(s, field(s, r, 'spotFleetRequestConfigData'), 'launchSpecifications').flatMap((spec) => [
+      field(s, spec, 'securityGroups'),
+      ...eachInterface(s, items(s, spec, 'networkInterfaces'), 'groups'),
+    ]),
+  'AWS::EC2::EC2Fleet': (s, r) =>
+    items(s, r, 'launchTemplateConfigs')
+      .flatMap((c) => items(s, c, 'overrides'))
+      .flatMap((o) => eachInterface(s, items(s, o, 'networkInterfaces'), 'groups')),
+  'AWS::EC2::VPCEndpoint': (s, r) => [field(s, r, 'securityGroupIds')],
+  'AWS::EC2::InstanceConnectEndpoint': (s, r) => [field(s, r, 'securityGroupIds')],
+  'AWS::EC2::ClientVpnEndpoint': (s, r) => [field(s, r, 'securityGroupIds')],
+};
+
+/** The security group lists of one resource, one per network interface it configures. @internal */
+export function interfaceGroupLists(r: CfnResource): unknown[] {
+  const lists = INTERFACE_GROUPS[r.cfnResourceType];
+  // An L1 resource's properties are its public fields, named as in the L1 props.
+  return lists ? lists(Stack.of(r), r as unknown as Props) : [];
 }
 
 /**
  * Synth-time checks: resources in the plan's stack, and security groups per network interface on
- * every instance, network interface and launch template of the whole app (groups of a plan can
- * be attached in any stack). Lists whose length is a token (unknown at synth) are not counted.
+ * every resource of the whole app that puts groups on a network interface ({@link INTERFACE_GROUPS};
+ * groups of a plan can be attached in any stack). Lists whose length is a token (unknown at
+ * synth) are not counted.
  */
 export function appLimits(stack: Stack, maxGroupsPerInterface: number): string[] {
   const errors: string[] = [];

@@ -18,17 +18,18 @@ import {
   type Resolution,
   type ResolvedFlow,
   type RoleId,
-} from '../spec';
+} from '../model';
 import {
   MAX_GROUPS_PER_INTERFACE,
   MAX_GROUPS_PER_INTERFACE_RAISED,
   MAX_RULES_PER_GROUP,
   appLimits,
+  checkQuotaProduct,
   checkRuleCounts,
   checkWholeNumber,
 } from './limits';
 import { roleMembershipErrors } from './membership';
-import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from './rules';
+import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from '../aws';
 
 /** A security group portplan did not create, used for one role group. */
 export interface ExistingSecurityGroup {
@@ -142,19 +143,28 @@ export function groupDescription(name: string, role: RoleId, catalog: CatalogSet
 
 /**
  * Whether aws-cdk-lib refuses rules on this group: `SecurityGroup.fromSecurityGroupId(..., {
- * mutable: false })` returns an import whose `addIngressRule` and `addEgressRule` do nothing
- * (aws-cdk-lib aws-ec2/lib/security-group.ts, `ImmutableImport`). CDK exposes no flag for it, so
- * portplan recognises the override: a CDK security group that is not an `ec2.SecurityGroup`
- * created in the app and whose own class replaces both rule methods of the base every CDK group
- * shares (a mutable import replaces only `addEgressRule`).
+ * mutable: false })` returns an import whose `addIngressRule` and `addEgressRule` do nothing. CDK
+ * exposes no flag for it, and the class that does it is private, so portplan asks the group
+ * itself: it runs the group's own `addIngressRule` (a rule from 192.0.2.1/32, TEST-NET-1 of
+ * RFC 5737, which no site's rule names) on a stand-in whose construct node is a scratch
+ * construct in an app of its own, and sees whether a rule appears there. The stand-in inherits
+ * everything else from the group, and whatever the method writes on `this` lands on the
+ * stand-in, so the app is never touched. A group created in the app (an `ec2.SecurityGroup`)
+ * always takes rules; a group that is not a CDK security group is never CDK-immutable.
  */
 export function isCdkImmutable(sg: ec2.ISecurityGroup): boolean {
   if (!ec2.SecurityGroup.isSecurityGroup(sg) || sg instanceof ec2.SecurityGroup) return false;
-  const own = Object.getPrototypeOf(sg) as object;
-  const base = Object.getPrototypeOf(own) as Partial<ec2.ISecurityGroup> | null;
-  const owns = (m: 'addIngressRule' | 'addEgressRule') =>
-    Object.prototype.hasOwnProperty.call(own, m) && base?.[m] !== sg[m];
-  return owns('addIngressRule') && owns('addEgressRule');
+  // Two probes, so that a rule of the user's with the probe's own id (which CDK would skip as a
+  // duplicate) cannot make a mutable group look immutable.
+  return !['192.0.2.1/32', '192.0.2.2/32'].some((cidr) => addsIngressRule(sg, cidr));
+}
+
+function addsIngressRule(sg: ec2.ISecurityGroup, cidr: string): boolean {
+  // A stack under a bare root construct: an App would make an output directory on disk.
+  const scratch = new Construct(new Stack(new Construct(undefined as unknown as Construct, ''), 'Probe'), 'Group');
+  const standIn = Object.create(sg, { node: { value: scratch.node } }) as ec2.ISecurityGroup;
+  sg.addIngressRule.call(standIn, ec2.Peer.ipv4(cidr), ec2.Port.tcp(65535));
+  return scratch.node.children.length > 0;
 }
 
 /** Everything a PortPlan needs, computed and checked before the first construct exists. */
@@ -179,6 +189,7 @@ function prepare(props: PortPlanProps): Prepared {
     MAX_GROUPS_PER_INTERFACE_RAISED,
     'AWS allows 5 by default, raised to 16 at most',
   );
+  checkQuotaProduct(props.maxRulesPerGroup, props.maxSecurityGroupsPerInterface);
   const resolution = resolve(props.declaration, { catalogs: props.catalogs });
   const names = resolution.declaration.groups.map((g) => g.name);
   const treatment: Record<string, GroupTreatment> = {};
@@ -266,7 +277,7 @@ export class PortPlan extends Construct {
       const sg = this.newSecurityGroup(
         id,
         props.vpc,
-        groupDescription(`all ${g.groups.length} groups`, g.role, this.resolution.catalog),
+        groupDescription('every group', g.role, this.resolution.catalog),
         restricted,
       );
       Tags.of(sg).add(ROLE_TAG, g.role);

@@ -6,7 +6,7 @@ import {
   smartUpdateManagerDeclaration,
   type ServerProtectGroups,
   type SmartUpdateManagerGroups,
-} from '../spec';
+} from '../model';
 import { PortPlan, type ExistingSecurityGroup, type RoleGroup } from './plan';
 
 /** Properties shared by the product constructs. */

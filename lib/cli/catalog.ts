@@ -21,7 +21,7 @@ import {
   type FlowDiff,
   type ProductCatalog,
   type Resolution,
-} from '../spec';
+} from '../model';
 import {
   InputError,
   UsageError,

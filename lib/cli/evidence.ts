@@ -23,7 +23,7 @@ import {
   type InventoryEntry,
   type RenderOptions,
 } from '../evidence';
-import { ArgumentError, PortplanError, type Resolution } from '../spec';
+import { ArgumentError, PortplanError, type Resolution } from '../model';
 import { jsonSyntaxError } from './json-error';
 import {
   InputError,

@@ -7,7 +7,7 @@ import {
   type Explanation,
   type ExplainQuery,
   type RowReason,
-} from '../spec';
+} from '../model';
 
 /**
  * Parses `--port` as `<port>/<protocol>` (`3628/tcp`, `137/udp`), or a bare port (no protocol: see

@@ -1,5 +1,5 @@
-import { PortplanError } from '../spec';
-import { didYouMean } from '../spec/problems';
+import { PortplanError } from '../model';
+import { didYouMean } from '../model/problems';
 
 /**
  * The error with a "did you mean" for `value` appended to its message, when one of `candidates`

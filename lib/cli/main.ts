@@ -9,7 +9,7 @@ import {
   portRangeText,
   warningText,
   type Resolution,
-} from '../spec';
+} from '../model';
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { registerCatalog } from './catalog';
 import { registerEvidence } from './evidence';

@@ -1,4 +1,4 @@
-import { PortplanError, type EndpointSpec, type Resolution } from '../spec';
+import { PortplanError, type EndpointSpec, type Resolution } from '../model';
 
 /**
  * A declaration that resolves to no flow at all (path `(declaration)`, value its roles): the

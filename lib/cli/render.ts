@@ -1,4 +1,10 @@
-import { type CatalogSet, portRangeText as portText, type Endpoint, type Resolution, type ResolvedFlow } from '../spec';
+import {
+  type CatalogSet,
+  portRangeText as portText,
+  type Endpoint,
+  type Resolution,
+  type ResolvedFlow,
+} from '../model';
 
 /** A group by name, a peer by name and address range. */
 export function endpointText(e: Endpoint, r: Resolution): string {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../spec';
-import { planRules, type PlannedRule } from '../cdk/rules';
-import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../pulumi/rules';
+import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
+import { planRules, type PlannedRule } from '../aws';
+import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../azure';
 import { unique } from './render';
 import { choicesOf, type Source } from './source';
 
@@ -111,7 +111,8 @@ export function awsReportRules(r: Resolution): ReportRule[] {
       ...rowFields(rule.rows, r.catalog),
     };
   });
-  for (const g of plan.groups) {
+  // Every group portplan creates, the role-wide ones too, keeps CDK's allow-all egress under default egress.
+  for (const g of [...plan.groups, ...plan.roleGroups]) {
     for (const d of g.defaultEgress.filter((e) => e !== 'no-traffic-placeholder')) {
       out.push({
         cloud: 'aws',

@@ -18,7 +18,7 @@ import {
   type PresetName,
   type ProductCatalog,
   type Resolution,
-} from '../spec';
+} from '../model';
 import { jsonSyntaxError } from './json-error';
 
 /** A file named on the command line that cannot be read or parsed (path: the option, value: the file). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../spec';
+import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../model';
 import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
@@ -188,7 +188,10 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
       '--nsg <file>',
       'the NSG: output of az network nsg show -g <rg> -n <nsg> -o json, or an ARM template from az group export',
     )
-    .option('--asgs <file>', 'the ASGs: output of az network asg list -g <rg> -o json (not needed with an ARM export)')
+    .option(
+      '--asgs <file>',
+      'the ASGs: output of az network asg list -g <rg> -o json (with an ARM export: those of other resource groups)',
+    )
     .option('--nsg-name <name>', 'the NSG to check when an ARM export holds several')
     .requiredOption(
       '--address-space <cidr>',
@@ -222,7 +225,11 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
               'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)',
             );
           }
-          const asgs = o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : readAsgs(nsgJson, o.nsg);
+          // An export's own ASGs, and those of other resource groups its rules name (--asgs).
+          const asgs = [
+            ...(exported ? readAsgs(nsgJson, o.nsg) : []),
+            ...(o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : []),
+          ];
           // The declared groups, and the role-wide group of each role with two or more.
           const names = cloudGroupNames(resolution);
           const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));

@@ -1,4 +1,4 @@
-import { parseCidr, type Cidr } from '../spec';
+import { parseCidr, type Cidr } from '../model';
 
 /**
  * Host addresses as flow logs write them. Every address is kept in one canonical text (IPv4

@@ -1,4 +1,4 @@
-import type { Resolution, ResolvedFlow } from '../spec';
+import type { Resolution, ResolvedFlow } from '../model';
 
 /**
  * What a planned flow the logs never show can be switched off by: a flow no traffic uses is a

@@ -1,4 +1,4 @@
-import { ArgumentError, portRangeText, type Resolution } from '../spec';
+import { ArgumentError, portRangeText, type Resolution } from '../model';
 import { AWS_DEFAULT_FORMAT, parseAwsFormat } from './aws';
 import type { Inventory } from './inventory';
 import { membershipText, rowOpenings } from './openings';

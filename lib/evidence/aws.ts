@@ -1,4 +1,4 @@
-import { ArgumentError } from '../spec';
+import { ArgumentError } from '../model';
 import { canonicalAddress } from './address';
 import { excerpt, type IssueReason } from './issues';
 import type { FlowDirection, FlowRecord, FlowSource, Mutable } from './record';

@@ -1,4 +1,4 @@
-import { cidrContains, closestMatch, parseCidr, type Cidr, type Endpoint, type Resolution } from '../spec';
+import { cidrContains, closestMatch, parseCidr, type Cidr, type Endpoint, type Resolution } from '../model';
 import { addressRange, canonicalAddress } from './address';
 import { InventoryError } from './errors';
 import type { Inventory } from './inventory';

@@ -1,4 +1,4 @@
-import { PortplanError, showValue } from '../spec/errors';
+import { PortplanError, showValue } from '../model/errors';
 
 /**
  * A flow log path that cannot be read at all (it does not exist), code `FLOW_LOG`. Faults inside

@@ -1,4 +1,4 @@
-import { explain, type Protocol, type Resolution, type ResolvedFlow, type WouldOpen } from '../spec';
+import { explain, type Protocol, type Resolution, type ResolvedFlow, type WouldOpen } from '../model';
 import { planClassifier, type Classifier, type Membership } from './classify';
 import { openingRows, rowOpenings, sourcesOf, type RowOpening } from './openings';
 import type { Inventory } from './inventory';

@@ -16,7 +16,7 @@ export { ISSUE_SAMPLES, ISSUE_TEXT_MAX, type FlowLogIssue, type IssueReason } fr
 export type { FlowAction, FlowDirection, FlowRecord, FlowSource, FlowState } from './record';
 export { FlowLogReader, readFlowLogs, type ReadOptions, type ReadSummary } from './reader';
 export { GROUP_NAME, Inventory, parseHostsFile, type InventoryEntry } from './inventory';
-export { GROUP_TAG, ROLE_TAG } from '../spec/tags';
+export { GROUP_TAG, ROLE_TAG } from '../model/tags';
 export { asgGroups, awsInterfaceEntries, azureIdKey, azureNicEntries, securityGroupGroups } from './inventory-clouds';
 export {
   checkInventory,

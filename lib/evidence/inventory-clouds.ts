@@ -1,5 +1,5 @@
-import { ID } from '../spec/catalog-format';
-import { GROUP_TAG } from '../spec/tags';
+import { ID } from '../model/catalog-format';
+import { GROUP_TAG } from '../model/tags';
 import { addressRange } from './address';
 import { InventoryError } from './errors';
 import { GROUP_NAME, GROUP_NAME_TEXT, type InventoryEntry } from './inventory';

@@ -1,4 +1,4 @@
-import { type Cidr } from '../spec';
+import { type Cidr } from '../model';
 import { addressRange, canonicalAddress } from './address';
 import { InventoryError } from './errors';
 

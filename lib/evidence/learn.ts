@@ -6,7 +6,7 @@ import {
   type CatalogSource,
   type Declaration,
   type Resolution,
-} from '../spec';
+} from '../model';
 import { planClassifier, type Packet } from './classify';
 import type { EvidenceReport, UnplannedTraffic } from './evidence';
 import type { Inventory } from './inventory';

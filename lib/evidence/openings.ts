@@ -1,4 +1,4 @@
-import type { CatalogRow, FlowTemplate, Protocol, Resolution } from '../spec';
+import type { CatalogRow, FlowTemplate, Protocol, Resolution } from '../model';
 import type { Membership } from './classify';
 
 /**

@@ -1,4 +1,4 @@
-import { parseCidr, type Cidr, type Resolution } from '../spec';
+import { parseCidr, type Cidr, type Resolution } from '../model';
 import type { Membership } from './classify';
 import type { Inventory } from './inventory';
 

@@ -1,4 +1,4 @@
-import { portRangeText, type Resolution, type ResolvedFlow } from '../spec';
+import { portRangeText, type Resolution, type ResolvedFlow } from '../model';
 import { switchesOf, switchText, type RowSwitch } from './advice';
 import type { EvidenceReport, FlowEvidence, FlowSample, Tally, UnplannedTraffic } from './evidence';
 import type { FlowLogIssue } from './issues';

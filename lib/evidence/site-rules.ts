@@ -1,4 +1,4 @@
-import { cidrContains, type Cidr } from '../spec';
+import { cidrContains, type Cidr } from '../model';
 import { addressRange } from './address';
 import type { Packet } from './classify';
 import { At } from './inventory-clouds';

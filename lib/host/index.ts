@@ -4,7 +4,7 @@
  * No cloud SDK.
  * @packageDocumentation
  */
-export { HOST_OS, type HostOs } from '../spec';
+export { HOST_OS, type HostOs } from '../model';
 export {
   HostAddressRequiredError,
   HostFirewallError,

@@ -1,4 +1,4 @@
-import { portRangeText as portText } from '../spec';
+import { NAME_TARGETS, checkDistinct, composeName, portRangeText as portText, user } from '../model';
 import { HostFirewallError, type HostRule, type HostRules } from './rules';
 
 /** The Windows Firewall network profiles a rule can be assigned to. */
@@ -42,28 +42,61 @@ export function parseProfiles(text: string): WindowsProfile[] {
   return WINDOWS_PROFILES.filter((p) => found.includes(p));
 }
 
-/** A rule's name, unique within its role: direction, remote, protocol and ports. */
-export const ruleName = (x: HostRule): string =>
-  `portplan-${x.direction === 'inbound' ? 'in' : 'out'}-${x.remote.name}-${x.protocol}-${portText(x)}`;
+/**
+ * A rule's `-Name` (its unique id in Windows Firewall), by portplan's naming scheme: role,
+ * direction, remote, protocol and ports, e.g. `portplan-in-serverprotect_console-from-information-server-tcp-1000-1009`.
+ * The direction comes first, before the two user parts, so that no role and remote of one
+ * direction spell a name of the other.
+ */
+export const windowsRuleName = (role: string, x: HostRule): string =>
+  x.direction === 'inbound'
+    ? composeName(NAME_TARGETS.windowsRule, [
+        'portplan',
+        'in',
+        user(role),
+        'from',
+        user(x.remote.name),
+        x.protocol,
+        portText(x),
+      ])
+    : composeName(NAME_TARGETS.windowsRule, [
+        'portplan',
+        'out',
+        user(role),
+        'to',
+        user(x.remote.name),
+        x.protocol,
+        portText(x),
+      ]);
 const psQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
- * PowerShell `New-NetFirewallRule` commands; re-running replaces the role's earlier rules.
+ * PowerShell `New-NetFirewallRule` commands; re-running replaces the role's earlier rules. They
+ * are all in the rule group `portplan <role>`, which `Remove-NetFirewallRule -Group` removes
+ * first: by the group's exact name (the parameter takes wildcards, which no role id holds), so
+ * another role's group is never matched, and the rules of earlier portplan versions, in the same
+ * group under names of another form, are removed too.
  * @param profiles the Windows Firewall profiles the rules are active on
+ * @throws NameCollisionError when two rules would share a name (only shortened names can)
  */
 export function powershell(h: HostRules, profiles: readonly WindowsProfile[] = DEFAULT_PROFILES): string {
   const group = `portplan ${h.role}`;
+  const names = h.rules.map((x) => ({
+    name: windowsRuleName(h.role, x),
+    what: `${x.direction} ${x.remote.name} ${x.protocol} ${portText(x)}`,
+  }));
+  checkDistinct(NAME_TARGETS.windowsRule, names);
   const lines = [
     `# portplan host firewall rules for ${h.role} (groups: ${h.groups.join(', ')}). Run in an elevated PowerShell.`,
     `# The rules are active on the ${profiles.join(', ')} profile(s) only (--profile); ` +
       "Get-NetConnectionProfile shows the host's.",
     `Remove-NetFirewallRule -Group ${psQuote(group)} -ErrorAction SilentlyContinue`,
   ];
-  for (const x of h.rules) {
+  for (const [i, x] of h.rules.entries()) {
     const inbound = x.direction === 'inbound';
     const side = inbound ? 'from' : 'to';
     const args = [
-      `-Name ${psQuote(`${ruleName(x)}-${h.role.replace(/:/g, '-')}`)}`,
+      `-Name ${psQuote(names[i].name)}`,
       `-DisplayName ${psQuote(`portplan ${x.rows.join(' ')} ${side} ${x.remote.name} ${x.protocol} ${portText(x)}`)}`,
       `-Group ${psQuote(group)}`,
       `-Direction ${inbound ? 'Inbound' : 'Outbound'}`,

@@ -1,4 +1,4 @@
-import { HOST_OS, type HostOs, type Resolution } from '../spec';
+import { HOST_OS, type HostOs, type Resolution } from '../model';
 import { firewalld } from './firewalld';
 import { nftables } from './nftables';
 import { DEFAULT_PROFILES, parseProfiles, powershell } from './powershell';

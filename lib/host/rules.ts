@@ -12,7 +12,7 @@ import {
   type Resolution,
   type RoleId,
   type RowId,
-} from '../spec';
+} from '../model';
 
 /**
  * A bad host firewall request: an unknown or undeclared role, a role whose hosts do not run the

@@ -8,8 +8,8 @@
 // the spec's (test/pulumi/package.test.ts compares the enum values), so every value here is also a
 // valid spec value.
 import type * as pulumi from '@pulumi/pulumi';
-import type { CatalogDeclaration, CatalogSource, Declaration as SpecDeclaration } from '../spec';
-import type { PriorityBand } from './rules';
+import type { CatalogDeclaration, CatalogSource, Declaration as SpecDeclaration } from '../model';
+import type { PriorityBand } from '../azure';
 
 /** The role a group of hosts plays: one value per role of the spec's `ROLE_IDS`. */
 export const RoleId = {

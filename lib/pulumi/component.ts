@@ -14,7 +14,7 @@ import {
   type CatalogSource,
   type Declaration,
   type Resolution,
-} from '../spec';
+} from '../model';
 import type {
   AzureCommonArgs,
   CatalogArgs,
@@ -31,7 +31,7 @@ import {
   type AzureRule,
   type AzureRuleEndpoint,
   type PriorityBand,
-} from './rules';
+} from '../azure';
 
 // The plans behind the components' TypeScript-only getters `resolution` and `rules`. Kept out of
 // the classes' own fields so that Pulumi's component analyzer, which turns every field into a schema
@@ -69,14 +69,45 @@ function planComponent(
     })),
     previousPriorities: args.previousPriorities,
   });
-  return { plan, sharing: existing ? checkSharedNsg(name, existing, plan.rules) : undefined };
+  return { plan, sharing: existing ? checkSharedNsg(name, args.resourceGroupName, existing, plan.rules) : undefined };
 }
 
-// Existing NSGs the components of this program add rules to, by NSG name (when a plain string):
-// two components on one NSG are refused when their bands overlap, and warned about when either has
-// deny rules (a host in groups of both loses the other's flows to the deny). NIC membership and
-// NSGs of other programs are out of sight here.
-const SHARED = new Map<string, { component: string; band: PriorityBand; denies: boolean }[]>();
+/** One component's rules on an existing NSG. */
+interface NsgClaim {
+  readonly component: string;
+  readonly band: PriorityBand;
+  readonly denies: boolean;
+}
+
+/**
+ * The existing NSGs one Pulumi program's components add rules to: by resource group, then NSG
+ * name, each the lower-cased string (Azure compares resource group and resource names without
+ * regard to case: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules)
+ * or, when given as an Output or a promise, that very object. So the check sees one NSG wherever
+ * two components give the same strings in any case, or the same Output (one value); it cannot see
+ * that a string and an Output, or two Outputs, hold the same name (their values are not known
+ * while the program runs), and lets those pass. NIC membership and other programs' NSGs are out
+ * of its sight too.
+ */
+type ProgramClaims = Map<unknown, Map<unknown, NsgClaim[]>>;
+
+// The claims of each running program, by its root stack resource: the Pulumi engine and the
+// Automation API run every program inside a stack resource of its own
+// (@pulumi/pulumi runtime/stack.ts runInPulumiStack; automation/server.ts runs each inline program
+// so), so programs run in one process never see each other's claims. Unit tests under mocks
+// create components with no stack resource: there the mock monitor each setMocks installs stands
+// for the program. Weak, so that a finished program's claims go with it.
+const CLAIMS = new WeakMap<object, ProgramClaims>();
+
+function programClaims(): ProgramClaims | undefined {
+  const program: object | undefined = pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor();
+  if (program === undefined) return undefined;
+  const claims = CLAIMS.get(program) ?? new Map<unknown, Map<unknown, NsgClaim[]>>();
+  CLAIMS.set(program, claims);
+  return claims;
+}
+
+const nameKey = (v: pulumi.Input<string>): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
 
 interface SharedNsg {
   /** Records this component's use of the NSG; called once the component is registered. */
@@ -85,34 +116,48 @@ interface SharedNsg {
   readonly warning?: string;
 }
 
+/**
+ * Two components of one program on one existing NSG ({@link ProgramClaims}): refused when their
+ * bands overlap, warned about when either has deny rules (a host in groups of both loses the
+ * other's flows to the deny).
+ * @throws ArgumentError naming the band and the component already using it
+ */
 function checkSharedNsg(
   name: string,
+  resourceGroup: pulumi.Input<string>,
   existing: ExistingNetworkSecurityGroup,
   rules: readonly AzureRule[],
 ): SharedNsg | undefined {
-  if (typeof existing.name !== 'string') return undefined;
-  const nsg = existing.name;
+  const program = programClaims();
+  if (!program) return undefined;
+  const byName = program.get(nameKey(resourceGroup)) ?? new Map<unknown, NsgClaim[]>();
+  const nsg = typeof existing.name === 'string' ? existing.name : 'existingNetworkSecurityGroup.name';
+  const where = typeof resourceGroup === 'string' ? ` (resource group ${resourceGroup})` : '';
   const band = existing.priorityBand;
   const denies = rules.some((r) => r.origin === 'deny');
-  // A component of the same name is this component again (a program run twice in one process, as
-  // the Automation API does): its earlier claim is replaced, not a conflict.
-  const others = (SHARED.get(nsg) ?? []).filter((o) => o.component !== name);
+  // A component of the same name is this component again (a program's constructor run twice under
+  // one set of mocks): its earlier claim is replaced, not a conflict.
+  const others = (byName.get(nameKey(existing.name)) ?? []).filter((o) => o.component !== name);
   for (const o of others) {
     if (band.from <= o.band.to && o.band.from <= band.to) {
       throw new ArgumentError(
         'existingNetworkSecurityGroup.priorityBand',
         band,
-        `a band not overlapping ${o.band.from}-${o.band.to}, which component ${o.component} already uses in NSG ${nsg}; ` +
+        `a band not overlapping ${o.band.from}-${o.band.to}, which component ${o.component} already uses in NSG ${nsg}${where}; ` +
           "better: one PortPlan whose declaration has both products' groups (mergeDeclarations)",
       );
     }
   }
   const clash = others.filter((o) => o.denies || denies).map((o) => o.component);
   const warning = clash.length
-    ? `NSG ${nsg} gets rules from components ${[...clash, name].join(', ')} and deny rules from at least one: ` +
+    ? `NSG ${nsg}${where} gets rules from components ${[...clash, name].join(', ')} and deny rules from at least one: ` +
       "a host in groups of both loses the other component's flows to the deny. Use one PortPlan whose declaration has both products' groups (mergeDeclarations)."
     : undefined;
-  return { claim: () => SHARED.set(nsg, [...others, { component: name, band, denies }]), warning };
+  const claim = () => {
+    byName.set(nameKey(existing.name), [...others, { component: name, band, denies }]);
+    program.set(nameKey(resourceGroup), byName);
+  };
+  return { claim, warning };
 }
 
 // The type tokens `portplan:index:<Name>` are what a Pulumi package schema names components by; the

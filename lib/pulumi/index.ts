@@ -18,7 +18,7 @@ export {
   type AzureRuleOrigin,
   type AzureSecurityRuleArgs,
   type PriorityBand,
-} from './rules';
+} from '../azure';
 export {
   ControlManagerAgent,
   Egress,

@@ -1,5 +1,5 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
-import { ArgumentError, PortplanError } from '../spec';
+import { ArgumentError, PortplanError } from '../model';
 import type { DeployedGroup, DeployedRule } from './site-aws';
 
 /**
@@ -97,7 +97,7 @@ function accessError(e: unknown, operation: string): PortplanError {
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupRules.html).
  * Groups in id order, rules in EC2's order.
  * @throws MissingDependencyError without the SDK; AwsAccessError for credentials, region or an
- *   API error; an unknown group id is an `InvalidGroup.NotFound` AwsAccessError naming it
+ *   API error. A group id EC2 does not know is left out of the answer, for the caller to name.
  */
 export async function readSecurityGroups(query: Ec2Query): Promise<ReadSecurityGroup[]> {
   const sdk = await loadSdk();
@@ -116,9 +116,15 @@ export async function readSecurityGroups(query: Ec2Query): Promise<ReadSecurityG
         token = page.NextToken;
       } while (token);
     };
-    // MaxResults pages a filtered query; EC2 refuses it together with GroupIds.
+    // MaxResults pages a filtered query; EC2 refuses it together with GroupIds. Groups given by id
+    // are read through the group-id filter too: an id EC2 does not know is then missing from the
+    // answer (and named by the caller, with the group the user gave it for), where GroupIds would
+    // fail the whole call with InvalidGroup.NotFound naming one id at most. A filter takes at most
+    // 200 values.
     if (query.vpcId) await describe({ Filters: [{ Name: 'vpc-id', Values: [query.vpcId] }], MaxResults: 1000 });
-    if (query.groupIds?.length) await describe({ GroupIds: [...query.groupIds] });
+    const given = [...new Set(query.groupIds ?? [])];
+    for (let i = 0; i < given.length; i += 200)
+      await describe({ Filters: [{ Name: 'group-id', Values: given.slice(i, i + 200) }], MaxResults: 1000 });
     const ids = [...found.keys()].sort();
     const rules = new Map<string, { ingress: DeployedRule[]; egress: DeployedRule[] }>(
       ids.map((id) => [id, { ingress: [], egress: [] }]),

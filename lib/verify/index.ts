@@ -1,15 +1,81 @@
 /**
- * The clouds' rules as code, for checking plans and deployed sites: an AWS security group
- * evaluator, an Azure NSG evaluator and an Azure Resource Manager rule validator, each written from
- * the cloud's documentation with no cloud SDK; and the site checks behind `portplan verify`, which
- * compare what is deployed with the plan. Only {@link readSecurityGroups} calls a cloud API (it
- * loads `@aws-sdk/client-ec2`, an optional peer dependency, when called).
+ * The site checks behind `portplan verify aws|azure`, which compare what is deployed with the plan,
+ * and their readers of the clouds' own data; with the clouds' rules they reason by (from
+ * `lib/aws` and `lib/azure`): an AWS security group evaluator, an Azure NSG evaluator and an Azure
+ * Resource Manager rule validator, each written from the cloud's documentation with no cloud SDK.
+ * Only {@link readSecurityGroups} calls a cloud API (it loads `@aws-sdk/client-ec2`, an optional
+ * peer dependency, when called).
  * @packageDocumentation
  */
-export * from './aws';
-export * from './azure';
-export * from './azure-rules';
-export * from './site';
-export * from './site-aws';
-export * from './site-azure';
-export * from './ec2';
+export {
+  ModelError,
+  allowed,
+  groupsFromEc2,
+  type AddressEnd,
+  type AwsNetworkModel,
+  type ConnectionEnd,
+  type Ec2IpPermission,
+  type Ec2IpRange,
+  type Ec2Ipv6Range,
+  type Ec2PrefixListId,
+  type Ec2SecurityGroup,
+  type Ec2UserIdGroupPair,
+  type HostEnd,
+  type HostModel,
+  type SecurityGroupModel,
+  type SecurityGroupRuleModel,
+  type Verdict,
+} from '../aws';
+export {
+  AZURE_HOST_IP,
+  AZURE_IMDS_IP,
+  DEFAULT_RULES,
+  RULE_PROTOCOLS,
+  SERVICE_TAGS,
+  evaluateFlow,
+  evaluateNsg,
+  isAddressPrefix,
+  isPortRange,
+  isValidRuleName,
+  validateSecurityRules,
+  type ArmApplicationSecurityGroupRef,
+  type ArmSecurityRule,
+  type AzureEndpoint,
+  type AzureNetwork,
+  type AzurePacket,
+  type FlowVerdict,
+  type NsgDecision,
+  type RuleFinding,
+} from '../azure';
+export {
+  VERIFY_JSON_VERSION,
+  siteReportJson,
+  siteReportText,
+  type BlockedBy,
+  type BlockedPorts,
+  type BlockedSide,
+  type ExtraRule,
+  type FlowCheck,
+  type MappedGroup,
+  type SiteReport,
+} from './site';
+export { GROUP_TAG } from '../model';
+export { groupIdsByTag, verifyAwsSite, type DeployedGroup, type DeployedRule, type TaggedGroup } from './site-aws';
+export {
+  ASG_GROUP_TAG,
+  AzureInputError,
+  asgKey,
+  asgsOfGroups,
+  readAsgs,
+  readNsg,
+  verifyAzureSite,
+  type AsgInput,
+  type NsgInput,
+} from './site-azure';
+export {
+  AwsAccessError,
+  MissingDependencyError,
+  readSecurityGroups,
+  type Ec2Query,
+  type ReadSecurityGroup,
+} from './ec2';

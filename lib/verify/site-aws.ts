@@ -1,11 +1,19 @@
-import { ArgumentError, parseCidr, placeCloudRules, roleGroupOf, type Endpoint, type Resolution } from '../spec';
+import {
+  ArgumentError,
+  GROUP_TAG,
+  parseCidr,
+  placeCloudRules,
+  roleGroupOf,
+  type Endpoint,
+  type Resolution,
+} from '../model';
 import {
   allowed,
   type ConnectionEnd,
   type HostModel,
   type SecurityGroupModel,
   type SecurityGroupRuleModel,
-} from './aws';
+} from '../aws';
 import {
   firstAddress,
   flowCheck,
@@ -131,9 +139,16 @@ export function verifyAwsSite(
         `${name}=${id}`,
         `one security group per declared group (${id} is also ${seen.get(id)})`,
       );
-    if (!byId.has(id))
-      throw new ArgumentError('--group', `${name}=${id}`, 'the id of a security group that exists (none found)');
     seen.set(id, name);
+  }
+  // Every pair whose id EC2 does not have, each named as the user gave it.
+  const unknown = holders.filter((n) => !byId.has(groupIds[n])).map((n) => `${n}=${groupIds[n]}`);
+  if (unknown.length) {
+    throw new ArgumentError(
+      '--group',
+      unknown.join(' '),
+      `ids of security groups that exist in this account and region: EC2 has none with the id of ${unknown.join(', ')}`,
+    );
   }
   const nameOf = (id: string) => seen.get(id);
   // A host of a group carries the group's security group and its role's, where the role has one.
@@ -234,9 +249,6 @@ export interface TaggedGroup {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** The tag the CDK adapter writes on each security group it creates: the declared group's name. */
-export const GROUP_TAG = 'portplan:group';
-
 /**
  * The security group of each declared group: given on the command line (`--group name=sg-...`), or
  * else the one group found tagged `portplan:group=<name>`.
@@ -260,6 +272,9 @@ export function groupIdsByTag(
       );
     if (!names.includes(m[1]))
       throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
+    // The form EC2 gives group ids: sg- and 8 or 17 hexadecimal digits.
+    if (!/^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(m[2]))
+      throw new ArgumentError('--group', pair, 'a security group id after "=": sg- and 8 or 17 hexadecimal digits');
     if (out[m[1]] !== undefined)
       throw new ArgumentError('--group', pair, `each group once (${m[1]} is ${out[m[1]]} already)`);
     out[m[1]] = m[2];

@@ -1,5 +1,6 @@
 import {
   ArgumentError,
+  GROUP_TAG,
   PortplanError,
   parseCidr,
   cidrContains,
@@ -9,9 +10,9 @@ import {
   type Endpoint,
   type Resolution,
   type RuleParty,
-} from '../spec';
-import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from './azure';
-import type { ArmSecurityRule } from './azure-rules';
+} from '../model';
+import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from '../azure';
+import type { ArmSecurityRule } from '../azure';
 import {
   firstAddress,
   flowCheck,
@@ -55,9 +56,9 @@ export interface NsgInput {
   readonly rules: readonly ArmSecurityRule[];
 }
 
-/** An ASG: its key ({@link asgKey}) and tags. */
+/** An ASG: its key ({@link asgKey}), name and tags. */
 export interface AsgInput {
-  /** The ASG's name, lower case: how rules and `--group` name it. */
+  /** The ASG's resource id in lower case ({@link asgKey}): how rules and `--group` name it. */
   readonly key: string;
   /** Its name as written. */
   readonly name: string;
@@ -66,38 +67,129 @@ export interface AsgInput {
 }
 
 /**
- * An ASG reference as one key: the ASG's name in lower case (the last segment of its resource id;
- * Azure resource ids are case-insensitive). An ARM export's `[resourceId('...applicationSecurityGroups',
- * parameters('p'))]` resolves through the parameter's default value.
+ * Where an ARM export's own subscription and resource group stand in a resource id: the export
+ * does not say which they are (`resourceId('type', name)` means "this deployment's"), and `<`
+ * and `>` are in no subscription id or resource group name, so such an id never equals another.
  */
-export function asgKey(ref: string, parameters: Readonly<Record<string, unknown>> = {}): string {
-  const expr = /^\[(.*)\]$/.exec(ref.trim());
-  if (expr) return (literals(expr[1], parameters).at(-1) ?? ref).toLowerCase();
-  return (ref.split('/').filter(Boolean).at(-1) ?? ref).toLowerCase();
+const EXPORT_SCOPE = '<export>';
+
+/**
+ * An ASG reference as one key: its resource id in lower case. Azure compares resource ids, names
+ * and resource groups alike, without regard to case
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules:
+ * "resource and resource group names are case-insensitive"), and an ASG is known by its whole id:
+ * two ASGs of one name in two resource groups are two ASGs. An ARM export's reference is evaluated
+ * first: `[resourceId('Microsoft.Network/applicationSecurityGroups', parameters('p'))]` for an ASG
+ * of the exported group (its subscription and group unknown, written `<export>`),
+ * `[parameters('..._externalid')]` for one of another group, whose id is the parameter's default
+ * value (see {@link readNsg}). A reference that is no resource id (a bare name) is kept as it is,
+ * in lower case.
+ * @param file the export, for the error
+ * @throws AzureInputError when an expression cannot be evaluated, or a parameter it needs has no default value
+ */
+export function asgKey(ref: string, parameters: Readonly<Record<string, unknown>> = {}, file = 'the export'): string {
+  const expr = /^\[(.*)\]$/s.exec(ref.trim());
+  const text = expr ? evaluate(expr[1], idParameter(parameters, file)) : ref.trim();
+  if (text === undefined) {
+    throw new AzureInputError(file, ref, `${file}: cannot evaluate the ASG reference ${ref}`);
+  }
+  return text.replace(/\/+$/, '').toLowerCase();
 }
 
-// The string literals of an ARM template expression, parameters replaced by their default values
-// (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-expressions).
-function literals(expression: string, parameters: Readonly<Record<string, unknown>>): string[] {
-  const text = expression.replace(/parameters\('([^']+)'\)/g, (_m, p: string) => {
-    const v = (parameters[p] as Json | undefined)?.defaultValue;
-    return `'${typeof v === 'string' ? v : p}'`;
-  });
-  return [...text.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+type ParameterValue = (name: string) => string | undefined;
+
+// A parameter an ASG id needs: its default value. `az group export` writes one only when asked
+// (--include-parameter-default-value); without it the id is not in the file.
+const idParameter =
+  (parameters: Readonly<Record<string, unknown>>, file: string): ParameterValue =>
+  (name) => {
+    const v = (parameters[name] as Json | undefined)?.defaultValue;
+    if (typeof v === 'string') return v;
+    throw new AzureInputError(
+      file,
+      name,
+      `${file}: parameter ${name} has no defaultValue, so the ASG it names is unknown; ` +
+        'export with az group export --include-parameter-default-value',
+    );
+  };
+
+// A name's parameter: its default value, else the parameter's own name (what the export calls it).
+const nameParameter =
+  (parameters: Readonly<Record<string, unknown>>): ParameterValue =>
+  (name) => {
+    const v = (parameters[name] as Json | undefined)?.defaultValue;
+    return typeof v === 'string' ? v : name;
+  };
+
+/**
+ * The value of an ARM template expression of the forms exports write: string literals,
+ * `parameters('p')`, `concat(...)` and `resourceId([subscription], [group], type, names...)`
+ * (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-resource#resourceid);
+ * undefined for anything else.
+ */
+function evaluate(expression: string, parameter: ParameterValue): string | undefined {
+  const c = { text: expression, at: 0 };
+  const v = term(c, parameter);
+  return c.text.slice(c.at).trim() === '' ? v : undefined;
+}
+
+interface Cursor {
+  readonly text: string;
+  at: number;
+}
+
+function term(c: Cursor, parameter: ParameterValue): string | undefined {
+  const rest = c.text.slice(c.at);
+  const literal = /^\s*'((?:[^']|'')*)'/.exec(rest);
+  if (literal) {
+    c.at += literal[0].length;
+    return literal[1].replace(/''/g, "'");
+  }
+  const call = /^\s*([A-Za-z][A-Za-z0-9]*)\s*\(/.exec(rest);
+  if (!call) return undefined;
+  c.at += call[0].length;
+  const args: (string | undefined)[] = [];
+  for (;;) {
+    if (/^\s*\)/.test(c.text.slice(c.at))) break;
+    args.push(term(c, parameter));
+    const sep = /^\s*([,)])/.exec(c.text.slice(c.at));
+    if (!sep) return undefined;
+    if (sep[1] === ',') c.at += sep[0].length;
+  }
+  c.at += /^\s*\)/.exec(c.text.slice(c.at))![0].length;
+  if (args.some((a) => a === undefined)) return undefined;
+  return apply(call[1].toLowerCase(), args as string[], parameter);
+}
+
+function apply(fn: string, args: readonly string[], parameter: ParameterValue): string | undefined {
+  if (fn === 'parameters' && args.length === 1) return parameter(args[0]);
+  if (fn === 'concat') return args.join('');
+  if (fn !== 'resourceid') return undefined;
+  // resourceId([subscriptionId], [resourceGroupName], resourceType, resourceName1, ...): the type
+  // is the first argument with a slash; its segments after the namespace take one name each.
+  const t = args.findIndex((a) => a.includes('/'));
+  const [namespace, ...types] = t < 0 ? [] : args[t].split('/');
+  const names = args.slice(t + 1);
+  if (t < 0 || t > 2 || types.length !== names.length) return undefined;
+  const [subscription, group] = t === 2 ? args : [EXPORT_SCOPE, args[0] ?? EXPORT_SCOPE];
+  const path = types.map((type, i) => `${type}/${names[i]}`).join('/');
+  return `/subscriptions/${subscription}/resourceGroups/${t === 0 ? EXPORT_SCOPE : group}/providers/${namespace}/${path}`;
 }
 
 /** A resource name of an ARM export: a plain name, or an expression such as `[concat(parameters('n'), '/rule')]`. */
 function armName(name: unknown, parameters: Readonly<Record<string, unknown>>): string {
   const s = String(name);
-  const expr = /^\[(.*)\]$/.exec(s);
-  return expr ? literals(expr[1], parameters).join('') : s;
+  const expr = /^\[(.*)\]$/s.exec(s);
+  return expr ? (evaluate(expr[1], nameParameter(parameters)) ?? s) : s;
 }
 
-function reduceAsgs(rule: Json, parameters: Readonly<Record<string, unknown>>): ArmSecurityRule {
+function reduceAsgs(rule: Json, parameters: Readonly<Record<string, unknown>>, file: string): ArmSecurityRule {
   const out: Json = { ...rule };
   for (const f of ['sourceApplicationSecurityGroups', 'destinationApplicationSecurityGroups']) {
     const v = rule[f];
-    if (Array.isArray(v)) out[f] = v.map((a: unknown) => ({ id: asgKey(String((a as Json)?.id ?? ''), parameters) }));
+    if (Array.isArray(v)) {
+      out[f] = v.map((a: unknown) => ({ id: asgKey(String((a as Json)?.id ?? ''), parameters, file) }));
+    }
   }
   return out as ArmSecurityRule;
 }
@@ -106,11 +198,17 @@ function reduceAsgs(rule: Json, parameters: Readonly<Record<string, unknown>>): 
  * Reads an NSG: the output of `az network nsg show` (rules flattened, under `securityRules`) or
  * an ARM template from `az group export` (rules under `properties`, nested in the NSG resource or
  * as `networkSecurityGroups/securityRules` resources). With several NSGs in an export, `name` chooses.
+ * An export holds the resources of one resource group; a rule naming an ASG of another group names
+ * it through a parameter `<type>_<name>_externalid` whose default value is the ASG's resource id
+ * (`[parameters('applicationSecurityGroups_web_externalid')]`, as Microsoft's exported templates
+ * show, e.g. https://learn.microsoft.com/azure/data-explorer/security-network-migrate-vnet-to-private-endpoint;
+ * export templates: https://learn.microsoft.com/azure/azure-resource-manager/templates/export-template-cli).
  * @throws AzureInputError naming the file and what it lacks
  */
 export function readNsg(json: unknown, file: string, name?: string): NsgInput {
   if (isObject(json) && Array.isArray(json.securityRules)) {
-    return { name: String(json.name ?? ''), rules: json.securityRules.map((r: unknown) => reduceAsgs(r as Json, {})) };
+    const rules = json.securityRules.map((r: unknown) => reduceAsgs(r as Json, {}, file));
+    return { name: String(json.name ?? ''), rules };
   }
   if (isObject(json) && Array.isArray(json.resources)) {
     const parameters = (isObject(json.parameters) ? json.parameters : {}) as Json;
@@ -130,7 +228,7 @@ export function readNsg(json: unknown, file: string, name?: string): NsgInput {
     const add = (r: Json, ruleName: string) => {
       if (!isObject(r.properties))
         throw new AzureInputError(file, r, `${file}: rule ${ruleName} has no properties object (ARM template shape)`);
-      rules.set(ruleName, reduceAsgs({ name: ruleName, ...r.properties }, parameters));
+      rules.set(ruleName, reduceAsgs({ name: ruleName, ...r.properties }, parameters, file));
     };
     const nested = (
       isObject(nsg.properties) && Array.isArray(nsg.properties.securityRules) ? nsg.properties.securityRules : []
@@ -155,7 +253,8 @@ export function readNsg(json: unknown, file: string, name?: string): NsgInput {
 
 /**
  * Reads ASGs: the output of `az network asg list` (an array of ASGs with `id`, `name`, `tags`),
- * or the ASG resources of an ARM template export.
+ * or the ASG resources of an ARM template export (ids in the export's own resource group, as its
+ * rules' `resourceId()` references have them).
  * @throws AzureInputError when the JSON is neither
  */
 export function readAsgs(json: unknown, file: string): AsgInput[] {
@@ -164,7 +263,7 @@ export function readAsgs(json: unknown, file: string): AsgInput[] {
   if (Array.isArray(json)) {
     return json
       .filter(isObject)
-      .map((a) => ({ key: asgKey(String(a.id ?? a.name)), name: String(a.name), tags: tags(a.tags) }));
+      .map((a) => ({ key: asgKey(String(a.id ?? a.name), {}, file), name: String(a.name), tags: tags(a.tags) }));
   }
   if (isObject(json) && Array.isArray(json.resources)) {
     const parameters = (isObject(json.parameters) ? json.parameters : {}) as Json;
@@ -173,7 +272,11 @@ export function readAsgs(json: unknown, file: string): AsgInput[] {
       .filter((r) => String(r.type).toLowerCase() === 'microsoft.network/applicationsecuritygroups')
       .map((r) => {
         const name = armName(r.name, parameters);
-        return { key: name.toLowerCase(), name, tags: tags(r.tags) };
+        // The export's own resource group, as resourceId() in its rules names it.
+        const key = asgKey(
+          `[resourceId('Microsoft.Network/applicationSecurityGroups', '${name.replace(/'/g, "''")}')]`,
+        );
+        return { key, name, tags: tags(r.tags) };
       });
   }
   throw new AzureInputError(
@@ -183,8 +286,34 @@ export function readAsgs(json: unknown, file: string): AsgInput[] {
   );
 }
 
-/** The tag the Pulumi component writes on each ASG it creates: the declared group's name. */
-export const ASG_GROUP_TAG = 'portplan:group';
+/** The tag the Pulumi component writes on each ASG it creates: the model's {@link GROUP_TAG}. */
+export const ASG_GROUP_TAG = GROUP_TAG;
+
+/**
+ * The ASG `--group <name>=<value>` names: by resource id (any case), or by name when the name is
+ * one ASG's; a name ASGs of several resource groups share must be given as an id.
+ */
+function givenAsg(pair: string, value: string, asgs: readonly AsgInput[]): string {
+  const byId = value.includes('/') || value.startsWith('[');
+  const key = byId ? asgKey(value) : undefined;
+  const found = [
+    ...new Set(
+      asgs.filter((a) => (byId ? a.key === key : a.name.toLowerCase() === value.toLowerCase())).map((a) => a.key),
+    ),
+  ];
+  if (!found.length) {
+    const known = asgs.map((a) => (byId ? a.key : a.name)).join(', ');
+    throw new ArgumentError('--group', pair, `an ASG of the --asgs file: ${known}`);
+  }
+  if (found.length > 1) {
+    throw new ArgumentError(
+      '--group',
+      pair,
+      `one ASG: ${value} is the name of ${found.join(' and ')}; give its resource id`,
+    );
+  }
+  return found[0];
+}
 
 /**
  * The ASG of each declared group: `--group name=<asg name or id>`, else the one ASG tagged
@@ -209,10 +338,7 @@ export function asgsOfGroups(
     if (!m) throw new ArgumentError('--group', pair, 'must be <group>=<ASG name or id>');
     if (!names.includes(m[1]))
       throw new ArgumentError('--group', pair, `a declared group name before "=": ${names.join(', ')}`);
-    const key = asgKey(m[2]);
-    if (!asgs.some((a) => a.key === key))
-      throw new ArgumentError('--group', pair, `an ASG of the --asgs file: ${asgs.map((a) => a.name).join(', ')}`);
-    out[m[1]] = key;
+    out[m[1]] = givenAsg(pair, m[2], asgs);
   }
   for (const name of names) {
     if (out[name] !== undefined) continue;

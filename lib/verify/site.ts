@@ -1,4 +1,4 @@
-import { parseCidr, portRangeText, type Cidr, type Protocol, type ResolvedFlow, type RowId } from '../spec';
+import { parseCidr, portRangeText, type Cidr, type Protocol, type ResolvedFlow, type RowId } from '../model';
 
 /**
  * What `portplan verify aws|azure` finds when it checks a deployed site against the plan: each

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { PortPlan } from '../../lib/cdk';
-import type { CatalogDeclaration, CatalogSource, Declaration } from '../../lib/spec';
+import type { CatalogDeclaration, CatalogSource, Declaration } from '../../lib/model';
 import { SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 import { testStack } from '../support/cdk';
 import { SERVERPROTECT } from '../support/declarations';

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { PortPlan } from '../../lib/cdk';
-import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/spec';
+import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/model';
 import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 import { expectedRules, templateRules, testStack } from '../support/cdk';
 import { SERVERPROTECT } from '../support/declarations';

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import fc from 'fast-check';
 import { EXAMPLE_STACKS, buildApp, examplePlans } from '../../examples/cdk/stacks';
 import { PortPlan, type ExistingSecurityGroup } from '../../lib/cdk';
-import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/spec';
+import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../../lib/model';
 import {
   ModelError,
   allowed,
@@ -13,7 +13,7 @@ import {
   type ConnectionEnd,
   type SecurityGroupModel,
   type SecurityGroupRuleModel,
-} from '../../lib/verify/aws';
+} from '../../lib/aws/evaluator';
 import { createdGroupId, parseHosts, parseSecurityGroups } from '../support/aws-template';
 import { testApp, testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';
@@ -238,6 +238,7 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
     declaration,
     existingSecurityGroups: existing,
     maxRulesPerGroup: 1000,
+    maxSecurityGroupsPerInterface: 1,
   });
   const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
   const parsed = parseSecurityGroups([{ stack: stack.stackName, template }]);

@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EXAMPLE_STACKS, buildApp, examplePlans } from '../../examples/cdk/stacks';
-import { PRESETS, resolve, type CatalogDeclaration } from '../../lib/spec';
+import { PRESETS, resolve, type CatalogDeclaration } from '../../lib/model';
 import { shopCatalog } from '../../examples/shop';
 import { cfnLint, cfnLintErrors } from '../support/aws-cfn-lint';
 import { expectedRules, templateRules } from '../support/cdk';

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { App, Stack } from 'aws-cdk-lib';
 import fc from 'fast-check';
 import { LimitError, PortPlan, ServerProtect, SmartUpdateManager, groupDescription } from '../../lib/cdk';
-import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
+import { DeclarationError, ROW_IDS, type Declaration } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
 import { expectedRules, templateRules, testApp, testStack } from '../support/cdk';
@@ -74,7 +74,7 @@ describe('every synthesized rule is a resolve() flow and every flow is a rule', 
   test('random valid declarations (fast-check)', () => {
     fc.assert(
       fc.property(validDeclaration, (declaration) => {
-        const { plan, template } = synth(declaration, { maxRulesPerGroup: 1000 });
+        const { plan, template } = synth(declaration, { maxRulesPerGroup: 1000, maxSecurityGroupsPerInterface: 1 });
         expect(templateRules(template, plan)).toEqual(expectedRules(plan));
         // Nothing open to the world: no inbound rule from 0.0.0.0/0 or ::/0.
         expect(templateRules(template, plan).filter((r) => /^in \S+ (0\.0\.0\.0\/0|::\/0) /.test(r))).toEqual([]);
@@ -289,7 +289,7 @@ describe('guard rails', () => {
       sum: { profile: '7.x+' },
     };
     const count = (() => {
-      const { plan } = synth(declaration, { maxRulesPerGroup: 1000 });
+      const { plan } = synth(declaration, { maxRulesPerGroup: 1000, maxSecurityGroupsPerInterface: 1 });
       return plan.rulePlan.rules.filter((r) => r.group === 'workstation' && r.direction === 'inbound').length;
     })();
     expect(count).toBeGreaterThan(9);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { planRules, ruleCountsByFamily, type GroupTreatment, type PlannedRule } from '../../lib/cdk/rules';
-import { placeCloudRules, resolve, type CloudRule, type Declaration, type ResolvedFlow } from '../../lib/spec';
+import { planRules, ruleCountsByFamily, type GroupTreatment, type PlannedRule } from '../../lib/aws/plan';
+import { placeCloudRules, resolve, type CloudRule, type Declaration, type ResolvedFlow } from '../../lib/model';
 import { SERVERPROTECT, validDeclaration } from '../support/declarations';
 
 // The planner is pure: plain objects in, plain objects out, no synth.

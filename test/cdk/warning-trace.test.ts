@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { PortPlan, ServerProtect } from '../../lib/cdk';
-import { PRESETS } from '../../lib/spec';
+import { PRESETS } from '../../lib/model';
 import { testApp } from '../support/cdk';
 
 // A warning's stack trace (recorded with the metadata entry unless the app disables traces) shows

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { BUILTIN_CATALOGS, PRESETS, PRESET_NAMES, type PresetName } from '../../lib/spec';
+import { BUILTIN_CATALOGS, PRESETS, PRESET_NAMES, type PresetName } from '../../lib/model';
 
 const ROOT = join(__dirname, '../..');
 const SHOP = join(ROOT, 'examples/catalogs/three-tier.yaml');
@@ -129,7 +129,7 @@ describe('built-in catalogs by name on the command line', () => {
     ],
     [
       ['schema', '--catalog', 'sum'],
-      ['schema', '--catalog', join(ROOT, 'lib/spec/catalogs/sum.json')],
+      ['schema', '--catalog', join(ROOT, 'lib/model/catalogs/sum.json')],
     ],
     [
       ['catalog', 'show', 'sum', '--catalog', 'sum'],

@@ -15,14 +15,14 @@ import {
   type CatalogDeclaration,
   type CatalogDefinition,
   type Explanation,
-} from '../../lib/spec';
+} from '../../lib/model';
 import type { SiteReport } from '../../lib/verify/site';
 
 const ROOT = join(__dirname, '../..');
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHOP = join(ROOT, 'examples/catalogs/three-tier.yaml');
-const SUM = join(ROOT, 'lib/spec/catalogs/sum.json');
-const SERVERPROTECT = join(ROOT, 'lib/spec/catalogs/serverprotect.json');
+const SUM = join(ROOT, 'lib/model/catalogs/sum.json');
+const SERVERPROTECT = join(ROOT, 'lib/model/catalogs/serverprotect.json');
 
 function portplan(...args: string[]) {
   let out = '';

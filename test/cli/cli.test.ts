@@ -11,7 +11,7 @@ import {
   warningText,
   type Declaration,
   type PresetName,
-} from '../../lib/spec';
+} from '../../lib/model';
 import {
   COMMAND_BLOCK,
   FILE_BLOCK,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PRESETS, explain, resolve, type Explanation } from '../../lib/spec';
+import { PRESETS, explain, resolve, type Explanation } from '../../lib/model';
 
 // The real bin, as `npx portplan` runs it (`npm test` builds dist/ first).
 const ROOT = join(__dirname, '../..');

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { ExistingNetwork } from '../../examples/cdk/stacks';
 import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
-import type { Endpoint } from '../../lib/spec';
-import { allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd } from '../../lib/verify/aws';
+import type { Endpoint } from '../../lib/model';
+import { allowed, groupsFromEc2, type AwsNetworkModel, type ConnectionEnd } from '../../lib/aws/evaluator';
 import {
   createExistingNetwork,
   deployAll,

@@ -1,6 +1,6 @@
 // `npm run deploy:local`: deploys the example stacks to a local moto_server and prints, per
 // security group, the inbound rules read back from the EC2 API; then stops the server.
-import { portRangeText } from '../../lib/spec';
+import { portRangeText } from '../../lib/model';
 import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
 import { createExistingNetwork, deployAll, deployedIngress, ec2Client, startMoto } from './moto';
 

@@ -10,7 +10,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { ExistingNetwork } from '../../examples/cdk/stacks';
-import type { Resolution } from '../../lib/spec';
+import type { Resolution } from '../../lib/model';
 import type { SiteReport } from '../../lib/verify/site';
 import { localPlans, type Moto } from './moto';
 

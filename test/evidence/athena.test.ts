@@ -17,7 +17,7 @@ import {
   type EvidenceReport,
   type Tally,
 } from '../../lib/evidence';
-import { ArgumentError, PRESETS, resolve, type Declaration, type Resolution } from '../../lib/spec';
+import { ArgumentError, PRESETS, resolve, type Declaration, type Resolution } from '../../lib/model';
 import { validDeclaration } from '../support/declarations';
 import { addressPlan, hostsFile, simulateTraffic, writeAwsLog, type AddressPlan } from '../support/flowlogs';
 import { tempDir } from './helpers';

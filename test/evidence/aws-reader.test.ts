@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ArgumentError } from '../../lib/spec';
+import { ArgumentError } from '../../lib/model';
 import { AWS_DEFAULT_FORMAT, parseAwsFormat, type FlowRecord } from '../../lib/evidence';
 import {
   AWS_DEFAULT_SAMPLES,

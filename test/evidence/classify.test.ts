@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Inventory, parseHostsFile, planClassifier } from '../../lib/evidence';
-import { PRESETS, explain, resolve, type Endpoint, type Protocol } from '../../lib/spec';
+import { PRESETS, explain, resolve, type Endpoint, type Protocol } from '../../lib/model';
 import { validDeclaration } from '../support/declarations';
 import { addressPlan, endpoints, hostsFile } from '../support/flowlogs';
 

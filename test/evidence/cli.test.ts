@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { run, runAsync } from '../../lib/cli/main';
 import { EVIDENCE_JSON_VERSION, Inventory, collectEvidence, parseHostsFile, readFlowLogs } from '../../lib/evidence';
-import { PRESETS, loadCatalog, resolve, type Declaration } from '../../lib/spec';
+import { PRESETS, loadCatalog, resolve, type Declaration } from '../../lib/model';
 import { addressPlan, cloudListings, hostsFile, simulateTraffic, writeAwsLog } from '../support/flowlogs';
 import { tempDir } from './helpers';
 

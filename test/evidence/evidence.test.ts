@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EvidenceCollector, Inventory, parseHostsFile, type FlowRecord } from '../../lib/evidence';
-import { PRESETS, resolve, type Protocol } from '../../lib/spec';
+import { PRESETS, resolve, type Protocol } from '../../lib/model';
 
 // ServerProtect over named pipes: SP6 (RPC over TCP/IP, 3628) is not planned.
 const r = resolve({ ...PRESETS.serverprotect, serverProtect: { communication: 'namedPipes' } });

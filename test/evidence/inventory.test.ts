@@ -9,7 +9,7 @@ import {
   parseHostsFile,
   securityGroupGroups,
 } from '../../lib/evidence';
-import { PRESETS, resolve } from '../../lib/spec';
+import { PRESETS, resolve } from '../../lib/model';
 import { cloudListings, hostsFile, type AddressPlan } from '../support/flowlogs';
 
 const thrown = (f: () => unknown): InventoryError => {

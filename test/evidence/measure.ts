@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createGunzip } from 'node:zlib';
 import { Inventory, collectEvidence, parseHostsFile, readFlowLogs } from '../../lib/evidence';
-import { PRESETS, resolve } from '../../lib/spec';
+import { PRESETS, resolve } from '../../lib/model';
 import { addressPlan, hostsFile, simulateTraffic, writeAwsLog } from '../support/flowlogs';
 
 const plan = () => {

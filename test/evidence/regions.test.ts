@@ -15,7 +15,7 @@ import {
   unifiedDiff,
   yamlText,
 } from '../../lib/evidence';
-import { PRESETS, explain, parseCidr, resolve, type Cidr, type Declaration } from '../../lib/spec';
+import { PRESETS, explain, parseCidr, resolve, type Cidr, type Declaration } from '../../lib/model';
 
 const v4 = (n: bigint) => [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
 

@@ -15,7 +15,7 @@ import {
   type FlowRecord,
   type Tally,
 } from '../../lib/evidence';
-import { PRESETS, resolve, type Resolution } from '../../lib/spec';
+import { PRESETS, resolve, type Resolution } from '../../lib/model';
 import { validDeclaration } from '../support/declarations';
 import {
   addressPlan,

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import fc from 'fast-check';
 import { PortPlan as CdkPortPlan } from '../../lib/cdk';
 import { PortPlan as AzurePortPlan } from '../../lib/pulumi';
-import { DeclarationError, PRESETS, ROLE_IDS, validate, type Declaration } from '../../lib/spec';
+import { DeclarationError, PRESETS, ROLE_IDS, validate, type Declaration } from '../../lib/model';
 import { validDeclaration } from '../support/declarations';
 import { recordResources, type Registered } from '../support/pulumi';
 

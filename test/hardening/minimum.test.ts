@@ -15,7 +15,12 @@ test('AWS: rules in the template = the minimum (fast-check)', () => {
   fc.assert(
     fc.property(validDeclaration, (declaration) => {
       const { stack, vpc } = testStack();
-      const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
+      const plan = new PortPlan(stack, 'Plan', {
+        vpc,
+        declaration,
+        maxRulesPerGroup: 1000,
+        maxSecurityGroupsPerInterface: 1,
+      });
       const min = minimumRules(declaration);
       expect(plan.rulePlan.rules.length).toBe(min.inbound + min.outbound);
       // Written out per pair of groups (a role-wide rule once per member), the template is every flow's rule.

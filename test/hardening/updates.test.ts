@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import fc from 'fast-check';
 import { PortPlan } from '../../lib/cdk';
 import { planAzureRules } from '../../lib/pulumi';
-import { ROLE_IDS, roleProfiles, type Declaration, type GroupDeclaration } from '../../lib/spec';
+import { ROLE_IDS, roleProfiles, type Declaration, type GroupDeclaration } from '../../lib/model';
 import { testStack } from '../support/cdk';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, validDeclaration } from '../support/declarations';
 import { byPriority } from '../support/pulumi';
@@ -57,7 +57,7 @@ const FLIPS: [string, Declaration][] = [
 /** Security groups by logical id, with the properties whose change replaces a group. */
 function securityGroups(declaration: Declaration): Map<string, string> {
   const { stack, vpc } = testStack();
-  new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000 });
+  new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 1000, maxSecurityGroupsPerInterface: 1 });
   const groups = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup');
   return new Map(
     Object.entries(groups).map(([id, r]) => [

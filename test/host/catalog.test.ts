@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILTIN_CATALOGS, explain, readCatalogFile, resolve, type CatalogDeclaration } from '../../lib/spec';
+import { BUILTIN_CATALOGS, explain, readCatalogFile, resolve, type CatalogDeclaration } from '../../lib/model';
 import { hostFirewall, hostRules } from '../../lib/host';
 import { nftCheck } from '../support/host';
 import { requireTool } from '../support/tools';

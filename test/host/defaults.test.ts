@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Declaration } from '../../lib/spec';
+import type { Declaration } from '../../lib/model';
 import { requireTool } from '../support/tools';
 
 // Least privilege by default, and addresses the firewalls take as written: the real bin.

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, parseCidr, type Declaration } from '../../lib/spec';
+import { PRESETS, parseCidr, type Declaration } from '../../lib/model';
 import { requireTool, underCi } from '../support/tools';
 import { expectedHostRules } from '../support/host';
 
@@ -79,7 +79,9 @@ function givenAddresses(args: string[]): Record<string, string[]> {
 /** A service definition from the script's here-documents, parsed by a strict reading of firewalld.service(5). */
 function services(text: string): Map<string, { short: string; ports: string[] }> {
   const out = new Map<string, { short: string; ports: string[] }>();
-  for (const m of text.matchAll(/^cat > "\$tmp\/([a-z0-9-]+)\.xml" <<'PORTPLAN_XML'\n([\s\S]*?)\nPORTPLAN_XML$/gm)) {
+  for (const m of text.matchAll(
+    /^cat > "\$tmp\/([A-Za-z0-9_-]+)\.xml" <<'PORTPLAN_XML'\n([\s\S]*?)\nPORTPLAN_XML$/gm,
+  )) {
     const lines = m[2].split('\n');
     expect(lines[0]).toBe('<?xml version="1.0" encoding="utf-8"?>');
     expect(lines[1]).toBe('<service>');
@@ -105,7 +107,7 @@ function services(text: string): Map<string, { short: string; ports: string[] }>
 
 // A rich rule as portplan writes it (firewalld.richlanguage(5): family, source or destination
 // address, service element, accept action).
-const RICH = /^rule family="ipv(4|6)" (source|destination) address="([^"]+)" service name="([a-z0-9-]+)" accept$/;
+const RICH = /^rule family="ipv(4|6)" (source|destination) address="([^"]+)" service name="([A-Za-z0-9_-]+)" accept$/;
 interface Grant {
   readonly where: 'zone' | 'policy';
   readonly service: string;
@@ -123,7 +125,9 @@ function grants(text: string): Grant[] {
     expect(side).toBe(m[1] === 'zone' ? 'source' : 'destination');
     out.push({ where: m[1] as Grant['where'], service, address });
   }
-  for (const m of text.matchAll(/^fw --(zone|policy)="\$(?:zone|policy)" --add-service=([a-z0-9-]+) >\/dev\/null$/gm)) {
+  for (const m of text.matchAll(
+    /^fw --(zone|policy)="\$(?:zone|policy)" --add-service=([A-Za-z0-9_-]+) >\/dev\/null$/gm,
+  )) {
     out.push({ where: m[1] as Grant['where'], service: m[2] });
   }
   return out;
@@ -138,12 +142,16 @@ describe('firewalld script: structure (runs everywhere)', () => {
     const seen = new Set<string>();
     const addressed = new Map<string, Set<string>>();
     for (const g of grants(text)) {
-      const m = /^portplan-(.+)-(from|to)-([a-z0-9-]+)$/.exec(g.service)!;
-      expect(m[1]).toBe(c.role.replace(/:/g, '-'));
-      expect(g.where).toBe(m[2] === 'from' ? 'zone' : 'policy');
+      // portplan-in-<role>-from-<remote> or portplan-out-<role>-to-<remote>, the role's colons as
+      // underscores; the short text names the role and remote as they are.
+      const m = /^portplan-(?:in-([a-z0-9_-]+)-from|out-([a-z0-9_-]+)-to)-([a-z0-9-]+)$/.exec(g.service)!;
+      const side = m[1] === undefined ? 'to' : 'from';
+      expect(m[1] ?? m[2]).toBe(c.role.replace(/:/g, '_'));
+      expect(g.where).toBe(side === 'from' ? 'zone' : 'policy');
       const remote = m[3];
       expect(defined.has(g.service)).toBe(true);
-      for (const p of defined.get(g.service)!.ports) seen.add(`${m[2] === 'from' ? 'in' : 'out'} ${remote} ${p}`);
+      expect(defined.get(g.service)!.short).toBe(`portplan ${c.role} ${side} ${remote}`);
+      for (const p of defined.get(g.service)!.ports) seen.add(`${side === 'from' ? 'in' : 'out'} ${remote} ${p}`);
       const set = addressed.get(g.service) ?? new Set<string>();
       set.add(g.address ?? 'any');
       addressed.set(g.service, set);
@@ -285,7 +293,8 @@ describe('firewalld script: run with firewall-offline-cmd on a private copy of /
         stderr: read(name, 'stderr'),
       };
     }
-  });
+    // A limit, not a measure: each firewall-offline-cmd call starts Python, seconds apiece on a busy machine.
+  }, 600_000);
 
   // `--list-all-zones` / `--list-all-policies`: a name line, then `  services: ...` and tab-indented rich rules.
   function listing(text: string): Map<string, { services: string[]; rules: string[] }> {

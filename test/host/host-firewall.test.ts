@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, type Declaration } from '../../lib/spec';
+import { PRESETS, type Declaration } from '../../lib/model';
 import { requireTool } from '../support/tools';
 import { expectedHostRules, nftCheck } from '../support/host';
 

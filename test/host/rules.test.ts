@@ -1,5 +1,5 @@
 import { HostAddressRequiredError, HostFirewallError, hostFirewall, hostRules, parseAddresses } from '../../lib/host';
-import { PRESETS, PortplanError, placeRules, resolve } from '../../lib/spec';
+import { PRESETS, PortplanError, placeRules, resolve } from '../../lib/model';
 
 // The adapter as a library: errors of the project's one family, rules from the spec's placement.
 const sp = resolve({ ...PRESETS.serverprotect, egress: 'restricted' });

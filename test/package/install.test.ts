@@ -16,7 +16,7 @@ import {
   writeFiles,
   type Consumer,
 } from '../support/consumer';
-import { PRESETS, declarationJsonSchema, resolve } from '../../lib/spec';
+import { PRESETS, declarationJsonSchema, resolve } from '../../lib/model';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;

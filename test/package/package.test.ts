@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
-import { PRESETS, declarationJsonSchema, resolve } from '../../lib/spec';
+import { PRESETS, declarationJsonSchema, resolve } from '../../lib/model';
 
 const ROOT = join(__dirname, '../..');
 
@@ -90,7 +90,7 @@ const FILES_MAX = 250;
 const PACKED_BYTES_MAX = 400_000;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/lib/spec/index.js'))) {
+  if (!existsSync(join(ROOT, 'dist/lib/model/index.js'))) {
     throw new Error('dist/ is missing: run `npm run build` (npm test does)');
   }
   work = mkdtempSync(join(tmpdir(), 'portplan-package-'));

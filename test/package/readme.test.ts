@@ -131,7 +131,7 @@ describe('links between README.md and docs/*.md', () => {
     };
     const page = [
       '[ok](../README.md#install-it-now) [ok](#same-1) [ok](a.md) [web](https://example.com/x.md)',
-      '[gone](missing.md) [nope](../README.md#portplan-install) [code](#not-a-heading) [src](../lib/spec/index.ts)',
+      '[gone](missing.md) [nope](../README.md#portplan-install) [code](#not-a-heading) [src](../lib/model/index.ts)',
       '[spaces](#two--spaces) `[in code](missing-too.md)`',
     ].join('\n');
     expect(brokenLinks('docs/a.md', page, (p) => pages[p])).toEqual([
@@ -140,7 +140,7 @@ describe('links between README.md and docs/*.md', () => {
       'docs/a.md: ../README.md#portplan-install: no heading with TypeDoc anchor #portplan-install',
       'docs/a.md: #not-a-heading: no heading with GitHub anchor #not-a-heading',
       'docs/a.md: #not-a-heading: no heading with TypeDoc anchor #not-a-heading',
-      'docs/a.md: ../lib/spec/index.ts: not README.md or a docs/*.md page',
+      'docs/a.md: ../lib/model/index.ts: not README.md or a docs/*.md page',
       'docs/a.md: #two--spaces: no heading with TypeDoc anchor #two--spaces',
     ]);
   });

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { PortPlan, declarationArgs } from '../../lib/pulumi';
-import type { CatalogDeclaration, CatalogSource, Declaration } from '../../lib/spec';
+import type { CatalogDeclaration, CatalogSource, Declaration } from '../../lib/model';
 import { SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 import { SERVERPROTECT } from '../support/declarations';
 import { recordResources, settleComponent, type Registered } from '../support/pulumi';

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { PortPlan, ServerProtect, declarationArgs, planAzureRules } from '../../lib/pulumi';
-import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/spec';
-import { validateSecurityRules, type ArmSecurityRule } from '../../lib/verify/azure-rules';
+import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogSource } from '../../lib/model';
+import { validateSecurityRules, type ArmSecurityRule } from '../../lib/azure/rules';
 import { betweenNics } from '../support/azure-network';
 import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 import { SERVERPROTECT } from '../support/declarations';

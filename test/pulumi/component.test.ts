@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
 import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
-import { ArgumentError, DeclarationError, ROW_IDS, type Declaration } from '../../lib/spec';
+import { ArgumentError, DeclarationError, ROW_IDS, type Declaration } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
 import { ROW_CASES } from '../support/rows';
-import { validateSecurityRules } from '../../lib/verify/azure-rules';
+import { validateSecurityRules } from '../../lib/azure/rules';
 import { recordAliases, type SentAlias } from './aliases';
 import {
   asgMembers,

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as pulumiAdapter from '../../lib/pulumi';
 import { AzureLimitError, declarationArgs, PortPlan, planAzureRules, ServerProtect } from '../../lib/pulumi';
-import * as spec from '../../lib/spec';
-import { ArgumentError, PortplanError, type Declaration } from '../../lib/spec';
+import * as spec from '../../lib/model';
+import { ArgumentError, PortplanError, type Declaration } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER } from '../support/declarations';
 import { recordResources, settleComponent, type Registered } from '../support/pulumi';
 
@@ -189,7 +189,7 @@ test('defect 6: the rule validator refuses names Azure refuses', () => {
   const verify = (() => {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require('../../lib/verify/azure-rules') as {
+      return require('../../lib/azure/rules') as {
         validateSecurityRules: (r: unknown[]) => { rule: string; field: string }[];
       };
     } catch {

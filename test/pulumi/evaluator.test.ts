@@ -1,5 +1,5 @@
-import { evaluateFlow, evaluateNsg, type AzureEndpoint } from '../../lib/verify/azure';
-import { validateSecurityRules, type ArmSecurityRule } from '../../lib/verify/azure-rules';
+import { evaluateFlow, evaluateNsg, type AzureEndpoint } from '../../lib/azure/evaluator';
+import { validateSecurityRules, type ArmSecurityRule } from '../../lib/azure/rules';
 
 // The evaluator and the validator against the documented cases, each written out by hand.
 const net = { addressSpace: ['10.0.0.0/16'] };

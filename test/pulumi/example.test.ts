@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { validateSecurityRules, type ArmSecurityRule } from '../../lib/verify/azure-rules';
+import { validateSecurityRules, type ArmSecurityRule } from '../../lib/azure/rules';
 import { betweenNics } from '../support/azure-network';
 import { expectedLines, recordResources, ruleLines, settle, type Registered } from '../support/pulumi';
 import { recordAliases, type SentAlias } from './aliases';

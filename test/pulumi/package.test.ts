@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { ComponentProvider, getPulumiComponents } from '@pulumi/pulumi/provider/experimental';
 import type { PackageSpec, Property } from '@pulumi/pulumi/provider/experimental/schema';
-import { PEER_KINDS, ROLE_IDS, SUM_PROFILES } from '../../lib/spec';
+import { PEER_KINDS, ROLE_IDS, SUM_PROFILES } from '../../lib/model';
 import { recordResources, settle } from '../support/pulumi';
 
 // The component package as `pulumi package add` loads it: PulumiPlugin.yaml names the runtime and

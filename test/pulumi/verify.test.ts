@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { AzureLimitError, planAzureRules, type AdditionalRule, type AzurePlanOptions } from '../../lib/pulumi';
-import { evaluateFlow, type AzurePacket } from '../../lib/verify/azure';
-import { validateSecurityRules } from '../../lib/verify/azure-rules';
+import { evaluateFlow, type AzurePacket } from '../../lib/azure/evaluator';
+import { validateSecurityRules } from '../../lib/azure/rules';
 import { validDeclaration } from '../support/declarations';
 import { BASTION, INTERNET, LOAD_BALANCER, NETWORK, armRules, world } from '../support/azure-network';
 

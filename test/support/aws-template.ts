@@ -1,4 +1,4 @@
-import type { SecurityGroupModel, SecurityGroupRuleModel } from '../../lib/verify/aws';
+import type { SecurityGroupModel, SecurityGroupRuleModel } from '../../lib/aws/evaluator';
 
 /**
  * Reads the security groups of synthesized CloudFormation templates into the evaluator's model.

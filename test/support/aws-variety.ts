@@ -2,7 +2,7 @@ import { Stack, type App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { buildApp } from '../../examples/cdk/stacks';
 import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
-import { PRESETS, type PeerDeclaration } from '../../lib/spec';
+import { PRESETS, type PeerDeclaration } from '../../lib/model';
 
 /**
  * A variety of stacks for the template validators (aws-cdk-lib's own and cfn-lint): the example

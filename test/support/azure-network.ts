@@ -1,7 +1,7 @@
 import { securityRuleArgs, type AzureRule } from '../../lib/pulumi';
-import { parseCidr, type Endpoint, type Resolution } from '../../lib/spec';
-import { evaluateFlow, type AzureEndpoint, type AzureNetwork, type AzurePacket } from '../../lib/verify/azure';
-import type { ArmSecurityRule } from '../../lib/verify/azure-rules';
+import { parseCidr, type Endpoint, type Resolution } from '../../lib/model';
+import { evaluateFlow, type AzureEndpoint, type AzureNetwork, type AzurePacket } from '../../lib/azure/evaluator';
+import type { ArmSecurityRule } from '../../lib/azure/rules';
 
 /**
  * A model network for the evaluator: one VNet (IPv4 and IPv6 space), one subnet whose NSG holds a

@@ -1,7 +1,7 @@
 // Random valid catalogs and declarations over them (fast-check), for the property tests that put a
 // user's catalog through the same path as the built-ins.
 import fc from 'fast-check';
-import type { CatalogDefinition, CatalogOptionDefinition, CatalogPorts } from '../../lib/spec';
+import type { CatalogDefinition, CatalogOptionDefinition, CatalogPorts } from '../../lib/model';
 
 const PRODUCTS = ['acme', 'shop', 'ledger'] as const;
 

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { PortPlan } from '../../lib/cdk';
-import type { ResolvedFlow } from '../../lib/spec';
+import type { ResolvedFlow } from '../../lib/model';
 
 /** An app for unit tests; the built-in template validation runs in the CLI synth test instead. */
 export function testApp(): App {

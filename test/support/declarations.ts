@@ -10,7 +10,7 @@ import {
   type Declaration,
   type GroupDeclaration,
   type PeerDeclaration,
-} from '../../lib/spec';
+} from '../../lib/model';
 
 /** The example deployments used across the tests: the package's presets. */
 export const SERVERPROTECT: Declaration = PRESETS.serverprotect;

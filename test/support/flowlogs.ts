@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { addressRange, canonicalAddress } from '../../lib/evidence/address';
-import { cidrContains, parseCidr, type Cidr, type Resolution } from '../../lib/spec';
+import { cidrContains, parseCidr, type Cidr, type Resolution } from '../../lib/model';
 
 /** A group's host addresses (canonical text). */
 export type AddressPlan = Readonly<Record<string, readonly string[]>>;

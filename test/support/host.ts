@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { resolve, type Declaration, type PortRange } from '../../lib/spec';
+import { resolve, type Declaration, type PortRange } from '../../lib/model';
 
 /**
  * `nft -c -f <path>`: nft's own check of a ruleset file, changing nothing. It needs CAP_NET_ADMIN; an

@@ -6,7 +6,7 @@ import {
   type EndpointSpec,
   type PortSpec,
   type RowId,
-} from '../../lib/spec';
+} from '../../lib/model';
 
 // An oracle written apart from resolve(): the set of single ports each applicable row requires
 // between each pair of endpoints, keyed "from|to|protocol". The rows are those of the built-in

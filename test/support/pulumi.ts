@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { AzureRule } from '../../lib/pulumi';
-import type { Endpoint, Resolution } from '../../lib/spec';
+import type { Endpoint, Resolution } from '../../lib/model';
 
 export type Registered = pulumi.runtime.MockResourceArgs;
 

@@ -1,4 +1,4 @@
-import type { Declaration, RowId } from '../../lib/spec';
+import type { Declaration, RowId } from '../../lib/model';
 
 // One case per row of the port tables: a declaration that makes the row apply, and the flows the row
 // requires there, written from the vendor tables by hand (from, to, protocol, first port, last port).

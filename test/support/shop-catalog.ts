@@ -1,4 +1,4 @@
-import { ArgumentError, CatalogError, type CatalogDefinition, type GroupDeclaration } from '../../lib/spec';
+import { ArgumentError, CatalogError, type CatalogDefinition, type GroupDeclaration } from '../../lib/model';
 import { shopCatalog } from '../../examples/shop';
 
 // The example catalog (product `shop`) and catalogs each adapter must refuse before it creates

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, examplePlans, PLACEHOLDER_NETWORK, EXAMPLE_STACKS } from '../../examples/cdk/stacks';
-import type { Resolution } from '../../lib/spec';
+import type { Resolution } from '../../lib/model';
 import type { DeployedGroup } from '../../lib/verify/site-aws';
 import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
 

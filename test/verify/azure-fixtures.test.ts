@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { recordResources, settle, type Registered } from '../support/pulumi';
-import { asgList, groupExport, nsgShow } from './azure-render';
+import { ASG_RESOURCE_GROUP, asgList, groupExport, nsgShow } from './azure-render';
 
 // The Azure fixtures of test/verify are the example program's registrations, rendered as Azure
 // returns them. This test keeps them in step with the program: it fails when they differ.
@@ -36,6 +36,9 @@ function files(): Record<string, unknown> {
   const out: Record<string, unknown> = {
     'asgs.json': asgList(registered),
     'serverprotect-export.json': groupExport(registered, 'serverprotect'),
+    // The same NSG with its ASGs in a resource group of their own, and that group's ASG list.
+    'serverprotect-export-external.json': groupExport(registered, 'serverprotect', ASG_RESOURCE_GROUP),
+    'asgs-external.json': asgList(registered, ASG_RESOURCE_GROUP),
   };
   const components = {
     serverprotect: program.serverProtect,
@@ -56,5 +59,5 @@ test('the fixtures are the example program as Azure returns it', () => {
     if (process.env.PORTPLAN_UPDATE_FIXTURES === '1') writeFileSync(join(DIR, name), text);
     expect([name, readFileSync(join(DIR, name), 'utf8')]).toEqual([name, text]);
   }
-  expect(Object.keys(want)).toHaveLength(8);
+  expect(Object.keys(want)).toHaveLength(10);
 });

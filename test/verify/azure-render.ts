@@ -7,7 +7,13 @@ import type { Registered } from '../support/pulumi';
  *   `id`s, `etag`s, `provisioningState`, `securityRules` and Azure's `defaultSecurityRules`;
  * - `az network asg list -g portplan-example -o json`: every ASG of the resource group;
  * - `az group export -n portplan-example`: an ARM template, rule fields under `properties`, names
- *   and references through parameters.
+ *   and references through parameters; an ASG of another resource group (the export holds only
+ *   its own group's resources) is a parameter `applicationSecurityGroups_<name>_externalid` whose
+ *   default value is the ASG's resource id, referenced as `[parameters('..._externalid')]`, as
+ *   exported templates name resources outside the group
+ *   (https://learn.microsoft.com/azure/azure-resource-manager/templates/export-template-cli; the
+ *   form as it appears in Microsoft's own exported templates, e.g.
+ *   https://learn.microsoft.com/azure/data-explorer/security-network-migrate-vnet-to-private-endpoint).
  * Shapes from Network Security Groups - Get and Application Security Groups - List, api-version
  * 2024-05-01 (https://learn.microsoft.com/rest/api/virtualnetwork/network-security-groups/get,
  * https://learn.microsoft.com/rest/api/virtualnetwork/application-security-groups/list), keys in
@@ -19,7 +25,11 @@ type Json = Record<string, unknown>;
 
 export const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 export const RESOURCE_GROUP = 'portplan-example';
-const PROVIDER = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Network`;
+/** A resource group of its own for ASGs, as a site may keep them apart from the NSG. */
+export const ASG_RESOURCE_GROUP = 'portplan-asgs';
+const provider = (group: string) =>
+  `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/Microsoft.Network`;
+const PROVIDER = provider(RESOURCE_GROUP);
 const ETAG = 'W/"6b1d6e4a-6f3c-4f43-9a0e-2f1d0c5b7a11"';
 const GUID = '3f6c2a9e-8d41-4b7a-9c55-1e0f7d2b6a48';
 
@@ -29,7 +39,8 @@ const sorted = (o: Json): Json =>
       .sort()
       .map((k) => [k, o[k]]),
   );
-export const asgId = (name: string): string => `${PROVIDER}/applicationSecurityGroups/${name}`;
+export const asgId = (name: string, group = RESOURCE_GROUP): string =>
+  `${provider(group)}/applicationSecurityGroups/${name}`;
 
 // Azure's default rules as `az network nsg show` prints them (descriptions as the platform writes them).
 const DEFAULTS: [string, string, string, string, string, string][] = [
@@ -146,18 +157,18 @@ export function nsgShow(registered: readonly Registered[], component: string, su
   });
 }
 
-/** `az network asg list` of the resource group: every ASG of every component. */
-export function asgList(registered: readonly Registered[]): Json[] {
+/** `az network asg list -g <group>`: every ASG of every component, as if created in that group. */
+export function asgList(registered: readonly Registered[], group = RESOURCE_GROUP): Json[] {
   return registered
     .filter((r) => r.type === 'azure-native:network:ApplicationSecurityGroup')
     .map((a) =>
       sorted({
         etag: ETAG,
-        id: asgId(a.name),
+        id: asgId(a.name, group),
         location: a.inputs.location,
         name: a.name,
         provisioningState: 'Succeeded',
-        resourceGroup: RESOURCE_GROUP,
+        resourceGroup: group,
         resourceGuid: GUID,
         tags: a.inputs.tags,
         type: 'Microsoft.Network/applicationSecurityGroups',
@@ -167,27 +178,31 @@ export function asgList(registered: readonly Registered[]): Json[] {
 
 /**
  * `az group export` of one component: parameters for the names, the NSG with its rules nested
- * under `properties` and again as `securityRules` resources, and its ASGs.
+ * under `properties` and again as `securityRules` resources, and its ASGs; or, with `asgGroup`,
+ * ASGs of that other resource group, named by `_externalid` parameters and not exported.
  */
-export function groupExport(registered: readonly Registered[], component: string): Json {
+export function groupExport(registered: readonly Registered[], component: string, asgGroup?: string): Json {
   const nsg = registered.find((r) => r.name === `${component}-nsg`)!;
   const asgs = registered.filter(
     (r) => r.type === 'azure-native:network:ApplicationSecurityGroup' && r.name.startsWith(`${component}-`),
   );
-  const param = (type: string, name: string) => `${type}_${name.replace(/-/g, '_')}_name`;
+  const param = (type: string, name: string, kind = 'name') => `${type}_${name.replace(/-/g, '_')}_${kind}`;
   const parameters: Json = {};
-  for (const a of asgs)
-    parameters[param('applicationSecurityGroups', a.name)] = { defaultValue: a.name, type: 'String' };
+  for (const a of asgs) {
+    parameters[param('applicationSecurityGroups', a.name, asgGroup ? 'externalid' : 'name')] = {
+      defaultValue: asgGroup ? asgId(a.name, asgGroup) : a.name,
+      type: 'String',
+    };
+  }
   const nsgParam = param('networkSecurityGroups', nsg.name);
   parameters[nsgParam] = { defaultValue: nsg.name, type: 'String' };
+  const asgRef = (name: string) =>
+    asgGroup
+      ? `[parameters('${param('applicationSecurityGroups', name, 'externalid')}')]`
+      : "[resourceId('Microsoft.Network/applicationSecurityGroups', " +
+        `parameters('${param('applicationSecurityGroups', name)}'))]`;
   const ref = (v: unknown) =>
-    Array.isArray(v)
-      ? v.map((a: Json) => ({
-          id:
-            "[resourceId('Microsoft.Network/applicationSecurityGroups', " +
-            `parameters('${param('applicationSecurityGroups', String(a.id).replace(/-id$/, ''))}'))]`,
-        }))
-      : undefined;
+    Array.isArray(v) ? v.map((a: Json) => ({ id: asgRef(String(a.id).replace(/-id$/, '')) })) : undefined;
   const props = (r: Json): Json => {
     const p: Json = { ...r };
     delete p.name;
@@ -200,9 +215,9 @@ export function groupExport(registered: readonly Registered[], component: string
   return {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
-    parameters,
+    parameters: sorted(parameters),
     resources: [
-      ...asgs.map((a) => ({
+      ...(asgGroup ? [] : asgs).map((a) => ({
         apiVersion: '2024-05-01',
         location: a.inputs.location,
         name: `[parameters('${param('applicationSecurityGroups', a.name)}')]`,

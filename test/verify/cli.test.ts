@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planRules } from '../../lib/cdk/rules';
+import { planRules } from '../../lib/aws/plan';
 import { run } from '../../lib/cli/main';
-import { planAzureRules, AZURE_LIMITS } from '../../lib/pulumi/rules';
-import { PRESETS, resolve } from '../../lib/spec';
+import { planAzureRules, AZURE_LIMITS } from '../../lib/azure/plan';
+import { PRESETS, resolve } from '../../lib/model';
 import type { SiteReport } from '../../lib/verify/site';
 
 // The real bin, as users run it (`npm test` builds dist/ first).
@@ -71,6 +71,31 @@ describe('portplan verify azure', () => {
     ]);
     expect(r.code).toBe(1);
     expect((JSON.parse(r.out) as SiteReport).extra).toHaveLength(1);
+  });
+
+  test("an ARM export naming ASGs of another resource group, with that group's ASGs (same names in both groups)", () => {
+    const list = (name: string) => JSON.parse(readFileSync(join(FIX, name), 'utf8')) as unknown[];
+    const asgs = file('asgs-both.json', JSON.stringify([...list('asgs.json'), ...list('asgs-external.json')]));
+    for (const given of [join(FIX, 'asgs-external.json'), asgs]) {
+      const r = portplan([
+        'verify',
+        'azure',
+        '--file',
+        join(FIX, 'serverprotect-declaration.json'),
+        '--nsg',
+        join(FIX, 'serverprotect-export-external.json'),
+        '--asgs',
+        given,
+        '--address-space',
+        '10.40.0.0/16',
+        '--json',
+      ]);
+      expect([r.code, r.err]).toEqual([1, '']);
+      const report = JSON.parse(r.out) as SiteReport;
+      expect(report.flows.every((f) => f.status === 'allowed')).toBe(true);
+      expect(report.extra.map((e) => e.rule.split(' ')[0])).toEqual(['allow-rdp-from-bastion']);
+      for (const g of report.groups) expect(g.id).toMatch(/\/resourcegroups\/portplan-asgs\//);
+    }
   });
 
   test('a world-open rule added in the portal: exit 1, reported first', () => {
@@ -279,12 +304,22 @@ function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: S
           ),
         );
       const inVpc = q.get('Filter.1.Name') === 'vpc-id' && q.get('Filter.1.Value.1') === vpc;
+      const values = [...q.entries()].filter(([k]) => k.startsWith('Filter.1.Value.')).map(([, v]) => v);
+      const byFilter = q.get('Filter.1.Name') === 'group-id' ? values : [];
       const byId = [...q.entries()].filter(([k]) => k.startsWith('GroupId.')).map(([, v]) => v);
+      // As EC2 answers GroupIds with an id it does not have: the whole call fails, naming one id.
+      const unknown = byId.find((id) => !groups.some((g) => g.id === id));
+      if (unknown) {
+        res.statusCode = 400;
+        return res.end(
+          `<Response><Errors><Error><Code>InvalidGroup.NotFound</Code><Message>The security group '${unknown}' does not exist</Message></Error></Errors><RequestID>r</RequestID></Response>`,
+        );
+      }
       res.end(
         xml(
           'DescribeSecurityGroups',
           `<securityGroupInfo>${groups
-            .filter((g) => inVpc || byId.includes(g.id))
+            .filter((g) => inVpc || byId.includes(g.id) || byFilter.includes(g.id))
             .map(groupXml)
             .join('')}</securityGroupInfo>`,
         ),
@@ -364,15 +399,39 @@ describe('portplan verify aws against an EC2 endpoint', () => {
   });
 
   test('--group for some groups only: exit 2 naming every group without one', async () => {
-    ec2 = await fakeEc2(VPC, [{ id: 'sg-1' }]);
+    ec2 = await fakeEc2(VPC, [{ id: 'sg-11111111' }]);
     const r = await portplanAsync(
-      ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-1'],
+      ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-11111111'],
       env(ec2.endpoint),
     );
     expect([r.code, r.err]).toEqual([
       2,
       'portplan: --group: a security group for every declared group: give --group <name>=sg-... for each ' +
-        '(groups information-server, normal-servers) (got ["console=sg-1"])\n',
+        '(groups information-server, normal-servers) (got ["console=sg-11111111"])\n',
+    ]);
+  });
+
+  test('--group ids EC2 does not have: exit 2 naming every such pair as given, before any check', async () => {
+    ec2 = await fakeEc2(VPC, [{ id: 'sg-11111111', group: 'console' }]);
+    const args = ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-11111111'];
+    const missing = ['--group', 'information-server=sg-22222222', '--group', 'normal-servers=sg-33333333'];
+    const r = await portplanAsync([...args, ...missing], env(ec2.endpoint));
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toBe(
+      'portplan: --group: ids of security groups that exist in this account and region: EC2 has none with the id of ' +
+        'information-server=sg-22222222, normal-servers=sg-33333333 ' +
+        '(got "information-server=sg-22222222 normal-servers=sg-33333333")\n',
+    );
+  });
+
+  test('a --group value that is no security group id: exit 2 naming the pair, without asking EC2', async () => {
+    const r = await portplanAsync(
+      ['verify', 'aws', '--preset', 'serverprotect', '--group', 'console=sg-nope'],
+      env('http://127.0.0.1:9'),
+    );
+    expect([r.code, r.err]).toEqual([
+      2,
+      'portplan: --group: a security group id after "=": sg- and 8 or 17 hexadecimal digits (got "console=sg-nope")\n',
     ]);
   });
 

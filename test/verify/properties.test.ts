@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { planRules } from '../../lib/cdk/rules';
-import { AZURE_LIMITS, planAzureRules, securityRuleArgs } from '../../lib/pulumi/rules';
-import { cloudGroupNames, resolve, type Resolution } from '../../lib/spec';
+import { planRules } from '../../lib/aws/plan';
+import { AZURE_LIMITS, planAzureRules, securityRuleArgs } from '../../lib/azure/plan';
+import { cloudGroupNames, resolve, type Resolution } from '../../lib/model';
 import { verifyAwsSite, type DeployedGroup, type DeployedRule } from '../../lib/verify/site-aws';
-import { asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
+import { asgKey, asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
 import { validDeclaration } from '../support/declarations';
 
 // Random declarations, deployed exactly as the adapters' planners plan them: the check finds no
@@ -74,8 +74,8 @@ test('Azure: an NSG deployed as planned (restricted egress too) has no drift; an
       const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
       const names = cloudGroupNames(r);
       const asgName = (g: string) => `asg-${g.replace(/:/g, '_')}`;
-      const asgs = names.map((n) => ({ key: asgName(n), name: asgName(n), tags: { 'portplan:group': n } }));
       const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${asgName(g)}`;
+      const asgs = names.map((n) => ({ key: asgKey(asgId(n)), name: asgName(n), tags: { 'portplan:group': n } }));
       const rules = plan.rules.map((x) => securityRuleArgs(x, asgId));
       const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
       const nsg = readNsg({ name: 'nsg', securityRules: rules }, 'nsg.json');

@@ -1,5 +1,5 @@
 import { EXAMPLE_STACKS } from '../../examples/cdk/stacks';
-import { ArgumentError, type ResolvedFlow } from '../../lib/spec';
+import { ArgumentError, type ResolvedFlow } from '../../lib/model';
 import type { DeployedGroup, DeployedRule } from '../../lib/verify/site-aws';
 import { verifyAwsSite } from '../../lib/verify/site-aws';
 import { portPieces, siteReportText } from '../../lib/verify/site';
@@ -164,7 +164,7 @@ describe('default egress (ServerProtectExample)', () => {
       /one security group per declared group/,
     );
     expect(() => verifyAwsSite(site.resolution, { ...site.groupIds, [a]: 'sg-0000000000' }, site.groups)).toThrow(
-      /--group: .*exists/,
+      /--group: ids of security groups that exist in this account and region: EC2 has none with the id of console=sg-0000000000/,
     );
   });
 });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, resolve, type Declaration, type Resolution } from '../../lib/spec';
+import { ArgumentError, resolve, type Declaration, type Resolution } from '../../lib/model';
 import {
   AzureInputError,
+  asgKey,
   asgsOfGroups,
   readAsgs,
   readNsg,
@@ -10,6 +11,7 @@ import {
   type NsgInput,
 } from '../../lib/verify/site-azure';
 import { siteReportText } from '../../lib/verify/site';
+import { asgId } from './azure-render';
 
 // The fixtures are the example program's NSGs and ASGs as Azure returns them (azure-fixtures.test.ts
 // keeps them in step); each drift variant edits the JSON as an out-of-band change in Azure would.
@@ -51,7 +53,7 @@ test.each(['sum', 'sum7'])(
     expect(r.drift).toBe(false);
     expect(r.flows.length).toBeGreaterThan(5);
     // Groups found by their portplan:group tag, among ASGs of three components with the same group names.
-    expect(r.groups.every((g) => g.id.startsWith(`${component}-`))).toBe(true);
+    expect(r.groups.every((g) => g.id === asgKey(asgId(`${component}-${g.name}`)))).toBe(true);
   },
 );
 
@@ -84,7 +86,77 @@ test('an ARM template export (rules under properties, names through parameters) 
     nsg,
   );
   expect(nsg.rules).toHaveLength(site('serverprotect').nsg.rules.length);
-  expect(verifyAzureSite(resolution, NETWORK, nsg, groups)).toEqual(fromShow);
+  // The same report but for the ids: an export does not name its own subscription and resource group.
+  const exportId = (name: string) =>
+    `/subscriptions/<export>/resourcegroups/<export>/providers/microsoft.network/applicationsecuritygroups/${name}`;
+  expect(verifyAzureSite(resolution, NETWORK, nsg, groups)).toEqual({
+    ...fromShow,
+    groups: fromShow.groups.map((g) => ({ ...g, id: exportId(`serverprotect-${g.name}`) })),
+  });
+});
+
+describe('an ARM export whose NSG names ASGs of another resource group', () => {
+  // `az group export` of portplan-example, whose rules name the ASGs of portplan-asgs as
+  // [parameters('..._externalid')], the ids as default values; portplan-asgs holds ASGs with the
+  // same names and tags as portplan-example's (asgs-external.json: az network asg list -g portplan-asgs).
+  const file = 'serverprotect-export-external.json';
+  const nsg = readNsg(json(file), file);
+  const external = readAsgs(json('asgs-external.json'), 'asgs-external.json');
+  const both = [...asgs, ...external];
+  const resolution = resolve(json('serverprotect-declaration.json') as Declaration);
+  const names = resolution.declaration.groups.map((g) => g.name);
+  const inGroup = (group: string) => (a: { name: string; key: string }) =>
+    a.key.includes(`/resourcegroups/${group}/`) && a.name.startsWith('serverprotect-');
+
+  test("the tags find the ASGs the NSG names, in their own resource group; the report is the same NSG's", () => {
+    const groups = asgsOfGroups(names, both, [], nsg);
+    expect(Object.keys(groups).sort()).toEqual([...names].sort());
+    for (const key of Object.values(groups))
+      expect(external.filter(inGroup('portplan-asgs')).map((a) => a.key)).toContain(key);
+    expect(verifyAzureSite(resolution, NETWORK, nsg, groups)).toEqual({
+      ...check(site('serverprotect')),
+      groups: names.map((name) => ({ name, id: groups[name] })),
+    });
+  });
+
+  test('--group by resource id, in any case: no portplan rule is extra', () => {
+    const given = names.map((n) => {
+      const a = external.find((x) => x.tags['portplan:group'] === n && inGroup('portplan-asgs')(x))!;
+      return `${n}=${a.key.toUpperCase()}`;
+    });
+    const r = verifyAzureSite(resolution, NETWORK, nsg, asgsOfGroups(names, both, given, nsg));
+    expect(r.flows.every((f) => f.status === 'allowed')).toBe(true);
+    expect(r.extra.map((e) => e.rule.split(' ')[0])).toEqual(['allow-rdp-from-bastion']);
+  });
+
+  test("--group naming the same-named ASGs of the NSG's own group: no rule names them, so every allow rule is extra", () => {
+    const given = names.map(
+      (n) => `${n}=${asgs.find((x) => x.tags['portplan:group'] === n && inGroup('portplan-example')(x))!.key}`,
+    );
+    const r = verifyAzureSite(resolution, NETWORK, nsg, asgsOfGroups(names, both, given, nsg));
+    const allows = nsg.rules.filter((x) => x.access === 'Allow' && x.sourceAddressPrefix !== 'AzureLoadBalancer');
+    expect(r.extra).toHaveLength(allows.length);
+    expect(allows.length).toBeGreaterThan(3);
+  });
+
+  test('resource ids compare as Azure compares them: without regard to case, resource group and all', () => {
+    const id = '/subscriptions/s1/resourceGroups/RG-One/providers/Microsoft.Network/applicationSecurityGroups/Web';
+    expect(asgKey(id)).toBe(asgKey(id.toLowerCase()));
+    expect(asgKey(id)).not.toBe(asgKey(id.replace('RG-One', 'rg-two')));
+    expect(asgKey(id)).not.toBe(asgKey(id.replace('/s1/', '/s2/')));
+    const parameters = { p_externalid: { defaultValue: id, type: 'String' } };
+    expect(asgKey("[parameters('p_externalid')]", parameters)).toBe(asgKey(id));
+  });
+
+  test('an _externalid parameter with no default value: an error naming the parameter and the export option', () => {
+    const bare = { ...(json(file) as Record<string, unknown>) };
+    const parameters = { ...(bare.parameters as Record<string, Record<string, unknown>>) };
+    parameters.applicationSecurityGroups_serverprotect_console_externalid = { type: 'String' };
+    expect(() => readNsg({ ...bare, parameters }, file)).toThrow(AzureInputError);
+    expect(() => readNsg({ ...bare, parameters }, file)).toThrow(
+      /applicationSecurityGroups_serverprotect_console_externalid has no defaultValue.*--include-parameter-default-value/,
+    );
+  });
 });
 
 describe('drift in sum', () => {
@@ -122,9 +194,7 @@ describe('drift in sum', () => {
   test('RDP from the Internet and a rule between two groups are extra, world-open first', () => {
     const asg = (name: string) => [
       {
-        id: `/subscriptions/x/resourceGroups/portplan-example/providers/Microsoft.Network/applicationSecurityGroups/${
-          name
-        }`,
+        id: asgId(name),
       },
     ];
     const r = check(
@@ -179,18 +249,28 @@ describe('inputs', () => {
   const names = ['workstation', 'windows-targets', 'linux-targets'];
   test('--group by ASG name or resource id; unknown ASGs and undeclared names are argument errors', () => {
     const id = asgs.find((a) => a.name === 'sum7-workstation')!;
-    expect(
-      asgsOfGroups(
-        names,
-        asgs,
-        ['workstation=/subscriptions/x/providers/Microsoft.Network/applicationSecurityGroups/SUM7-workstation'],
-        site('sum').nsg,
-      ).workstation,
-    ).toBe(id.key);
+    const nsg = site('sum').nsg;
+    // By resource id in any case, or by a name one ASG has.
+    expect(asgsOfGroups(names, asgs, [`workstation=${asgId('SUM7-workstation').toUpperCase()}`], nsg).workstation).toBe(
+      id.key,
+    );
+    expect(asgsOfGroups(names, asgs, ['workstation=SUM7-Workstation'], nsg).workstation).toBe(id.key);
+    // An id is a whole id: the same name in another subscription or resource group is another ASG.
+    const elsewhere = '/subscriptions/x/providers/Microsoft.Network/applicationSecurityGroups/sum7-workstation';
+    expect(() => asgsOfGroups(names, asgs, [`workstation=${elsewhere}`])).toThrow(
+      /an ASG of the --asgs file: \/subscriptions\//,
+    );
     expect(() => asgsOfGroups(names, asgs, ['workstation=nope'])).toThrow(ArgumentError);
     expect(() => asgsOfGroups(names, asgs, ['console=sum-workstation'])).toThrow(/a declared group name/);
     expect(() => asgsOfGroups(names, asgs, [])).toThrow(/one ASG tagged portplan:group=workstation \(found /);
     expect(() => asgsOfGroups(['other'], asgs, [])).toThrow(/tag one portplan:group=other/);
+  });
+
+  test('--group by a name ASGs of two resource groups share: refused, asking for the resource id', () => {
+    const external = readAsgs(json('asgs-external.json'), 'asgs-external.json');
+    expect(() => asgsOfGroups(names, [...asgs, ...external], ['workstation=sum7-workstation'])).toThrow(
+      /one ASG: sum7-workstation is the name of \/subscriptions\/.*\/resourcegroups\/portplan-example\/.* and \/subscriptions\/.*\/resourcegroups\/portplan-asgs\/.*; give its resource id/,
+    );
   });
 
   test('JSON that is not an NSG or an ASG list is refused, naming the file and the shapes expected', () => {

@@ -1,0 +1,41 @@
+/**
+ * AWS's rules as code, with no SDK: the planner that turns a resolution into security group rules
+ * (`planRules`), the quotas it is checked against, and an evaluator of security groups written from
+ * the AWS documentation. The CDK constructs (`portplan/cdk`) render the plan; `portplan verify aws`
+ * checks a deployed site with the evaluator.
+ * @packageDocumentation
+ */
+export {
+  planRules,
+  ruleCountsByFamily,
+  type CidrRemote,
+  type DefaultEgressRule,
+  type GroupRemote,
+  type GroupTreatment,
+  type PlannedGroup,
+  type PlannedRoleGroup,
+  type PlannedRule,
+  type RuleCount,
+  type RulePlacement,
+  type RulePlan,
+  type RuleRemote,
+} from './plan';
+export {
+  ModelError,
+  allowed,
+  groupsFromEc2,
+  type AddressEnd,
+  type AwsNetworkModel,
+  type ConnectionEnd,
+  type Ec2IpPermission,
+  type Ec2IpRange,
+  type Ec2Ipv6Range,
+  type Ec2PrefixListId,
+  type Ec2SecurityGroup,
+  type Ec2UserIdGroupPair,
+  type HostEnd,
+  type HostModel,
+  type SecurityGroupModel,
+  type SecurityGroupRuleModel,
+  type Verdict,
+} from './evaluator';

@@ -1,0 +1,292 @@
+import {
+  NAME_TARGETS,
+  checkDistinct,
+  cidrFamily,
+  composeName,
+  describeRows,
+  placeCloudRules,
+  type CloudRule,
+  type Protocol,
+  type Resolution,
+  type ResolvedFlow,
+  type RoleId,
+  type RowId,
+  type RuleDirection,
+  user,
+} from '../model';
+
+/**
+ * The pure half of the CDK adapter: from `resolve()` output and what is known about existing
+ * groups to plain rule objects. No aws-cdk-lib here, so the plan is tested without synthesizing,
+ * and the construct only renders it.
+ */
+
+/** How portplan may treat one role group's security group. */
+export interface GroupTreatment {
+  /** Whether the group exists already (portplan does not create it). */
+  readonly existing: boolean;
+  /** Whether portplan may add rules to it. Always true for groups portplan creates. */
+  readonly mutable: boolean;
+  /**
+   * Whether an existing group is taken to allow all outbound traffic (CDK's `allowAllOutbound`
+   * of the imported group). Ignored for groups portplan creates.
+   */
+  readonly allowsAllOutbound?: boolean;
+}
+
+/** A role group, or a role-wide group, as the other side of a rule. */
+export interface GroupRemote {
+  /** Discriminator. */
+  readonly kind: 'group';
+  /** The group's declared name, or the role id of a role-wide group. */
+  readonly name: string;
+}
+
+/** An address range as the other side of a rule. */
+export interface CidrRemote {
+  /** Discriminator. */
+  readonly kind: 'cidr';
+  /** The masked CIDR, as the spec validated it. */
+  readonly cidr: string;
+  /** Its address family: AWS writes IPv4 ranges as `CidrIp`, IPv6 ones as `CidrIpv6`. */
+  readonly family: 4 | 6;
+}
+
+/** The other side of a planned rule: a role group, or an address range with its family. */
+export type RuleRemote = GroupRemote | CidrRemote;
+
+/**
+ * Where a rule lives in the template: `inline` in the created group's `SecurityGroupIngress`/
+ * `SecurityGroupEgress`, or `separate` as an `AWS::EC2::SecurityGroupIngress`/`Egress` resource.
+ */
+export type RulePlacement = 'inline' | 'separate';
+
+/** One security group rule portplan will write. */
+export interface PlannedRule {
+  /** The group that carries the rule: a declared group's name, or the role id of a role-wide group. */
+  readonly group: string;
+  /** `inbound` on the listener, `outbound` on the initiator. */
+  readonly direction: RuleDirection;
+  /** The initiator of an inbound rule, the listener of an outbound one. */
+  readonly remote: RuleRemote;
+  /** Transport protocol. */
+  readonly protocol: Protocol;
+  /** First port. */
+  readonly fromPort: number;
+  /** Last port. */
+  readonly toPort: number;
+  /** The rows of every flow the rule carries, in catalog order. */
+  readonly rows: readonly RowId[];
+  /** Rows and purposes, at most 140 characters (the spec's `describeRows`). */
+  readonly description: string;
+  /** The flows the rule carries: more than one where peers share a CIDR. */
+  readonly flows: readonly ResolvedFlow[];
+  /** Inline on a created group, or a separate resource. */
+  readonly placement: RulePlacement;
+  /** Construct id of a separate rule (stable: from the first flow's names, protocol and ports). */
+  readonly id: string;
+}
+
+/**
+ * Egress rules a group carries that no flow asked for: CDK's allow-all rules of a created group
+ * under default egress, and, under restricted egress, the "Disallow all traffic" placeholder CDK
+ * keeps on a created group until an IPv4 egress rule is added to it inline. They count against
+ * the rules quota like any rule.
+ */
+export type DefaultEgressRule = 'allow-all-ipv4' | 'allow-all-ipv6' | 'no-traffic-placeholder';
+
+/** A role group as the plan sees it. */
+export interface PlannedGroup {
+  /** The declared name. */
+  readonly name: string;
+  /** The role of its hosts. */
+  readonly role: RoleId;
+  /** Whether portplan creates the security group. */
+  readonly created: boolean;
+  /** Whether portplan writes rules to it. */
+  readonly mutable: boolean;
+  /** Egress rules of the group that carry no flow (created groups only). */
+  readonly defaultEgress: readonly DefaultEgressRule[];
+  /**
+   * An existing mutable group under restricted egress that is taken to allow all outbound
+   * traffic: portplan adds the egress rules but cannot remove rules it does not own.
+   */
+  readonly keepsOwnEgress: boolean;
+}
+
+/**
+ * The security group of a role with two or more groups, which every host of those groups carries
+ * (the spec's `RoleWideGroup`): flows all the role's groups have alike are written once, on it.
+ */
+export interface PlannedRoleGroup extends PlannedGroup {
+  /** The role's groups, in declaration order. */
+  readonly groups: readonly string[];
+}
+
+/** The whole plan: groups, rules, and the flows left for the owners of immutable groups. */
+export interface RulePlan {
+  /** Every role group, in declaration order. */
+  readonly groups: readonly PlannedGroup[];
+  /** One role-wide group per role with two or more groups; its name is the role id. */
+  readonly roleGroups: readonly PlannedRoleGroup[];
+  /** Every rule to write, once each, in the order of the spec's `placeCloudRules()`. */
+  readonly rules: readonly PlannedRule[];
+  /** Flows with a rule on an immutable group, in flow order, each once. */
+  readonly skippedFlows: readonly ResolvedFlow[];
+}
+
+/**
+ * Plans the rules of a resolution. Reads the spec's `placeCloudRules()` for which group (or role-wide
+ * group, for flows every group of a role has alike) carries which rule, skips rules on immutable
+ * groups, and merges rules that are the same to EC2 (same group, direction, remote, protocol and
+ * ports: two peers with one CIDR), which it would otherwise refuse as `InvalidPermission.Duplicate`
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+ * Rules to an address range on a created group are inline; rules between groups, and every rule
+ * on an existing group, are separate resources, so groups that allow each other form no circular
+ * dependency and groups of other stacks are only referenced.
+ * @param treatment existing groups by name; a group not named here is created by portplan
+ */
+export function planRules(resolution: Resolution, treatment: Readonly<Record<string, GroupTreatment>> = {}): RulePlan {
+  const d = resolution.declaration;
+  const existing = (name: string) => treatment[name]?.existing === true;
+  const mutable = (name: string) => !existing(name) || treatment[name].mutable;
+  const placement = placeCloudRules(resolution);
+  const { rules, skipped } = mergeRules(resolution, placement.rules, existing, mutable);
+  checkDistinct(
+    NAME_TARGETS.cdkId,
+    rules
+      .filter((r) => r.placement === 'separate')
+      .map((r) => ({ name: r.id, what: `the ${r.direction} rule of ${r.group} (${r.description})` })),
+  );
+  const restricted = d.egress === 'restricted';
+  const groups = d.groups.map((g): PlannedGroup => {
+    const created = !existing(g.name);
+    const keepsOwnEgress = !created && restricted && mutable(g.name) && treatment[g.name].allowsAllOutbound !== false;
+    const defaultEgress = created ? createdGroupEgress(g.name, restricted, rules) : [];
+    return { name: g.name, role: g.role, created, mutable: mutable(g.name), defaultEgress, keepsOwnEgress };
+  });
+  const roleGroups = placement.roleGroups.map((rw): PlannedRoleGroup => ({
+    name: rw.name,
+    role: rw.role,
+    groups: rw.groups,
+    created: true,
+    mutable: true,
+    defaultEgress: createdGroupEgress(rw.name, restricted, rules),
+    keepsOwnEgress: false,
+  }));
+  return { groups, roleGroups, rules, skippedFlows: resolution.flows.filter((f) => skipped.has(f)) };
+}
+
+/** CDK's egress rules on a group it creates that carry no flow (see {@link DefaultEgressRule}). */
+function createdGroupEgress(name: string, restricted: boolean, rules: readonly PlannedRule[]): DefaultEgressRule[] {
+  if (!restricted) return ['allow-all-ipv4', 'allow-all-ipv6'];
+  const inlineIpv4Egress = rules.some(
+    (r) =>
+      r.group === name &&
+      r.direction === 'outbound' &&
+      r.placement === 'inline' &&
+      r.remote.kind === 'cidr' &&
+      r.remote.family === 4,
+  );
+  return inlineIpv4Egress ? [] : ['no-traffic-placeholder'];
+}
+
+/** The cloud rules as EC2 rules: those on immutable groups skipped, those EC2 sees as one merged. */
+function mergeRules(
+  resolution: Resolution,
+  placed: readonly CloudRule[],
+  existing: (name: string) => boolean,
+  mutable: (name: string) => boolean,
+): { rules: PlannedRule[]; skipped: Set<ResolvedFlow> } {
+  type Draft = { rule: Omit<PlannedRule, 'rows' | 'description' | 'flows'>; flows: ResolvedFlow[] };
+  const merged = new Map<string, Draft>();
+  const skipped = new Set<ResolvedFlow>();
+  for (const c of placed) {
+    const { holder, remote, direction } = c;
+    if (holder.kind === 'group' && !mutable(holder.name)) {
+      for (const f of c.flows) skipped.add(f);
+      continue;
+    }
+    const r: RuleRemote =
+      remote.kind === 'peer'
+        ? { kind: 'cidr', cidr: remote.cidr, family: cidrFamily(remote.cidr) }
+        : { kind: 'group', name: remote.name };
+    const remoteKey = r.kind === 'group' ? `group:${r.name}` : `cidr:${r.cidr}`;
+    const key = JSON.stringify([holder.name, direction, remoteKey, c.protocol, c.fromPort, c.toPort]);
+    const seen = merged.get(key);
+    if (seen) {
+      seen.flows.push(...c.flows);
+      continue;
+    }
+    const dir = direction === 'inbound' ? 'in' : 'out';
+    const parts = [dir, user(holder.name), dir === 'in' ? 'from' : 'to', user(remote.name)];
+    merged.set(key, {
+      rule: {
+        group: holder.name,
+        direction,
+        remote: r,
+        protocol: c.protocol,
+        fromPort: c.fromPort,
+        toPort: c.toPort,
+        placement: r.kind === 'cidr' && !existing(holder.name) ? 'inline' : 'separate',
+        id: composeName(NAME_TARGETS.cdkId, [...parts, c.protocol, c.fromPort, c.toPort]),
+      },
+      flows: [...c.flows],
+    });
+  }
+  const rules = [...merged.values()].map(({ rule, flows }): PlannedRule => {
+    const rows = [...new Set(flows.flatMap((f) => f.rows))].sort(resolution.catalog.rowOrder);
+    const description = flows.length === 1 ? flows[0].description : describeRows(rows, resolution.catalog);
+    return { ...rule, rows, description, flows };
+  });
+  return { rules, skipped };
+}
+
+/** How many rules one group carries in one direction for one address family. */
+export interface RuleCount {
+  /** The group. */
+  readonly group: string;
+  /** Inbound or outbound. */
+  readonly direction: RuleDirection;
+  /** IPv4 or IPv6 rules. */
+  readonly family: 4 | 6;
+  /** Rules portplan writes, plus the CDK default egress rules of created groups. */
+  readonly count: number;
+}
+
+/**
+ * Rule counts against the AWS quota "inbound or outbound rules per security group", which is
+ * enforced separately for IPv4 and IPv6 rules
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+ * A rule that references a security group is counted in both families (it admits both), and the
+ * default egress rules of created groups count like any other. Rules already on existing groups
+ * are not known here and not counted. Zero counts are left out; order: groups, then inbound
+ * before outbound, then IPv4 before IPv6.
+ */
+export function ruleCountsByFamily(plan: RulePlan): RuleCount[] {
+  // Counted in one pass over the rules, so the check stays linear in the plan's size.
+  const counts = new Map<string, number>();
+  const add = (group: string, direction: RuleDirection, family: 4 | 6, n = 1) => {
+    const k = JSON.stringify([group, direction, family]);
+    counts.set(k, (counts.get(k) ?? 0) + n);
+  };
+  for (const r of plan.rules) {
+    for (const family of [4, 6] as const) {
+      if (r.remote.kind === 'group' || r.remote.family === family) add(r.group, r.direction, family);
+    }
+  }
+  const out: RuleCount[] = [];
+  for (const g of [...plan.groups, ...plan.roleGroups]) {
+    for (const direction of ['inbound', 'outbound'] as const) {
+      for (const family of [4, 6] as const) {
+        const defaults =
+          direction === 'inbound'
+            ? 0
+            : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6' ? 6 : 4) === family).length;
+        const count = (counts.get(JSON.stringify([g.name, direction, family])) ?? 0) + defaults;
+        if (count > 0) out.push({ group: g.name, direction, family, count });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,654 @@
+import {
+  ArgumentError,
+  NAME_TARGETS,
+  checkDistinct,
+  PortplanError,
+  composeName,
+  describeRows,
+  parseCidr,
+  placeCloudRules,
+  portRangeText,
+  resolve,
+  type CatalogDeclaration,
+  type CatalogSource,
+  type Declaration,
+  type CloudRule,
+  type NamePart,
+  type Protocol,
+  type Resolution,
+  type RowId,
+  type RoleWideGroup,
+  type RuleParty,
+  user,
+} from '../model';
+import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from './rules';
+
+/** A band of NSG priorities, inclusive; Azure allows 100-4096. */
+export interface PriorityBand {
+  /** The lowest priority number (evaluated first). */
+  readonly from: number;
+  /** The highest priority number. */
+  readonly to: number;
+}
+
+/**
+ * One side of an NSG rule: a role group's ASG, by group name, or an address prefix (a masked CIDR,
+ * a service tag `VirtualNetwork`, `AzureLoadBalancer` or `Internet`, or `*`).
+ */
+export type AzureRuleEndpoint =
+  | {
+      /** The group whose ASG the rule names. */
+      readonly group: string;
+    }
+  | {
+      /** An address prefix: a masked CIDR, a service tag or `*`. */
+      readonly prefix: string;
+    };
+
+/** Why a rule is in the plan. */
+export type AzureRuleOrigin = 'flow' | 'load-balancer' | 'additional' | 'deny';
+
+/** One NSG rule, before it becomes an Azure resource: ASGs by group name, peers by CIDR. */
+export interface AzureRule {
+  /** Unique per NSG, at most 80 characters, in the form Azure accepts. */
+  readonly name: string;
+  /** `Inbound` on the listener's side; `Outbound` (restricted egress) on the initiator's. */
+  readonly direction: 'Inbound' | 'Outbound';
+  /** `Allow` for flows and probes, `Deny` for the deny rules; either for additional rules. */
+  readonly access: 'Allow' | 'Deny';
+  /** The flow's protocol; `*` in deny and probe rules. */
+  readonly protocol: 'Tcp' | 'Udp' | 'Icmp' | '*';
+  /** NSG priority, unique per direction, inside the band. */
+  readonly priority: number;
+  /** Source ASG (by group name) or address prefix. */
+  readonly source: AzureRuleEndpoint;
+  /** Destination ASG (by group name) or address prefix. */
+  readonly destination: AzureRuleEndpoint;
+  /** Destination ports: `"3000-3009"` or `"445"` entries, or just `"*"` for every port. */
+  readonly ports: readonly string[];
+  /** Rows and purposes, at most 140 ASCII characters. */
+  readonly description: string;
+  /** The catalog rows the rule carries; empty for the other rules. */
+  readonly rows: readonly RowId[];
+  /** Why the rule exists: a flow, a probe allow, the user's additional rule, or a deny. */
+  readonly origin: AzureRuleOrigin;
+}
+
+/**
+ * A rule of the user's own, placed by the component in its NSG: above portplan's deny rules (and
+ * below its flow allows), at a stable priority, validated like portplan's rules.
+ */
+export interface AdditionalRule {
+  /** A name Azure accepts, unique in the NSG (not one of portplan's names). */
+  readonly name: string;
+  /** @default 'Inbound' */
+  readonly direction?: 'Inbound' | 'Outbound';
+  /** `Allow` or `Deny`. */
+  readonly access: 'Allow' | 'Deny';
+  /** `Tcp`, `Udp`, `Icmp` or `*`. */
+  readonly protocol: 'Tcp' | 'Udp' | 'Icmp' | '*';
+  /** A group of the declaration (its ASG), or a prefix: masked CIDR, service tag or `*`. */
+  readonly source: AzureRuleEndpoint;
+  /** A group of the declaration (its ASG), or a prefix: masked CIDR, service tag or `*`. */
+  readonly destination: AzureRuleEndpoint;
+  /** Destination ports and ranges (`3389`, `"49152-65535"`), or `"*"` (or `["*"]`) for all. */
+  readonly ports: '*' | readonly (number | string)[];
+  /** At most 140 characters. @default the rule's name */
+  readonly description?: string;
+  /**
+   * Allow an `Allow` rule from or to anywhere (`*`, `Internet` or a /0 prefix): least privilege
+   * refuses it unless set.
+   * @default false
+   */
+  readonly allowAnyAddress?: boolean;
+}
+
+/** Options of {@link planAzureRules}. */
+export interface AzurePlanOptions {
+  /**
+   * Catalogs of your own, beside the built-in products (the spec's `CatalogOptions`): their roles
+   * may be used in the declaration, and rule descriptions come from their rows.
+   * @default - the built-in products only
+   */
+  readonly catalogs?: readonly CatalogSource[];
+  /** The priorities the rules may take. */
+  readonly band: PriorityBand;
+  /** The argument the band came from, named in errors. @default 'band' */
+  readonly bandPath?: string;
+  /**
+   * Add a deny of other VirtualNetwork traffic to each group's ASG below the allow rules (Azure's
+   * default `AllowVnetInBound` admits the whole VNet otherwise).
+   */
+  readonly denyOtherVnetTraffic: boolean;
+  /**
+   * With `egress: 'restricted'`, add a deny of all other outbound traffic from each group's ASG below
+   * the outbound allows (Azure's defaults `AllowVnetOutBound` and `AllowInternetOutBound` let
+   * everything out otherwise). Without restricted egress there are no outbound rules at all.
+   * @default the value of `denyOtherVnetTraffic`
+   */
+  readonly denyOtherOutboundTraffic?: boolean;
+  /**
+   * With the inbound deny rules, allow Azure Load Balancer health probes (service tag
+   * `AzureLoadBalancer`, 168.63.129.16) to each group's ASG above the denies: the denies' source
+   * `VirtualNetwork` includes that address, so probes would fail.
+   * @default true
+   */
+  readonly allowAzureLoadBalancer?: boolean;
+  /** The user's own rules, placed between portplan's allows and its denies. @default [] */
+  readonly additionalRules?: readonly AdditionalRule[];
+  /**
+   * The priorities of the previous deployment, by rule name (a plan's `rules`, or the component's
+   * `priorities` output). Every rule that still exists keeps its priority when it is free and
+   * inside its zone; the priorities of rules that are removed or move stay reserved for this
+   * update (Pulumi creates before it deletes); only new rules are placed by hash.
+   * @default - every rule placed by hash
+   */
+  readonly previousPriorities?: Readonly<Record<string, number>>;
+}
+
+/** Azure limits the plan is checked against. */
+export const AZURE_LIMITS = {
+  /** Security rules in one NSG. */
+  rulesPerNsg: 1000,
+  /** ASGs named as source or destination of one rule. */
+  asgsPerRule: 10,
+  /** ASGs referenced by the rules of one NSG. */
+  asgsPerNsg: 100,
+  /** Characters in a rule name. */
+  ruleName: 80,
+  /** Characters in a rule description. */
+  description: 140,
+  /** The priorities Azure accepts for user rules. */
+  priority: {
+    /** Highest precedence. */
+    from: 100,
+    /** Lowest precedence. */
+    to: 4096,
+  },
+} as const;
+
+/** An Azure limit a plan would exceed (code `AZURE_LIMIT`); the message names the numbers. */
+export class AzureLimitError extends PortplanError {
+  /** Always `AZURE_LIMIT`. */
+  readonly code = 'AZURE_LIMIT';
+}
+
+/**
+ * A planned rule Azure would refuse (code `AZURE_RULE`): a finding of the rule validator. A plan
+ * from a valid declaration never has one; it guards the planner itself.
+ */
+export class AzureRuleError extends PortplanError {
+  /** Always `AZURE_RULE`. */
+  readonly code = 'AZURE_RULE';
+}
+
+/** The result of {@link planAzureRules}. */
+export interface AzurePlan {
+  /** The resolved flows and warnings the rules come from. */
+  readonly resolution: Resolution;
+  /** Every rule, in priority order per direction (Inbound first). */
+  readonly rules: readonly AzureRule[];
+  /**
+   * One role-wide ASG per role with two or more groups (its name is the role id): every NIC of the
+   * role's groups joins it, and the rules every group of the role needs alike name it once.
+   */
+  readonly roleGroups: readonly RoleWideGroup[];
+}
+
+/** A reference to an application security group inside a rule. */
+export interface AsgReference<Id> {
+  /** The ASG's resource id. */
+  readonly id: Id;
+}
+
+/** The ARM properties of one security rule, as azure-native's `SecurityRule` and inline rules take them. */
+export interface AzureSecurityRuleArgs<Id> {
+  /** The rule name. */
+  readonly name: string;
+  /** The priority. */
+  readonly priority: number;
+  /** `Inbound` or `Outbound`. */
+  readonly direction: 'Inbound' | 'Outbound';
+  /** `Allow` or `Deny`. */
+  readonly access: 'Allow' | 'Deny';
+  /** The protocol. */
+  readonly protocol: 'Tcp' | 'Udp' | 'Icmp' | '*';
+  /** The description. */
+  readonly description: string;
+  /** Always `*`: the initiator's port is ephemeral. */
+  readonly sourcePortRange: '*';
+  /** `*` only: Azure takes `*` in the singular field alone. */
+  readonly destinationPortRange?: string;
+  /** The ports and ranges, when not `*`. */
+  readonly destinationPortRanges?: string[];
+  /** A group's ASG as the source. */
+  readonly sourceApplicationSecurityGroups?: AsgReference<Id>[];
+  /** A prefix as the source. */
+  readonly sourceAddressPrefix?: string;
+  /** A group's ASG as the destination. */
+  readonly destinationApplicationSecurityGroups?: AsgReference<Id>[];
+  /** A prefix as the destination. */
+  readonly destinationAddressPrefix?: string;
+}
+
+/**
+ * A planned rule's ARM properties: the one place that decides field shapes. `*` goes in the
+ * singular `destinationPortRange` (in `destinationPortRanges` ARM answers
+ * SecurityRuleInvalidPortRange); port lists go in `destinationPortRanges`, which takes one or more
+ * entries; a group becomes its ASG, a prefix `…AddressPrefix`.
+ * @param asgId the ASG id of a group, by group name
+ */
+export function securityRuleArgs<Id>(rule: AzureRule, asgId: (group: string) => Id): AzureSecurityRuleArgs<Id> {
+  const any = rule.ports.length === 1 && rule.ports[0] === '*';
+  const side = (which: 'source' | 'destination', e: AzureRuleEndpoint) =>
+    'group' in e
+      ? { [`${which}ApplicationSecurityGroups`]: [{ id: asgId(e.group) }] }
+      : { [`${which}AddressPrefix`]: e.prefix };
+  return {
+    name: rule.name,
+    priority: rule.priority,
+    direction: rule.direction,
+    access: rule.access,
+    protocol: rule.protocol,
+    description: rule.description,
+    sourcePortRange: '*',
+    ...(any ? { destinationPortRange: '*' } : { destinationPortRanges: [...rule.ports] }),
+    ...side('source', rule.source),
+    ...side('destination', rule.destination),
+  };
+}
+
+// FNV-1a: a rule's home priority depends on its own name only, so adding or removing other rules
+// moves no existing rule unless two names share a home slot.
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+const PROTOCOL: Record<Protocol, 'Tcp' | 'Udp'> = { tcp: 'Tcp', udp: 'Udp' };
+
+/** A rule name by the spec's one naming scheme: unique for distinct parts, within Azure's rules. */
+const ruleName = (parts: readonly NamePart[]): string => composeName(NAME_TARGETS.azureRule, parts);
+
+type Draft = Omit<AzureRule, 'priority'>;
+interface Zone {
+  readonly what: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Turns a declaration into NSG rules: one allow rule per (direction, source, destination, protocol)
+ * carrying all its port ranges (from the spec's `placeRules()`), optionally probe allows, the
+ * user's additional rules, and one deny per group and direction below them.
+ *
+ * Priorities: the band's lower three quarters hold the allow rules (flows and probes), the next
+ * eighth the additional rules, the last eighth the deny rules, so every deny is below every allow
+ * and additional rule. A rule keeps its `previousPriorities` entry when given; any other rule's
+ * priority is a hash of its name into its zone, probing upward on collision and skipping every
+ * previous priority it does not keep (a rule removed or moved in the same update still holds it).
+ * @throws DeclarationError for a bad declaration, CatalogError for a bad catalog, ArgumentError for a
+ *   bad band or additional rule, AzureLimitError for a plan over Azure's limits
+ */
+export function planAzureRules(declaration: Declaration | CatalogDeclaration, options: AzurePlanOptions): AzurePlan {
+  const { band } = options;
+  const bandPath = options.bandPath ?? 'band';
+  const p = AZURE_LIMITS.priority;
+  if (
+    !Number.isInteger(band.from) ||
+    !Number.isInteger(band.to) ||
+    band.from < p.from ||
+    band.to > p.to ||
+    band.from > band.to
+  ) {
+    throw new ArgumentError(bandPath, band, `a priority band of whole numbers with ${p.from} <= from <= to <= ${p.to}`);
+  }
+  const resolution = resolve(declaration, { catalogs: options.catalogs });
+  const d = resolution.declaration;
+  const placement = placeCloudRules(resolution);
+  const allows = allowDrafts(resolution, placement.rules);
+  // The ASGs the probes and denies name: each group's, except that the groups of a role with a
+  // role-wide ASG are all named by it (every host of theirs is in it), once.
+  const wide = new Set(placement.roleGroups.flatMap((r) => r.groups));
+  const holders = [
+    ...d.groups.filter((g) => !wide.has(g.name)).map((g) => g.name),
+    ...placement.roleGroups.map((r) => r.name),
+  ];
+  const denyIn = options.denyOtherVnetTraffic;
+  const denyOut = (options.denyOtherOutboundTraffic ?? options.denyOtherVnetTraffic) && d.egress === 'restricted';
+  const probes = denyIn && (options.allowAzureLoadBalancer ?? true) ? holders.map(probeDraft) : [];
+  const denies: Draft[] = [...(denyIn ? holders.map(denyInDraft) : []), ...(denyOut ? holders.map(denyOutDraft) : [])];
+  const ours = new Set([...allows, ...probes, ...denies].map((r) => r.name.toLowerCase()));
+  const additional = (options.additionalRules ?? []).map((r, i) =>
+    additionalDraft(
+      r,
+      `additionalRules[${i}]`,
+      d.groups.map((g) => g.name),
+      ours,
+    ),
+  );
+
+  // Fixed zones: turning the deny rules on or off, or adding additional rules, moves no allow rule.
+  const size = band.to - band.from + 1;
+  const split = band.from + Math.floor((size * 3) / 4);
+  const split2 = split + Math.floor((band.to - split + 1) / 2);
+  const zones = {
+    allow: { what: 'allow', from: band.from, to: split - 1 },
+    additional: { what: 'additional', from: split, to: split2 - 1 },
+    deny: { what: 'deny', from: split2, to: band.to },
+  };
+  const placed: [Draft, Zone][] = [
+    ...[...allows, ...probes].map((r): [Draft, Zone] => [r, zones.allow]),
+    ...additional.map((r): [Draft, Zone] => [r, zones.additional]),
+    ...denies.map((r): [Draft, Zone] => [r, zones.deny]),
+  ];
+  const priorities = assign(placed, options.previousPriorities ?? {}, band, bandPath);
+  const rules = placed
+    .map(([r]) => ({ ...r, priority: priorities.get(r.name) ?? 0 }))
+    .sort((a, b) => (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : a.priority - b.priority));
+
+  checkDistinct(
+    NAME_TARGETS.azureRule,
+    rules.map((r) => ({ name: r.name, what: `the ${r.direction.toLowerCase()} ${r.origin} rule ${r.description}` })),
+  );
+  checkLimits(rules);
+  return { resolution, rules, roleGroups: placement.roleGroups };
+}
+
+/** The allow rules of the flows: one per direction, endpoints and protocol, with all its port ranges. */
+function allowDrafts(resolution: Resolution, placed: readonly CloudRule[]): Draft[] {
+  const side = (e: RuleParty): AzureRuleEndpoint => (e.kind === 'peer' ? { prefix: e.cidr } : { group: e.name });
+  const drafts = new Map<string, Draft>();
+  for (const c of placed) {
+    const direction = c.direction === 'inbound' ? 'Inbound' : 'Outbound';
+    const [from, to] = c.direction === 'inbound' ? [c.remote, c.holder] : [c.holder, c.remote];
+    const name = ruleName([direction === 'Inbound' ? 'in' : 'out', user(from.name), 'to', user(to.name), c.protocol]);
+    // Keyed by direction, endpoints and protocol (not by the name they get).
+    const key = JSON.stringify([direction, from.kind, from.name, to.kind, to.name, c.protocol]);
+    const prev = drafts.get(key);
+    const rows = [...(prev?.rows ?? []), ...new Set(c.flows.flatMap((f) => f.rows))];
+    drafts.set(key, {
+      name,
+      direction,
+      access: 'Allow',
+      protocol: PROTOCOL[c.protocol],
+      source: side(from),
+      destination: side(to),
+      ports: [...(prev?.ports ?? []), portRangeText(c)],
+      rows,
+      description: describeRows(rows, resolution.catalog),
+      origin: 'flow',
+    });
+  }
+  return [...drafts.values()];
+}
+
+// The texts below name a group, or for a role-wide ASG the role id; 140 characters at most.
+const describe = (text: string): string => text.slice(0, AZURE_LIMITS.description);
+
+function probeDraft(holder: string): Draft {
+  return {
+    name: ruleName(['allow', 'lb', 'to', user(holder)]),
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    source: { prefix: 'AzureLoadBalancer' },
+    destination: { group: holder },
+    ports: ['*'],
+    rows: [],
+    origin: 'load-balancer',
+    description: describe(`Azure Load Balancer health probes to ${holder}, above the portplan deny rules`),
+  };
+}
+
+function denyInDraft(holder: string): Draft {
+  return {
+    name: ruleName(['deny', 'vnet', 'to', user(holder)]),
+    direction: 'Inbound',
+    access: 'Deny',
+    protocol: '*',
+    source: { prefix: 'VirtualNetwork' },
+    destination: { group: holder },
+    ports: ['*'],
+    rows: [],
+    origin: 'deny',
+    description: describe(`Deny other VirtualNetwork traffic to ${holder}, below the portplan allow rules`),
+  };
+}
+
+function denyOutDraft(holder: string): Draft {
+  return {
+    name: ruleName(['deny', 'out', 'from', user(holder)]),
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    source: { group: holder },
+    destination: { prefix: '*' },
+    ports: ['*'],
+    rows: [],
+    origin: 'deny',
+    description: describe(`Deny other outbound traffic from ${holder}, below the portplan allow rules`),
+  };
+}
+
+// What to change when the band is too small: a wider band, unless it is Azure's whole range already.
+function widen(band: PriorityBand): string {
+  const all = AZURE_LIMITS.priority;
+  if (band.from > all.from || band.to < all.to) return 'widen the band';
+  return `the band is Azure's whole range (${all.from}-${all.to}): the plan must need fewer rules (give fewer, wider peers, or spread the groups over components with NSGs of their own)`;
+}
+
+function assign(
+  placed: readonly [Draft, Zone][],
+  previous: Readonly<Record<string, number>>,
+  band: PriorityBand,
+  bandPath: string,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const taken = { Inbound: new Set<number>(), Outbound: new Set<number>() };
+  // Capacity per zone and direction, so the error names the zone and the band the user gave.
+  const counts = new Map<string, { zone: Zone; direction: string; n: number }>();
+  for (const [r, zone] of placed) {
+    const key = `${r.direction} ${zone.what}`;
+    const c = counts.get(key) ?? { zone, direction: r.direction, n: 0 };
+    c.n++;
+    counts.set(key, c);
+  }
+  for (const { zone, direction, n } of counts.values()) {
+    const room = Math.max(0, zone.to - zone.from + 1);
+    if (n > room) {
+      const where =
+        room > 0
+          ? `its ${direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} holds ${room}`
+          : `it leaves no room for ${direction.toLowerCase()} ${zone.what} rules`;
+      throw new AzureLimitError(
+        bandPath,
+        band,
+        `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: ${widen(band)}`,
+      );
+    }
+  }
+  // Flow rules first, then the kinds added later, each by name: a probe or additional rule hashing
+  // onto a flow rule's home slot probes onward instead of pushing the flow rule.
+  const rank = (r: Draft) => ORIGIN_RANK[r.origin];
+  const sorted = [...placed].sort(([a], [b]) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Surviving rules first, at their previous priority: with state, nothing that exists moves.
+  for (const [r, zone] of sorted) {
+    const p = previous[r.name];
+    if (Number.isInteger(p) && p >= zone.from && p <= zone.to && !taken[r.direction].has(p)) {
+      taken[r.direction].add(p);
+      out.set(r.name, p);
+    }
+  }
+  // Every other previous priority belongs to a rule that is removed or moves in this update; Pulumi
+  // creates before it deletes, so Azure would see two rules at one priority. Reserved in both
+  // directions, since a removed rule's direction is not known from its name alone.
+  const reserved = new Set(
+    Object.entries(previous)
+      .filter(([name, p]) => out.get(name) !== p)
+      .map(([, p]) => p),
+  );
+  for (const [r, zone] of sorted.filter(([x]) => !out.has(x.name))) {
+    const size = zone.to - zone.from + 1;
+    const home = fnv1a(r.name) % size;
+    let slot = home;
+    while (taken[r.direction].has(zone.from + slot) || reserved.has(zone.from + slot)) {
+      slot = (slot + 1) % size;
+      if (slot === home) {
+        throw new AzureLimitError(
+          bandPath,
+          band,
+          `priority band ${band.from}-${band.to}: its ${r.direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} has no priority left for ${r.name} while the previous deployment's rules hold theirs: widen the band, or deploy the removal first`,
+        );
+      }
+    }
+    taken[r.direction].add(zone.from + slot);
+    out.set(r.name, zone.from + slot);
+  }
+  return out;
+}
+
+const ORIGIN_RANK: Record<AzureRuleOrigin, number> = { flow: 0, 'load-balancer': 1, additional: 2, deny: 3 };
+const ANY_PREFIX = new Set(['*', 'Internet']);
+const TAGS = new Set(['*', 'VirtualNetwork', 'AzureLoadBalancer', 'Internet']);
+
+function additionalDraft(r: AdditionalRule, path: string, groups: readonly string[], ours: Set<string>): Draft {
+  if (typeof r !== 'object' || r === null) throw new ArgumentError(path, r, 'an additional rule object');
+  if (typeof r.name !== 'string' || !isValidRuleName(r.name)) {
+    throw new ArgumentError(
+      `${path}.name`,
+      r.name,
+      'a rule name of at most 80 word characters, ".", "-" or "_", starting with a word character and ending with one or "_"',
+    );
+  }
+  if (ours.has(r.name.toLowerCase()))
+    throw new ArgumentError(
+      `${path}.name`,
+      r.name,
+      'a name unique in the NSG: portplan already has a rule of that name',
+    );
+  ours.add(r.name.toLowerCase());
+  const direction = r.direction ?? 'Inbound';
+  if (direction !== 'Inbound' && direction !== 'Outbound')
+    throw new ArgumentError(`${path}.direction`, r.direction, 'Inbound or Outbound');
+  if (r.access !== 'Allow' && r.access !== 'Deny') throw new ArgumentError(`${path}.access`, r.access, 'Allow or Deny');
+  if (!['Tcp', 'Udp', 'Icmp', '*'].includes(r.protocol))
+    throw new ArgumentError(`${path}.protocol`, r.protocol, 'Tcp, Udp, Icmp or *');
+  const endpoint = (e: AzureRuleEndpoint, at: string): AzureRuleEndpoint => {
+    // Other Pulumi languages send both keys, one of them unset: exactly one must be set.
+    const set =
+      typeof e === 'object' && e !== null ? Object.entries(e).filter(([, v]) => v !== undefined && v !== null) : [];
+    if (set.length !== 1)
+      throw new ArgumentError(at, e, 'exactly one of { group } naming a group of the declaration, or { prefix }');
+    e = Object.fromEntries(set) as AzureRuleEndpoint;
+    if ('group' in e) {
+      if (!groups.includes(e.group))
+        throw new ArgumentError(`${at}.group`, e.group, `a group of the declaration: ${groups.join(', ')}`);
+      return { group: e.group };
+    }
+    if (typeof e === 'object' && e !== null && 'prefix' in e && typeof e.prefix === 'string') {
+      const cidr = parseCidr(e.prefix);
+      if (!TAGS.has(e.prefix) && !(cidr && cidr.masked)) {
+        const masked = cidr ? ` (the masked form is ${cidr.text})` : '';
+        throw new ArgumentError(
+          `${at}.prefix`,
+          e.prefix,
+          `a masked CIDR${masked}, VirtualNetwork, AzureLoadBalancer, Internet or *`,
+        );
+      }
+      if (r.access === 'Allow' && !r.allowAnyAddress && (ANY_PREFIX.has(e.prefix) || cidr?.prefix === 0)) {
+        throw new ArgumentError(
+          `${at}.prefix`,
+          e.prefix,
+          'a narrower range: least privilege refuses an Allow from or to anywhere unless allowAnyAddress is set',
+        );
+      }
+      return { prefix: e.prefix };
+    }
+    throw new ArgumentError(at, e, '{ group } naming a group of the declaration, or { prefix }');
+  };
+  const source = endpoint(r.source, `${path}.source`);
+  const destination = endpoint(r.destination, `${path}.destination`);
+  let ports: string[];
+  if (r.ports === '*' || (Array.isArray(r.ports) && r.ports.length === 1 && r.ports[0] === '*')) {
+    ports = ['*'];
+  } else if (Array.isArray(r.ports) && r.ports.length > 0) {
+    ports = r.ports.map((x, j) => {
+      const text = String(x);
+      if ((typeof x !== 'number' && typeof x !== 'string') || !isPortRange(text)) {
+        throw new ArgumentError(
+          `${path}.ports[${j}]`,
+          x,
+          'a port 0-65535 or a range "low-high"; "*" only as the whole ports value',
+        );
+      }
+      return text;
+    });
+  } else {
+    throw new ArgumentError(`${path}.ports`, r.ports, '"*" or a non-empty list of ports and ranges');
+  }
+  const description = r.description ?? r.name;
+  if (typeof description !== 'string' || description.length > AZURE_LIMITS.description) {
+    throw new ArgumentError(
+      `${path}.description`,
+      r.description,
+      `a text of at most ${AZURE_LIMITS.description} characters`,
+    );
+  }
+  return {
+    name: r.name,
+    direction,
+    access: r.access,
+    protocol: r.protocol,
+    source,
+    destination,
+    ports,
+    rows: [],
+    description,
+    origin: 'additional',
+  };
+}
+
+function checkLimits(rules: readonly AzureRule[]): void {
+  const L = AZURE_LIMITS;
+  if (rules.length > L.rulesPerNsg)
+    throw new AzureLimitError(
+      'declaration',
+      rules.length,
+      `the plan needs ${rules.length} rules in one NSG, more than Azure's ${L.rulesPerNsg} security rules per ` +
+        'network security group (https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#networking-limits); ' +
+        'each peer address range needs rules of its own: give fewer, wider peers, or spread the groups over ' +
+        'components with NSGs of their own',
+    );
+  const asgs = new Set<string>();
+  for (const r of rules) {
+    const inRule = [r.source, r.destination].filter((s) => 'group' in s).length;
+    if (inRule > L.asgsPerRule)
+      throw new AzureLimitError(
+        'declaration',
+        r.name,
+        `rule ${r.name} references ${inRule} application security groups, more than Azure's ${L.asgsPerRule}`,
+      );
+    for (const s of [r.source, r.destination]) if ('group' in s) asgs.add(s.group);
+    if (r.description.length > L.description)
+      throw new AzureLimitError(
+        'declaration',
+        r.name,
+        `rule ${r.name} description has ${r.description.length} characters, more than Azure's ${L.description}`,
+      );
+  }
+  if (asgs.size > L.asgsPerNsg)
+    throw new AzureLimitError(
+      'declaration.groups',
+      asgs.size,
+      `the plan references ${asgs.size} application security groups in one NSG, more than Azure's ${L.asgsPerNsg}`,
+    );
+  // Every rule through Azure's documented constraints (names, fields, ports, prefixes, priorities):
+  // the planner must never build a rule Azure refuses, whatever names the spec lets through.
+  const findings = validateSecurityRules(rules.map((r): ArmSecurityRule => securityRuleArgs(r, (g) => `asg:${g}`)));
+  if (findings.length > 0) {
+    const f = findings[0];
+    throw new AzureRuleError(`rules.${f.rule}.${f.field}`, f.value, `rule ${f.rule}, ${f.field}: ${f.message}`);
+  }
+}

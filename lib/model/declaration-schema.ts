@@ -1,0 +1,390 @@
+// The declaration's schema, in the terms of lib/model/schema.ts, built from the catalogs in use: the
+// one source of the run-time check (validate.ts), the published JSON Schema with each field's
+// description, and the declaration's TypeScript types (declaration.generated.ts, written from the
+// built-in set's schema by `npm run generate`). The roles, peer kinds and options blocks come from the
+// catalogs, and so does each option's description: the catalog's own `description`. The built-in
+// set's schema is schema/declaration.schema.json. Not part of the package's API: users call
+// validate() and declarationJsonSchema().
+import { conditionHolds, conditionText, optionOf, optionValueProblem, type CatalogSet } from './catalog-set';
+import type { CatalogOptionDefinition, OptionValue } from './catalog-format';
+import { neverRoutedBlock, parseCidr } from './cidr';
+import {
+  choice,
+  described,
+  flag,
+  isValid,
+  list,
+  named,
+  object,
+  optional,
+  text,
+  textForms,
+  wholeNumber,
+  withDefault,
+  type AnyNode,
+  type ObjectNode,
+  type SchemaDoc,
+  type SchemaIssue,
+  type SchemaPath,
+  type Shape,
+} from './schema';
+import type { NormalizedDeclaration } from './options';
+
+// Names become parts of Azure rule names, which must end with a letter, digit or underscore
+// (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork),
+// and of CDK construct ids: so a letter first, a letter or digit last.
+const NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const NAME_MESSAGE =
+  'must be lower-case letters, digits and dashes, start with a letter, end with a letter or digit, ' +
+  'at most 40 characters';
+const name = text(NAME, NAME_MESSAGE);
+const port = wholeNumber(1, 65535);
+
+const CIDR_MESSAGE = 'must be an IPv4 or IPv6 CIDR such as 10.0.9.10/32 or 2001:db8::/64 (no zone index)';
+// The two forms the published JSON Schema gives editors: an IPv4 and an IPv6 CIDR, with the
+// patterns of JSON Schema's usual cidrv4/cidrv6 formats.
+const CIDR_V4 =
+  '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])' +
+  '\\/([0-9]|[1-2][0-9]|3[0-2])$';
+const CIDR_V6 =
+  '^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|' +
+  '([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|' +
+  '([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|' +
+  '[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$';
+const CIDR_FORMS = [
+  { type: 'string', format: 'cidrv4', pattern: CIDR_V4 },
+  { type: 'string', format: 'cidrv6', pattern: CIDR_V6 },
+] as const;
+const CIDR_V4_PATTERN = new RegExp(CIDR_V4);
+
+// An IPv6 CIDR's form: a decimal prefix of at most 128 and an address a URL host accepts (the WHATWG
+// URL parser reads IPv6 addresses, https://url.spec.whatwg.org/#concept-ipv6-parser). This also
+// takes the IPv4-embedded notation (::ffff:10.0.0.1/128), which the published pattern leaves out.
+function ipv6Form(t: string): boolean {
+  const [address, prefix, ...more] = t.split('/');
+  if (more.length || prefix === undefined || `${Number(prefix)}` !== prefix || Number(prefix) > 128) return false;
+  try {
+    new URL(`http://[${address}]`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Either form, and parseCidr must read it (it also refuses a zone index and leading zeros).
+const cidr = textForms(CIDR_FORMS, CIDR_MESSAGE, (t) => {
+  const c = CIDR_V4_PATTERN.test(t) || ipv6Form(t) ? parseCidr(t) : undefined;
+  if (!c) return CIDR_MESSAGE;
+  if (c.masked) return undefined;
+  return `has host bits set; write the network ${c.text} (or the host as /${c.family === 4 ? 32 : 128})`;
+});
+
+const sentence = (v: OptionValue | readonly OptionValue[]): string => (Array.isArray(v) ? v.join(' or ') : String(v));
+
+/**
+ * What an option of a product's options block means, for the declaration's JSON Schema and types:
+ * the catalog's own description, then what values it takes and when it may be set. An option with a
+ * default value gets it from its node; the others say what leaving them unset does. @internal
+ */
+export function optionDoc(o: CatalogOptionDefinition, optionsField: string): SchemaDoc {
+  const only = o.when
+    ? ` Only when ${Object.entries(o.when)
+        .map(([k, v]) => `${optionsField}.${k} is ${sentence(v)}`)
+        .join(' and ')}.`
+    : '';
+  const pin = o.type === 'pinnedPort' ? ` ${o.base} or one of ${o.fallback[0]}-${o.fallback[1]}.` : '';
+  const count = o.type === 'count' ? ` From ${o.min} to ${o.max}.` : '';
+  const description = `${o.description}${pin}${count}${only}`;
+  if (o.type === 'pinnedPort')
+    return {
+      description,
+      defaultNote: `${o.base} and the whole fallback range ${o.fallback[0]}-${o.fallback[1]} are opened`,
+    };
+  return o.type === 'choice' && o.default === undefined ? { description, defaultNote: 'unset' } : { description };
+}
+
+/**
+ * The TypeScript types of a product's options block, with their doc comments: as declared
+ * (`ServerProtectOptions`), and with every default filled in (`NormalizedServerProtectOptions`).
+ * The declared type's doc is also the block's JSON Schema description. @internal
+ */
+export function optionsBlockTypes(
+  productName: string,
+  optionsField: string,
+): { readonly name: string; readonly doc: string; readonly output: { readonly name: string; readonly doc: string } } {
+  const name = `${optionsField[0].toUpperCase()}${optionsField.slice(1)}Options`;
+  return {
+    name,
+    doc: `Options of ${productName} (the declaration's \`${optionsField}\` field).`,
+    output: { name: `Normalized${name}`, doc: `{@link ${name}} with every default filled in.` },
+  };
+}
+
+// One option as a schema node: its default filled in, or optional where it has none.
+function optionNode(o: CatalogOptionDefinition, optionsField: string): AnyNode {
+  return described(optionValueNode(o), optionDoc(o, optionsField));
+}
+
+function optionValueNode(o: CatalogOptionDefinition): AnyNode {
+  switch (o.type) {
+    case 'flag':
+      return withDefault(flag(), o.default) as AnyNode;
+    case 'choice':
+      return (
+        o.default === undefined ? optional(choice(o.values)) : withDefault(choice(o.values), o.default)
+      ) as AnyNode;
+    case 'count':
+      return withDefault(wholeNumber(o.min, o.max), o.default) as AnyNode;
+    case 'pinnedPort': {
+      // The same rule a catalog's conditions are checked by; its message names the ports allowed.
+      const message = optionValueProblem(o, undefined) ?? '';
+      return optional(
+        wholeNumber(1, 65535, { test: (p) => optionValueProblem(o, p) === undefined, message }),
+      ) as AnyNode;
+    }
+  }
+}
+
+/** Every option of an object schema at its default: the object's output for `{}`. */
+function defaultsOf(node: ObjectNode<Shape>): Record<string, unknown> {
+  const v = node.check({}, [], []);
+  // Unreachable: every option without a default is optional (the catalog loader sees to that).
+  if (!isValid(v)) throw new Error('portplan internal error: an options schema does not accept {}');
+  return v as Record<string, unknown>;
+}
+
+/** The declaration schema of a catalog set, and the rules across its fields. @internal */
+export interface DeclarationSchema {
+  /** The schema: the one source of the run-time check and the JSON Schema. */
+  readonly node: ObjectNode<Shape>;
+  /** The rules across fields, checked once every field is valid (one-field faults come first). */
+  readonly crossFieldIssues: (d: NormalizedDeclaration) => SchemaIssue[];
+  /** Options set where their product's condition does not allow them (`sum.concurrentTargets` under 7.x+). */
+  readonly optionIssues: (input: unknown, d: NormalizedDeclaration) => SchemaIssue[];
+}
+
+const SCHEMAS = new WeakMap<CatalogSet, DeclarationSchema>();
+
+/** The declaration schema of a catalog set, built once per set. @internal */
+export function declarationSchemaOf(set: CatalogSet): DeclarationSchema {
+  let schema = SCHEMAS.get(set);
+  if (!schema) {
+    schema = build(set);
+    SCHEMAS.set(set, schema);
+  }
+  return schema;
+}
+
+// A role of the set. A role whose product no catalog in use has is most often a catalog left out
+// (`--catalog` forgotten): say that, rather than list every role.
+function roleNode(set: CatalogSet): AnyNode {
+  const roles = choice(set.roleIds);
+  const products = new Set(set.catalogs.map((c) => c.product.id));
+  return {
+    ...roles,
+    check: (value, path, issues) => {
+      const product = typeof value === 'string' ? /^([a-z][a-z0-9-]*):/.exec(value)?.[1] : undefined;
+      if (product === undefined || products.has(product)) return roles.check(value, path, issues);
+      issues.push({
+        path,
+        message: `names product ${product}, which no catalog in use has: pass its catalog (catalogs, --catalog); products in use: ${[...products].join(', ')}`,
+      });
+      return roles.check(value, path, []);
+    },
+  } as AnyNode;
+}
+
+// A product's options block: each option documented by the catalog, every default filled in.
+function optionsBlock(c: CatalogSet['catalogs'][number]): AnyNode {
+  const field = c.product.optionsField;
+  const types = optionsBlockTypes(c.product.name, field);
+  const options = object(Object.fromEntries(c.options.map((o) => [o.name, optionNode(o, field)])));
+  // Its default, every option at its own, is published whole: JSON Schema `default`, `@default {...}`.
+  return described(
+    withDefault(named(types.name, options, types.doc, types.output), defaultsOf(options)),
+    types.doc,
+  ) as AnyNode;
+}
+
+function groupSchema(set: CatalogSet): AnyNode {
+  return named(
+    'GroupDeclaration',
+    object({
+      name: described(
+        name,
+        'Unique name: lower-case letters, digits and dashes, starting with a letter and ending with a letter ' +
+          'or digit, at most 40 characters.',
+      ),
+      role: described(
+        named('RoleId', roleNode(set)),
+        "The role the group's hosts play: a role id of a built-in product or of a catalog in use.",
+      ),
+    }),
+    'A group of hosts that play one role. A host with several roles joins several groups.',
+  ) as AnyNode;
+}
+
+function peerSchema(set: CatalogSet): AnyNode {
+  return named(
+    'PeerDeclaration',
+    object({
+      name: described(name, 'Unique name among groups and peers, same form as a group name.'),
+      kind: described(
+        named('PeerKind', choice(set.peerKindIds)),
+        'What the peer is, a peer kind of a built-in product or of a catalog in use; decides which rows reach it.',
+      ),
+      cidr: described(cidr, {
+        description: "The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`.",
+        examples: ['10.0.9.10/32', '2001:db8::/64'],
+      }),
+      ports: described(optional(list(port, { min: 1, max: 16 })), {
+        description:
+          "The peer's service ports, for kinds whose ports vary (Control Manager web site with `mcp`, update " +
+          'source or proxy, mail, SNMP).',
+        defaultNote: "the row's documented ports",
+      }),
+      allowAnyAddress: described(
+        withDefault(flag(), false),
+        'Allow a CIDR of prefix length 0 (the whole address space). Least privilege forbids it unless set.',
+      ),
+    }),
+    'A host outside the products that the user names by address.',
+    { name: 'NormalizedPeer', doc: 'A validated peer: `allowAnyAddress` is filled in.' },
+  ) as AnyNode;
+}
+
+function build(set: CatalogSet): DeclarationSchema {
+  const products = Object.fromEntries(set.catalogs.map((c) => [c.product.optionsField, optionsBlock(c)]));
+  const node = named(
+    'Declaration',
+    object({
+      groups: described(
+        list(groupSchema(set), { min: 1, minMessage: 'needs at least one group' }),
+        'The role groups; at least one.',
+      ) as AnyNode,
+      peers: described(
+        withDefault(list(peerSchema(set)), []),
+        'The hosts outside the products that the user names by address (a Control Manager, a mail server).',
+      ) as AnyNode,
+      ...products,
+      egress: described(
+        withDefault(choice(['default', 'restricted']), 'default'),
+        "`default` keeps the cloud's egress (AWS allows all outbound); `restricted` adds the matching egress " +
+          "rule on the initiator's group for every flow.",
+      ) as AnyNode,
+    }),
+    'What a user declares: the role groups, the external peers and the options of each product.',
+    { name: 'NormalizedDeclaration', doc: 'A validated declaration with every default filled in.' },
+  );
+  return { node, crossFieldIssues: (d) => crossFieldIssues(set, d), optionIssues: (i, d) => optionIssues(set, i, d) };
+}
+
+// The peer kinds that no row lets a peer choose ports for (every flow to or from them has fixed
+// ports): a peer of such a kind that names ports is refused, told the ports and rows it gets.
+function fixedPeerPorts(set: CatalogSet): Map<string, { ports: number[]; rows: string[] }> {
+  const out = new Map<string, { ports: number[]; rows: string[] } | null>();
+  for (const row of set.rows)
+    for (const f of row.flows)
+      for (const e of [f.listener, f.initiator]) {
+        if (!('peer' in e) || out.get(e.peer) === null) continue;
+        if (f.ports.kind !== 'fixed') {
+          out.set(e.peer, null);
+          continue;
+        }
+        const entry = out.get(e.peer) ?? { ports: [], rows: [] };
+        entry.ports.push(...f.ports.ports);
+        if (!entry.rows.includes(row.id)) entry.rows.push(row.id);
+        out.set(e.peer, entry);
+      }
+  return new Map([...out].filter((e): e is [string, { ports: number[]; rows: string[] }] => e[1] !== null));
+}
+
+// Ports as ranges: 63001, 63002 -> 63001-63002.
+function portsText(ports: readonly number[]): string {
+  const sorted = [...new Set(ports)].sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const p of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && p === last[1] + 1) last[1] = p;
+    else ranges.push([p, p]);
+  }
+  return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
+}
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
+function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const issue = (path: SchemaPath, message: string) => issues.push({ path, message });
+  const seen = new Map<string, string>();
+  const unique = (n: string, path: SchemaPath) => {
+    const first = seen.get(n);
+    if (first) issue(path, `duplicate name; ${first} already uses it`);
+    else seen.set(n, path.join('.'));
+  };
+  const fixed = fixedPeerPorts(set);
+  d.groups.forEach((g, i) => unique(g.name, ['groups', i, 'name']));
+  d.peers.forEach((p, i) => {
+    unique(p.name, ['peers', i, 'name']);
+    const f = fixed.get(p.kind);
+    if (f && p.ports) {
+      issue(
+        ['peers', i, 'ports'],
+        `${article(p.kind)} ${p.kind} peer reaches the fixed ports ${portsText(f.ports)} (${f.rows.join(', ')}); leave ports out`,
+      );
+    }
+    if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {
+      issue(['peers', i, 'cidr'], 'opens to every address; set allowAnyAddress: true if that is meant');
+    }
+    // A peer's range inside a block no peer can be in (link-local, loopback, multicast...).
+    const c = parseCidr(p.cidr);
+    const never = c && neverRoutedBlock(c);
+    if (never) issue(['peers', i, 'cidr'], `is inside ${never.block} (${never.why}); give the peer's own addresses`);
+  });
+  d.groups.forEach((g, i) => {
+    const role = set.role(g.role);
+    const c = role && set.catalog(role.product);
+    if (!role || !c) return;
+    for (const q of role.requires) {
+      if (!conditionHolds(q.when, d, c.product.optionsField)) issue(['groups', i, 'role'], q.message);
+    }
+  });
+  for (const c of set.catalogs) {
+    const field = c.product.optionsField;
+    for (const o of c.options) {
+      if (o.type !== 'choice' || o.requiresPeer === undefined) continue;
+      const kind = o.requiresPeer;
+      const peer = d.peers.findIndex((p) => p.kind === kind);
+      const value = optionOf(d, field, o.name);
+      if (value !== undefined && peer < 0) issue([field, o.name], `needs a peer of kind ${kind} in peers`);
+      if (peer >= 0 && value === undefined) {
+        issue(
+          ['peers', peer, 'kind'],
+          `${article(kind)} ${kind} peer needs ${field}.${o.name} (${o.values.join(' or ')})`,
+        );
+      }
+    }
+  }
+  return issues;
+}
+
+const defaultOf = (o: CatalogOptionDefinition): unknown => ('default' in o ? o.default : undefined);
+
+// The defaults are filled in by the time this runs, so options the user set are read from the
+// input. A default value passes, so a normalized declaration validates again unchanged.
+function optionIssues(set: CatalogSet, input: unknown, d: NormalizedDeclaration): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  for (const c of set.catalogs) {
+    const field = c.product.optionsField;
+    for (const o of c.options) {
+      const given = optionOf(input, field, o.name);
+      if (!o.when || given === undefined || given === defaultOf(o)) continue;
+      if (conditionHolds(o.when, d, field)) continue;
+      issues.push({
+        path: [field, o.name],
+        message: `applies to ${conditionText(o.when, field)} only${o.reason ? `; ${o.reason}` : ''}`,
+      });
+    }
+  }
+  return issues;
+}
