@@ -105,6 +105,24 @@ export function securityGroupGroups(json: unknown, file: string): Map<string, st
 }
 
 /**
+ * Every address an EC2 network interface carries, as its fields: private IPv4 and IPv6 addresses
+ * and the delegated IPv4 and IPv6 prefixes (NetworkInterface in the EC2 API reference).
+ */
+export function interfaceAddresses(eni: At): At[] {
+  const list = (field: string, item: string) =>
+    eni
+      .field(field)
+      .items(true)
+      .map((a) => a.field(item));
+  return [
+    ...list('PrivateIpAddresses', 'PrivateIpAddress'),
+    ...list('Ipv6Addresses', 'Ipv6Address'),
+    ...list('Ipv4Prefixes', 'Ipv4Prefix'),
+    ...list('Ipv6Prefixes', 'Ipv6Prefix'),
+  ];
+}
+
+/**
  * Inventory entries from the JSON of `aws ec2 describe-network-interfaces`: every private IPv4
  * address, IPv6 address and delegated prefix of an interface belongs to the declared groups of its
  * security groups (by `groups`, from {@link securityGroupGroups} or given). Interfaces in none of
@@ -125,25 +143,7 @@ export function awsInterfaceEntries(
       .map((g) => groups.get(g.field('GroupId').text()))
       .filter((g): g is string => g !== undefined);
     if (!names.length) continue;
-    const ranges = [
-      ...eni
-        .field('PrivateIpAddresses')
-        .items(true)
-        .map((a) => a.field('PrivateIpAddress')),
-      ...eni
-        .field('Ipv6Addresses')
-        .items(true)
-        .map((a) => a.field('Ipv6Address')),
-      ...eni
-        .field('Ipv4Prefixes')
-        .items(true)
-        .map((a) => a.field('Ipv4Prefix')),
-      ...eni
-        .field('Ipv6Prefixes')
-        .items(true)
-        .map((a) => a.field('Ipv6Prefix')),
-    ];
-    for (const r of ranges) {
+    for (const r of interfaceAddresses(eni)) {
       const range = r.range();
       for (const group of names) out.push({ range, group, source: `${file} ${r.path}` });
     }

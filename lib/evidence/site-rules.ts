@@ -1,7 +1,7 @@
 import { cidrContains, type Cidr } from '../model';
 import { addressRange } from './address';
 import type { Packet } from './classify';
-import { At } from './inventory-clouds';
+import { At, interfaceAddresses } from './inventory-clouds';
 
 /**
  * The security group rules that let a packet through, as the site says: AWS flow logs do not name
@@ -115,24 +115,7 @@ export function awsRuleFinder(sgsJson: unknown, enisJson: unknown, sgsFile: stri
       .field('Groups')
       .items(true)
       .map((g) => g.field('GroupId').text());
-    const addresses = [
-      ...eni
-        .field('PrivateIpAddresses')
-        .items(true)
-        .map((a) => a.field('PrivateIpAddress')),
-      ...eni
-        .field('Ipv6Addresses')
-        .items(true)
-        .map((a) => a.field('Ipv6Address')),
-      ...eni
-        .field('Ipv4Prefixes')
-        .items(true)
-        .map((a) => a.field('Ipv4Prefix')),
-      ...eni
-        .field('Ipv6Prefixes')
-        .items(true)
-        .map((a) => a.field('Ipv6Prefix')),
-    ];
+    const addresses = interfaceAddresses(eni);
     for (const a of addresses) carried.push({ range: addressRange(a.range()) as Cidr, groups });
   }
   const groupsOf = (address: string): string[] => {
