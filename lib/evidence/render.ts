@@ -127,7 +127,7 @@ export function evidenceText(
   const v = verdict(report, summary);
   const t = report.totals;
   const lines = [
-    `${plural(t.records, 'record')} from ${plural(summary.files, 'file')}: ${t.planned} of planned flows, ` +
+    `${plural(t.records, 'record')} from ${plural(summary.files, 'file')}: ${t.planned} in planned flows, ` +
       `${t.replies} replies to them, ${t.unplanned} unplanned.`,
     v.asPlanned
       ? 'As planned: no planned flow rejected, no unplanned traffic accepted, no malformed input.'
@@ -200,7 +200,7 @@ export function evidenceMarkdown(
   const lines = [
     '# portplan evidence report',
     '',
-    `${plural(t.records, 'record')} from ${plural(summary.files, 'file')}: ${t.planned} of planned flows, ` +
+    `${plural(t.records, 'record')} from ${plural(summary.files, 'file')}: ${t.planned} in planned flows, ` +
       `${t.replies} replies to them, ${t.unplanned} unplanned. ` +
       (v.asPlanned
         ? 'As planned.'
