@@ -187,6 +187,35 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
   ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
 ];
 
+/** The planned flows as a Markdown table: status, counts, and what to do about each. */
+function plannedTable(report: EvidenceReport, r: Resolution): string[] {
+  const status = { accepted: 'seen, accepted', rejected: '**REJECTED (drift)**', unseen: 'never seen' };
+  return table(
+    ['from', 'to', 'protocol', 'ports', 'rows', 'status', 'records', 'first seen', 'last seen', 'notes'],
+    report.flows.map((f) => {
+      const seen = f.status === 'rejected' ? f.rejected : f.accepted;
+      const notes =
+        f.status === 'unseen'
+          ? switchText(switchesOf(r, f.flow))
+          : f.status === 'rejected'
+            ? `e.g. ${f.rejectedSamples.map((s) => `${tupleText(s)} (${sourceText(s.source)})`).join('; ')}`
+            : '';
+      return [
+        f.flow.from.name,
+        f.flow.to.name,
+        f.flow.protocol,
+        portRangeText(f.flow),
+        f.flow.rows.join(' '),
+        status[f.status],
+        String(seen.records),
+        time(seen.first),
+        time(seen.last),
+        notes,
+      ];
+    }),
+  );
+}
+
 /** The whole evidence as Markdown, one section per question a security review asks. */
 export function evidenceMarkdown(
   report: EvidenceReport,
@@ -196,7 +225,6 @@ export function evidenceMarkdown(
 ): string {
   const v = verdict(report, summary);
   const t = report.totals;
-  const status = { accepted: 'seen, accepted', rejected: '**REJECTED (drift)**', unseen: 'never seen' };
   const lines = [
     '# portplan evidence report',
     '',
@@ -208,30 +236,7 @@ export function evidenceMarkdown(
     '',
     '## Planned flows',
     '',
-    ...table(
-      ['from', 'to', 'protocol', 'ports', 'rows', 'status', 'records', 'first seen', 'last seen', 'notes'],
-      report.flows.map((f) => {
-        const seen = f.status === 'rejected' ? f.rejected : f.accepted;
-        const notes =
-          f.status === 'unseen'
-            ? switchText(switchesOf(r, f.flow))
-            : f.status === 'rejected'
-              ? `e.g. ${f.rejectedSamples.map((s) => `${tupleText(s)} (${sourceText(s.source)})`).join('; ')}`
-              : '';
-        return [
-          f.flow.from.name,
-          f.flow.to.name,
-          f.flow.protocol,
-          portRangeText(f.flow),
-          f.flow.rows.join(' '),
-          status[f.status],
-          String(seen.records),
-          time(seen.first),
-          time(seen.last),
-          notes,
-        ];
-      }),
-    ),
+    ...plannedTable(report, r),
     '',
     '## Rejected traffic no flow plans',
     '',

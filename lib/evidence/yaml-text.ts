@@ -14,7 +14,8 @@ const SPECIAL = /^(?:true|false|null|yes|no|on|off|y|n|~)$/i;
 
 function scalar(v: unknown): string {
   if (typeof v === 'string')
-    return PLAIN.test(v) && !SPECIAL.test(v) && !v.endsWith(' ') && !v.includes(': ') && !v.includes(' #')
+    // A colon ends a key when a space or the end of the line follows it: `A:` is a mapping, not text.
+    return PLAIN.test(v) && !SPECIAL.test(v) && !/[ :]$/.test(v) && !v.includes(': ') && !v.includes(' #')
       ? v
       : JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);

@@ -142,6 +142,7 @@ describe('YAML text and unified diffs', () => {
       ' x',
       '"q"',
       '10.0.0.1/32',
+      'A:',
       'sum:target:linux',
     ),
   );
