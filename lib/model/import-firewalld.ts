@@ -330,8 +330,12 @@ function includeReasons(
         reason('include', `includes ${other}${via}, which is refused: ${found.reasons.map((r) => r.code).join(', ')}`),
       );
     // A service in a cycle of its own is refused for it; so is every service that includes it.
-    else if (reach(other, defs).has(other))
-      out.push(reason('include', `includes ${other}${via}, which includes itself`));
+    else {
+      // A service on the same cycle as this one is said once, as the cycle.
+      const theirs = reach(other, defs);
+      if (theirs.has(other) && !theirs.has(def.name))
+        out.push(reason('include', `includes ${other}${via}, which includes itself`));
+    }
   }
   return out;
 }
