@@ -127,6 +127,7 @@ export function registerImport(catalog: Command, ctx: ImportContext): void {
           '--out',
         );
       }
-      ctx.out(`wrote ${o.out}: product firewalld, ${result.imported.length} rows\n`);
+      const n = result.imported.length;
+      ctx.out(`wrote ${o.out}: product firewalld, ${n} row${n === 1 ? '' : 's'}\n`);
     });
 }
