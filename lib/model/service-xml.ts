@@ -33,13 +33,14 @@ export class XmlFault extends Error {
   }
 }
 
-const NAME = /[A-Za-z_][A-Za-z0-9._:-]*/y;
-const SPACE = /[ \t\r\n]*/y;
 const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** A cursor over the text, with the position of every fault. */
 class Cursor {
   i = 0;
+  // Sticky expressions keep their position in lastIndex: each cursor has its own.
+  private readonly nameAt = /[A-Za-z_][A-Za-z0-9._:-]*/y;
+  private readonly spaceAt = /[ \t\r\n]*/y;
   constructor(readonly text: string) {}
 
   fail(message: string, at = this.i): never {
@@ -53,15 +54,15 @@ class Cursor {
     return this.text.startsWith(s, this.i);
   }
   space(): void {
-    SPACE.lastIndex = this.i;
-    SPACE.test(this.text);
-    this.i = SPACE.lastIndex;
+    this.spaceAt.lastIndex = this.i;
+    this.spaceAt.test(this.text);
+    this.i = this.spaceAt.lastIndex;
   }
   name(what: string): string {
-    NAME.lastIndex = this.i;
-    const m = NAME.exec(this.text);
+    this.nameAt.lastIndex = this.i;
+    const m = this.nameAt.exec(this.text);
     if (!m) this.fail(`expected ${what}`);
-    this.i = NAME.lastIndex;
+    this.i = this.nameAt.lastIndex;
     return m[0];
   }
   expect(s: string): void {
