@@ -149,14 +149,15 @@ const ELEMENTS: Readonly<Record<string, { required: readonly string[]; optional:
   module: { required: ['name'], optional: [] },
 };
 
-/** The elements of a service file, checked against firewalld.service(5); a fault throws an XmlFault-like message. */
+/** What is wrong with the elements of a service file, by firewalld.service(5); `undefined` when nothing is. */
 function checkShape(root: XmlElement): string | undefined {
   if (root.name !== 'service') return `the root element is <${root.name}>, not <service>`;
   const extra = Object.keys(root.attributes).filter((a) => a !== 'version' && a !== 'name');
   if (extra.length) return `<service> has the attribute ${extra[0]} (line ${root.line})`;
   if (root.text.trim()) return `<service> holds text outside its elements (line ${root.line})`;
   for (const e of root.children) {
-    const spec = ELEMENTS[e.name];
+    // Own names only: `<constructor>` is not an element because every object has that field.
+    const spec = Object.hasOwn(ELEMENTS, e.name) ? ELEMENTS[e.name] : undefined;
     if (!spec) return `the element <${e.name}> (line ${e.line}) is not one of firewalld.service(5)`;
     const attrs = Object.keys(e.attributes);
     const unknown = attrs.filter((a) => !spec.required.includes(a) && !spec.optional.includes(a));

@@ -238,6 +238,11 @@ describe('the XML subset, read strictly', () => {
       /<service> holds text outside its elements/,
     ],
     [
+      'an element named like a field of every object',
+      xml('  <constructor/>\n  <__proto__/>\n'),
+      /the element <constructor> \(line 5\) is not one of firewalld\.service\(5\)/,
+    ],
+    [
       'two <short>',
       xml('  <short>again</short>\n  <port protocol="tcp" port="22"/>\n'),
       /<short> given more than once/,
