@@ -31,6 +31,7 @@ import { HandWrittenServerProtect, HandWrittenSmartUpdateManager } from './basel
 import { comparePair, precompile, removePrecompiled, requireMs, type Command, type Pair } from './processes';
 import { serverProtectSite } from './role-groups';
 import { scaleDeclaration } from './scale';
+import { benchEvidence, evidenceSummary } from './evidence';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROOT = join(__dirname, '..');
@@ -570,6 +571,7 @@ function summary(r: ReturnType<typeof collect>): string {
     '',
     `Fitted growth of portplan's whole-process time: n^${r.roleGroups.exponent} (the flows, one per pair of groups and port range, grow with the square; the rules do not grow).`,
     '',
+    ...evidenceSummary(r.evidence),
   ];
   return lines.join('\n');
 }
@@ -583,6 +585,7 @@ function collect() {
   const scale = benchScale();
   const limits = benchLimits();
   const roleGroups = benchRoleGroups();
+  const evidence = benchEvidence();
   return {
     machine: { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cpus: cpus().length },
     startup,
@@ -592,6 +595,7 @@ function collect() {
     scale,
     limits,
     roleGroups,
+    evidence,
     wallSeconds: round((performance.now() - started) / 1000, 0),
   };
 }

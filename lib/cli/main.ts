@@ -12,6 +12,7 @@ import {
 } from '../model';
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { registerCatalog } from './catalog';
+import { registerEvidence } from './evidence';
 import { explainPort, explainText, parsePort, type PortAnswer } from './explain';
 import { pairName, withHint } from './hint';
 import { NoFlowsError, withFlows } from './no-flows';
@@ -236,6 +237,7 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     async,
   });
   registerReport(program, { withSource, load: (o, cmd) => withFlows(load(o, cmd)), out });
+  registerEvidence(program, { withSource, load, out, err, exit: (code) => (status = code), async });
   registerCatalog(program, {
     out,
     err,

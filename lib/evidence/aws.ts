@@ -97,11 +97,11 @@ export interface AwsFormat {
  * Reads a format: a `--log-format` string as AWS takes it (`${version} ${srcaddr} ...`), or the
  * field names alone, as a delivered file's header line writes them.
  * @param text the format
- * @param path what to name in an error (`--format`, or a file's header)
+ * @param path what to name in an error (`--log-format`, or a file's header)
  * @throws ArgumentError when a field is not a field name, is named twice, or a field the
  *   evidence needs is missing
  */
-export function parseAwsFormat(text: string, path = '--format'): AwsFormat {
+export function parseAwsFormat(text: string, path = '--log-format'): AwsFormat {
   const tokens = text.trim().split(/\s+/);
   const fields = tokens.map((t) => {
     const name = /^\$\{([^}]*)\}$/.exec(t)?.[1] ?? t;

@@ -1,5 +1,6 @@
 import { explain, type Protocol, type Resolution, type ResolvedFlow, type WouldOpen } from '../model';
 import { planClassifier, type Classifier, type Membership } from './classify';
+import { openingRows, rowOpenings, sourcesOf, type RowOpening } from './openings';
 import type { Inventory } from './inventory';
 import type { FlowAction, FlowRecord, FlowSource } from './record';
 import { FlowLogReader } from './reader';
@@ -122,10 +123,30 @@ export interface UnplannedTraffic {
   /** The first records, as examples. */
   readonly samples: readonly FlowSample[];
   /**
+   * The rules that decided, where the log names them (Azure: the NSG rule), each once, sorted; at
+   * most `maxSamples` of them.
+   */
+  readonly rules: readonly string[];
+  /**
+   * The distinct addresses of each end that is in no group and no peer (`outside`), sorted; at
+   * most `maxAddresses` of each. Empty for an end with groups or peers.
+   */
+  readonly addresses: OutsideAddresses;
+  /**
    * Rejected TCP or UDP traffic to a declared group: the catalog rows that would open it, for each
    * source and destination group; empty when no row would.
    */
   readonly wouldOpen?: readonly CatalogMatch[];
+}
+
+/** The addresses of the ends of unplanned traffic that are in no group and no peer. */
+export interface OutsideAddresses {
+  /** Source addresses, sorted (empty when the source has groups or peers). */
+  readonly src: readonly string[];
+  /** Destination addresses, sorted (empty when the destination has groups or peers). */
+  readonly dst: readonly string[];
+  /** Whether more addresses were seen than kept. */
+  readonly more: boolean;
 }
 
 /** The evidence: every planned flow, then the traffic no flow covers. */
@@ -148,6 +169,8 @@ export interface EvidenceOptions {
   readonly maxSamples?: number;
   /** Distinct unplanned keys itemized; the rest is counted in `overflow`. @default 10000 */
   readonly maxUnplanned?: number;
+  /** Distinct addresses kept per end outside the groups and peers, per unplanned key. @default 64 */
+  readonly maxAddresses?: number;
   /** How records are matched to flows. @default planClassifier(resolution, inventory) */
   readonly classifier?: Classifier;
 }
@@ -186,6 +209,10 @@ interface UnplannedState {
   readonly dst: Membership;
   readonly tally: MutableTally;
   readonly samples: FlowSample[];
+  readonly rules: Set<string>;
+  readonly srcOutside: Set<string>;
+  readonly dstOutside: Set<string>;
+  more: boolean;
 }
 
 /**
@@ -195,6 +222,7 @@ export class EvidenceCollector {
   private readonly classify: Classifier;
   private readonly maxSamples: number;
   private readonly maxUnplanned: number;
+  private readonly maxAddresses: number;
   private readonly flows: FlowState[];
   private readonly unplanned = new Map<string, UnplannedState>();
   private readonly overflow = { accept: tally(), reject: tally() };
@@ -214,6 +242,7 @@ export class EvidenceCollector {
     this.classify = options.classifier ?? planClassifier(resolution, inventory);
     this.maxSamples = options.maxSamples ?? 5;
     this.maxUnplanned = options.maxUnplanned ?? 10_000;
+    this.maxAddresses = options.maxAddresses ?? 64;
     this.flows = resolution.flows.map(() => ({
       accepted: tally(),
       rejected: tally(),
@@ -252,11 +281,39 @@ export class EvidenceCollector {
         count(this.overflow[r.action], r);
         return;
       }
-      u = { action: r.action, protocol: r.protocol, port: r.dstPort, src, dst, tally: tally(), samples: [] };
+      u = {
+        action: r.action,
+        protocol: r.protocol,
+        port: r.dstPort,
+        src,
+        dst,
+        tally: tally(),
+        samples: [],
+        rules: new Set(),
+        srcOutside: new Set(),
+        dstOutside: new Set(),
+        more: false,
+      };
       this.unplanned.set(key, u);
     }
     count(u.tally, r);
     if (u.samples.length < this.maxSamples) u.samples.push(sample(r));
+    if (r.rule !== undefined && u.rules.size < this.maxSamples) u.rules.add(r.rule);
+    if (isOutside(src)) this.keep(u, u.srcOutside, r.srcAddr);
+    if (isOutside(dst)) this.keep(u, u.dstOutside, r.dstAddr);
+  }
+
+  private keep(u: UnplannedState, set: Set<string>, address: string): void {
+    if (set.has(address)) return;
+    if (set.size < this.maxAddresses) set.add(address);
+    else u.more = true;
+  }
+
+  // The catalog's openings, listed once a report needs them.
+  private openingList?: RowOpening[];
+  private openings(): RowOpening[] {
+    this.openingList ??= rowOpenings(this.resolution);
+    return this.openingList;
   }
 
   /** The evidence so far. */
@@ -283,8 +340,10 @@ export class EvidenceCollector {
       dst: u.dst,
       tally: { ...u.tally },
       samples: [...u.samples],
+      rules: [...u.rules].sort(cmp),
+      addresses: { src: [...u.srcOutside].sort(cmp), dst: [...u.dstOutside].sort(cmp), more: u.more },
       ...(u.action === 'reject' && (u.protocol === 6 || u.protocol === 17) && u.dst.groups.length
-        ? { wouldOpen: catalogMatches(this.resolution, u) }
+        ? { wouldOpen: catalogMatches(this.resolution, this.openings(), u) }
         : {}),
     });
     return {
@@ -307,39 +366,33 @@ function unplannedOrder(a: UnplannedState, b: UnplannedState): number {
 
 /**
  * The catalog rows that would open rejected traffic: for each destination group and each source
- * (its groups and peers, or the sample address when it has none), the rows {@link explain} says
- * could open the port, kept when one of the row's flows has the destination's role as listener
- * and the source's role (or, for a peer or an address, a peer kind) as initiator.
+ * (its groups and peers, or the sample's address when it has none), the rows with a flow from the
+ * source's role (or, for a peer or an address, a peer kind) to the destination's role that could
+ * open the port under some setting ({@link openingRows}), each with what {@link explain} says the
+ * declaration lacks for it.
  */
-function catalogMatches(resolution: Resolution, u: UnplannedState): CatalogMatch[] {
+function catalogMatches(resolution: Resolution, openings: readonly RowOpening[], u: UnplannedState): CatalogMatch[] {
   const d = resolution.declaration;
   const protocol: Protocol = u.protocol === 6 ? 'tcp' : 'udp';
-  const sampleFrom = u.samples[0]
-    ? `${u.samples[0].srcAddr}/${u.samples[0].srcAddr.includes(':') ? 128 : 32}`
-    : undefined;
-  const sources = [...u.src.groups, ...u.src.peers];
-  if (!sources.length && sampleFrom) sources.push(sampleFrom);
+  const first = u.samples[0]?.srcAddr;
   if (u.port < 1) return [];
   const out: CatalogMatch[] = [];
   for (const to of u.dst.groups) {
-    const toRole = d.groups.find((g) => g.name === to)?.role;
-    for (const from of sources) {
-      const fromGroup = d.groups.find((g) => g.name === from);
-      const fromPeer = d.peers.find((p) => p.name === from);
-      const e = explain(resolution, { from, to, port: u.port, protocol });
-      const rows = e.wouldOpen.filter((w) =>
-        resolution.catalog.row(w.id)?.flows.some((t) => {
-          if (t.protocol !== protocol || !('roles' in t.listener) || !t.listener.roles.includes(toRole ?? ''))
-            return false;
-          if (fromGroup) return 'roles' in t.initiator && t.initiator.roles.includes(fromGroup.role);
-          return 'peer' in t.initiator && (!fromPeer || t.initiator.peer === fromPeer.kind);
-        }),
-      );
+    const toRole = d.groups.find((g) => g.name === to)?.role ?? '';
+    for (const { name, source } of sourcesOf(resolution, u.src)) {
+      const from = name ?? (first === undefined ? undefined : `${first}/${first.includes(':') ? 128 : 32}`);
+      if (from === undefined) continue;
+      const ids = openingRows(openings, toRole, source, protocol, u.port);
+      if (!ids.length) continue;
+      const explained = explain(resolution, { from, to, port: u.port, protocol }).wouldOpen;
+      const rows = ids.flatMap((id) => explained.find((w) => w.id === id) ?? []);
       if (rows.length) out.push({ from, to, rows });
     }
   }
   return out;
 }
+
+const isOutside = (m: Membership): boolean => !m.groups.length && !m.peers.length;
 
 /**
  * Collects the evidence of a stream of records (a {@link FlowLogReader}, or any async iterable).

@@ -16,14 +16,8 @@ export { ISSUE_SAMPLES, ISSUE_TEXT_MAX, type FlowLogIssue, type IssueReason } fr
 export type { FlowAction, FlowDirection, FlowRecord, FlowSource, FlowState } from './record';
 export { FlowLogReader, readFlowLogs, type ReadOptions, type ReadSummary } from './reader';
 export { GROUP_NAME, Inventory, parseHostsFile, type InventoryEntry } from './inventory';
-export {
-  GROUP_TAG,
-  asgGroups,
-  awsInterfaceEntries,
-  azureIdKey,
-  azureNicEntries,
-  securityGroupGroups,
-} from './inventory-clouds';
+export { GROUP_TAG, ROLE_TAG } from '../model/tags';
+export { asgGroups, awsInterfaceEntries, azureIdKey, azureNicEntries, securityGroupGroups } from './inventory-clouds';
 export {
   checkInventory,
   planClassifier,
@@ -32,6 +26,33 @@ export {
   type Packet,
   type PacketClass,
 } from './classify';
+export { rowOpenings, openingRows, membershipText, type OpeningSource, type RowOpening } from './openings';
+export { addressRegions, type AddressRegion } from './regions';
+export { ATHENA_COLUMNS, ATHENA_QUERY_MAX, addressKey, athenaSql, type AthenaOptions } from './athena';
+export {
+  draftCatalogYaml,
+  learnDiff,
+  learnFromEvidence,
+  learnYaml,
+  trafficText,
+  type LearnChange,
+  type LearnOptions,
+  type LearnResult,
+  type Unlearned,
+} from './learn';
+export { unifiedDiff, yamlText, type YamlComments } from './yaml-text';
+export { switchesOf, switchText, type RowSwitch } from './advice';
+export { awsRuleFinder, type RuleFinder } from './site-rules';
+export {
+  EVIDENCE_JSON_VERSION,
+  letThroughText,
+  type RenderOptions,
+  evidenceJson,
+  evidenceMarkdown,
+  evidenceText,
+  verdict,
+  type EvidenceVerdict,
+} from './render';
 export {
   EvidenceCollector,
   collectEvidence,
@@ -43,6 +64,7 @@ export {
   type FlowEvidence,
   type FlowSample,
   type FlowStatus,
+  type OutsideAddresses,
   type Tally,
   type UnplannedTraffic,
 } from './evidence';

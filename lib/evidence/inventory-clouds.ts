@@ -1,6 +1,8 @@
+import { ID } from '../model/catalog-format';
+import { GROUP_TAG } from '../model/tags';
 import { addressRange } from './address';
 import { InventoryError } from './errors';
-import { checkGroupName, type InventoryEntry } from './inventory';
+import { GROUP_NAME, GROUP_NAME_TEXT, type InventoryEntry } from './inventory';
 
 /**
  * Inventories from the clouds' own listings, read as the CLIs print them:
@@ -18,14 +20,29 @@ import { checkGroupName, type InventoryEntry } from './inventory';
  * @packageDocumentation
  */
 
-/** The tag that names a security group's or an ASG's declared group (the CDK and Pulumi adapters write it). */
-export const GROUP_TAG = 'portplan:group';
+/**
+ * A `portplan:group` tag's value: a declared group's name, or (on the role-wide group of a role
+ * with two or more groups) the role id, which has a colon and so is never a group name. A host of
+ * such a role carries both its group's security group or ASG and the role-wide one; its declared
+ * group is the first, so role-wide groups map no address. Any other value is refused.
+ * @returns the group name, or undefined for a role id
+ */
+function tagGroup(value: unknown, file: string, where: string): string | undefined {
+  if (typeof value === 'string' && GROUP_NAME.test(value)) return value;
+  if (typeof value === 'string' && ID.role.test(value)) return undefined;
+  throw new InventoryError(
+    file,
+    where,
+    value,
+    `${GROUP_NAME_TEXT}; or, on a role-wide group, a role id such as sum:target:linux`,
+  );
+}
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// A JSON document walked with its path, so every fault names where it is.
-class At {
+/** A JSON document walked with its path, so every fault names where it is. @internal */
+export class At {
   constructor(
     readonly file: string,
     readonly path: string,
@@ -67,8 +84,9 @@ class At {
 }
 
 /**
- * The declared group of each security group tagged `portplan:group`, by group id, from the JSON
- * of `aws ec2 describe-security-groups`.
+ * The declared group of each security group tagged `portplan:group` with a group name, by group
+ * id, from the JSON of `aws ec2 describe-security-groups`. A role-wide security group (tagged with
+ * its role id) is left out: every host in it is in its own group's security group too.
  * @throws InventoryError naming the file, the path and the value when the JSON is not that shape or a tag value is not a group name
  */
 export function securityGroupGroups(json: unknown, file: string): Map<string, string> {
@@ -79,10 +97,29 @@ export function securityGroupGroups(json: unknown, file: string): Map<string, st
     for (const tag of sg.field('Tags').items(true)) {
       if (tag.field('Key').value !== GROUP_TAG) continue;
       const value = tag.field('Value');
-      out.set(id, checkGroupName(value.value, file, value.path));
+      const group = tagGroup(value.value, file, value.path);
+      if (group !== undefined) out.set(id, group);
     }
   }
   return out;
+}
+
+/**
+ * Every address an EC2 network interface carries, as its fields: private IPv4 and IPv6 addresses
+ * and the delegated IPv4 and IPv6 prefixes (NetworkInterface in the EC2 API reference).
+ */
+export function interfaceAddresses(eni: At): At[] {
+  const list = (field: string, item: string) =>
+    eni
+      .field(field)
+      .items(true)
+      .map((a) => a.field(item));
+  return [
+    ...list('PrivateIpAddresses', 'PrivateIpAddress'),
+    ...list('Ipv6Addresses', 'Ipv6Address'),
+    ...list('Ipv4Prefixes', 'Ipv4Prefix'),
+    ...list('Ipv6Prefixes', 'Ipv6Prefix'),
+  ];
 }
 
 /**
@@ -106,25 +143,7 @@ export function awsInterfaceEntries(
       .map((g) => groups.get(g.field('GroupId').text()))
       .filter((g): g is string => g !== undefined);
     if (!names.length) continue;
-    const ranges = [
-      ...eni
-        .field('PrivateIpAddresses')
-        .items(true)
-        .map((a) => a.field('PrivateIpAddress')),
-      ...eni
-        .field('Ipv6Addresses')
-        .items(true)
-        .map((a) => a.field('Ipv6Address')),
-      ...eni
-        .field('Ipv4Prefixes')
-        .items(true)
-        .map((a) => a.field('Ipv4Prefix')),
-      ...eni
-        .field('Ipv6Prefixes')
-        .items(true)
-        .map((a) => a.field('Ipv6Prefix')),
-    ];
-    for (const r of ranges) {
+    for (const r of interfaceAddresses(eni)) {
       const range = r.range();
       for (const group of names) out.push({ range, group, source: `${file} ${r.path}` });
     }
@@ -136,8 +155,9 @@ export function awsInterfaceEntries(
 export const azureIdKey = (id: string): string => id.toLowerCase();
 
 /**
- * The declared group of each ASG tagged `portplan:group`, by resource id ({@link azureIdKey}),
- * from the JSON of `az network asg list`.
+ * The declared group of each ASG tagged `portplan:group` with a group name, by resource id
+ * ({@link azureIdKey}), from the JSON of `az network asg list`. A role-wide ASG (tagged with its
+ * role id) is left out, as in {@link securityGroupGroups}.
  * @throws InventoryError naming the file, the path and the value when the JSON is not that shape or a tag value is not a group name
  */
 export function asgGroups(json: unknown, file: string): Map<string, string> {
@@ -148,7 +168,8 @@ export function asgGroups(json: unknown, file: string): Map<string, string> {
     const tags = asg.field('tags');
     if (tags.value === undefined || tags.value === null) continue;
     const value = tags.object()[GROUP_TAG];
-    if (value !== undefined) out.set(azureIdKey(id), checkGroupName(value, file, `${tags.path}["${GROUP_TAG}"]`));
+    const group = value === undefined ? undefined : tagGroup(value, file, `${tags.path}["${GROUP_TAG}"]`);
+    if (group !== undefined) out.set(azureIdKey(id), group);
   }
   return out;
 }

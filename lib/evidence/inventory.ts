@@ -21,7 +21,8 @@ export interface InventoryEntry {
 
 /** A declared group's name, as the declaration allows it. */
 export const GROUP_NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-const GROUP_NAME_TEXT =
+/** What {@link GROUP_NAME} allows, in words. @internal */
+export const GROUP_NAME_TEXT =
   'a group name: lower-case letters, digits and dashes, starting with a letter and ending with a letter or digit, at most 40 characters';
 
 /** Checks a group name read from an inventory file. @internal */

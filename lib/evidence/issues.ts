@@ -31,7 +31,7 @@ export type IssueReason =
   | 'bad-json'
   /** A JSON value of the wrong type or shape for the documented schema. */
   | 'json-type'
-  /** A first line that names fields, but not as --format does: the file's own header is used. */
+  /** A first line that names fields, but not as --log-format does: the file's own header is used. */
   | 'header'
   /** A file that is not a flow log this reader takes (Parquet), or cannot be read. */
   | 'unreadable';

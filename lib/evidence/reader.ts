@@ -74,7 +74,7 @@ export class FlowLogReader implements AsyncIterable<FlowRecord> {
     private readonly options: ReadOptions = {},
   ) {
     this.paths = typeof paths === 'string' ? [paths] : paths;
-    this.defaultFormat = parseAwsFormat(options.awsFormat ?? AWS_DEFAULT_FORMAT, '--format');
+    this.defaultFormat = parseAwsFormat(options.awsFormat ?? AWS_DEFAULT_FORMAT, '--log-format');
     this.issueLog = new IssueLog(options.issueSamples ?? ISSUE_SAMPLES, options.onIssue);
   }
 
@@ -215,7 +215,7 @@ export class FlowLogReader implements AsyncIterable<FlowRecord> {
     if (this.options.awsFormat !== undefined && format.fields.join(' ') !== this.defaultFormat.fields.join(' '))
       this.issue(
         'header',
-        `the header names other fields than --format; the header is used: ${format.fields.join(' ')}`,
+        `the header names other fields than --log-format; the header is used: ${format.fields.join(' ')}`,
         file,
         line.number,
         line.text,

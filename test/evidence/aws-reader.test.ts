@@ -88,7 +88,7 @@ describe('AWS custom formats', () => {
     expect(summary.issueCount).toBe(0);
   });
 
-  test('a --format string in the AWS syntax reads files without a header alike', async () => {
+  test('a --log-format string in the AWS syntax reads files without a header alike', async () => {
     const withHeader = await readAll(write('tcp-h.log', [AWS_TCP_FLAGS_FORMAT, ...AWS_TCP_FLAGS_SAMPLES]));
     const format = AWS_TCP_FLAGS_FORMAT.split(' ')
       .map((f) => `\${${f}}`)
@@ -138,7 +138,7 @@ describe('AWS custom formats', () => {
     ]);
   });
 
-  test('a header that differs from --format is reported, and the header is used', async () => {
+  test('a header that differs from --log-format is reported, and the header is used', async () => {
     const file = write('tgw2.log', [AWS_TGW_FORMAT, ...AWS_TGW_SAMPLES]);
     const { records, summary } = await readAll(file, { awsFormat: AWS_DEFAULT_FORMAT });
     expect(records).toHaveLength(4);

@@ -158,3 +158,19 @@ describe('EvidenceCollector', () => {
     expect(s.totals.unplanned).toBe(20000);
   });
 });
+
+describe('unplanned traffic: the rules the log names and the addresses outside', () => {
+  test('rules each once, sorted; outside addresses each once, sorted, capped with a flag', () => {
+    const c = new EvidenceCollector(r, inv, { maxAddresses: 3, maxSamples: 2 });
+    const rules = ['UserRule_b', 'UserRule_a', 'UserRule_b', 'UserRule_c'];
+    rules.forEach((rule, i) => c.add(rec(`198.51.100.${9 - i}`, 40000, '10.0.2.5', 8443, 6, 'accept', { rule })));
+    c.add(rec('10.0.1.5', 40000, '192.0.2.7', 443, 6, 'accept'));
+    c.add(rec('10.0.1.5', 40001, '192.0.2.7', 443, 6, 'accept'));
+    const [toGroup] = c.report().acceptedUnplanned.filter((u) => u.port === 8443);
+    expect(toGroup.rules).toEqual(['UserRule_a', 'UserRule_b']);
+    expect(toGroup.addresses).toEqual({ src: ['198.51.100.7', '198.51.100.8', '198.51.100.9'], dst: [], more: true });
+    const [outbound] = c.report().acceptedUnplanned.filter((u) => u.port === 443);
+    expect(outbound.addresses).toEqual({ src: [], dst: ['192.0.2.7'], more: false });
+    expect(outbound.rules).toEqual([]);
+  });
+});

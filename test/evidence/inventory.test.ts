@@ -253,6 +253,57 @@ describe('Azure listings', () => {
   });
 });
 
+describe('role-wide groups', () => {
+  const plan = { 'linux-a': ['10.0.1.5'], 'linux-b': ['10.0.2.5', '2001:db8::5'], web: ['10.0.3.5'] };
+  const roles = { 'linux-a': 'sum:target:linux', 'linux-b': 'sum:target:linux', web: 'shop:web' };
+  const listings = cloudListings(plan, roles);
+
+  test('a security group or ASG tagged with a role id maps no address: each host keeps its own group alone', () => {
+    const sgs = securityGroupGroups(listings.sgs, 's');
+    expect([...sgs.values()]).toEqual(['linux-a', 'linux-b', 'web']);
+    const aws = new Inventory(awsInterfaceEntries(listings.enis, sgs, 'e'));
+    const azure = new Inventory(azureNicEntries(listings.nics, asgGroups(listings.asgs, 'a'), 'n'));
+    for (const inv of [aws, azure]) {
+      expect(inv.groups).toEqual(['linux-a', 'linux-b', 'web']);
+      expect(inv.groupsOf('10.0.1.5')).toEqual(['linux-a']);
+      expect(inv.groupsOf('2001:db8::5')).toEqual(['linux-b']);
+    }
+    // Every interface of the role's groups does carry the role-wide group: the listing is as deployed.
+    const enis = (listings.enis as { NetworkInterfaces: { Groups: { GroupName: string }[] }[] }).NetworkInterfaces;
+    expect(enis.map((e) => e.Groups.map((g) => g.GroupName))).toEqual([
+      ['sum:target:linux', 'linux-a'],
+      ['sum:target:linux', 'linux-b'],
+      ['sum:target:linux', 'linux-b'],
+      ['web'],
+    ]);
+  });
+
+  test('an interface in the role-wide group alone is in no declared group', () => {
+    const sgs = securityGroupGroups(listings.sgs, 's');
+    const only = {
+      NetworkInterfaces: [
+        { Groups: [{ GroupId: 'sg-00000000000009000' }], PrivateIpAddresses: [{ PrivateIpAddress: '10.0.9.9' }] },
+      ],
+    };
+    expect(awsInterfaceEntries(only, sgs, 'e')).toEqual([]);
+  });
+
+  test('a tag value that is neither a group name nor a role id is refused, naming both', () => {
+    for (const value of ['Sum:Target', 'sum:', ':web', 'a b']) {
+      const e = thrown(() =>
+        securityGroupGroups(
+          { SecurityGroups: [{ GroupId: 'sg-1', Tags: [{ Key: 'portplan:group', Value: value }] }] },
+          's',
+        ),
+      );
+      expect([e.path, e.value]).toEqual(['s: SecurityGroups[0].Tags[0].Value', value]);
+      expect(e.message).toMatch(/a group name: .*; or, on a role-wide group, a role id such as sum:target:linux/);
+      const a = thrown(() => asgGroups([{ id: 'x', tags: { 'portplan:group': value } }], 'a'));
+      expect(a.path).toBe('a: [0].tags["portplan:group"]');
+    }
+  });
+});
+
 describe('the three sources agree', () => {
   // Address plans over a few groups: IPv4 and IPv6 hosts, some shared by two groups.
   const plans: fc.Arbitrary<AddressPlan> = fc
@@ -276,13 +327,18 @@ describe('the three sources agree', () => {
         .map((lists) => Object.fromEntries(groups.map((g, i) => [g, lists[i]]))),
     );
 
-  test('a hosts file, the AWS listings and the Azure listings of one plan give every address the same groups', () => {
+  // A role for each group: two or more groups of one role get a role-wide security group and ASG.
+  const roleOf = (plan: AddressPlan, split: number): Record<string, string> =>
+    Object.fromEntries(Object.keys(plan).map((g, i) => [g, i < split ? 'sum:target:linux' : `shop:tier-${i}`]));
+
+  test('a hosts file, the AWS listings and the Azure listings of one plan give every address the same groups, role-wide groups or not', () => {
     fc.assert(
       fc.property(
         plans,
+        fc.nat(5),
         fc.array(fc.tuple(fc.nat(3), fc.nat(255)).map(([a, b]) => `10.0.${a}.${b}`)),
-        (plan, probes) => {
-          const listings = cloudListings(plan);
+        (plan, split, probes) => {
+          const listings = cloudListings(plan, roleOf(plan, split));
           const hosts = new Inventory(parseHostsFile(hostsFile(plan), 'h'));
           const aws = new Inventory(awsInterfaceEntries(listings.enis, securityGroupGroups(listings.sgs, 's'), 'e'));
           const azure = new Inventory(azureNicEntries(listings.nics, asgGroups(listings.asgs, 'a'), 'n'));

@@ -138,7 +138,7 @@ describe('generated traffic, read back', () => {
     await roundTrip(file, awsSims, 'aws');
   });
 
-  test('AWS, a custom format without a header, given as --format', async () => {
+  test('AWS, a custom format without a header, given as --log-format', async () => {
     const fields =
       'flow-direction dstport srcaddr action interface-id srcport protocol bytes dstaddr start end packets log-status tcp-flags'.split(
         ' ',

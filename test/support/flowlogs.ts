@@ -409,34 +409,59 @@ export function azureLog(records: readonly SimRecord[], format: 'vnet' | 'nsg', 
 /**
  * The clouds' listings of a plan's hosts, as their CLIs print them: `describe-security-groups`
  * and `describe-network-interfaces` (one interface per address, in its group's security group,
- * tagged portplan:group), `az network asg list` and `az network nic list`.
+ * tagged portplan:group), `az network asg list` and `az network nic list`. With `roles` (each
+ * group's role id), a role of two or more groups also has a role-wide security group and ASG,
+ * tagged with the role id, which every interface of those groups carries too (listed first).
  */
-export function cloudListings(plan: AddressPlan): { sgs: unknown; enis: unknown; asgs: unknown; nics: unknown } {
+export function cloudListings(
+  plan: AddressPlan,
+  roles: Readonly<Record<string, string>> = {},
+): { sgs: unknown; enis: unknown; asgs: unknown; nics: unknown } {
   const groups = Object.keys(plan);
+  const roleIds = [...new Set(groups.map((g) => roles[g]).filter((r) => r !== undefined))].filter(
+    (r) => groups.filter((g) => roles[g] === r).length >= 2,
+  );
   const sgId = (i: number) => `sg-${(0x1000 + i).toString(16).padStart(17, '0')}`;
-  const asgId = (g: string) =>
-    `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/portplan/providers/Microsoft.Network/applicationSecurityGroups/${g}`;
+  const roleSgId = (role: string) => sgId(0x8000 + roleIds.indexOf(role));
+  const asgId = (name: string) =>
+    `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/portplan/providers/Microsoft.Network/applicationSecurityGroups/${name}`;
+  // An ASG's name cannot hold a colon; the role-wide one is named after the role with dashes.
+  const roleAsgId = (role: string) => asgId(`role-${role.replace(/:/g, '-')}`);
+  const wide = (g: string) => (roleIds.includes(roles[g]) ? [roles[g]] : []);
   const sgs = {
-    SecurityGroups: groups.map((g, i) => ({
-      GroupId: sgId(i),
-      GroupName: g,
-      Tags: [
-        { Key: 'portplan:group', Value: g },
-        { Key: 'project', Value: 'x' },
-      ],
-    })),
+    SecurityGroups: [
+      ...groups.map((g, i) => ({
+        GroupId: sgId(i),
+        GroupName: g,
+        Tags: [
+          { Key: 'portplan:group', Value: g },
+          { Key: 'project', Value: 'x' },
+        ],
+      })),
+      ...roleIds.map((r) => ({
+        GroupId: roleSgId(r),
+        GroupName: r,
+        Tags: [
+          { Key: 'portplan:role', Value: r },
+          { Key: 'portplan:group', Value: r },
+        ],
+      })),
+    ],
   };
   const enis = {
     NetworkInterfaces: groups.flatMap((g, i) =>
       plan[g].map((a, j) => ({
         NetworkInterfaceId: `eni-${i}-${j}`,
-        Groups: [{ GroupId: sgId(i), GroupName: g }],
+        Groups: [...wide(g).map((r) => ({ GroupId: roleSgId(r), GroupName: r })), { GroupId: sgId(i), GroupName: g }],
         PrivateIpAddresses: a.includes(':') ? [] : [{ PrivateIpAddress: a, Primary: true }],
         Ipv6Addresses: a.includes(':') ? [{ Ipv6Address: a }] : [],
       })),
     ),
   };
-  const asgs = groups.map((g) => ({ id: asgId(g), name: g, tags: { 'portplan:group': g } }));
+  const asgs = [
+    ...groups.map((g) => ({ id: asgId(g), name: g, tags: { 'portplan:group': g } })),
+    ...roleIds.map((r) => ({ id: roleAsgId(r), name: r, tags: { 'portplan:role': r, 'portplan:group': r } })),
+  ];
   const nics = groups.flatMap((g) =>
     plan[g].map((a, j) => ({
       name: `${g}-nic-${j}`,
@@ -445,7 +470,7 @@ export function cloudListings(plan: AddressPlan): { sgs: unknown; enis: unknown;
           name: 'ipconfig1',
           privateIPAddress: a,
           privateIPAddressVersion: a.includes(':') ? 'IPv6' : 'IPv4',
-          applicationSecurityGroups: [{ id: asgId(g).toUpperCase() }],
+          applicationSecurityGroups: [...wide(g).map((r) => ({ id: roleAsgId(r) })), { id: asgId(g).toUpperCase() }],
         },
       ],
     })),
