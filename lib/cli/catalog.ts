@@ -37,6 +37,7 @@ import {
   withSource,
   type Source,
 } from './source';
+import { registerImport } from './import';
 
 /**
  * `portplan catalog validate|show|export|diff|schema`: check catalog files, print a product's table,
@@ -275,6 +276,7 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
     });
 
   registerExport(catalog, ctx);
+  registerImport(catalog, ctx);
 
   const diff = withSource(
     catalog

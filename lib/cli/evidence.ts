@@ -24,7 +24,7 @@ import {
   type RenderOptions,
 } from '../evidence';
 import { ArgumentError, PortplanError, type Resolution } from '../model';
-import { jsonSyntaxError } from './json-error';
+import { jsonSyntaxError } from '../model/json-error';
 import {
   InputError,
   UsageError,

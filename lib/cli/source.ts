@@ -1,10 +1,8 @@
 // Where a command's declaration and catalogs come from: `--preset` or `--file`, and `--catalog`
-// (repeatable). Files are read here, with syntax errors that name the line and column; what they
+// (repeatable). Files are read by the library's one reader of data files (lib/model/data-file.ts); what they
 // hold is checked by the spec (loadCatalog(), resolve()).
-import { existsSync, readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import {
   BUILTIN_CATALOGS,
   PRESETS,
@@ -12,14 +10,21 @@ import {
   PortplanError,
   catalogSet,
   closestMatch,
-  loadCatalog,
   resolve,
   type Declaration,
   type PresetName,
   type ProductCatalog,
   type Resolution,
 } from '../model';
-import { jsonSyntaxError } from './json-error';
+import { loadCatalogData } from '../model/catalog-file';
+import {
+  CATALOG_FILE,
+  DECLARATION_FILE,
+  DataFileFault,
+  readDataFile as readData,
+  readFaultText,
+  type DataFileKind,
+} from '../model/data-file';
 
 /** A file named on the command line that cannot be read or parsed (path: the option, value: the file). */
 export class InputError extends PortplanError {
@@ -59,15 +64,6 @@ export interface Source {
   readonly catalog?: readonly string[];
 }
 
-// Why a file cannot be read, in words, by the error code the operating system gives.
-const READ_FAULTS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  ENOTDIR: 'no such file (a part of the path is not a directory)',
-  EISDIR: 'is a directory, not a file',
-  EACCES: 'not readable (permission denied)',
-  EPERM: 'not readable (permission denied)',
-};
-
 /**
  * Why a file named by an option cannot be read: `--file site.yaml: no such file`.
  * @param e what reading it threw
@@ -75,50 +71,33 @@ const READ_FAULTS: Readonly<Record<string, string>> = {
  * @param option the option or argument that named it (`--file`, `<old>`)
  */
 export function fileFault(e: unknown, file: string, option: string): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = (code && READ_FAULTS[code]) ?? `cannot be read (${code ?? String(e)})`;
-  return `${option} ${file}: ${why}`;
+  return `${option} ${file}: ${readFaultText(e)}`;
 }
 
 /**
- * Reads a JSON (`.json`) or YAML (`.yaml`, `.yml`) file named by an option.
- * @throws InputError naming the option, the file and the fault (for JSON: line, column and the line)
+ * Reads a JSON (`.json`) or YAML (`.yaml`, `.yml`) file named by an option, through the library's
+ * one reader of data files (the words readCatalogFile() uses too).
+ * @param file the file
+ * @param option the option or argument that named it
+ * @param kind what the file is meant to hold
+ * @default kind a declaration file
+ * @throws InputError naming the option, the file and the fault (line and column of a syntax fault)
  */
-export function readDataFile(file: string, option: string): unknown {
-  let text: string;
+export function readDataFile(file: string, option: string, kind: DataFileKind = DECLARATION_FILE): unknown {
   try {
-    text = readFileSync(file, 'utf8');
+    return readData(file, kind);
   } catch (e) {
-    throw new InputError(file, fileFault(e, file, option), option);
+    if (!(e instanceof DataFileFault)) throw e;
+    // The lines at fault after the fault itself, as the parsers print them.
+    const at = e.excerpt === undefined ? '' : `:\n\n${e.excerpt}`;
+    const message = e.unreadable !== undefined ? `${option} ${file}: ${e.unreadable}` : `${file} ${e.reason}${at}`;
+    throw new InputError(file, message, option);
   }
-  const ext = extname(file).toLowerCase();
-  if (ext === '.json') {
-    // Editors on Windows may start the file with a byte order mark, which JSON.parse refuses.
-    const json = text.replace(/^\uFEFF/, '');
-    try {
-      return JSON.parse(json);
-    } catch (e) {
-      const fault = jsonSyntaxError(json);
-      const where = fault
-        ? `${fault.message} at line ${fault.line}, column ${fault.column}:\n\n${fault.excerpt}`
-        : (e as Error).message;
-      throw new InputError(file, `${file} is not valid JSON: ${where}`, option);
-    }
-  }
-  if (ext === '.yaml' || ext === '.yml') {
-    try {
-      return parseYaml(text);
-    } catch (e) {
-      // The parser's message ends with the line and a caret under the fault: keep them.
-      throw new InputError(file, `${file} is not valid YAML: ${(e as Error).message.trimEnd()}`, option);
-    }
-  }
-  throw new InputError(file, `${file}: unknown file type ${JSON.stringify(ext)}; use .json, .yaml or .yml`, option);
 }
 
 /** Reads a declaration file: `.json`, or `.yaml` / `.yml`. */
 export function readDeclaration(file: string): unknown {
-  return readDataFile(file, '--file');
+  return readDataFile(file, '--file', DECLARATION_FILE);
 }
 
 /** The ids of the built-in products, which `--catalog` and the catalog commands take by name. */
@@ -141,7 +120,7 @@ export function readCatalog(value: string, option: string): ProductCatalog {
       `${option} ${value}: no such file, nor a built-in product; did you mean ${near}?`,
       option,
     );
-  return loadCatalog(readDataFile(value, option), value);
+  return loadCatalogData(readDataFile(value, option, CATALOG_FILE), value);
 }
 
 /**

@@ -186,7 +186,7 @@ describe('declaration files', () => {
       'groups:\n  - { name: a, role: "sum:workstation" }\nregion: eu\n',
       /\(declaration\): unknown field region; allowed: groups, peers, serverProtect, sum, egress/,
     ],
-    ['unknown file type', 'site.txt', '{}', /site\.txt: unknown file type "\.txt"; use \.json, \.yaml or \.yml/],
+    ['unknown file type', 'site.txt', '{}', /site\.txt has the unknown file type "\.txt"; use \.json, \.yaml or \.yml/],
   ])('%s: exit 1 and the named error on standard error', (_name, name, content, message) => {
     const r = portplan('table', '--file', file(name, content));
     expect(r.code).toBe(1);

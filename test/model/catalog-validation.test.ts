@@ -896,15 +896,15 @@ describe("the source: the file, the product id, or the catalog's place in the li
     try {
       const files: [string, string, string][] = [
         ['bad.yaml', SHOP_TEXT.replace('purpose: web tier to application tier, HTTPS', 'purpose: web | app'), ''],
+        ['two.yaml', `${SHOP_TEXT}---\n${SHOP_TEXT}`, 'holds more than one YAML document (the --- at line '],
         [
-          'two.yaml',
-          `${SHOP_TEXT}---\n${SHOP_TEXT}`,
-          'holds more than one YAML document (a line ---); a catalog file holds one',
+          'empty.yml',
+          '# nothing yet\n',
+          'holds no data (only comments or null); a catalog file holds product, documents, roles and rows',
         ],
-        ['empty.yml', '# nothing yet\n', 'is empty; a catalog file holds product, documents, roles and rows'],
         ['shop.toml', 'x = 1', 'has the unknown file type ".toml"; use .json, .yaml or .yml'],
-        ['broken.json', '{"product": }', 'is not a valid catalog file: '],
-        ['missing.json', '', 'cannot be read: ENOENT'],
+        ['broken.json', '{"product": }', 'is not valid JSON: '],
+        ['missing.json', '', 'cannot be read: no such file'],
       ];
       for (const [name, text, message] of files) {
         const file = join(dir, name);

@@ -1,6 +1,6 @@
 // The JSON fault finder agrees with JSON.parse on what is JSON, and points at the first fault.
 import fc from 'fast-check';
-import { jsonSyntaxError } from '../../lib/cli/json-error';
+import { jsonSyntaxError } from '../../lib/model/json-error';
 
 const accepts = (text: string): boolean => {
   try {
