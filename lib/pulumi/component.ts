@@ -6,6 +6,7 @@ import {
   NAME_TARGETS,
   ROLE_TAG,
   composeName,
+  resolve,
   user,
   serverProtectDeclaration,
   smartUpdateManagerDeclaration,
@@ -25,7 +26,8 @@ import type {
 } from './args';
 import {
   AZURE_LIMITS,
-  planAzureRules,
+  checkPriorityBand,
+  planAzure,
   securityRuleArgs,
   type AzurePlan,
   type AzureRule,
@@ -53,10 +55,14 @@ function planComponent(
   catalogs?: readonly CatalogSource[],
 ): { plan: AzurePlan; sharing?: SharedNsg } {
   const existing = args.existingNetworkSecurityGroup;
-  const plan = planAzureRules(declaration, {
-    catalogs,
-    band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
-    bandPath: existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand',
+  const band = existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority;
+  const bandPath = existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand';
+  // The band first, then the declaration, resolved once here.
+  checkPriorityBand(band, bandPath);
+  const resolution = resolve(declaration, { catalogs });
+  const plan = planAzure(resolution, {
+    band,
+    bandPath,
     denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
     denyOtherOutboundTraffic: args.denyOtherOutboundTraffic,
     allowAzureLoadBalancer: args.allowAzureLoadBalancer,
