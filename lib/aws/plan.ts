@@ -145,7 +145,8 @@ export interface AwsPlanOptions {
   readonly existingGroups?: Readonly<Record<string, GroupTreatment>>;
   /**
    * Most inbound (and most outbound) rules of one address family a group may carry: the plan is
-   * checked against it (see {@link checkRuleCounts}) when given.
+   * checked against it (the AWS quota "inbound or outbound rules per security group", with IPv4 and
+   * IPv6 rules counted apart: {@link ruleCountsByFamily}) when given.
    * @default - not checked
    */
   readonly maxRulesPerGroup?: number;
