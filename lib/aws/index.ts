@@ -1,13 +1,14 @@
 /**
  * AWS's rules as code, with no SDK: the planner that turns a resolution into security group rules
- * (`planRules`), the quotas it is checked against, and an evaluator of security groups written from
+ * (`planAws`), the quotas it is checked against (`limits`), and an evaluator of security groups written from
  * the AWS documentation. The CDK constructs (`portplan/cdk`) render the plan; `portplan verify aws`
  * checks a deployed site with the evaluator.
  * @packageDocumentation
  */
 export {
+  planAws,
   planRules,
-  ruleCountsByFamily,
+  type AwsPlanOptions,
   type CidrRemote,
   type DefaultEgressRule,
   type GroupRemote,
@@ -15,11 +16,23 @@ export {
   type PlannedGroup,
   type PlannedRoleGroup,
   type PlannedRule,
-  type RuleCount,
   type RulePlacement,
   type RulePlan,
   type RuleRemote,
 } from './plan';
+export {
+  LimitError,
+  MAX_GROUPS_PER_INTERFACE,
+  MAX_GROUPS_PER_INTERFACE_RAISED,
+  MAX_RESOURCES_PER_STACK,
+  MAX_RULES_PER_GROUP,
+  MAX_RULES_TIMES_GROUPS,
+  checkQuotaProduct,
+  checkRuleCounts,
+  checkWholeNumber,
+  ruleCountsByFamily,
+  type RuleCount,
+} from './limits';
 export {
   ModelError,
   allowed,

@@ -14,6 +14,7 @@ import {
   type RuleDirection,
   user,
 } from '../model';
+import { checkRuleCounts } from './limits';
 
 /**
  * The pure half of the CDK adapter: from `resolve()` output and what is known about existing
@@ -135,6 +136,22 @@ export interface RulePlan {
   readonly skippedFlows: readonly ResolvedFlow[];
 }
 
+/** Options of {@link planAws}. */
+export interface AwsPlanOptions {
+  /**
+   * Existing groups by name; a group not named here is created by portplan.
+   * @default - every group is created
+   */
+  readonly existingGroups?: Readonly<Record<string, GroupTreatment>>;
+  /**
+   * Most inbound (and most outbound) rules of one address family a group may carry: the plan is
+   * checked against it (the AWS quota "inbound or outbound rules per security group", with IPv4 and
+   * IPv6 rules counted apart: {@link ruleCountsByFamily}) when given.
+   * @default - not checked
+   */
+  readonly maxRulesPerGroup?: number;
+}
+
 /**
  * Plans the rules of a resolution. Reads the spec's `placeCloudRules()` for which group (or role-wide
  * group, for flows every group of a role has alike) carries which rule, skips rules on immutable
@@ -144,9 +161,11 @@ export interface RulePlan {
  * Rules to an address range on a created group are inline; rules between groups, and every rule
  * on an existing group, are separate resources, so groups that allow each other form no circular
  * dependency and groups of other stacks are only referenced.
- * @param treatment existing groups by name; a group not named here is created by portplan
+ * @param resolution the resolved declaration, resolved once by the caller
+ * @throws LimitError when `maxRulesPerGroup` is given and a group would carry more rules
  */
-export function planRules(resolution: Resolution, treatment: Readonly<Record<string, GroupTreatment>> = {}): RulePlan {
+export function planAws(resolution: Resolution, options: AwsPlanOptions = {}): RulePlan {
+  const treatment = options.existingGroups ?? {};
   const d = resolution.declaration;
   const existing = (name: string) => treatment[name]?.existing === true;
   const mutable = (name: string) => !existing(name) || treatment[name].mutable;
@@ -174,7 +193,18 @@ export function planRules(resolution: Resolution, treatment: Readonly<Record<str
     defaultEgress: createdGroupEgress(rw.name, restricted, rules),
     keepsOwnEgress: false,
   }));
-  return { groups, roleGroups, rules, skippedFlows: resolution.flows.filter((f) => skipped.has(f)) };
+  const plan: RulePlan = { groups, roleGroups, rules, skippedFlows: resolution.flows.filter((f) => skipped.has(f)) };
+  if (options.maxRulesPerGroup !== undefined) checkRuleCounts(plan, options.maxRulesPerGroup);
+  return plan;
+}
+
+/**
+ * The plan of {@link planAws} with existing groups given as `treatment`, unchecked against the rule
+ * quota.
+ * @deprecated use `planAws(resolution, { existingGroups: treatment })`
+ */
+export function planRules(resolution: Resolution, treatment: Readonly<Record<string, GroupTreatment>> = {}): RulePlan {
+  return planAws(resolution, { existingGroups: treatment });
 }
 
 /** CDK's egress rules on a group it creates that carry no flow (see {@link DefaultEgressRule}). */
@@ -240,53 +270,4 @@ function mergeRules(
     return { ...rule, rows, description, flows };
   });
   return { rules, skipped };
-}
-
-/** How many rules one group carries in one direction for one address family. */
-export interface RuleCount {
-  /** The group. */
-  readonly group: string;
-  /** Inbound or outbound. */
-  readonly direction: RuleDirection;
-  /** IPv4 or IPv6 rules. */
-  readonly family: 4 | 6;
-  /** Rules portplan writes, plus the CDK default egress rules of created groups. */
-  readonly count: number;
-}
-
-/**
- * Rule counts against the AWS quota "inbound or outbound rules per security group", which is
- * enforced separately for IPv4 and IPv6 rules
- * (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
- * A rule that references a security group is counted in both families (it admits both), and the
- * default egress rules of created groups count like any other. Rules already on existing groups
- * are not known here and not counted. Zero counts are left out; order: groups, then inbound
- * before outbound, then IPv4 before IPv6.
- */
-export function ruleCountsByFamily(plan: RulePlan): RuleCount[] {
-  // Counted in one pass over the rules, so the check stays linear in the plan's size.
-  const counts = new Map<string, number>();
-  const add = (group: string, direction: RuleDirection, family: 4 | 6, n = 1) => {
-    const k = JSON.stringify([group, direction, family]);
-    counts.set(k, (counts.get(k) ?? 0) + n);
-  };
-  for (const r of plan.rules) {
-    for (const family of [4, 6] as const) {
-      if (r.remote.kind === 'group' || r.remote.family === family) add(r.group, r.direction, family);
-    }
-  }
-  const out: RuleCount[] = [];
-  for (const g of [...plan.groups, ...plan.roleGroups]) {
-    for (const direction of ['inbound', 'outbound'] as const) {
-      for (const family of [4, 6] as const) {
-        const defaults =
-          direction === 'inbound'
-            ? 0
-            : g.defaultEgress.filter((e) => (e === 'allow-all-ipv6' ? 6 : 4) === family).length;
-        const count = (counts.get(JSON.stringify([g.name, direction, family])) ?? 0) + defaults;
-        if (count > 0) out.push({ group: g.name, direction, family, count });
-      }
-    }
-  }
-  return out;
 }

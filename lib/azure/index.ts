@@ -1,6 +1,6 @@
 /**
  * Azure's rules as code, with no SDK: the planner that turns a resolution into NSG rules with
- * stable priorities (`planAzureRules`), Azure's limits, the Azure Resource Manager rule validator,
+ * stable priorities (`planAzure`), Azure's limits, the Azure Resource Manager rule validator,
  * and an evaluator of NSGs written from the Azure documentation. The Pulumi components
  * (`portplan/pulumi`) create the planned resources; `portplan verify azure` checks a deployed site
  * with the evaluator.
@@ -10,6 +10,8 @@ export {
   AZURE_LIMITS,
   AzureLimitError,
   AzureRuleError,
+  checkPriorityBand,
+  planAzure,
   planAzureRules,
   securityRuleArgs,
   type AdditionalRule,
@@ -19,6 +21,7 @@ export {
   type AzureRule,
   type AzureRuleEndpoint,
   type AzureRuleOrigin,
+  type AzureRulesOptions,
   type AzureSecurityRuleArgs,
   type PriorityBand,
 } from './plan';

@@ -103,14 +103,8 @@ export interface AdditionalRule {
   readonly allowAnyAddress?: boolean;
 }
 
-/** Options of {@link planAzureRules}. */
+/** Options of {@link planAzure}. */
 export interface AzurePlanOptions {
-  /**
-   * Catalogs of your own, beside the built-in products (the spec's `CatalogOptions`): their roles
-   * may be used in the declaration, and rule descriptions come from their rows.
-   * @default - the built-in products only
-   */
-  readonly catalogs?: readonly CatalogSource[];
   /** The priorities the rules may take. */
   readonly band: PriorityBand;
   /** The argument the band came from, named in errors. @default 'band' */
@@ -144,6 +138,16 @@ export interface AzurePlanOptions {
    * @default - every rule placed by hash
    */
   readonly previousPriorities?: Readonly<Record<string, number>>;
+}
+
+/** Options of the deprecated {@link planAzureRules}: {@link AzurePlanOptions} and the catalogs to resolve with. */
+export interface AzureRulesOptions extends AzurePlanOptions {
+  /**
+   * Catalogs of your own, beside the built-in products (the spec's `CatalogOptions`): their roles
+   * may be used in the declaration, and rule descriptions come from their rows.
+   * @default - the built-in products only
+   */
+  readonly catalogs?: readonly CatalogSource[];
 }
 
 /** Azure limits the plan is checked against. */
@@ -182,7 +186,7 @@ export class AzureRuleError extends PortplanError {
   readonly code = 'AZURE_RULE';
 }
 
-/** The result of {@link planAzureRules}. */
+/** The result of {@link planAzure}. */
 export interface AzurePlan {
   /** The resolved flows and warnings the rules come from. */
   readonly resolution: Resolution;
@@ -279,7 +283,7 @@ interface Zone {
 }
 
 /**
- * Turns a declaration into NSG rules: one allow rule per (direction, source, destination, protocol)
+ * Turns a resolution into NSG rules: one allow rule per (direction, source, destination, protocol)
  * carrying all its port ranges (from the spec's `placeRules()`), optionally probe allows, the
  * user's additional rules, and one deny per group and direction below them.
  *
@@ -288,61 +292,15 @@ interface Zone {
  * and additional rule. A rule keeps its `previousPriorities` entry when given; any other rule's
  * priority is a hash of its name into its zone, probing upward on collision and skipping every
  * previous priority it does not keep (a rule removed or moved in the same update still holds it).
- * @throws DeclarationError for a bad declaration, CatalogError for a bad catalog, ArgumentError for a
- *   bad band or additional rule, AzureLimitError for a plan over Azure's limits
+ * @param resolution the resolved declaration, resolved once by the caller
+ * @throws ArgumentError for a bad band or additional rule, AzureLimitError for a plan over Azure's limits
  */
-export function planAzureRules(declaration: Declaration | CatalogDeclaration, options: AzurePlanOptions): AzurePlan {
+export function planAzure(resolution: Resolution, options: AzurePlanOptions): AzurePlan {
   const { band } = options;
   const bandPath = options.bandPath ?? 'band';
-  const p = AZURE_LIMITS.priority;
-  if (
-    !Number.isInteger(band.from) ||
-    !Number.isInteger(band.to) ||
-    band.from < p.from ||
-    band.to > p.to ||
-    band.from > band.to
-  ) {
-    throw new ArgumentError(bandPath, band, `a priority band of whole numbers with ${p.from} <= from <= to <= ${p.to}`);
-  }
-  const resolution = resolve(declaration, { catalogs: options.catalogs });
-  const d = resolution.declaration;
+  checkPriorityBand(band, bandPath);
   const placement = placeCloudRules(resolution);
-  const allows = allowDrafts(resolution, placement.rules);
-  // The ASGs the probes and denies name: each group's, except that the groups of a role with a
-  // role-wide ASG are all named by it (every host of theirs is in it), once.
-  const wide = new Set(placement.roleGroups.flatMap((r) => r.groups));
-  const holders = [
-    ...d.groups.filter((g) => !wide.has(g.name)).map((g) => g.name),
-    ...placement.roleGroups.map((r) => r.name),
-  ];
-  const denyIn = options.denyOtherVnetTraffic;
-  const denyOut = (options.denyOtherOutboundTraffic ?? options.denyOtherVnetTraffic) && d.egress === 'restricted';
-  const probes = denyIn && (options.allowAzureLoadBalancer ?? true) ? holders.map(probeDraft) : [];
-  const denies: Draft[] = [...(denyIn ? holders.map(denyInDraft) : []), ...(denyOut ? holders.map(denyOutDraft) : [])];
-  const ours = new Set([...allows, ...probes, ...denies].map((r) => r.name.toLowerCase()));
-  const additional = (options.additionalRules ?? []).map((r, i) =>
-    additionalDraft(
-      r,
-      `additionalRules[${i}]`,
-      d.groups.map((g) => g.name),
-      ours,
-    ),
-  );
-
-  // Fixed zones: turning the deny rules on or off, or adding additional rules, moves no allow rule.
-  const size = band.to - band.from + 1;
-  const split = band.from + Math.floor((size * 3) / 4);
-  const split2 = split + Math.floor((band.to - split + 1) / 2);
-  const zones = {
-    allow: { what: 'allow', from: band.from, to: split - 1 },
-    additional: { what: 'additional', from: split, to: split2 - 1 },
-    deny: { what: 'deny', from: split2, to: band.to },
-  };
-  const placed: [Draft, Zone][] = [
-    ...[...allows, ...probes].map((r): [Draft, Zone] => [r, zones.allow]),
-    ...additional.map((r): [Draft, Zone] => [r, zones.additional]),
-    ...denies.map((r): [Draft, Zone] => [r, zones.deny]),
-  ];
+  const placed = drafts(resolution, placement.roleGroups, placement.rules, options);
   const priorities = assign(placed, options.previousPriorities ?? {}, band, bandPath);
   const rules = placed
     .map(([r]) => ({ ...r, priority: priorities.get(r.name) ?? 0 }))
@@ -354,6 +312,79 @@ export function planAzureRules(declaration: Declaration | CatalogDeclaration, op
   );
   checkLimits(rules);
   return { resolution, rules, roleGroups: placement.roleGroups };
+}
+
+/**
+ * Resolves the declaration, then plans its rules with {@link planAzure}.
+ * @deprecated resolve once with the spec's `resolve()` and call `planAzure(resolution, options)`
+ * @throws DeclarationError for a bad declaration, CatalogError for a bad catalog, and what
+ *   {@link planAzure} throws
+ */
+export function planAzureRules(declaration: Declaration | CatalogDeclaration, options: AzureRulesOptions): AzurePlan {
+  // The band first, as the planner always checked it before the declaration.
+  checkPriorityBand(options.band, options.bandPath ?? 'band');
+  const { catalogs, ...planOptions } = options;
+  return planAzure(resolve(declaration, { catalogs }), planOptions);
+}
+
+/**
+ * Throws an ArgumentError unless the band is whole numbers inside Azure's priorities: callers that
+ * resolve a declaration check the band first, so a bad band is reported before a bad declaration.
+ * @param bandPath the argument the band came from, named in the error
+ */
+export function checkPriorityBand(band: PriorityBand, bandPath: string): void {
+  const p = AZURE_LIMITS.priority;
+  if (
+    !Number.isInteger(band.from) ||
+    !Number.isInteger(band.to) ||
+    band.from < p.from ||
+    band.to > p.to ||
+    band.from > band.to
+  ) {
+    throw new ArgumentError(bandPath, band, `a priority band of whole numbers with ${p.from} <= from <= to <= ${p.to}`);
+  }
+}
+
+/** Every rule of the plan before its priority, with the zone of the band it takes one from. */
+function drafts(
+  resolution: Resolution,
+  roleGroups: readonly RoleWideGroup[],
+  placed: readonly CloudRule[],
+  options: AzurePlanOptions,
+): [Draft, Zone][] {
+  const d = resolution.declaration;
+  const allows = allowDrafts(resolution, placed);
+  // The ASGs the probes and denies name: each group's, except that the groups of a role with a
+  // role-wide ASG are all named by it (every host of theirs is in it), once.
+  const wide = new Set(roleGroups.flatMap((r) => r.groups));
+  const holders = [...d.groups.filter((g) => !wide.has(g.name)).map((g) => g.name), ...roleGroups.map((r) => r.name)];
+  const denyIn = options.denyOtherVnetTraffic;
+  const denyOut = (options.denyOtherOutboundTraffic ?? options.denyOtherVnetTraffic) && d.egress === 'restricted';
+  const probes = denyIn && (options.allowAzureLoadBalancer ?? true) ? holders.map(probeDraft) : [];
+  const denies: Draft[] = [...(denyIn ? holders.map(denyInDraft) : []), ...(denyOut ? holders.map(denyOutDraft) : [])];
+  const ours = new Set([...allows, ...probes, ...denies].map((r) => r.name.toLowerCase()));
+  const groups = d.groups.map((g) => g.name);
+  const additional = (options.additionalRules ?? []).map((r, i) =>
+    additionalDraft(r, `additionalRules[${i}]`, groups, ours),
+  );
+  const zones = bandZones(options.band);
+  return [
+    ...[...allows, ...probes].map((r): [Draft, Zone] => [r, zones.allow]),
+    ...additional.map((r): [Draft, Zone] => [r, zones.additional]),
+    ...denies.map((r): [Draft, Zone] => [r, zones.deny]),
+  ];
+}
+
+/** Fixed zones: turning the deny rules on or off, or adding additional rules, moves no allow rule. */
+function bandZones(band: PriorityBand): { allow: Zone; additional: Zone; deny: Zone } {
+  const size = band.to - band.from + 1;
+  const split = band.from + Math.floor((size * 3) / 4);
+  const split2 = split + Math.floor((band.to - split + 1) / 2);
+  return {
+    allow: { what: 'allow', from: band.from, to: split - 1 },
+    additional: { what: 'additional', from: split, to: split2 - 1 },
+    deny: { what: 'deny', from: split2, to: band.to },
+  };
 }
 
 /** The allow rules of the flows: one per direction, endpoints and protocol, with all its port ranges. */
@@ -439,36 +470,20 @@ function widen(band: PriorityBand): string {
   return `the band is Azure's whole range (${all.from}-${all.to}): the plan must need fewer rules (give fewer, wider peers, or spread the groups over components with NSGs of their own)`;
 }
 
+/**
+ * The priority of every rule: first the ones that keep their previous priority, then the others by
+ * hash into their zone (see {@link planAzure}).
+ * @throws AzureLimitError when a zone has too little room
+ */
 function assign(
   placed: readonly [Draft, Zone][],
   previous: Readonly<Record<string, number>>,
   band: PriorityBand,
   bandPath: string,
 ): Map<string, number> {
+  checkZoneRoom(placed, band, bandPath);
   const out = new Map<string, number>();
   const taken = { Inbound: new Set<number>(), Outbound: new Set<number>() };
-  // Capacity per zone and direction, so the error names the zone and the band the user gave.
-  const counts = new Map<string, { zone: Zone; direction: string; n: number }>();
-  for (const [r, zone] of placed) {
-    const key = `${r.direction} ${zone.what}`;
-    const c = counts.get(key) ?? { zone, direction: r.direction, n: 0 };
-    c.n++;
-    counts.set(key, c);
-  }
-  for (const { zone, direction, n } of counts.values()) {
-    const room = Math.max(0, zone.to - zone.from + 1);
-    if (n > room) {
-      const where =
-        room > 0
-          ? `its ${direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} holds ${room}`
-          : `it leaves no room for ${direction.toLowerCase()} ${zone.what} rules`;
-      throw new AzureLimitError(
-        bandPath,
-        band,
-        `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: ${widen(band)}`,
-      );
-    }
-  }
   // Flow rules first, then the kinds added later, each by name: a probe or additional rule hashing
   // onto a flow rule's home slot probes onward instead of pushing the flow rule.
   const rank = (r: Draft) => ORIGIN_RANK[r.origin];
@@ -490,29 +505,71 @@ function assign(
       .map(([, p]) => p),
   );
   for (const [r, zone] of sorted.filter(([x]) => !out.has(x.name))) {
-    const size = zone.to - zone.from + 1;
-    const home = fnv1a(r.name) % size;
-    let slot = home;
-    while (taken[r.direction].has(zone.from + slot) || reserved.has(zone.from + slot)) {
-      slot = (slot + 1) % size;
-      if (slot === home) {
-        throw new AzureLimitError(
-          bandPath,
-          band,
-          `priority band ${band.from}-${band.to}: its ${r.direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} has no priority left for ${r.name} while the previous deployment's rules hold theirs: widen the band, or deploy the removal first`,
-        );
-      }
-    }
-    taken[r.direction].add(zone.from + slot);
-    out.set(r.name, zone.from + slot);
+    const slot = freeSlot(r, zone, (p) => taken[r.direction].has(p) || reserved.has(p), band, bandPath);
+    taken[r.direction].add(slot);
+    out.set(r.name, slot);
   }
   return out;
+}
+
+/** Capacity per zone and direction, checked first so the error names the zone and the band the user gave. */
+function checkZoneRoom(placed: readonly [Draft, Zone][], band: PriorityBand, bandPath: string): void {
+  const counts = new Map<string, { zone: Zone; direction: string; n: number }>();
+  for (const [r, zone] of placed) {
+    const key = `${r.direction} ${zone.what}`;
+    const c = counts.get(key) ?? { zone, direction: r.direction, n: 0 };
+    c.n++;
+    counts.set(key, c);
+  }
+  for (const { zone, direction, n } of counts.values()) {
+    const room = Math.max(0, zone.to - zone.from + 1);
+    if (n > room) {
+      const where =
+        room > 0
+          ? `its ${direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} holds ${room}`
+          : `it leaves no room for ${direction.toLowerCase()} ${zone.what} rules`;
+      throw new AzureLimitError(
+        bandPath,
+        band,
+        `priority band ${band.from}-${band.to}: ${where} rules; the plan needs ${n}: ${widen(band)}`,
+      );
+    }
+  }
+}
+
+/** The rule's home priority in its zone (a hash of its name), or the next one up that is not `held`. */
+function freeSlot(
+  r: Draft,
+  zone: Zone,
+  held: (priority: number) => boolean,
+  band: PriorityBand,
+  bandPath: string,
+): number {
+  const size = zone.to - zone.from + 1;
+  const home = fnv1a(r.name) % size;
+  let slot = home;
+  while (held(zone.from + slot)) {
+    slot = (slot + 1) % size;
+    if (slot === home) {
+      throw new AzureLimitError(
+        bandPath,
+        band,
+        `priority band ${band.from}-${band.to}: its ${r.direction.toLowerCase()} ${zone.what} zone ${zone.from}-${zone.to} has no priority left for ${r.name} while the previous deployment's rules hold theirs: widen the band, or deploy the removal first`,
+      );
+    }
+  }
+  return zone.from + slot;
 }
 
 const ORIGIN_RANK: Record<AzureRuleOrigin, number> = { flow: 0, 'load-balancer': 1, additional: 2, deny: 3 };
 const ANY_PREFIX = new Set(['*', 'Internet']);
 const TAGS = new Set(['*', 'VirtualNetwork', 'AzureLoadBalancer', 'Internet']);
 
+/**
+ * One of the user's additional rules, checked field by field in the order the fields are written;
+ * its name is added to `ours` once it is known to be unique.
+ * @throws ArgumentError naming the field of the first bad value
+ */
 function additionalDraft(r: AdditionalRule, path: string, groups: readonly string[], ours: Set<string>): Draft {
   if (typeof r !== 'object' || r === null) throw new ArgumentError(path, r, 'an additional rule object');
   if (typeof r.name !== 'string' || !isValidRuleName(r.name)) {
@@ -535,59 +592,9 @@ function additionalDraft(r: AdditionalRule, path: string, groups: readonly strin
   if (r.access !== 'Allow' && r.access !== 'Deny') throw new ArgumentError(`${path}.access`, r.access, 'Allow or Deny');
   if (!['Tcp', 'Udp', 'Icmp', '*'].includes(r.protocol))
     throw new ArgumentError(`${path}.protocol`, r.protocol, 'Tcp, Udp, Icmp or *');
-  const endpoint = (e: AzureRuleEndpoint, at: string): AzureRuleEndpoint => {
-    // Other Pulumi languages send both keys, one of them unset: exactly one must be set.
-    const set =
-      typeof e === 'object' && e !== null ? Object.entries(e).filter(([, v]) => v !== undefined && v !== null) : [];
-    if (set.length !== 1)
-      throw new ArgumentError(at, e, 'exactly one of { group } naming a group of the declaration, or { prefix }');
-    e = Object.fromEntries(set) as AzureRuleEndpoint;
-    if ('group' in e) {
-      if (!groups.includes(e.group))
-        throw new ArgumentError(`${at}.group`, e.group, `a group of the declaration: ${groups.join(', ')}`);
-      return { group: e.group };
-    }
-    if (typeof e === 'object' && e !== null && 'prefix' in e && typeof e.prefix === 'string') {
-      const cidr = parseCidr(e.prefix);
-      if (!TAGS.has(e.prefix) && !(cidr && cidr.masked)) {
-        const masked = cidr ? ` (the masked form is ${cidr.text})` : '';
-        throw new ArgumentError(
-          `${at}.prefix`,
-          e.prefix,
-          `a masked CIDR${masked}, VirtualNetwork, AzureLoadBalancer, Internet or *`,
-        );
-      }
-      if (r.access === 'Allow' && !r.allowAnyAddress && (ANY_PREFIX.has(e.prefix) || cidr?.prefix === 0)) {
-        throw new ArgumentError(
-          `${at}.prefix`,
-          e.prefix,
-          'a narrower range: least privilege refuses an Allow from or to anywhere unless allowAnyAddress is set',
-        );
-      }
-      return { prefix: e.prefix };
-    }
-    throw new ArgumentError(at, e, '{ group } naming a group of the declaration, or { prefix }');
-  };
-  const source = endpoint(r.source, `${path}.source`);
-  const destination = endpoint(r.destination, `${path}.destination`);
-  let ports: string[];
-  if (r.ports === '*' || (Array.isArray(r.ports) && r.ports.length === 1 && r.ports[0] === '*')) {
-    ports = ['*'];
-  } else if (Array.isArray(r.ports) && r.ports.length > 0) {
-    ports = r.ports.map((x, j) => {
-      const text = String(x);
-      if ((typeof x !== 'number' && typeof x !== 'string') || !isPortRange(text)) {
-        throw new ArgumentError(
-          `${path}.ports[${j}]`,
-          x,
-          'a port 0-65535 or a range "low-high"; "*" only as the whole ports value',
-        );
-      }
-      return text;
-    });
-  } else {
-    throw new ArgumentError(`${path}.ports`, r.ports, '"*" or a non-empty list of ports and ranges');
-  }
+  const source = additionalEndpoint(r, r.source, `${path}.source`, groups);
+  const destination = additionalEndpoint(r, r.destination, `${path}.destination`, groups);
+  const ports = additionalPorts(r.ports, path);
   const description = r.description ?? r.name;
   if (typeof description !== 'string' || description.length > AZURE_LIMITS.description) {
     throw new ArgumentError(
@@ -608,6 +615,65 @@ function additionalDraft(r: AdditionalRule, path: string, groups: readonly strin
     description,
     origin: 'additional',
   };
+}
+
+/** One side of an additional rule: a group of the declaration, or a prefix least privilege allows. */
+function additionalEndpoint(
+  r: AdditionalRule,
+  e: AzureRuleEndpoint,
+  at: string,
+  groups: readonly string[],
+): AzureRuleEndpoint {
+  // Other Pulumi languages send both keys, one of them unset: exactly one must be set.
+  const set =
+    typeof e === 'object' && e !== null ? Object.entries(e).filter(([, v]) => v !== undefined && v !== null) : [];
+  if (set.length !== 1)
+    throw new ArgumentError(at, e, 'exactly one of { group } naming a group of the declaration, or { prefix }');
+  e = Object.fromEntries(set) as AzureRuleEndpoint;
+  if ('group' in e) {
+    if (!groups.includes(e.group))
+      throw new ArgumentError(`${at}.group`, e.group, `a group of the declaration: ${groups.join(', ')}`);
+    return { group: e.group };
+  }
+  if (typeof e === 'object' && e !== null && 'prefix' in e && typeof e.prefix === 'string') {
+    const cidr = parseCidr(e.prefix);
+    if (!TAGS.has(e.prefix) && !(cidr && cidr.masked)) {
+      const masked = cidr ? ` (the masked form is ${cidr.text})` : '';
+      throw new ArgumentError(
+        `${at}.prefix`,
+        e.prefix,
+        `a masked CIDR${masked}, VirtualNetwork, AzureLoadBalancer, Internet or *`,
+      );
+    }
+    if (r.access === 'Allow' && !r.allowAnyAddress && (ANY_PREFIX.has(e.prefix) || cidr?.prefix === 0)) {
+      throw new ArgumentError(
+        `${at}.prefix`,
+        e.prefix,
+        'a narrower range: least privilege refuses an Allow from or to anywhere unless allowAnyAddress is set',
+      );
+    }
+    return { prefix: e.prefix };
+  }
+  throw new ArgumentError(at, e, '{ group } naming a group of the declaration, or { prefix }');
+}
+
+/** The ports of an additional rule: `["*"]`, or each port or range as text. */
+function additionalPorts(ports: AdditionalRule['ports'], path: string): string[] {
+  if (ports === '*' || (Array.isArray(ports) && ports.length === 1 && ports[0] === '*')) return ['*'];
+  if (Array.isArray(ports) && ports.length > 0) {
+    return ports.map((x, j) => {
+      const text = String(x);
+      if ((typeof x !== 'number' && typeof x !== 'string') || !isPortRange(text)) {
+        throw new ArgumentError(
+          `${path}.ports[${j}]`,
+          x,
+          'a port 0-65535 or a range "low-high"; "*" only as the whole ports value',
+        );
+      }
+      return text;
+    });
+  }
+  throw new ArgumentError(`${path}.ports`, ports, '"*" or a non-empty list of ports and ranges');
 }
 
 function checkLimits(rules: readonly AzureRule[]): void {

@@ -1,6 +1,6 @@
 /**
  * AWS CDK constructs: one security group per role group, with the rules the spec resolves, and
- * the pure planner ({@link planRules}) the constructs render.
+ * the pure planner ({@link planAws}) the constructs render.
  * @packageDocumentation
  */
 export {
@@ -24,10 +24,10 @@ export {
   MAX_GROUPS_PER_INTERFACE_RAISED,
   MAX_RESOURCES_PER_STACK,
   MAX_RULES_PER_GROUP,
-} from './limits';
-export {
+  planAws,
   planRules,
   ruleCountsByFamily,
+  type AwsPlanOptions,
   type CidrRemote,
   type DefaultEgressRule,
   type GroupRemote,

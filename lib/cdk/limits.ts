@@ -1,86 +1,8 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ArgumentError, PortplanError } from '../model';
-import { ruleCountsByFamily, type RulePlan } from '../aws';
+import { MAX_RESOURCES_PER_STACK } from '../aws';
 
-// AWS quotas for security groups:
-// https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
-
-/** AWS quota: security groups on one network interface, by default. */
-export const MAX_GROUPS_PER_INTERFACE = 5;
-/** AWS quota: the most security groups per network interface an account can be raised to. */
-export const MAX_GROUPS_PER_INTERFACE_RAISED = 16;
-/** AWS quota: inbound (and, separately, outbound) rules per security group and address family, by default. */
-export const MAX_RULES_PER_GROUP = 60;
-/** AWS quota: rules per security group times security groups per network interface, at most. */
-export const MAX_RULES_TIMES_GROUPS = 1000;
-/**
- * CloudFormation quota: resources in one stack
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
- */
-export const MAX_RESOURCES_PER_STACK = 500;
-
-/** A cloud limit a plan would exceed: `path` names the group or resource, `value` the count. */
-export class LimitError extends PortplanError {
-  /** Always `AWS_LIMIT`. */
-  readonly code = 'AWS_LIMIT';
-}
-
-/** Throws an {@link ArgumentError} unless `value` is a whole number from `min` to `max` (or undefined). */
-export function checkWholeNumber(path: string, value: unknown, min: number, max: number, why: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new ArgumentError(path, value, `must be a whole number ${range}${why ? ` (${why})` : ''}`);
-  }
-}
-
-/**
- * Throws an {@link ArgumentError} when `maxRulesPerGroup` times `maxSecurityGroupsPerInterface`
- * (each at its default, 60 and 5, when not given) is more than 1,000: AWS raises either quota only
- * as far as "this quota multiplied by the quota for security groups per network interface cannot
- * exceed 1,000" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups),
- * so no account can have both.
- */
-export function checkQuotaProduct(
-  maxRulesPerGroup: number | undefined,
-  maxSecurityGroupsPerInterface: number | undefined,
-): void {
-  const given = {
-    maxRulesPerGroup: maxRulesPerGroup ?? MAX_RULES_PER_GROUP,
-    maxSecurityGroupsPerInterface: maxSecurityGroupsPerInterface ?? MAX_GROUPS_PER_INTERFACE,
-  };
-  const product = given.maxRulesPerGroup * given.maxSecurityGroupsPerInterface;
-  if (product <= MAX_RULES_TIMES_GROUPS) return;
-  const count = (n: number) => n.toLocaleString('en-US');
-  throw new ArgumentError(
-    'maxRulesPerGroup × maxSecurityGroupsPerInterface',
-    given,
-    `at most ${count(MAX_RULES_TIMES_GROUPS)} (AWS quota: rules per security group times security groups per ` +
-      'network interface, https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups); ' +
-      `${count(given.maxRulesPerGroup)} × ${given.maxSecurityGroupsPerInterface} is ${count(product)}: lower one of them`,
-  );
-}
-
-/**
- * Throws a {@link LimitError} when a group of the plan would carry more inbound or outbound rules
- * of one address family than `max`. Reads the plan after de-duplication, with CDK's default and
- * placeholder egress rules counted.
- */
-export function checkRuleCounts(plan: RulePlan, max: number): void {
-  for (const c of ruleCountsByFamily(plan)) {
-    if (c.count > max) {
-      throw new LimitError(
-        `groups.${c.group}`,
-        c.count,
-        `security group ${c.group} would have ${c.count} ${c.direction} IPv${c.family} rules, ` +
-          `more than the limit of ${max} per group (AWS quota: inbound or outbound rules per security group); ` +
-          'each peer address range and each group or role reaching it needs its own rules: ' +
-          "give fewer, wider peers, or raise maxRulesPerGroup where the account's quota is raised",
-      );
-    }
-  }
-}
+// The synth-time checks, which read the construct tree; the pure quotas are in lib/aws/limits.ts.
 
 type Props = Record<string, unknown>;
 

@@ -19,17 +19,19 @@ import {
   type ResolvedFlow,
   type RoleId,
 } from '../model';
+import { appLimits } from './limits';
+import { roleMembershipErrors } from './membership';
 import {
   MAX_GROUPS_PER_INTERFACE,
   MAX_GROUPS_PER_INTERFACE_RAISED,
   MAX_RULES_PER_GROUP,
-  appLimits,
   checkQuotaProduct,
-  checkRuleCounts,
   checkWholeNumber,
-} from './limits';
-import { roleMembershipErrors } from './membership';
-import { planRules, type GroupTreatment, type PlannedRule, type RulePlan } from '../aws';
+  planAws,
+  type GroupTreatment,
+  type PlannedRule,
+  type RulePlan,
+} from '../aws';
 
 /** A security group portplan did not create, used for one role group. */
 export interface ExistingSecurityGroup {
@@ -174,26 +176,14 @@ interface Prepared {
   readonly maxGroupsPerInterface: number;
 }
 
-function prepare(props: PortPlanProps): Prepared {
-  checkWholeNumber(
-    'maxRulesPerGroup',
-    props.maxRulesPerGroup,
-    1,
-    Number.MAX_SAFE_INTEGER,
-    'the AWS default quota is 60',
-  );
-  checkWholeNumber(
-    'maxSecurityGroupsPerInterface',
-    props.maxSecurityGroupsPerInterface,
-    1,
-    MAX_GROUPS_PER_INTERFACE_RAISED,
-    'AWS allows 5 by default, raised to 16 at most',
-  );
-  checkQuotaProduct(props.maxRulesPerGroup, props.maxSecurityGroupsPerInterface);
-  const resolution = resolve(props.declaration, { catalogs: props.catalogs });
+/** How the plan treats each existing group: checked against the declaration's group names. */
+function existingTreatment(
+  resolution: Resolution,
+  existingSecurityGroups: Readonly<Record<string, ExistingSecurityGroup>>,
+): Record<string, GroupTreatment> {
   const names = resolution.declaration.groups.map((g) => g.name);
   const treatment: Record<string, GroupTreatment> = {};
-  for (const [name, e] of Object.entries(props.existingSecurityGroups ?? {})) {
+  for (const [name, e] of Object.entries(existingSecurityGroups)) {
     if (!names.includes(name)) {
       throw new ArgumentError(
         `existingSecurityGroups.${name}`,
@@ -215,8 +205,30 @@ function prepare(props: PortPlanProps): Prepared {
       allowsAllOutbound: e.securityGroup.allowAllOutbound,
     };
   }
-  const plan = planRules(resolution, treatment);
-  checkRuleCounts(plan, props.maxRulesPerGroup ?? MAX_RULES_PER_GROUP);
+  return treatment;
+}
+
+function prepare(props: PortPlanProps): Prepared {
+  checkWholeNumber(
+    'maxRulesPerGroup',
+    props.maxRulesPerGroup,
+    1,
+    Number.MAX_SAFE_INTEGER,
+    'the AWS default quota is 60',
+  );
+  checkWholeNumber(
+    'maxSecurityGroupsPerInterface',
+    props.maxSecurityGroupsPerInterface,
+    1,
+    MAX_GROUPS_PER_INTERFACE_RAISED,
+    'AWS allows 5 by default, raised to 16 at most',
+  );
+  checkQuotaProduct(props.maxRulesPerGroup, props.maxSecurityGroupsPerInterface);
+  const resolution = resolve(props.declaration, { catalogs: props.catalogs });
+  const plan = planAws(resolution, {
+    existingGroups: existingTreatment(resolution, props.existingSecurityGroups ?? {}),
+    maxRulesPerGroup: props.maxRulesPerGroup ?? MAX_RULES_PER_GROUP,
+  });
   return { resolution, plan, maxGroupsPerInterface: props.maxSecurityGroupsPerInterface ?? MAX_GROUPS_PER_INTERFACE };
 }
 
@@ -248,7 +260,7 @@ function callerAnnotations(scope: Construct, constructor: new (...args: never[])
  * `AWS::EC2::SecurityGroupIngress`/`Egress` resources in this construct's scope, so groups that
  * allow each other form no circular dependency, and groups in other stacks are only referenced
  * from this stack. Rules from an address range onto a group portplan created are inline. See
- * {@link planRules} for the plan it renders.
+ * {@link planAws} for the plan it renders.
  */
 export class PortPlan extends Construct {
   /** The resolved flows and warnings this construct was built from. */
@@ -268,11 +280,27 @@ export class PortPlan extends Construct {
     this.resolution = prepared.resolution;
     this.rulePlan = prepared.plan;
     this.skippedFlows = prepared.plan.skippedFlows;
+    this.createGroups(prepared.plan, props);
+    for (const r of prepared.plan.rules) this.render(r);
+    // Warnings are traced from the user's code that created this construct (or the subclass).
+    this.warn(callerAnnotations(this, new.target), prepared.plan);
+    const memberships = this.groups.flatMap((g) =>
+      g.roleSecurityGroup ? [{ group: g.name, own: g.securityGroup, role: g.roleSecurityGroup }] : [],
+    );
+    this.node.addValidation({
+      validate: () => [
+        ...appLimits(Stack.of(this), prepared.maxGroupsPerInterface),
+        ...roleMembershipErrors(Stack.of(this), memberships),
+      ],
+    });
+  }
+
+  /** The role-wide security groups, then each declared group's own (created or existing). */
+  private createGroups(plan: RulePlan, props: PortPlanProps): void {
     const restricted = this.resolution.declaration.egress === 'restricted';
     const existing = props.existingSecurityGroups ?? {};
-
     const roleSgs = new Map<RoleId, ec2.ISecurityGroup>();
-    for (const g of prepared.plan.roleGroups) {
+    for (const g of plan.roleGroups) {
       const id = composeName(NAME_TARGETS.cdkId, ['role', user(g.role)]);
       const sg = this.newSecurityGroup(
         id,
@@ -285,7 +313,7 @@ export class PortPlan extends Construct {
       roleSgs.set(g.role, sg);
       this.securityGroups.set(g.name, sg);
     }
-    for (const g of prepared.plan.groups) {
+    for (const g of plan.groups) {
       const sg =
         existing[g.name]?.securityGroup ??
         this.newSecurityGroup(g.name, props.vpc, groupDescription(g.name, g.role, this.resolution.catalog), restricted);
@@ -296,11 +324,10 @@ export class PortPlan extends Construct {
       this.securityGroups.set(g.name, sg);
       this.byName.set(g.name, new RoleGroup(g.name, g.role, sg, roleSgs.get(g.role)));
     }
+  }
 
-    for (const r of prepared.plan.rules) this.render(r);
-
-    // Warnings are traced from the user's code that created this construct (or the subclass).
-    const warnings = callerAnnotations(this, new.target);
+  /** The resolution's warnings, the skipped flows and the existing groups that keep their own egress. */
+  private warn(warnings: Annotations, plan: RulePlan): void {
     for (const w of this.resolution.warnings) warnings.addWarningV2(`portplan:${w.code}`, warningText(w));
     if (this.skippedFlows.length) {
       warnings.addWarningV2(
@@ -311,7 +338,7 @@ export class PortPlan extends Construct {
             .join('; '),
       );
     }
-    for (const g of prepared.plan.groups.filter((x) => x.keepsOwnEgress)) {
+    for (const g of plan.groups.filter((x) => x.keepsOwnEgress)) {
       warnings.addWarningV2(
         'portplan:existing-group-egress',
         `existing security group ${g.name} keeps its own egress rules (it is taken to allow all outbound traffic): ` +
@@ -319,15 +346,6 @@ export class PortPlan extends Construct {
           'remove the allow-all rule from the group, or import it with allowAllOutbound: false once it has none',
       );
     }
-    const memberships = this.groups.flatMap((g) =>
-      g.roleSecurityGroup ? [{ group: g.name, own: g.securityGroup, role: g.roleSecurityGroup }] : [],
-    );
-    this.node.addValidation({
-      validate: () => [
-        ...appLimits(Stack.of(this), prepared.maxGroupsPerInterface),
-        ...roleMembershipErrors(Stack.of(this), memberships),
-      ],
-    });
   }
 
   /** Renders one planned rule the way aws-cdk-lib renders its own: peer and port write the JSON. */

@@ -208,6 +208,19 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       "your own port tables: check catalog files, print a product's table, export its catalog file, compare two versions",
     );
 
+  registerValidate(catalog, ctx);
+  registerShow(catalog, ctx);
+  registerExport(catalog, ctx);
+  registerImport(catalog, ctx);
+  registerDiff(catalog, ctx);
+  catalog
+    .command('schema')
+    .description('print the JSON Schema of a catalog file (for editors: $schema)')
+    .action(() => ctx.out(`${JSON.stringify(catalogJsonSchema(), null, 2)}\n`));
+}
+
+// `catalog validate`: catalog files on their own and together with the built-in products.
+function registerValidate(catalog: Command, ctx: CatalogContext): void {
   catalog
     .command('validate')
     .description(
@@ -248,7 +261,10 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
         );
       }
     });
+}
 
+// `catalog show`: a product's port table.
+function registerShow(catalog: Command, ctx: CatalogContext): void {
   catalog
     .command('show')
     .description(
@@ -274,10 +290,10 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
         );
       ctx.out(o.format === 'json' ? catalogJson(c) : catalogMarkdown(c));
     });
+}
 
-  registerExport(catalog, ctx);
-  registerImport(catalog, ctx);
-
+// `catalog diff`: two versions of one product's catalog, over a declaration's flows.
+function registerDiff(catalog: Command, ctx: CatalogContext): void {
   const diff = withSource(
     catalog
       .command('diff')
@@ -308,61 +324,57 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
         'Exit code 0 whether or not anything changed; 1 when a file is invalid or a version refuses the declaration.',
       ].join('\n'),
     )
-    .action((oldFile: string, newFile: string, o: Source & { json?: boolean }, cmd: Command) => {
-      if (o.preset && o.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
-      const before = readCatalog(oldFile, '<old>');
-      const after = readCatalog(newFile, '<new>');
-      if (before.product.id !== after.product.id) {
-        throw new UsageError(
-          '<old>/<new>',
-          `give two versions of one product: ${oldFile} is product ${before.product.id}, ${newFile} is product ${after.product.id}`,
-        );
-      }
-      const others = readCatalogs(o.catalog);
-      const oldSet = [before, ...others];
-      const newSet = [after, ...others];
-      // A preset of either version (the old one's first), or a built-in one.
-      const declaration = o.preset
-        ? (findPreset(o.preset, oldSet) ??
-          findPreset(o.preset, newSet) ??
-          refuseName(cmd, { option: '--preset' }, o.preset, [
-            ...new Set([...presetNames(oldSet), ...presetNames(newSet)]),
-          ]))
-        : declarationOf(o, cmd, oldSet);
-      const was = resolveUnder(declaration, oldSet, 'old', oldFile);
-      const is = resolveUnder(declaration, newSet, 'new', newFile);
-      const flows = diffFlows(was.flows, is.flows);
-      const items = diffCatalogs(before.definition, after.definition);
-      if (!o.json) return ctx.out(catalogDiffText(flows, items, before, after));
-      const change = <T extends { from: Endpoint; to: Endpoint }>(f: T) => ({
-        ...f,
-        from: side(f.from),
-        to: side(f.to),
-      });
-      ctx.out(
-        `${JSON.stringify(
-          {
-            version: CATALOG_JSON_VERSION,
-            product: before.product.id,
-            old: oldFile,
-            new: newFile,
-            flows: {
-              opened: flows.opened.map(change),
-              closed: flows.closed.map(change),
-              rowsChanged: flows.rowsChanged.map(change),
-            },
-            catalog: items,
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    });
+    .action((oldFile: string, newFile: string, o: Source & { json?: boolean }, cmd: Command) =>
+      ctx.out(catalogDiffOutput(oldFile, newFile, o, cmd)),
+    );
+}
 
-  catalog
-    .command('schema')
-    .description('print the JSON Schema of a catalog file (for editors: $schema)')
-    .action(() => ctx.out(`${JSON.stringify(catalogJsonSchema(), null, 2)}\n`));
+// The output of `catalog diff`: the declaration resolved under each version, compared.
+function catalogDiffOutput(oldFile: string, newFile: string, o: Source & { json?: boolean }, cmd: Command): string {
+  if (o.preset && o.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
+  const before = readCatalog(oldFile, '<old>');
+  const after = readCatalog(newFile, '<new>');
+  if (before.product.id !== after.product.id) {
+    throw new UsageError(
+      '<old>/<new>',
+      `give two versions of one product: ${oldFile} is product ${before.product.id}, ${newFile} is product ${after.product.id}`,
+    );
+  }
+  const others = readCatalogs(o.catalog);
+  const oldSet = [before, ...others];
+  const newSet = [after, ...others];
+  // A preset of either version (the old one's first), or a built-in one.
+  const declaration = o.preset
+    ? (findPreset(o.preset, oldSet) ??
+      findPreset(o.preset, newSet) ??
+      refuseName(cmd, { option: '--preset' }, o.preset, [...new Set([...presetNames(oldSet), ...presetNames(newSet)])]))
+    : declarationOf(o, cmd, oldSet);
+  const was = resolveUnder(declaration, oldSet, 'old', oldFile);
+  const is = resolveUnder(declaration, newSet, 'new', newFile);
+  const flows = diffFlows(was.flows, is.flows);
+  const items = diffCatalogs(before.definition, after.definition);
+  if (!o.json) return catalogDiffText(flows, items, before, after);
+  const change = <T extends { from: Endpoint; to: Endpoint }>(f: T) => ({
+    ...f,
+    from: side(f.from),
+    to: side(f.to),
+  });
+  return `${JSON.stringify(
+    {
+      version: CATALOG_JSON_VERSION,
+      product: before.product.id,
+      old: oldFile,
+      new: newFile,
+      flows: {
+        opened: flows.opened.map(change),
+        closed: flows.closed.map(change),
+        rowsChanged: flows.rowsChanged.map(change),
+      },
+      catalog: items,
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** The formats of `catalog export`: the two a catalog file is read in. */

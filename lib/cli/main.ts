@@ -107,6 +107,36 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     .configureOutput({ writeOut: out, writeErr: err })
     .showHelpAfterError('(run with --help for usage)');
 
+  registerViews(program, out, err);
+  registerHostFirewall(program, out, err);
+  registerSchema(program, out);
+  registerExplain(program, out);
+  registerVerify(program, {
+    withSource,
+    load,
+    out,
+    err,
+    exit: (code) => {
+      status = code;
+    },
+    async,
+  });
+  registerReport(program, { withSource, load: (o, cmd) => withFlows(load(o, cmd)), out });
+  registerEvidence(program, { withSource, load, out, err, exit: (code) => (status = code), async });
+  registerCatalog(program, {
+    out,
+    err,
+    exit: (code) => {
+      status = code;
+    },
+  });
+  return { program, status: () => status };
+}
+
+type Write = (text: string) => void;
+
+// `table`, `flows` and `diagram`: the resolved flows, as a table, a list and a flowchart.
+function registerViews(program: Command, out: Write, err: Write): void {
   const warn = (r: Resolution) => r.warnings.forEach((w) => err(`warning: ${warningText(w)}\n`));
 
   withSource(
@@ -137,7 +167,10 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
   ).action((o: Source, cmd: Command) => {
     out(mermaid(withFlows(load(o, cmd))));
   });
+}
 
+// `host-firewall`: the host's own firewall rules for one role.
+function registerHostFirewall(program: Command, out: Write, err: Write): void {
   const hostFirewallCommand = program
     .command('host-firewall')
     .description("print the host's own firewall rules for one role: PowerShell (windows), nftables or firewalld");
@@ -174,7 +207,10 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       script.warnings.forEach((w) => err(`warning: ${w}\n`));
       out(script.text);
     });
+}
 
+// `schema`: the JSON Schema of a declaration file.
+function registerSchema(program: Command, out: Write): void {
   program
     .command('schema')
     .description('print the JSON Schema of a declaration file (with a --catalog: its roles and options too)')
@@ -183,7 +219,10 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
     .action((o: { catalog?: string[] }) =>
       out(`${JSON.stringify(declarationJsonSchema({ catalogs: readCatalogs(o.catalog) }), null, 2)}\n`),
     );
+}
 
+// `explain`: whether the plan opens a port, and why.
+function registerExplain(program: Command, out: Write): void {
   withSource(
     program
       .command('explain')
@@ -225,27 +264,6 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
       }
       out(`${JSON.stringify(answer.explanations[0], null, 2)}\n`);
     });
-
-  registerVerify(program, {
-    withSource,
-    load,
-    out,
-    err,
-    exit: (code) => {
-      status = code;
-    },
-    async,
-  });
-  registerReport(program, { withSource, load: (o, cmd) => withFlows(load(o, cmd)), out });
-  registerEvidence(program, { withSource, load, out, err, exit: (code) => (status = code), async });
-  registerCatalog(program, {
-    out,
-    err,
-    exit: (code) => {
-      status = code;
-    },
-  });
-  return { program, status: () => status };
 }
 
 // The exit code of an error; errors that are not the user's (bugs) propagate.

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { BUILTIN_CATALOGS, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
-import { planRules, type PlannedRule } from '../aws';
-import { AZURE_LIMITS, planAzureRules, type AzureRuleEndpoint } from '../azure';
+import { portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
+import { planAws, type PlannedRule } from '../aws';
+import { AZURE_LIMITS, planAzure, type AzureRuleEndpoint } from '../azure';
 import { unique } from './render';
 import { choicesOf, type Source } from './source';
 
@@ -92,7 +92,7 @@ export function ruleName(rule: Pick<PlannedRule, 'id' | 'fromPort' | 'toPort'>):
  * (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
  */
 export function awsReportRules(r: Resolution): ReportRule[] {
-  const plan = planRules(r);
+  const plan = planAws(r);
   const out: ReportRule[] = plan.rules.map((rule) => {
     const remote = rule.remote.kind === 'group' ? rule.remote.name : cidrText(rule.remote.cidr, r);
     const inbound = rule.direction === 'inbound';
@@ -142,10 +142,7 @@ const side = (e: AzureRuleEndpoint, r: Resolution): string => ('group' in e ? e.
  * band, VirtualNetwork deny rules and Load Balancer probe allows.
  */
 export function azureReportRules(r: Resolution): ReportRule[] {
-  // The planner resolves the declaration again: with the catalogs this resolution used beside the
-  // built-ins (a built-in product they replace among them).
-  const catalogs = r.catalog.catalogs.filter((c) => !BUILTIN_CATALOGS.includes(c));
-  const plan = planAzureRules(r.declaration, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true, catalogs });
+  const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
   return plan.rules.map((rule) => {
     const inbound = rule.direction === 'Inbound';
     const groupEnd = inbound ? rule.destination : rule.source;

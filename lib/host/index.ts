@@ -10,7 +10,9 @@ export {
   HostFirewallError,
   hostRules,
   parseAddresses,
+  planHost,
   type GroupAddresses,
+  type HostPlanOptions,
   type HostRule,
   type HostRules,
 } from './rules';

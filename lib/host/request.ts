@@ -2,7 +2,7 @@ import { HOST_OS, type HostOs, type Resolution } from '../model';
 import { firewalld } from './firewalld';
 import { nftables } from './nftables';
 import { DEFAULT_PROFILES, parseProfiles, powershell } from './powershell';
-import { HostAddressRequiredError, HostFirewallError, hostRules, parseAddresses, type HostRules } from './rules';
+import { HostAddressRequiredError, HostFirewallError, parseAddresses, planHost, type HostRules } from './rules';
 
 /** The output formats for each host operating system; the first is the default. */
 export const HOST_FORMATS = {
@@ -77,7 +77,7 @@ export function hostFirewall(r: Resolution, q: HostFirewallRequest): HostFirewal
   }
   const profiles = q.profile === undefined ? DEFAULT_PROFILES : parseProfiles(q.profile);
   const parsed = parseAddresses(q.addresses ?? [], r);
-  const h = hostRules(r, q.role, q.os, parsed.addresses);
+  const h = planHost(r, { role: q.role, os: q.os, addresses: parsed.addresses });
   const warnings = [...parsed.warnings];
   if (h.unaddressed.length) {
     if (!q.anyAddress) throw new HostAddressRequiredError(h.unaddressed);

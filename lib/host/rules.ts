@@ -134,18 +134,10 @@ export function parseAddresses(values: readonly string[], r: Resolution): GroupA
 }
 
 /**
- * The host-side rules for the hosts of one role: the spec's `placeRules()` on the role's groups
- * (inbound on the listener, outbound on the initiator under restricted egress), one rule per
- * direction, remote, protocol and ports however many groups the role has. Peers bring their own
- * CIDR; groups take the `addresses` given for them.
+ * The role's id and its groups, once the role is known, declared and runs on `os`.
  * @throws HostFirewallError when the role is unknown, not declared, or does not run on `os`
  */
-export function hostRules(
-  r: Resolution,
-  role: string,
-  os: HostOs,
-  addresses: Readonly<Record<string, readonly string[]>>,
-): HostRules {
+function checkHostRole(r: Resolution, role: string, os: HostOs): { roleId: RoleId; groups: string[] } {
   const known = r.catalog.role(role);
   if (!known) {
     const why = `must be one of ${r.catalog.roleIds.join(', ')}`;
@@ -179,6 +171,34 @@ export function hostRules(
       `--os ${os}: the declaration's ${sumField}.workstationOs is ${workstationOs}`,
     );
   }
+  return { roleId, groups };
+}
+
+/** Options of {@link planHost}: the hosts whose rules are planned, and the groups' addresses. */
+export interface HostPlanOptions {
+  /** The role of the hosts, e.g. `serverprotect:console`. */
+  readonly role: string;
+  /** Their operating system. */
+  readonly os: HostOs;
+  /**
+   * Address ranges of the remote groups, by group name (see {@link parseAddresses}).
+   * @default - none: every remote group is unaddressed
+   */
+  readonly addresses?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The host-side rules for the hosts of one role: the spec's `placeRules()` on the role's groups
+ * (inbound on the listener, outbound on the initiator under restricted egress), one rule per
+ * direction, remote, protocol and ports however many groups the role has. Peers bring their own
+ * CIDR; groups take the `addresses` given for them.
+ * @param r the resolved declaration, resolved once by the caller
+ * @throws HostFirewallError when the role is unknown, not declared, or does not run on `os`
+ */
+export function planHost(r: Resolution, options: HostPlanOptions): HostRules {
+  const { role, os } = options;
+  const addresses = options.addresses ?? {};
+  const { roleId, groups } = checkHostRole(r, role, os);
   const rules = new Map<string, HostRule>();
   const unaddressed = new Set<string>();
   for (const p of placeRules(r)) {
@@ -202,4 +222,18 @@ export function hostRules(
     }
   }
   return { role: roleId, os, groups, rules: [...rules.values()], unaddressed: [...unaddressed].sort() };
+}
+
+/**
+ * {@link planHost} with its options as arguments.
+ * @deprecated use `planHost(resolution, { role, os, addresses })`
+ * @throws HostFirewallError when the role is unknown, not declared, or does not run on `os`
+ */
+export function hostRules(
+  r: Resolution,
+  role: string,
+  os: HostOs,
+  addresses: Readonly<Record<string, readonly string[]>>,
+): HostRules {
+  return planHost(r, { role, os, addresses });
 }

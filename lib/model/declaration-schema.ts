@@ -5,7 +5,8 @@
 // catalogs, and so does each option's description: the catalog's own `description`. The built-in
 // set's schema is schema/declaration.schema.json. Not part of the package's API: users call
 // validate() and declarationJsonSchema().
-import { conditionHolds, conditionText, optionOf, optionValueProblem, type CatalogSet } from './catalog-set';
+import { conditionHolds, conditionText, optionOf, optionValueProblem } from './catalog-options';
+import type { CatalogSet } from './catalog-set';
 import type { CatalogOptionDefinition, OptionValue } from './catalog-format';
 import { neverRoutedBlock, parseCidr } from './cidr';
 import {
@@ -163,16 +164,12 @@ export interface DeclarationSchema {
   readonly optionIssues: (input: unknown, d: NormalizedDeclaration) => SchemaIssue[];
 }
 
-const SCHEMAS = new WeakMap<CatalogSet, DeclarationSchema>();
+// The key the schema is kept under with its set (CatalogSet.derive).
+const SCHEMA: unique symbol = Symbol('portplan.declarationSchema');
 
-/** The declaration schema of a catalog set, built once per set. @internal */
+/** The declaration schema of a catalog set, built once per set and kept with it. @internal */
 export function declarationSchemaOf(set: CatalogSet): DeclarationSchema {
-  let schema = SCHEMAS.get(set);
-  if (!schema) {
-    schema = build(set);
-    SCHEMAS.set(set, schema);
-  }
-  return schema;
+  return set.derive(SCHEMA, build);
 }
 
 // A role of the set. A role whose product no catalog in use has is most often a catalog left out

@@ -19,75 +19,98 @@ class Fault {
 
 // JSON.parse gives a position only in some Node versions' messages, and words them differently in
 // each; so the text is scanned again, by the grammar of RFC 8259
-// (https://www.rfc-editor.org/rfc/rfc8259), to find the first fault the same way everywhere.
-function scan(text: string): void {
-  let i = 0;
-  const found = (what = text[i]) => (what === undefined ? 'the end of the file' : JSON.stringify(what));
-  const fail = (expected: string): never => {
-    throw new Fault(i, `expected ${expected}, found ${found()}`);
-  };
-  const space = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const string = () => {
-    i++; // the opening quote
+// (https://www.rfc-editor.org/rfc/rfc8259), to find the first fault the same way everywhere. One
+// scanner per text: its position is all the state it has.
+class Scanner {
+  private i = 0;
+  constructor(private readonly text: string) {}
+
+  /** Scans the whole text: one value, then nothing but white space. @throws Fault at the first fault */
+  scan(): void {
+    this.value();
+    this.space();
+    if (this.i < this.text.length) this.fail('the end of the file after the value');
+  }
+
+  private fail(expected: string): never {
+    const what = this.text[this.i];
+    const found = what === undefined ? 'the end of the file' : JSON.stringify(what);
+    throw new Fault(this.i, `expected ${expected}, found ${found}`);
+  }
+
+  private space(): void {
+    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i])) this.i++;
+  }
+
+  private string(): void {
+    const text = this.text;
+    this.i++; // the opening quote
     for (;;) {
-      const c = text[i];
-      if (c === undefined) throw new Fault(i, 'unterminated string: expected a closing "');
-      if (c === '"') return void i++;
-      if (c < ' ') throw new Fault(i, `a control character in a string must be escaped (found ${JSON.stringify(c)})`);
+      const c = text[this.i];
+      if (c === undefined) throw new Fault(this.i, 'unterminated string: expected a closing "');
+      if (c === '"') return void this.i++;
+      if (c < ' ')
+        throw new Fault(this.i, `a control character in a string must be escaped (found ${JSON.stringify(c)})`);
       if (c === '\\') {
-        const e = text[i + 1];
-        if (e === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) : !'"\\/bfnrt'.includes(e ?? 'x')) {
-          throw new Fault(i, `invalid escape ${JSON.stringify(text.slice(i, e === 'u' ? i + 6 : i + 2))}`);
+        const e = text[this.i + 1];
+        if (
+          e === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 2, this.i + 6)) : !'"\\/bfnrt'.includes(e ?? 'x')
+        ) {
+          throw new Fault(
+            this.i,
+            `invalid escape ${JSON.stringify(text.slice(this.i, e === 'u' ? this.i + 6 : this.i + 2))}`,
+          );
         }
-        i += e === 'u' ? 6 : 2;
-      } else i++;
+        this.i += e === 'u' ? 6 : 2;
+      } else this.i++;
     }
-  };
-  const value = (): void => {
-    space();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      space();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail('a field name in double quotes');
-        string();
-        space();
-        if (text[i] !== ':') fail("':' after the field name");
-        i++;
-        value();
-        space();
-        if (text[i] === '}') return void i++;
-        if (text[i] !== ',') fail("',' or '}'");
-        i++;
-      }
+  }
+
+  private object(): void {
+    this.i++;
+    this.space();
+    if (this.text[this.i] === '}') return void this.i++;
+    for (;;) {
+      this.space();
+      if (this.text[this.i] !== '"') this.fail('a field name in double quotes');
+      this.string();
+      this.space();
+      if (this.text[this.i] !== ':') this.fail("':' after the field name");
+      this.i++;
+      this.value();
+      this.space();
+      if (this.text[this.i] === '}') return void this.i++;
+      if (this.text[this.i] !== ',') this.fail("',' or '}'");
+      this.i++;
     }
-    if (c === '[') {
-      i++;
-      space();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        space();
-        if (text[i] === ']') return void i++;
-        if (text[i] !== ',') fail("',' or ']'");
-        i++;
-      }
+  }
+
+  private array(): void {
+    this.i++;
+    this.space();
+    if (this.text[this.i] === ']') return void this.i++;
+    for (;;) {
+      this.value();
+      this.space();
+      if (this.text[this.i] === ']') return void this.i++;
+      if (this.text[this.i] !== ',') this.fail("',' or ']'");
+      this.i++;
     }
-    if (c === '"') return string();
+  }
+
+  private value(): void {
+    this.space();
+    const c = this.text[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return this.string();
     const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    number.lastIndex = i;
-    if (number.test(text)) return void (i = number.lastIndex);
-    for (const word of ['true', 'false', 'null']) if (text.startsWith(word, i)) return void (i += word.length);
-    fail('a value (an object, list, string, number, true, false or null)');
-  };
-  value();
-  space();
-  if (i < text.length) fail('the end of the file after the value');
+    number.lastIndex = this.i;
+    if (number.test(this.text)) return void (this.i = number.lastIndex);
+    for (const word of ['true', 'false', 'null'])
+      if (this.text.startsWith(word, this.i)) return void (this.i += word.length);
+    this.fail('a value (an object, list, string, number, true, false or null)');
+  }
 }
 
 /**
@@ -96,7 +119,7 @@ function scan(text: string): void {
  */
 export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
   try {
-    scan(text);
+    new Scanner(text).scan();
     return undefined;
   } catch (e) {
     if (!(e instanceof Fault)) throw e;

@@ -6,6 +6,7 @@ import {
   NAME_TARGETS,
   ROLE_TAG,
   composeName,
+  resolve,
   user,
   serverProtectDeclaration,
   smartUpdateManagerDeclaration,
@@ -25,7 +26,8 @@ import type {
 } from './args';
 import {
   AZURE_LIMITS,
-  planAzureRules,
+  checkPriorityBand,
+  planAzure,
   securityRuleArgs,
   type AzurePlan,
   type AzureRule,
@@ -33,13 +35,14 @@ import {
   type PriorityBand,
 } from '../azure';
 
-// The plans behind the components' TypeScript-only getters `resolution` and `rules`. Kept out of
-// the classes' own fields so that Pulumi's component analyzer, which turns every field into a schema
-// output, sees only outputs every language can read (resources and maps).
-const PLANS = new WeakMap<pulumi.ComponentResource, AzurePlan>();
+// The plan behind the components' TypeScript-only getters `resolution` and `rules`, kept on the
+// component under a symbol rather than in a declared field: Pulumi's component analyzer turns every
+// declared field into a schema output, and should see only outputs every language can read
+// (resources and maps). Not enumerable, not writable.
+const PLAN: unique symbol = Symbol('portplan.plan');
 
 function planOf(component: pulumi.ComponentResource): AzurePlan {
-  const plan = PLANS.get(component);
+  const plan = (component as { [PLAN]?: AzurePlan })[PLAN];
   if (!plan) throw new TypeError('portplan: a component read before its constructor finished');
   return plan;
 }
@@ -53,10 +56,14 @@ function planComponent(
   catalogs?: readonly CatalogSource[],
 ): { plan: AzurePlan; sharing?: SharedNsg } {
   const existing = args.existingNetworkSecurityGroup;
-  const plan = planAzureRules(declaration, {
-    catalogs,
-    band: existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority,
-    bandPath: existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand',
+  const band = existing?.priorityBand ?? args.priorityBand ?? AZURE_LIMITS.priority;
+  const bandPath = existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand';
+  // The band first, then the declaration, resolved once here.
+  checkPriorityBand(band, bandPath);
+  const resolution = resolve(declaration, { catalogs });
+  const plan = planAzure(resolution, {
+    band,
+    bandPath,
     denyOtherVnetTraffic: args.denyOtherVnetTraffic ?? !existing,
     denyOtherOutboundTraffic: args.denyOtherOutboundTraffic,
     allowAzureLoadBalancer: args.allowAzureLoadBalancer,
@@ -91,20 +98,22 @@ interface NsgClaim {
  */
 type ProgramClaims = Map<unknown, Map<unknown, NsgClaim[]>>;
 
-// The claims of each running program, by its root stack resource: the Pulumi engine and the
-// Automation API run every program inside a stack resource of its own
+// The claims of each running program are kept on its root stack resource: the Pulumi engine and
+// the Automation API run every program inside a stack resource of its own
 // (@pulumi/pulumi runtime/stack.ts runInPulumiStack; automation/server.ts runs each inline program
-// so), so programs run in one process never see each other's claims. Unit tests under mocks
-// create components with no stack resource: there the mock monitor each setMocks installs stands
-// for the program. Weak, so that a finished program's claims go with it.
-const CLAIMS = new WeakMap<object, ProgramClaims>();
+// so), so programs run in one process never see each other's claims, and a finished program's
+// claims go with it. Unit tests under mocks create components with no stack resource: there the
+// mock monitor each setMocks installs stands for the program. Not enumerable, not writable.
+const CLAIMS: unique symbol = Symbol('portplan.nsgClaims');
 
 function programClaims(): ProgramClaims | undefined {
   const program: object | undefined = pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor();
   if (program === undefined) return undefined;
-  const claims = CLAIMS.get(program) ?? new Map<unknown, Map<unknown, NsgClaim[]>>();
-  CLAIMS.set(program, claims);
-  return claims;
+  const holder = program as { [CLAIMS]?: ProgramClaims };
+  if (!holder[CLAIMS] && Object.isExtensible(program)) {
+    Object.defineProperty(program, CLAIMS, { value: new Map<unknown, Map<unknown, NsgClaim[]>>() });
+  }
+  return holder[CLAIMS];
 }
 
 const nameKey = (v: pulumi.Input<string>): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
@@ -182,21 +191,15 @@ interface AzureResources {
   readonly outputs: pulumi.Inputs;
 }
 
-// The body every Azure component shares: ASGs, then the NSG with inline rules or the standalone
-// rules on an existing NSG, then the component's outputs.
-function createResources(
+type Asgs = Record<string, network.ApplicationSecurityGroup>;
+
+// The ASGs of the plan: one per group, by group name, and one per role with two or more groups.
+function createAsgs(
   component: pulumi.ComponentResource,
   name: string,
   args: AzureCommonArgs,
-  { plan, sharing }: { plan: AzurePlan; sharing?: SharedNsg },
-): AzureResources {
-  PLANS.set(component, plan);
-  sharing?.claim();
-  const existing = args.existingNetworkSecurityGroup;
-  const priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));
-  for (const w of plan.resolution.warnings) pulumi.log.warn(warningText(w), component);
-  if (sharing?.warning) pulumi.log.warn(sharing.warning, component);
-
+  plan: AzurePlan,
+): { asgs: Asgs; roleAsgs: Asgs } {
   const tags = args.tags ?? {};
   const asg = (child: string, role: string, group: string) =>
     new network.ApplicationSecurityGroup(
@@ -208,49 +211,74 @@ function createResources(
       },
       { parent: component },
     );
-  const asgs: Record<string, network.ApplicationSecurityGroup> = {};
+  const asgs: Asgs = {};
   for (const g of plan.resolution.declaration.groups) asgs[g.name] = asg(g.name, g.role, g.name);
   // A role with two or more groups: one more ASG, which every NIC of its groups joins (named by the
   // role id, which no group name can be; a colon is not allowed in an Azure name, hence the scheme).
-  const roleAsgs: Record<string, network.ApplicationSecurityGroup> = {};
+  const roleAsgs: Asgs = {};
   for (const r of plan.roleGroups) {
     roleAsgs[r.role] = asg(composeName(NAME_TARGETS.azureRule, [user(r.role)]), r.role, r.name);
   }
-  const byName = { ...asgs, ...roleAsgs };
+  return { asgs, roleAsgs };
+}
 
+// The rules: standalone rules on an existing NSG, one after another, or a new NSG with inline rules.
+function createRules(
+  component: pulumi.ComponentResource,
+  name: string,
+  args: AzureCommonArgs,
+  plan: AzurePlan,
+  byName: Asgs,
+): { standalone: network.SecurityRule[]; nsg?: network.NetworkSecurityGroup } {
+  const existing = args.existingNetworkSecurityGroup;
   const ruleArgs = (r: AzureRule) => securityRuleArgs(r, (group) => byName[group].id);
-
   const standalone: network.SecurityRule[] = [];
-  let nsg: network.NetworkSecurityGroup | undefined;
-  if (existing) {
-    // One after another: Azure rejects concurrent writes to one NSG (AnotherOperationInProgress).
-    let previous: network.SecurityRule | undefined;
-    for (const r of plan.rules) {
-      previous = new network.SecurityRule(
-        `${name}-${r.name}`,
-        {
-          ...ruleArgs(r),
-          securityRuleName: r.name,
-          resourceGroupName: args.resourceGroupName,
-          networkSecurityGroupName: existing.name,
-        },
-        { parent: component, dependsOn: previous ? [previous] : [] },
-      );
-      standalone.push(previous);
-    }
-  } else {
-    nsg = new network.NetworkSecurityGroup(
+  if (!existing) {
+    const nsg = new network.NetworkSecurityGroup(
       `${name}-nsg`,
       {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags,
+        tags: args.tags ?? {},
         securityRules: plan.rules.map(ruleArgs),
       },
       { parent: component },
     );
+    return { standalone, nsg };
   }
+  // One after another: Azure rejects concurrent writes to one NSG (AnotherOperationInProgress).
+  let previous: network.SecurityRule | undefined;
+  for (const r of plan.rules) {
+    previous = new network.SecurityRule(
+      `${name}-${r.name}`,
+      {
+        ...ruleArgs(r),
+        securityRuleName: r.name,
+        resourceGroupName: args.resourceGroupName,
+        networkSecurityGroupName: existing.name,
+      },
+      { parent: component, dependsOn: previous ? [previous] : [] },
+    );
+    standalone.push(previous);
+  }
+  return { standalone };
+}
 
+// The body every Azure component shares: ASGs, then the NSG with inline rules or the standalone
+// rules on an existing NSG, then the component's outputs.
+function createResources(
+  component: pulumi.ComponentResource,
+  name: string,
+  args: AzureCommonArgs,
+  { plan, sharing }: { plan: AzurePlan; sharing?: SharedNsg },
+): AzureResources {
+  Object.defineProperty(component, PLAN, { value: plan });
+  sharing?.claim();
+  const priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));
+  for (const w of plan.resolution.warnings) pulumi.log.warn(warningText(w), component);
+  if (sharing?.warning) pulumi.log.warn(sharing.warning, component);
+  const { asgs, roleAsgs } = createAsgs(component, name, args, plan);
+  const { standalone, nsg } = createRules(component, name, args, plan, { ...asgs, ...roleAsgs });
   const outputs = {
     applicationSecurityGroupIds: Object.fromEntries(Object.entries(asgs).map(([k, v]) => [k, v.id])),
     roleApplicationSecurityGroupIds: Object.fromEntries(Object.entries(roleAsgs).map(([k, v]) => [k, v.id])),

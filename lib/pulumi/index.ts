@@ -1,12 +1,13 @@
 /**
  * Pulumi components for Azure: application security groups per role group and NSG rules from the
- * spec, and the pure planner ({@link planAzureRules}) the components render.
+ * spec, and the pure planner ({@link planAzure}) the components render.
  * @packageDocumentation
  */
 export {
   AZURE_LIMITS,
   AzureLimitError,
   AzureRuleError,
+  planAzure,
   planAzureRules,
   securityRuleArgs,
   type AdditionalRule,
@@ -16,6 +17,7 @@ export {
   type AzureRule,
   type AzureRuleEndpoint,
   type AzureRuleOrigin,
+  type AzureRulesOptions,
   type AzureSecurityRuleArgs,
   type PriorityBand,
 } from '../azure';

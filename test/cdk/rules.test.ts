@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { planRules, ruleCountsByFamily, type GroupTreatment, type PlannedRule } from '../../lib/aws/plan';
+import {
+  LimitError,
+  planAws,
+  planRules,
+  ruleCountsByFamily,
+  type GroupTreatment,
+  type PlannedRule,
+} from '../../lib/aws';
 import { placeCloudRules, resolve, type CloudRule, type Declaration, type ResolvedFlow } from '../../lib/model';
 import { SERVERPROTECT, validDeclaration } from '../support/declarations';
 
@@ -27,12 +34,12 @@ const remoteOfRule = (r: PlannedRule) =>
   r.remote.kind === 'group' ? `group:${r.remote.name}` : `cidr:${r.remote.cidr}`;
 const key = (r: PlannedRule) => [r.group, r.direction, remoteOfRule(r), r.protocol, r.fromPort, r.toPort].join('|');
 
-describe('planRules (fast-check over random declarations and existing groups)', () => {
+describe('planAws (fast-check over random declarations and existing groups)', () => {
   test('every rule is justified by its flows, every placed rule on a mutable group is emitted exactly once', () => {
     fc.assert(
       fc.property(planInput, ({ declaration, treatment }) => {
         const resolution = resolve(declaration);
-        const plan = planRules(resolution, treatment);
+        const plan = planAws(resolution, { existingGroups: treatment });
         const placedRules = placeCloudRules(resolution).rules;
         const placedByFlow = new Map<ResolvedFlow, CloudRule[]>();
         for (const p of placedRules) for (const f of p.flows) placedByFlow.set(f, [...(placedByFlow.get(f) ?? []), p]);
@@ -84,7 +91,7 @@ describe('planRules (fast-check over random declarations and existing groups)', 
   test('counts: rules of a family plus group rules plus CDK default egress, per group and direction', () => {
     fc.assert(
       fc.property(planInput, ({ declaration, treatment }) => {
-        const plan = planRules(resolve(declaration), treatment);
+        const plan = planAws(resolve(declaration), { existingGroups: treatment });
         for (const c of ruleCountsByFamily(plan)) {
           const g = [...plan.groups, ...plan.roleGroups].find((x) => x.name === c.group)!;
           const own = plan.rules.filter((r) => r.group === c.group && r.direction === c.direction);
@@ -118,7 +125,7 @@ describe('planRules (fast-check over random declarations and existing groups)', 
   });
 });
 
-describe('planRules examples', () => {
+describe('planAws examples', () => {
   const CM = (name: string) => ({ name, kind: 'control-manager' as const, cidr: '10.0.9.10/32' });
 
   test('two peers with one CIDR: one rule with both flows, its id from the first', () => {
@@ -127,7 +134,7 @@ describe('planRules examples', () => {
       peers: [CM('tmcm-a'), CM('tmcm-b')],
       serverProtect: { controlManagerAgent: 'tmi' },
     };
-    const plan = planRules(resolve(d), { 'information-server': { existing: true, mutable: true } });
+    const plan = planAws(resolve(d), { existingGroups: { 'information-server': { existing: true, mutable: true } } });
     const fromCm = plan.rules.filter((r) => r.direction === 'inbound' && r.remote.kind === 'cidr');
     expect(fromCm).toHaveLength(1);
     expect(fromCm[0]).toMatchObject({
@@ -140,7 +147,7 @@ describe('planRules examples', () => {
   });
 
   test('an immutable existing group: its flows are skipped, nothing planned on it', () => {
-    const plan = planRules(resolve(SERVERPROTECT), { console: { existing: true, mutable: false } });
+    const plan = planAws(resolve(SERVERPROTECT), { existingGroups: { console: { existing: true, mutable: false } } });
     expect(plan.rules.filter((r) => r.group === 'console')).toEqual([]);
     expect(plan.skippedFlows.length).toBeGreaterThan(0);
     expect(plan.skippedFlows.every((f) => f.to.name === 'console')).toBe(true);
@@ -148,9 +155,30 @@ describe('planRules examples', () => {
 
   test('restricted egress: an IPv4 peer removes the placeholder, an IPv6 one does not', () => {
     const base: Declaration = { ...SERVERPROTECT, egress: 'restricted' };
-    const v4 = planRules(resolve({ ...base, peers: [{ name: 'up', kind: 'update-source', cidr: '10.0.8.0/28' }] }));
-    const v6 = planRules(resolve({ ...base, peers: [{ name: 'up', kind: 'update-source', cidr: '2001:db8::/64' }] }));
+    const v4 = planAws(resolve({ ...base, peers: [{ name: 'up', kind: 'update-source', cidr: '10.0.8.0/28' }] }));
+    const v6 = planAws(resolve({ ...base, peers: [{ name: 'up', kind: 'update-source', cidr: '2001:db8::/64' }] }));
     expect(v4.groups.find((g) => g.name === 'information-server')!.defaultEgress).toEqual([]);
     expect(v6.groups.find((g) => g.name === 'information-server')!.defaultEgress).toEqual(['no-traffic-placeholder']);
+  });
+});
+
+describe('planAws options', () => {
+  it('checks the rule quota only when maxRulesPerGroup is given, against the largest count', () => {
+    const resolution = resolve(SERVERPROTECT);
+    const plan = planAws(resolution);
+    const most = Math.max(...ruleCountsByFamily(plan).map((c) => c.count));
+    expect(planAws(resolution, { maxRulesPerGroup: most })).toEqual(plan);
+    expect(() => planAws(resolution, { maxRulesPerGroup: most - 1 })).toThrow(LimitError);
+  });
+
+  it('planRules (deprecated) is planAws with the treatment as existingGroups', () => {
+    fc.assert(
+      fc.property(validDeclaration, fc.boolean(), (declaration, mutable) => {
+        const resolution = resolve(declaration);
+        const treatment = { [declaration.groups[0].name]: { existing: true, mutable } };
+        expect(planRules(resolution, treatment)).toEqual(planAws(resolution, { existingGroups: treatment }));
+      }),
+      { numRuns: 25 },
+    );
   });
 });

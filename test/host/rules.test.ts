@@ -1,4 +1,11 @@
-import { HostAddressRequiredError, HostFirewallError, hostFirewall, hostRules, parseAddresses } from '../../lib/host';
+import {
+  HostAddressRequiredError,
+  HostFirewallError,
+  hostFirewall,
+  hostRules,
+  parseAddresses,
+  planHost,
+} from '../../lib/host';
 import { PRESETS, PortplanError, placeRules, resolve } from '../../lib/model';
 
 // The adapter as a library: errors of the project's one family, rules from the spec's placement.
@@ -36,7 +43,7 @@ describe('rules follow the spec placement', () => {
   test.each(['serverprotect:console', 'serverprotect:information-server', 'serverprotect:normal-server'] as const)(
     '%s: every placed rule of the role is one host rule, and nothing else',
     (role) => {
-      const h = hostRules(sp, role, 'windows', {});
+      const h = planHost(sp, { role, os: 'windows' });
       const placed = placeRules(sp).filter((p) => p.group.role === role);
       type Ports = { protocol: string; fromPort: number; toPort: number };
       const key = (d: string, remote: string, f: Ports) => `${d} ${remote} ${f.protocol} ${f.fromPort}-${f.toPort}`;
@@ -49,9 +56,25 @@ describe('rules follow the spec placement', () => {
   test("a peer's rules carry the CIDR its endpoint carries", () => {
     const peers = [{ name: 'tmcm', kind: 'control-manager', cidr: '10.0.9.0/28' }] as const;
     const r = resolve({ ...PRESETS.serverprotect, peers: [...peers], serverProtect: { controlManagerAgent: 'tmi' } });
-    const h = hostRules(r, 'serverprotect:information-server', 'windows', {});
+    const h = planHost(r, { role: 'serverprotect:information-server', os: 'windows' });
     const peer = h.rules.filter((x) => x.remote.kind === 'peer');
     expect(peer.length).toBeGreaterThan(0);
     for (const x of peer) expect(x.addresses).toEqual(['10.0.9.0/28']);
   });
+});
+
+describe('planHost', () => {
+  const addresses = { console: ['10.0.1.0/24'], 'information-server': ['10.0.2.0/24', '2001:db8::/64'] };
+  test.each(['serverprotect:console', 'serverprotect:information-server', 'serverprotect:normal-server'] as const)(
+    '%s: the groups given addresses are addressed, the others listed as unaddressed; hostRules (deprecated) agrees',
+    (role) => {
+      const h = planHost(sp, { role, os: 'windows', addresses });
+      expect(hostRules(sp, role, 'windows', addresses)).toEqual(h);
+      for (const x of h.rules.filter((y) => y.remote.kind === 'group')) {
+        expect(x.addresses).toEqual(addresses[x.remote.name as keyof typeof addresses] ?? []);
+      }
+      const remotes = new Set(h.rules.filter((y) => y.remote.kind === 'group').map((y) => y.remote.name));
+      expect(h.unaddressed).toEqual([...remotes].filter((n) => !(n in addresses)).sort());
+    },
+  );
 });

@@ -1,0 +1,102 @@
+// The catalog compiler: from a catalog that passed every check (lib/model/catalog-checks.ts) to the
+// rows a resolution reads. It reports nothing: whatever it would need to refuse, a check refused.
+import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
+import type { CatalogDefinition, CatalogEndpoint, CatalogOptionDefinition, CatalogPorts } from './catalog-format';
+import { optionsFieldOf } from './catalog-checks';
+import { conditionHolds } from './catalog-options';
+import type { ProductCatalog } from './catalog-set';
+
+type Options = ReadonlyMap<string, CatalogOptionDefinition>;
+
+// A port rule in the terms of the resolver: a pinned or counted rule carries its option's numbers.
+function portsOf(p: CatalogPorts, options: Options, optionsField: string): PortSpec {
+  switch (p.kind) {
+    case 'fixed':
+      return { kind: 'fixed', ports: p.ports };
+    case 'peer':
+      return { kind: 'peer', defaults: p.defaults };
+    case 'fallback': {
+      const o = options.get(p.pin);
+      if (o?.type !== 'pinnedPort') throw new Error(`portplan internal error: ${p.pin} is not a pinnedPort option`);
+      return { kind: 'fallback', base: o.base, fallback: [o.fallback[0], o.fallback[1]], pin: p.pin, optionsField };
+    }
+    case 'counted':
+      return { kind: 'counted', base: p.base, count: p.count, optionsField };
+  }
+}
+
+const endpointOf = (e: CatalogEndpoint): EndpointSpec => ('peer' in e ? { peer: e.peer } : { roles: e.roles });
+
+/** The rows of a checked catalog, ready for resolution. */
+function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
+  const options: Options = new Map((c.options ?? []).map((o) => [o.name, o]));
+  const documentTitle = new Map(c.documents.map((d) => [d.id, d.title]));
+  return c.rows.map((r): CatalogRow => {
+    const flows = r.flows.map((f): FlowTemplate => ({
+      listener: endpointOf(f.listener),
+      initiator: endpointOf(f.initiator),
+      protocol: f.protocol,
+      ports: portsOf(f.ports, options, optionsField),
+      ...(f.broadcast !== undefined ? { broadcast: f.broadcast } : {}),
+    }));
+    const when = r.when ?? {};
+    const citation: Citation = {
+      document: documentTitle.get(r.citation.document) ?? r.citation.document,
+      row: r.id,
+      ...(r.citation.note !== undefined ? { note: r.citation.note } : {}),
+    };
+    return {
+      id: r.id,
+      product: c.product.id,
+      purpose: r.purpose,
+      condition: r.condition,
+      when,
+      optionsField,
+      applies: (d) => conditionHolds(when, d, optionsField),
+      flows,
+      citation,
+    };
+  });
+}
+
+// The roles on the other side of the flows that reach a peer kind, for the unused-peer warning.
+function reachedWith(c: CatalogDefinition, kind: string): string {
+  const roles = new Set<string>();
+  for (const r of c.rows)
+    for (const f of r.flows) {
+      const [peer, other] = 'peer' in f.listener ? [f.listener, f.initiator] : [f.initiator, f.listener];
+      if ('peer' in peer && peer.peer === kind && 'roles' in other) other.roles.forEach((x) => roles.add(x));
+    }
+  return roles.size ? `a group of role ${[...roles].join(' or ')}` : 'a row that reaches it';
+}
+
+/**
+ * A checked catalog as a resolution reads it: product, roles, peer kinds, options and rows.
+ * @param c the catalog, its shape and every rule across its fields checked
+ * @param source where it came from, named in every later error about it
+ * @internal
+ */
+export function compileCatalog(c: CatalogDefinition, source: string): ProductCatalog {
+  const productId = c.product.id;
+  const optionsField = optionsFieldOf(c);
+  return {
+    source,
+    definition: c,
+    product: { id: productId, name: c.product.name, optionsField, documents: c.documents },
+    roles: c.roles.map((r) => ({
+      id: r.id,
+      product: productId,
+      label: r.label,
+      hostOs: r.hostOs,
+      requires: r.requires ?? [],
+    })),
+    peerKinds: (c.peerKinds ?? []).map((k) => ({
+      id: k.id,
+      product: productId,
+      label: k.label,
+      reachedWith: k.reachedWith ?? reachedWith(c, k.id),
+    })),
+    options: c.options ?? [],
+    rows: compileRows(c, optionsField),
+  };
+}
