@@ -51,16 +51,22 @@ export {
   VERIFY_JSON_VERSION,
   siteReportJson,
   siteReportText,
-  type BlockedBy,
-  type BlockedPorts,
   type BlockedSide,
   type ExtraRule,
   type FlowCheck,
   type MappedGroup,
+  type Shortfall,
   type SiteReport,
 } from './site';
 export { GROUP_TAG } from '../model';
-export { groupIdsByTag, verifyAwsSite, type DeployedGroup, type DeployedRule, type TaggedGroup } from './site-aws';
+export {
+  groupIdsByTag,
+  verifyAwsSite,
+  type AwsSiteOptions,
+  type DeployedGroup,
+  type DeployedRule,
+  type TaggedGroup,
+} from './site-aws';
 export {
   ASG_GROUP_TAG,
   AzureInputError,
@@ -70,6 +76,7 @@ export {
   readNsg,
   verifyAzureSite,
   type AsgInput,
+  type AzureSiteOptions,
   type NsgInput,
 } from './site-azure';
 export {

@@ -53,7 +53,7 @@ describe('portplan verify azure', () => {
     const r = portplan(azure('serverprotect', '--json'));
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out) as SiteReport & { version: number };
-    expect(report.version).toBe(1);
+    expect(report.version).toBe(2);
     expect(report.extra.map((e) => e.rule.split(' ')[0])).toEqual(['allow-rdp-from-bastion']);
   });
 
