@@ -3,6 +3,7 @@ import {
   type EndpointSpec,
   type PacketSet,
   type PacketSpace,
+  type PacketSpec,
   boxes,
   intervalCidrs,
   packets,
@@ -69,6 +70,24 @@ function inFamily(e: EndpointSpec, all: string, member: (cidr: string) => boolea
 }
 
 /**
+ * The packets between two endpoints whose addresses are of one family at both ends (IPv4 to IPv4,
+ * IPv6 to IPv6), as on the wire.
+ */
+export function sameFamilyPackets(
+  space: PacketSpace,
+  traffic: Pick<PacketSpec, 'protocol' | 'ports'>,
+  source: EndpointSpec,
+  destination: EndpointSpec,
+): PacketSet {
+  const parts = FAMILIES.flatMap(([all, member]) => {
+    const s = inFamily(source, all, member);
+    const d = inFamily(destination, all, member);
+    return s && d ? [packets(space, { ...traffic, source: s, destination: d })] : [];
+  });
+  return unionAll(space, parts);
+}
+
+/**
  * The packets of one flow, in a space that has a class for each group it names: every port of its
  * range, every address of each end (of one family at both ends, where the view says so).
  */
@@ -77,12 +96,7 @@ export function flowPackets(space: PacketSpace, flow: ResolvedFlow, view: FlowVi
   const source = endpoint(view, flow.from);
   const destination = endpoint(view, flow.to);
   if (!view.sameFamily) return packets(space, { ...traffic, source, destination });
-  const parts = FAMILIES.flatMap(([all, member]) => {
-    const s = inFamily(source, all, member);
-    const d = inFamily(destination, all, member);
-    return s && d ? [packets(space, { ...traffic, source: s, destination: d })] : [];
-  });
-  return unionAll(space, parts);
+  return sameFamilyPackets(space, traffic, source, destination);
 }
 
 type Merged = [bigint, bigint][];
