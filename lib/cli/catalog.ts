@@ -37,6 +37,7 @@ import {
   withSource,
   type Source,
 } from './source';
+import { diffPlanPackets, planPacketDiffText } from '../verify/plan-diff';
 
 /**
  * `portplan catalog validate|show|export|diff|schema`: check catalog files, print a product's table,
@@ -331,7 +332,8 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
       const is = resolveUnder(declaration, newSet, 'new', newFile);
       const flows = diffFlows(was.flows, is.flows);
       const items = diffCatalogs(before.definition, after.definition);
-      if (!o.json) return ctx.out(catalogDiffText(flows, items, before, after));
+      const packets = diffPlanPackets(was, is);
+      if (!o.json) return ctx.out(`${catalogDiffText(flows, items, before, after)}\n${planPacketDiffText(packets)}`);
       const change = <T extends { from: Endpoint; to: Endpoint }>(f: T) => ({
         ...f,
         from: side(f.from),
@@ -350,6 +352,7 @@ export function registerCatalog(program: Command, ctx: CatalogContext): void {
               rowsChanged: flows.rowsChanged.map(change),
             },
             catalog: items,
+            packets,
           },
           null,
           2,
