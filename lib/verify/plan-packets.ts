@@ -92,11 +92,40 @@ export function sameFamilyPackets(
  * range, every address of each end (of one family at both ends, where the view says so).
  */
 export function flowPackets(space: PacketSpace, flow: ResolvedFlow, view: FlowView): PacketSet {
-  const traffic = { protocol: flow.protocol, ports: { from: flow.fromPort, to: flow.toPort } };
+  return pairPackets(space, flow, [{ from: flow.fromPort, to: flow.toPort }], view);
+}
+
+/** The packets of flows between the same ends over one protocol, given their port ranges. */
+function pairPackets(
+  space: PacketSpace,
+  flow: Pick<ResolvedFlow, 'from' | 'to' | 'protocol'>,
+  ports: readonly { from: number; to: number }[],
+  view: FlowView,
+): PacketSet {
+  const traffic = { protocol: flow.protocol, ports };
   const source = endpoint(view, flow.from);
   const destination = endpoint(view, flow.to);
   if (!view.sameFamily) return packets(space, { ...traffic, source, destination });
   return sameFamilyPackets(space, traffic, source, destination);
+}
+
+/**
+ * The packets of all the flows: the same set as the union of their {@link flowPackets}, built
+ * once per pair of ends and protocol rather than once per flow.
+ */
+export function planPackets(space: PacketSpace, flows: readonly ResolvedFlow[], view: FlowView): PacketSet {
+  // An injective key: JSON of the ends' kinds and names, and the protocol.
+  const key = (f: ResolvedFlow) => JSON.stringify([f.from.kind, f.from.name, f.to.kind, f.to.name, f.protocol]);
+  const byPair = new Map<string, { flow: ResolvedFlow; ports: { from: number; to: number }[] }>();
+  for (const f of flows) {
+    const entry = byPair.get(key(f)) ?? { flow: f, ports: [] };
+    entry.ports.push({ from: f.fromPort, to: f.toPort });
+    byPair.set(key(f), entry);
+  }
+  return unionAll(
+    space,
+    [...byPair.values()].map((e) => pairPackets(space, e.flow, e.ports, view)),
+  );
 }
 
 type Merged = [bigint, bigint][];

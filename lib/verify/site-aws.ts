@@ -1,8 +1,18 @@
 import { ArgumentError, GROUP_TAG, parseCidr, placeCloudRules, type CloudPlacement, type Resolution } from '../model';
-import { PacketSpace, difference, noPackets, packets, unionAll, type PacketSet } from '../packets';
+import {
+  PacketSpace,
+  TEXT_ORDER,
+  difference,
+  intersection,
+  isEmpty,
+  noPackets,
+  packets,
+  unionAll,
+  type PacketSet,
+} from '../packets';
 import type { SecurityGroupRuleModel } from '../aws';
 import { awsRulePackets, awsSitePackets, type AwsRuleContext, type AwsSitePackets } from '../aws/site-packets';
-import { flowPackets, hostView, ruleView } from './plan-packets';
+import { flowPackets, hostView, planPackets, ruleView } from './plan-packets';
 import { flowCheck, sortExtra, surplusOf, type ExtraRule, type SiteReport } from './site';
 
 /**
@@ -137,7 +147,7 @@ function siteContext(
   const unplanned = [...others].sort();
   for (const id of unplanned) carriers.set(id, [unplannedClass(id)]);
   return {
-    space: new PacketSpace([...names, ...unplanned.map(unplannedClass)]),
+    space: new PacketSpace([...names, ...unplanned.map(unplannedClass)], { order: TEXT_ORDER }),
     carriers,
     prefixLists: new Map(Object.entries(prefixLists ?? {})),
   };
@@ -166,6 +176,9 @@ function hostAddresses(r: Resolution, rules: readonly CompiledRule[], given?: re
     r.declaration.peers.some((p) => p.cidr.includes(':')) || rules.some((c) => c.rule.cidrIpv6 !== undefined);
   return ipv6 ? undefined : ['0.0.0.0/0'];
 }
+
+/** The part of `set` in `within`: nothing at once when `within` is empty, as it most often is. */
+const partOf = (set: PacketSet, within: PacketSet): PacketSet => (isEmpty(within) ? within : intersection(set, within));
 
 /** The rule as a row of the report's extra rules, with its surplus. */
 function extraRule(c: CompiledRule, nameOf: ReadonlyMap<string, string>, surplus: PacketSet | undefined): ExtraRule {
@@ -214,21 +227,28 @@ function extraRules(
   nameOf: ReadonlyMap<string, string>,
 ): ExtraRule[] {
   const names = r.declaration.groups.map((g) => g.name);
-  const needed = unionAll(
-    ctx.space,
-    r.flows.map((f) => flowPackets(ctx.space, f, ruleView)),
-  );
+  const needed = planPackets(ctx.space, r.flows, ruleView);
   const sends =
     r.declaration.egress !== 'restricted' ? packets(ctx.space, { source: { classes: names } }) : noPackets(ctx.space);
   const neededOut = unionAll(ctx.space, [needed, sends]);
+  // The surplus of all the rules of a direction at once; each rule then takes its part of it.
+  const surplus = (direction: 'ingress' | 'egress') =>
+    difference(
+      unionAll(
+        ctx.space,
+        rules.filter((c) => c.direction === direction && c.packets).map((c) => c.packets!),
+      ),
+      direction === 'ingress' ? needed : neededOut,
+    );
+  const beyond = { ingress: surplus('ingress'), egress: surplus('egress') };
   const out: ExtraRule[] = [];
   for (const c of rules) {
     if (!c.packets) {
       out.push(extraRule(c, nameOf, undefined));
       continue;
     }
-    const surplus = difference(c.packets, c.direction === 'ingress' ? needed : neededOut);
-    if (surplusOf(surplus)) out.push(extraRule(c, nameOf, surplus));
+    const part = partOf(c.packets, beyond[c.direction]);
+    if (!isEmpty(part)) out.push(extraRule(c, nameOf, part));
   }
   return out;
 }
@@ -267,11 +287,17 @@ export function verifyAwsSite(
     egress: rules.filter((c) => c.direction === 'egress' && c.packets).map((c) => c.packets!),
   });
   const view = hostView(hostAddresses(resolution, rules, options.addressSpace));
+  // What each side stops of all the flows at once; each flow then takes its part of that, and
+  // when nothing is stopped no flow needs a set of its own.
+  const all = planPackets(ctx.space, resolution.flows, view);
+  const stops = { egress: difference(all, sets.egress), ingress: difference(all, sets.ingress) };
+  const none = noPackets(ctx.space);
   const flows = resolution.flows.map((flow) => {
-    const all = flowPackets(ctx.space, flow, view);
-    return flowCheck(flow, all, [
-      { side: 'egress', missing: difference(all, sets.egress) },
-      { side: 'ingress', missing: difference(all, sets.ingress) },
+    if (isEmpty(stops.egress) && isEmpty(stops.ingress)) return flowCheck(flow, none, []);
+    const own = flowPackets(ctx.space, flow, view);
+    return flowCheck(flow, own, [
+      { side: 'egress', missing: partOf(own, stops.egress) },
+      { side: 'ingress', missing: partOf(own, stops.ingress) },
     ]);
   });
   const extra = sortExtra(extraRules(resolution, ctx, rules, nameOf), holders);

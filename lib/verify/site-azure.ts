@@ -3,16 +3,16 @@ import type { ArmSecurityRule, AzureNetwork } from '../azure';
 import { azureSitePackets, type AzureRuleContext, type AzureSitePackets, type NsgPackets } from '../azure/site-packets';
 import {
   PacketSpace,
+  TEXT_ORDER,
   difference,
   intersection,
   isEmpty,
   noPackets,
   packets,
   union,
-  unionAll,
   type PacketSet,
 } from '../packets';
-import { flowPackets, hostView, ruleView } from './plan-packets';
+import { flowPackets, hostView, planPackets, ruleView } from './plan-packets';
 import { flowCheck, sortExtra, surplusOf, type ExtraRule, type SiteReport } from './site';
 
 /**
@@ -420,7 +420,7 @@ function azureContext(
     return c.text;
   });
   return {
-    space: new PacketSpace([...names, ...unplanned.map(unplannedAsg)]),
+    space: new PacketSpace([...names, ...unplanned.map(unplannedAsg)], { order: TEXT_ORDER }),
     virtualNetwork,
     members,
     serviceTags: new Map(Object.entries(options.serviceTags ?? {})),
@@ -477,10 +477,7 @@ function azureExtraRules(
   groupAsgs: Readonly<Record<string, string>>,
 ): ExtraRule[] {
   const names = resolution.declaration.groups.map((g) => g.name);
-  const needed = unionAll(
-    ctx.space,
-    resolution.flows.map((f) => flowPackets(ctx.space, f, ruleView)),
-  );
+  const needed = planPackets(ctx.space, resolution.flows, ruleView);
   const sends =
     resolution.declaration.egress !== 'restricted'
       ? packets(ctx.space, { source: { classes: names } })
