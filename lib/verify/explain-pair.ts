@@ -58,6 +58,16 @@ export interface PairAnswer {
   readonly directions: readonly PairDirection[];
 }
 
+/** One protocol and an inclusive port range. */
+export interface PairPorts {
+  /** The protocol. */
+  readonly protocol: ProtocolName;
+  /** The first port. */
+  readonly from: number;
+  /** The last port. */
+  readonly to: number;
+}
+
 /** What may be asked: every packet, or one protocol and a port range. */
 export interface PairQuery {
   /** The side that opens connections in the first direction. */
@@ -65,7 +75,7 @@ export interface PairQuery {
   /** The other side. */
   readonly to: string;
   /** One protocol with its ports; absent for every packet, both directions. */
-  readonly port?: { readonly protocol: ProtocolName; readonly from: number; readonly to: number };
+  readonly port?: PairPorts;
 }
 
 function party(r: Resolution, name: string, path: 'from' | 'to'): Party {

@@ -1,4 +1,4 @@
-import type { Endpoint, ResolvedFlow } from '../model';
+import type { Endpoint, PortRange, ResolvedFlow } from '../model';
 import {
   type EndpointSpec,
   type PacketSet,
@@ -141,7 +141,7 @@ function merge(list: Merged): Merged {
 }
 
 /** The inclusive port ranges that packets of the set with this protocol (TCP or UDP) have. */
-export function portsOf(set: PacketSet, protocol: number): { fromPort: number; toPort: number }[] {
+export function portsOf(set: PacketSet, protocol: number): PortRange[] {
   const found: Merged = [];
   for (const b of boxes(project(set, ['protocol', 'service']))) {
     if (b.protocol.from <= BigInt(protocol) && BigInt(protocol) <= b.protocol.to) {
