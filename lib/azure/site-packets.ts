@@ -51,6 +51,8 @@ export interface AzureRuleContext {
   readonly members: ReadonlyMap<string, readonly string[]>;
   /** The ranges of service tags beyond the three above, by tag, where given. */
   readonly serviceTags?: ReadonlyMap<string, readonly string[]>;
+  /** The packets' source port, which rules naming source ports are matched against; 49152 by default. */
+  readonly sourcePort?: number;
 }
 
 /** What one rule of an NSG decides in one direction. */
@@ -72,7 +74,8 @@ export interface NsgPackets {
 }
 
 const EPHEMERAL_PORT = 49152;
-const PLATFORM = [`${AZURE_HOST_IP}/32`, `${AZURE_IMDS_IP}/32`];
+// A function, not a constant: lib/azure/evaluator imports this module, and this module its constants.
+const platform = (): string[] => [`${AZURE_HOST_IP}/32`, `${AZURE_IMDS_IP}/32`];
 
 type Side = 'source' | 'destination';
 
@@ -136,7 +139,8 @@ export function rulePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, path: 
   const protocols = PROTOCOLS[String(rule.protocol).toLowerCase()];
   if (!protocols) throw new ArgumentError(`${path}.protocol`, rule.protocol, 'Tcp, Udp, Icmp, Esp, Ah or *');
   const sourcePorts = portRanges(rule, 'source', path);
-  if (sourcePorts !== '*' && !sourcePorts.some(([a, b]) => a <= EPHEMERAL_PORT && EPHEMERAL_PORT <= b)) {
+  const port = ctx.sourcePort ?? EPHEMERAL_PORT;
+  if (sourcePorts !== '*' && !sourcePorts.some(([a, b]) => a <= port && port <= b)) {
     return noPackets(ctx.space);
   }
   const ports = portRanges(rule, 'destination', path);
@@ -194,7 +198,7 @@ export function nsgPackets(
 
 /** The packets from hosts of the classes to the platform's addresses, which no NSG filters. */
 export function platformPackets(space: PacketSpace, classes: readonly string[]): PacketSet {
-  return packets(space, { source: { classes }, destination: { addresses: PLATFORM } });
+  return packets(space, { source: { classes }, destination: { addresses: platform() } });
 }
 
 /** Both directions of the NSGs on the path of the classes' NICs. */
