@@ -1,4 +1,6 @@
-import { PortplanError, parseCidr, cidrContains, type Cidr } from '../model';
+import { ArgumentError, PortplanError, parseCidr, type Cidr } from '../model';
+import { type PacketSet, PacketSpace, allPackets, has, noPackets, unionAll } from '../packets';
+import { awsRulePackets } from './site-packets';
 
 /**
  * An evaluator of AWS security groups, written from the AWS documentation, with no SDK: given
@@ -91,68 +93,85 @@ export class ModelError extends PortplanError {
   readonly code = 'AWS_MODEL';
 }
 
-const PROTOCOL_NUMBER: Record<string, string> = { tcp: '6', udp: '17', icmp: '1', icmpv6: '58' };
-
-function protocolMatches(rule: string, asked: 'tcp' | 'udp'): boolean {
-  // "-1" (all traffic) matches every protocol; names and numbers are the same protocol.
-  const r = rule.toLowerCase();
-  return r === '-1' || r === 'all' || (PROTOCOL_NUMBER[r] ?? r) === PROTOCOL_NUMBER[asked];
-}
-
-function portMatches(rule: SecurityGroupRuleModel, asked: 'tcp' | 'udp', port: number): boolean {
-  // For TCP and UDP a rule names a port range; -1 and protocols other than TCP/UDP/ICMP allow
-  // every port (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
-  const p = rule.ipProtocol.toLowerCase();
-  if (!(PROTOCOL_NUMBER[p] === PROTOCOL_NUMBER[asked] || p === PROTOCOL_NUMBER[asked])) return true;
-  if (rule.fromPort === undefined || rule.toPort === undefined || rule.fromPort === -1) return true;
-  return rule.fromPort <= port && port <= rule.toPort;
-}
-
 function address(text: string, path: string): Cidr {
   const c = parseCidr(`${text}/${text.includes(':') ? 128 : 32}`);
   if (!c) throw new ModelError(path, text, `${path}: not an IPv4 or IPv6 address (got ${JSON.stringify(text)})`);
   return c;
 }
 
-function range(text: string, path: string): Cidr {
-  const c = parseCidr(text);
-  if (!c) throw new ModelError(path, text, `${path}: not an IPv4 or IPv6 CIDR (got ${JSON.stringify(text)})`);
-  return c;
-}
-
-/** The peer of a rule as the evaluator sees it: addresses and the groups they belong to. */
-interface Party {
-  readonly addresses: readonly Cidr[];
-  readonly groupIds: readonly string[];
-}
-
-/** Whether a rule admits the party on this protocol and port (the rule's remote is the party). */
-/** What a rule is asked about: the other party, the address family, protocol and port. */
-interface Question {
-  readonly party: Party;
-  readonly family: 4 | 6;
-  readonly protocol: 'tcp' | 'udp';
-  readonly port: number;
-}
-
-function ruleAdmits(rule: SecurityGroupRuleModel, q: Question, path: string): boolean {
-  const { party, family, protocol, port } = q;
-  if (!protocolMatches(rule.ipProtocol, protocol) || !portMatches(rule, protocol, port)) return false;
-  const remotes = [rule.cidrIpv4, rule.cidrIpv6, rule.referencedGroupId].filter((x) => x !== undefined);
-  if (remotes.length !== 1) {
-    throw new ModelError(path, rule, `${path}: a rule names exactly one CIDR or group (got ${remotes.length})`);
+/** The model's hosts with their groups checked: every host named, every group it carries known. */
+function hostsOf(model: AwsNetworkModel, ends: readonly [ConnectionEnd, string][]): Map<string, HostModel> {
+  const groups = new Set(model.groups.map((g) => g.groupId));
+  const hosts = new Map(model.hosts.map((h) => [h.name, h]));
+  for (const [e, side] of ends) {
+    if ('address' in e) {
+      address(e.address, `${side}.address`);
+      continue;
+    }
+    const host = hosts.get(e.host);
+    if (!host) {
+      const why = `${side}.host: no host of that name (got ${JSON.stringify(e.host)})`;
+      throw new ModelError(`${side}.host`, e.host, why);
+    }
+    for (const id of host.securityGroupIds) {
+      if (!groups.has(id)) {
+        const path = `hosts.${host.name}.securityGroupIds`;
+        throw new ModelError(path, id, `hosts.${host.name}: no security group ${id} in the model`);
+      }
+    }
+    host.addresses.forEach((a, i) => address(a, `hosts.${host.name}.addresses[${i}]`));
   }
-  // A rule naming a group admits the addresses of every interface that group is on
-  // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing).
-  if (rule.referencedGroupId !== undefined) return party.groupIds.includes(rule.referencedGroupId);
-  const cidr = range((rule.cidrIpv4 ?? rule.cidrIpv6)!, path);
-  return cidr.family === family && party.addresses.some((a) => a.family === family && cidrContains(cidr, a));
+  return hosts;
+}
+
+/** The two sides asked about: what the initiator's groups let out, what the listener's let in. */
+interface Sides {
+  readonly egress: PacketSet;
+  readonly ingress: PacketSet;
+}
+
+/**
+ * The security groups of the hosts asked about as packet sets (lib/aws/site-packets): each host its
+ * own class; the outbound rules of the initiator's groups, the inbound rules of the listener's.
+ */
+function sitePackets(model: AwsNetworkModel, from?: HostModel, to?: HostModel): Sides {
+  const classes = [...new Set([from?.name, to?.name].filter((n) => n !== undefined))];
+  const carriers = new Map<string, string[]>();
+  for (const h of [from, to]) {
+    for (const id of h?.securityGroupIds ?? []) {
+      const list = carriers.get(id) ?? [];
+      if (!list.includes(h!.name)) carriers.set(id, [...list, h!.name]);
+    }
+  }
+  const space = new PacketSpace(classes);
+  const ctx = { space, carriers };
+  const compile = (host: HostModel | undefined, dir: 'ingress' | 'egress') =>
+    model.groups
+      .filter((g) => host?.securityGroupIds.includes(g.groupId))
+      .flatMap((g) =>
+        g[dir].map((r, i) => {
+          const path = `${g.groupId}.${dir}[${i}]`;
+          try {
+            return awsRulePackets(ctx, g.groupId, dir, r, path) ?? noPackets(space);
+          } catch (e) {
+            // The model's own error type, naming the rule.
+            if (e instanceof ArgumentError) throw new ModelError(e.path, e.value, `${path}: ${e.message}`);
+            throw e;
+          }
+        }),
+      );
+  // An end that is not a host filters nothing.
+  const side = (host: HostModel | undefined, dir: 'ingress' | 'egress') =>
+    host ? unionAll(space, compile(host, dir)) : allPackets(space);
+  return { egress: side(from, 'egress'), ingress: side(to, 'ingress') };
 }
 
 /**
  * Answers whether `from` may open a connection to `to` on `protocol`/`port`, by the documented
- * rules of security groups (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html,
- * https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html):
+ * rules of security groups, as the packet sets of lib/aws/site-packets compile them
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html,
+ * https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html): the question is
+ * whether one packet is in the site's sets.
  * - rules only allow: traffic no rule allows is dropped;
  * - the rules of every group on an interface are aggregated (their union applies);
  * - the listener's groups must allow it inbound AND the initiator's groups outbound; an end that
@@ -170,50 +189,27 @@ export function allowed(
   protocol: 'tcp' | 'udp',
   port: number,
 ): Verdict {
-  const groups = new Map(model.groups.map((g) => [g.groupId, g]));
-  type Rules = (dir: 'ingress' | 'egress') => [SecurityGroupRuleModel, string][];
-  const end = (e: ConnectionEnd, side: string): { party: Party; rules?: Rules } => {
-    if ('address' in e) return { party: { addresses: [address(e.address, `${side}.address`)], groupIds: [] } };
-    const host = model.hosts.find((h) => h.name === e.host);
-    if (!host) {
-      const why = `${side}.host: no host of that name (got ${JSON.stringify(e.host)})`;
-      throw new ModelError(`${side}.host`, e.host, why);
-    }
-    const own = host.securityGroupIds.map((id) => {
-      const g = groups.get(id);
-      if (!g) {
-        const path = `hosts.${host.name}.securityGroupIds`;
-        throw new ModelError(path, id, `hosts.${host.name}: no security group ${id} in the model`);
-      }
-      return g;
-    });
-    return {
-      party: {
-        addresses: host.addresses.map((a, i) => address(a, `hosts.${host.name}.addresses[${i}]`)),
-        groupIds: host.securityGroupIds,
-      },
-      rules: (dir) =>
-        own.flatMap((g) => g[dir].map((r, i): [SecurityGroupRuleModel, string] => [r, `${g.groupId}.${dir}[${i}]`])),
-    };
-  };
-  const a = end(from, 'from');
-  const b = end(to, 'to');
-  let egress = false;
-  let ingress = false;
-  let both = false;
+  const hosts = hostsOf(model, [
+    [from, 'from'],
+    [to, 'to'],
+  ]);
+  const host = (e: ConnectionEnd) => ('host' in e ? hosts.get(e.host) : undefined);
+  const site = sitePackets(model, host(from), host(to));
+  const addresses = (e: ConnectionEnd) => ('address' in e ? [e.address] : hosts.get(e.host)!.addresses);
+  const end = (e: ConnectionEnd, a: string) => ('address' in e ? { address: a } : { address: a, hostClass: e.host });
+  let [egress, ingress, both] = [false, false, false];
   for (const family of [4, 6] as const) {
-    const has = (p: Party) => p.addresses.some((x) => x.family === family);
-    if (!has(a.party) || !has(b.party)) continue;
-    const toB: Question = { party: b.party, family, protocol, port };
-    const fromA: Question = { party: a.party, family, protocol, port };
-    // An end that is not a host (an outside address) filters nothing.
-    const out = a.rules ? a.rules('egress').some(([r, p]) => ruleAdmits(r, toB, p)) : true;
-    const inn = b.rules ? b.rules('ingress').some(([r, p]) => ruleAdmits(r, fromA, p)) : true;
-    egress ||= out;
-    ingress ||= inn;
-    both ||= out && inn;
+    const of = (e: ConnectionEnd) => addresses(e).filter((a) => address(a, 'address').family === family);
+    for (const a of of(from)) {
+      for (const b of of(to)) {
+        const packet = { protocol: protocol === 'tcp' ? 6 : 17, port, source: end(from, a), destination: end(to, b) };
+        const out = has(site.egress, packet);
+        const inn = has(site.ingress, packet);
+        [egress, ingress, both] = [egress || out, ingress || inn, both || (out && inn)];
+      }
+    }
   }
-  return { allowed: both, ...(a.rules ? { egress } : {}), ...(b.rules ? { ingress } : {}) };
+  return { allowed: both, ...('host' in from ? { egress } : {}), ...('host' in to ? { ingress } : {}) };
 }
 
 /** An IPv4 range of an EC2 permission. */

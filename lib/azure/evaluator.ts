@@ -1,6 +1,7 @@
 /**
  * An Azure network security group evaluator: which rule decides a packet, applying the documented
- * NSG semantics to rules in ARM shape ({@link ArmSecurityRule}). Pure, no cloud SDK.
+ * NSG semantics to rules in ARM shape ({@link ArmSecurityRule}): one packet asked of the packet
+ * sets lib/azure/site-packets compiles (the same compilation `verify azure` uses). Pure, no cloud SDK.
  *
  * Semantics, from "Network security groups" and "How network security groups filter network
  * traffic" (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview,
@@ -20,7 +21,9 @@
  *   outbound traffic to them is never filtered here. Load Balancer health probes come in from
  *   168.63.129.16 and are filtered (hence the default rule AllowAzureLoadBalancerInBound).
  */
-import { cidrContains, parseCidr, type Cidr } from '../model/cidr';
+import { parseCidr, type Cidr } from '../model/cidr';
+import { type Packet, PacketSpace, isEmpty, packetSet } from '../packets';
+import { type AzureRuleContext, nsgPackets } from './site-packets';
 import type { ArmSecurityRule } from './rules';
 
 /** The host's virtual IP: Azure DNS, DHCP, Load Balancer health probes, VM agent. */
@@ -143,64 +146,40 @@ const HOST = hostCidr(AZURE_HOST_IP)!;
 const IMDS = hostCidr(AZURE_IMDS_IP)!;
 const same = (a: Cidr, b: Cidr) => a.family === b.family && a.network === b.network;
 
-function inVirtualNetwork(ip: Cidr, network: AzureNetwork): boolean {
-  return (
-    same(ip, HOST) ||
-    network.addressSpace.some((p) => {
-      const c = parseCidr(p);
-      return c !== undefined && cidrContains(c, ip);
-    })
-  );
-}
-
-function prefixMatches(prefix: string, ip: Cidr, network: AzureNetwork): boolean {
-  if (prefix === '*') return true;
-  if (prefix === 'VirtualNetwork') return inVirtualNetwork(ip, network);
-  if (prefix === 'AzureLoadBalancer') return same(ip, HOST);
-  if (prefix === 'Internet') return !inVirtualNetwork(ip, network);
-  const c = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
-  // Other service tags are not modelled: they match nothing here.
-  return c !== undefined && cidrContains(c, ip);
-}
-
-function sideMatches(
-  rule: ArmSecurityRule,
-  side: 'source' | 'destination',
-  end: AzureEndpoint,
-  network: AzureNetwork,
-): boolean {
-  const ip = hostCidr(end.address);
-  if (!ip) return false;
-  const asgs = rule[`${side}ApplicationSecurityGroups`];
-  if (Array.isArray(asgs) && asgs.length > 0) {
-    const member = new Set(end.applicationSecurityGroups ?? []);
-    return asgs.some((a: { id?: unknown }) => member.has(String(a.id)));
+/** The question as one packet of a space whose two classes are the two ends. */
+function question(from: AzureEndpoint, to: AzureEndpoint, packet: AzurePacket, network: AzureNetwork) {
+  const space = new PacketSpace(['from', 'to']);
+  const members = new Map<string, string[]>();
+  for (const [end, name] of [
+    [from, 'from'],
+    [to, 'to'],
+  ] as const) {
+    for (const id of end.applicationSecurityGroups ?? []) members.set(id, [...(members.get(id) ?? []), name]);
   }
-  const plural = rule[`${side}AddressPrefixes`];
-  if (Array.isArray(plural) && plural.length > 0) return plural.some((p) => prefixMatches(String(p), ip, network));
-  const single = rule[`${side}AddressPrefix`];
-  return typeof single === 'string' && prefixMatches(single, ip, network);
-}
-
-function portMatches(rule: ArmSecurityRule, side: 'source' | 'destination', port: number): boolean {
-  const plural = rule[`${side}PortRanges`];
-  const single = rule[`${side}PortRange`];
-  const ranges =
-    Array.isArray(plural) && plural.length > 0 ? plural.map(String) : typeof single === 'string' ? [single] : [];
-  return ranges.some((r) => {
-    if (r === '*') return true;
-    const [lo, hi = lo] = r.split('-').map(Number);
-    return port >= lo && port <= hi;
-  });
-}
-
-function protocolMatches(rule: ArmSecurityRule, protocol: string): boolean {
-  return rule.protocol === '*' || String(rule.protocol).toLowerCase() === protocol.toLowerCase();
+  const ctx: AzureRuleContext = {
+    space,
+    virtualNetwork: network.addressSpace.filter((c) => parseCidr(c) !== undefined),
+    members,
+    sourcePort: packet.sourcePort ?? 49152,
+  };
+  const v6 = to.address.includes(':');
+  const service =
+    packet.protocol === 'Icmp'
+      ? // Any ICMP message: an NSG rule matches ICMP whole (echo request stands for all).
+        { protocol: v6 ? 58 : 1, icmpType: v6 ? 128 : 8, icmpCode: 0 }
+      : { protocol: packet.protocol === 'Tcp' ? 6 : 17, port: packet.port };
+  const pkt: Packet = {
+    ...service,
+    source: { address: from.address, hostClass: 'from' },
+    destination: { address: to.address, hostClass: 'to' },
+  };
+  return { ctx, pkt };
 }
 
 /**
  * The first rule, user rules then Azure's defaults by priority, that matches the packet in one
- * direction of one NSG. ICMP has no ports: a rule for ICMP (or `*`) matches it whatever its ports.
+ * direction of one NSG: the packet's membership in what each rule decides, as lib/azure/site-packets
+ * compiles an NSG. ICMP has no ports: a rule for ICMP (or `*`) matches it whatever its ports.
  */
 export function evaluateNsg(
   rules: readonly ArmSecurityRule[],
@@ -210,19 +189,18 @@ export function evaluateNsg(
   packet: AzurePacket,
   network: AzureNetwork,
 ): NsgDecision {
-  const ordered = [...rules.filter((r) => r.direction === direction), ...DEFAULT_RULES[direction]].sort(
-    (a, b) => Number(a.priority) - Number(b.priority),
-  );
-  const icmp = packet.protocol === 'Icmp';
-  for (const r of ordered) {
-    if (!protocolMatches(r, packet.protocol)) continue;
-    if (!icmp && !portMatches(r, 'destination', packet.port)) continue;
-    if (!icmp && !portMatches(r, 'source', packet.sourcePort ?? 49152)) continue;
-    if (!sideMatches(r, 'source', from, network) || !sideMatches(r, 'destination', to, network)) continue;
-    return { access: r.access === 'Allow' ? 'Allow' : 'Deny', rule: String(r.name), priority: Number(r.priority) };
-  }
+  if (!hostCidr(from.address) || !hostCidr(to.address)) return { access: 'Deny', rule: '(no rule)', priority: 65536 };
+  const { ctx, pkt } = question(from, to, packet, network);
+  // The scope is the one packet asked about: each rule then costs only its match of that packet.
+  const { decisions } = nsgPackets(ctx, rules, direction, packetSet(ctx.space, pkt));
+  const d = decisions.find((x) => !isEmpty(x.decided));
   // Unreachable with the default rules (DenyAll matches everything); kept for a closed answer.
-  return { access: 'Deny', rule: '(no rule)', priority: 65536 };
+  if (!d) return { access: 'Deny', rule: '(no rule)', priority: 65536 };
+  return {
+    access: d.rule.access === 'Allow' ? 'Allow' : 'Deny',
+    rule: String(d.rule.name),
+    priority: Number(d.rule.priority),
+  };
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   type Source,
 } from './source';
 import { registerImport } from './import';
+import { diffPlanPackets, planPacketDiffText } from '../verify/plan-diff';
 
 /**
  * `portplan catalog validate|show|export|diff|schema`: check catalog files, print a product's table,
@@ -353,7 +354,8 @@ function catalogDiffOutput(oldFile: string, newFile: string, o: Source & { json?
   const is = resolveUnder(declaration, newSet, 'new', newFile);
   const flows = diffFlows(was.flows, is.flows);
   const items = diffCatalogs(before.definition, after.definition);
-  if (!o.json) return catalogDiffText(flows, items, before, after);
+  const packets = diffPlanPackets(was, is);
+  if (!o.json) return `${catalogDiffText(flows, items, before, after)}\n${planPacketDiffText(packets)}`;
   const change = <T extends { from: Endpoint; to: Endpoint }>(f: T) => ({
     ...f,
     from: side(f.from),
@@ -371,6 +373,7 @@ function catalogDiffOutput(oldFile: string, newFile: string, o: Source & { json?
         rowsChanged: flows.rowsChanged.map(change),
       },
       catalog: items,
+      packets,
     },
     null,
     2,

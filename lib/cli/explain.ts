@@ -1,3 +1,5 @@
+import { describePacket } from '../packets';
+import { explainPair, type PairAnswer, type PairQuery } from '../verify/explain-pair';
 import {
   ArgumentError,
   explain,
@@ -20,6 +22,70 @@ export function parsePort(text: string): Pick<ExplainQuery, 'port'> & { readonly
   if (!m || port < 1 || port > 65535)
     throw new ArgumentError('--port', text, 'must be <port>/<tcp|udp> with a port from 1 to 65535, e.g. 3628/tcp');
   return m[2] ? { port, protocol: m[2].toLowerCase() as Protocol } : { port };
+}
+
+/** A `--port` that names a range, or a protocol first: `udp/1000-1009`, `1000-1009/tcp`, `1000-1009`. */
+export interface PortRangeQuery {
+  /** The protocol; absent for both tcp and udp. */
+  readonly protocol?: Protocol;
+  /** The first port. */
+  readonly from: number;
+  /** The last port. */
+  readonly to: number;
+}
+
+/**
+ * Parses a `--port` that {@link parsePort} does not take: a range, with or without a protocol
+ * before or after it (`udp/1000-1009`, `1000-1009/tcp`, `tcp/3628`); undefined for the forms
+ * parsePort takes (`3628/tcp`, `3628`).
+ * @throws ArgumentError naming `--port` for a range out of order or out of 0-65535
+ */
+export function parsePortRange(text: string): PortRangeQuery | undefined {
+  const m = /^(?:(tcp|udp)\/)?(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/i.exec(text);
+  if (!m || (m[1] && m[4]) || (!m[1] && m[3] === undefined)) return undefined;
+  const [from, to] = [Number(m[2]), Number(m[3] ?? m[2])];
+  if (from > to || to > 65535)
+    throw new ArgumentError('--port', text, 'a range <from>-<to> within 0-65535, from first, e.g. udp/1000-1009');
+  const protocol = (m[1] ?? m[4])?.toLowerCase() as Protocol | undefined;
+  return { ...(protocol ? { protocol } : {}), from, to };
+}
+
+/**
+ * What the plan opens between two parties (no `--port`: every port, both directions), or for a
+ * protocol and port range (both protocols when none is given), as one answer per question asked.
+ * @throws ArgumentError for an unknown party or a bad range
+ */
+export function explainRange(r: Resolution, from: string, to: string, range?: PortRangeQuery): PairAnswer[] {
+  if (!range) return [explainPair(r, { from, to })];
+  const protocols: readonly Protocol[] = range.protocol ? [range.protocol] : PROTOCOLS;
+  return protocols.map((protocol) => {
+    const query: PairQuery = { from, to, port: { protocol, from: range.from, to: range.to } };
+    return explainPair(r, query);
+  });
+}
+
+/** A pair answer for people: per direction, the flows with their rows, the exact packets, what stays closed. */
+export function pairText(a: PairAnswer): string {
+  const lines: string[] = [];
+  for (const d of a.directions) {
+    const n = d.flows.length;
+    lines.push(
+      `${d.from} -> ${d.to}: ${n ? `the plan opens ${n} flow${n === 1 ? '' : 's'}` : 'the plan opens nothing'}`,
+    );
+    for (const f of d.flows) {
+      lines.push(
+        `  flow ${f.flow.from.name} -> ${f.flow.to.name} ${f.flow.protocol} ${portRangeText(f.flow)} (${f.rows.join(', ')})`,
+      );
+    }
+    if (d.open.length) lines.push('  exactly:', ...d.open.map((l) => `    ${l}`));
+    if (d.closedWitness) {
+      lines.push(
+        `  ${d.open.length ? 'everything else' : 'all of it'} closed: no vendor row requires it ` +
+          `(e.g. ${describePacket(d.closedWitness)})`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** What `explain` answers for one `--port`: one explanation per protocol taken, and which were taken. */
@@ -82,4 +148,20 @@ export function explainText(e: Explanation): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The output of `explain` without `--port`, or with a port range or a protocol first; undefined
+ * for a single port in the older forms (`3628/tcp`, `3628`), which {@link explainPort} answers.
+ * @throws ArgumentError for an unknown party or a bad range
+ */
+export function pairOutput(
+  r: Resolution,
+  o: { readonly from: string; readonly to: string; readonly port?: string; readonly json?: boolean },
+): string | undefined {
+  const range = o.port === undefined ? undefined : parsePortRange(o.port);
+  if (o.port !== undefined && !range) return undefined;
+  const answers = explainRange(r, o.from, o.to, range);
+  if (o.json) return `${JSON.stringify(answers.length === 1 ? answers[0] : answers, null, 2)}\n`;
+  return answers.map(pairText).join('');
 }

@@ -13,7 +13,7 @@ import {
 import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
 import { registerCatalog } from './catalog';
 import { registerEvidence } from './evidence';
-import { explainPort, explainText, parsePort, type PortAnswer } from './explain';
+import { explainPort, explainText, pairOutput, parsePort, type PortAnswer } from './explain';
 import { pairName, withHint } from './hint';
 import { NoFlowsError, withFlows } from './no-flows';
 import { flowsJson, markdownTable, mermaid } from './render';
@@ -235,7 +235,10 @@ function registerExplain(program: Command, out: Write): void {
       'the side that opens the connection: a group or peer name, or an address range such as 10.0.5.7/32',
     )
     .requiredOption('--to <group>', 'the listening group')
-    .requiredOption('--port <port[/protocol]>', 'the listening port and its protocol, e.g. 3628/tcp, 137/udp')
+    .option(
+      '--port <port[/protocol]>',
+      'the port or range and protocol, e.g. 3628/tcp, udp/1000-1009; none: every port, both ways',
+    )
     .option('--json', 'machine-readable JSON: the explanation of one port and protocol')
     .addHelpText(
       'after',
@@ -247,11 +250,13 @@ function registerExplain(program: Command, out: Write): void {
         'Exit code 0 whether or not the port is open; the answer says which.',
       ].join('\n'),
     )
-    .action((o: Source & { from: string; to: string; port: string; json?: boolean }, cmd: Command) => {
+    .action((o: Source & { from: string; to: string; port?: string; json?: boolean }, cmd: Command) => {
       const r = load(o, cmd);
       let answer: PortAnswer;
       try {
-        answer = explainPort(r, { from: o.from, to: o.to, ...parsePort(o.port) });
+        const pair = pairOutput(r, o);
+        if (pair !== undefined) return out(pair);
+        answer = explainPort(r, { from: o.from, to: o.to, ...parsePort(o.port!) });
       } catch (x) {
         // The library names its parameters; on the command line they are options.
         throw x instanceof ArgumentError && !x.path.startsWith('--') ? explainArgument(x, r) : x;

@@ -86,7 +86,6 @@ export function readJsonFile(file: string, option: string): unknown {
  * @param names the declared groups
  * @param ids the security group found for each, by name
  * @param vpc the VPC read, if any
- * @param read how many security groups were read
  * @param given the --group pairs
  * @throws ArgumentError at `--vpc` when a VPC was read, else at `--group`
  */
@@ -94,7 +93,6 @@ export function missingGroups(
   names: readonly string[],
   ids: Readonly<Record<string, string>>,
   vpc: string | undefined,
-  read: number,
   given: readonly string[] = [],
 ): void {
   const missing = names.filter((n) => ids[n] === undefined);
@@ -103,11 +101,10 @@ export function missingGroups(
   const give = `give --group <name>=sg-... for ${missing.length === 1 ? 'it' : 'each'}`;
   if (vpc === undefined)
     throw new ArgumentError('--group', given, `a security group for every declared group: ${give} (${them})`);
-  const found = read === 1 ? '1 security group' : `${read} security groups`;
   throw new ArgumentError(
     '--vpc',
     vpc,
-    `the VPC of the plan's security groups: of the ${found} read from ${vpc}, none is tagged portplan:group=<name> ` +
+    `the VPC of the plan's security groups: no security group of ${vpc} is tagged portplan:group=<name> ` +
       `for the declared ${them}; check the VPC id, or ${give}`,
   );
 }
@@ -138,7 +135,7 @@ export function registerVerify(program: Command, ctx: VerifyContext): void {
     )
     .option(
       '--vpc <vpc-id>',
-      'read every security group of this VPC; groups tagged portplan:group=<name> are the declared groups',
+      "read the plan's security groups from this VPC: those tagged portplan:group=<name> for its groups",
     )
     .option(
       '--group <name=sg-id>',
@@ -171,10 +168,11 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
         const names = cloudGroupNames(resolution);
         // Parse the pairs before asking EC2, so a typo costs no API call.
         const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
-        const groups = await readSecurityGroups({ vpcId: o.vpc, groupIds: Object.values(explicit) });
-        const ids = groupIdsByTag(names, groups, given);
-        missingGroups(names, ids, o.vpc, groups.length, given);
-        finish(ctx, verifyAwsSite(resolution, ids, groups), o.json);
+        // Only the plan's groups: by their tags in the VPC, and by the ids given.
+        const read = await readSecurityGroups({ vpcId: o.vpc, tagValues: names, groupIds: Object.values(explicit) });
+        const ids = groupIdsByTag(names, read.groups, given);
+        missingGroups(names, ids, o.vpc, given);
+        finish(ctx, verifyAwsSite(resolution, ids, read.groups, { prefixLists: read.prefixLists }), o.json);
       } catch (e) {
         fail(ctx, e);
       }

@@ -45,7 +45,7 @@ export {
 export type { BoxRange, PacketBox } from './set';
 export { allPackets, noPackets, packets } from './build';
 export type { EndpointSpec, IcmpSpec, PacketSpec, PortRange, ProtocolName, ProtocolSpec } from './build';
-export { describePacket, describeSet, protocolText } from './text';
+export { TEXT_ORDER, describePacket, describeSet, protocolText } from './text';
 export { summarize } from './summary';
 export type { PacketSummary } from './summary';
 export { ADDRESS_END, IPV6_BASE, addressText, intervalCidrs } from './address';

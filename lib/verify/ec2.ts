@@ -1,5 +1,5 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
-import { ArgumentError, PortplanError } from '../model';
+import { ArgumentError, GROUP_TAG, PortplanError } from '../model';
 import type { DeployedGroup, DeployedRule } from './site-aws';
 
 /**
@@ -35,12 +35,24 @@ export interface ReadSecurityGroup extends DeployedGroup {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** What to read: every group of a VPC, and groups by id. */
+/** What to read: the plan's groups, found by tag in a VPC, and groups by id. */
 export interface Ec2Query {
-  /** Read every security group of this VPC. */
+  /** The VPC whose groups tagged `portplan:group=<one of tagValues>` are read. */
   readonly vpcId?: string;
+  /** The values of the `portplan:group` tag to look for in the VPC: the plan's group names. */
+  readonly tagValues?: readonly string[];
   /** Read these security groups too. */
   readonly groupIds?: readonly string[];
+}
+
+/** What was read, and how many EC2 calls it took. */
+export interface Ec2Reading {
+  /** The groups, in id order, with their rules in EC2's order. */
+  readonly groups: ReadSecurityGroup[];
+  /** The CIDRs of each managed prefix list a rule names, by id. */
+  readonly prefixLists: Record<string, string[]>;
+  /** How many EC2 API calls the reading made (pages included). */
+  readonly calls: number;
 }
 
 const SDK = '@aws-sdk/client-ec2';
@@ -91,77 +103,165 @@ function accessError(e: unknown, operation: string): PortplanError {
   return new AwsAccessError(operation, name, `EC2 ${operation} failed: ${name}: ${(err.message ?? '').split('\n')[0]}`);
 }
 
+type Client = InstanceType<Sdk['EC2Client']>;
+
+/** Every page of one paged EC2 query, counted. */
+async function pages<T extends { NextToken?: string }>(
+  send: (token: string | undefined) => Promise<T>,
+  counter: { calls: number },
+): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    counter.calls++;
+    const page = await send(token);
+    out.push(page);
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+// A filter takes at most 200 values.
+const chunks = <T>(list: readonly T[]): T[][] =>
+  Array.from({ length: Math.ceil(list.length / 200) }, (_, i) => list.slice(i * 200, i * 200 + 200));
+
+/** The groups a query names (`DescribeSecurityGroups`), by id; the filtered queries run in parallel. */
+async function describeGroups(
+  sdk: Sdk,
+  client: Client,
+  query: Ec2Query,
+  counter: { calls: number },
+): Promise<Map<string, Ec2.SecurityGroup>> {
+  // MaxResults pages a filtered query; EC2 refuses it together with GroupIds. Groups given by id
+  // are read through the group-id filter too: an id EC2 does not know is then missing from the
+  // answer (and named by the caller, with the group the user gave it for), where GroupIds would
+  // fail the whole call with InvalidGroup.NotFound naming one id at most. In a VPC only the groups
+  // tagged with the plan's names are read (a tag filter), not every group of the VPC.
+  const filters: Ec2.Filter[][] = [
+    ...(query.vpcId
+      ? chunks(query.tagValues ?? []).map((values) => [
+          { Name: 'vpc-id', Values: [query.vpcId!] },
+          { Name: `tag:${GROUP_TAG}`, Values: values },
+        ])
+      : []),
+    ...chunks([...new Set(query.groupIds ?? [])]).map((values) => [{ Name: 'group-id', Values: values }]),
+  ];
+  const answers = await Promise.all(
+    filters.map((Filters) =>
+      pages(
+        (NextToken) =>
+          client
+            .send(new sdk.DescribeSecurityGroupsCommand({ Filters, MaxResults: 1000, NextToken }))
+            .catch((e: unknown) => {
+              throw accessError(e, 'DescribeSecurityGroups');
+            }),
+        counter,
+      ),
+    ),
+  );
+  const found = new Map<string, Ec2.SecurityGroup>();
+  for (const page of answers.flat()) for (const g of page.SecurityGroups ?? []) found.set(g.GroupId!, g);
+  return found;
+}
+
+/** A rule as EC2's `SecurityGroupRule` gives it, in the check's shape. */
+function deployedRule(r: Ec2.SecurityGroupRule): DeployedRule {
+  return {
+    ipProtocol: r.IpProtocol ?? '-1',
+    ...(r.FromPort !== undefined ? { fromPort: r.FromPort } : {}),
+    ...(r.ToPort !== undefined ? { toPort: r.ToPort } : {}),
+    ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
+    ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
+    ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
+    ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
+    ...(r.Description ? { description: r.Description } : {}),
+    ...(r.SecurityGroupRuleId ? { ruleId: r.SecurityGroupRuleId } : {}),
+  };
+}
+
+/** The rules of the groups (`DescribeSecurityGroupRules` by group-id filter), each once, in parallel. */
+async function describeRules(
+  sdk: Sdk,
+  client: Client,
+  ids: readonly string[],
+  counter: { calls: number },
+): Promise<Map<string, { ingress: DeployedRule[]; egress: DeployedRule[] }>> {
+  const rules = new Map(ids.map((id) => [id, { ingress: [] as DeployedRule[], egress: [] as DeployedRule[] }]));
+  const answers = await Promise.all(
+    chunks(ids).map((values) =>
+      pages(
+        (NextToken) =>
+          client
+            .send(
+              new sdk.DescribeSecurityGroupRulesCommand({
+                Filters: [{ Name: 'group-id', Values: values }],
+                MaxResults: 1000,
+                NextToken,
+              }),
+            )
+            .catch((e: unknown) => {
+              throw accessError(e, 'DescribeSecurityGroupRules');
+            }),
+        counter,
+      ),
+    ),
+  );
+  for (const page of answers.flat()) {
+    for (const r of page.SecurityGroupRules ?? [])
+      rules.get(r.GroupId!)?.[r.IsEgress ? 'egress' : 'ingress'].push(deployedRule(r));
+  }
+  return rules;
+}
+
+/** The entries of each prefix list (`GetManagedPrefixListEntries`), in parallel. */
+async function describePrefixLists(
+  sdk: Sdk,
+  client: Client,
+  ids: readonly string[],
+  counter: { calls: number },
+): Promise<Record<string, string[]>> {
+  const answers = await Promise.all(
+    ids.map((PrefixListId) =>
+      pages(
+        (NextToken) =>
+          client
+            .send(new sdk.GetManagedPrefixListEntriesCommand({ PrefixListId, MaxResults: 100, NextToken }))
+            .catch((e: unknown) => {
+              throw accessError(e, 'GetManagedPrefixListEntries');
+            }),
+        counter,
+      ),
+    ),
+  );
+  return Object.fromEntries(
+    ids.map((id, i) => [id, answers[i].flatMap((p) => (p.Entries ?? []).map((e) => e.Cidr ?? '')).filter(Boolean)]),
+  );
+}
+
 /**
  * Reads the security groups a query names, with every rule (`DescribeSecurityGroups`, then
  * `DescribeSecurityGroupRules`, which gives each rule its id and one remote:
- * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupRules.html).
- * Groups in id order, rules in EC2's order.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupRules.html),
+ * and the entries of the prefix lists the rules name
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetManagedPrefixListEntries.html).
+ * A plan of up to 200 groups without prefix lists takes two calls (one more for --group ids),
+ * whatever else the VPC holds.
  * @throws MissingDependencyError without the SDK; AwsAccessError for credentials, region or an
  *   API error. A group id EC2 does not know is left out of the answer, for the caller to name.
  */
-export async function readSecurityGroups(query: Ec2Query): Promise<ReadSecurityGroup[]> {
+export async function readSecurityGroups(query: Ec2Query): Promise<Ec2Reading> {
   const sdk = await loadSdk();
   const client = new sdk.EC2Client({});
+  const counter = { calls: 0 };
   try {
-    const found = new Map<string, Ec2.SecurityGroup>();
-    const describe = async (input: Ec2.DescribeSecurityGroupsCommandInput) => {
-      let token: string | undefined;
-      do {
-        const page = await client
-          .send(new sdk.DescribeSecurityGroupsCommand({ ...input, NextToken: token }))
-          .catch((e: unknown) => {
-            throw accessError(e, 'DescribeSecurityGroups');
-          });
-        for (const g of page.SecurityGroups ?? []) found.set(g.GroupId!, g);
-        token = page.NextToken;
-      } while (token);
-    };
-    // MaxResults pages a filtered query; EC2 refuses it together with GroupIds. Groups given by id
-    // are read through the group-id filter too: an id EC2 does not know is then missing from the
-    // answer (and named by the caller, with the group the user gave it for), where GroupIds would
-    // fail the whole call with InvalidGroup.NotFound naming one id at most. A filter takes at most
-    // 200 values.
-    if (query.vpcId) await describe({ Filters: [{ Name: 'vpc-id', Values: [query.vpcId] }], MaxResults: 1000 });
-    const given = [...new Set(query.groupIds ?? [])];
-    for (let i = 0; i < given.length; i += 200)
-      await describe({ Filters: [{ Name: 'group-id', Values: given.slice(i, i + 200) }], MaxResults: 1000 });
+    const found = await describeGroups(sdk, client, query, counter);
     const ids = [...found.keys()].sort();
-    const rules = new Map<string, { ingress: DeployedRule[]; egress: DeployedRule[] }>(
-      ids.map((id) => [id, { ingress: [], egress: [] }]),
-    );
-    // A filter takes at most 200 values.
-    for (let i = 0; i < ids.length; i += 200) {
-      let token: string | undefined;
-      do {
-        const page = await client
-          .send(
-            new sdk.DescribeSecurityGroupRulesCommand({
-              Filters: [{ Name: 'group-id', Values: ids.slice(i, i + 200) }],
-              MaxResults: 1000,
-              NextToken: token,
-            }),
-          )
-          .catch((e: unknown) => {
-            throw accessError(e, 'DescribeSecurityGroupRules');
-          });
-        for (const r of page.SecurityGroupRules ?? []) {
-          const rule: DeployedRule = {
-            ipProtocol: r.IpProtocol ?? '-1',
-            ...(r.FromPort !== undefined ? { fromPort: r.FromPort } : {}),
-            ...(r.ToPort !== undefined ? { toPort: r.ToPort } : {}),
-            ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
-            ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
-            ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
-            ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
-            ...(r.Description ? { description: r.Description } : {}),
-            ...(r.SecurityGroupRuleId ? { ruleId: r.SecurityGroupRuleId } : {}),
-          };
-          rules.get(r.GroupId!)?.[r.IsEgress ? 'egress' : 'ingress'].push(rule);
-        }
-        token = page.NextToken;
-      } while (token);
-    }
-    return ids.map((id) => {
+    const rules = await describeRules(sdk, client, ids, counter);
+    const lists = [
+      ...new Set([...rules.values()].flatMap((r) => [...r.ingress, ...r.egress].flatMap((x) => x.prefixListId ?? []))),
+    ].sort();
+    const prefixLists = lists.length ? await describePrefixLists(sdk, client, lists, counter) : {};
+    const groups = ids.map((id) => {
       const g = found.get(id)!;
       return {
         groupId: id,
@@ -171,6 +271,7 @@ export async function readSecurityGroups(query: Ec2Query): Promise<ReadSecurityG
         ...rules.get(id)!,
       };
     });
+    return { groups, prefixLists, calls: counter.calls };
   } finally {
     client.destroy();
   }

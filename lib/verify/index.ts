@@ -1,10 +1,12 @@
 /**
- * The site checks behind `portplan verify aws|azure`, which compare what is deployed with the plan,
- * and their readers of the clouds' own data; with the clouds' rules they reason by (from
- * `lib/aws` and `lib/azure`): an AWS security group evaluator, an Azure NSG evaluator and an Azure
- * Resource Manager rule validator, each written from the cloud's documentation with no cloud SDK.
- * Only {@link readSecurityGroups} calls a cloud API (it loads `@aws-sdk/client-ec2`, an optional
- * peer dependency, when called).
+ * The site checks behind `portplan verify aws|azure`, which compare what is deployed with the plan
+ * as exact packet sets (lib/packets), and their readers of the clouds' own data: the AWS security
+ * groups and the Azure NSGs compiled into packet sets from the clouds' documentation (from
+ * `lib/aws` and `lib/azure`, no cloud SDK), the plan's flows as packet sets, `explain` of a pair of
+ * parties and the packet half of `catalog diff`. Also the AWS evaluator (one packet against the
+ * same sets), an Azure NSG evaluator and an Azure Resource Manager rule validator. Only
+ * {@link readSecurityGroups} calls a cloud API (it loads `@aws-sdk/client-ec2`, an optional peer
+ * dependency, when called).
  * @packageDocumentation
  */
 export {
@@ -51,16 +53,26 @@ export {
   VERIFY_JSON_VERSION,
   siteReportJson,
   siteReportText,
-  type BlockedBy,
-  type BlockedPorts,
   type BlockedSide,
   type ExtraRule,
   type FlowCheck,
   type MappedGroup,
+  type Shortfall,
+  type SideLoss,
   type SiteReport,
+  flowCheck,
+  shortfall,
+  surplusOf,
 } from './site';
 export { GROUP_TAG } from '../model';
-export { groupIdsByTag, verifyAwsSite, type DeployedGroup, type DeployedRule, type TaggedGroup } from './site-aws';
+export {
+  groupIdsByTag,
+  verifyAwsSite,
+  type AwsSiteOptions,
+  type DeployedGroup,
+  type DeployedRule,
+  type TaggedGroup,
+} from './site-aws';
 export {
   ASG_GROUP_TAG,
   AzureInputError,
@@ -70,6 +82,7 @@ export {
   readNsg,
   verifyAzureSite,
   type AsgInput,
+  type AzureSiteOptions,
   type NsgInput,
 } from './site-azure';
 export {
@@ -79,3 +92,34 @@ export {
   type Ec2Query,
   type ReadSecurityGroup,
 } from './ec2';
+export {
+  flowPackets,
+  hostView,
+  planPackets,
+  ruleView,
+  sameFamilyPackets,
+  addressesOf,
+  portsOf,
+  type FlowView,
+} from './plan-packets';
+export { explainPair, type PairAnswer, type PairDirection, type PairFlow, type PairQuery } from './explain-pair';
+export { diffPlanPackets, planPacketDiffText, type PlanPacketDiff, type RolePairChange } from './plan-diff';
+export {
+  awsRulePackets,
+  awsSitePackets,
+  unfiltered,
+  type AwsGroupCarriers,
+  type AwsRule,
+  type AwsRuleContext,
+  type AwsSitePackets,
+} from '../aws/site-packets';
+export {
+  azureSitePackets,
+  nsgPackets,
+  platformPackets,
+  rulePackets as azureRulePackets,
+  type AzureRuleContext,
+  type AzureSitePackets,
+  type NsgPackets,
+  type RuleDecision,
+} from '../azure/site-packets';

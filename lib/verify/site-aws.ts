@@ -1,34 +1,25 @@
+import { ArgumentError, GROUP_TAG, parseCidr, placeCloudRules, type CloudPlacement, type Resolution } from '../model';
 import {
-  ArgumentError,
-  GROUP_TAG,
-  parseCidr,
-  placeCloudRules,
-  roleGroupOf,
-  type Endpoint,
-  type Resolution,
-} from '../model';
-import {
-  allowed,
-  type ConnectionEnd,
-  type HostModel,
-  type SecurityGroupModel,
-  type SecurityGroupRuleModel,
-} from '../aws';
-import {
-  firstAddress,
-  flowCheck,
-  portPieces,
-  sortExtra,
-  type BlockedPorts,
-  type ExtraRule,
-  type SiteReport,
-} from './site';
+  PacketSpace,
+  TEXT_ORDER,
+  difference,
+  intersection,
+  isEmpty,
+  noPackets,
+  packets,
+  unionAll,
+  type PacketSet,
+} from '../packets';
+import type { SecurityGroupRuleModel } from '../aws';
+import { awsRulePackets, awsSitePackets, type AwsRuleContext, type AwsSitePackets } from '../aws/site-packets';
+import { flowPackets, hostView, planPackets, ruleView } from './plan-packets';
+import { flowCheck, sortExtra, surplusOf, type ExtraRule, type SiteReport } from './site';
 
 /**
- * `portplan verify aws` without the SDK: deployed security groups (in the evaluator's model, read
- * from EC2 by lib/verify/ec2.ts or from a template in tests) checked against a resolution. Every
- * planned flow goes through the AWS evaluator ({@link allowed}); every deployed rule that is not a
- * planned rule is reported.
+ * `portplan verify aws` without the SDK: deployed security groups (read from EC2 by
+ * lib/verify/ec2.ts, or from a template in tests) compiled into packet sets (lib/aws/site-packets)
+ * and compared with the plan's flows as packet sets, so that every address of a CIDR and every
+ * port of a range counts.
  * @packageDocumentation
  */
 
@@ -36,28 +27,31 @@ import {
 export interface DeployedRule extends SecurityGroupRuleModel {
   /** The rule's id, where known. */
   readonly ruleId?: string;
-  /**
-   * A managed prefix list the rule admits. The evaluator does not model prefix lists: such a rule
-   * allows no planned flow here, and is reported as extra with the list's id.
-   */
+  /** A managed prefix list the rule admits: its entries count where they are given. */
   readonly prefixListId?: string;
 }
 
-/** A deployed security group: the evaluator's group with rules that carry their ids. */
-export interface DeployedGroup extends SecurityGroupModel {
+/** A deployed security group: its id and rules, with their ids. */
+export interface DeployedGroup {
+  /** The group id. */
+  readonly groupId: string;
   /** Inbound rules. */
   readonly ingress: readonly DeployedRule[];
   /** Outbound rules. */
   readonly egress: readonly DeployedRule[];
 }
 
-// Synthetic hosts, one per group, carry only their group. Their addresses come from the ranges
-// reserved for benchmarking (RFC 2544: 198.18.0.0/15; RFC 5180: 2001:2::/48), which no peer of a
-// deployment names, so only rules naming the group, or a range that covers any address, admit them.
-const hostAddresses = (i: number): string[] => [
-  `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-  `2001:2::${(i + 1).toString(16)}`,
-];
+/** What else the check may be told about the site. */
+export interface AwsSiteOptions {
+  /** The CIDRs of each managed prefix list the rules name, by id (`GetManagedPrefixListEntries`). */
+  readonly prefixLists?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Where the hosts of the plan's groups have addresses (the VPC's CIDRs). By default every IPv4
+   * address, and every IPv6 address too when the plan or a rule of its groups names an IPv6 range:
+   * a site with no IPv6 anywhere is taken to have IPv4 hosts only.
+   */
+  readonly addressSpace?: readonly string[];
+}
 
 const PROTOCOL_NAME: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
 const protocolName = (p: string): string => PROTOCOL_NAME[p] ?? p.toLowerCase();
@@ -67,7 +61,8 @@ const WORLD = ['0.0.0.0/0', '::/0'];
 /**
  * The rule CDK writes on a created group whose egress is restricted, so EC2 does not add its
  * allow-all rule: ICMP type 252 code 86 to 255.255.255.255/32, which matches no packet
- * (aws-cdk-lib aws-ec2/lib/security-group.ts, `MATCH_NO_TRAFFIC`). It opens nothing.
+ * (aws-cdk-lib aws-ec2/lib/security-group.ts, `MATCH_NO_TRAFFIC`): the limited broadcast address is
+ * never routed. It opens nothing.
  */
 function isNoTrafficPlaceholder(r: SecurityGroupRuleModel): boolean {
   return (
@@ -78,50 +73,12 @@ function isNoTrafficPlaceholder(r: SecurityGroupRuleModel): boolean {
   );
 }
 
-/** An allow-all rule to any IPv4 or IPv6 address: EC2's default egress rule. */
-function isAllowAll(r: SecurityGroupRuleModel): boolean {
-  return r.ipProtocol === '-1' && (r.cidrIpv4 === '0.0.0.0/0' || r.cidrIpv6 === '::/0');
-}
-
-const ruleKey = (
-  groupId: string,
-  direction: string,
-  remote: string,
-  protocol: string,
-  from: number | undefined,
-  to: number | undefined,
-) => [groupId, direction, remote, protocolName(protocol), from ?? -1, to ?? -1].join('|');
-
-const remoteKey = (r: DeployedRule): string =>
-  r.referencedGroupId !== undefined
-    ? `sg:${r.referencedGroupId}`
-    : r.prefixListId !== undefined
-      ? `pl:${r.prefixListId}`
-      : `cidr:${masked((r.cidrIpv4 ?? r.cidrIpv6) as string)}`;
-
-/**
- * Checks deployed security groups against a resolution.
- * - Model: one synthetic host per declared group carrying only that group's security group, and
- *   each peer as the first address of its CIDR (outside every group, so filtered by nothing of its
- *   own); the flow is asked of the evaluator for every piece of its port range.
- * - Expected rules: the spec's `placeRules()`; under `egress: default` EC2's allow-all egress rules
- *   (0.0.0.0/0, ::/0) too, which EC2 puts on every new group
- *   (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html); CDK's
- *   match-no-traffic egress placeholder is never an opening.
- * - Extra: every other rule on the declared groups, world-open first.
- * @param groupIds the security group id of each declared group, by group name
- * @param groups the deployed groups; at least every id of `groupIds`
- * @throws ArgumentError when a declared group has no id, two groups share one, or an id has no group
- */
-export function verifyAwsSite(
-  resolution: Resolution,
+/** The groups of the site, checked: every holder has an id, ids are distinct and EC2 has them. */
+function mapGroups(
+  holders: readonly string[],
   groupIds: Readonly<Record<string, string>>,
   groups: readonly DeployedGroup[],
-): SiteReport {
-  const placement = placeCloudRules(resolution);
-  const names = resolution.declaration.groups.map((g) => g.name);
-  // Every group the site has: the declared ones and each role-wide one (a role with two or more groups).
-  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
+): Map<string, string> {
   const byId = new Map(groups.map((g) => [g.groupId, g]));
   const seen = new Map<string, string>();
   for (const name of holders) {
@@ -150,94 +107,206 @@ export function verifyAwsSite(
       `ids of security groups that exist in this account and region: EC2 has none with the id of ${unknown.join(', ')}`,
     );
   }
-  const nameOf = (id: string) => seen.get(id);
-  // A host of a group carries the group's security group and its role's, where the role has one.
-  const carried = (name: string): string[] => {
-    const role = roleGroupOf(placement, name);
-    return role ? [name, role.name] : [name];
-  };
-  const hosts: HostModel[] = names.map((name, i) => ({
-    name,
-    securityGroupIds: carried(name).map((n) => groupIds[n]),
-    addresses: hostAddresses(i),
-  }));
-  const modelled = (rules: readonly DeployedRule[]) => rules.filter((r) => r.prefixListId === undefined);
-  const model = {
-    groups: holders
-      .map((n) => byId.get(groupIds[n])!)
-      .map((g) => ({ ...g, ingress: modelled(g.ingress), egress: modelled(g.egress) })),
-    hosts,
-  };
-  const end = (e: Endpoint): ConnectionEnd =>
-    e.kind === 'group' ? { host: e.name } : { address: firstAddress(e.cidr) };
+  return seen;
+}
 
-  const flows = resolution.flows.map((flow) => {
-    const rules = [
-      ...(flow.from.kind === 'group' ? carried(flow.from.name).flatMap((n) => byId.get(groupIds[n])!.egress) : []),
-      ...(flow.to.kind === 'group' ? carried(flow.to.name).flatMap((n) => byId.get(groupIds[n])!.ingress) : []),
-    ];
-    const blocked: BlockedPorts[] = [];
-    for (const [from, to] of portPieces(flow.fromPort, flow.toPort, rules)) {
-      const v = allowed(model, end(flow.from), end(flow.to), flow.protocol, from);
-      if (v.allowed) continue;
-      const by = [
-        ...(v.egress === false ? [{ side: 'egress' as const }] : []),
-        ...(v.ingress === false ? [{ side: 'ingress' as const }] : []),
-      ];
-      blocked.push({ fromPort: from, toPort: to, by });
-    }
-    return flowCheck(flow, blocked);
-  });
+/**
+ * The class of hosts carrying a group the plan does not have, which a rule references: a name no
+ * declared group can have (declared names have no colon), one per group id.
+ */
+const unplannedClass = (groupId: string): string => `unplanned:${groupId}`;
 
-  const expected = new Set<string>();
-  for (const p of placement.rules) {
-    const remote = p.remote.kind === 'peer' ? `cidr:${masked(p.remote.cidr)}` : `sg:${groupIds[p.remote.name]}`;
-    const dir = p.direction === 'inbound' ? 'ingress' : 'egress';
-    expected.add(ruleKey(groupIds[p.holder.name], dir, remote, p.protocol, p.fromPort, p.toPort));
+/** The site's rules in one walk: each with its group, direction, name in errors, and packets. */
+interface CompiledRule {
+  readonly holder: string;
+  readonly group: DeployedGroup;
+  readonly direction: 'ingress' | 'egress';
+  readonly rule: DeployedRule;
+  readonly packets: PacketSet | undefined;
+}
+
+/** The space of a site: a class per declared group, and per group the rules reference but the plan lacks. */
+function siteContext(
+  placement: CloudPlacement,
+  names: readonly string[],
+  ids: ReadonlyMap<string, string>,
+  site: readonly DeployedGroup[],
+  prefixLists: AwsSiteOptions['prefixLists'],
+): AwsRuleContext {
+  const carriers = new Map<string, string[]>();
+  for (const [id, name] of ids) {
+    const role = placement.roleGroups.find((r) => r.name === name);
+    carriers.set(id, role ? [...role.groups] : [name]);
   }
-  const defaultEgress = resolution.declaration.egress !== 'restricted';
-  const extra: ExtraRule[] = [];
-  for (const name of holders) {
-    const g = byId.get(groupIds[name])!;
-    for (const dir of ['ingress', 'egress'] as const) {
-      for (const r of g[dir]) {
-        if (expected.has(ruleKey(g.groupId, dir, remoteKey(r), r.ipProtocol, r.fromPort, r.toPort))) continue;
-        if (dir === 'egress' && (isNoTrafficPlaceholder(r) || (defaultEgress && isAllowAll(r)))) continue;
-        const cidr = r.cidrIpv4 ?? r.cidrIpv6;
-        const protocol = protocolName(r.ipProtocol);
-        // For ICMP the "ports" are the type and code; -1 and other protocols cover everything.
-        const all =
-          r.fromPort === undefined || r.fromPort === -1 || !['tcp', 'udp', 'icmp', 'icmpv6'].includes(protocol);
-        const icmp = protocol.startsWith('icmp');
-        extra.push({
-          group: name,
-          direction: dir === 'ingress' ? 'inbound' : 'outbound',
-          remote:
-            r.referencedGroupId !== undefined
-              ? (nameOf(r.referencedGroupId) ?? r.referencedGroupId)
-              : (r.prefixListId ?? masked(cidr as string)),
-          protocol,
-          ports: all
-            ? 'all'
-            : icmp
-              ? `type ${r.fromPort} code ${r.toPort}`
-              : r.fromPort === r.toPort
-                ? `${r.fromPort}`
-                : `${r.fromPort}-${r.toPort}`,
-          ...(r.description !== undefined ? { description: r.description } : {}),
-          rule: r.ruleId ?? `${g.groupId} ${dir}`,
-          worldOpen: cidr !== undefined && WORLD.includes(masked(cidr)),
-        });
+  const others = new Set<string>();
+  for (const g of site) {
+    for (const r of [...g.ingress, ...g.egress]) {
+      if (r.referencedGroupId !== undefined && !ids.has(r.referencedGroupId)) others.add(r.referencedGroupId);
+    }
+  }
+  const unplanned = [...others].sort();
+  for (const id of unplanned) carriers.set(id, [unplannedClass(id)]);
+  return {
+    space: new PacketSpace([...names, ...unplanned.map(unplannedClass)], { order: TEXT_ORDER }),
+    carriers,
+    prefixLists: new Map(Object.entries(prefixLists ?? {})),
+  };
+}
+
+/** Every rule of the plan's groups compiled, but CDK's match-no-traffic placeholder. */
+function compileRules(ctx: AwsRuleContext, holders: readonly string[], site: readonly DeployedGroup[]): CompiledRule[] {
+  const out: CompiledRule[] = [];
+  for (const [gi, group] of site.entries()) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const [i, rule] of group[direction].entries()) {
+        if (direction === 'egress' && isNoTrafficPlaceholder(rule)) continue;
+        const path = `${group.groupId}.${direction}[${i}]`;
+        const set = awsRulePackets(ctx, group.groupId, direction, rule, path);
+        out.push({ holder: holders[gi], group, direction, rule, packets: set });
       }
     }
   }
-  const sorted = sortExtra(extra, holders);
+  return out;
+}
+
+/** Where the plan's hosts have addresses (see {@link AwsSiteOptions.addressSpace}). */
+function hostAddresses(r: Resolution, rules: readonly CompiledRule[], given?: readonly string[]): string[] | undefined {
+  if (given) return given.map((c) => masked(c));
+  const ipv6 =
+    r.declaration.peers.some((p) => p.cidr.includes(':')) || rules.some((c) => c.rule.cidrIpv6 !== undefined);
+  return ipv6 ? undefined : ['0.0.0.0/0'];
+}
+
+/** The part of `set` in `within`: nothing at once when `within` is empty, as it most often is. */
+const partOf = (set: PacketSet, within: PacketSet): PacketSet => (isEmpty(within) ? within : intersection(set, within));
+
+/** The rule as a row of the report's extra rules, with its surplus. */
+function extraRule(c: CompiledRule, nameOf: ReadonlyMap<string, string>, surplus: PacketSet | undefined): ExtraRule {
+  const r = c.rule;
+  const cidr = r.cidrIpv4 ?? r.cidrIpv6;
+  const protocol = protocolName(r.ipProtocol);
+  // For ICMP the "ports" are the type and code; -1 and other protocols cover everything.
+  const all = r.fromPort === undefined || r.fromPort === -1 || !['tcp', 'udp', 'icmp', 'icmpv6'].includes(protocol);
+  const ports = all
+    ? 'all'
+    : protocol.startsWith('icmp')
+      ? `type ${r.fromPort} code ${r.toPort}`
+      : r.fromPort === r.toPort
+        ? `${r.fromPort}`
+        : `${r.fromPort}-${r.toPort}`;
+  const part = surplus
+    ? surplusOf(surplus)!
+    : { surplus: [`every address of prefix list ${r.prefixListId} (its entries were not read)`] };
+  return {
+    group: c.holder,
+    direction: c.direction === 'ingress' ? 'inbound' : 'outbound',
+    remote:
+      r.referencedGroupId !== undefined
+        ? (nameOf.get(r.referencedGroupId) ?? r.referencedGroupId)
+        : (r.prefixListId ?? masked(cidr as string)),
+    protocol,
+    ports,
+    ...(r.description !== undefined ? { description: r.description } : {}),
+    rule: r.ruleId ?? `${c.group.groupId} ${c.direction}`,
+    worldOpen: cidr !== undefined && WORLD.includes(masked(cidr)),
+    ...part,
+  };
+}
+
+/**
+ * The rules that admit packets no planned flow needs, each with exactly those packets. Needed: the
+ * flows as the plan's rules admit them ({@link ruleView}); outbound under `egress: default`, also
+ * everything the plan's groups send, which EC2's default egress rules let out
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#default-security-group-rules).
+ * A narrowed rule admits nothing beyond them and is not extra; a widened one is extra by its surplus.
+ */
+function extraRules(
+  r: Resolution,
+  ctx: AwsRuleContext,
+  rules: readonly CompiledRule[],
+  nameOf: ReadonlyMap<string, string>,
+): ExtraRule[] {
+  const names = r.declaration.groups.map((g) => g.name);
+  const needed = planPackets(ctx.space, r.flows, ruleView);
+  const sends =
+    r.declaration.egress !== 'restricted' ? packets(ctx.space, { source: { classes: names } }) : noPackets(ctx.space);
+  const neededOut = unionAll(ctx.space, [needed, sends]);
+  // The surplus of all the rules of a direction at once; each rule then takes its part of it.
+  const surplus = (direction: 'ingress' | 'egress') =>
+    difference(
+      unionAll(
+        ctx.space,
+        rules.filter((c) => c.direction === direction && c.packets).map((c) => c.packets!),
+      ),
+      direction === 'ingress' ? needed : neededOut,
+    );
+  const beyond = { ingress: surplus('ingress'), egress: surplus('egress') };
+  const out: ExtraRule[] = [];
+  for (const c of rules) {
+    if (!c.packets) {
+      out.push(extraRule(c, nameOf, undefined));
+      continue;
+    }
+    const part = partOf(c.packets, beyond[c.direction]);
+    if (!isEmpty(part)) out.push(extraRule(c, nameOf, part));
+  }
+  return out;
+}
+
+/**
+ * Checks deployed security groups against a resolution, as packet sets.
+ * - Site: a host class per declared group, whose hosts carry the group's security group and its
+ *   role's (where the role has two or more groups); a class per group the rules reference that the
+ *   plan lacks. Ingress: the union of the inbound rules of every group on the destination's hosts;
+ *   egress likewise at the source; a connection needs both (lib/aws/site-packets).
+ * - Flows: every packet of the flow ({@link hostView}): a peer is an outside host at every address
+ *   of its CIDR. Each side's shortfall is the flow's packets it does not let through, with a witness.
+ * - Extra: every rule that admits packets no planned flow needs, with exactly those packets.
+ * @param groupIds the security group id of each declared group, by group name
+ * @param groups the deployed groups; at least every id of `groupIds`
+ * @throws ArgumentError when a declared group has no id, two groups share one, or an id has no
+ *   group; or for a rule EC2 would not give (no remote, a protocol or CIDR it does not have)
+ */
+export function verifyAwsSite(
+  resolution: Resolution,
+  groupIds: Readonly<Record<string, string>>,
+  groups: readonly DeployedGroup[],
+  options: AwsSiteOptions = {},
+): SiteReport {
+  const placement = placeCloudRules(resolution);
+  const names = resolution.declaration.groups.map((g) => g.name);
+  // Every group the site has: the declared ones and each role-wide one (a role with two or more groups).
+  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
+  const nameOf = mapGroups(holders, groupIds, groups);
+  const byId = new Map(groups.map((g) => [g.groupId, g]));
+  const site = holders.map((n) => byId.get(groupIds[n])!);
+  const ctx = siteContext(placement, names, nameOf, site, options.prefixLists);
+  const rules = compileRules(ctx, holders, site);
+  const sets: AwsSitePackets = awsSitePackets(ctx.space, names, {
+    ingress: rules.filter((c) => c.direction === 'ingress' && c.packets).map((c) => c.packets!),
+    egress: rules.filter((c) => c.direction === 'egress' && c.packets).map((c) => c.packets!),
+  });
+  const view = hostView(hostAddresses(resolution, rules, options.addressSpace));
+  // What each side stops of all the flows at once; each flow then takes its part of that, and
+  // when nothing is stopped no flow needs a set of its own.
+  const all = planPackets(ctx.space, resolution.flows, view);
+  const stops = { egress: difference(all, sets.egress), ingress: difference(all, sets.ingress) };
+  const none = noPackets(ctx.space);
+  const flows = resolution.flows.map((flow) => {
+    if (isEmpty(stops.egress) && isEmpty(stops.ingress)) return flowCheck(flow, none, []);
+    const own = flowPackets(ctx.space, flow, view);
+    return flowCheck(flow, own, [
+      { side: 'egress', missing: partOf(own, stops.egress) },
+      { side: 'ingress', missing: partOf(own, stops.ingress) },
+    ]);
+  });
+  const extra = sortExtra(extraRules(resolution, ctx, rules, nameOf), holders);
   return {
     cloud: 'aws',
     groups: holders.map((name) => ({ name, id: groupIds[name] })),
     flows,
-    extra: sorted,
-    drift: sorted.length > 0 || flows.some((f) => f.status === 'blocked'),
+    extra,
+    drift: extra.length > 0 || flows.some((f) => f.status !== 'allowed'),
   };
 }
 

@@ -1,34 +1,25 @@
+import { ArgumentError, GROUP_TAG, PortplanError, parseCidr, placeCloudRules, type Resolution } from '../model';
+import type { ArmSecurityRule, AzureNetwork } from '../azure';
+import { azureSitePackets, type AzureRuleContext, type AzureSitePackets, type NsgPackets } from '../azure/site-packets';
 import {
-  ArgumentError,
-  GROUP_TAG,
-  PortplanError,
-  parseCidr,
-  cidrContains,
-  placeCloudRules,
-  roleGroupOf,
-  type Cidr,
-  type Endpoint,
-  type Resolution,
-  type RuleParty,
-} from '../model';
-import { evaluateFlow, type AzureEndpoint, type AzureNetwork } from '../azure';
-import type { ArmSecurityRule } from '../azure';
-import {
-  firstAddress,
-  flowCheck,
-  portPieces,
-  sortExtra,
-  type BlockedBy,
-  type BlockedPorts,
-  type ExtraRule,
-  type SiteReport,
-} from './site';
+  PacketSpace,
+  TEXT_ORDER,
+  difference,
+  intersection,
+  isEmpty,
+  noPackets,
+  packets,
+  union,
+  type PacketSet,
+} from '../packets';
+import { flowPackets, hostView, planPackets, ruleView } from './plan-packets';
+import { flowCheck, sortExtra, surplusOf, type ExtraRule, type SiteReport } from './site';
 
 /**
  * `portplan verify azure` on Azure's own JSON, with no SDK: an NSG as `az network nsg show` prints
- * it (or as `az group export` writes it), the ASGs as `az network asg list` prints them. Every
- * planned flow goes through the NSG evaluator ({@link evaluateFlow}, Azure's default rules
- * included); every user allow rule no flow needs is reported.
+ * it (or as `az group export` writes it), the ASGs as `az network asg list` prints them, compiled
+ * into packet sets (lib/azure/site-packets: first match by priority, Azure's default rules, service
+ * tags, ASGs) and compared with the plan's flows as packet sets.
  *
  * Shapes, from the REST API (Network Security Groups - Get, Application Security Groups - List,
  * api-version 2024-05-01: https://learn.microsoft.com/rest/api/virtualnetwork/network-security-groups/get,
@@ -361,42 +352,6 @@ export function asgsOfGroups(
   return out;
 }
 
-const hostText = (family: 4 | 6, n: bigint): string => {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
-  const groups = Array.from({ length: 8 }, (_v, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
-  return parseCidr(`${groups.join(':')}/128`)!.text.replace(/\/128$/, '');
-};
-
-/**
- * One NIC address per group and family inside the VNet's address space (NICs live there), avoiding
- * every peer's range, so only rules naming the group's ASG or a range the VNet shares admit it.
- */
-function nicAddresses(count: number, space: readonly Cidr[], peers: readonly Cidr[]): Record<4 | 6, string[]> {
-  const out: Record<4 | 6, string[]> = { 4: [], 6: [] };
-  for (const family of [4, 6] as const) {
-    const bits = family === 4 ? 32 : 128;
-    const ranges = space.filter((c) => c.family === family);
-    // Outside every peer's range where the space has room; where a peer covers the whole space (a
-    // broad administrators' range), inside it, since the NICs are in the VNet all the same.
-    for (const avoidPeers of [true, false]) {
-      for (const range of ranges) {
-        const size = 1n << BigInt(bits - range.prefix);
-        // Azure keeps the first four addresses of a subnet: start after them. A range a peer covers
-        // has no room outside it; at most 65,536 addresses of a range are tried.
-        const covered = avoidPeers && peers.some((p) => cidrContains(p, range));
-        const end = size < 65540n ? size : 65540n;
-        for (let i = 4n; !covered && i < end && out[family].length < count; i++) {
-          const address = hostText(family, range.network + i);
-          const host = parseCidr(`${address}/${bits}`)!;
-          if (out[family].includes(address) || (avoidPeers && peers.some((p) => cidrContains(p, host)))) continue;
-          out[family].push(address);
-        }
-      }
-    }
-  }
-  return out;
-}
-
 const WORLD = ['*', 'Internet', '0.0.0.0/0', '::/0'];
 type Side = 'source' | 'destination';
 
@@ -420,16 +375,137 @@ function portRanges(rule: ArmSecurityRule): [number, number][] | '*' {
   });
 }
 
+/** What else the Azure check may be told about the site. */
+export interface AzureSiteOptions {
+  /**
+   * The NSG of the NICs' subnet, when the NICs have one of their own too (`nsg`): every NSG on the
+   * path must allow a packet.
+   */
+  readonly subnetNsg?: NsgInput;
+  /** The ranges of service tags other than VirtualNetwork, Internet and AzureLoadBalancer, by tag. */
+  readonly serviceTags?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The class of the NICs of an ASG the plan lacks: a name no declared group has (they have no colon). */
+const unplannedAsg = (key: string): string => `unplanned:${key}`;
+
+/** The packet space and rule context of a site: a class per declared group, each ASG's members. */
+function azureContext(
+  resolution: Resolution,
+  network: AzureNetwork,
+  groupAsgs: Readonly<Record<string, string>>,
+  nsgs: readonly (readonly ArmSecurityRule[])[],
+  options: AzureSiteOptions,
+): AzureRuleContext {
+  const placement = placeCloudRules(resolution);
+  const names = resolution.declaration.groups.map((g) => g.name);
+  const members = new Map<string, string[]>();
+  // A NIC of a group joins the group's ASG and its role's, where the role has one.
+  for (const n of names) members.set(groupAsgs[n], [...(members.get(groupAsgs[n]) ?? []), n]);
+  for (const role of placement.roleGroups) members.set(groupAsgs[role.name], [...role.groups]);
+  // NICs of ASGs the rules name but the plan lacks sit behind the NSG too: a class for each.
+  const known = new Set(Object.values(groupAsgs));
+  const unplanned = [
+    ...new Set(
+      nsgs.flatMap((rules) => rules.flatMap((r) => [...sideKeys(r, 'source'), ...sideKeys(r, 'destination')])),
+    ),
+  ]
+    .filter((k) => k.startsWith('asg:') && !known.has(k.slice(4)))
+    .map((k) => k.slice(4))
+    .sort();
+  for (const key of unplanned) members.set(key, [unplannedAsg(key)]);
+  const virtualNetwork = network.addressSpace.map((s) => {
+    const c = parseCidr(s);
+    if (!c) throw new ArgumentError('--address-space', s, 'an IPv4 or IPv6 CIDR, e.g. 10.40.0.0/16');
+    return c.text;
+  });
+  return {
+    space: new PacketSpace([...names, ...unplanned.map(unplannedAsg)], { order: TEXT_ORDER }),
+    virtualNetwork,
+    members,
+    serviceTags: new Map(Object.entries(options.serviceTags ?? {})),
+  };
+}
+
+/** The names of the rules that deny any of the packets, in processing order. */
+function denying(parts: readonly NsgPackets[], missing: PacketSet): string | undefined {
+  const names = parts.flatMap((p) =>
+    p.decisions
+      .filter((d) => d.rule.access !== 'Allow' && !isEmpty(intersection(d.decided, missing)))
+      .map((d) => String(d.rule.name)),
+  );
+  return names.length ? [...new Set(names)].join(', ') : undefined;
+}
+
+/** A user Allow rule as a row of the report's extra rules, with its surplus. */
+function azureExtra(
+  r: ArmSecurityRule,
+  groupAsgs: Readonly<Record<string, string>>,
+  surplus: Pick<ExtraRule, 'surplus' | 'witness'>,
+): ExtraRule {
+  const groupOf = new Map(Object.entries(groupAsgs).map(([n, k]) => [`asg:${k}`, n]));
+  const show = (k: string) => groupOf.get(k) ?? (k.startsWith('asg:') ? `ASG ${k.slice(4)}` : k);
+  const dir = r.direction === 'Outbound' ? 'outbound' : 'inbound';
+  const sources = sideKeys(r, 'source');
+  const destinations = sideKeys(r, 'destination');
+  const ranges = portRanges(r);
+  const [own, remote] = dir === 'inbound' ? [destinations, sources] : [sources, destinations];
+  return {
+    group: own.map(show).join(', '),
+    direction: dir,
+    remote: remote.map(show).join(', '),
+    protocol: String(r.protocol),
+    ports: ranges === '*' ? 'all' : ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(','),
+    ...(typeof r.description === 'string' && r.description ? { description: r.description } : {}),
+    rule: `${String(r.name)} (priority ${String(r.priority)})`,
+    worldOpen: remote.some((k) => WORLD.includes(k)),
+    ...surplus,
+  };
+}
+
 /**
- * Checks an NSG and its ASGs against a resolution.
- * - Model: one NIC per declared group, member of that group's ASG only, behind the NSG, at an
- *   address of the VNet's space outside every peer's range (inside one only where a peer covers
- *   the whole space); each peer at the first address of its
- *   CIDR with no NSG of its own; the flow is asked for every piece of its port range.
- * - Extra: every Allow rule of the NSG that carries something no planned flow needs (a source,
- *   destination, protocol and port combination the spec's `placeRules()` does not have). Deny
- *   rules, and Allow rules from `AzureLoadBalancer` (health probes: NSG overview, "Azure platform
- *   considerations"), open nothing to a flow's peers and are not reported.
+ * The user Allow rules that admit packets no planned flow needs, with exactly those packets: what
+ * the rule decides (first match) beyond the flows as the plan's rules admit them, and outbound
+ * under `egress: default` beyond everything the groups send. Allow rules from `AzureLoadBalancer`
+ * (health probes: NSG overview, "Azure platform considerations") open nothing to a flow's peers
+ * and are not reported.
+ */
+function azureExtraRules(
+  resolution: Resolution,
+  ctx: AzureRuleContext,
+  site: AzureSitePackets,
+  groupAsgs: Readonly<Record<string, string>>,
+): ExtraRule[] {
+  const names = resolution.declaration.groups.map((g) => g.name);
+  const needed = planPackets(ctx.space, resolution.flows, ruleView);
+  const sends =
+    resolution.declaration.egress !== 'restricted'
+      ? packets(ctx.space, { source: { classes: names } })
+      : noPackets(ctx.space);
+  const neededOut = union(needed, sends);
+  const out: ExtraRule[] = [];
+  for (const [parts, want] of [
+    [site.inbound, needed],
+    [site.outbound, neededOut],
+  ] as const) {
+    for (const d of parts.flatMap((p) => p.decisions)) {
+      if (d.builtin || d.rule.access !== 'Allow') continue;
+      if (sideKeys(d.rule, 'source').every((s) => s === 'AzureLoadBalancer')) continue;
+      const surplus = surplusOf(difference(d.decided, want));
+      if (surplus) out.push(azureExtra(d.rule, groupAsgs, surplus));
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks an NSG and its ASGs against a resolution, as packet sets.
+ * - Site: a host class per declared group, whose NICs are members of the group's ASG and its
+ *   role's, at addresses of the VNet's space, behind the NSG (and the subnet's, where given).
+ * - Flows: every packet of the flow: a peer is an outside host at every address of its CIDR, with
+ *   no NSG of its own. Each side's shortfall is the flow's packets it does not let through, with
+ *   the rules that deny them and a witness.
+ * - Extra: every user Allow rule that admits packets no planned flow needs, with exactly those.
  * @param groupAsgs each declared group's ASG key ({@link asgsOfGroups})
  * @throws ArgumentError for an address space that is not a CIDR, or none of a family a flow needs
  */
@@ -438,112 +514,40 @@ export function verifyAzureSite(
   network: AzureNetwork,
   nsg: NsgInput,
   groupAsgs: Readonly<Record<string, string>>,
+  options: AzureSiteOptions = {},
 ): SiteReport {
   const placement = placeCloudRules(resolution);
   const names = resolution.declaration.groups.map((g) => g.name);
   // Every ASG the site has: the declared groups' and each role-wide one (a role with two or more groups).
   const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
-  // A NIC of a group joins the group's ASG and its role's, where the role has one.
-  const joined = (name: string): string[] => {
-    const role = roleGroupOf(placement, name);
-    return role ? [groupAsgs[name], groupAsgs[role.name]] : [groupAsgs[name]];
-  };
-  const space = network.addressSpace.map((s) => {
-    const c = parseCidr(s);
-    if (!c) throw new ArgumentError('--address-space', s, 'an IPv4 or IPv6 CIDR, e.g. 10.40.0.0/16');
-    return c;
-  });
-  const peers = resolution.declaration.peers.map((p) => parseCidr(p.cidr)!);
-  const nics = nicAddresses(names.length, space, peers);
-  const endpoint = (e: Endpoint, other: Endpoint): AzureEndpoint => {
-    if (e.kind === 'peer') return { address: firstAddress(e.cidr) };
-    const family = other.kind === 'peer' && other.cidr.includes(':') ? 6 : 4;
-    const address = nics[family][names.indexOf(e.name)];
-    if (address === undefined) {
+  const nsgs = [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])].map((n) => n.rules);
+  const ctx = azureContext(resolution, network, groupAsgs, nsgs, options);
+  const site = azureSitePackets(ctx, ctx.space.classes, nsgs);
+  const view = hostView(ctx.virtualNetwork);
+  const flows = resolution.flows.map((flow) => {
+    const all = flowPackets(ctx.space, flow, view);
+    if (isEmpty(all)) {
+      const peer = [flow.from, flow.to].find((e) => e.kind === 'peer');
+      const family = peer?.kind === 'peer' && peer.cidr.includes(':') ? 6 : 4;
       throw new ArgumentError(
         '--address-space',
         network.addressSpace,
-        `an IPv${family} range of the VNet with room for every group (the flow ${e.name} - ${other.name} needs one)`,
+        `an IPv${family} range of the VNet for the groups' NICs (the flow ${flow.from.name} - ${flow.to.name} needs one)`,
       );
     }
-    return { address, applicationSecurityGroups: joined(e.name), nsg: nsg.rules };
-  };
-
-  const flows = resolution.flows.map((flow) => {
-    const bounds = nsg.rules.flatMap((r) => {
-      const p = portRanges(r);
-      return p === '*' ? [] : p.map(([fromPort, toPort]) => ({ fromPort, toPort }));
-    });
-    const blocked: BlockedPorts[] = [];
-    for (const [from, to] of portPieces(flow.fromPort, flow.toPort, bounds)) {
-      const v = evaluateFlow(network, endpoint(flow.from, flow.to), endpoint(flow.to, flow.from), {
-        protocol: flow.protocol === 'tcp' ? 'Tcp' : 'Udp',
-        port: from,
-      });
-      if (v.allowed) continue;
-      const by: BlockedBy[] = [
-        ...(v.outbound?.access === 'Deny' ? [{ side: 'egress' as const, rule: v.outbound.rule }] : []),
-        ...(v.inbound?.access === 'Deny' ? [{ side: 'ingress' as const, rule: v.inbound.rule }] : []),
-      ];
-      blocked.push({ fromPort: from, toPort: to, by });
-    }
-    return flowCheck(flow, blocked);
+    const egress = difference(all, site.egress);
+    const ingress = difference(all, site.ingress);
+    return flowCheck(flow, all, [
+      { side: 'egress', missing: egress, rule: denying(site.outbound, egress) },
+      { side: 'ingress', missing: ingress, rule: denying(site.inbound, ingress) },
+    ]);
   });
-
-  const planned = new Set<string>();
-  const key = (e: RuleParty) => (e.kind === 'peer' ? (parseCidr(e.cidr)?.text ?? e.cidr) : `asg:${groupAsgs[e.name]}`);
-  for (const p of placement.rules) {
-    const [from, to] = p.direction === 'inbound' ? [p.remote, p.holder] : [p.holder, p.remote];
-    for (let port = p.fromPort; port <= p.toPort; port++)
-      planned.add([p.direction, key(from), key(to), p.protocol, port].join('|'));
-  }
-  const groupOf = new Map(Object.entries(groupAsgs).map(([n, k]) => [`asg:${k}`, n]));
-  const show = (k: string) => groupOf.get(k) ?? (k.startsWith('asg:') ? `ASG ${k.slice(4)}` : k);
-  const extra: ExtraRule[] = [];
-  for (const r of nsg.rules) {
-    if (r.access !== 'Allow') continue;
-    const sources = sideKeys(r, 'source');
-    if (sources.every((s) => s === 'AzureLoadBalancer')) continue;
-    const dir = r.direction === 'Outbound' ? 'outbound' : 'inbound';
-    const protocols = r.protocol === '*' ? ['tcp', 'udp', 'other'] : [String(r.protocol).toLowerCase()];
-    const ranges = portRanges(r);
-    const destinations = sideKeys(r, 'destination');
-    // A rule is needed when every source, destination, protocol and port it names is a planned
-    // flow's; `*` ports or protocols beyond TCP and UDP never are.
-    const needed =
-      ranges !== '*' &&
-      sources.every((s) =>
-        destinations.every((d) =>
-          protocols.every((pr) =>
-            ranges.every(
-              ([lo, hi]) =>
-                hi - lo < 65536 &&
-                Array.from({ length: hi - lo + 1 }, (_v, i) => lo + i).every((port) =>
-                  planned.has([dir, s, d, pr, port].join('|')),
-                ),
-            ),
-          ),
-        ),
-      );
-    if (needed) continue;
-    const [own, remote] = dir === 'inbound' ? [destinations, sources] : [sources, destinations];
-    extra.push({
-      group: own.map(show).join(', '),
-      direction: dir,
-      remote: remote.map(show).join(', '),
-      protocol: String(r.protocol),
-      ports: ranges === '*' ? 'all' : ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(','),
-      ...(typeof r.description === 'string' && r.description ? { description: r.description } : {}),
-      rule: `${String(r.name)} (priority ${String(r.priority)})`,
-      worldOpen: remote.some((k) => WORLD.includes(k)),
-    });
-  }
-  const sorted = sortExtra(extra, holders);
+  const extra = sortExtra(azureExtraRules(resolution, ctx, site, groupAsgs), holders);
   return {
     cloud: 'azure',
     groups: holders.map((name) => ({ name, id: groupAsgs[name] })),
     flows,
-    extra: sorted,
-    drift: sorted.length > 0 || flows.some((f) => f.status === 'blocked'),
+    extra,
+    drift: extra.length > 0 || flows.some((f) => f.status !== 'allowed'),
   };
 }

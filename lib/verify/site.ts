@@ -1,8 +1,23 @@
-import { parseCidr, portRangeText, type Cidr, type Protocol, type ResolvedFlow, type RowId } from '../model';
+import { portRangeText, type PortRange, type Protocol, type ResolvedFlow, type RowId } from '../model';
+import {
+  type Packet,
+  type PacketSet,
+  PROTOCOL_NUMBERS,
+  describePacket,
+  describeSet,
+  difference,
+  equals,
+  isEmpty,
+  union,
+  witness,
+} from '../packets';
+import { addressesOf, portsOf } from './plan-packets';
 
 /**
- * What `portplan verify aws|azure` finds when it checks a deployed site against the plan: each
- * planned flow allowed or blocked, and each rule on the plan's groups that no flow needs. Shared by
+ * What `portplan verify aws|azure` finds when it checks a deployed site against the plan, as exact
+ * sets of packets (lib/packets): each planned flow allowed, partially blocked or blocked, with the
+ * packets that do not get through and one of them as a witness; and each rule on the plan's groups
+ * that admits packets no planned flow needs, with exactly those packets and a witness. Shared by
  * the AWS and the Azure checks, so both report alike.
  * @packageDocumentation
  */
@@ -10,22 +25,22 @@ import { parseCidr, portRangeText, type Cidr, type Protocol, type ResolvedFlow, 
 /** Which side of a connection stopped it. */
 export type BlockedSide = 'ingress' | 'egress';
 
-/** Ports of a flow the deployed rules do not let through, and why. */
-export interface BlockedPorts {
-  /** First blocked port. */
-  readonly fromPort: number;
-  /** Last blocked port. */
-  readonly toPort: number;
-  /** Each side that stopped them: `ingress` at the listener, `egress` at the initiator. */
-  readonly by: readonly BlockedBy[];
-}
-
-/** One side that stopped a connection. */
-export interface BlockedBy {
-  /** The listener's inbound rules, or the initiator's outbound rules. */
+/** The packets of a flow that one side does not let through. */
+export interface Shortfall {
+  /** `ingress` at the listener, `egress` at the initiator. */
   readonly side: BlockedSide;
-  /** The rule that denied it (Azure), or undefined when no rule allows it (AWS: a missing rule). */
+  /** The rule that denies them (Azure), or absent when no rule allows them (a missing rule). */
   readonly rule?: string;
+  /** Their destination ports, in order. */
+  readonly ports: readonly PortRange[];
+  /** Their source addresses, as the fewest CIDRs. */
+  readonly sources: readonly string[];
+  /** Their destination addresses, as the fewest CIDRs. */
+  readonly destinations: readonly string[];
+  /** The packets exactly, as lines of text (lib/packets describeSet). */
+  readonly packets: readonly string[];
+  /** One of them. */
+  readonly witness: Packet;
 }
 
 /** A planned flow as the deployed rules treat it. */
@@ -42,13 +57,16 @@ export interface FlowCheck {
   readonly toPort: number;
   /** The catalog rows that require the flow. */
   readonly rows: readonly RowId[];
-  /** `allowed` when every port passes both sides, else `blocked`. */
-  readonly status: 'allowed' | 'blocked';
-  /** The ports that do not pass, in port order; empty when allowed. */
-  readonly blocked: readonly BlockedPorts[];
+  /**
+   * `allowed` when every packet of the flow gets through both sides, `blocked` when none does,
+   * `partial` when some do.
+   */
+  readonly status: 'allowed' | 'partial' | 'blocked';
+  /** What each side stops, egress first; empty when allowed. */
+  readonly blocked: readonly Shortfall[];
 }
 
-/** A deployed rule that no planned flow needs. */
+/** A deployed rule that admits packets no planned flow needs. */
 export interface ExtraRule {
   /** The plan's group that carries the rule. */
   readonly group: string;
@@ -66,6 +84,13 @@ export interface ExtraRule {
   readonly rule: string;
   /** Whether the rule admits any address (0.0.0.0/0, ::/0, `*` or `Internet`). */
   readonly worldOpen: boolean;
+  /**
+   * The packets it admits that no planned flow needs, exactly, as lines of text: the whole rule for
+   * a rule no flow needs, only the part beyond the plan for a widened one.
+   */
+  readonly surplus: readonly string[];
+  /** One packet of the surplus; absent when the rule's packets are not known (a prefix list not read). */
+  readonly witness?: Packet;
 }
 
 /** A declared group and the deployed group it was mapped to. */
@@ -84,55 +109,50 @@ export interface SiteReport {
   readonly groups: readonly MappedGroup[];
   /** Every planned flow, in resolve() order. */
   readonly flows: readonly FlowCheck[];
-  /** Rules no flow needs: world-open ones first, then by group, direction and text. */
+  /** Rules that admit packets no flow needs: world-open ones first, then by group, direction and text. */
   readonly extra: readonly ExtraRule[];
-  /** Whether the deployed state differs from the plan: a blocked flow or an extra rule. */
+  /** Whether the deployed state differs from the plan: a flow not wholly allowed, or an extra rule. */
   readonly drift: boolean;
 }
 
-/** Version of the JSON that `portplan verify --json` prints; raised only when a field changes meaning or goes. */
-export const VERIFY_JSON_VERSION = 1;
+/**
+ * Version of the JSON that `portplan verify --json` prints; raised only when a field changes
+ * meaning or goes. Version 2: a flow may be `partial`; `blocked` lists packet sets per side with a
+ * witness; an extra rule carries its surplus and a witness.
+ */
+export const VERIFY_JSON_VERSION = 2;
 
-/** The first address of a CIDR: the address a peer is given in the evaluators' models. */
-export function firstAddress(cidr: string): string {
-  const text = (parseCidr(cidr) as Cidr).text;
-  return text.slice(0, text.indexOf('/'));
+/** What one side stops of a flow's packets, before it is described. */
+export interface SideLoss {
+  /** The side. */
+  readonly side: BlockedSide;
+  /** The packets it stops (empty when none). */
+  readonly missing: PacketSet;
+  /** The rule that denies them, where one does. */
+  readonly rule?: string;
+}
+
+/** A shortfall from the packets one side stops (not empty). */
+export function shortfall(loss: SideLoss, protocol: Protocol): Shortfall {
+  const m = loss.missing;
+  return {
+    side: loss.side,
+    ...(loss.rule !== undefined ? { rule: loss.rule } : {}),
+    ports: portsOf(m, PROTOCOL_NUMBERS[protocol]),
+    sources: addressesOf(m, 'sourceAddress'),
+    destinations: addressesOf(m, 'destinationAddress'),
+    packets: describeSet(m),
+    witness: witness(m)!,
+  };
 }
 
 /**
- * The ports `[from, to]` split where any of the `bounds` start or end a range, so that a verdict
- * that depends only on which rules cover a port is the same for every port of a piece. Checking
- * one port per piece is then exact, whatever the width of the flow's range.
+ * A flow's check from its packets and what each side stops of them: allowed when nothing is
+ * stopped, blocked when everything is, else partial.
  */
-export function portPieces(
-  from: number,
-  to: number,
-  bounds: readonly { fromPort?: number; toPort?: number }[],
-): [number, number][] {
-  const cuts = new Set<number>([from, to + 1]);
-  for (const b of bounds) {
-    if (b.fromPort !== undefined && b.fromPort > from && b.fromPort <= to) cuts.add(b.fromPort);
-    if (b.toPort !== undefined && b.toPort >= from && b.toPort < to) cuts.add(b.toPort + 1);
-  }
-  const sorted = [...cuts].sort((a, b) => a - b);
-  return sorted.slice(0, -1).map((c, i) => [c, sorted[i + 1] - 1]);
-}
-
-/** Blocked pieces with the same reasons, side by side, as one range. */
-export function mergeBlocked(pieces: readonly BlockedPorts[]): BlockedPorts[] {
-  const out: BlockedPorts[] = [];
-  for (const p of pieces) {
-    const last = out.at(-1);
-    if (last && last.toPort + 1 === p.fromPort && JSON.stringify(last.by) === JSON.stringify(p.by)) {
-      out[out.length - 1] = { ...last, toPort: p.toPort };
-    } else out.push(p);
-  }
-  return out;
-}
-
-/** A flow's check from its pieces' verdicts. */
-export function flowCheck(flow: ResolvedFlow, blocked: readonly BlockedPorts[]): FlowCheck {
-  const merged = mergeBlocked(blocked);
+export function flowCheck(flow: ResolvedFlow, all: PacketSet, losses: readonly SideLoss[]): FlowCheck {
+  const stopped = losses.filter((l) => !isEmpty(l.missing));
+  const missing = stopped.reduce((acc, l) => union(acc, l.missing), difference(all, all));
   return {
     from: flow.from.name,
     to: flow.to.name,
@@ -140,9 +160,15 @@ export function flowCheck(flow: ResolvedFlow, blocked: readonly BlockedPorts[]):
     fromPort: flow.fromPort,
     toPort: flow.toPort,
     rows: flow.rows,
-    status: merged.length ? 'blocked' : 'allowed',
-    blocked: merged,
+    status: isEmpty(missing) ? 'allowed' : equals(missing, all) ? 'blocked' : 'partial',
+    blocked: stopped.map((l) => shortfall(l, flow.protocol)),
   };
+}
+
+/** The surplus part of an extra rule: its lines and witness, or undefined when nothing is surplus. */
+export function surplusOf(set: PacketSet): Pick<ExtraRule, 'surplus' | 'witness'> | undefined {
+  if (isEmpty(set)) return undefined;
+  return { surplus: describeSet(set), witness: witness(set)! };
 }
 
 /** Extra rules in report order: world-open first, then the group's place in the declaration, direction, text. */
@@ -155,9 +181,9 @@ export function sortExtra(extra: readonly ExtraRule[], groups: readonly string[]
   );
 }
 
-const byText = (x: BlockedBy): string =>
-  `${x.side === 'ingress' ? 'no ingress' : 'no egress'}${x.rule ? ` (denied by ${x.rule})` : ''}`;
-const blockedText = (b: BlockedPorts): string => `${portRangeText(b)}: ${b.by.map(byText).join(', ')}`;
+const shortfallText = (s: Shortfall): string =>
+  `${s.side === 'ingress' ? 'no ingress' : 'no egress'}${s.rule ? ` (denied by ${s.rule})` : ''}: ` +
+  `${s.packets.join(', ')} (e.g. ${describePacket(s.witness)})`;
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [
@@ -166,37 +192,52 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
   ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
 ];
 
-/** A report for people: a verdict line, the flows as a table (blocked first), then the extra rules. */
+const RANK = { blocked: 0, partial: 1, allowed: 2 } as const;
+
+/** The verdict line: drift or not, the flows by status, the extra rules. */
+function verdictLine(r: SiteReport): string {
+  const count = (s: FlowCheck['status']) => r.flows.filter((f) => f.status === s).length;
+  const partial = count('partial');
+  const stopped = partial + count('blocked');
+  return (
+    `${r.cloud === 'aws' ? 'AWS' : 'Azure'}: ${r.drift ? 'DRIFT' : 'as planned'}: ` +
+    `${r.flows.length} flows, ${r.flows.length - stopped} allowed, ${stopped} blocked` +
+    `${partial ? ` (${partial} partially)` : ''}; ` +
+    `${r.extra.length} extra rule${r.extra.length === 1 ? '' : 's'} ` +
+    `(${r.extra.filter((e) => e.worldOpen).length} world-open)`
+  );
+}
+
+/**
+ * A report for people: a verdict line, the flows as a table (blocked first, then partially
+ * blocked, then allowed), then the extra rules with their surplus and a witness packet.
+ */
 export function siteReportText(r: SiteReport): string {
-  const blocked = r.flows.filter((f) => f.status === 'blocked').length;
-  const cloud = r.cloud === 'aws' ? 'AWS' : 'Azure';
+  // What needs fixing first; a stable sort keeps resolve() order within a status.
+  const flows = [...r.flows].sort((a, b) => RANK[a.status] - RANK[b.status]);
   const lines = [
-    `${cloud}: ${r.drift ? 'DRIFT' : 'as planned'}: ` +
-      `${r.flows.length} flows, ${r.flows.length - blocked} allowed, ${blocked} blocked; ` +
-      `${r.extra.length} extra rule${r.extra.length === 1 ? '' : 's'} ` +
-      `(${r.extra.filter((e) => e.worldOpen).length} world-open)`,
+    verdictLine(r),
     '',
     `groups: ${r.groups.map((g) => `${g.name}=${g.id}`).join(', ')}`,
     '',
     ...table(
       ['status', 'from', 'to', 'protocol', 'ports', 'rows', 'blocked'],
-      // What needs fixing first: the blocked flows, then the allowed ones, each in resolve() order.
-      [...r.flows.filter((f) => f.status === 'blocked'), ...r.flows.filter((f) => f.status !== 'blocked')].map((f) => [
+      flows.map((f) => [
         f.status,
         f.from,
         f.to,
         f.protocol,
         portRangeText(f),
         f.rows.join(', '),
-        f.blocked.map(blockedText).join('; '),
+        f.blocked.map(shortfallText).join('; '),
       ]),
     ),
   ];
   if (r.extra.length) {
-    lines.push('', 'Rules no planned flow needs (world-open first):', '');
+    lines.push('', 'Rules that admit packets no planned flow needs (world-open first):', '');
     lines.push(
       ...table(
-        ['group', 'direction', 'remote', 'protocol', 'ports', 'rule', 'description'],
+        ['group', 'direction', 'remote', 'protocol', 'ports', 'rule', 'description', 'surplus', 'witness'],
         r.extra.map((e) => [
           e.group,
           e.direction,
@@ -205,6 +246,8 @@ export function siteReportText(r: SiteReport): string {
           e.ports,
           e.rule,
           e.description ?? '',
+          e.surplus.join(', '),
+          e.witness ? describePacket(e.witness) : '',
         ]),
       ),
     );

@@ -23,7 +23,7 @@ const path = (name: string) => join(dir, name);
 // The presets that declare groups of a product's roles: the declarations a diff of it is read with.
 const presetsOf = (product: string): PresetName[] =>
   PRESET_NAMES.filter((p) => PRESETS[p].groups.some((g) => g.role.startsWith(`${product}:`)));
-const NO_CHANGE = 'no change in flows\n\nno change in rows\n';
+const NO_CHANGE = 'no change in flows\n\nno change in rows\n\npackets between roles (+ opened, - closed): none\n';
 
 describe.each(BUILTIN_CATALOGS.map((c) => c.product.id))('catalog export %s', (product) => {
   const builtin = BUILTIN_CATALOGS.find((c) => c.product.id === product)!;
@@ -80,6 +80,10 @@ describe('an edited export', () => {
         '',
         '~ row SP6: flows changed',
         'rows: 0 added, 0 removed, 1 changed',
+        '',
+        'packets between roles (+ opened, - closed):',
+        '+ tcp serverprotect:normal-server -> serverprotect:information-server 3629',
+        '- tcp serverprotect:normal-server -> serverprotect:information-server 3628',
       ],
     ],
     [
@@ -95,6 +99,10 @@ describe('an edited export', () => {
         '',
         '~ row SUM7-2: flows changed',
         'rows: 0 added, 0 removed, 1 changed',
+        '',
+        'packets between roles (+ opened, - closed):',
+        '+ tcp sum:workstation -> sum:target:linux 2222',
+        '- tcp sum:workstation -> sum:target:linux 22',
       ],
     ],
   ])('%s, a port changed by hand: diff shows the port and the row', (product, preset, at, by, format, lines) => {

@@ -734,6 +734,11 @@ describe('portplan catalog diff', () => {
         '~ row SUM7-3: purpose changed',
         'rows: 1 added, 1 removed, 2 changed',
         '',
+        // The same change as packets between the roles: SSH moved, the agent's port new, per role pair.
+        'packets between roles (+ opened, - closed):',
+        '+ tcp sum:workstation -> sum:target:linux 2222, 8080',
+        '- tcp sum:workstation -> sum:target:linux 22',
+        '',
       ].join('\n'),
     );
   });
@@ -747,7 +752,10 @@ describe('portplan catalog diff', () => {
   test('the same table (JSON against YAML of the same data): no change at all', () => {
     const yaml = file('shop-copy.json', JSON.stringify(shopDefinition()));
     const r = portplan('catalog', 'diff', SHOP, yaml, '--preset', 'shop');
-    expect([r.code, r.out]).toEqual([0, 'no change in flows\n\nno change in rows\n']);
+    expect([r.code, r.out]).toEqual([
+      0,
+      'no change in flows\n\nno change in rows\n\npackets between roles (+ opened, - closed): none\n',
+    ]);
   });
 
   test('ports kept for other rows, and a --file declaration with its options', () => {
@@ -781,6 +789,10 @@ describe('portplan catalog diff', () => {
         '+ row SHOP6: health checks of the application tier',
         'rows: 1 added, 0 removed, 0 changed',
         '',
+        // Only 9104 is new traffic; 9100-9103 stays open, for one more row.
+        'packets between roles (+ opened, - closed):',
+        '+ tcp shop:web -> shop:app 9104',
+        '',
       ].join('\n'),
     );
   });
@@ -793,6 +805,7 @@ describe('portplan catalog diff', () => {
       product: string;
       flows: { opened: { to: unknown; fromPort: number; rows: string[] }[]; closed: { fromPort: number }[] };
       catalog: { rows: unknown };
+      packets: { opened: unknown[]; closed: { packets: string[] }[] };
     };
     expect(json.version).toBe(1);
     expect(json.product).toBe('sum');
@@ -801,6 +814,22 @@ describe('portplan catalog diff', () => {
       [{ kind: 'group', name: 'linux-targets' }, 8080, ['SUM9']],
     ]);
     expect(json.flows.closed.map((f) => f.fromPort)).toEqual([22]);
+    // The packets per role pair, with a witness of each part.
+    expect(json.packets.opened).toEqual([
+      {
+        from: 'sum:workstation',
+        to: 'sum:target:linux',
+        protocol: 'tcp',
+        packets: ['tcp sum:workstation -> sum:target:linux 2222, 8080'],
+        witness: {
+          protocol: 6,
+          port: 2222,
+          source: { address: '0.0.0.0', hostClass: 'sum:workstation' },
+          destination: { address: '0.0.0.0', hostClass: 'sum:target:linux' },
+        },
+      },
+    ]);
+    expect(json.packets.closed.map((c) => c.packets)).toEqual([['tcp sum:workstation -> sum:target:linux 22']]);
     expect(json.catalog.rows).toEqual({
       added: ['SUM9'],
       removed: ['SUM3'],
@@ -867,6 +896,10 @@ describe('portplan catalog diff', () => {
         '',
         '~ option database: default changed',
         'no change in rows',
+        '',
+        'packets between roles (+ opened, - closed):',
+        '+ tcp shop:app -> shop:db 1433',
+        '- tcp shop:app -> shop:db 5432',
         '',
       ].join('\n'),
     );

@@ -171,9 +171,11 @@ describe('portplan explain', () => {
       ['--from', 'console', '--to', 'information-server', '--port', '3628/sctp'],
       /^portplan: --port: must be <port>\/<tcp\|udp> .* \(got "3628\/sctp"\)/,
     ],
+    // Without --port every port is explained; the parties are checked all the same.
+    [['--from', 'consle', '--to', 'information-server'], /^portplan: --from: a group or peer of the declaration /],
     [
-      ['--from', 'console', '--to', 'information-server'],
-      /required option '--port <port\[\/protocol\]>' not specified/,
+      ['--from', 'console', '--to', 'information-server', '--port', 'udp/1009-1000'],
+      /^portplan: --port: a range <from>-<to> within 0-65535/,
     ],
   ])('bad arguments exit 2 naming the option: %j', (args, message) => {
     const r = portplan('explain', '--preset', 'serverprotect', ...args);

@@ -53,7 +53,7 @@ describe('portplan verify azure', () => {
     const r = portplan(azure('serverprotect', '--json'));
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out) as SiteReport & { version: number };
-    expect(report.version).toBe(1);
+    expect(report.version).toBe(2);
     expect(report.extra.map((e) => e.rule.split(' ')[0])).toEqual(['allow-rdp-from-bastion']);
   });
 
@@ -273,7 +273,11 @@ interface FakeGroup {
     readonly cidr?: string;
   }[];
 }
-function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: Server; endpoint: string }> {
+function fakeEc2(
+  vpc: string,
+  groups: readonly FakeGroup[],
+): Promise<{ server: Server; endpoint: string; calls: string[] }> {
+  const calls: string[] = [];
   const xml = (action: string, body: string) =>
     `<?xml version="1.0" encoding="UTF-8"?><${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
     `<requestId>1</requestId>${body}</${action}Response>`;
@@ -295,6 +299,7 @@ function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: S
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const q = new URLSearchParams(body);
+      calls.push(q.get('Action') ?? '');
       res.setHeader('content-type', 'text/xml');
       if (q.get('Action') === 'DescribeSecurityGroupRules')
         return res.end(
@@ -303,9 +308,21 @@ function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: S
             `<securityGroupRuleSet>${groups.map(ruleXml).join('')}</securityGroupRuleSet>`,
           ),
         );
-      const inVpc = q.get('Filter.1.Name') === 'vpc-id' && q.get('Filter.1.Value.1') === vpc;
-      const values = [...q.entries()].filter(([k]) => k.startsWith('Filter.1.Value.')).map(([, v]) => v);
-      const byFilter = q.get('Filter.1.Name') === 'group-id' ? values : [];
+      // Every filter must hold, as EC2 combines them; a filter holds when any of its values does.
+      const filters = [1, 2, 3]
+        .filter((n) => q.get(`Filter.${n}.Name`) !== null)
+        .map((n) => ({
+          name: q.get(`Filter.${n}.Name`)!,
+          values: [...q.entries()].filter(([k]) => k.startsWith(`Filter.${n}.Value.`)).map(([, v]) => v),
+        }));
+      const holds = (g: FakeGroup) =>
+        filters.length > 0 &&
+        filters.every(
+          (f) =>
+            (f.name === 'vpc-id' && f.values.includes(vpc)) ||
+            (f.name === 'group-id' && f.values.includes(g.id)) ||
+            (f.name === 'tag:portplan:group' && g.group !== undefined && f.values.includes(g.group)),
+        );
       const byId = [...q.entries()].filter(([k]) => k.startsWith('GroupId.')).map(([, v]) => v);
       // As EC2 answers GroupIds with an id it does not have: the whole call fails, naming one id.
       const unknown = byId.find((id) => !groups.some((g) => g.id === id));
@@ -319,7 +336,7 @@ function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: S
         xml(
           'DescribeSecurityGroups',
           `<securityGroupInfo>${groups
-            .filter((g) => inVpc || byId.includes(g.id) || byFilter.includes(g.id))
+            .filter((g) => byId.includes(g.id) || holds(g))
             .map(groupXml)
             .join('')}</securityGroupInfo>`,
         ),
@@ -328,7 +345,7 @@ function fakeEc2(vpc: string, groups: readonly FakeGroup[]): Promise<{ server: S
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+      resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls }),
     ),
   );
 }
@@ -371,7 +388,7 @@ describe('portplan verify aws against an EC2 endpoint', () => {
     AWS_CONFIG_FILE: join(dir, 'none'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
   });
-  let ec2: { server: Server; endpoint: string } | undefined;
+  let ec2: { server: Server; endpoint: string; calls: string[] } | undefined;
   afterEach(() => ec2?.server.close());
 
   test('a VPC without the groups: exit 2 naming the VPC and every group not found, not --group', async () => {
@@ -382,8 +399,8 @@ describe('portplan verify aws against an EC2 endpoint', () => {
     );
     expect([r.code, r.out]).toEqual([2, '']);
     expect(r.err).toBe(
-      "portplan: --vpc: the VPC of the plan's security groups: of the 0 security groups read from vpc-0bbbbbbbbbbbbbbbb, " +
-        'none is tagged portplan:group=<name> for the declared groups console, information-server, normal-servers; ' +
+      "portplan: --vpc: the VPC of the plan's security groups: no security group of vpc-0bbbbbbbbbbbbbbbb " +
+        'is tagged portplan:group=<name> for the declared groups console, information-server, normal-servers; ' +
         'check the VPC id, or give --group <name>=sg-... for each (got "vpc-0bbbbbbbbbbbbbbbb")\n',
     );
   });
@@ -393,7 +410,7 @@ describe('portplan verify aws against an EC2 endpoint', () => {
     const r = await portplanAsync(['verify', 'aws', '--preset', 'serverprotect', '--vpc', VPC], env(ec2.endpoint));
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      `of the 2 security groups read from ${VPC}, none is tagged portplan:group=<name> for the declared groups ` +
+      `no security group of ${VPC} is tagged portplan:group=<name> for the declared groups ` +
         'information-server, normal-servers;',
     );
   });
@@ -468,6 +485,8 @@ describe('portplan verify aws against an EC2 endpoint', () => {
       .filter((l) => /^\| (allowed|blocked) \|/.test(l))
       .map((l) => l.split(' | ')[0].slice(2));
     expect(statuses).toEqual([...new Array<string>(flows.length - 1).fill('blocked'), 'allowed']);
+    // The plan's groups by tag, then their rules: two calls, whatever else the VPC holds.
+    expect(ec2.calls).toEqual(['DescribeSecurityGroups', 'DescribeSecurityGroupRules']);
     expect(r.out).toContain(`| allowed | ${first.from.name} | ${first.to.name} | ${first.protocol} |`);
   });
 });

@@ -174,7 +174,12 @@ describe('drift in sum', () => {
         .map(() => ['workstation', 'linux-targets', 'tcp']),
     );
     expect(blocked.find((f) => f.fromPort === flow.fromPort)!.blocked).toEqual([
-      { fromPort: 22, toPort: 22, by: [{ side: 'ingress', rule: 'deny-vnet-to-linux-targets' }] },
+      expect.objectContaining({
+        side: 'ingress',
+        rule: 'deny-vnet-to-linux-targets',
+        ports: [{ fromPort: 22, toPort: 22 }],
+        packets: ['tcp workstation@10.40.0.0/16 -> linux-targets@10.40.0.0/16 22'],
+      }),
     ]);
     expect(r.extra).toEqual([]);
   });
@@ -186,7 +191,7 @@ describe('drift in sum', () => {
     expect(
       r.flows
         .filter((f) => f.status === 'blocked')
-        .every((f) => f.to === 'linux-targets' && f.blocked[0].by[0].rule === 'deny-vnet-to-linux-targets'),
+        .every((f) => f.to === 'linux-targets' && f.blocked[0].rule === 'deny-vnet-to-linux-targets'),
     ).toBe(true);
     expect(r.flows.filter((f) => f.status === 'blocked').length).toBeGreaterThan(0);
   });
@@ -286,7 +291,15 @@ describe('inputs', () => {
     expect(() => verifyAzureSite(s.resolution, { addressSpace: ['10.40.0.0/33'] }, s.nsg, s.groups)).toThrow(
       /--address-space/,
     );
-    expect(() => verifyAzureSite(s.resolution, { addressSpace: ['fd00::/64'] }, s.nsg, s.groups)).toThrow(
+    // A VNet of IPv6 only carries the flows between groups over IPv6.
+    const v6 = verifyAzureSite(s.resolution, { addressSpace: ['fd00::/64'] }, s.nsg, s.groups);
+    expect(v6.flows.every((f) => f.status === 'allowed')).toBe(true);
+    const peered = resolve({
+      groups: [{ name: 'workstation', role: 'sum:workstation' }],
+      peers: [{ name: 'admins', kind: 'administrators', cidr: '192.168.50.0/24' }],
+      sum: { profile: '7.x+' },
+    });
+    expect(() => verifyAzureSite(peered, { addressSpace: ['fd00::/64'] }, s.nsg, { workstation: 'w' })).toThrow(
       /IPv4 range of the VNet/,
     );
   });

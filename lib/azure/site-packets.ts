@@ -1,0 +1,243 @@
+import { parseCidr } from '../model/cidr';
+import { ArgumentError } from '../model/errors';
+import {
+  type PacketSet,
+  type PacketSpace,
+  type PacketSpec,
+  allPackets,
+  difference,
+  intersection,
+  isEmpty,
+  noPackets,
+  packets,
+  union,
+  unionAll,
+} from '../packets';
+import { AZURE_HOST_IP, AZURE_IMDS_IP, DEFAULT_RULES } from './evaluator';
+import type { ArmSecurityRule } from './rules';
+
+/**
+ * Azure network security groups compiled into exact packet sets (lib/packets), from "How network
+ * security groups filter network traffic"
+ * (https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works) and the
+ * NSG overview (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview):
+ * - in each direction the rules are processed by priority, lowest number first, and the first rule
+ *   that matches a packet decides it: a rule decides exactly the packets it matches that no rule
+ *   before it matched. Every NSG ends with Azure's default rules ({@link DEFAULT_RULES});
+ * - inbound traffic meets the subnet's NSG, then the NIC's; outbound the NIC's, then the subnet's.
+ *   Every NSG on the path must allow a packet, so the path admits the intersection of what each
+ *   one allows;
+ * - service tags: `VirtualNetwork` is the VNet's address space (with peered and connected spaces)
+ *   and the host's virtual IP 168.63.129.16, `Internet` every address outside it,
+ *   `AzureLoadBalancer` 168.63.129.16 (https://learn.microsoft.com/azure/virtual-network/service-tags-overview);
+ *   any other tag admits the ranges given for it, and nothing when none are given;
+ * - a rule naming application security groups matches the NICs that are members of them
+ *   (https://learn.microsoft.com/azure/virtual-network/application-security-groups);
+ * - traffic from a host to the platform's addresses 168.63.129.16 and 169.254.169.254 is not subject
+ *   to NSGs (NSG overview, "Azure platform considerations").
+ * Port ranges are intervals: a rule of `1024-65535` is one interval, never 64,512 ports. The
+ * packets carry no source port: a rule that names source ports matches when they include 49152,
+ * the first port of the ephemeral range the clients use (IANA dynamic ports).
+ * @packageDocumentation
+ */
+
+/** What NSG rules compile against. */
+export interface AzureRuleContext {
+  /** The space of the sets. */
+  readonly space: PacketSpace;
+  /** The VNet's address space, with peered and connected spaces: what `VirtualNetwork` means. */
+  readonly virtualNetwork: readonly string[];
+  /** The host classes whose NICs are members of each ASG, by ASG key. */
+  readonly members: ReadonlyMap<string, readonly string[]>;
+  /** The ranges of service tags beyond the three above, by tag, where given. */
+  readonly serviceTags?: ReadonlyMap<string, readonly string[]>;
+  /** The packets' source port, which rules naming source ports are matched against; 49152 by default. */
+  readonly sourcePort?: number;
+}
+
+/** What one rule of an NSG decides in one direction. */
+export interface RuleDecision {
+  /** The rule. */
+  readonly rule: ArmSecurityRule;
+  /** Whether it is one of Azure's default rules. */
+  readonly builtin: boolean;
+  /** The packets it decides: those it matches that no rule before it matched. */
+  readonly decided: PacketSet;
+}
+
+/** One direction of an NSG as packet sets. */
+export interface NsgPackets {
+  /** The packets of the scope the NSG allows. */
+  readonly allowed: PacketSet;
+  /** Each rule with the packets it decides, in the order the NSG processes them. */
+  readonly decisions: readonly RuleDecision[];
+}
+
+const EPHEMERAL_PORT = 49152;
+// A function, not a constant: lib/azure/evaluator imports this module, and this module its constants.
+const platform = (): string[] => [`${AZURE_HOST_IP}/32`, `${AZURE_IMDS_IP}/32`];
+
+type Side = 'source' | 'destination';
+
+const list = (rule: ArmSecurityRule, plural: keyof ArmSecurityRule, single: keyof ArmSecurityRule): string[] => {
+  const many = rule[plural];
+  if (Array.isArray(many) && many.length) return many.map(String);
+  return typeof rule[single] === 'string' ? [rule[single] as string] : [];
+};
+
+/** The port ranges of one side of a rule as inclusive pairs, or `*`. */
+function portRanges(rule: ArmSecurityRule, side: Side, path: string): [number, number][] | '*' {
+  const texts = list(rule, `${side}PortRanges`, `${side}PortRange`);
+  if (texts.includes('*')) return '*';
+  return texts.map((t) => {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(t.trim());
+    const [lo, hi] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
+    if (!(lo <= hi && hi <= 65535)) throw new ArgumentError(`${path}.${side}PortRange`, t, 'a port, a range or *');
+    return [lo, hi];
+  });
+}
+
+/** The packets whose `side` endpoint one address prefix or service tag names. */
+function prefixPackets(ctx: AzureRuleContext, prefix: string, side: Side, path: string): PacketSet {
+  const at = (addresses: readonly string[]) => packets(ctx.space, { [side]: { addresses } }, path);
+  const vnet = () => at([...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`]);
+  if (prefix === '*') return allPackets(ctx.space);
+  if (prefix === 'VirtualNetwork') return vnet();
+  if (prefix === 'AzureLoadBalancer') return at([`${AZURE_HOST_IP}/32`]);
+  if (prefix === 'Internet') return difference(allPackets(ctx.space), vnet());
+  const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
+  if (cidr) return at([cidr.text]);
+  const tag = ctx.serviceTags?.get(prefix);
+  return tag ? at(tag) : packets(ctx.space, { [side]: { classes: [] } });
+}
+
+/** The packets whose `side` endpoint matches the rule's ASGs or prefixes. */
+function sidePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, side: Side, path: string): PacketSet {
+  const asgs = rule[`${side}ApplicationSecurityGroups`];
+  if (Array.isArray(asgs) && asgs.length) {
+    const classes = [...new Set(asgs.flatMap((a: { id?: unknown }) => ctx.members.get(String(a.id)) ?? []))];
+    return packets(ctx.space, { [side]: { classes } });
+  }
+  const prefixes = list(rule, `${side}AddressPrefixes`, `${side}AddressPrefix`);
+  return unionAll(
+    ctx.space,
+    prefixes.map((p) => prefixPackets(ctx, p, side, path)),
+  );
+}
+
+const PROTOCOLS: Readonly<Record<string, readonly PacketSpec['protocol'][]>> = {
+  '*': ['all'],
+  tcp: ['tcp'],
+  udp: ['udp'],
+  icmp: ['icmp', 'icmpv6'],
+  esp: [50],
+  ah: [51],
+};
+
+/** The packets a rule matches, whatever comes before it. */
+export function rulePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, path: string): PacketSet {
+  const protocols = PROTOCOLS[String(rule.protocol).toLowerCase()];
+  if (!protocols) throw new ArgumentError(`${path}.protocol`, rule.protocol, 'Tcp, Udp, Icmp, Esp, Ah or *');
+  const sourcePorts = portRanges(rule, 'source', path);
+  const port = ctx.sourcePort ?? EPHEMERAL_PORT;
+  if (sourcePorts !== '*' && !sourcePorts.some(([a, b]) => a <= port && port <= b)) {
+    return noPackets(ctx.space);
+  }
+  const ports = portRanges(rule, 'destination', path);
+  const traffic = unionAll(
+    ctx.space,
+    protocols.map((p) =>
+      // Ports only where the protocol has them: Tcp and Udp (and both under `*`).
+      p === 'tcp' || p === 'udp'
+        ? packets(ctx.space, {
+            protocol: p,
+            ...(ports === '*' ? {} : { ports: ports.map(([from, to]) => ({ from, to })) }),
+          })
+        : p === 'all' && ports !== '*'
+          ? unionAll(
+              ctx.space,
+              (['tcp', 'udp'] as const).map((q) =>
+                packets(ctx.space, { protocol: q, ports: ports.map(([from, to]) => ({ from, to })) }),
+              ),
+            )
+          : packets(ctx.space, { protocol: p }),
+    ),
+  );
+  return intersection(
+    intersection(traffic, sidePackets(ctx, rule, 'source', path)),
+    sidePackets(ctx, rule, 'destination', path),
+  );
+}
+
+/**
+ * The packets of the scope that one NSG decides in one direction, rule by rule in priority order,
+ * its default rules last.
+ * @param scope the packets the NSG filters in this direction (those to, or from, its NICs)
+ */
+export function nsgPackets(
+  ctx: AzureRuleContext,
+  rules: readonly ArmSecurityRule[],
+  direction: 'Inbound' | 'Outbound',
+  scope: PacketSet,
+): NsgPackets {
+  const user = rules.filter((r) => r.direction === direction).map((rule) => ({ rule, builtin: false }));
+  const builtin = DEFAULT_RULES[direction].map((rule) => ({ rule, builtin: true }));
+  const ordered = [...user, ...builtin].sort((a, b) => Number(a.rule.priority) - Number(b.rule.priority));
+  let open = scope;
+  const decisions: RuleDecision[] = [];
+  const allows: PacketSet[] = [];
+  for (const { rule, builtin: b } of ordered) {
+    if (isEmpty(open)) break;
+    const decided = intersection(open, rulePackets(ctx, rule, `securityRules.${String(rule.name)}`));
+    open = difference(open, decided);
+    decisions.push({ rule, builtin: b, decided });
+    if (rule.access === 'Allow') allows.push(decided);
+  }
+  return { allowed: unionAll(ctx.space, allows), decisions };
+}
+
+/** The packets from hosts of the classes to the platform's addresses, which no NSG filters. */
+export function platformPackets(space: PacketSpace, classes: readonly string[]): PacketSet {
+  return packets(space, { source: { classes }, destination: { addresses: platform() } });
+}
+
+/** Both directions of the NSGs on the path of the classes' NICs. */
+export interface AzureSitePackets {
+  /** Each NSG's inbound decisions, in the order given. */
+  readonly inbound: readonly NsgPackets[];
+  /** Each NSG's outbound decisions. */
+  readonly outbound: readonly NsgPackets[];
+  /** The packets that get in: those every NSG allows inbound, and those to hosts of no class given. */
+  readonly ingress: PacketSet;
+  /** The packets that get out: those every NSG allows outbound, to the platform, or from other hosts. */
+  readonly egress: PacketSet;
+}
+
+/**
+ * What NSGs that all apply to the NICs of the given classes (the NIC's own and its subnet's) let
+ * through; hosts of other classes, and external hosts, are not filtered.
+ */
+export function azureSitePackets(
+  ctx: AzureRuleContext,
+  classes: readonly string[],
+  nsgs: readonly (readonly ArmSecurityRule[])[],
+): AzureSitePackets {
+  const space = ctx.space;
+  const rest = space.classes.filter((c) => !classes.includes(c));
+  const inScope = packets(space, { destination: { classes } });
+  const outScope = difference(packets(space, { source: { classes } }), platformPackets(space, classes));
+  const inbound = nsgs.map((rules) => nsgPackets(ctx, rules, 'Inbound', inScope));
+  const outbound = nsgs.map((rules) => nsgPackets(ctx, rules, 'Outbound', outScope));
+  const all = (parts: readonly NsgPackets[], scope: PacketSet) =>
+    parts.reduce((acc, p) => intersection(acc, p.allowed), scope);
+  return {
+    inbound,
+    outbound,
+    ingress: union(all(inbound, inScope), packets(space, { destination: { classes: rest, external: true } })),
+    egress: unionAll(space, [
+      all(outbound, outScope),
+      platformPackets(space, classes),
+      packets(space, { source: { classes: rest, external: true } }),
+    ]),
+  };
+}

@@ -1,0 +1,158 @@
+import type { Endpoint, PortRange, ResolvedFlow } from '../model';
+import {
+  type EndpointSpec,
+  type PacketSet,
+  type PacketSpace,
+  type PacketSpec,
+  boxes,
+  intervalCidrs,
+  packets,
+  project,
+  unionAll,
+} from '../packets';
+
+/**
+ * The plan's flows as packet sets, for checking a site against them (lib/packets). A flow is
+ * every packet of its protocol and ports from its initiator to its listener; how an endpoint reads
+ * as packets depends on the question:
+ * - {@link hostView}, for asking whether a flow gets through: a group is its hosts (their class, at
+ *   the addresses hosts of the site have), a peer is an outside host (no group) at every address of
+ *   its CIDR, so every address counts, never only the first;
+ * - {@link ruleView}, for asking which packets the plan needs a rule to admit: a group is its
+ *   class at any address (as a rule naming the group admits it), a peer is every host at its
+ *   addresses (as the plan's CIDR rule admits them, whatever they carry).
+ * @packageDocumentation
+ */
+
+/** How the endpoints of a flow read as packets. */
+export interface FlowView {
+  /** A group's hosts. */
+  readonly group: (name: string) => EndpointSpec;
+  /** A peer's hosts. */
+  readonly peer: (cidr: string) => EndpointSpec;
+  /** Whether a packet's two addresses are of one family (IPv4 to IPv4, IPv6 to IPv6), as on the wire. */
+  readonly sameFamily: boolean;
+}
+
+/**
+ * Endpoints as hosts: a group's hosts at `addresses` (every address when absent), a peer outside
+ * every group at its CIDR.
+ */
+export function hostView(addresses?: readonly string[]): FlowView {
+  return {
+    group: (name) => (addresses ? { classes: [name], addresses } : { classes: [name] }),
+    peer: (cidr) => ({ external: true, addresses: [cidr] }),
+    sameFamily: true,
+  };
+}
+
+/** Endpoints as the plan's rules admit them: a group's class anywhere, every host at a peer's CIDR. */
+export const ruleView: FlowView = Object.freeze({
+  group: (name: string): EndpointSpec => ({ classes: [name] }),
+  peer: (cidr: string): EndpointSpec => ({ addresses: [cidr] }),
+  // Rules admit by one end each, so the sets they are compared with do not pair the families.
+  sameFamily: false,
+});
+
+const endpoint = (view: FlowView, e: Endpoint): EndpointSpec =>
+  e.kind === 'group' ? view.group(e.name) : view.peer(e.cidr);
+
+const FAMILIES = [
+  ['0.0.0.0/0', (c: string) => !c.includes(':')],
+  ['::/0', (c: string) => c.includes(':')],
+] as const;
+
+/** An endpoint cut to one family's addresses; undefined when it has none of them. */
+function inFamily(e: EndpointSpec, all: string, member: (cidr: string) => boolean): EndpointSpec | undefined {
+  if (e.addresses === undefined) return { ...e, addresses: [all] };
+  const kept = e.addresses.filter(member);
+  return kept.length ? { ...e, addresses: kept } : undefined;
+}
+
+/**
+ * The packets between two endpoints whose addresses are of one family at both ends (IPv4 to IPv4,
+ * IPv6 to IPv6), as on the wire.
+ */
+export function sameFamilyPackets(
+  space: PacketSpace,
+  traffic: Pick<PacketSpec, 'protocol' | 'ports'>,
+  source: EndpointSpec,
+  destination: EndpointSpec,
+): PacketSet {
+  const parts = FAMILIES.flatMap(([all, member]) => {
+    const s = inFamily(source, all, member);
+    const d = inFamily(destination, all, member);
+    return s && d ? [packets(space, { ...traffic, source: s, destination: d })] : [];
+  });
+  return unionAll(space, parts);
+}
+
+/**
+ * The packets of one flow, in a space that has a class for each group it names: every port of its
+ * range, every address of each end (of one family at both ends, where the view says so).
+ */
+export function flowPackets(space: PacketSpace, flow: ResolvedFlow, view: FlowView): PacketSet {
+  return pairPackets(space, flow, [{ from: flow.fromPort, to: flow.toPort }], view);
+}
+
+/** The packets of flows between the same ends over one protocol, given their port ranges. */
+function pairPackets(
+  space: PacketSpace,
+  flow: Pick<ResolvedFlow, 'from' | 'to' | 'protocol'>,
+  ports: readonly { from: number; to: number }[],
+  view: FlowView,
+): PacketSet {
+  const traffic = { protocol: flow.protocol, ports };
+  const source = endpoint(view, flow.from);
+  const destination = endpoint(view, flow.to);
+  if (!view.sameFamily) return packets(space, { ...traffic, source, destination });
+  return sameFamilyPackets(space, traffic, source, destination);
+}
+
+/**
+ * The packets of all the flows: the same set as the union of their {@link flowPackets}, built
+ * once per pair of ends and protocol rather than once per flow.
+ */
+export function planPackets(space: PacketSpace, flows: readonly ResolvedFlow[], view: FlowView): PacketSet {
+  // An injective key: JSON of the ends' kinds and names, and the protocol.
+  const key = (f: ResolvedFlow) => JSON.stringify([f.from.kind, f.from.name, f.to.kind, f.to.name, f.protocol]);
+  const byPair = new Map<string, { flow: ResolvedFlow; ports: { from: number; to: number }[] }>();
+  for (const f of flows) {
+    const entry = byPair.get(key(f)) ?? { flow: f, ports: [] };
+    entry.ports.push({ from: f.fromPort, to: f.toPort });
+    byPair.set(key(f), entry);
+  }
+  return unionAll(
+    space,
+    [...byPair.values()].map((e) => pairPackets(space, e.flow, e.ports, view)),
+  );
+}
+
+type Merged = [bigint, bigint][];
+function merge(list: Merged): Merged {
+  const sorted = [...list].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Merged = [];
+  for (const [a, b] of sorted) {
+    const last = out.at(-1);
+    if (last && a <= last[1]) last[1] = b > last[1] ? b : last[1];
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** The inclusive port ranges that packets of the set with this protocol (TCP or UDP) have. */
+export function portsOf(set: PacketSet, protocol: number): PortRange[] {
+  const found: Merged = [];
+  for (const b of boxes(project(set, ['protocol', 'service']))) {
+    if (b.protocol.from <= BigInt(protocol) && BigInt(protocol) <= b.protocol.to) {
+      found.push([b.service.from, b.service.to + 1n]);
+    }
+  }
+  return merge(found).map(([a, b]) => ({ fromPort: Number(a), toPort: Number(b - 1n) }));
+}
+
+/** The addresses one end of the set's packets has, as the fewest CIDRs. */
+export function addressesOf(set: PacketSet, side: 'sourceAddress' | 'destinationAddress'): string[] {
+  const found: Merged = boxes(project(set, [side])).map((b) => [b[side].from, b[side].to + 1n]);
+  return merge(found).flatMap(([a, b]) => intervalCidrs(a, b));
+}
