@@ -23,7 +23,7 @@ import {
   type InventoryEntry,
   type RenderOptions,
 } from '../evidence';
-import { ArgumentError, PortplanError, type Resolution } from '../model';
+import { ArgumentError, PortplanError } from '../model';
 import { jsonSyntaxError } from '../model/json-error';
 import {
   InputError,
@@ -35,6 +35,7 @@ import {
   readCatalogs,
   type Source,
 } from './source';
+import type { CommandContext } from './context';
 
 /**
  * `portplan evidence` and `portplan learn`: the plan checked against flow logs, and a patch to the
@@ -47,20 +48,7 @@ import {
 export const EVIDENCE_EXIT = { asPlanned: 0, notAsPlanned: 1, error: 2 } as const;
 
 /** What the evidence commands take from the CLI around them. */
-export interface EvidenceContext {
-  /** Adds the declaration options (`--preset`, `--file`, `--catalog`) to a command. */
-  readonly withSource: (c: Command) => Command;
-  /** Loads and resolves the declaration the options name, with their catalogs. */
-  readonly load: (options: Source, cmd: Command) => Resolution;
-  /** Standard output. */
-  readonly out: (text: string) => void;
-  /** Standard error. */
-  readonly err: (text: string) => void;
-  /** Sets the process's exit code. */
-  readonly exit: (code: number) => void;
-  /** Whether the CLI awaits actions (`runAsync`): reading logs needs it. */
-  readonly async: boolean;
-}
+export type EvidenceContext = CommandContext;
 
 interface InventoryOptions {
   readonly hosts?: string[];

@@ -1,31 +1,19 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../model';
+import { ArgumentError, PortplanError, cloudGroupNames } from '../model';
 import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
 import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
 import { pairName, withHint } from './hint';
 import { collect, fileFault, type Source } from './source';
+import type { CommandContext } from './context';
 
 /** Exit codes of `portplan verify`: 0 the site is as planned, 1 drift, 2 the check could not run. */
 export const VERIFY_EXIT = { asPlanned: 0, drift: 1, error: 2 } as const;
 
 /** What the verify commands take from the CLI around them. */
-export interface VerifyContext {
-  /** Adds the declaration options (`--preset`, `--file`, `--catalog`) to a command. */
-  readonly withSource: (c: Command) => Command;
-  /** Loads and resolves the declaration the options name, with their catalogs. */
-  readonly load: (options: Source, cmd: Command) => Resolution;
-  /** Standard output. */
-  readonly out: (text: string) => void;
-  /** Standard error. */
-  readonly err: (text: string) => void;
-  /** Sets the process's exit code. */
-  readonly exit: (code: number) => void;
-  /** Whether the CLI awaits actions (`runAsync`); `verify aws` needs it. */
-  readonly async: boolean;
-}
+export type VerifyContext = CommandContext;
 
 /** A command-line value that can be given more than once. */
 export const repeatable = collect;
@@ -125,10 +113,16 @@ export function registerVerify(program: Command, ctx: VerifyContext): void {
   const verify = program
     .command('verify')
     .description('check a deployed site against the plan: every planned flow allowed, no rule the plan does not need');
-  const exits =
-    `\nExit codes: ${VERIFY_EXIT.asPlanned} as planned, ${VERIFY_EXIT.drift} drift, ` +
-    `${VERIFY_EXIT.error} the check could not run (usage, files, credentials).`;
+  registerVerifyAws(verify, ctx);
+  registerVerifyAzure(verify, ctx);
+}
 
+const EXITS =
+  `\nExit codes: ${VERIFY_EXIT.asPlanned} as planned, ${VERIFY_EXIT.drift} drift, ` +
+  `${VERIFY_EXIT.error} the check could not run (usage, files, credentials).`;
+
+// `verify aws`: the plan's security groups read from EC2.
+function registerVerifyAws(verify: Command, ctx: VerifyContext): void {
   ctx
     .withSource(
       verify.command('aws').description('read the security groups from the EC2 API and check them against the plan'),
@@ -148,7 +142,7 @@ export function registerVerify(program: Command, ctx: VerifyContext): void {
       `
 Credentials and region come from the standard AWS settings (AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY, or AWS_PROFILE; AWS_REGION); AWS_ENDPOINT_URL points at another endpoint.
-Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@^3).${exits}`,
+Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@^3).${EXITS}`,
     )
     .action(async (o: VerifyOptions & { vpc?: string }, cmd: Command) => {
       try {
@@ -177,7 +171,10 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
         fail(ctx, e);
       }
     });
+}
 
+// `verify azure`: an NSG and its ASGs from Azure's own JSON.
+function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
   ctx
     .withSource(
       verify.command('azure').description("check an NSG and its ASGs, as Azure's own JSON has them, against the plan"),
@@ -207,7 +204,7 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
       `
   az network nsg show -g <resource-group> -n <nsg> -o json > nsg.json
   az network asg list -g <resource-group> -o json > asgs.json
-  portplan verify azure --file declaration.yaml --nsg nsg.json --asgs asgs.json --address-space 10.40.0.0/16${exits}`,
+  portplan verify azure --file declaration.yaml --nsg nsg.json --asgs asgs.json --address-space 10.40.0.0/16${EXITS}`,
     )
     .action(
       (o: VerifyOptions & { nsg: string; asgs?: string; nsgName?: string; addressSpace: string[] }, cmd: Command) => {
@@ -215,19 +212,7 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
           const resolution = ctx.load(o, cmd);
           const nsgJson = readJsonFile(o.nsg, '--nsg');
           const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
-          const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
-          if (!o.asgs && !exported) {
-            throw new ArgumentError(
-              '--asgs',
-              undefined,
-              'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)',
-            );
-          }
-          // An export's own ASGs, and those of other resource groups its rules name (--asgs).
-          const asgs = [
-            ...(exported ? readAsgs(nsgJson, o.nsg) : []),
-            ...(o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : []),
-          ];
+          const asgs = siteAsgs(nsgJson, o);
           // The declared groups, and the role-wide group of each role with two or more.
           const names = cloudGroupNames(resolution);
           const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
@@ -237,4 +222,20 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
         }
       },
     );
+}
+
+// The ASGs a site's rules name: an ARM export's own, and those of other resource groups (--asgs).
+function siteAsgs(nsgJson: unknown, o: { nsg: string; asgs?: string }): ReturnType<typeof readAsgs> {
+  const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
+  if (!o.asgs && !exported) {
+    throw new ArgumentError(
+      '--asgs',
+      undefined,
+      'the output of az network asg list -g <resource-group> -o json (needed unless --nsg is an ARM export)',
+    );
+  }
+  return [
+    ...(exported ? readAsgs(nsgJson, o.nsg) : []),
+    ...(o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : []),
+  ];
 }
