@@ -168,29 +168,39 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
   });
 
   const side: Side = fromGroup ? { kind: 'group', role: fromGroup.role } : { kind: 'peer', peerKind: fromPeer?.kind };
+  const wouldOpen = flows.length ? [] : rowsThatWouldOpen(resolution, query, to, side, address !== undefined);
+  return { query, allowed: flows.length > 0, flows, because, wouldOpen };
+}
+
+// The catalog rows that could open a port no flow opens, and what the declaration would need for each.
+function rowsThatWouldOpen(
+  resolution: Resolution,
+  query: ExplainQuery,
+  to: GroupEndpoint,
+  side: Side,
+  byAddress: boolean,
+): WouldOpen[] {
   const wouldOpen: WouldOpen[] = [];
-  if (!flows.length) {
-    for (const row of resolution.catalog.rows) {
-      for (const t of row.flows) {
-        if (t.protocol !== query.protocol || !matches(t.listener, { kind: 'group', role: to.role })) continue;
-        const setting = portCouldOpen(t.ports, query.port, () =>
-          countMaximum(resolution.catalog, row, t.ports.kind === 'counted' ? t.ports.count : ''),
-        );
-        if (setting === undefined) continue;
-        const needs: string[] = [];
-        // Another initiator role or peer kind: the row opens the port, but not from this side.
-        if (!matches(t.initiator, side)) needs.push(`the connection to come from ${sideText(t.initiator)}`);
-        else if (address && 'peer' in t.initiator)
-          needs.push(`${sideText(t.initiator)} whose cidr contains ${query.from}`);
-        if (!row.applies(d)) {
-          const options = reason(row).controlledBy;
-          needs.push(`the row's condition: ${row.condition}${options.length ? ` (${options.join(', ')})` : ''}`);
-        }
-        if (setting) needs.push(setting);
-        wouldOpen.push({ ...reason(row, t.ports), needs });
-        break;
+  for (const row of resolution.catalog.rows) {
+    for (const t of row.flows) {
+      if (t.protocol !== query.protocol || !matches(t.listener, { kind: 'group', role: to.role })) continue;
+      const setting = portCouldOpen(t.ports, query.port, () =>
+        countMaximum(resolution.catalog, row, t.ports.kind === 'counted' ? t.ports.count : ''),
+      );
+      if (setting === undefined) continue;
+      const needs: string[] = [];
+      // Another initiator role or peer kind: the row opens the port, but not from this side.
+      if (!matches(t.initiator, side)) needs.push(`the connection to come from ${sideText(t.initiator)}`);
+      else if (byAddress && 'peer' in t.initiator)
+        needs.push(`${sideText(t.initiator)} whose cidr contains ${query.from}`);
+      if (!row.applies(resolution.declaration)) {
+        const options = reason(row).controlledBy;
+        needs.push(`the row's condition: ${row.condition}${options.length ? ` (${options.join(', ')})` : ''}`);
       }
+      if (setting) needs.push(setting);
+      wouldOpen.push({ ...reason(row, t.ports), needs });
+      break;
     }
   }
-  return { query, allowed: flows.length > 0, flows, because, wouldOpen };
+  return wouldOpen;
 }
