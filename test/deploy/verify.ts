@@ -160,43 +160,142 @@ export function describeVerifyAws(deployed: () => { moto: Moto; ec2: EC2Client; 
 
       const r = verifyAws(moto, '--file', declarationFile(stack, plan.resolution), '--vpc', await stackVpc(ec2, stack));
       expect(r.code).toBe(1);
-      expect(r.report!.flows.filter((f) => f.status === 'blocked')).toEqual([
-        {
-          from: 'console',
-          to: 'information-server',
-          protocol: 'tcp',
-          fromPort: revoked.fromPort,
-          toPort: revoked.toPort,
-          rows: revoked.rows,
-          status: 'blocked',
-          blocked: [{ fromPort: revoked.fromPort, toPort: revoked.toPort, by: [{ side: 'ingress' }] }],
-        },
+      const blocked = r.report!.flows.filter((f) => f.status !== 'allowed');
+      expect(blocked.map((f) => [f.from, f.to, f.protocol, f.fromPort, f.toPort, f.rows, f.status])).toEqual([
+        ['console', 'information-server', 'tcp', revoked.fromPort, revoked.toPort, revoked.rows, 'blocked'],
       ]);
-      expect(r.report!.extra.map(({ rule, ...e }) => [rule.startsWith('sgr-'), e])).toEqual([
+      // Every packet of the flow is missing at the listener: all its ports, from any console host.
+      expect(blocked[0].blocked.map((b) => [b.side, b.ports, b.packets])).toEqual([
+        [
+          'ingress',
+          [{ fromPort: revoked.fromPort, toPort: revoked.toPort }],
+          [`tcp console@0.0.0.0/0 -> information-server@0.0.0.0/0 ${revoked.fromPort}-${revoked.toPort}`],
+        ],
+      ]);
+      expect(blocked[0].blocked[0].witness).toMatchObject({ protocol: 6, port: revoked.fromPort });
+      expect(
+        r.report!.extra.map((e) => [
+          e.rule.startsWith('sgr-'),
+          e.group,
+          e.direction,
+          e.remote,
+          e.protocol,
+          e.ports,
+          e.description,
+          e.worldOpen,
+          e.surplus,
+        ]),
+      ).toEqual([
         [
           true,
-          {
-            group: 'normal-servers',
-            direction: 'inbound',
-            remote: '0.0.0.0/0',
-            protocol: 'tcp',
-            ports: '3389',
-            description: 'RDP from anywhere',
-            worldOpen: true,
-          },
+          'normal-servers',
+          'inbound',
+          '0.0.0.0/0',
+          'tcp',
+          '3389',
+          'RDP from anywhere',
+          true,
+          ['tcp 0.0.0.0/0 -> normal-servers 3389'],
         ],
         [
           true,
-          {
-            group: 'console',
-            direction: 'inbound',
-            remote: 'normal-servers',
-            protocol: 'tcp',
-            ports: '8080',
-            worldOpen: false,
-          },
+          'console',
+          'inbound',
+          'normal-servers',
+          'tcp',
+          '8080',
+          undefined,
+          false,
+          ['tcp normal-servers -> console 8080'],
         ],
       ]);
+    });
+
+    // The drift of the packet-set checks, made through the EC2 API as a colleague would: a CIDR
+    // narrowed is partly blocked by exactly the addresses cut off, a narrowed port rule blocks
+    // exactly the ports cut off and is not extra, a widened one is extra by exactly its surplus.
+    test("the administrators' /24 narrowed to a /28 in EC2: partially blocked by 240 addresses, not extra", async () => {
+      const stack = 'SmartUpdateManager7Example';
+      const plan = localPlans(network)[stack];
+      const { SecurityGroups: all = [] } = await ec2.send(new DescribeSecurityGroupsCommand({}));
+      const mine = all.filter((g) =>
+        g.Tags?.some((t) => t.Key === 'aws:cloudformation:stack-name' && t.Value === stack),
+      );
+      let narrowed = 0;
+      for (const g of mine) {
+        for (const p of g.IpPermissions ?? []) {
+          const ranges = (p.IpRanges ?? []).filter((x) => x.CidrIp === '192.168.50.0/24');
+          if (!ranges.length) continue;
+          const base = { IpProtocol: p.IpProtocol, FromPort: p.FromPort, ToPort: p.ToPort };
+          await ec2.send(
+            new RevokeSecurityGroupIngressCommand({
+              GroupId: g.GroupId,
+              IpPermissions: [{ ...base, IpRanges: ranges }],
+            }),
+          );
+          const to28 = ranges.map((x) => ({ ...x, CidrIp: '192.168.50.0/28' }));
+          await ec2.send(
+            new AuthorizeSecurityGroupIngressCommand({
+              GroupId: g.GroupId,
+              IpPermissions: [{ ...base, IpRanges: to28 }],
+            }),
+          );
+          narrowed++;
+        }
+      }
+      expect(narrowed).toBeGreaterThan(0);
+      const r = verifyAws(moto, '--file', declarationFile(stack, plan.resolution), '--vpc', await stackVpc(ec2, stack));
+      expect(r.code).toBe(1);
+      const fromAdmins = r.report!.flows.filter((f) => f.from === 'administrators');
+      expect(fromAdmins.length).toBeGreaterThan(0);
+      for (const f of fromAdmins) {
+        expect([f.status, f.blocked.map((b) => b.side)]).toEqual(['partial', ['ingress']]);
+        expect(f.blocked[0].sources).toEqual([
+          '192.168.50.16/28',
+          '192.168.50.32/27',
+          '192.168.50.64/26',
+          '192.168.50.128/25',
+        ]);
+        expect(f.blocked[0].ports).toEqual([{ fromPort: f.fromPort, toPort: f.toPort }]);
+        const last = Number(f.blocked[0].witness.source.address.split('.')[3]);
+        expect(f.blocked[0].witness.source.address.startsWith('192.168.50.') && last >= 16).toBe(true);
+      }
+      expect(r.report!.flows.filter((f) => f.from !== 'administrators').every((f) => f.status === 'allowed')).toBe(
+        true,
+      );
+      expect(r.report!.extra).toEqual([]);
+    });
+
+    test('SP1 narrowed to 1000-1004 in EC2: blocked on exactly 1005-1009, not extra; widened to 1000-1019: extra by 1010-1019', async () => {
+      const stack = 'ServerProtectExample';
+      const plan = localPlans(network)[stack];
+      const [console_, info] = await Promise.all(['console', 'information-server'].map((g) => groupId(ec2, stack, g)));
+      const rule = (from: number, to: number) => ({
+        GroupId: console_,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: from, ToPort: to, UserIdGroupPairs: [{ GroupId: info }] }],
+      });
+      const vpc = await stackVpc(ec2, stack);
+      const check = () => verifyAws(moto, '--file', declarationFile('sp1', plan.resolution), '--vpc', vpc).report!;
+      const sp1 = (report: SiteReport) =>
+        report.flows.find((f) => f.from === 'information-server' && f.to === 'console' && f.fromPort === 1000)!;
+
+      await ec2.send(new RevokeSecurityGroupIngressCommand(rule(1000, 1009)));
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand(rule(1000, 1004)));
+      const narrowed = check();
+      expect([sp1(narrowed).status, sp1(narrowed).blocked.map((b) => [b.side, b.ports])]).toEqual([
+        'partial',
+        [['ingress', [{ fromPort: 1005, toPort: 1009 }]]],
+      ]);
+      expect(sp1(narrowed).blocked[0].witness.port).toBe(1005);
+      expect(narrowed.extra.filter((e) => e.ports.startsWith('1000'))).toEqual([]);
+
+      await ec2.send(new RevokeSecurityGroupIngressCommand(rule(1000, 1004)));
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand(rule(1000, 1019)));
+      const widened = check();
+      expect(sp1(widened).status).toBe('allowed');
+      expect(
+        widened.extra.filter((e) => e.ports.startsWith('1000')).map((e) => [e.group, e.remote, e.ports, e.surplus]),
+      ).toEqual([['console', 'information-server', '1000-1019', ['tcp information-server -> console 1010-1019']]]);
     });
   });
 }
