@@ -5,8 +5,10 @@ import { awsRulePackets, type AwsRuleContext } from '../../lib/aws/site-packets'
 import { AZURE_LIMITS, planAzure, securityRuleArgs } from '../../lib/azure/plan';
 import { nsgPackets, platformPackets, type AzureRuleContext } from '../../lib/azure/site-packets';
 import { PortPlan } from '../../lib/cdk';
-import { hostPackets } from '../../lib/host/packets';
-import { planHost } from '../../lib/host/rules';
+import { nftables } from '../../lib/host';
+import { nftChainName } from '../../lib/host/nftables';
+import { hostPackets, type HostPackets } from '../../lib/host/packets';
+import { planHost, type HostRules } from '../../lib/host/rules';
 import {
   PRESETS,
   optionOf,
@@ -215,6 +217,62 @@ function hostDifferences(declaration: Declaration): string[] {
   return out;
 }
 
+const NFT_RULE =
+  /^add rule inet filter (\S+) (?:(ip6?) ([sd]addr) (\{ [^}]+ \}|\S+) )?(tcp|udp) dport (\d+)(?:-(\d+))? accept comment "[^"]*"$/;
+
+/**
+ * The packets the accept rules of a role's nftables ruleset admit, read back from its text: `ip`
+ * and `ip6` matches are IPv4 and IPv6 packets; a rule without one admits both.
+ */
+function nftPackets(space: PacketSpace, h: HostRules, text: string): HostPackets {
+  const sets = { inbound: [] as PacketSet[], outbound: [] as PacketSet[] };
+  for (const line of text.split('\n').filter((l) => l.startsWith('add rule '))) {
+    const m = NFT_RULE.exec(line);
+    const direction = (['inbound', 'outbound'] as const).find((d) => m?.[1] === nftChainName(h.role, d));
+    if (!m || !direction) throw new Error(`an nftables rule the test does not read: ${line}`);
+    const [, , family, side, list, protocol, from, to] = m;
+    const family6 = family === 'ip6' ? ['::/0'] : undefined;
+    const all = family === 'ip' ? ['0.0.0.0/0'] : family6;
+    const remote = list
+      ? {
+          addresses: list
+            .replace(/[{}]/g, '')
+            .split(',')
+            .map((a) => a.trim()),
+        }
+      : {};
+    const self = { classes: h.groups, ...(all ? { addresses: all } : {}) };
+    if (list && side !== (direction === 'inbound' ? 'saddr' : 'daddr')) throw new Error(`${side} in ${line}`);
+    const ends =
+      direction === 'inbound' ? { source: remote, destination: self } : { source: self, destination: remote };
+    const ports = { from: Number(from), to: Number(to ?? from) };
+    sets[direction].push(packets(space, { protocol: protocol as 'tcp' | 'udp', ports, ...ends }));
+  }
+  return { inbound: unionAll(space, sets.inbound), outbound: unionAll(space, sets.outbound) };
+}
+
+/** The nftables script of each role against the role's host rules, on packets of one family at both ends. */
+function nftDifferences(declaration: Declaration): string[] {
+  const r = resolve(declaration);
+  const space = new PacketSpace(names(r));
+  const wire = unionAll(
+    space,
+    ['0.0.0.0/0', '::/0'].map((a) => packets(space, { source: { addresses: [a] }, destination: { addresses: [a] } })),
+  );
+  const out: string[] = [];
+  for (const role of [...new Set(r.declaration.groups.map((g) => g.role))]) {
+    const os = hostOs(r, role);
+    if (os !== 'linux') continue;
+    const rules = planHost(r, { role, os, addresses: groupAddresses(r) });
+    const want = hostPackets(space, rules);
+    const got = nftPackets(space, rules, nftables(rules));
+    for (const d of ['inbound', 'outbound'] as const) {
+      out.push(...differences(`nftables ${role} ${d}`, got[d], intersection(want[d], wire)));
+    }
+  }
+  return out;
+}
+
 const CASES = { numRuns: 40 };
 
 describe.each(Object.entries(PRESETS))('preset %s', (_, declaration) => {
@@ -225,6 +283,7 @@ describe.each(Object.entries(PRESETS))('preset %s', (_, declaration) => {
     expect(cdkDifferences(d)).toEqual([]);
     expect(azureDifferences(d)).toEqual([]);
     expect(hostDifferences(d)).toEqual([]);
+    expect(nftDifferences(d)).toEqual([]);
   });
 });
 
@@ -250,6 +309,7 @@ test('random declarations: each host firewall admits exactly its hosts part of t
   fc.assert(
     fc.property(validDeclaration, (d) => {
       expect(hostDifferences(d)).toEqual([]);
+      expect(nftDifferences(d)).toEqual([]);
     }),
     CASES,
   );
