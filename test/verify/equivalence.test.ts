@@ -324,3 +324,24 @@ test('a difference is reported with a witness packet', () => {
     `t misses: ${describeSet(want).join('; ')}; witness ${describePacket(witness(want)!)}`,
   ]);
 });
+
+// Stated: a group with no address given is admitted from every address, as the scripts' comments say.
+test.each(Object.entries(PRESETS))(
+  'preset %s: a host firewall given no addresses for the groups admits them from every address',
+  (_, d) => {
+    const r = resolve({ ...d, egress: 'restricted' });
+    const space = new PacketSpace(names(r));
+    const everywhere = Object.fromEntries(names(r).map((n) => [n, ['0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1']]));
+    for (const role of [...new Set(r.declaration.groups.map((g) => g.role))]) {
+      const os = hostOs(r, role);
+      if (os === undefined) continue;
+      const bare = planHost(r, { role, os });
+      const remotes = bare.rules.flatMap((x) => (x.remote.kind === 'group' ? [x.remote.name] : []));
+      expect(bare.unaddressed).toEqual([...new Set(remotes)].sort());
+      const got = hostPackets(space, bare);
+      const all = hostPackets(space, planHost(r, { role, os, addresses: everywhere }));
+      expect(differences(`host ${role} inbound`, got.inbound, all.inbound)).toEqual([]);
+      expect(differences(`host ${role} outbound`, got.outbound, all.outbound)).toEqual([]);
+    }
+  },
+);
