@@ -1,0 +1,347 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import fc from 'fast-check';
+import { awsRulePackets, type AwsRuleContext } from '../../lib/aws/site-packets';
+import { AZURE_LIMITS, planAzure, securityRuleArgs } from '../../lib/azure/plan';
+import { nsgPackets, platformPackets, type AzureRuleContext } from '../../lib/azure/site-packets';
+import { PortPlan } from '../../lib/cdk';
+import { nftables } from '../../lib/host';
+import { nftChainName } from '../../lib/host/nftables';
+import { hostPackets, type HostPackets } from '../../lib/host/packets';
+import { planHost, type HostRules } from '../../lib/host/rules';
+import {
+  PRESETS,
+  optionOf,
+  placeCloudRules,
+  resolve,
+  type Declaration,
+  type HostOs,
+  type Resolution,
+} from '../../lib/model';
+import {
+  PacketSpace,
+  allPackets,
+  describePacket,
+  describeSet,
+  difference,
+  intersection,
+  isEmpty,
+  noPackets,
+  packets,
+  union,
+  unionAll,
+  witness,
+  type PacketSet,
+} from '../../lib/packets';
+import { planPackets, ruleView } from '../../lib/verify/plan-packets';
+import { asgKey, readNsg } from '../../lib/verify/site-azure';
+import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
+import { testStack } from '../support/cdk';
+import { validDeclaration } from '../support/declarations';
+
+// Cross-target equivalence: for every preset and random declarations, what each generated target
+// admits, compiled to packet sets, is exactly the plan's packets (its flows as the plan's rules
+// admit them: a group is its class at any address, a peer every host at its CIDR), but for the
+// differences docs/verify.md states under "What each target admits". Every difference is shown
+// with a witness packet.
+
+/** The differences between two sets, as text: the first lines of each side and one witness. */
+function differences(target: string, actual: PacketSet, expected: PacketSet): string[] {
+  const show = (what: string, set: PacketSet) => {
+    if (isEmpty(set)) return [];
+    const lines = describeSet(set);
+    const more = lines.length > 3 ? ` (+${lines.length - 3} more)` : '';
+    return [`${target} ${what}: ${lines.slice(0, 3).join('; ')}${more}; witness ${describePacket(witness(set)!)}`];
+  };
+  return [
+    ...show('admits beyond the plan', difference(actual, expected)),
+    ...show('misses', difference(expected, actual)),
+  ];
+}
+
+const names = (r: Resolution) => r.declaration.groups.map((g) => g.name);
+const toGroups = (space: PacketSpace, r: Resolution) => packets(space, { destination: { classes: names(r) } });
+const fromGroups = (space: PacketSpace, r: Resolution) => packets(space, { source: { classes: names(r) } });
+
+/**
+ * The plan's packets a target filters at the groups' hosts: inbound, those of the flows to a group
+ * (to its hosts); outbound, those of the flows a group opens (from its hosts).
+ */
+function planned(space: PacketSpace, r: Resolution): { inbound: PacketSet; outbound: PacketSet } {
+  const of = (flows: Resolution['flows']) => planPackets(space, flows, ruleView);
+  return {
+    inbound: intersection(of(r.flows.filter((f) => f.to.kind === 'group')), toGroups(space, r)),
+    outbound: intersection(of(r.flows.filter((f) => f.from.kind === 'group')), fromGroups(space, r)),
+  };
+}
+
+/** The outbound packets a target must admit: the flows under restricted egress, else all the groups send. */
+const expectedOut = (space: PacketSpace, r: Resolution, flows: PacketSet): PacketSet =>
+  r.declaration.egress === 'restricted' ? flows : fromGroups(space, r);
+
+/**
+ * The CDK rule that stops EC2 adding its allow-all egress rule: ICMP type 252 code 86 to
+ * 255.255.255.255/32, the limited broadcast address, which is never routed (aws-cdk-lib's
+ * `MATCH_NO_TRAFFIC`). It admits no packet a host can send off its subnet.
+ */
+const isNoTraffic = (x: { ipProtocol: string; fromPort?: number; toPort?: number; cidrIpv4?: string }) =>
+  x.ipProtocol === 'icmp' && x.fromPort === 252 && x.toPort === 86 && x.cidrIpv4 === '255.255.255.255/32';
+
+/** (a) The CDK template's security group rules against the plan. */
+function cdkDifferences(declaration: Declaration): string[] {
+  const { stack, vpc } = testStack();
+  const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 200 });
+  const r = plan.resolution;
+  const space = new PacketSpace(names(r));
+  const carriers = new Map<string, string[]>();
+  const carry = (id: unknown, group: string) => {
+    const logical = (stack.resolve(id) as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const key = createdGroupId('Test', logical);
+    carriers.set(key, [...(carriers.get(key) ?? []), group]);
+  };
+  for (const g of plan.groups) {
+    carry(g.securityGroup.securityGroupId, g.name);
+    if (g.roleSecurityGroup) carry(g.roleSecurityGroup.securityGroupId, g.name);
+  }
+  const ctx: AwsRuleContext = { space, carriers };
+  const template = Template.fromStack(Stack.of(plan)).toJSON() as Record<string, unknown>;
+  const sets = { ingress: [] as PacketSet[], egress: [] as PacketSet[] };
+  for (const g of parseSecurityGroups([{ stack: 'Test', template }])) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      g[direction].forEach((rule, i) => {
+        if (direction === 'egress' && isNoTraffic(rule)) return;
+        sets[direction].push(awsRulePackets(ctx, g.groupId, direction, rule, `${g.groupId}.${direction}[${i}]`)!);
+      });
+    }
+  }
+  const want = planned(space, r);
+  return [
+    ...differences('CDK ingress', unionAll(space, sets.ingress), want.inbound),
+    ...differences('CDK egress', unionAll(space, sets.egress), expectedOut(space, r, want.outbound)),
+  ];
+}
+
+const AZURE_ADDRESS_SPACE = ['10.40.0.0/16', 'fd00:40::/48'];
+const AZURE_LB = '168.63.129.16/32';
+
+/** (b) The Azure plan's NSG rules (with Azure's default rules) against the plan. */
+function azureDifferences(declaration: Declaration): string[] {
+  const r = resolve(declaration);
+  const space = new PacketSpace(names(r));
+  const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+  const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${JSON.stringify(g)}`;
+  const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, asgId)) }, 'nsg.json');
+  const members = new Map<string, string[]>(names(r).map((n) => [asgKey(asgId(n)), [n]]));
+  for (const role of placeCloudRules(r).roleGroups) members.set(asgKey(asgId(role.name)), [...role.groups]);
+  const ctx: AzureRuleContext = { space, virtualNetwork: AZURE_ADDRESS_SPACE, members };
+  const platform = platformPackets(space, names(r));
+  const inbound = nsgPackets(ctx, nsg.rules, 'Inbound', toGroups(space, r)).allowed;
+  // Traffic to the platform's addresses is not subject to NSGs.
+  const outScope = difference(fromGroups(space, r), platform);
+  const outbound = union(nsgPackets(ctx, nsg.rules, 'Outbound', outScope).allowed, platform);
+  // The groups' hosts are NICs of the VNet: both sides are compared on packets whose group ends are
+  // at its addresses (the service tags of the rules match by address).
+  const inVnet = (side: 'source' | 'destination') =>
+    union(
+      packets(space, { [side]: { classes: names(r), addresses: AZURE_ADDRESS_SPACE } }),
+      packets(space, { [side]: { external: true } }),
+    );
+  const world = intersection(inVnet('source'), inVnet('destination'));
+  const cut = (set: PacketSet) => intersection(set, world);
+  const want = planned(space, r);
+  // Stated: the health probes from AzureLoadBalancer, every protocol, to every group.
+  const probes = packets(space, { source: { addresses: [AZURE_LB] }, destination: { classes: names(r) } });
+  return [
+    ...differences('Azure inbound', cut(inbound), cut(union(want.inbound, probes))),
+    ...differences('Azure outbound', cut(outbound), cut(union(expectedOut(space, r, want.outbound), platform))),
+  ];
+}
+
+/** Each group's addresses for the host firewall: one IPv4 and one IPv6 range, apart from every peer's. */
+const groupAddresses = (r: Resolution): Record<string, string[]> =>
+  Object.fromEntries(names(r).map((n, i) => [n, [`10.50.${i}.0/24`, `fd00:50:${i}::/64`]]));
+
+/**
+ * The packets of a site where each group's hosts are at its addresses and no other host is: what a
+ * firewall that tells hosts apart only by address can be compared on.
+ */
+function addressedWorld(space: PacketSpace, addresses: Record<string, string[]>): PacketSet {
+  const taken = Object.values(addresses).flat();
+  const end = (side: 'source' | 'destination') =>
+    unionAll(space, [
+      ...Object.entries(addresses).map(([g, a]) => packets(space, { [side]: { classes: [g], addresses: a } })),
+      difference(
+        packets(space, { [side]: { external: true } }),
+        packets(space, { [side]: { external: true, addresses: taken } }),
+      ),
+    ]);
+  return intersection(end('source'), end('destination'));
+}
+
+/** The operating system a role's hosts are taken to run; undefined for an appliance. */
+function hostOs(r: Resolution, role: string): HostOs | undefined {
+  const field = r.catalog.catalog('sum')?.product.optionsField;
+  const workstation = field === undefined ? undefined : optionOf(r.declaration, field, 'workstationOs');
+  if (role === 'sum:workstation' && typeof workstation === 'string') return workstation as HostOs;
+  return r.catalog.role(role)?.hostOs[0];
+}
+
+/** (c) Each role's host firewall against the plan's packets of that role's hosts. */
+function hostDifferences(declaration: Declaration): string[] {
+  const r = resolve(declaration);
+  const space = new PacketSpace(names(r));
+  const addresses = groupAddresses(r);
+  const world = addressedWorld(space, addresses);
+  const want = planned(space, r);
+  const out: string[] = [];
+  for (const role of [...new Set(r.declaration.groups.map((g) => g.role))]) {
+    const os = hostOs(r, role);
+    if (os === undefined) continue;
+    const rules = planHost(r, { role, os, addresses });
+    const got = hostPackets(space, rules);
+    const own = (side: 'source' | 'destination') => packets(space, { [side]: { classes: rules.groups } });
+    const restricted = r.declaration.egress === 'restricted';
+    out.push(
+      ...differences(
+        `host ${role} inbound`,
+        intersection(got.inbound, world),
+        intersection(want.inbound, intersection(world, own('destination'))),
+      ),
+      ...differences(
+        `host ${role} outbound`,
+        intersection(got.outbound, world),
+        restricted ? intersection(want.outbound, intersection(world, own('source'))) : noPackets(space),
+      ),
+    );
+  }
+  return out;
+}
+
+const NFT_RULE =
+  /^add rule inet filter (\S+) (?:(ip6?) ([sd]addr) (\{ [^}]+ \}|\S+) )?(tcp|udp) dport (\d+)(?:-(\d+))? accept comment "[^"]*"$/;
+
+/**
+ * The packets the accept rules of a role's nftables ruleset admit, read back from its text: `ip`
+ * and `ip6` matches are IPv4 and IPv6 packets; a rule without one admits both.
+ */
+function nftPackets(space: PacketSpace, h: HostRules, text: string): HostPackets {
+  const sets = { inbound: [] as PacketSet[], outbound: [] as PacketSet[] };
+  for (const line of text.split('\n').filter((l) => l.startsWith('add rule '))) {
+    const m = NFT_RULE.exec(line);
+    const direction = (['inbound', 'outbound'] as const).find((d) => m?.[1] === nftChainName(h.role, d));
+    if (!m || !direction) throw new Error(`an nftables rule the test does not read: ${line}`);
+    const [, , family, side, list, protocol, from, to] = m;
+    const family6 = family === 'ip6' ? ['::/0'] : undefined;
+    const all = family === 'ip' ? ['0.0.0.0/0'] : family6;
+    const remote = list
+      ? {
+          addresses: list
+            .replace(/[{}]/g, '')
+            .split(',')
+            .map((a) => a.trim()),
+        }
+      : {};
+    const self = { classes: h.groups, ...(all ? { addresses: all } : {}) };
+    if (list && side !== (direction === 'inbound' ? 'saddr' : 'daddr')) throw new Error(`${side} in ${line}`);
+    const ends =
+      direction === 'inbound' ? { source: remote, destination: self } : { source: self, destination: remote };
+    const ports = { from: Number(from), to: Number(to ?? from) };
+    sets[direction].push(packets(space, { protocol: protocol as 'tcp' | 'udp', ports, ...ends }));
+  }
+  return { inbound: unionAll(space, sets.inbound), outbound: unionAll(space, sets.outbound) };
+}
+
+/** The nftables script of each role against the role's host rules, on packets of one family at both ends. */
+function nftDifferences(declaration: Declaration): string[] {
+  const r = resolve(declaration);
+  const space = new PacketSpace(names(r));
+  const wire = unionAll(
+    space,
+    ['0.0.0.0/0', '::/0'].map((a) => packets(space, { source: { addresses: [a] }, destination: { addresses: [a] } })),
+  );
+  const out: string[] = [];
+  for (const role of [...new Set(r.declaration.groups.map((g) => g.role))]) {
+    const os = hostOs(r, role);
+    if (os !== 'linux') continue;
+    const rules = planHost(r, { role, os, addresses: groupAddresses(r) });
+    const want = hostPackets(space, rules);
+    const got = nftPackets(space, rules, nftables(rules));
+    for (const d of ['inbound', 'outbound'] as const) {
+      out.push(...differences(`nftables ${role} ${d}`, got[d], intersection(want[d], wire)));
+    }
+  }
+  return out;
+}
+
+const CASES = { numRuns: 40 };
+
+describe.each(Object.entries(PRESETS))('preset %s', (_, declaration) => {
+  test.each([
+    ['restricted', { ...declaration, egress: 'restricted' as const }],
+    ['default', { ...declaration, egress: 'default' as const }],
+  ])('%s egress: the CDK template, the Azure plan and each host firewall admit the plan', (_e, d) => {
+    expect(cdkDifferences(d)).toEqual([]);
+    expect(azureDifferences(d)).toEqual([]);
+    expect(hostDifferences(d)).toEqual([]);
+    expect(nftDifferences(d)).toEqual([]);
+  });
+});
+
+test('random declarations: the CDK template admits exactly the plan (but stated differences)', () => {
+  fc.assert(
+    fc.property(validDeclaration, (d) => {
+      expect(cdkDifferences(d)).toEqual([]);
+    }),
+    CASES,
+  );
+});
+
+test('random declarations: the Azure plan admits exactly the plan (but stated differences)', () => {
+  fc.assert(
+    fc.property(validDeclaration, (d) => {
+      expect(azureDifferences(d)).toEqual([]);
+    }),
+    CASES,
+  );
+});
+
+test('random declarations: each host firewall admits exactly its hosts part of the plan', () => {
+  fc.assert(
+    fc.property(validDeclaration, (d) => {
+      expect(hostDifferences(d)).toEqual([]);
+      expect(nftDifferences(d)).toEqual([]);
+    }),
+    CASES,
+  );
+});
+
+// The checks can fail: a rule more or less in a target is reported, with a witness.
+test('a difference is reported with a witness packet', () => {
+  const space = new PacketSpace(['a']);
+  const want = packets(space, { protocol: 'tcp', ports: 22, destination: { classes: ['a'] } });
+  expect(differences('t', allPackets(space), want)[0]).toMatch(/^t admits beyond the plan: .*; witness /);
+  expect(differences('t', noPackets(space), want)).toEqual([
+    `t misses: ${describeSet(want).join('; ')}; witness ${describePacket(witness(want)!)}`,
+  ]);
+});
+
+// Stated: a group with no address given is admitted from every address, as the scripts' comments say.
+test.each(Object.entries(PRESETS))(
+  'preset %s: a host firewall given no addresses for the groups admits them from every address',
+  (_, d) => {
+    const r = resolve({ ...d, egress: 'restricted' });
+    const space = new PacketSpace(names(r));
+    const everywhere = Object.fromEntries(names(r).map((n) => [n, ['0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1']]));
+    for (const role of [...new Set(r.declaration.groups.map((g) => g.role))]) {
+      const os = hostOs(r, role);
+      if (os === undefined) continue;
+      const bare = planHost(r, { role, os });
+      const remotes = bare.rules.flatMap((x) => (x.remote.kind === 'group' ? [x.remote.name] : []));
+      expect(bare.unaddressed).toEqual([...new Set(remotes)].sort());
+      const got = hostPackets(space, bare);
+      const all = hostPackets(space, planHost(r, { role, os, addresses: everywhere }));
+      expect(differences(`host ${role} inbound`, got.inbound, all.inbound)).toEqual([]);
+      expect(differences(`host ${role} outbound`, got.outbound, all.outbound)).toEqual([]);
+    }
+  },
+);
