@@ -207,7 +207,8 @@ export function planHost(r: Resolution, options: HostPlanOptions): HostRules {
     const known = remote.kind === 'peer' ? [remote.cidr] : (addresses[remote.name] ?? []);
     if (!known.length) unaddressed.add(remote.name);
     // Several groups of one role share one host rule per remote, protocol and ports.
-    const key = `${p.direction} ${remote.kind}:${remote.name} ${f.protocol} ${f.fromPort}-${f.toPort}`;
+    // A JSON array is an injective key: no name can make two remotes' keys equal.
+    const key = JSON.stringify([p.direction, remote.kind, remote.name, f.protocol, f.fromPort, f.toPort]);
     if (!rules.has(key)) {
       rules.set(key, {
         direction: p.direction,
