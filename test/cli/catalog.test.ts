@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { run, runAsync } from '../../lib/cli/main';
+import { runAsync } from '../../lib/cli/main';
 import {
   PRESET_NAMES,
   catalogTable,
@@ -17,23 +17,13 @@ import {
   type Explanation,
 } from '../../lib/model';
 import type { SiteReport } from '../../lib/verify/site';
+import { portplan } from '../support/cli';
 
 const ROOT = join(__dirname, '../..');
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHOP = join(ROOT, 'examples/catalogs/three-tier.yaml');
 const SUM = join(ROOT, 'lib/model/catalogs/sum.json');
 const SERVERPROTECT = join(ROOT, 'lib/model/catalogs/serverprotect.json');
-
-function portplan(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = run(
-    args,
-    (t) => (out += t),
-    (t) => (err += t),
-  );
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'portplan-catalog-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,19 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { run } from '../../lib/cli/main';
 import { importFirewalldServices } from '../../lib/model/import-firewalld';
-
-function portplan(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = run(
-    args,
-    (t) => (out += t),
-    (t) => (err += t),
-  );
-  return { code, out, err };
-}
+import { portplan } from '../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'portplan-import-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

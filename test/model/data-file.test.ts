@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { run } from '../../lib/cli/main';
 import { CatalogError, readCatalogFile } from '../../lib/model';
 import { rangeHint } from '../../lib/model/catalog-file';
 import { CATALOG_FILE, DataFileFault, parseDataText } from '../../lib/model/data-file';
+import { portplan as cli } from '../support/cli';
 
 const SHOP_TEXT = readFileSync(join(__dirname, '../../examples/catalogs/three-tier.yaml'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'portplan-data-file-'));
@@ -17,17 +17,6 @@ const file = (name: string, text: string): string => {
   writeFileSync(path, text);
   return path;
 };
-
-function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = run(
-    args,
-    (t) => (out += t),
-    (t) => (err += t),
-  );
-  return { code, out, err };
-}
 
 /** The library's words for a file: the one problem at `(file)`, or every problem of the catalog. */
 function library(path: string): CatalogError {
