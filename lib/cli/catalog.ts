@@ -139,8 +139,9 @@ const side = (e: Endpoint) => ({ kind: e.kind, name: e.name });
 
 /**
  * The lines of a diff for people: ports opened (+), closed (-) and kept for other rows (~), with a
- * summary; then the rows, roles, peer kinds, options and presets added (+), removed (-) and changed
- * (~, with the fields that differ), with a summary of the rows.
+ * summary; then the product's fields that changed (~, old and new value), and the documents, rows,
+ * roles, peer kinds, options, presets and broadcasts added (+), removed (-) and changed (~, with
+ * the fields that differ), with a summary of the rows.
  */
 export function catalogDiffText(
   flows: FlowDiff,
@@ -172,11 +173,16 @@ export function catalogDiffText(
     for (const id of d.removed) lines.push(`- ${what} ${named(before, id)}`);
     for (const c of d.changed) lines.push(`~ ${what} ${c.id}: ${c.fields.join(', ')} changed`);
   };
+  const field = (c: ProductCatalog, f: string) =>
+    JSON.stringify((c.definition.product as object as Record<string, unknown>)[f]) ?? 'unset';
+  for (const f of items.product) lines.push(`~ product ${f}: ${field(before, f)} -> ${field(after, f)}`);
+  list('document', items.documents, (c, id) => c.definition.documents.find((d) => d.id === id)?.title);
   list('row', items.rows, (c, id) => c.rows.find((r) => r.id === id)?.purpose);
   list('role', items.roles, (c, id) => c.roles.find((r) => r.id === id)?.label);
   list('peer kind', items.peerKinds, (c, id) => c.peerKinds.find((k) => k.id === id)?.label);
   list('option', items.options, (c, id) => c.options.find((o) => o.name === id)?.description);
   list('preset', items.presets, (c, id) => c.definition.presets?.find((p) => p.name === id)?.description);
+  list('broadcast', items.broadcasts, (c, id) => c.definition.broadcasts?.find((b) => b.id === id)?.message);
   const rows = items.rows;
   lines.push(
     rows.added.length || rows.removed.length || rows.changed.length
@@ -299,7 +305,7 @@ function registerDiff(catalog: Command, ctx: CatalogContext): void {
     catalog
       .command('diff')
       .description(
-        "compare two versions of one product's catalog: the ports a declaration's flows gain and lose, and the rows, roles, options and presets that differ",
+        "compare two versions of one product's catalog: the ports a declaration's flows gain and lose, and the product fields, documents, rows, roles, options, presets and broadcasts that differ",
       )
       .argument('<old>', `the catalog in use: a file, or a built-in product by id (${BUILTIN_PRODUCTS.join(', ')})`)
       .argument('<new>', 'the new version of the same product: a file, or a built-in product by id'),

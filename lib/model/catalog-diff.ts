@@ -1,6 +1,7 @@
 // What a new version of a product's catalog changes, for reviewing a vendor update before it ships:
 // the ports one declaration's flows gain and lose (port by port, collapsed into ranges), and the
-// rows, roles, peer kinds, options and presets that differ between the two files. Pure functions
+// product fields, documents, rows, roles, peer kinds, options, presets and broadcasts that differ
+// between the two files. Pure functions
 // over resolve() output and catalog definitions.
 import type { Protocol, RowId } from './catalog';
 import type { CatalogDefinition } from './catalog-format';
@@ -219,6 +220,10 @@ export interface CatalogItemsDiff {
 
 /** How two versions of a product's catalog differ: {@link diffCatalogs}'s result. */
 export interface CatalogDiff {
+  /** The fields of the `product` block whose values differ (its `name`, `optionsField`), in the new version's order. */
+  readonly product: readonly string[];
+  /** The cited documents. */
+  readonly documents: CatalogItemsDiff;
   /** The rows of the port table. */
   readonly rows: CatalogItemsDiff;
   /** The roles. */
@@ -229,6 +234,8 @@ export interface CatalogDiff {
   readonly options: CatalogItemsDiff;
   /** The presets, by name. */
   readonly presets: CatalogItemsDiff;
+  /** The broadcasts flows rely on. */
+  readonly broadcasts: CatalogItemsDiff;
 }
 
 // JSON with object keys sorted: equal for equal data, whatever order a file wrote the keys in.
@@ -246,6 +253,15 @@ function canonical(value: unknown): string {
 
 type Item = Readonly<Record<string, unknown>>;
 
+// The keys of either object whose values differ, the new object's keys first.
+function changedFields(wasObject: object, nowObject: object): string[] {
+  const was = wasObject as Item;
+  const now = nowObject as Item;
+  return [...new Set([...Object.keys(now), ...Object.keys(was)])].filter(
+    (f) => canonical(now[f]) !== canonical(was[f]),
+  );
+}
+
 function diffItems(before: readonly Item[] = [], after: readonly Item[] = [], key: 'id' | 'name'): CatalogItemsDiff {
   const old = new Map(before.map((x) => [String(x[key]), x]));
   const now = new Map(after.map((x) => [String(x[key]), x]));
@@ -253,9 +269,7 @@ function diffItems(before: readonly Item[] = [], after: readonly Item[] = [], ke
   for (const [id, x] of now) {
     const was = old.get(id);
     if (!was) continue;
-    const fields = [...new Set([...Object.keys(x), ...Object.keys(was)])].filter(
-      (f) => canonical(x[f]) !== canonical(was[f]),
-    );
+    const fields = changedFields(was, x);
     if (fields.length) changed.push({ id, fields });
   }
   return {
@@ -266,18 +280,22 @@ function diffItems(before: readonly Item[] = [], after: readonly Item[] = [], ke
 }
 
 /**
- * Compares two versions of a catalog list by list: the rows, roles and peer kinds by id, the
- * options and presets by name. An item both versions have is changed when any of its data differs.
+ * Compares two versions of a catalog list by list: the product block field by field; the documents,
+ * rows, roles, peer kinds and broadcasts by id; the options and presets by name. An item both
+ * versions have is changed when any of its data differs.
  * @param before the old version
  * @param after the new version
  */
 export function diffCatalogs(before: CatalogDefinition, after: CatalogDefinition): CatalogDiff {
   const items = (list: readonly object[] | undefined) => list as readonly Item[] | undefined;
   return {
+    product: changedFields(before.product, after.product),
+    documents: diffItems(items(before.documents), items(after.documents), 'id'),
     rows: diffItems(items(before.rows), items(after.rows), 'id'),
     roles: diffItems(items(before.roles), items(after.roles), 'id'),
     peerKinds: diffItems(items(before.peerKinds), items(after.peerKinds), 'id'),
     options: diffItems(items(before.options), items(after.options), 'name'),
     presets: diffItems(items(before.presets), items(after.presets), 'name'),
+    broadcasts: diffItems(items(before.broadcasts), items(after.broadcasts), 'id'),
   };
 }

@@ -748,6 +748,30 @@ describe('portplan catalog diff', () => {
     ]);
   });
 
+  test("the product's name, a document and a broadcast changed: each named, with no change in flows", () => {
+    const renamed = catalogFile('shop-renamed.json', shopDefinition(), (c) => ({
+      ...c,
+      product: { ...c.product, name: 'Shop 2' },
+      documents: [...c.documents, { id: 'runbook', title: 'Shop runbook', reference: 'rb-2' }],
+      broadcasts: [{ id: 'shop-beacon', message: 'The beacon does not cross a VPC; list the hosts instead.' }],
+    }));
+    const r = portplan('catalog', 'diff', SHOP, renamed, '--preset', 'shop');
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toBe(
+      [
+        'no change in flows',
+        '',
+        `~ product name: ${JSON.stringify(shopDefinition().product.name)} -> "Shop 2"`,
+        '+ document runbook: Shop runbook',
+        '+ broadcast shop-beacon: The beacon does not cross a VPC; list the hosts instead.',
+        'no change in rows',
+        '',
+        'packets between roles (+ opened, - closed): none',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('ports kept for other rows, and a --file declaration with its options', () => {
     const wider = catalogFile('shop-wider.json', shopDefinition(), (c) =>
       withRows(c, (rows) => [

@@ -213,12 +213,33 @@ describe('diffCatalogs()', () => {
     expect(Object.keys(reordered.rows[0])).not.toEqual(Object.keys(base.rows[0]));
     const none = { added: [], removed: [], changed: [] };
     expect(diffCatalogs(base, reordered)).toEqual({
+      product: [],
+      documents: none,
+      broadcasts: none,
       rows: none,
       roles: none,
       peerKinds: none,
       options: none,
       presets: none,
     });
+  });
+
+  test("the product's fields, the documents and the broadcasts: added, removed and changed", () => {
+    const next: CatalogDefinition = {
+      ...base,
+      product: { id: 'acme', name: 'Acme 2', optionsField: 'acmeOptions' },
+      documents: [
+        { ...base.documents[0], title: 'Acme ports, revised' },
+        { id: 'note', title: 'Our note', reference: 'n-1' },
+      ],
+      broadcasts: [{ id: 'discovery', message: 'Discovery does not cross a VPC; list the hosts.' }],
+    };
+    const d = diffCatalogs(base, next);
+    expect(d.product).toEqual(['name', 'optionsField']);
+    expect(d.documents).toEqual({ added: ['note'], removed: [], changed: [{ id: 'doc', fields: ['title'] }] });
+    expect(d.broadcasts).toEqual({ added: ['discovery'], removed: [], changed: [] });
+    expect(diffCatalogs(next, base).broadcasts).toEqual({ added: [], removed: ['discovery'], changed: [] });
+    expect(diffCatalogs(next, base).product).toEqual(['name', 'optionsField']);
   });
 
   test('a field present in one version only is a change of that field', () => {
