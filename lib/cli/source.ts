@@ -9,6 +9,7 @@ import {
   PRESET_NAMES,
   PortplanError,
   catalogSet,
+  choiceText,
   closestMatch,
   resolve,
   type Declaration,
@@ -151,7 +152,9 @@ export function choicesOf(option: Option, values: readonly string[]): Option {
   return option.choices(values).argParser((value: string) => {
     if (values.includes(value)) return value;
     const near = closestMatch(value, values);
-    throw new InvalidArgumentError(`Allowed choices are ${values.join(', ')}.${near ? ` Did you mean ${near}?` : ''}`);
+    throw new InvalidArgumentError(
+      `Allowed choices are ${choiceText(values, value)}.${near ? ` Did you mean ${near}?` : ''}`,
+    );
   });
 }
 
@@ -195,7 +198,7 @@ export function refuseName(
     'option' in what
       ? `error: option '${cmd.options.find((o) => o.long === what.option)?.flags ?? what.option}' argument '${value}' is invalid.`
       : `error: command-argument value '${value}' is invalid for argument '${what.argument}'.`;
-  return cmd.error(`${head} Allowed choices are ${names.join(', ')}.${hint}`, {
+  return cmd.error(`${head} Allowed choices are ${choiceText(names, value)}.${hint}`, {
     exitCode: 1,
     code: 'commander.invalidArgument',
   });

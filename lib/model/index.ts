@@ -95,7 +95,7 @@ export {
   type RuleParty,
 } from './placement';
 export { explain, type ExplainQuery, type Explanation, type RowReason, type WouldOpen } from './explain';
-export { closestMatch, editDistance } from './suggest';
+export { choiceText, closestMatch, editDistance } from './suggest';
 export { GROUP_TAG, ROLE_TAG } from './tags';
 export {
   NAME_TARGETS,

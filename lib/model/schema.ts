@@ -10,6 +10,7 @@
 //   generator fails `tsc`.
 // It has only what the declaration and catalogs need, so loading it costs next to nothing (no schema
 // library at run time).
+import { choiceText } from './suggest';
 
 /** A path into the checked value: object keys and list indexes. */
 export type SchemaPath = readonly (string | number)[];
@@ -196,12 +197,11 @@ export function flag(): SchemaNode<boolean, boolean> {
 
 /** One of `values` (text); the message lists them, a missing value included. @internal */
 export function choice<const V extends readonly string[]>(values: V): SchemaNode<V[number], V[number]> {
-  const message = `must be one of ${values.join(', ')}`;
   return {
     optional: false,
     check: (value, path, issues) => {
       if ((values as readonly unknown[]).includes(value)) return value as V[number];
-      issues.push({ path, message, choices: values });
+      issues.push({ path, message: `must be one of ${choiceText(values, value)}`, choices: values });
       return INVALID;
     },
     json: () => ({ type: 'string', enum: [...values] }),
@@ -568,7 +568,7 @@ export function tagged<const T extends string, V extends Readonly<Record<string,
       }
       const kind = (value as Record<string, unknown>)[tag];
       if (typeof kind !== 'string' || !names.includes(kind)) {
-        issues.push({ path: [...path, tag], message: `must be one of ${names.join(', ')}`, choices: names });
+        issues.push({ path: [...path, tag], message: `must be one of ${choiceText(names, kind)}`, choices: names });
         return INVALID;
       }
       return variants[kind].check(value, path, issues) as SchemaOutput<V[keyof V]>;

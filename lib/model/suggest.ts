@@ -46,3 +46,30 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   }
   return best?.candidate;
 }
+
+/** Lists of at most this many choices are printed whole in a message; longer ones only in part. */
+const WHOLE_LIST = 20;
+/** How many choices a long list shows. */
+const SHOWN = 5;
+
+/**
+ * The allowed values for a message after "one of": all of them when there are at most 20 (the built-in products have 14 roles); else
+ * how many there are and the 5 nearest to `input` by {@link editDistance} (ignoring case, ties in
+ * list order), or the first 5 when `input` is not text. A catalog of firewalld's services has
+ * hundreds of roles, and a message listing them all hides the answer.
+ * @param values every allowed value
+ * @param input what was given
+ */
+export function choiceText(values: readonly string[], input?: unknown): string {
+  if (values.length <= WHOLE_LIST) return values.join(', ');
+  const shown =
+    typeof input === 'string'
+      ? values
+          .map((v, i) => ({ v, i, d: editDistance(input.toLowerCase(), v.toLowerCase()) }))
+          .sort((a, b) => a.d - b.d || a.i - b.i)
+          .slice(0, SHOWN)
+          .map((x) => x.v)
+      : values.slice(0, SHOWN);
+  const which = typeof input === 'string' ? 'the nearest' : 'such as';
+  return `${values.length} values (${which}: ${shown.join(', ')})`;
+}

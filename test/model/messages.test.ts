@@ -1,6 +1,6 @@
 // Every field of the declaration schema, given a value of the wrong type or out of range, is
 // reported in the project's words (what is allowed), never in the schema library's.
-import { closestMatch, declarationJsonSchema, editDistance } from '../../lib/model';
+import { choiceText, closestMatch, declarationJsonSchema, editDistance, loadCatalog, validate } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER, problemLines } from '../support/declarations';
 
 const GROUP = { name: 'ws', role: 'sum:workstation' };
@@ -239,5 +239,50 @@ describe('did you mean', () => {
     ['mai', ['mail', 'main'], 'mail'], // then the earlier
   ])('closestMatch(%j, %j) = %j', (input, candidates, expected) => {
     expect(closestMatch(input, candidates)).toBe(expected);
+  });
+});
+
+describe('long lists of choices', () => {
+  const many = Array.from({ length: 30 }, (_, i) => `svc-${String.fromCharCode(97 + (i % 26))}${i}`);
+
+  test('at most 20 are listed whole; more: the count and the 5 nearest to what was given', () => {
+    expect(choiceText(many.slice(0, 20), 'x')).toBe(many.slice(0, 20).join(', '));
+    const text = choiceText(many, 'svc-c2x');
+    expect(text).toMatch(/^30 values \(the nearest: /);
+    const shown = text.slice(text.indexOf(': ') + 2, -1).split(', ');
+    expect(shown).toHaveLength(5);
+    expect(shown[0]).toBe('svc-c2');
+    // Nothing left out is nearer than what is shown.
+    const far = Math.max(...shown.map((v) => editDistance('svc-c2x', v)));
+    expect(many.filter((v) => !shown.includes(v)).every((v) => editDistance('svc-c2x', v) >= far)).toBe(true);
+    expect(choiceText(many, 42)).toBe(`30 values (such as: ${many.slice(0, 5).join(', ')})`);
+  });
+
+  test('a catalog with many roles: an unknown role names the count and the nearest, not every role', () => {
+    const catalog = loadCatalog({
+      product: { id: 'many', name: 'Many services' },
+      documents: [{ id: 'doc', title: 'Services', reference: 'svc-1' }],
+      roles: many.map((s) => ({ id: `many:${s}`, label: s, hostOs: ['linux'] })),
+      rows: [
+        {
+          id: 'MANY1',
+          purpose: 'one',
+          condition: 'always',
+          citation: { document: 'doc' },
+          flows: [
+            {
+              listener: { roles: [`many:${many[0]}`] },
+              initiator: { roles: [`many:${many[1]}`] },
+              protocol: 'tcp',
+              ports: { kind: 'fixed', ports: [22] },
+            },
+          ],
+        },
+      ],
+    });
+    // The built-in products' 14 roles and these 30.
+    expect(() => validate({ groups: [{ name: 'a', role: 'many:svc-c2x' }] }, { catalogs: [catalog] })).toThrow(
+      /groups\[0\]\.role: must be one of 44 values \(the nearest: many:svc-c2, [^,()]+, [^,()]+, [^,()]+, [^,()]+\) \(got "many:svc-c2x"\); did you mean "many:svc-c2"\?$/,
+    );
   });
 });
