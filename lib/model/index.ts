@@ -161,6 +161,16 @@ export { BUILTIN_CATALOGS } from './builtin';
 export { catalogSet, type CatalogOptions } from './catalogs';
 export { readCatalogFile } from './catalog-file';
 export {
+  FIREWALLD_PRODUCT,
+  importFirewalldServices,
+  type FirewalldImport,
+  type FirewalldImported,
+  type FirewalldRefusal,
+  type FirewalldRefusalCode,
+  type FirewalldRefusalReason,
+  type FirewalldServiceFile,
+} from './import-firewalld';
+export {
   catalogOptions,
   catalogTable,
   endpointSpecText,

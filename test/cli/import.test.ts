@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { importFirewalldServices } from '../../lib/model/import-firewalld';
+import { importFirewalldServices } from '../../lib/model';
 import { portplan } from '../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'portplan-import-cli-'));
