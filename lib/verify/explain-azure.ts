@@ -30,6 +30,10 @@ export interface AzureRuleChange {
   readonly nsg: string;
   /** For `add`: the rule, as the NSG's `securityRules` hold it. For `remove`: the Deny rule. */
   readonly rule: ArmSecurityRule;
+  /** The flow's initiator, as the plan names it (the rule's source). */
+  readonly from: string;
+  /** The flow's listener (the rule's destination). */
+  readonly to: string;
   /** The rules that deny the blocked packets now (names with their priorities), in processing order. */
   readonly blockedBy: readonly string[];
 }
@@ -97,7 +101,8 @@ function azureChanges(
     const name = (p: number) => `explain-${direction.toLowerCase()}-${p}`;
     // Rules suggested for other flows of the answer hold their priorities too.
     const priority = freePriority([...model.nsgs[i], ...suggested[i]], direction, user, name);
-    if (priority === undefined) return [{ action: 'remove', nsg: names[i], rule: user[0], blockedBy }];
+    const ends = { from: flow.from.name, to: flow.to.name };
+    if (priority === undefined) return [{ action: 'remove', nsg: names[i], rule: user[0], ...ends, blockedBy }];
     const rule: ArmSecurityRule = {
       name: name(priority),
       priority,
@@ -111,7 +116,7 @@ function azureChanges(
       ...sideOf(flow.to, asgs, 'destination'),
     };
     suggested[i].push(rule);
-    return [{ action: 'add', nsg: names[i], rule, blockedBy }];
+    return [{ action: 'add', nsg: names[i], rule, ...ends, blockedBy }];
   });
 }
 

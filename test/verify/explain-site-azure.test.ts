@@ -126,6 +126,8 @@ describe('sum: what the suggestion says', () => {
         {
           action: 'add',
           nsg: 'sum-nsg',
+          from: 'workstation',
+          to: 'linux-targets',
           blockedBy: ['deny-drift (priority 200)'],
           rule: expect.objectContaining({
             name: 'explain-inbound-199',
