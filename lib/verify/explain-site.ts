@@ -101,7 +101,12 @@ export interface SiteSide<C> {
   /** The plan's flows as hosts of the site. */
   readonly view: FlowView;
   /** The packets each side lets through (each with the packets it does not filter). */
-  readonly sets: { readonly ingress: PacketSet; readonly egress: PacketSet };
+  readonly sets: {
+    /** What the listeners' side lets in. */
+    readonly ingress: PacketSet;
+    /** What the initiators' side lets out. */
+    readonly egress: PacketSet;
+  };
   /** The changes that admit `missing`, packets of `flow` that `side` stops. */
   readonly changes: (flow: ResolvedFlow, side: 'ingress' | 'egress', missing: PacketSet) => C[];
   /** The names of the rules that admit some of `set` (ingress at its destinations, egress at its sources). */

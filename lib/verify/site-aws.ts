@@ -373,9 +373,13 @@ export interface AwsSiteModel {
   readonly groups: ReadonlyMap<string, DeployedGroup>;
   /** Every rule with its packets (undefined for a prefix list not read), in the site's order. */
   readonly rules: readonly {
+    /** The plan's group that holds the rule. */
     readonly holder: string;
+    /** Inbound or outbound. */
     readonly direction: 'ingress' | 'egress';
+    /** The rule as read. */
     readonly rule: DeployedRule;
+    /** What it admits; undefined for a prefix list whose entries were not read. */
     readonly packets: PacketSet | undefined;
   }[];
   /** What the site lets in, lets out, and through. */
