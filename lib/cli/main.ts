@@ -14,6 +14,7 @@ import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hos
 import { registerCatalog } from './catalog';
 import { registerEvidence } from './evidence';
 import { explainPort, explainText, pairOutput, parsePort, type PortAnswer } from './explain';
+import { asksSite, explainSiteCommand, siteOptions, type ExplainSiteContext, type SiteOptions } from './explain-site';
 import { pairName, withHint } from './hint';
 import { NoFlowsError, withFlows } from './no-flows';
 import { flowsJson, markdownTable, mermaid } from './render';
@@ -110,7 +111,14 @@ function commands(out: (text: string) => void, err: (text: string) => void, asyn
   registerViews(program, out, err);
   registerHostFirewall(program, out, err);
   registerSchema(program, out);
-  registerExplain(program, out);
+  registerExplain(program, {
+    out,
+    err,
+    exit: (code) => {
+      status = code;
+    },
+    async,
+  });
   registerVerify(program, {
     withSource,
     load,
@@ -221,9 +229,10 @@ function registerSchema(program: Command, out: Write): void {
     );
 }
 
-// `explain`: whether the plan opens a port, and why.
-function registerExplain(program: Command, out: Write): void {
-  withSource(
+// `explain`: whether the plan opens a port, and why; with --site, against a deployed site too.
+function registerExplain(program: Command, ctx: ExplainSiteContext): void {
+  const out = ctx.out;
+  const command = withSource(
     program
       .command('explain')
       .description(
@@ -239,7 +248,8 @@ function registerExplain(program: Command, out: Write): void {
       '--port <port[/protocol]>',
       'the port or range and protocol, e.g. 3628/tcp, udp/1000-1009; none: every port, both ways',
     )
-    .option('--json', 'machine-readable JSON: the explanation of one port and protocol')
+    .option('--json', 'machine-readable JSON: the explanation of one port and protocol');
+  siteOptions(command)
     .addHelpText(
       'after',
       [
@@ -247,11 +257,15 @@ function registerExplain(program: Command, out: Write): void {
         'A bare --port (3628) is taken as the protocol the catalog opens it over to the --to group;',
         'when it opens it over both tcp and udp, or over neither, both are explained.',
         'The first line says which protocols were taken. With --json, such a port needs its protocol.',
-        'Exit code 0 whether or not the port is open; the answer says which.',
+        'With --site aws|azure, each planned flow is checked against the deployed site, read as verify',
+        'aws|azure reads it (same options), with the rule change that opens what the site blocks and',
+        'what the site admits that no vendor row requires.',
+        'Exit code 0 whether or not the port is open; the answer says which (2: the site could not be read).',
       ].join('\n'),
     )
-    .action((o: Source & { from: string; to: string; port?: string; json?: boolean }, cmd: Command) => {
+    .action((o: Source & SiteOptions & { from: string; to: string; port?: string; json?: boolean }, cmd: Command) => {
       const r = load(o, cmd);
+      if (asksSite(o)) return explainSiteCommand(ctx, r, o);
       let answer: PortAnswer;
       try {
         const pair = pairOutput(r, o);

@@ -97,8 +97,8 @@ export function missingGroups(
   );
 }
 
-// A --group pair refused for its group name, with the near declared group.
-function hintGroup<T>(names: readonly string[], read: () => T): T {
+/** Runs `read`; a `--group` pair refused for its group name is refused with the near declared group. */
+export function hintGroup<T>(names: readonly string[], read: () => T): T {
   try {
     return read();
   } catch (e) {
@@ -224,8 +224,11 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
     );
 }
 
-// The ASGs a site's rules name: an ARM export's own, and those of other resource groups (--asgs).
-function siteAsgs(nsgJson: unknown, o: { nsg: string; asgs?: string }): ReturnType<typeof readAsgs> {
+/**
+ * The ASGs a site's rules name: an ARM export's own, and those of other resource groups (`--asgs`).
+ * @throws ArgumentError naming `--asgs` when it is needed and not given
+ */
+export function siteAsgs(nsgJson: unknown, o: { nsg: string; asgs?: string }): ReturnType<typeof readAsgs> {
   const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
   if (!o.asgs && !exported) {
     throw new ArgumentError(

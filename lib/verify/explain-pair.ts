@@ -23,7 +23,7 @@ import { flowPackets, hostView, sameFamilyPackets } from './plan-packets';
  */
 
 /** One party of the question: a group, a peer, or an address range outside every group. */
-interface Party {
+export interface Party {
   readonly name: string;
   readonly spec: EndpointSpec;
 }
@@ -78,7 +78,11 @@ export interface PairQuery {
   readonly port?: PairPorts;
 }
 
-function party(r: Resolution, name: string, path: 'from' | 'to'): Party {
+/**
+ * A party named on the command line: a group, a peer, or a masked address range outside every group.
+ * @throws ArgumentError at `path` for any other name
+ */
+export function party(r: Resolution, name: string, path: 'from' | 'to'): Party {
   const d = r.declaration;
   if (d.groups.some((g) => g.name === name)) return { name, spec: { classes: [name] } };
   const peer = d.peers.find((p) => p.name === name);

@@ -3,7 +3,8 @@
  * as exact packet sets (lib/packets), and their readers of the clouds' own data: the AWS security
  * groups and the Azure NSGs compiled into packet sets from the clouds' documentation (from
  * `lib/aws` and `lib/azure`, no cloud SDK), the plan's flows as packet sets, `explain` of a pair of
- * parties and the packet half of `catalog diff`. Also the AWS evaluator (one packet against the
+ * parties (from the plan, or against a deployed site with the rule change that opens what it
+ * blocks) and the packet half of `catalog diff`. Also the AWS evaluator (one packet against the
  * same sets), an Azure NSG evaluator and an Azure Resource Manager rule validator. Only
  * {@link readSecurityGroups} calls a cloud API (it loads `@aws-sdk/client-ec2`, an optional peer
  * dependency, when called).
@@ -103,6 +104,19 @@ export {
   type FlowView,
 } from './plan-packets';
 export { explainPair, type PairAnswer, type PairDirection, type PairFlow, type PairQuery } from './explain-pair';
+export {
+  explainSite,
+  type SiteAnswer,
+  type SiteDirection,
+  type SiteFlow,
+  type SideGap,
+  type SiteSide,
+  type Unrequired,
+} from './explain-site';
+export { applyAwsChanges, explainAwsSite, type AwsRuleChange } from './explain-aws';
+export { applyAzureChanges, explainAzureSite, type AzureRuleChange } from './explain-azure';
+export { awsSiteModel, type AwsSiteModel } from './site-aws';
+export { azureSiteModel, type AzureSiteModel } from './site-azure';
 export { diffPlanPackets, planPacketDiffText, type PlanPacketDiff, type RolePairChange } from './plan-diff';
 export {
   awsRulePackets,

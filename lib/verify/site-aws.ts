@@ -362,3 +362,60 @@ export function groupIdsByTag(
   }
   return out;
 }
+
+/** A site's security groups compiled once: what `explain --site aws` compares the plan with. */
+export interface AwsSiteModel {
+  /** The space, carriers and prefix lists the rules compile against. */
+  readonly ctx: AwsRuleContext;
+  /** Every group of the site: the declared ones, then each role-wide one. */
+  readonly holders: readonly string[];
+  /** Each holder's security group. */
+  readonly groups: ReadonlyMap<string, DeployedGroup>;
+  /** Every rule with its packets (undefined for a prefix list not read), in the site's order. */
+  readonly rules: readonly {
+    /** The plan's group that holds the rule. */
+    readonly holder: string;
+    /** Inbound or outbound. */
+    readonly direction: 'ingress' | 'egress';
+    /** The rule as read. */
+    readonly rule: DeployedRule;
+    /** What it admits; undefined for a prefix list whose entries were not read. */
+    readonly packets: PacketSet | undefined;
+  }[];
+  /** What the site lets in, lets out, and through. */
+  readonly sets: AwsSitePackets;
+  /** The plan's flows as hosts of this site ({@link hostView} at the hosts' addresses). */
+  readonly view: ReturnType<typeof hostView>;
+}
+
+/**
+ * The site as {@link verifyAwsSite} compiles it, for questions other than the whole check.
+ * @throws ArgumentError as verifyAwsSite does
+ */
+export function awsSiteModel(
+  resolution: Resolution,
+  groupIds: Readonly<Record<string, string>>,
+  groups: readonly DeployedGroup[],
+  options: AwsSiteOptions = {},
+): AwsSiteModel {
+  const placement = placeCloudRules(resolution);
+  const names = resolution.declaration.groups.map((g) => g.name);
+  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
+  const nameOf = mapGroups(holders, groupIds, groups);
+  const byId = new Map(groups.map((g) => [g.groupId, g]));
+  const site = holders.map((n) => byId.get(groupIds[n])!);
+  const ctx = siteContext(placement, names, nameOf, site, options.prefixLists);
+  const rules = compileRules(ctx, holders, site);
+  const sets = awsSitePackets(ctx.space, names, {
+    ingress: rules.filter((c) => c.direction === 'ingress' && c.packets).map((c) => c.packets!),
+    egress: rules.filter((c) => c.direction === 'egress' && c.packets).map((c) => c.packets!),
+  });
+  return {
+    ctx,
+    holders,
+    groups: new Map(holders.map((h, i) => [h, site[i]])),
+    rules: rules.map(({ holder, direction, rule, packets: p }) => ({ holder, direction, rule, packets: p })),
+    sets,
+    view: hostView(hostAddresses(resolution, rules, options.addressSpace)),
+  };
+}

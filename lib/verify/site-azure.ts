@@ -551,3 +551,31 @@ export function verifyAzureSite(
     drift: extra.length > 0 || flows.some((f) => f.status !== 'allowed'),
   };
 }
+
+/** An NSG compiled once: what `explain --site azure` compares the plan with. */
+export interface AzureSiteModel {
+  /** The space, ASG members and VNet the rules compile against. */
+  readonly ctx: AzureRuleContext;
+  /** The NSGs' rules, the NIC's NSG first. */
+  readonly nsgs: readonly (readonly ArmSecurityRule[])[];
+  /** What the NSGs let in and out, rule by rule. */
+  readonly site: AzureSitePackets;
+  /** The plan's flows as hosts of this site ({@link hostView} at the VNet's addresses). */
+  readonly view: ReturnType<typeof hostView>;
+}
+
+/**
+ * The site as {@link verifyAzureSite} compiles it, for questions other than the whole check.
+ * @throws ArgumentError as verifyAzureSite does for an address space that is not a CIDR
+ */
+export function azureSiteModel(
+  resolution: Resolution,
+  network: AzureNetwork,
+  nsg: NsgInput,
+  groupAsgs: Readonly<Record<string, string>>,
+  options: AzureSiteOptions = {},
+): AzureSiteModel {
+  const nsgs = [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])].map((n) => n.rules);
+  const ctx = azureContext(resolution, network, groupAsgs, nsgs, options);
+  return { ctx, nsgs, site: azureSitePackets(ctx, ctx.space.classes, nsgs), view: hostView(ctx.virtualNetwork) };
+}
