@@ -48,3 +48,12 @@ export {
   type FlowVerdict,
   type NsgDecision,
 } from './evaluator';
+export {
+  adminRulePackets,
+  withAdminRules,
+  type AdminPackets,
+  type AdminRule,
+  type AdminRuleAddress,
+  type AdminRuleDecision,
+  type AdminSitePackets,
+} from './admin-rules';
