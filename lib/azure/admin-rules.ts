@@ -79,9 +79,14 @@ const PROTOCOL: Readonly<Record<AdminRule['protocol'], string>> = {
   Any: '*',
 };
 
-// The rule in an NSG rule's shape, so that it matches packets exactly as an NSG rule of the same
-// fields does (rulePackets): the two share protocols, prefixes, service tags and port ranges.
-function asNsgRule(rule: AdminRule, path: string): ArmSecurityRule {
+/**
+ * The rule in an NSG rule's shape, so that it matches packets exactly as an NSG rule of the same
+ * fields does (rulePackets): the two share protocols, prefixes, service tags and port ranges. Its
+ * name is `admin rule <name>`, so that reports tell it from the NSGs' rules.
+ * @throws ArgumentError naming the field for a protocol, access or priority Azure does not take
+ * @internal
+ */
+export function asNsgRule(rule: AdminRule, path: string): ArmSecurityRule {
   const protocol = PROTOCOL[rule.protocol];
   if (protocol === undefined)
     throw new ArgumentError(`${path}.protocol`, rule.protocol, Object.keys(PROTOCOL).join(', '));
@@ -92,7 +97,7 @@ function asNsgRule(rule: AdminRule, path: string): ArmSecurityRule {
     list?.length ? list.map((a) => a.addressPrefix) : ['*'];
   const ports = (list: readonly string[] | undefined) => (list?.length ? [...list] : ['*']);
   return {
-    name: rule.name,
+    name: `admin rule ${rule.name}`,
     priority: rule.priority,
     direction: rule.direction,
     access: rule.access === 'Deny' ? 'Deny' : 'Allow',

@@ -5,6 +5,7 @@ import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
 import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
+import { readAdminRules } from '../verify/admin-rules-file';
 import { pairName, withHint } from './hint';
 import { collect, fileFault, type Source } from './source';
 import type { CommandContext } from './context';
@@ -173,6 +174,14 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
     });
 }
 
+type VerifyAzureOptions = VerifyOptions & {
+  nsg: string;
+  asgs?: string;
+  nsgName?: string;
+  adminRules?: string;
+  addressSpace: string[];
+};
+
 // `verify azure`: an NSG and its ASGs from Azure's own JSON.
 function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
   ctx
@@ -188,6 +197,11 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
       'the ASGs: output of az network asg list -g <rg> -o json (with an ARM export: those of other resource groups)',
     )
     .option('--nsg-name <name>', 'the NSG to check when an ARM export holds several')
+    .option(
+      '--admin-rules <file>',
+      "the VNet's Virtual Network Manager security admin rules, evaluated before the NSG: output of " +
+        'az network manager list-effective-security-admin-rule -o json',
+    )
     .requiredOption(
       '--address-space <cidr>',
       "the VNet's address space (what the VirtualNetwork tag means); repeatable",
@@ -206,22 +220,24 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
   az network asg list -g <resource-group> -o json > asgs.json
   portplan verify azure --file declaration.yaml --nsg nsg.json --asgs asgs.json --address-space 10.40.0.0/16${EXITS}`,
     )
-    .action(
-      (o: VerifyOptions & { nsg: string; asgs?: string; nsgName?: string; addressSpace: string[] }, cmd: Command) => {
-        try {
-          const resolution = ctx.load(o, cmd);
-          const nsgJson = readJsonFile(o.nsg, '--nsg');
-          const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
-          const asgs = siteAsgs(nsgJson, o);
-          // The declared groups, and the role-wide group of each role with two or more.
-          const names = cloudGroupNames(resolution);
-          const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
-          finish(ctx, verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups), o.json);
-        } catch (e) {
-          fail(ctx, e);
-        }
-      },
-    );
+    .action((o: VerifyAzureOptions, cmd: Command) => {
+      try {
+        const resolution = ctx.load(o, cmd);
+        const nsgJson = readJsonFile(o.nsg, '--nsg');
+        const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
+        const asgs = siteAsgs(nsgJson, o);
+        const adminRules = o.adminRules
+          ? readAdminRules(readJsonFile(o.adminRules, '--admin-rules'), o.adminRules)
+          : [];
+        // The declared groups, and the role-wide group of each role with two or more.
+        const names = cloudGroupNames(resolution);
+        const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
+        const report = verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups, { adminRules });
+        finish(ctx, report, o.json);
+      } catch (e) {
+        fail(ctx, e);
+      }
+    });
 }
 
 /**

@@ -2,6 +2,13 @@ import { ArgumentError, GROUP_TAG, PortplanError, parseCidr, placeCloudRules, ty
 import type { ArmSecurityRule, AzureNetwork } from '../azure';
 import { azureSitePackets, type AzureRuleContext, type AzureSitePackets, type NsgPackets } from '../azure/site-packets';
 import {
+  asNsgRule,
+  withAdminRules,
+  type AdminPackets,
+  type AdminRule,
+  type AdminSitePackets,
+} from '../azure/admin-rules';
+import {
   PacketSpace,
   TEXT_ORDER,
   difference,
@@ -384,6 +391,21 @@ export interface AzureSiteOptions {
   readonly subnetNsg?: NsgInput;
   /** The ranges of service tags other than VirtualNetwork, Internet and AzureLoadBalancer, by tag. */
   readonly serviceTags?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Azure Virtual Network Manager's security admin rules of the VNet, evaluated before the NSGs
+   * (lib/azure/admin-rules.ts); none by default.
+   */
+  readonly adminRules?: readonly AdminRule[];
+}
+
+// What the NSGs let through, with the VNet's admin rules evaluated first when there are any.
+function sitePackets(
+  ctx: AzureRuleContext,
+  nsgs: readonly (readonly ArmSecurityRule[])[],
+  options: AzureSiteOptions,
+): AzureSitePackets | AdminSitePackets {
+  const site = azureSitePackets(ctx, ctx.space.classes, nsgs);
+  return options.adminRules?.length ? withAdminRules(ctx, site, ctx.space.classes, options.adminRules) : site;
 }
 
 /** The class of the NICs of an ASG the plan lacks: a name no declared group has (they have no colon). */
@@ -427,12 +449,21 @@ function azureContext(
   };
 }
 
-/** The names of the rules that deny any of the packets, in processing order. */
-function denying(parts: readonly NsgPackets[], missing: PacketSet): string | undefined {
-  const names = parts.flatMap((p) =>
-    p.decisions
-      .filter((d) => d.rule.access !== 'Allow' && !isEmpty(intersection(d.decided, missing)))
-      .map((d) => String(d.rule.name)),
+// The admin rules' decisions in one direction, when the site has admin rules.
+const admin = (site: AzureSitePackets, key: 'adminInbound' | 'adminOutbound'): AdminPackets | undefined =>
+  key in site ? (site as AdminSitePackets)[key] : undefined;
+
+/** The names of the rules that deny any of the packets, in processing order: admin rules first. */
+function denying(parts: readonly NsgPackets[], missing: PacketSet, adminRules?: AdminPackets): string | undefined {
+  const byAdmin = (adminRules?.decisions ?? [])
+    .filter((d) => d.rule.access === 'Deny' && !isEmpty(intersection(d.decided, missing)))
+    .map((d) => `admin rule ${d.rule.name}`);
+  const names = byAdmin.concat(
+    parts.flatMap((p) =>
+      p.decisions
+        .filter((d) => d.rule.access !== 'Allow' && !isEmpty(intersection(d.decided, missing)))
+        .map((d) => String(d.rule.name)),
+    ),
   );
   return names.length ? [...new Set(names)].join(', ') : undefined;
 }
@@ -473,7 +504,7 @@ function azureExtra(
 function azureExtraRules(
   resolution: Resolution,
   ctx: AzureRuleContext,
-  site: AzureSitePackets,
+  site: AzureSitePackets | AdminSitePackets,
   groupAsgs: Readonly<Record<string, string>>,
 ): ExtraRule[] {
   const names = resolution.declaration.groups.map((g) => g.name);
@@ -484,14 +515,22 @@ function azureExtraRules(
       : noPackets(ctx.space);
   const neededOut = union(needed, sends);
   const out: ExtraRule[] = [];
-  for (const [parts, want] of [
-    [site.inbound, needed],
-    [site.outbound, neededOut],
+  for (const [parts, want, key] of [
+    [site.inbound, needed, 'adminInbound'],
+    [site.outbound, neededOut, 'adminOutbound'],
   ] as const) {
+    const first = admin(site, key);
+    // What the admin rules decide never reaches the NSGs: an NSG rule's surplus is the rest of it.
+    const decidedFirst = first ? union(first.alwaysAllowed, first.denied) : noPackets(ctx.space);
+    for (const d of first?.decisions ?? []) {
+      if (d.rule.access !== 'AlwaysAllow') continue;
+      const surplus = surplusOf(difference(d.decided, want));
+      if (surplus) out.push(azureExtra(asNsgRule(d.rule, d.rule.name), groupAsgs, surplus));
+    }
     for (const d of parts.flatMap((p) => p.decisions)) {
       if (d.builtin || d.rule.access !== 'Allow') continue;
       if (sideKeys(d.rule, 'source').every((s) => s === 'AzureLoadBalancer')) continue;
-      const surplus = surplusOf(difference(d.decided, want));
+      const surplus = surplusOf(difference(difference(d.decided, decidedFirst), want));
       if (surplus) out.push(azureExtra(d.rule, groupAsgs, surplus));
     }
   }
@@ -522,7 +561,7 @@ export function verifyAzureSite(
   const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
   const nsgs = [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])].map((n) => n.rules);
   const ctx = azureContext(resolution, network, groupAsgs, nsgs, options);
-  const site = azureSitePackets(ctx, ctx.space.classes, nsgs);
+  const site = sitePackets(ctx, nsgs, options);
   const view = hostView(ctx.virtualNetwork);
   const flows = resolution.flows.map((flow) => {
     const all = flowPackets(ctx.space, flow, view);
@@ -538,8 +577,8 @@ export function verifyAzureSite(
     const egress = difference(all, site.egress);
     const ingress = difference(all, site.ingress);
     return flowCheck(flow, all, [
-      { side: 'egress', missing: egress, rule: denying(site.outbound, egress) },
-      { side: 'ingress', missing: ingress, rule: denying(site.inbound, ingress) },
+      { side: 'egress', missing: egress, rule: denying(site.outbound, egress, admin(site, 'adminOutbound')) },
+      { side: 'ingress', missing: ingress, rule: denying(site.inbound, ingress, admin(site, 'adminInbound')) },
     ]);
   });
   const extra = sortExtra(azureExtraRules(resolution, ctx, site, groupAsgs), holders);
@@ -577,5 +616,5 @@ export function azureSiteModel(
 ): AzureSiteModel {
   const nsgs = [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])].map((n) => n.rules);
   const ctx = azureContext(resolution, network, groupAsgs, nsgs, options);
-  return { ctx, nsgs, site: azureSitePackets(ctx, ctx.space.classes, nsgs), view: hostView(ctx.virtualNetwork) };
+  return { ctx, nsgs, site: sitePackets(ctx, nsgs, options), view: hostView(ctx.virtualNetwork) };
 }

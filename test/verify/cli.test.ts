@@ -98,6 +98,60 @@ describe('portplan verify azure', () => {
     }
   });
 
+  test('Virtual Network Manager admin rules before the NSG: a Deny blocks a planned flow, an AlwaysAllow is extra', () => {
+    const rules = file(
+      'admin-rules.json',
+      JSON.stringify({
+        value: [
+          {
+            name: 'no-ssh',
+            properties: {
+              priority: 10,
+              direction: 'Inbound',
+              access: 'Deny',
+              protocol: 'Tcp',
+              destinationPortRanges: ['22'],
+            },
+          },
+          {
+            name: 'rdp-everywhere',
+            priority: 20,
+            direction: 'Inbound',
+            access: 'AlwaysAllow',
+            protocol: 'Tcp',
+            sources: [{ addressPrefix: 'Internet', addressPrefixType: 'ServiceTag' }],
+            destinationPortRanges: ['3389'],
+          },
+        ],
+      }),
+    );
+    const planned = portplan(azure('sum', '--json'));
+    expect(planned.code).toBe(0);
+    const r = portplan(azure('sum', '--admin-rules', rules, '--json'));
+    expect([r.code, r.err]).toEqual([1, '']);
+    const report = JSON.parse(r.out) as SiteReport;
+    const ssh = report.flows.filter((f) => f.status !== 'allowed');
+    expect(ssh.length).toBeGreaterThan(0);
+    for (const f of ssh) {
+      expect(f.protocol).toBe('tcp');
+      expect(JSON.stringify(f)).toContain('admin rule no-ssh');
+    }
+    // Every other flow is as the NSG alone leaves it.
+    const before = JSON.parse(planned.out) as SiteReport;
+    expect(report.flows.filter((f) => f.status === 'allowed').length).toBe(before.flows.length - ssh.length);
+    expect(report.extra.map((e) => [e.rule, e.worldOpen, e.ports])).toEqual([
+      ['admin rule rdp-everywhere (priority 20)', true, '3389'],
+    ]);
+    // A bad file: the file, the rule and the field.
+    const bad = file(
+      'admin-bad.json',
+      JSON.stringify([{ name: 'x', priority: 0, direction: 'Inbound', access: 'Deny', protocol: 'Tcp' }]),
+    );
+    const refused = portplan(azure('sum', '--admin-rules', bad));
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`${bad}: [0].priority must be a whole number from 1 to 4096`);
+  });
+
   test('a world-open rule added in the portal: exit 1, reported first', () => {
     const nsg = JSON.parse(readFileSync(join(FIX, 'sum-nsg.json'), 'utf8')) as { securityRules: unknown[] };
     nsg.securityRules.push({
