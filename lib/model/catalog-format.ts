@@ -70,7 +70,16 @@ const portRange = textForms([{ type: 'string', pattern: PORT_RANGE.source }], RA
   const [a, b] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
   return a >= 1 && a <= b && b <= 65535 ? undefined : RANGE_MESSAGE;
 });
-const fixedPorts = list(either([port, portRange], RANGE_MESSAGE), { min: 1, max: 32 });
+// Numbers (and numbers in quotes) are told what a port is, other text what a range is.
+const portOrRange = either([port, portRange], RANGE_MESSAGE);
+const fixedPort: typeof portOrRange = {
+  ...portOrRange,
+  check: (value, path, issues) =>
+    typeof value === 'string' && !/^\s*\d+\s*$/.test(value)
+      ? portRange.check(value, path, issues)
+      : port.check(value, path, issues),
+};
+const fixedPorts = list(fixedPort, { min: 1, max: 32 });
 const VALUE_MESSAGE = 'must be text (one line, 1-80 characters), a whole number from 0 to 65535, or true or false';
 const value = named(
   'OptionValue',
