@@ -59,6 +59,18 @@ test('explain() cites the catalog row, its condition and the option that control
   ]);
 });
 
+test('explain() on a fixed range: every port of it is allowed by the row, the ports beside it are not', () => {
+  const ranged = resolve(RANGES_DECLARATION, { catalogs: [RANGES_CATALOG] });
+  const at = (port: number) => explain(ranged, { from: 'clients', to: 'servers', port, protocol: 'tcp' });
+  for (const port of [135, 49152, 50000, 65535]) {
+    expect([port, at(port).allowed, at(port).because.map((x) => x.id)]).toEqual([port, true, ['RNG1']]);
+  }
+  for (const port of [134, 136, 49151]) expect([port, at(port).allowed]).toEqual([port, false]);
+  // The overlapping and touching entries of RNG2 open their union, 2500-3301, and nothing past it.
+  const udp = (port: number) => explain(ranged, { from: 'servers', to: 'clients', port, protocol: 'udp' }).allowed;
+  expect([2499, 2500, 3300, 3301, 3302].map(udp)).toEqual([false, true, true, true, false]);
+});
+
 test("a catalog replacing HP SUM under another options field: the workstation's OS is read from that field", () => {
   const sum = BUILTIN_CATALOGS[1].definition;
   const renamed = { ...sum, product: { ...sum.product, optionsField: 'hpsum' }, presets: [] };
