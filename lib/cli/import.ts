@@ -103,7 +103,7 @@ export function registerImport(catalog: Command, ctx: ImportContext): void {
         'Each service NAME becomes the roles firewalld:NAME (the hosts that offer it) and firewalld:NAME:client',
         '(the hosts that reach it), and the row FIREWALLD-NAME opening its TCP and UDP ports, its included',
         "services' too, from the clients to the hosts. Services with a helper, source ports, a destination,",
-        'whole protocols or more than 32 ports per protocol are refused: one line each on standard error.',
+        'whole protocols or more than 32 separate port ranges per protocol are refused: one line each on standard error.',
         'Exit code 0 when a service was imported (refusals listed), 1 when none could be or a path cannot be',
         'read, 2 for a bad command line.',
       ].join('\n'),

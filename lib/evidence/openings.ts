@@ -65,7 +65,7 @@ function ranges(resolution: Resolution, row: CatalogRow, t: FlowTemplate): [numb
   const p = t.ports;
   switch (p.kind) {
     case 'fixed':
-      return p.ports.map((x) => [x, x]);
+      return p.ports.map((r) => [r.fromPort, r.toPort]);
     case 'fallback':
       return [
         [p.base, p.base],

@@ -1,18 +1,33 @@
 // The catalog compiler: from a catalog that passed every check (lib/model/catalog-checks.ts) to the
 // rows a resolution reads. It reports nothing: whatever it would need to refuse, a check refused.
 import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
-import type { CatalogDefinition, CatalogEndpoint, CatalogOptionDefinition, CatalogPorts } from './catalog-format';
+import {
+  PORT_RANGE,
+  type CatalogDefinition,
+  type CatalogEndpoint,
+  type CatalogOptionDefinition,
+  type CatalogPorts,
+} from './catalog-format';
+import type { PortRange } from './resolve';
 import { optionsFieldOf } from './catalog-checks';
 import { conditionHolds } from './catalog-options';
 import type { ProductCatalog } from './catalog-set';
 
 type Options = ReadonlyMap<string, CatalogOptionDefinition>;
 
+/** A fixed port entry as a range: `445` is 445-445, `"49152-65535"` its two ends (checked by the schema). @internal */
+export function fixedPortRange(entry: number | string): PortRange {
+  if (typeof entry === 'number') return { fromPort: entry, toPort: entry };
+  const m = PORT_RANGE.exec(entry);
+  if (!m) throw new Error(`portplan internal error: ${entry} is not a range of ports`);
+  return { fromPort: Number(m[1]), toPort: Number(m[2]) };
+}
+
 // A port rule in the terms of the resolver: a pinned or counted rule carries its option's numbers.
 function portsOf(p: CatalogPorts, options: Options, optionsField: string): PortSpec {
   switch (p.kind) {
     case 'fixed':
-      return { kind: 'fixed', ports: p.ports };
+      return { kind: 'fixed', ports: p.ports.map(fixedPortRange) };
     case 'peer':
       return { kind: 'peer', defaults: p.defaults };
     case 'fallback': {

@@ -7,15 +7,19 @@ import { CatalogError, loadCatalog, type CatalogProblem, type ProductCatalog } f
 const fileProblem = (file: string, message: string) =>
   new CatalogError(file, [{ path: '(file)', value: file, message }]);
 
-// A port written as a range in quotes ("2500-3300"), where the format takes one port: the
-// schema says "a whole number", which does not tell a user who copied a vendor's range what to do.
+// A range of ports where the format does not take it as written: in a field of one port (a peer's
+// default ports, a counted base), with spaces or the wrong way round, or as text where a fixed list
+// is meant. The schema's "a whole number" does not tell a user who copied a vendor's range what to do.
 const RANGE = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/;
-// Where a single port, or a list of single ports, is expected.
+// Where a single port, or a list of single ports, is expected; and where a fixed list or entry is.
 const PORT_PATH = /\.(?:ports|defaults)(?:\[\d+\])?$|\.base$/;
+const FIXED_ENTRY = /\.ports\.ports\[\d+\]$/;
+const FIXED_LIST = /\.flows\[\d+\]\.ports(?:\.ports)?$/;
 
 /**
- * What the format allows today for ports written as a range: single ports (`fixed`, `peer`
- * defaults: at most 32), a `counted` run from a base, a `pinnedPort` option's fallback range.
+ * What to write instead of a range the format does not take where it stands: fixed ports take
+ * ranges (`ports: ["2500-3300"]`, at most 32 entries); peer defaults and a counted base are single
+ * ports.
  * @internal
  */
 export function rangeHint(path: string, value: unknown): string | undefined {
@@ -25,12 +29,16 @@ export function rangeHint(path: string, value: unknown): string | undefined {
   const [first, last] = [Number(m[1]), Number(m[2])];
   const n = last - first + 1;
   if (first < 1 || last > 65535 || n < 1) return `${value} is not a range of ports 1-65535, first port first`;
+  const written = `"${first}-${last}"`;
+  const fixed = `{ kind: fixed, ports: [${written}] }`;
+  if (FIXED_ENTRY.test(path)) return value === `${first}-${last}` ? undefined : `write the range as ${written}`;
+  if (FIXED_LIST.test(path)) return `fixed ports are a list: write ports: ${fixed}`;
   const ports = Array.from({ length: Math.min(n, 3) }, (_, i) => first + i).join(', ');
-  const listed = n <= 32 ? `list its ports as numbers (${ports}${n > 3 ? ', ...' : ''}), or ` : '';
+  const listed = n <= 32 ? `list its ports as numbers (${ports}${n > 3 ? ', ...' : ''}), ` : '';
   return (
-    `${value} is a range of ${n} ports, and a port here is one number (fixed ports and peer defaults list ` +
-    `at most 32): ${listed}write a run of consecutive ports as { kind: counted, base: ${first}, count: <option> } ` +
-    `with a count option whose default is ${n}`
+    `${value} is a range of ${n} ports, and a port here is one number (peer defaults and a counted base ` +
+    `are single ports): ${listed}open the range with fixed ports, ${fixed}, or write a run of consecutive ` +
+    `ports as { kind: counted, base: ${first}, count: <option> } with a count option whose default is ${n}`
   );
 }
 

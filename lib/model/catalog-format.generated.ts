@@ -327,8 +327,12 @@ export type CatalogPorts =
   | {
       /** Always exactly these ports. */
       readonly kind: 'fixed';
-      /** The ports. */
-      readonly ports: readonly number[];
+      /**
+       * The ports: at most 32 entries, each a port (`445`) or a range of ports in quotes, first port
+       * first (`"49152-65535"`). Entries that overlap or touch open their union (`[8000, "8001-8010"]`
+       * is 8000-8010): one AWS rule and one Azure port-range entry per run of consecutive ports.
+       */
+      readonly ports: readonly (number | string)[];
     }
   | {
       /** The pinned-port option's base port and fallback range, or the port the user pinned. */

@@ -20,6 +20,7 @@ import {
   text,
   wholeNumber,
   anyObject,
+  textForms,
   type ObjectInput,
 } from './schema';
 
@@ -59,6 +60,26 @@ const kindId = id(ID.name, 'must be 2-40 lower-case letters, digits and dashes, 
 const optionName = id(ID.option, 'must be a letter, then letters and digits (camelCase), at most 40 characters');
 const port = wholeNumber(1, 65535);
 const ports = list(port, { min: 1, max: 32 });
+// A range of fixed ports, as vendors and firewalld write it: "49152-65535", first port first.
+const RANGE_MESSAGE =
+  'must be a port (a whole number from 1 to 65535) or a range of ports in quotes such as "49152-65535", first port first';
+/** The text of a range of fixed ports: `2500-3300`. @internal */
+export const PORT_RANGE = /^([0-9]{1,5})-([0-9]{1,5})$/;
+const portRange = textForms([{ type: 'string', pattern: PORT_RANGE.source }], RANGE_MESSAGE, (t) => {
+  const m = PORT_RANGE.exec(t);
+  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  return a >= 1 && a <= b && b <= 65535 ? undefined : RANGE_MESSAGE;
+});
+// Numbers (and numbers in quotes) are told what a port is, other text what a range is.
+const portOrRange = either([port, portRange], RANGE_MESSAGE);
+const fixedPort: typeof portOrRange = {
+  ...portOrRange,
+  check: (value, path, issues) =>
+    typeof value === 'string' && !/^\s*\d+\s*$/.test(value)
+      ? portRange.check(value, path, issues)
+      : port.check(value, path, issues),
+};
+const fixedPorts = list(fixedPort, { min: 1, max: 32 });
 const VALUE_MESSAGE = 'must be text (one line, 1-80 characters), a whole number from 0 to 65535, or true or false';
 const value = named(
   'OptionValue',
@@ -181,7 +202,15 @@ const portsSchema = named(
   'CatalogPorts',
   tagged('kind', {
     fixed: described(
-      object({ kind: literal('fixed'), ports: described(ports, 'The ports.') }),
+      object({
+        kind: literal('fixed'),
+        ports: described(
+          fixedPorts,
+          'The ports: at most 32 entries, each a port (`445`) or a range of ports in quotes, first port first ' +
+            '(`"49152-65535"`). Entries that overlap or touch open their union (`[8000, "8001-8010"]` is ' +
+            '8000-8010): one AWS rule and one Azure port-range entry per run of consecutive ports.',
+        ),
+      }),
       'Always exactly these ports.',
     ),
     fallback: described(

@@ -4,6 +4,7 @@
 import type { EndpointSpec, PortSpec } from './catalog';
 import type { CatalogOptionDefinition } from './catalog-format';
 import { conditionText, type ProductCatalog } from './catalog-set';
+import { portRangeListText } from './port-ranges';
 
 /** One flow of one row of a product's table, every field in words. */
 export interface CatalogTableLine {
@@ -39,15 +40,7 @@ export interface CatalogOptionLine {
 
 /** Ports as ranges: consecutive ports joined (`137-139`), the rest listed (`22, 80, 443`). */
 export function portListText(ports: readonly number[]): string {
-  const sorted = [...new Set(ports)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
+  return portRangeListText(ports.map((p) => ({ fromPort: p, toPort: p })));
 }
 
 const rangeText = ([first, last]: readonly [number, number]): string =>
@@ -61,7 +54,7 @@ const rangeText = ([first, last]: readonly [number, number]): string =>
 export function portSpecText(spec: PortSpec): string {
   switch (spec.kind) {
     case 'fixed':
-      return portListText(spec.ports);
+      return portRangeListText(spec.ports);
     case 'fallback':
       return `${spec.base} or ${rangeText(spec.fallback)} (${spec.optionsField}.${spec.pin})`;
     case 'counted':

@@ -4,6 +4,7 @@ import type { PeerKind, ProductId, RoleId } from './roles';
 import type { NormalizedDeclaration } from './options';
 import { BUILTIN_ROW_IDS, type BuiltinRowId } from './builtin.generated';
 import { BUILTIN } from './builtin';
+import type { PortRange } from './resolve';
 
 /** Transport protocol of a flow. */
 export type Protocol = 'tcp' | 'udp';
@@ -24,8 +25,11 @@ export type PortSpec = FixedPorts | FallbackPorts | CountedPorts | PeerPorts;
 export interface FixedPorts {
   /** Discriminator. */
   readonly kind: 'fixed';
-  /** The ports. */
-  readonly ports: readonly number[];
+  /**
+   * The ports, as the catalog lists them: a single port is a range of one (`fromPort` equal to
+   * `toPort`). Entries may overlap or touch; the row opens their union.
+   */
+  readonly ports: readonly PortRange[];
 }
 
 /** The base port, or a free one of the fallback range; the user may pin the one in use. */

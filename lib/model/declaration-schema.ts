@@ -30,6 +30,8 @@ import {
   type Shape,
 } from './schema';
 import type { NormalizedDeclaration } from './options';
+import { portRangeListText } from './port-ranges';
+import type { PortRange } from './resolve';
 
 // Names become parts of Azure rule names, which must end with a letter, digit or underscore
 // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork),
@@ -278,8 +280,8 @@ function build(set: CatalogSet): DeclarationSchema {
 
 // The peer kinds that no row lets a peer choose ports for (every flow to or from them has fixed
 // ports): a peer of such a kind that names ports is refused, told the ports and rows it gets.
-function fixedPeerPorts(set: CatalogSet): Map<string, { ports: number[]; rows: string[] }> {
-  const out = new Map<string, { ports: number[]; rows: string[] } | null>();
+function fixedPeerPorts(set: CatalogSet): Map<string, { ports: PortRange[]; rows: string[] }> {
+  const out = new Map<string, { ports: PortRange[]; rows: string[] } | null>();
   for (const row of set.rows)
     for (const f of row.flows)
       for (const e of [f.listener, f.initiator]) {
@@ -293,19 +295,7 @@ function fixedPeerPorts(set: CatalogSet): Map<string, { ports: number[]; rows: s
         if (!entry.rows.includes(row.id)) entry.rows.push(row.id);
         out.set(e.peer, entry);
       }
-  return new Map([...out].filter((e): e is [string, { ports: number[]; rows: string[] }] => e[1] !== null));
-}
-
-// Ports as ranges: 63001, 63002 -> 63001-63002.
-function portsText(ports: readonly number[]): string {
-  const sorted = [...new Set(ports)].sort((a, b) => a - b);
-  const ranges: [number, number][] = [];
-  for (const p of sorted) {
-    const last = ranges[ranges.length - 1];
-    if (last && p === last[1] + 1) last[1] = p;
-    else ranges.push([p, p]);
-  }
-  return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
+  return new Map([...out].filter((e): e is [string, { ports: PortRange[]; rows: string[] }] => e[1] !== null));
 }
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
@@ -327,7 +317,7 @@ function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssu
     if (f && p.ports) {
       issue(
         ['peers', i, 'ports'],
-        `${article(p.kind)} ${p.kind} peer reaches the fixed ports ${portsText(f.ports)} (${f.rows.join(', ')}); leave ports out`,
+        `${article(p.kind)} ${p.kind} peer reaches the fixed ports ${portRangeListText(f.ports)} (${f.rows.join(', ')}); leave ports out`,
       );
     }
     if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {

@@ -84,7 +84,7 @@ function countMaximum(catalog: CatalogSet, row: CatalogRow, option: string): num
 function portCouldOpen(spec: PortSpec, port: number, max: () => number): string | undefined {
   switch (spec.kind) {
     case 'fixed':
-      return spec.ports.includes(port) ? '' : undefined;
+      return spec.ports.some((r) => port >= r.fromPort && port <= r.toPort) ? '' : undefined;
     case 'fallback': {
       const inRange = port === spec.base || (port >= spec.fallback[0] && port <= spec.fallback[1]);
       return inRange ? `${portOption(spec)[0]} unset or ${port}` : undefined;

@@ -3,9 +3,11 @@
 // service a pair of roles (the hosts that offer it, and their clients) and one row whose flows open
 // its ports from the clients to the hosts, citing the service's file. What a catalog cannot say is
 // refused per service with the reason: connection-tracking helpers, source ports, destination
-// addresses, protocols other than TCP and UDP, more ports than `fixed` lists. `include` is resolved
+// addresses, protocols other than TCP and UDP, more separate port ranges than `fixed` lists. `include` is resolved
 // as firewalld resolves it: the included services' ports join the service's own.
 import type { CatalogDefinition } from './catalog-format';
+import { rangeUnion } from './port-ranges';
+import type { PortRange } from './resolve';
 import { parseServiceXml, XmlFault, type XmlElement } from './service-xml';
 
 /** A service file as read: its path (as the user gave it) and text. */
@@ -60,8 +62,11 @@ export interface FirewalldImported {
   readonly clientRole: string;
   /** The row's id. */
   readonly row: string;
-  /** The ports opened, by protocol, ascending: its own and those of every service it includes. */
-  readonly ports: { readonly tcp: readonly number[]; readonly udp: readonly number[] };
+  /**
+   * The ports opened, by protocol, as disjoint ranges ascending (ranges that overlap or touch are
+   * one): its own and those of every service it includes.
+   */
+  readonly ports: { readonly tcp: readonly PortRange[]; readonly udp: readonly PortRange[] };
   /** The services it includes, directly or through others, by name, sorted. */
   readonly includes: readonly string[];
 }
@@ -80,8 +85,9 @@ export interface FirewalldImport {
 export const FIREWALLD_PRODUCT = 'firewalld';
 
 /**
- * The most ports one flow of a catalog lists (`fixed` ports), per protocol. A service that opens
- * more (a range of 1024) is refused rather than split over flows or rows.
+ * The most entries one flow of a catalog lists (`fixed` ports, each a port or a range), per
+ * protocol. A service whose ports are more separate ranges than that is refused rather than split
+ * over flows or rows.
  */
 export const MAX_FIXED_PORTS = 32;
 
@@ -341,31 +347,10 @@ function includeReasons(
   return out;
 }
 
-/** The ports of ranges, ascending, each once; `undefined` when there are more than `max`. */
-function portsOf(ranges: readonly (readonly [number, number])[], max: number): number[] | undefined {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const out: number[] = [];
-  for (const [from, to] of sorted) {
-    for (let p = Math.max(from, (out[out.length - 1] ?? 0) + 1); p <= to; p++) {
-      if (out.length === max) return undefined;
-      out.push(p);
-    }
-  }
-  return out;
-}
-
-/** How many ports ranges cover, each once. */
-function portCount(ranges: readonly (readonly [number, number])[]): number {
-  let count = 0;
-  let last = 0;
-  for (const [from, to] of [...ranges].sort((a, b) => a[0] - b[0])) {
-    if (to > last) count += to - Math.max(from, last + 1) + 1;
-    last = Math.max(last, to);
-  }
-  return count;
-}
-
 const rangeText = ([a, b]: readonly [number, number]) => (a === b ? `${a}` : `${a}-${b}`);
+// A range as a catalog's fixed entry: a single port as its number, a range as `"a-b"`.
+const fixedEntry = (r: PortRange): number | string =>
+  r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`;
 
 /** The outcome of one service once includes are known: its ports, or every reason it is refused. */
 function settle(
@@ -377,17 +362,17 @@ function settle(
   if (reasons.length) return reasons;
   const includes = [...paths.keys()].sort();
   const all = [def, ...includes.map((n) => defs.get(n)!)];
-  const ports = { tcp: [] as number[], udp: [] as number[] };
+  const ports = { tcp: [] as PortRange[], udp: [] as PortRange[] };
   for (const protocol of ['tcp', 'udp'] as const) {
     const ranges = all.flatMap((d) => d.ranges[protocol]);
-    const listed = portsOf(ranges, MAX_FIXED_PORTS);
-    if (listed) ports[protocol] = listed;
+    const union = rangeUnion(ranges.map(([fromPort, toPort]) => ({ fromPort, toPort })));
+    if (union.length <= MAX_FIXED_PORTS) ports[protocol] = union;
     else
       reasons.push(
         reason(
           'too-many-ports',
-          `opens ${portCount(ranges)} ${protocol} ports (${ranges.map(rangeText).join(', ')}), and a catalog's fixed ` +
-            `ports list at most ${MAX_FIXED_PORTS} single ports per flow`,
+          `opens ${union.length} separate ${protocol} port ranges (${ranges.map(rangeText).join(', ')}), and a ` +
+            `catalog's fixed ports list at most ${MAX_FIXED_PORTS} ports or ranges per flow`,
         ),
       );
   }
@@ -419,7 +404,7 @@ function serviceParts(def: ServiceDefinition, imported: FirewalldImported) {
             listener: { roles: [imported.role] },
             initiator: { roles: [imported.clientRole] },
             protocol,
-            ports: { kind: 'fixed' as const, ports: [...imported.ports[protocol]] },
+            ports: { kind: 'fixed' as const, ports: imported.ports[protocol].map(fixedEntry) },
           },
         ]
       : [],

@@ -123,7 +123,7 @@ export function portRanges(spec: PortSpec, d: NormalizedDeclaration, peer?: Peer
   const single = (p: number): PortRange => ({ fromPort: p, toPort: p });
   switch (spec.kind) {
     case 'fixed':
-      return spec.ports.map(single);
+      return spec.ports.map((r) => ({ fromPort: r.fromPort, toPort: r.toPort }));
     case 'fallback': {
       const pin = optionOf(d, spec.optionsField, spec.pin);
       if (typeof pin === 'number') return [single(pin)];

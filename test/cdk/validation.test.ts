@@ -71,6 +71,20 @@ describe('the example stacks and a variety, with aws-cdk-lib template validation
     // The cross-stack plan's rules land on the groups of the other stack, followed through Fn::ImportValue.
     const crossStack = groups.filter((g) => g.groupId.startsWith('VarietyGroups/')).flatMap((g) => g.ingress);
     expect(crossStack.length).toBeGreaterThan(0);
+    // The catalog with fixed port ranges: one rule per run of ports, each range whole.
+    const ranges = groups
+      .filter((g) => g.groupId.startsWith('VarietyRanges/'))
+      .flatMap((g) => [...g.ingress, ...g.egress])
+      .map((x) => `${x.ipProtocol} ${x.fromPort}-${x.toPort}`)
+      // aws-cdk-lib's rule that matches no traffic (it stops EC2's allow-all egress rule).
+      .filter((x) => x !== 'icmp 252-86');
+    expect([...new Set(ranges)].sort()).toEqual([
+      'tcp 10000-10100',
+      'tcp 10200-10200',
+      'tcp 135-135',
+      'tcp 49152-65535',
+      'udp 2500-3301',
+    ]);
   });
 
   const lint = cfnLint();

@@ -7,6 +7,7 @@ import { BUILTIN_CATALOGS, explain, readCatalogFile, resolve, type CatalogDeclar
 import { hostFirewall, hostRules } from '../../lib/host';
 import { nftCheck } from '../support/host';
 import { requireTool } from '../support/tools';
+import { RANGES_CATALOG, RANGES_DECLARATION } from '../support/ranges-catalog';
 
 const shop = readCatalogFile(join(__dirname, '../../examples/catalogs/three-tier.yaml'));
 const d: CatalogDeclaration = {
@@ -58,6 +59,18 @@ test('explain() cites the catalog row, its condition and the option that control
   ]);
 });
 
+test('explain() on a fixed range: every port of it is allowed by the row, the ports beside it are not', () => {
+  const ranged = resolve(RANGES_DECLARATION, { catalogs: [RANGES_CATALOG] });
+  const at = (port: number) => explain(ranged, { from: 'clients', to: 'servers', port, protocol: 'tcp' });
+  for (const port of [135, 49152, 50000, 65535]) {
+    expect([port, at(port).allowed, at(port).because.map((x) => x.id)]).toEqual([port, true, ['RNG1']]);
+  }
+  for (const port of [134, 136, 49151]) expect([port, at(port).allowed]).toEqual([port, false]);
+  // The overlapping and touching entries of RNG2 open their union, 2500-3301, and nothing past it.
+  const udp = (port: number) => explain(ranged, { from: 'servers', to: 'clients', port, protocol: 'udp' }).allowed;
+  expect([2499, 2500, 3300, 3301, 3302].map(udp)).toEqual([false, true, true, true, false]);
+});
+
 test("a catalog replacing HP SUM under another options field: the workstation's OS is read from that field", () => {
   const sum = BUILTIN_CATALOGS[1].definition;
   const renamed = { ...sum, product: { ...sum.product, optionsField: 'hpsum' }, presets: [] };
@@ -98,4 +111,38 @@ describe("a catalog role's nftables ruleset, by nft's own check", () => {
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(script.text).toContain('tcp dport 5432 accept');
   });
+
+  nft.test('fixed port ranges: one rule per run of ports, accepted by nft -c', () => {
+    const ranged = resolve(RANGES_DECLARATION, { catalogs: [RANGES_CATALOG] });
+    const script = hostFirewall(ranged, { role: 'rng:client', os: 'linux', addresses: ['servers=10.0.2.0/24'] });
+    const path = join(dir, 'rng-client.nft');
+    writeFileSync(path, script.text);
+    const r = nftCheck(nft.path!, path);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const dports = script.text.split('\n').flatMap((l) => /(tcp|udp) dport (\S+)/.exec(l)?.slice(1, 3).join(' ') ?? []);
+    expect(dports).toEqual(['udp 2500-3301', 'tcp 135', 'tcp 49152-65535']);
+  });
+});
+
+test('fixed port ranges in firewalld services and PowerShell rules: each run whole', () => {
+  const ranged = resolve(RANGES_DECLARATION, { catalogs: [RANGES_CATALOG] });
+  const firewalld = hostFirewall(ranged, { role: 'rng:client', os: 'linux', format: 'firewalld', anyAddress: true });
+  expect(firewalld.text.split('\n').filter((l) => l.includes('<port '))).toEqual([
+    '  <port protocol="udp" port="2500-3301"/>',
+    '  <port protocol="tcp" port="135"/>',
+    '  <port protocol="tcp" port="49152-65535"/>',
+  ]);
+  const ps = hostFirewall(ranged, { role: 'rng:server', os: 'windows', anyAddress: true });
+  const ports = ps.text
+    .split('\n')
+    .flatMap((l) => /-Protocol (\w+) -(Local|Remote)Port '([^']+)'/.exec(l)?.slice(1, 4).join(' ') ?? []);
+  expect(ports.sort()).toEqual([
+    'TCP Local 135',
+    'TCP Local 49152-65535',
+    'TCP Remote 10000-10100',
+    'TCP Remote 10000-10100',
+    'TCP Remote 10200',
+    'TCP Remote 10200',
+    'UDP Remote 2500-3301',
+  ]);
 });

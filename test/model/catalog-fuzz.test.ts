@@ -35,6 +35,15 @@ const BASES: [string, Json][] = [
   ['serverprotect', structuredClone(BUILTIN_CATALOGS[0].definition) as unknown as Json],
   ['sum', structuredClone(BUILTIN_CATALOGS[1].definition) as unknown as Json],
   ['three-tier', parse(readFileSync(join(root, 'examples/catalogs/three-tier.yaml'), 'utf8')) as Json],
+  // The example with fixed port ranges, overlapping and touching single ports.
+  [
+    'three-tier-ranges',
+    parse(
+      readFileSync(join(root, 'examples/catalogs/three-tier.yaml'), 'utf8')
+        .replace('ports: [5432]', 'ports: ["49152-65535", 5432, "5430-5440", 5441]')
+        .replace('ports: [1433]', 'ports: ["1433-1434"]'),
+    ) as Json,
+  ],
 ];
 
 const EXAMPLE = loadCatalog(BASES[2][1], 'three-tier.yaml');
@@ -71,6 +80,14 @@ const EDGE = fc.constantFrom<Json>(
   Number.POSITIVE_INFINITY,
   '',
   '80',
+  '2500-3300',
+  '3300-2500',
+  '0-65535',
+  '1-65536',
+  '49152-65535',
+  '65535-65535',
+  ' 1-2',
+  '1-2-3',
   'on',
   'true',
   'constructor',

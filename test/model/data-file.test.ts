@@ -130,50 +130,75 @@ describe('the CLI and readCatalogFile() read a file with the same code and words
 });
 
 describe('a port written as a range in quotes', () => {
-  const rangeFile = (range: string) =>
-    file(
-      'range.yaml',
-      SHOP_TEXT.replace('ports: { kind: fixed, ports: [5432] }', `ports: { kind: fixed, ports: ["${range}"] }`),
-    );
+  const withFixed = (range: string) =>
+    SHOP_TEXT.replace('ports: { kind: fixed, ports: [5432] }', `ports: { kind: fixed, ports: ["${range}"] }`);
+  const withDefault = (range: string) =>
+    SHOP_TEXT.replace('ports: { kind: peer, defaults: [443] }', `ports: { kind: peer, defaults: ["${range}"] }`);
 
-  test('the catalog error says it is a range, how many ports, and what the format takes today', () => {
-    const path = rangeFile('2500-3300');
+  test('fixed ports take it: the row opens the whole range', () => {
+    const catalog = readCatalogFile(file('fixed-range.yaml', withFixed('2500-3300')));
+    const shop3 = catalog.rows.find((r) => r.id === 'SHOP3')!;
+    expect(shop3.flows[0].ports).toEqual({ kind: 'fixed', ports: [{ fromPort: 2500, toPort: 3300 }] });
+    expect(cli('catalog', 'validate', file('fixed-range.yaml', withFixed('2500-3300'))).code).toBe(0);
+  });
+
+  test('a peer default is one port: the error says it is a range, how many ports, and what to write', () => {
+    const path = file('range.yaml', withDefault('2500-3300'));
     const e = library(path);
     expect(e.problems).toHaveLength(1);
     const p = e.problems[0];
-    expect(p).toMatchObject({ path: 'rows[2].flows[0].ports.ports[0]', value: '2500-3300' });
+    expect(p).toMatchObject({ path: 'rows[4].flows[0].ports.defaults[0]', value: '2500-3300' });
     expect(p.message).toBe('must be a whole number from 1 to 65535');
     expect(p.hint).toBe(
-      '2500-3300 is a range of 801 ports, and a port here is one number (fixed ports and peer defaults list at ' +
-        'most 32): write a run of consecutive ports as { kind: counted, base: 2500, count: <option> } with a ' +
-        'count option whose default is 801',
+      '2500-3300 is a range of 801 ports, and a port here is one number (peer defaults and a counted base are ' +
+        'single ports): open the range with fixed ports, { kind: fixed, ports: ["2500-3300"] }, or write a run ' +
+        'of consecutive ports as { kind: counted, base: 2500, count: <option> } with a count option whose default is 801',
     );
     // The CLI prints the same problem, hint included.
     const r = cli('catalog', 'validate', path);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      `  rows[2].flows[0].ports.ports[0]: must be a whole number from 1 to 65535 (got "2500-3300"); ${p.hint}`,
+      `  rows[4].flows[0].ports.defaults[0]: must be a whole number from 1 to 65535 (got "2500-3300"); ${p.hint}`,
     );
   });
 
-  test('a short range: list its ports', () => {
-    const e = library(rangeFile('5432-5434'));
-    expect(e.problems[0].hint).toContain('list its ports as numbers (5432, 5433, 5434), or write a run');
+  test('a short range as a peer default: list its ports', () => {
+    const e = library(file('short.yaml', withDefault('5432-5434')));
+    expect(e.problems[0].hint).toContain('list its ports as numbers (5432, 5433, 5434), open the range');
   });
 
-  test('every range gets the hint with its size; a list for at most 32 ports; nothing else gets it', () => {
+  test('a fixed range the wrong way round, with spaces, or as text for the list: said what to write', () => {
+    const reversed = library(file('reversed.yaml', withFixed('3300-2500'))).problems;
+    expect(reversed).toHaveLength(1);
+    expect(reversed[0]).toMatchObject({ path: 'rows[2].flows[0].ports.ports[0]', value: '3300-2500' });
+    expect(reversed[0].message).toMatch(/or a range of ports in quotes such as "49152-65535", first port first/);
+    expect(reversed[0].hint).toBe('3300-2500 is not a range of ports 1-65535, first port first');
+    const spaced = library(file('spaced.yaml', withFixed('2500 - 3300'))).problems;
+    expect(spaced[0].hint).toBe('write the range as "2500-3300"');
+    const text = SHOP_TEXT.replace('ports: { kind: fixed, ports: [5432] }', 'ports: { kind: fixed, ports: 2500-3300 }');
+    const listless = library(file('listless.yaml', text)).problems;
+    expect(listless[0]).toMatchObject({ path: 'rows[2].flows[0].ports.ports', value: '2500-3300' });
+    expect(listless[0].hint).toBe('fixed ports are a list: write ports: { kind: fixed, ports: ["2500-3300"] }');
+  });
+
+  test('every range gets the hint with its size in a one-port field; a list for at most 32 ports; nothing else gets it', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 0, max: 65534 }), (first, span) => {
         const last = Math.min(65535, first + span);
         const n = last - first + 1;
-        const hint = rangeHint('rows[0].flows[1].ports.ports[3]', `${first}-${last}`)!;
+        const hint = rangeHint('rows[0].flows[1].ports.defaults[3]', `${first}-${last}`)!;
         expect(hint.startsWith(`${first}-${last} is a range of ${n} ports`)).toBe(true);
         expect(hint.includes('list its ports as numbers')).toBe(n <= 32);
+        expect(hint).toContain(`{ kind: fixed, ports: ["${first}-${last}"] }`);
         expect(hint).toContain(`base: ${first}, count: <option> } with a count option whose default is ${n}`);
-        // Peer defaults, a counted base: hinted too; a text field or a single port in quotes: not.
-        expect(rangeHint('rows[0].flows[0].ports.defaults[0]', `${first}-${last}`)).toBe(hint);
+        // A counted base: hinted too; a fixed entry written right, a text field, a single port: not.
+        expect(rangeHint('rows[0].flows[0].ports.base', `${first}-${last}`)).toBe(hint);
+        expect(rangeHint('rows[0].flows[0].ports.ports[0]', `${first}-${last}`)).toBeUndefined();
+        expect(rangeHint('rows[0].flows[0].ports.ports[0]', ` ${first} - ${last}`)).toBe(
+          `write the range as "${first}-${last}"`,
+        );
         expect(rangeHint('rows[0].purpose', `${first}-${last}`)).toBeUndefined();
-        expect(rangeHint('rows[0].flows[0].ports.ports[0]', `${first}`)).toBeUndefined();
+        expect(rangeHint('rows[0].flows[0].ports.defaults[0]', `${first}`)).toBeUndefined();
       }),
     );
     expect(rangeHint('rows[0].flows[0].ports.ports[0]', '3300-2500')).toMatch(

@@ -81,6 +81,12 @@ function portSet(entries: readonly string[]): Set<string> {
   return out;
 }
 
+/** How many runs of consecutive ports of one protocol a port set holds. */
+function runs(ports: ReadonlySet<string>, proto: string): number {
+  const mine = [...ports].filter((p) => p.startsWith(`${proto} `)).map((p) => Number(p.split(' ')[1]));
+  return mine.filter((p) => !mine.includes(p - 1)).length;
+}
+
 describe('the Debian firewalld package: every shipped service', () => {
   const state: { names: string[]; info: Map<string, Info>; result?: FirewalldImport; before: string } = {
     names: [],
@@ -170,9 +176,38 @@ describe('the Debian firewalld package: every shipped service', () => {
         [],
         [],
       ]);
-      const ours = new Set([...i.ports.tcp.map((p) => `tcp ${p}`), ...i.ports.udp.map((p) => `udp ${p}`)]);
+      // Every port of every range, against every port firewalld lists: the sets, not samples.
+      const ours = new Set(
+        (['tcp', 'udp'] as const).flatMap((proto) =>
+          i.ports[proto].flatMap((r) =>
+            Array.from({ length: r.toPort - r.fromPort + 1 }, (_, k) => `${proto} ${r.fromPort + k}`),
+          ),
+        ),
+      );
       expect([i.service, [...ours].sort()]).toEqual([i.service, [...portSet(info.ports)].sort()]);
     }
+  });
+
+  tool.test('every service firewalld reads as TCP and UDP ports alone, includes followed, is imported', () => {
+    const imported = new Set(state.result!.imported.map((i) => i.service));
+    const portsOnly = state.names.filter((n) => {
+      const { info } = closure(n);
+      const others = [info.protocols, info.sourcePorts, info.modules, info.helpers, info.destination];
+      const ports = portSet(info.ports);
+      return (
+        others.every((x) => x.length === 0) &&
+        info.ports.every((p) => /^\d+(-\d+)?\/(tcp|udp)$/.test(p)) &&
+        ports.size > 0 &&
+        ['tcp', 'udp'].every((proto) => runs(ports, proto) <= 32)
+      );
+    });
+    expect(portsOnly.filter((n) => !imported.has(n))).toEqual([]);
+    // Those with a range of ports (the ones a list of single ports could not hold), for the record.
+    const ranged = state.result!.imported.filter((i) =>
+      [...i.ports.tcp, ...i.ports.udp].some((r) => r.toPort > r.fromPort),
+    );
+    process.stderr.write(`firewalld services with port ranges imported: ${ranged.map((i) => i.service).join(', ')}\n`);
+    expect(ranged.length).toBeGreaterThan(0);
   });
 
   tool.test("each refusal's reason is borne out by firewalld's reading of the service", () => {
@@ -186,10 +221,7 @@ describe('the Debian firewalld package: every shipped service', () => {
           destination: () => own.destination.length > 0,
           'source-port': () => own.sourcePorts.length > 0,
           protocol: () => own.protocols.length > 0 || own.ports.some((p) => !/\/(tcp|udp)$/.test(p)),
-          'too-many-ports': () =>
-            ['tcp', 'udp'].some(
-              (proto) => [...portSet(info.ports)].filter((p) => p.startsWith(`${proto} `)).length > 32,
-            ),
+          'too-many-ports': () => ['tcp', 'udp'].some((proto) => runs(portSet(info.ports), proto) > 32),
           include: () => [...names].some((n) => refusedNames.has(n)),
           'no-ports': () => info.ports.length === 0,
         };

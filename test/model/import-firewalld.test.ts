@@ -64,12 +64,6 @@ describe('what a catalog cannot say is refused, with the reason', () => {
     ['a port name', '  <port protocol="tcp" port="ssh"/>\n', 'port', /<port> "ssh" .* is not a port number or a range/],
     ['port 0', '  <port protocol="tcp" port="0"/>\n', 'port', /outside 1-65535/],
     ['past 65535', '  <port protocol="tcp" port="65530-65536"/>\n', 'port', /outside 1-65535/],
-    [
-      'a wide range',
-      '  <port protocol="tcp" port="30000-32767"/>\n',
-      'too-many-ports',
-      /opens 2768 tcp ports \(30000-32767\), and a catalog's fixed ports list at most 32/,
-    ],
     ['no port at all', '', 'no-ports', /opens no TCP or UDP port/],
   ])('%s', (_what, body, code, message) => {
     const r = refusal({ svc: xml(body) }, 'svc');
@@ -84,19 +78,32 @@ describe('what a catalog cannot say is refused, with the reason', () => {
     expect(r!.reasons.map((x) => x.code)).toEqual(['protocol', 'helper']);
   });
 
-  test('at most 32 ports per protocol: 32 import, 33 do not; a range counts each port, overlaps once', () => {
+  test('a wide range imports as one fixed entry, and its row opens the whole range', () => {
+    const r = outcome({ kube: xml('  <port protocol="tcp" port="30000-32767"/>\n') });
+    expect(r.refused).toEqual([]);
+    expect(r.imported[0].ports).toEqual({ tcp: [{ fromPort: 30000, toPort: 32767 }], udp: [] });
+    expect(r.catalog!.rows[0].flows[0].ports).toEqual({ kind: 'fixed', ports: ['30000-32767'] });
+  });
+
+  test('at most 32 separate ranges per protocol: 32 import, 33 do not; ranges that overlap or touch are one', () => {
+    // n separate runs (two ports, then a gap), plus entries that overlap and touch the first run.
     const ports = (n: number) =>
-      `  <port protocol="udp" port="1000-${999 + n}"/>\n  <port protocol="udp" port="1000"/>\n`;
+      Array.from({ length: n }, (_, i) => `  <port protocol="udp" port="${1000 + 3 * i}-${1001 + 3 * i}"/>\n`).join(
+        '',
+      ) + '  <port protocol="udp" port="1000"/>\n  <port protocol="udp" port="999"/>\n';
     const at = outcome({ aa: xml(ports(MAX_FIXED_PORTS)), bb: xml(ports(MAX_FIXED_PORTS + 1)) });
-    expect(at.imported.map((i) => [i.service, i.ports.udp.length])).toEqual([['aa', 32]]);
-    expect(at.refused.map((r) => [r.service, r.reasons[0].message])).toEqual([
-      ['bb', "opens 33 udp ports (1000-1032, 1000), and a catalog's fixed ports list at most 32 single ports per flow"],
+    expect(at.imported.map((i) => [i.service, i.ports.udp.length, i.ports.udp[0]])).toEqual([
+      ['aa', 32, { fromPort: 999, toPort: 1001 }],
     ]);
+    expect(at.refused.map((r) => [r.service, r.reasons[0].code])).toEqual([['bb', 'too-many-ports']]);
+    expect(at.refused[0].reasons[0].message).toMatch(
+      /^opens 33 separate udp port ranges \(1000-1001, 1003-1004, .*, 1096-1097, 1000, 999\), and a catalog's fixed ports list at most 32 ports or ranges per flow$/,
+    );
   });
 
   test('a range written last port first is the same range, as firewalld reads it', () => {
     const r = outcome({ vnc: xml('  <port protocol="tcp" port="5903-5900"/>\n') });
-    expect(r.imported[0].ports).toEqual({ tcp: [5900, 5901, 5902, 5903], udp: [] });
+    expect(r.imported[0].ports).toEqual({ tcp: [{ fromPort: 5900, toPort: 5903 }], udp: [] });
   });
 
   test('the same service from two files is refused, both named', () => {
@@ -129,7 +136,8 @@ describe('include', () => {
       ),
     });
     const ipa = r.imported.find((i) => i.service === 'ipa')!;
-    expect(ipa.ports).toEqual({ tcp: [88, 389, 443, 636], udp: [88] });
+    const one = (p: number) => ({ fromPort: p, toPort: p });
+    expect(ipa.ports).toEqual({ tcp: [88, 389, 443, 636].map(one), udp: [one(88)] });
     expect(ipa.includes).toEqual(['directory', 'kerberos', 'ldap', 'ldaps']);
     const row = r.catalog!.rows.find((x) => x.id === 'FIREWALLD-IPA')!;
     expect(row.citation).toEqual({

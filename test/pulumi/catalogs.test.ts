@@ -4,6 +4,7 @@ import { DeclarationError, defineCatalog, type CatalogDeclaration, type CatalogS
 import { validateSecurityRules, type ArmSecurityRule } from '../../lib/azure/rules';
 import { betweenNics } from '../support/azure-network';
 import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/shop-catalog';
+import { RANGES_CATALOG, RANGES_DECLARATION } from '../support/ranges-catalog';
 import { SERVERPROTECT } from '../support/declarations';
 import { expectedLines, recordResources, ruleLines, settleComponent, type Registered } from '../support/pulumi';
 
@@ -110,6 +111,32 @@ describe('a catalog of your own', () => {
     ]);
     expect(wrong).toEqual([]);
     expect(passed).toBeGreaterThan(20);
+  });
+
+  test('fixed port ranges: one destinationPortRanges entry per run, the ARM validator accepts them, exactly the planned ports pass', async () => {
+    const { name, plan, rules } = await build(RANGES_DECLARATION, [RANGES_CATALOG]);
+    const allow = rules.filter((r) => r.access === 'Allow' && /^(in|out)-/.test(r.name));
+    expect(
+      allow
+        .map((r) => [r.name, r.protocol, r.destinationPortRanges])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    ).toEqual([
+      ['in-clients-to-servers-tcp', 'Tcp', ['135', '49152-65535']],
+      ['in-servers-to-clients-udp', 'Udp', ['2500-3301']],
+      ['out-clients-to-servers-tcp', 'Tcp', ['135', '49152-65535']],
+      ['out-servers-to-backup-tcp', 'Tcp', ['10000-10100', '10200']],
+      ['out-servers-to-backup6-tcp', 'Tcp', ['10000-10100', '10200']],
+      ['out-servers-to-clients-udp', 'Udp', ['2500-3301']],
+    ]);
+    expect(validateSecurityRules(rules)).toEqual([]);
+    const groups = plan.resolution.declaration.groups.map((g) => g.name);
+    const { wrong, passed } = betweenNics(
+      plan.resolution,
+      rules,
+      groups.map((g) => ({ name: g, groups: [g], asgIds: [`${name}-${g}-id`] })),
+    );
+    expect(wrong).toEqual([]);
+    expect(passed).toBeGreaterThan(0);
   });
 
   test('without the catalog its roles are a DeclarationError, and nothing is registered', async () => {

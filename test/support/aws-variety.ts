@@ -3,11 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { buildApp } from '../../examples/cdk/stacks';
 import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
 import { PRESETS, type PeerDeclaration } from '../../lib/model';
+import { RANGES_CATALOG, RANGES_DECLARATION } from './ranges-catalog';
 
 /**
  * A variety of stacks for the template validators (aws-cdk-lib's own and cfn-lint): the example
  * app, and stacks with existing groups (mutable, immutable, in another stack), restricted and
- * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, and a launch template.
+ * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, a launch template, and a user's catalog
+ * with fixed port ranges.
  */
 export const VARIETY_STACKS = [
   'VarietyPeers',
@@ -15,6 +17,7 @@ export const VARIETY_STACKS = [
   'VarietySum7Restricted',
   'VarietyGroups',
   'VarietyCrossStack',
+  'VarietyRanges',
 ] as const;
 
 const PEERS: PeerDeclaration[] = [
@@ -100,5 +103,8 @@ export function buildVariety(app: App): App {
       'normal-servers': { securityGroup: normal },
     },
   });
+
+  const ranges = new Stack(app, 'VarietyRanges');
+  new PortPlan(ranges, 'Plan', { vpc: vpcOf(ranges), declaration: RANGES_DECLARATION, catalogs: [RANGES_CATALOG] });
   return app;
 }

@@ -17,8 +17,14 @@ export function arbitraryCatalog(productIndex = 0): fc.Arbitrary<CatalogDefiniti
     { name: 'width', type: 'count', min: 1, max: 12, default: 3, description: 'a count' },
   ];
   const port = fc.integer({ min: 1, max: 65535 });
+  // Fixed entries: single ports and ranges ("2500-3300"), which may overlap or touch each other.
+  const fixedEntry = fc.oneof(
+    port,
+    fc.tuple(port, fc.integer({ min: 0, max: 2000 })).map(([a, w]) => `${a}-${Math.min(65535, a + w)}`),
+    fc.constant('49152-65535'),
+  );
   const ports: fc.Arbitrary<CatalogPorts> = fc.oneof(
-    fc.record({ kind: fc.constant('fixed' as const), ports: fc.uniqueArray(port, { minLength: 1, maxLength: 4 }) }),
+    fc.record({ kind: fc.constant('fixed' as const), ports: fc.array(fixedEntry, { minLength: 1, maxLength: 4 }) }),
     fc.constant({ kind: 'fallback' as const, pin: 'port' }),
     fc.record({
       kind: fc.constant('counted' as const),
@@ -134,6 +140,10 @@ export function catalogPorts(c: CatalogDefinition, d: Record<string, unknown>): 
       ? peers.filter((p) => p.kind === e.peer).map((p) => p.name)
       : groups.filter((g) => e.roles.includes(g.role)).map((g) => g.name);
   const span = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  const rangeEnds = (e: string): [number, number] => {
+    const [a, b] = e.split('-').map(Number);
+    return [a, b];
+  };
   const out = new Map<string, Set<number>>();
   for (const row of c.rows) {
     const holds = Object.entries(row.when ?? {}).every(([k, v]) =>
@@ -145,7 +155,9 @@ export function catalogPorts(c: CatalogDefinition, d: Record<string, unknown>): 
         for (const from of names(f.initiator)) {
           const peer = peers.find((p) => p.name === ('peer' in f.listener ? to : 'peer' in f.initiator ? from : ''));
           let ports: number[];
-          if (f.ports.kind === 'fixed') ports = [...f.ports.ports];
+          // A range entry ("2500-3300") is every port from its first to its last.
+          if (f.ports.kind === 'fixed')
+            ports = f.ports.ports.flatMap((e) => (typeof e === 'number' ? [e] : span(...rangeEnds(e))));
           else if (f.ports.kind === 'peer') ports = [...(peer?.ports ?? f.ports.defaults)];
           else if (f.ports.kind === 'counted')
             ports = span(f.ports.base, f.ports.base + (set[f.ports.count] as number) - 1);

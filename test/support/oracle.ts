@@ -22,7 +22,7 @@ export function requiredPorts(
       : n.groups.filter((g) => e.roles.includes(g.role)).map((g) => g.name);
   const expand = (spec: PortSpec, peer: string | undefined): number[] => {
     const span = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-    if (spec.kind === 'fixed') return [...spec.ports];
+    if (spec.kind === 'fixed') return spec.ports.flatMap((r) => span(r.fromPort, r.toPort));
     if (spec.kind === 'peer') return [...(n.peers.find((p) => p.name === peer)?.ports ?? spec.defaults)];
     const options = (n as unknown as Record<string, Record<string, unknown>>)[spec.optionsField];
     if (spec.kind === 'counted') return span(spec.base, spec.base + (options[spec.count] as number) - 1);

@@ -14,6 +14,7 @@ import {
   optionOf,
   placeCloudRules,
   resolve,
+  type CatalogSource,
   type Declaration,
   type HostOs,
   type Resolution,
@@ -38,6 +39,7 @@ import { asgKey, readNsg } from '../../lib/verify/site-azure';
 import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
 import { testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';
+import { arbitraryCatalog, arbitraryDeclaration } from '../support/catalogs';
 
 // Cross-target equivalence: for every preset and random declarations, what each generated target
 // admits, compiled to packet sets, is exactly the plan's packets (its flows as the plan's rules
@@ -88,9 +90,9 @@ const isNoTraffic = (x: { ipProtocol: string; fromPort?: number; toPort?: number
   x.ipProtocol === 'icmp' && x.fromPort === 252 && x.toPort === 86 && x.cidrIpv4 === '255.255.255.255/32';
 
 /** (a) The CDK template's security group rules against the plan. */
-function cdkDifferences(declaration: Declaration): string[] {
+function cdkDifferences(declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] {
   const { stack, vpc } = testStack();
-  const plan = new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup: 200 });
+  const plan = new PortPlan(stack, 'Plan', { vpc, declaration, catalogs, maxRulesPerGroup: 200 });
   const r = plan.resolution;
   const space = new PacketSpace(names(r));
   const carriers = new Map<string, string[]>();
@@ -125,8 +127,8 @@ const AZURE_ADDRESS_SPACE = ['10.40.0.0/16', 'fd00:40::/48'];
 const AZURE_LB = '168.63.129.16/32';
 
 /** (b) The Azure plan's NSG rules (with Azure's default rules) against the plan. */
-function azureDifferences(declaration: Declaration): string[] {
-  const r = resolve(declaration);
+function azureDifferences(declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] {
+  const r = resolve(declaration, { catalogs });
   const space = new PacketSpace(names(r));
   const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
   const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${JSON.stringify(g)}`;
@@ -187,8 +189,8 @@ function hostOs(r: Resolution, role: string): HostOs | undefined {
 }
 
 /** (c) Each role's host firewall against the plan's packets of that role's hosts. */
-function hostDifferences(declaration: Declaration): string[] {
-  const r = resolve(declaration);
+function hostDifferences(declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] {
+  const r = resolve(declaration, { catalogs });
   const space = new PacketSpace(names(r));
   const addresses = groupAddresses(r);
   const world = addressedWorld(space, addresses);
@@ -252,8 +254,8 @@ function nftPackets(space: PacketSpace, h: HostRules, text: string): HostPackets
 }
 
 /** The nftables script of each role against the role's host rules, on packets of one family at both ends. */
-function nftDifferences(declaration: Declaration): string[] {
-  const r = resolve(declaration);
+function nftDifferences(declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] {
+  const r = resolve(declaration, { catalogs });
   const space = new PacketSpace(names(r));
   const wire = unionAll(
     space,
@@ -313,6 +315,30 @@ test('random declarations: each host firewall admits exactly its hosts part of t
     }),
     CASES,
   );
+});
+
+// Users' catalogs with fixed port ranges ("49152-65535"), overlapping and touching single ports,
+// beside every other kind of port rule: each target admits exactly the plan's ranges, whole.
+test('random catalogs with port ranges: the CDK template, the Azure plan and each host firewall admit the plan', () => {
+  const cases = arbitraryCatalog().chain((c) => arbitraryDeclaration(c).map((d) => ({ c, d })));
+  let ranged = 0;
+  fc.assert(
+    fc.property(cases, ({ c, d }) => {
+      const declaration = d as unknown as Declaration;
+      ranged += c.rows.some((r) =>
+        r.flows.some((f) => f.ports.kind === 'fixed' && f.ports.ports.some((p) => typeof p === 'string')),
+      )
+        ? 1
+        : 0;
+      expect(cdkDifferences(declaration, [c])).toEqual([]);
+      expect(azureDifferences(declaration, [c])).toEqual([]);
+      expect(hostDifferences(declaration, [c])).toEqual([]);
+      expect(nftDifferences(declaration, [c])).toEqual([]);
+    }),
+    { numRuns: 25 },
+  );
+  // The runs held ranges at all (not only single ports).
+  expect(ranged).toBeGreaterThan(0);
 });
 
 // The checks can fail: a rule more or less in a target is reported, with a witness.
