@@ -6,7 +6,8 @@ import {
   describeRows,
   placeCloudRules,
   type CloudRule,
-  type Protocol,
+  type FlowProtocol,
+  type IcmpMessage,
   type Resolution,
   type ResolvedFlow,
   type RoleId,
@@ -70,12 +71,14 @@ export interface PlannedRule {
   readonly direction: RuleDirection;
   /** The initiator of an inbound rule, the listener of an outbound one. */
   readonly remote: RuleRemote;
-  /** Transport protocol. */
-  readonly protocol: Protocol;
-  /** First port. */
+  /** Transport protocol, or ICMP (`icmp`, `icmpv6`). */
+  readonly protocol: FlowProtocol;
+  /** First port; for ICMP, EC2's FromPort: the message type, -1 for every message. */
   readonly fromPort: number;
-  /** Last port. */
+  /** Last port; for ICMP, EC2's ToPort: the code, -1 for every code. */
   readonly toPort: number;
+  /** For ICMP rules only: the messages, `{}` for every one. */
+  readonly icmp?: IcmpMessage;
   /** The rows of every flow the rule carries, in catalog order. */
   readonly rows: readonly RowId[];
   /** Rows and purposes, at most 140 characters (the spec's `describeRows`). */
@@ -221,6 +224,16 @@ function createdGroupEgress(name: string, restricted: boolean, rules: readonly P
   return inlineIpv4Egress ? [] : ['no-traffic-placeholder'];
 }
 
+/**
+ * A rule's FromPort and ToPort as EC2 reads them: the ports, or for ICMP the message type and code,
+ * -1 for every type or every code of the type
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
+ */
+function ec2Ports(c: CloudRule): { fromPort: number; toPort: number } {
+  if (!c.icmp) return { fromPort: c.fromPort, toPort: c.toPort };
+  return { fromPort: c.icmp.type ?? -1, toPort: c.icmp.code ?? -1 };
+}
+
 /** The cloud rules as EC2 rules: those on immutable groups skipped, those EC2 sees as one merged. */
 function mergeRules(
   resolution: Resolution,
@@ -242,7 +255,8 @@ function mergeRules(
         ? { kind: 'cidr', cidr: remote.cidr, family: cidrFamily(remote.cidr) }
         : { kind: 'group', name: remote.name };
     const remoteKey = r.kind === 'group' ? `group:${r.name}` : `cidr:${r.cidr}`;
-    const key = JSON.stringify([holder.name, direction, remoteKey, c.protocol, c.fromPort, c.toPort]);
+    const { fromPort, toPort } = ec2Ports(c);
+    const key = JSON.stringify([holder.name, direction, remoteKey, c.protocol, fromPort, toPort]);
     const seen = merged.get(key);
     if (seen) {
       seen.flows.push(...c.flows);
@@ -256,10 +270,11 @@ function mergeRules(
         direction,
         remote: r,
         protocol: c.protocol,
-        fromPort: c.fromPort,
-        toPort: c.toPort,
+        fromPort,
+        toPort,
+        ...(c.icmp ? { icmp: c.icmp } : {}),
         placement: r.kind === 'cidr' && !existing(holder.name) ? 'inline' : 'separate',
-        id: composeName(NAME_TARGETS.cdkId, [...parts, c.protocol, c.fromPort, c.toPort]),
+        id: composeName(NAME_TARGETS.cdkId, [...parts, c.protocol, fromPort, toPort]),
       },
       flows: [...c.flows],
     });

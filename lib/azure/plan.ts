@@ -14,7 +14,10 @@ import {
   type Declaration,
   type CloudRule,
   type NamePart,
-  type Protocol,
+  type FlowProtocol,
+  type ResolveWarning,
+  icmpText,
+  isIcmp,
   type Resolution,
   type RowId,
   type RoleWideGroup,
@@ -197,6 +200,11 @@ export interface AzurePlan {
    * role's groups joins it, and the rules every group of the role needs alike name it once.
    */
   readonly roleGroups: readonly RoleWideGroup[];
+  /**
+   * The resolution's warnings, then the plan's own: `azure-icmp-wider` for each ICMP rule that
+   * admits more messages than its flows ask for (an NSG rule names no ICMP type or code).
+   */
+  readonly warnings: readonly ResolveWarning[];
 }
 
 /** A reference to an application security group inside a rule. */
@@ -270,7 +278,16 @@ function fnv1a(text: string): number {
   return h;
 }
 
-const PROTOCOL: Record<Protocol, 'Tcp' | 'Udp'> = { tcp: 'Tcp', udp: 'Udp' };
+// An NSG rule's protocol Icmp has no type or code and matches ICMP and ICMPv6 alike
+// (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules,
+// https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules/create-or-update#securityruleprotocol):
+// the ICMP flows of a pair are one rule of every message, its ports `*`.
+const PROTOCOL: Record<FlowProtocol, 'Tcp' | 'Udp' | 'Icmp'> = {
+  tcp: 'Tcp',
+  udp: 'Udp',
+  icmp: 'Icmp',
+  icmpv6: 'Icmp',
+};
 
 /** A rule name by the spec's one naming scheme: unique for distinct parts, within Azure's rules. */
 const ruleName = (parts: readonly NamePart[]): string => composeName(NAME_TARGETS.azureRule, parts);
@@ -311,7 +328,8 @@ export function planAzure(resolution: Resolution, options: AzurePlanOptions): Az
     rules.map((r) => ({ name: r.name, what: `the ${r.direction.toLowerCase()} ${r.origin} rule ${r.description}` })),
   );
   checkLimits(rules);
-  return { resolution, rules, roleGroups: placement.roleGroups };
+  const warnings = [...resolution.warnings, ...icmpWarnings(placement.rules)];
+  return { resolution, rules, roleGroups: placement.roleGroups, warnings };
 }
 
 /**
@@ -387,32 +405,78 @@ function bandZones(band: PriorityBand): { allow: Zone; additional: Zone; deny: Z
   };
 }
 
+// The allow rule a cloud rule goes into: its direction, ends, Azure protocol, name and key (by
+// direction, ends and Azure protocol, not by the name they get).
+function allowOf(c: CloudRule) {
+  const direction = c.direction === 'inbound' ? ('Inbound' as const) : ('Outbound' as const);
+  const [from, to] = c.direction === 'inbound' ? [c.remote, c.holder] : [c.holder, c.remote];
+  const protocol = PROTOCOL[c.protocol];
+  const part = isIcmp(c.protocol) ? 'icmp' : c.protocol;
+  const name = ruleName([direction === 'Inbound' ? 'in' : 'out', user(from.name), 'to', user(to.name), part]);
+  const key = JSON.stringify([direction, from.kind, from.name, to.kind, to.name, protocol]);
+  return { direction, from, to, protocol, name, key };
+}
+
 /** The allow rules of the flows: one per direction, endpoints and protocol, with all its port ranges. */
 function allowDrafts(resolution: Resolution, placed: readonly CloudRule[]): Draft[] {
   const side = (e: RuleParty): AzureRuleEndpoint => (e.kind === 'peer' ? { prefix: e.cidr } : { group: e.name });
   const drafts = new Map<string, Draft>();
   for (const c of placed) {
-    const direction = c.direction === 'inbound' ? 'Inbound' : 'Outbound';
-    const [from, to] = c.direction === 'inbound' ? [c.remote, c.holder] : [c.holder, c.remote];
-    const name = ruleName([direction === 'Inbound' ? 'in' : 'out', user(from.name), 'to', user(to.name), c.protocol]);
-    // Keyed by direction, endpoints and protocol (not by the name they get).
-    const key = JSON.stringify([direction, from.kind, from.name, to.kind, to.name, c.protocol]);
+    const { direction, from, to, protocol, name, key } = allowOf(c);
     const prev = drafts.get(key);
     const rows = [...(prev?.rows ?? []), ...new Set(c.flows.flatMap((f) => f.rows))];
+    const ports = protocol === 'Icmp' ? ['*'] : [...(prev?.ports ?? []), portRangeText(c)];
     drafts.set(key, {
       name,
       direction,
       access: 'Allow',
-      protocol: PROTOCOL[c.protocol],
+      protocol,
       source: side(from),
       destination: side(to),
-      ports: [...(prev?.ports ?? []), portRangeText(c)],
+      ports,
       rows,
       description: describeRows(rows, resolution.catalog),
       origin: 'flow',
     });
   }
   return [...drafts.values()];
+}
+
+// Whether an Icmp rule's ends may carry addresses of this family: an ASG's hosts may have both, a
+// peer's prefix has one.
+const carries = (e: RuleParty, family: 4 | 6): boolean => e.kind !== 'peer' || parseCidr(e.cidr)?.family === family;
+
+/**
+ * The ICMP allow rules that admit more than their flows ask for: a type or code the rule cannot
+ * name, or the other family's messages (Icmp is both) where both ends may carry that family. Each
+ * warning names the rule and what it admits.
+ */
+function icmpWarnings(placed: readonly CloudRule[]): ResolveWarning[] {
+  const byRule = new Map<string, { name: string; rules: CloudRule[] }>();
+  for (const c of placed) {
+    if (!isIcmp(c.protocol)) continue;
+    const a = allowOf(c);
+    const entry = byRule.get(a.key) ?? { name: a.name, rules: [] };
+    entry.rules.push(c);
+    byRule.set(a.key, entry);
+  }
+  const out: ResolveWarning[] = [];
+  for (const { name, rules } of byRule.values()) {
+    const all = (p: 'icmp' | 'icmpv6', family: 4 | 6) =>
+      rules.some((c) => c.protocol === p && c.icmp?.type === undefined) ||
+      !rules.every((c) => carries(c.remote, family) && carries(c.holder, family));
+    if (all('icmp', 4) && all('icmpv6', 6)) continue;
+    const asked = [...new Set(rules.map((c) => icmpText(c.protocol as 'icmp' | 'icmpv6', c.icmp ?? {})))];
+    const rows = [...new Set(rules.flatMap((c) => c.flows.flatMap((f) => f.rows)))];
+    out.push({
+      code: 'azure-icmp-wider',
+      rows,
+      message:
+        `the NSG rule ${name} admits every ICMP and ICMPv6 message (an Azure rule has protocol Icmp, no type or ` +
+        `code) where the flows ask for ${asked.join(', ')}: filter the messages on the hosts`,
+    });
+  }
+  return out;
 }
 
 // The texts below name a group, or for a role-wide ASG the role id; 140 characters at most.

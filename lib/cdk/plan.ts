@@ -121,7 +121,14 @@ export class RoleGroup implements ec2.IConnectable {
   }
 }
 
-const PROTOCOL = { tcp: ec2.Protocol.TCP, udp: ec2.Protocol.UDP } as const;
+// ICMPv6 is IpProtocol 58; EC2 reads an ICMP rule's FromPort and ToPort as type and code, -1 for all
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
+const PROTOCOL = {
+  tcp: ec2.Protocol.TCP,
+  udp: ec2.Protocol.UDP,
+  icmp: ec2.Protocol.ICMP,
+  icmpv6: ec2.Protocol.ICMPV6,
+} as const;
 
 function port(r: PlannedRule): ec2.Port {
   return new ec2.Port({

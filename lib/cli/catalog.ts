@@ -12,7 +12,7 @@ import {
   catalogTable,
   diffCatalogs,
   diffFlows,
-  portRangeText,
+  flowPortsText,
   resolve,
   type CatalogDiff,
   type CatalogItemsDiff,
@@ -151,7 +151,7 @@ export function catalogDiffText(
 ): string {
   const lines: string[] = [];
   const pair = (f: { from: Endpoint; to: Endpoint; protocol: string; fromPort: number; toPort: number }) =>
-    `${f.from.name} -> ${f.to.name} ${f.protocol} ${portRangeText(f)}`;
+    `${f.from.name} -> ${f.to.name} ${f.protocol} ${flowPortsText(f)}`;
   const { opened, closed, rowsChanged } = flows;
   for (const f of opened) lines.push(`+ ${pair(f)} (${f.rows.join(', ')})`);
   for (const f of closed) lines.push(`- ${pair(f)} (${f.rows.join(', ')})`);

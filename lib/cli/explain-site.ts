@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames, portRangeText, type Resolution } from '../model';
+import { ArgumentError, PortplanError, cloudGroupNames, flowPortsText, type Resolution } from '../model';
 import { describePacket } from '../packets';
 import { readSecurityGroups } from '../verify/ec2';
 import { explainAwsSite, type AwsRuleChange } from '../verify/explain-aws';
@@ -227,7 +227,7 @@ function directionLines(d: SiteDirection<AwsRuleChange | AzureRuleChange>): stri
     `${d.from} -> ${d.to}: ${n ? `${n} planned flow${n === 1 ? '' : 's'}, ${stopped} not wholly allowed by the site` : 'the plan opens nothing'}`,
   ];
   for (const f of d.flows) {
-    lines.push(`  flow ${f.from} -> ${f.to} ${f.protocol} ${portRangeText(f)} (${f.rows.join(', ')}): ${f.status}`);
+    lines.push(`  flow ${f.from} -> ${f.to} ${f.protocol} ${flowPortsText(f)} (${f.rows.join(', ')}): ${f.status}`);
     for (const g of f.gaps) lines.push(...gapLines(g));
   }
   if (d.unrequired) {

@@ -3,7 +3,7 @@ import { explainPair, type PairAnswer, type PairQuery } from '../verify/explain-
 import {
   ArgumentError,
   explain,
-  portRangeText,
+  flowPortsText,
   type Protocol,
   type Resolution,
   type Explanation,
@@ -74,7 +74,7 @@ export function pairText(a: PairAnswer): string {
     );
     for (const f of d.flows) {
       lines.push(
-        `  flow ${f.flow.from.name} -> ${f.flow.to.name} ${f.flow.protocol} ${portRangeText(f.flow)} (${f.rows.join(', ')})`,
+        `  flow ${f.flow.from.name} -> ${f.flow.to.name} ${f.flow.protocol} ${flowPortsText(f.flow)} (${f.rows.join(', ')})`,
       );
     }
     if (d.open.length) lines.push('  exactly:', ...d.open.map((l) => `    ${l}`));
@@ -134,7 +134,7 @@ export function explainText(e: Explanation): string {
   const { from, to, port, protocol } = e.query;
   const lines = [`${from} -> ${to} ${port}/${protocol}: ${e.allowed ? 'allowed' : 'not allowed'} by the plan`];
   for (const f of e.flows)
-    lines.push(`  flow ${f.from.name} -> ${f.to.name} ${f.protocol} ${portRangeText(f)} (${f.rows.join(', ')})`);
+    lines.push(`  flow ${f.from.name} -> ${f.to.name} ${f.protocol} ${flowPortsText(f)} (${f.rows.join(', ')})`);
   const rows: readonly (RowReason & { needs?: readonly string[] })[] = e.allowed ? e.because : e.wouldOpen;
   if (!e.allowed)
     lines.push(rows.length ? '  would be opened by:' : '  no row of the catalog opens this port to this role');

@@ -6,7 +6,7 @@ import {
   CatalogError,
   DeclarationError,
   declarationJsonSchema,
-  portRangeText,
+  flowPortsText,
   warningText,
   type Resolution,
 } from '../model';
@@ -164,7 +164,7 @@ function registerViews(program: Command, out: Write, err: Write): void {
       if (o.json) return out(flowsJson(r));
       warn(r);
       for (const f of r.flows) {
-        out(`${f.from.name} -> ${f.to.name} ${f.protocol} ${portRangeText(f)} ${f.rows.join(',')}\n`);
+        out(`${f.from.name} -> ${f.to.name} ${f.protocol} ${flowPortsText(f)} ${f.rows.join(',')}\n`);
       }
     });
 

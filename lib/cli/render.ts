@@ -1,10 +1,4 @@
-import {
-  type CatalogSet,
-  portRangeText as portText,
-  type Endpoint,
-  type Resolution,
-  type ResolvedFlow,
-} from '../model';
+import { type CatalogSet, flowPortsText, type Endpoint, type Resolution, type ResolvedFlow } from '../model';
 
 /** A group by name, a peer by name and address range. */
 export function endpointText(e: Endpoint, r: Resolution): string {
@@ -35,7 +29,7 @@ export function markdownTable(r: Resolution): string {
       endpointText(f.from, r),
       endpointText(f.to, r),
       f.protocol,
-      portText(f),
+      flowPortsText(f),
       f.rows.join(', '),
       purpose,
       conditions,
@@ -80,7 +74,7 @@ export function mermaid(r: Resolution): string {
   for (const f of r.flows) {
     const key = `${nodeId(f.from)} ${nodeId(f.to)}`;
     const edge = edges.get(key) ?? { from: f.from, to: f.to, ports: [] };
-    edge.ports.push(`${f.protocol} ${portText(f)}`);
+    edge.ports.push(`${f.protocol} ${flowPortsText(f)}`);
     edges.set(key, edge);
   }
   for (const e of edges.values()) lines.push(`  ${nodeId(e.from)} -->|"${e.ports.join(', ')}"| ${nodeId(e.to)}`);

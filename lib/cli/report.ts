@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
+import { flowPortsText, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
 import { planAws, type PlannedRule } from '../aws';
 import { AZURE_LIMITS, planAzure, type AzureRuleEndpoint } from '../azure';
 import { unique } from './render';
@@ -80,9 +80,10 @@ function cidrText(cidr: string, r: Resolution): string {
  * ports, and stays as it is so that deployed rules keep their logical ids), a single port written
  * once, as everywhere else: `in-db-from-app-tcp-5432`, `in-app-from-web-tcp-9100-9103`.
  */
-export function ruleName(rule: Pick<PlannedRule, 'id' | 'fromPort' | 'toPort'>): string {
+export function ruleName(rule: Pick<PlannedRule, 'id' | 'fromPort' | 'toPort' | 'icmp'>): string {
   const ports = `-${rule.fromPort}-${rule.toPort}`;
-  if (rule.fromPort !== rule.toPort || !rule.id.endsWith(ports)) return rule.id;
+  // An ICMP rule's id ends in EC2's type and code (-1 for all), kept as they are.
+  if (rule.icmp || rule.fromPort !== rule.toPort || !rule.id.endsWith(ports)) return rule.id;
   return `${rule.id.slice(0, -ports.length)}-${portRangeText(rule)}`;
 }
 
@@ -105,7 +106,7 @@ export function awsReportRules(r: Resolution): ReportRule[] {
       source: inbound ? remote : rule.group,
       destination: inbound ? rule.group : remote,
       protocol: rule.protocol,
-      ports: portRangeText(rule),
+      ports: flowPortsText(rule),
       origin: 'flow',
       rows: rule.rows,
       ...rowFields(rule.rows, r.catalog),

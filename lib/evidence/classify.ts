@@ -101,7 +101,14 @@ export function planClassifier(resolution: Resolution, inventory: Inventory): Cl
     if (!list) {
       list = [];
       flows.forEach((f, i) => {
-        if (PROTOCOL_NUMBER[f.protocol] === protocol && f.fromPort <= port && port <= f.toPort) list?.push(i);
+        // Flow logs' ports are TCP's and UDP's: an ICMP flow's range is message types, never matched.
+        if (
+          (f.protocol === 'tcp' || f.protocol === 'udp') &&
+          PROTOCOL_NUMBER[f.protocol] === protocol &&
+          f.fromPort <= port &&
+          port <= f.toPort
+        )
+          list?.push(i);
       });
       byPort.set(key, list);
     }

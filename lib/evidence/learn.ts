@@ -277,10 +277,12 @@ function draftChange(l: Learner, r: Resolution, u: UnplannedTraffic, product: st
           (x) =>
             JSON.stringify([x.flows[0].listener, x.flows[0].initiator, x.flows[0].protocol]) ===
               JSON.stringify([listener, initiator, protocol]) &&
+            'ports' in x.flows[0] &&
             x.flows[0].ports.kind === 'fixed' &&
             x.flows[0].ports.ports.length < 32,
         );
-        const ports = same?.flows[0].ports;
+        const first = same?.flows[0];
+        const ports = first && 'ports' in first ? first.ports : undefined;
         if (ports?.kind === 'fixed') {
           if (!ports.ports.includes(u.port)) (ports.ports as number[]).push(u.port);
           continue;

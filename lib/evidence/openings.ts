@@ -84,7 +84,8 @@ export function rowOpenings(resolution: Resolution): RowOpening[] {
   const out: RowOpening[] = [];
   resolution.catalog.rows.forEach((row, order) => {
     for (const t of row.flows) {
-      if (!('roles' in t.listener)) continue;
+      // Flow logs record ports; ICMP flows are not learned from them.
+      if (!('roles' in t.listener) || t.protocol === 'icmp' || t.protocol === 'icmpv6') continue;
       for (const [fromPort, toPort] of ranges(resolution, row, t))
         out.push({
           row: row.id,

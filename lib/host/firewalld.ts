@@ -1,4 +1,13 @@
-import { NAME_TARGETS, checkDistinct, cidrFamily, composeName, portRangeText as portText, user } from '../model';
+import {
+  NAME_TARGETS,
+  checkDistinct,
+  cidrFamily,
+  composeName,
+  icmpText,
+  portRangeText as portText,
+  user,
+  type IcmpProtocol,
+} from '../model';
 import type { HostRule, HostRules } from './rules';
 
 /**
@@ -122,15 +131,35 @@ function cleanup(): string[] {
   ];
 }
 
+/**
+ * A service's entry for a rule: its ports, or for ICMP its protocol (`icmp`, `ipv6-icmp`). A service
+ * names no ICMP type (firewalld's types are `icmp-block`s and rich rules of their own names), so an
+ * ICMP rule of some types admits every message of its protocol, and the script says so.
+ */
+function serviceEntry(x: HostRule): string {
+  if (x.protocol === 'tcp' || x.protocol === 'udp') return `  <port protocol="${x.protocol}" port="${portText(x)}"/>`;
+  return `  <protocol value="${x.protocol === 'icmp' ? 'icmp' : 'ipv6-icmp'}"/>`;
+}
+
+// The ICMP rules of a service that admit more than their flows ask for, as comments.
+const icmpNotes = (s: Service): string[] =>
+  s.rules
+    .filter((x) => (x.protocol === 'icmp' || x.protocol === 'icmpv6') && x.icmp?.type !== undefined)
+    .map(
+      (x) =>
+        `# warning: ${icmpText(x.protocol as IcmpProtocol, x.icmp ?? {})} is admitted as every ${x.protocol} message (a service names no ICMP type)`,
+    );
+
 /** One service: its definition, then the rich rules (or the zone or policy entry) granting it. */
 function serviceLines(h: HostRules, s: Service): string[] {
   const inbound = s.direction === 'inbound';
   const remote = s.rules[0].remote.name;
   const rows = [...new Set(s.rules.flatMap((x) => x.rows))];
-  const ports = [...new Set(s.rules.map((x) => `  <port protocol="${x.protocol}" port="${portText(x)}"/>`))];
+  const ports = [...new Set(s.rules.map(serviceEntry))];
   const lines = [
     '',
     `# ${s.name}: ${inbound ? 'from' : 'to'} ${remote}, rows ${rows.join(' ')}`,
+    ...icmpNotes(s),
     `cat > "$tmp/${s.name}.xml" <<'PORTPLAN_XML'`,
     '<?xml version="1.0" encoding="utf-8"?>',
     '<service>',

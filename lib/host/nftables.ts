@@ -29,6 +29,17 @@ function earlierChains(h: HostRules): string[] {
   ];
 }
 
+/**
+ * What a rule matches: ports, or ICMP messages by number (`icmp type 8 icmp code 0`; every message
+ * is `meta l4proto icmp`, ICMPv6's protocol being `ipv6-icmp`), per nft(8) "ICMP HEADER EXPRESSION".
+ */
+function nftMatch(x: HostRule): string {
+  if (x.protocol === 'tcp' || x.protocol === 'udp') return `${x.protocol} dport ${portText(x)}`;
+  const m = x.icmp ?? {};
+  if (m.type === undefined) return `meta l4proto ${x.protocol === 'icmp' ? 'icmp' : 'ipv6-icmp'}`;
+  return `${x.protocol} type ${m.type}${m.code === undefined ? '' : ` ${x.protocol} code ${m.code}`}`;
+}
+
 /** The nftables chains for a role in table `inet filter`, for `nft -f`; re-running replaces their rules. */
 export function nftables(h: HostRules): string {
   const chain = { inbound: nftChainName(h.role, 'inbound'), outbound: nftChainName(h.role, 'outbound') } as const;
@@ -46,12 +57,13 @@ export function nftables(h: HostRules): string {
   ];
   for (const x of h.rules) {
     const inbound = x.direction === 'inbound';
-    const match = `${x.protocol} dport ${portText(x)}`;
+    const match = nftMatch(x);
     // nftables comments hold at most 128 bytes.
     const comment = `comment "${x.description.replace(/"/g, "'").slice(0, 120)}"`;
+    // ICMP is IPv4's, ICMPv6 IPv6's: the other family's addresses send neither.
     const families = [
-      ['ip', x.addresses.filter((a) => cidrFamily(a) === 4)],
-      ['ip6', x.addresses.filter((a) => cidrFamily(a) === 6)],
+      ['ip', x.protocol === 'icmpv6' ? [] : x.addresses.filter((a) => cidrFamily(a) === 4)],
+      ['ip6', x.protocol === 'icmp' ? [] : x.addresses.filter((a) => cidrFamily(a) === 6)],
     ] as const;
     if (!x.addresses.length) {
       lines.push(`# ${x.remote.name}: no address given (--address ${x.remote.name}=<cidr>), so any address`);

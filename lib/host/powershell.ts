@@ -57,7 +57,7 @@ export const windowsRuleName = (role: string, x: HostRule): string =>
         'from',
         user(x.remote.name),
         x.protocol,
-        portText(x),
+        matchText(x),
       ])
     : composeName(NAME_TARGETS.windowsRule, [
         'portplan',
@@ -66,8 +66,30 @@ export const windowsRuleName = (role: string, x: HostRule): string =>
         'to',
         user(x.remote.name),
         x.protocol,
-        portText(x),
+        matchText(x),
       ]);
+/** A rule's ports, or its ICMP messages: `all`, a type (`8`), or type and code (`3-4`). @internal */
+export function matchText(x: HostRule): string {
+  if (x.protocol === 'tcp' || x.protocol === 'udp') return portText(x);
+  const m = x.icmp ?? {};
+  return m.type === undefined ? 'all' : m.code === undefined ? `${m.type}` : `${m.type}-${m.code}`;
+}
+
+// What a rule matches in New-NetFirewallRule's terms: -Protocol with -LocalPort or -RemotePort, or
+// ICMPv4/ICMPv6 with -IcmpType "type" or "type:code" (every message without it)
+// (https://learn.microsoft.com/en-us/powershell/module/netsecurity/new-netfirewallrule).
+function psMatch(x: HostRule, inbound: boolean): string[] {
+  if (x.protocol === 'tcp' || x.protocol === 'udp')
+    return [
+      `-Protocol ${x.protocol.toUpperCase()}`,
+      `${inbound ? '-LocalPort' : '-RemotePort'} ${psQuote(portText(x))}`,
+    ];
+  const m = x.icmp ?? {};
+  const type =
+    m.type === undefined ? [] : [`-IcmpType ${psQuote(m.code === undefined ? `${m.type}` : `${m.type}:${m.code}`)}`];
+  return [`-Protocol ${x.protocol === 'icmp' ? 'ICMPv4' : 'ICMPv6'}`, ...type];
+}
+
 const psQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
@@ -83,7 +105,7 @@ export function powershell(h: HostRules, profiles: readonly WindowsProfile[] = D
   const group = `portplan ${h.role}`;
   const names = h.rules.map((x) => ({
     name: windowsRuleName(h.role, x),
-    what: `${x.direction} ${x.remote.name} ${x.protocol} ${portText(x)}`,
+    what: `${x.direction} ${x.remote.name} ${x.protocol} ${matchText(x)}`,
   }));
   checkDistinct(NAME_TARGETS.windowsRule, names);
   const lines = [
@@ -97,14 +119,13 @@ export function powershell(h: HostRules, profiles: readonly WindowsProfile[] = D
     const side = inbound ? 'from' : 'to';
     const args = [
       `-Name ${psQuote(names[i].name)}`,
-      `-DisplayName ${psQuote(`portplan ${x.rows.join(' ')} ${side} ${x.remote.name} ${x.protocol} ${portText(x)}`)}`,
+      `-DisplayName ${psQuote(`portplan ${x.rows.join(' ')} ${side} ${x.remote.name} ${x.protocol} ${matchText(x)}`)}`,
       `-Group ${psQuote(group)}`,
       `-Direction ${inbound ? 'Inbound' : 'Outbound'}`,
       // Comma-separated without spaces, as the -Profile parameter takes several profiles.
       `-Profile ${profiles.join(',')}`,
       '-Action Allow',
-      `-Protocol ${x.protocol.toUpperCase()}`,
-      `${inbound ? '-LocalPort' : '-RemotePort'} ${psQuote(portText(x))}`,
+      ...psMatch(x, inbound),
       ...(x.addresses.length ? [`-RemoteAddress ${x.addresses.map(psQuote).join(', ')}`] : []),
       `-Description ${psQuote(x.description)}`,
     ];

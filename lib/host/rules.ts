@@ -8,7 +8,8 @@ import {
   type Endpoint,
   type HostOs,
   type PlacedRule,
-  type Protocol,
+  type FlowProtocol,
+  type IcmpMessage,
   type Resolution,
   type RoleId,
   type RowId,
@@ -50,12 +51,14 @@ export class HostAddressRequiredError extends HostFirewallError {
 export interface HostRule {
   /** `inbound`: the host listens; `outbound`: the host opens the connection (restricted egress only). */
   readonly direction: PlacedRule['direction'];
-  /** Transport protocol. */
-  readonly protocol: Protocol;
-  /** First port of the range. */
+  /** Transport protocol, or ICMP. */
+  readonly protocol: FlowProtocol;
+  /** First port of the range (for ICMP, first message type). */
   readonly fromPort: number;
-  /** Last port of the range. */
+  /** Last port of the range (for ICMP, last message type). */
   readonly toPort: number;
+  /** For ICMP rules only: the messages, `{}` for every one. */
+  readonly icmp?: IcmpMessage;
   /** The other side: a group or a peer. */
   readonly remote: Endpoint;
   /** The other side's address ranges; empty when the user gave none for a group (any address). */
@@ -208,13 +211,14 @@ export function planHost(r: Resolution, options: HostPlanOptions): HostRules {
     if (!known.length) unaddressed.add(remote.name);
     // Several groups of one role share one host rule per remote, protocol and ports.
     // A JSON array is an injective key: no name can make two remotes' keys equal.
-    const key = JSON.stringify([p.direction, remote.kind, remote.name, f.protocol, f.fromPort, f.toPort]);
+    const key = JSON.stringify([p.direction, remote.kind, remote.name, f.protocol, f.fromPort, f.toPort, f.icmp?.code]);
     if (!rules.has(key)) {
       rules.set(key, {
         direction: p.direction,
         protocol: f.protocol,
         fromPort: f.fromPort,
         toPort: f.toPort,
+        ...(f.icmp ? { icmp: f.icmp } : {}),
         remote,
         addresses: known,
         rows: f.rows,

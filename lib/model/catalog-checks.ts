@@ -294,7 +294,7 @@ export const checkFlowHasGroup: FlowCheck = ({ fault }, f, path) => {
  * peer could name them.
  */
 export const checkFlowPeerPorts: FlowCheck = ({ fault }, f, path) => {
-  if (f.ports.kind === 'peer' && !('peer' in f.listener) && !('peer' in f.initiator)) {
+  if ('ports' in f && f.ports.kind === 'peer' && !('peer' in f.listener) && !('peer' in f.initiator)) {
     fault(
       [...path, 'ports', 'kind'],
       'must not be peer here: peer ports are the ports a peer of the flow names, and neither side is a peer; use fixed',
@@ -304,6 +304,7 @@ export const checkFlowPeerPorts: FlowCheck = ({ fault }, f, path) => {
 
 /** Fallback and counted ports name an option of the right type; a counted range stays within 65535. */
 export const checkFlowPortOptions: FlowCheck = ({ options, fault }, f, path) => {
+  if (!('ports' in f)) return;
   const p: CatalogPorts = f.ports;
   const typed = (type: string): string[] => [...options.values()].filter((o) => o.type === type).map((o) => o.name);
   const listed = (type: string): string => (typed(type).length ? `: ${typed(type).join(', ')}` : ` (it has none)`);
@@ -332,6 +333,16 @@ export const checkFlowPortOptions: FlowCheck = ({ options, fault }, f, path) => 
   }
 };
 
+/** An ICMP code is a code of one type: without a type, every message is meant already. */
+export const checkFlowIcmp: FlowCheck = ({ fault }, f, path) => {
+  if ('icmp' in f && f.icmp?.code !== undefined && f.icmp.type === undefined) {
+    fault(
+      [...path, 'icmp', 'code'],
+      'must come with a type: a code is one of a message type (icmp: { type: 3, code: 4 })',
+    );
+  }
+};
+
 /** A flow's broadcast is the built-in one or one of the catalog's. */
 export const checkFlowBroadcast: FlowCheck = ({ catalog: c, fault }, f, path) => {
   const broadcasts = new Set(['netbios', ...(c.broadcasts ?? []).map((b) => b.id)]);
@@ -350,6 +361,7 @@ export const FLOW_CHECKS: readonly FlowCheck[] = [
   checkFlowHasGroup,
   checkFlowPeerPorts,
   checkFlowPortOptions,
+  checkFlowIcmp,
   checkFlowBroadcast,
 ];
 

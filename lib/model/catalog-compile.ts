@@ -1,10 +1,12 @@
 // The catalog compiler: from a catalog that passed every check (lib/model/catalog-checks.ts) to the
 // rows a resolution reads. It reports nothing: whatever it would need to refuse, a check refused.
-import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
+import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, IcmpMessage, PortSpec } from './catalog';
+import { icmpTypeRange } from './icmp';
 import {
   PORT_RANGE,
   type CatalogDefinition,
   type CatalogEndpoint,
+  type CatalogIcmpMessage,
   type CatalogOptionDefinition,
   type CatalogPorts,
 } from './catalog-format';
@@ -40,6 +42,10 @@ function portsOf(p: CatalogPorts, options: Options, optionsField: string): PortS
   }
 }
 
+// The message as the model keeps it: only the fields the catalog sets.
+const icmpMessage = (m: CatalogIcmpMessage | undefined): IcmpMessage =>
+  m?.type === undefined ? {} : m.code === undefined ? { type: m.type } : { type: m.type, code: m.code };
+
 const endpointOf = (e: CatalogEndpoint): EndpointSpec => ('peer' in e ? { peer: e.peer } : { roles: e.roles });
 
 /** The rows of a checked catalog, ready for resolution. */
@@ -51,7 +57,9 @@ function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
       listener: endpointOf(f.listener),
       initiator: endpointOf(f.initiator),
       protocol: f.protocol,
-      ports: portsOf(f.ports, options, optionsField),
+      ...(f.protocol === 'icmp' || f.protocol === 'icmpv6'
+        ? { ports: { kind: 'fixed', ports: [icmpTypeRange(f.icmp ?? {})] }, icmp: icmpMessage(f.icmp) }
+        : { ports: portsOf(f.ports, options, optionsField) }),
       ...(f.broadcast !== undefined ? { broadcast: f.broadcast } : {}),
     }));
     const when = r.when ?? {};

@@ -3,7 +3,7 @@
 // product fields, documents, rows, roles, peer kinds, options, presets and broadcasts that differ
 // between the two files. Pure functions
 // over resolve() output and catalog definitions.
-import type { Protocol, RowId } from './catalog';
+import type { FlowProtocol, RowId } from './catalog';
 import type { CatalogDefinition } from './catalog-format';
 import { flowOrder, type Endpoint, type PortRange, type ResolvedFlow } from './resolve';
 
@@ -17,7 +17,7 @@ export interface FlowChange extends PortRange {
   /** The listener. */
   readonly to: Endpoint;
   /** Transport protocol. */
-  readonly protocol: Protocol;
+  readonly protocol: FlowProtocol;
   /** The rows that require these ports, in the version that opens them. */
   readonly rows: readonly RowId[];
 }
@@ -29,7 +29,7 @@ export interface FlowRowsChange extends PortRange {
   /** The listener. */
   readonly to: Endpoint;
   /** Transport protocol. */
-  readonly protocol: Protocol;
+  readonly protocol: FlowProtocol;
   /** The rows in the old version. */
   readonly before: readonly RowId[];
   /** The rows in the new version. */
@@ -55,7 +55,7 @@ interface Segment {
 interface Pair {
   readonly from: Endpoint;
   readonly to: Endpoint;
-  readonly protocol: Protocol;
+  readonly protocol: FlowProtocol;
 }
 
 const endpointKey = (e: Endpoint): string => `${e.kind}:${e.name}`;

@@ -292,24 +292,80 @@ export interface CatalogCitation {
 }
 
 /**
- * One connection a row requires: the initiator opens it to the listener's ports. At least one side
- * is groups of roles (a firewall rule needs a group to carry it).
+ * One connection a row requires: the initiator opens it to the listener's ports, or sends it ICMP
+ * messages. At least one side is groups of roles (a firewall rule needs a group to carry it).
  */
-export interface CatalogFlow {
-  /** The side that accepts the connection (gets the inbound rule). */
-  readonly listener: CatalogEndpoint;
-  /** The side that opens the connection. */
-  readonly initiator: CatalogEndpoint;
-  /** Transport protocol. */
-  readonly protocol: 'tcp' | 'udp';
-  /** The listening ports; `kind: peer` only when one side is a peer. */
-  readonly ports: CatalogPorts;
-  /**
-   * The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.
-   * @default - none
-   */
-  readonly broadcast?: string;
-}
+export type CatalogFlow =
+  | {
+      /** The side that accepts the connection (gets the inbound rule). */
+      readonly listener: CatalogEndpoint;
+      /** The side that opens the connection. */
+      readonly initiator: CatalogEndpoint;
+      /** TCP to the listening ports. */
+      readonly protocol: 'tcp';
+      /** The listening ports; `kind: peer` only when one side is a peer. */
+      readonly ports: CatalogPorts;
+      /**
+       * The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.
+       * @default - none
+       */
+      readonly broadcast?: string;
+    }
+  | {
+      /** The side that accepts the connection (gets the inbound rule). */
+      readonly listener: CatalogEndpoint;
+      /** The side that opens the connection. */
+      readonly initiator: CatalogEndpoint;
+      /** UDP to the listening ports. */
+      readonly protocol: 'udp';
+      /** The listening ports; `kind: peer` only when one side is a peer. */
+      readonly ports: CatalogPorts;
+      /**
+       * The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.
+       * @default - none
+       */
+      readonly broadcast?: string;
+    }
+  | {
+      /** The side that accepts the connection (gets the inbound rule). */
+      readonly listener: CatalogEndpoint;
+      /** The side that opens the connection. */
+      readonly initiator: CatalogEndpoint;
+      /** ICMP (IPv4) messages. */
+      readonly protocol: 'icmp';
+      /**
+       * The messages the initiator sends: a `type` alone is every code of it, no `icmp` every message.
+       * AWS writes the type and code; an Azure rule has neither (its protocol Icmp is ICMP and ICMPv6,
+       * every message), so there the rule is wider and the plan warns.
+       * @default - every message
+       */
+      readonly icmp?: CatalogIcmpMessage;
+      /**
+       * The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.
+       * @default - none
+       */
+      readonly broadcast?: string;
+    }
+  | {
+      /** The side that accepts the connection (gets the inbound rule). */
+      readonly listener: CatalogEndpoint;
+      /** The side that opens the connection. */
+      readonly initiator: CatalogEndpoint;
+      /** ICMPv6 messages. */
+      readonly protocol: 'icmpv6';
+      /**
+       * The messages the initiator sends: a `type` alone is every code of it, no `icmp` every message.
+       * AWS writes the type and code; an Azure rule has neither (its protocol Icmp is ICMP and ICMPv6,
+       * every message), so there the rule is wider and the plan warns.
+       * @default - every message
+       */
+      readonly icmp?: CatalogIcmpMessage;
+      /**
+       * The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.
+       * @default - none
+       */
+      readonly broadcast?: string;
+    };
 
 /** One side of a flow in a catalog: groups of some roles, or peers of one kind. */
 export type CatalogEndpoint =
@@ -354,6 +410,20 @@ export type CatalogPorts =
       /** The documented ports. */
       readonly defaults: readonly number[];
     };
+
+/** ICMP messages by type and code. */
+export interface CatalogIcmpMessage {
+  /**
+   * The message type, 0-255 (`8`: echo request).
+   * @default - every type
+   */
+  readonly type?: number;
+  /**
+   * The code, 0-255, of the message type; only with a `type`.
+   * @default - every code of the type
+   */
+  readonly code?: number;
+}
 
 /** A named example declaration, for `--preset` and as a starting point to copy. */
 export interface CatalogPreset {

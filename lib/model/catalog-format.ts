@@ -233,20 +233,67 @@ const portsSchema = named(
   "How a flow's ports are found.",
 );
 
-const flowSchema = named(
-  'CatalogFlow',
+const listener = described(endpoint, 'The side that accepts the connection (gets the inbound rule).');
+const initiator = described(endpoint, 'The side that opens the connection.');
+const broadcast = described(optional(kindId), {
+  description: "The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.",
+  defaultNote: 'none',
+});
+const portFlow = <P extends 'tcp' | 'udp'>(protocol: P, what: string) =>
+  described(
+    object({
+      listener,
+      initiator,
+      protocol: literal(protocol),
+      ports: described(portsSchema, 'The listening ports; `kind: peer` only when one side is a peer.'),
+      broadcast,
+    }),
+    what,
+  );
+// ICMP messages by type and code (https://www.iana.org/assignments/icmp-parameters,
+// https://www.iana.org/assignments/icmpv6-parameters): both are 0-255.
+const icmpMessage = named(
+  'CatalogIcmpMessage',
   object({
-    listener: described(endpoint, 'The side that accepts the connection (gets the inbound rule).'),
-    initiator: described(endpoint, 'The side that opens the connection.'),
-    protocol: described(choice(['tcp', 'udp']), 'Transport protocol.'),
-    ports: described(portsSchema, 'The listening ports; `kind: peer` only when one side is a peer.'),
-    broadcast: described(optional(kindId), {
-      description: "The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.",
-      defaultNote: 'none',
+    type: described(optional(wholeNumber(0, 255)), {
+      description: 'The message type, 0-255 (`8`: echo request).',
+      defaultNote: 'every type',
+    }),
+    code: described(optional(wholeNumber(0, 255)), {
+      description: 'The code, 0-255, of the message type; only with a `type`.',
+      defaultNote: 'every code of the type',
     }),
   }),
-  "One connection a row requires: the initiator opens it to the listener's ports. At least one side is " +
-    'groups of roles (a firewall rule needs a group to carry it).',
+  'ICMP messages by type and code.',
+);
+const icmpFlow = <P extends 'icmp' | 'icmpv6'>(protocol: P, what: string) =>
+  described(
+    object({
+      listener,
+      initiator,
+      protocol: literal(protocol),
+      icmp: described(optional(icmpMessage), {
+        description:
+          'The messages the initiator sends: a `type` alone is every code of it, no `icmp` every message. ' +
+          'AWS writes the type and code; an Azure rule has neither (its protocol Icmp is ICMP and ICMPv6, ' +
+          'every message), so there the rule is wider and the plan warns.',
+        defaultNote: 'every message',
+      }),
+      broadcast,
+    }),
+    what,
+  );
+
+const flowSchema = named(
+  'CatalogFlow',
+  tagged('protocol', {
+    tcp: portFlow('tcp', 'TCP to the listening ports.'),
+    udp: portFlow('udp', 'UDP to the listening ports.'),
+    icmp: icmpFlow('icmp', 'ICMP (IPv4) messages.'),
+    icmpv6: icmpFlow('icmpv6', 'ICMPv6 messages.'),
+  }),
+  "One connection a row requires: the initiator opens it to the listener's ports, or sends it ICMP " +
+    'messages. At least one side is groups of roles (a firewall rule needs a group to carry it).',
 );
 
 const rowSchema = named(

@@ -6,8 +6,25 @@ import { BUILTIN_ROW_IDS, type BuiltinRowId } from './builtin.generated';
 import { BUILTIN } from './builtin';
 import type { PortRange } from './resolve';
 
-/** Transport protocol of a flow. */
+/** Transport protocol of a flow to ports. */
 export type Protocol = 'tcp' | 'udp';
+
+/** ICMP for IPv4 (`icmp`) or IPv6 (`icmpv6`). */
+export type IcmpProtocol = 'icmp' | 'icmpv6';
+
+/** The protocol of a flow: a transport to ports, or ICMP messages. */
+export type FlowProtocol = Protocol | IcmpProtocol;
+
+/**
+ * ICMP messages by type and code: no type is every message, a type without a code every code of
+ * the type.
+ */
+export interface IcmpMessage {
+  /** The message type, 0-255. */
+  readonly type?: number;
+  /** The code, 0-255, of the type. */
+  readonly code?: number;
+}
 
 /** Row ids of the built-in products' port tables, as numbered in the project's reading of the vendor documents. */
 export const ROW_IDS = BUILTIN_ROW_IDS;
@@ -83,10 +100,15 @@ export interface FlowTemplate {
   readonly listener: EndpointSpec;
   /** The side that opens the connection. */
   readonly initiator: EndpointSpec;
-  /** Transport protocol. */
-  readonly protocol: Protocol;
-  /** How the listening ports are found. */
+  /** Transport protocol, or ICMP. */
+  readonly protocol: FlowProtocol;
+  /**
+   * How the listening ports are found. For ICMP, fixed: the message types (0-255 for every
+   * message, the one type otherwise), with `icmp` saying which.
+   */
   readonly ports: PortSpec;
+  /** For ICMP: the messages, `{}` for every one. */
+  readonly icmp?: IcmpMessage;
   /**
    * Set where the vendor uses broadcast, which no VPC or VNet carries: `netbios`, or the id of one
    * of the catalog's broadcasts (`discovery`).

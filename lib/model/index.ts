@@ -40,6 +40,9 @@ export {
   type PeerPorts,
   type PortSpec,
   type Protocol,
+  type FlowProtocol,
+  type IcmpProtocol,
+  type IcmpMessage,
   type RowId,
 } from './catalog';
 export type {
@@ -60,6 +63,7 @@ export {
   DESCRIPTION_MAX,
   describeRows,
   portRangeText,
+  flowPortsText,
   resolve,
   warningText,
   type Endpoint,
@@ -80,6 +84,7 @@ export {
 export { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 export { BROAD_PREFIX, cidrContains, cidrFamily, parseCidr, type Cidr } from './cidr';
 export { ArgumentError, PortplanError } from './errors';
+export { icmpText, isIcmp } from './icmp';
 export {
   cloudGroupNames,
   placeCloudRules,

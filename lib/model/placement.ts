@@ -1,4 +1,4 @@
-import type { Protocol } from './catalog';
+import type { FlowProtocol, IcmpMessage } from './catalog';
 import type { GroupEndpoint, Endpoint, Resolution, ResolvedFlow } from './resolve';
 import type { RoleId } from './roles';
 
@@ -83,12 +83,14 @@ export interface CloudRule {
   readonly holder: RuleHolder;
   /** The initiator of an inbound rule, the listener of an outbound one. */
   readonly remote: RuleParty;
-  /** Transport protocol. */
-  readonly protocol: Protocol;
-  /** First port. */
+  /** Transport protocol, or ICMP. */
+  readonly protocol: FlowProtocol;
+  /** First port (for ICMP, first message type: see {@link ResolvedFlow}). */
   readonly fromPort: number;
-  /** Last port. */
+  /** Last port (for ICMP, last message type). */
   readonly toPort: number;
+  /** For ICMP rules only: the messages, `{}` for every one. */
+  readonly icmp?: IcmpMessage;
   /** Every flow between declared groups and peers the rule stands for, in flow order. */
   readonly flows: readonly ResolvedFlow[];
 }
@@ -105,9 +107,10 @@ export interface CloudPlacement {
 interface Factored {
   readonly from: RuleParty;
   readonly to: RuleParty;
-  readonly protocol: Protocol;
+  readonly protocol: FlowProtocol;
   readonly fromPort: number;
   readonly toPort: number;
+  readonly icmp?: IcmpMessage;
   readonly flows: readonly ResolvedFlow[];
 }
 
@@ -134,7 +137,7 @@ function mergeSide(
       continue;
     }
     // A plain string key: this runs once per flow, and a site's flows grow with the pairs of groups.
-    const key = `${partyKey(it[other])}\u0000${it.protocol}\u0000${it.fromPort}\u0000${it.toPort}\u0000${rw.role}`;
+    const key = `${partyKey(it[other])}\u0000${it.protocol}\u0000${it.fromPort}\u0000${it.toPort}\u0000${it.icmp?.code ?? ''}\u0000${rw.role}`;
     const bucket = buckets.get(key);
     if (bucket) bucket.push(it);
     else {
@@ -173,13 +176,20 @@ export function placeCloudRules(resolution: Resolution): CloudPlacement {
     protocol: f.protocol,
     fromPort: f.fromPort,
     toPort: f.toPort,
+    ...(f.icmp ? { icmp: f.icmp } : {}),
     flows: [f],
   }));
   const factored = mergeSide(mergeSide(flows, 'to', wide), 'from', wide);
   const restricted = resolution.declaration.egress === 'restricted';
   const rules: CloudRule[] = [];
   for (const f of factored) {
-    const common = { protocol: f.protocol, fromPort: f.fromPort, toPort: f.toPort, flows: f.flows };
+    const common = {
+      protocol: f.protocol,
+      fromPort: f.fromPort,
+      toPort: f.toPort,
+      ...(f.icmp ? { icmp: f.icmp } : {}),
+      flows: f.flows,
+    };
     if (f.to.kind !== 'peer') rules.push({ direction: 'inbound', holder: f.to, remote: f.from, ...common });
     if (restricted && f.from.kind !== 'peer')
       rules.push({ direction: 'outbound', holder: f.from, remote: f.to, ...common });

@@ -1,4 +1,5 @@
-import type { EndpointSpec, PortSpec, Protocol, RowId } from './catalog';
+import type { EndpointSpec, FlowProtocol, IcmpMessage, PortSpec, RowId } from './catalog';
+import { isIcmp } from './icmp';
 import type { CatalogDeclaration, Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
 import type { PeerKind, RoleId } from './roles';
 import { BROAD_PREFIX, parseCidr } from './cidr';
@@ -49,14 +50,32 @@ export function portRangeText(r: PortRange): string {
   return r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`;
 }
 
-/** A connection that must be allowed: `from` opens it to `to` on the ports `fromPort`-`toPort`. */
+/**
+ * What a flow or rule admits after its protocol, as tables print it: its ports (`1000-1009`, `22`),
+ * or its ICMP messages: `all`, a type (`8`, every code) or a type and code (`3/4`).
+ */
+export function flowPortsText(f: PortRange & { readonly icmp?: IcmpMessage }): string {
+  if (!f.icmp) return portRangeText(f);
+  const { type, code } = f.icmp;
+  return type === undefined ? 'all' : code === undefined ? `${type}` : `${type}/${code}`;
+}
+
+/**
+ * A connection that must be allowed: `from` opens it to `to` on the ports `fromPort`-`toPort`, or
+ * sends it the ICMP messages `icmp`.
+ */
 export interface ResolvedFlow extends PortRange {
   /** The initiator: opens the connection (needs the egress rule when egress is restricted). */
   readonly from: Endpoint;
   /** The listener: accepts the connection (needs the inbound rule). */
   readonly to: Endpoint;
-  /** Transport protocol. */
-  readonly protocol: Protocol;
+  /**
+   * Transport protocol, or ICMP. An ICMP flow's `fromPort`-`toPort` are its message types (0-255
+   * for every message, the one type otherwise) and `icmp` says which messages.
+   */
+  readonly protocol: FlowProtocol;
+  /** For ICMP flows only: the messages, `{}` for every one. */
+  readonly icmp?: IcmpMessage;
   /** The catalog rows that require it, in catalog order. */
   readonly rows: readonly RowId[];
   /** Rows and purposes in ASCII, at most 140 characters (fits AWS and Azure rule descriptions). */
@@ -67,9 +86,10 @@ export interface ResolvedFlow extends PortRange {
 export interface ResolveWarning {
   /**
    * Stable id: `netbios-broadcast`, `broadcast-<id>` for a broadcast of a catalog
-   * (`broadcast-discovery`), `unused-peer` or `broad-peer`.
+   * (`broadcast-discovery`), `unused-peer` or `broad-peer`; a plan adds its own (`azure-icmp-wider`:
+   * an Azure rule admits more ICMP messages than its flows ask for).
    */
-  readonly code: 'netbios-broadcast' | 'unused-peer' | 'broad-peer' | `broadcast-${string}`;
+  readonly code: 'netbios-broadcast' | 'unused-peer' | 'broad-peer' | 'azure-icmp-wider' | `broadcast-${string}`;
   /** The rows the warning is about; empty for `unused-peer` and `broad-peer`. */
   readonly rows: readonly RowId[];
   /** What happens and what to do instead. */
@@ -99,7 +119,8 @@ export const DESCRIPTION_MAX = 140;
 interface RawFlow extends PortRange {
   from: Endpoint;
   to: Endpoint;
-  protocol: Protocol;
+  protocol: FlowProtocol;
+  icmp?: IcmpMessage;
   row: RowId;
 }
 
@@ -143,10 +164,13 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * The order of resolved flows: listener, initiator, protocol, first port. Whatever lists flows
  * (resolve(), catalog diffs) sorts by it, so their lists line up. @internal
  */
-export function flowOrder(
-  a: PortRange & { readonly from: Endpoint; readonly to: Endpoint; readonly protocol: Protocol },
-  b: PortRange & { readonly from: Endpoint; readonly to: Endpoint; readonly protocol: Protocol },
-): number {
+type Ordered = PortRange & {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly protocol: FlowProtocol;
+  readonly icmp?: IcmpMessage;
+};
+export function flowOrder(a: Ordered, b: Ordered): number {
   // Kind, then name: the order of the keys `kind:name`, without building a string per comparison.
   return (
     cmp(a.to.kind, b.to.kind) ||
@@ -154,7 +178,8 @@ export function flowOrder(
     cmp(a.from.kind, b.from.kind) ||
     cmp(a.from.name, b.from.name) ||
     cmp(a.protocol, b.protocol) ||
-    a.fromPort - b.fromPort
+    a.fromPort - b.fromPort ||
+    (a.icmp?.code ?? -1) - (b.icmp?.code ?? -1)
   );
 }
 /**
@@ -175,6 +200,36 @@ export function describeRows(rows: readonly RowId[], catalog: CatalogSet = BUILT
   return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 3)}...` : text;
 }
 
+// The ICMP flows of one pair and protocol, fewest that admit the same messages: every message takes
+// the whole pair's rows, a type without a code takes its coded messages' rows.
+function mergeIcmp(flows: readonly RawFlow[], describe: (rows: readonly RowId[]) => string): ResolvedFlow[] {
+  const byMessage = new Map<string, { icmp: IcmpMessage; rows: Set<RowId> }>();
+  const all = flows.some((f) => f.icmp?.type === undefined);
+  const typeOnly = new Set(flows.filter((f) => f.icmp?.code === undefined).map((f) => f.icmp?.type));
+  for (const f of flows) {
+    const m = f.icmp ?? {};
+    const icmp: IcmpMessage = all ? {} : typeOnly.has(m.type) ? { type: m.type } : m;
+    const k = `${icmp.type ?? ''}/${icmp.code ?? ''}`;
+    const entry = byMessage.get(k) ?? { icmp, rows: new Set<RowId>() };
+    entry.rows.add(f.row);
+    byMessage.set(k, entry);
+  }
+  const [f0] = flows;
+  return [...byMessage.values()].map(({ icmp, rows }) => {
+    const sorted = [...rows];
+    const type = icmp.type;
+    return {
+      from: f0.from,
+      to: f0.to,
+      protocol: f0.protocol,
+      ...(type === undefined ? { fromPort: 0, toPort: 255 } : { fromPort: type, toPort: type }),
+      icmp,
+      rows: sorted,
+      description: describe(sorted),
+    };
+  });
+}
+
 /** Merges overlapping or adjacent ranges of flows with the same peers and protocol. */
 function merge(raw: RawFlow[], catalog: CatalogSet): ResolvedFlow[] {
   const rowOrder = catalog.rowOrder;
@@ -193,9 +248,13 @@ function merge(raw: RawFlow[], catalog: CatalogSet): ResolvedFlow[] {
     return text;
   };
   for (const flows of byPair.values()) {
+    if (isIcmp(flows[0].protocol)) {
+      out.push(...mergeIcmp(flows, (rows) => describe([...rows].sort(rowOrder))));
+      continue;
+    }
     flows.sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort);
     let cur:
-      | { from: Endpoint; to: Endpoint; protocol: Protocol; fromPort: number; toPort: number; rows: Set<RowId> }
+      | { from: Endpoint; to: Endpoint; protocol: FlowProtocol; fromPort: number; toPort: number; rows: Set<RowId> }
       | undefined;
     const flush = () => {
       if (!cur) return;
@@ -266,7 +325,8 @@ export function resolve(declaration: Declaration | CatalogDeclaration, options: 
           const peerName = to.kind === 'peer' ? to.name : from.kind === 'peer' ? from.name : undefined;
           const peer = peerName === undefined ? undefined : peers.get(peerName);
           if (peer) usedPeers.add(peer.name);
-          for (const r of portRanges(t.ports, d, peer)) raw.push({ from, to, protocol: t.protocol, ...r, row: row.id });
+          for (const r of portRanges(t.ports, d, peer))
+            raw.push({ from, to, protocol: t.protocol, ...r, ...(t.icmp ? { icmp: t.icmp } : {}), row: row.id });
           if (t.broadcast)
             broadcast.get(t.broadcast === 'netbios' ? 'netbios-broadcast' : `broadcast-${t.broadcast}`)?.add(row.id);
         }

@@ -275,7 +275,7 @@ function createResources(
   Object.defineProperty(component, PLAN, { value: plan });
   sharing?.claim();
   const priorities = Object.fromEntries(plan.rules.map((r) => [r.name, r.priority]));
-  for (const w of plan.resolution.warnings) pulumi.log.warn(warningText(w), component);
+  for (const w of plan.warnings) pulumi.log.warn(warningText(w), component);
   if (sharing?.warning) pulumi.log.warn(sharing.warning, component);
   const { asgs, roleAsgs } = createAsgs(component, name, args, plan);
   const { standalone, nsg } = createRules(component, name, args, plan, { ...asgs, ...roleAsgs });

@@ -163,6 +163,11 @@ function awsChanges(
   const holders = c.model.holders.filter(
     (h) => h === own.name || c.model.ctx.carriers.get(c.ids[h])?.includes(own.name),
   );
+  // An ICMP flow is added whole, as EC2 writes it: FromPort the type, ToPort the code, -1 for all
+  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
+  if (flow.icmp) {
+    return additions(c, flow, side, [{ fromPort: flow.icmp.type ?? -1, toPort: flow.icmp.code ?? -1 }]);
+  }
   return [
     widening(c, flow, side, missing, holders) ??
       additions(c, flow, side, portsOf(missing, protocolNumber(flow.protocol))),

@@ -41,7 +41,7 @@ export interface AzureRuleChange {
 const FIRST_PRIORITY = 100;
 const LAST_PRIORITY = 4096;
 
-const AZURE_PROTOCOL = { tcp: 'Tcp', udp: 'Udp' } as const;
+const AZURE_PROTOCOL = { tcp: 'Tcp', udp: 'Udp', icmp: 'Icmp', icmpv6: 'Icmp' } as const;
 
 /** One side of a rule naming a flow's end: its group's ASG, or the peer's range. */
 function sideOf(
@@ -92,7 +92,8 @@ function azureChanges(
 ): AzureRuleChange[] {
   const direction = side === 'ingress' ? 'Inbound' : 'Outbound';
   const parts = side === 'ingress' ? model.site.inbound : model.site.outbound;
-  const ports = portsOf(missing, protocolNumber(flow.protocol)).map(portText);
+  // An Icmp rule has no ports: `*`, every message (protocol Icmp names no type or code).
+  const ports = flow.icmp ? ['*'] : portsOf(missing, protocolNumber(flow.protocol)).map(portText);
   return parts.flatMap((part, i): AzureRuleChange[] => {
     const blockers = denying(part, missing);
     if (!blockers.length) return [];

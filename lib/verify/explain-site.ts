@@ -1,4 +1,4 @@
-import type { Endpoint, PortRange, Protocol, Resolution, ResolvedFlow, RowId } from '../model';
+import type { Endpoint, PortRange, FlowProtocol, Resolution, ResolvedFlow, RowId } from '../model';
 import {
   type EndpointSpec,
   type Packet,
@@ -49,7 +49,7 @@ export interface SiteFlow<C> {
   /** The listener's group or peer name. */
   readonly to: string;
   /** Transport protocol. */
-  readonly protocol: Protocol;
+  readonly protocol: FlowProtocol;
   /** First port. */
   readonly fromPort: number;
   /** Last port. */
@@ -114,7 +114,7 @@ export interface SiteSide<C> {
 }
 
 /** The protocol number of a flow's protocol. */
-export const protocolNumber = (p: Protocol): number => PROTOCOL_NUMBERS[p];
+export const protocolNumber = (p: FlowProtocol): number => PROTOCOL_NUMBERS[p];
 
 /** A party's packets as hosts of the site: a group at the view's addresses, a peer outside at its range. */
 function partySpec(view: FlowView, p: Party): EndpointSpec {

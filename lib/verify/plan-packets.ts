@@ -75,7 +75,7 @@ function inFamily(e: EndpointSpec, all: string, member: (cidr: string) => boolea
  */
 export function sameFamilyPackets(
   space: PacketSpace,
-  traffic: Pick<PacketSpec, 'protocol' | 'ports'>,
+  traffic: Pick<PacketSpec, 'protocol' | 'ports' | 'icmp'>,
   source: EndpointSpec,
   destination: EndpointSpec,
 ): PacketSet {
@@ -92,7 +92,17 @@ export function sameFamilyPackets(
  * range, every address of each end (of one family at both ends, where the view says so).
  */
 export function flowPackets(space: PacketSpace, flow: ResolvedFlow, view: FlowView): PacketSet {
+  if (flow.icmp) return icmpPackets(space, flow, view);
   return pairPackets(space, flow, [{ from: flow.fromPort, to: flow.toPort }], view);
+}
+
+/** The packets of an ICMP flow: its messages (every one, a type's codes, or one type and code). */
+function icmpPackets(space: PacketSpace, flow: ResolvedFlow, view: FlowView): PacketSet {
+  const traffic = { protocol: flow.protocol, icmp: flow.icmp ?? {} };
+  const source = endpoint(view, flow.from);
+  const destination = endpoint(view, flow.to);
+  if (!view.sameFamily) return packets(space, { ...traffic, source, destination });
+  return sameFamilyPackets(space, traffic, source, destination);
 }
 
 /** The packets of flows between the same ends over one protocol, given their port ranges. */
@@ -117,15 +127,17 @@ export function planPackets(space: PacketSpace, flows: readonly ResolvedFlow[], 
   // An injective key: JSON of the ends' kinds and names, and the protocol.
   const key = (f: ResolvedFlow) => JSON.stringify([f.from.kind, f.from.name, f.to.kind, f.to.name, f.protocol]);
   const byPair = new Map<string, { flow: ResolvedFlow; ports: { from: number; to: number }[] }>();
+  const icmp: PacketSet[] = [];
   for (const f of flows) {
+    if (f.icmp) {
+      icmp.push(icmpPackets(space, f, view));
+      continue;
+    }
     const entry = byPair.get(key(f)) ?? { flow: f, ports: [] };
     entry.ports.push({ from: f.fromPort, to: f.toPort });
     byPair.set(key(f), entry);
   }
-  return unionAll(
-    space,
-    [...byPair.values()].map((e) => pairPackets(space, e.flow, e.ports, view)),
-  );
+  return unionAll(space, [...[...byPair.values()].map((e) => pairPackets(space, e.flow, e.ports, view)), ...icmp]);
 }
 
 type Merged = [bigint, bigint][];

@@ -1,4 +1,4 @@
-import { portRangeText, type PortRange, type Protocol, type ResolvedFlow, type RowId } from '../model';
+import { portRangeText, type PortRange, type FlowProtocol, type ResolvedFlow, type RowId } from '../model';
 import {
   type Packet,
   type PacketSet,
@@ -50,7 +50,7 @@ export interface FlowCheck {
   /** The listener's group or peer name. */
   readonly to: string;
   /** Transport protocol. */
-  readonly protocol: Protocol;
+  readonly protocol: FlowProtocol;
   /** First port of the flow. */
   readonly fromPort: number;
   /** Last port of the flow. */
@@ -133,7 +133,7 @@ export interface SideLoss {
 }
 
 /** A shortfall from the packets one side stops (not empty). */
-export function shortfall(loss: SideLoss, protocol: Protocol): Shortfall {
+export function shortfall(loss: SideLoss, protocol: FlowProtocol): Shortfall {
   const m = loss.missing;
   return {
     side: loss.side,

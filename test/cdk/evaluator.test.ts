@@ -17,6 +17,7 @@ import {
 import { createdGroupId, parseHosts, parseSecurityGroups } from '../support/aws-template';
 import { testApp, testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';
+import { portProtocol } from '../support/protocol';
 
 // The cloud as oracle: synthesize, read the template back into a model of EC2 security groups,
 // and ask the evaluator (written from the AWS documentation) what the deployed groups allow.
@@ -348,7 +349,7 @@ describe('the example stacks, read back with the hosts of their templates and ev
     // Peers reach their groups' hosts on the planned ports.
     for (const f of flows.filter((x) => x.from.kind === 'peer' && x.to.kind === 'group')) {
       for (const port of [f.fromPort, f.toPort])
-        expect(allowed(model, endOf(f.from), endOf(f.to), f.protocol, port).allowed).toBe(true);
+        expect(allowed(model, endOf(f.from), endOf(f.to), portProtocol(f.protocol), port).allowed).toBe(true);
     }
   });
 
@@ -394,7 +395,7 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
         const skipped = new Set<ResolvedFlow>(plan.skippedFlows);
         for (const f of plan.resolution.flows) {
           for (const port of [f.fromPort, f.toPort]) {
-            const v = allowed(model, endOf(f.from), endOf(f.to), f.protocol, port);
+            const v = allowed(model, endOf(f.from), endOf(f.to), portProtocol(f.protocol), port);
             const flow = `${f.from.name}>${f.to.name} ${f.protocol} ${port}`;
             if (!skipped.has(f)) expect({ flow, ...v }).toMatchObject({ allowed: true });
           }

@@ -19,6 +19,7 @@ import {
   type Moto,
 } from './moto';
 import { describeVerifyAws } from './verify';
+import { portProtocol } from '../support/protocol';
 
 // `npm run test:deploy`: the real CDK CLI deploys every example stack to moto_server; the EC2 API
 // must then hold exactly the inbound rules resolve() promises, before and after a second deploy.
@@ -76,10 +77,10 @@ test.each(EXAMPLE_STACKS)(EVALUATED, async (stack) => {
   for (const f of plan.resolution.flows.filter((x) => x.to.kind === 'group')) {
     for (const port of [f.fromPort, f.toPort]) {
       const flow = `${f.from.name}>${f.to.name} ${f.protocol} ${port}`;
-      const { ingress } = allowed(model, endOf(f.from), endOf(f.to), f.protocol, port);
+      const { ingress } = allowed(model, endOf(f.from), endOf(f.to), portProtocol(f.protocol), port);
       expect({ flow, ingress }).toEqual({ flow, ingress: true });
       for (const address of ['203.0.113.7', '2001:db8:ffff::7']) {
-        expect(allowed(model, { address }, endOf(f.to), f.protocol, port).ingress).toBe(false);
+        expect(allowed(model, { address }, endOf(f.to), portProtocol(f.protocol), port).ingress).toBe(false);
       }
       checked++;
     }

@@ -8,6 +8,7 @@ import { hostFirewall, hostRules } from '../../lib/host';
 import { nftCheck } from '../support/host';
 import { requireTool } from '../support/tools';
 import { RANGES_CATALOG, RANGES_DECLARATION } from '../support/ranges-catalog';
+import { ICMP_CATALOG, ICMP_DECLARATION } from '../support/icmp-catalog';
 
 const shop = readCatalogFile(join(__dirname, '../../examples/catalogs/three-tier.yaml'));
 const d: CatalogDeclaration = {
@@ -145,4 +146,56 @@ test('fixed port ranges in firewalld services and PowerShell rules: each run who
     'TCP Remote 10200',
     'UDP Remote 2500-3301',
   ]);
+});
+
+describe('ICMP and ICMPv6 flows on the hosts', () => {
+  const icmp = resolve(ICMP_DECLARATION, { catalogs: [ICMP_CATALOG] });
+  const addresses = ['monitors=10.0.1.0/24', 'monitors=2001:db8:1::/64', 'nodes=10.0.2.0/24'];
+  const nftDir = mkdtempSync(join(tmpdir(), 'portplan-icmp-'));
+  afterAll(() => rmSync(nftDir, { recursive: true, force: true }));
+
+  const nftIcmp = requireTool('nft', 'apt-get install -y nftables');
+  nftIcmp.test(
+    'nftables: a type, a type and code, every ICMPv6 message, each in its own family; nft -c accepts them',
+    () => {
+      const matches: string[] = [];
+      for (const role of ['png:node', 'png:monitor']) {
+        const script = hostFirewall(icmp, { role, os: 'linux', addresses });
+        const path = join(nftDir, `${role.replace(':', '-')}.nft`);
+        writeFileSync(path, script.text);
+        const r = nftCheck(nftIcmp.path!, path);
+        expect([r.status, r.stderr]).toEqual([0, '']);
+        matches.push(
+          ...script.text
+            .split('\n')
+            .filter((l) => l.startsWith('add rule') && !l.includes('dport'))
+            .map((l) => / (ip6?) [sd]addr (\S+) (.*) accept/.exec(l)?.slice(1, 4).join(' ') ?? l),
+        );
+      }
+      // ICMP only with IPv4 addresses, ICMPv6 only with IPv6 ones: the nodes (IPv4 only) get the
+      // monitors' ICMPv6 at their IPv6 range, the monitors get none from the nodes.
+      expect(matches.sort()).toEqual([
+        'ip 10.0.1.0/24 icmp type 8',
+        'ip 10.0.2.0/24 icmp type 8',
+        'ip 198.51.100.0/24 icmp type 3 icmp code 4',
+        'ip6 2001:db8:1::/64 meta l4proto ipv6-icmp',
+      ]);
+    },
+  );
+
+  test('firewalld: the service carries the protocol and says where a type is widened; PowerShell: -IcmpType type[:code]', () => {
+    const fw = hostFirewall(icmp, { role: 'png:node', os: 'linux', format: 'firewalld', addresses });
+    expect(fw.text.split('\n').filter((l) => l.includes('<protocol ') || l.startsWith('# warning'))).toEqual([
+      '  <protocol value="ipv6-icmp"/>',
+      '# warning: icmp 8 is admitted as every icmp message (a service names no ICMP type)',
+      '  <protocol value="icmp"/>',
+      '# warning: icmp 3/4 is admitted as every icmp message (a service names no ICMP type)',
+      '  <protocol value="icmp"/>',
+    ]);
+    const ps = hostFirewall(icmp, { role: 'png:node', os: 'windows', addresses });
+    const icmpArgs = ps.text
+      .split('\n')
+      .flatMap((l) => /-Protocol (ICMPv\d)( -IcmpType '[^']+')?/.exec(l)?.slice(1, 3).join('') ?? []);
+    expect(icmpArgs.sort()).toEqual(["ICMPv4 -IcmpType '3:4'", "ICMPv4 -IcmpType '8'", 'ICMPv6']);
+  });
 });

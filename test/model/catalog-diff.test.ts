@@ -10,6 +10,7 @@ import {
   resolve,
   type CatalogDeclaration,
   type CatalogDefinition,
+  type CatalogFlow,
   type Endpoint,
   type FlowPorts,
 } from '../../lib/model';
@@ -189,7 +190,11 @@ describe('diffCatalogs()', () => {
       roles: [base.roles[0], { id: 'acme:c', label: 'c', hostOs: [] }],
       options: [{ name: 'on', type: 'flag', default: false, description: 'a flag' }],
       rows: [
-        { ...base.rows[0], purpose: 'one, renamed', flows: [{ ...base.rows[0].flows[0], protocol: 'udp' }] },
+        {
+          ...base.rows[0],
+          purpose: 'one, renamed',
+          flows: [{ ...(base.rows[0].flows[0] as CatalogFlow & { protocol: 'tcp' }), protocol: 'udp' }],
+        },
         { ...base.rows[1], id: 'ACME3' },
       ],
     };

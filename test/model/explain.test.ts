@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ArgumentError, explain, resolve, type Declaration, type ExplainQuery } from '../../lib/model';
 import { SERVERPROTECT, SMART_UPDATE_MANAGER_7, validDeclaration } from '../support/declarations';
+import { portProtocol } from '../support/protocol';
 
 const q = (from: string, to: string, port: number, protocol: 'tcp' | 'udp' = 'tcp'): ExplainQuery => ({
   from,
@@ -108,7 +109,7 @@ describe('explain: why a port is open, or what would open it', () => {
             g.fromPort <= port &&
             port <= g.toPort,
         );
-        const e = explain(r, q(f.from.name, f.to.name, port, f.protocol));
+        const e = explain(r, q(f.from.name, f.to.name, port, portProtocol(f.protocol)));
         expect(e.allowed).toBe(true);
         expect(e.because.map((x) => x.id).sort()).toEqual([...new Set(covering.flatMap((g) => g.rows))].sort());
         // The port after the last covering flow's range is open only if another flow covers it.
@@ -122,7 +123,7 @@ describe('explain: why a port is open, or what would open it', () => {
               g.fromPort <= next &&
               next <= g.toPort,
           );
-          expect(explain(r, q(f.from.name, f.to.name, next, f.protocol)).allowed).toBe(open);
+          expect(explain(r, q(f.from.name, f.to.name, next, portProtocol(f.protocol))).allowed).toBe(open);
         }
       }),
       { numRuns: 200 },

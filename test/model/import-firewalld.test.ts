@@ -82,7 +82,7 @@ describe('what a catalog cannot say is refused, with the reason', () => {
     const r = outcome({ kube: xml('  <port protocol="tcp" port="30000-32767"/>\n') });
     expect(r.refused).toEqual([]);
     expect(r.imported[0].ports).toEqual({ tcp: [{ fromPort: 30000, toPort: 32767 }], udp: [] });
-    expect(r.catalog!.rows[0].flows[0].ports).toEqual({ kind: 'fixed', ports: ['30000-32767'] });
+    expect(r.catalog!.rows[0].flows[0]).toMatchObject({ ports: { kind: 'fixed', ports: ['30000-32767'] } });
   });
 
   test('at most 32 separate ranges per protocol: 32 import, 33 do not; ranges that overlap or touch are one', () => {

@@ -1,13 +1,14 @@
-import { CATALOG, PRODUCTS, ROW_IDS, resolve } from '../../lib/model';
+import { CATALOG, PRODUCTS, ROW_IDS, resolve, type FlowProtocol } from '../../lib/model';
 import { ROW_CASES as CASES, type Expect } from '../support/rows';
+import { portProtocol } from '../support/protocol';
 
 const asTuple = (f: {
   from: { name: string };
   to: { name: string };
-  protocol: 'tcp' | 'udp';
+  protocol: FlowProtocol;
   fromPort: number;
   toPort: number;
-}): Expect => [f.from.name, f.to.name, f.protocol, f.fromPort, f.toPort];
+}): Expect => [f.from.name, f.to.name, portProtocol(f.protocol), f.fromPort, f.toPort];
 
 describe('every row of the two port tables is in the catalog, cited', () => {
   test.each(ROW_IDS)('%s has one catalog entry with a citation and at least one flow', (id) => {

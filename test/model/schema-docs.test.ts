@@ -79,8 +79,8 @@ describe('every field of the published JSON Schemas has a description', () => {
       expect.arrayContaining([
         '/properties/roles/items/properties/requires/items/properties/message', // items in items
         '/properties/options/items/oneOf/1/properties/requiresPeer', // a oneOf variant's field
-        '/properties/rows/items/properties/flows/items/properties/listener/anyOf/1/properties/peer', // anyOf
-        '/properties/rows/items/properties/flows/items/properties/ports/oneOf/2',
+        '/properties/rows/items/properties/flows/items/oneOf/0/properties/listener/anyOf/1/properties/peer', // anyOf
+        '/properties/rows/items/properties/flows/items/oneOf/0/properties/ports/oneOf/2',
       ]),
     );
     const declaration = describedPlaces(declarationJsonSchema({ catalogs: [SHOP] }));

@@ -84,7 +84,7 @@ export function arbitraryDeclaration(c: CatalogDefinition): fc.Arbitrary<Record<
   const roleIds = c.roles.map((r) => r.id);
   const kind = c.peerKinds?.[0]?.id ?? '';
   // A peer may name its ports only where some row lets it (validation refuses them otherwise).
-  const choosesPorts = c.rows.some((r) => r.flows.some((f) => f.ports.kind === 'peer'));
+  const choosesPorts = c.rows.some((r) => r.flows.some((f) => 'ports' in f && f.ports.kind === 'peer'));
   return fc
     .record({
       roles: fc.uniqueArray(fc.constantFrom(...roleIds), { minLength: 1, maxLength: roleIds.length }),
@@ -127,7 +127,7 @@ export function arbitraryDeclaration(c: CatalogDefinition): fc.Arbitrary<Record<
 
 /**
  * The single ports a catalog requires between each pair of endpoints ("from|to|protocol"), read
- * from the catalog definition itself: an oracle written apart from loadCatalog() and resolve().
+ * from the catalog definition itself (ICMP messages as type * 256 + code): an oracle written apart from loadCatalog() and resolve().
  */
 export function catalogPorts(c: CatalogDefinition, d: Record<string, unknown>): Map<string, Set<number>> {
   const options = new Map((c.options ?? []).map((o) => [o.name, o]));
@@ -155,8 +155,18 @@ export function catalogPorts(c: CatalogDefinition, d: Record<string, unknown>): 
         for (const from of names(f.initiator)) {
           const peer = peers.find((p) => p.name === ('peer' in f.listener ? to : 'peer' in f.initiator ? from : ''));
           let ports: number[];
+          // ICMP messages as numbers type * 256 + code: no type is all of them, a type its 256 codes.
+          if (!('ports' in f)) {
+            const m = f.icmp ?? {};
+            ports =
+              m.type === undefined
+                ? span(0, 65535)
+                : m.code === undefined
+                  ? span(m.type * 256, m.type * 256 + 255)
+                  : [m.type * 256 + m.code];
+          }
           // A range entry ("2500-3300") is every port from its first to its last.
-          if (f.ports.kind === 'fixed')
+          else if (f.ports.kind === 'fixed')
             ports = f.ports.ports.flatMap((e) => (typeof e === 'number' ? [e] : span(...rangeEnds(e))));
           else if (f.ports.kind === 'peer') ports = [...(peer?.ports ?? f.ports.defaults)];
           else if (f.ports.kind === 'counted')

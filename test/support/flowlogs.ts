@@ -10,6 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { addressRange, canonicalAddress } from '../../lib/evidence/address';
 import { cidrContains, parseCidr, type Cidr, type Resolution } from '../../lib/model';
+import { portProtocol } from './protocol';
 
 /** A group's host addresses (canonical text). */
 export type AddressPlan = Readonly<Record<string, readonly string[]>>;
@@ -220,8 +221,18 @@ function* planned(s: Sim, options: TrafficOptions): Generator<SimRecord> {
       const dp = f.fromPort + Math.floor(s.rnd() * (f.toPort - f.fromPort + 1));
       const sp = s.port(s.rnd, 49152);
       const drift = drifted.has(i);
-      yield s.make(drift ? 'drift' : 'planned', src, dst, sp, dp, PROTOCOL[f.protocol], drift ? 'reject' : 'accept', i);
-      if (!drift && options.replies) yield s.make('reply', dst, src, dp, sp, PROTOCOL[f.protocol], 'accept', i);
+      yield s.make(
+        drift ? 'drift' : 'planned',
+        src,
+        dst,
+        sp,
+        dp,
+        PROTOCOL[portProtocol(f.protocol)],
+        drift ? 'reject' : 'accept',
+        i,
+      );
+      if (!drift && options.replies)
+        yield s.make('reply', dst, src, dp, sp, PROTOCOL[portProtocol(f.protocol)], 'accept', i);
     }
   }
 }

@@ -326,7 +326,9 @@ test('random catalogs with port ranges: the CDK template, the Azure plan and eac
     fc.property(cases, ({ c, d }) => {
       const declaration = d as unknown as Declaration;
       ranged += c.rows.some((r) =>
-        r.flows.some((f) => f.ports.kind === 'fixed' && f.ports.ports.some((p) => typeof p === 'string')),
+        r.flows.some(
+          (f) => 'ports' in f && f.ports.kind === 'fixed' && f.ports.ports.some((p) => typeof p === 'string'),
+        ),
       )
         ? 1
         : 0;
