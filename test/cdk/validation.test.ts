@@ -85,6 +85,13 @@ describe('the example stacks and a variety, with aws-cdk-lib template validation
       'tcp 49152-65535',
       'udp 2500-3301',
     ]);
+    // The catalog with ICMP: EC2's type and code in FromPort and ToPort, -1 for every one.
+    const icmp = groups
+      .filter((g) => g.groupId.startsWith('VarietyIcmp/'))
+      .flatMap((g) => [...g.ingress, ...g.egress])
+      .map((x) => `${x.ipProtocol} ${x.fromPort}/${x.toPort}`)
+      .filter((x) => x !== 'icmp 252/86');
+    expect([...new Set(icmp)].sort()).toEqual(['icmp 3/4', 'icmp 8/-1', 'icmpv6 -1/-1', 'tcp 9100/9100']);
   });
 
   const lint = cfnLint();

@@ -4,12 +4,13 @@ import { buildApp } from '../../examples/cdk/stacks';
 import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
 import { PRESETS, type PeerDeclaration } from '../../lib/model';
 import { RANGES_CATALOG, RANGES_DECLARATION } from './ranges-catalog';
+import { ICMP_CATALOG, ICMP_DECLARATION } from './icmp-catalog';
 
 /**
  * A variety of stacks for the template validators (aws-cdk-lib's own and cfn-lint): the example
  * app, and stacks with existing groups (mutable, immutable, in another stack), restricted and
  * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, a launch template, and a user's catalog
- * with fixed port ranges.
+ * with fixed port ranges, and one with ICMP and ICMPv6 flows.
  */
 export const VARIETY_STACKS = [
   'VarietyPeers',
@@ -18,6 +19,7 @@ export const VARIETY_STACKS = [
   'VarietyGroups',
   'VarietyCrossStack',
   'VarietyRanges',
+  'VarietyIcmp',
 ] as const;
 
 const PEERS: PeerDeclaration[] = [
@@ -106,5 +108,8 @@ export function buildVariety(app: App): App {
 
   const ranges = new Stack(app, 'VarietyRanges');
   new PortPlan(ranges, 'Plan', { vpc: vpcOf(ranges), declaration: RANGES_DECLARATION, catalogs: [RANGES_CATALOG] });
+
+  const icmp = new Stack(app, 'VarietyIcmp');
+  new PortPlan(icmp, 'Plan', { vpc: vpcOf(icmp), declaration: ICMP_DECLARATION, catalogs: [ICMP_CATALOG] });
   return app;
 }
