@@ -5,6 +5,7 @@ import { validateSecurityRules, type ArmSecurityRule } from '../../lib/azure/rul
 import { betweenNics } from '../support/azure-network';
 import { BAD_CATALOGS, SHOP, SHOP_GROUPS } from '../support/shop-catalog';
 import { RANGES_CATALOG, RANGES_DECLARATION } from '../support/ranges-catalog';
+import { ICMP_CATALOG, ICMP_DECLARATION } from '../support/icmp-catalog';
 import { SERVERPROTECT } from '../support/declarations';
 import { expectedLines, recordResources, ruleLines, settleComponent, type Registered } from '../support/pulumi';
 
@@ -137,6 +138,40 @@ describe('a catalog of your own', () => {
     );
     expect(wrong).toEqual([]);
     expect(passed).toBeGreaterThan(0);
+  });
+
+  test('ICMP and ICMPv6: one Icmp rule per pair (ports *), the ARM validator accepts them, and each wider rule is warned of by name', async () => {
+    const warn = pulumi.log.warn as unknown as jest.Mock;
+    const before = warn.mock.calls.length;
+    const { rules } = await build(ICMP_DECLARATION, [ICMP_CATALOG]);
+    const allow = rules.filter((r) => r.access === 'Allow' && /^(in|out)-/.test(r.name));
+    expect(
+      allow
+        .map((r) => [r.name, r.protocol, r.destinationPortRange ?? r.destinationPortRanges])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    ).toEqual([
+      ['in-monitors-to-nodes-icmp', 'Icmp', '*'],
+      ['in-monitors-to-nodes-tcp', 'Tcp', ['9100']],
+      ['in-nodes-to-monitors-icmp', 'Icmp', '*'],
+      ['in-probe-to-nodes-icmp', 'Icmp', '*'],
+      ['out-monitors-to-nodes-icmp', 'Icmp', '*'],
+      ['out-monitors-to-nodes-tcp', 'Tcp', ['9100']],
+      ['out-nodes-to-monitors-icmp', 'Icmp', '*'],
+    ]);
+    expect(validateSecurityRules(rules)).toEqual([]);
+    // Every Icmp rule admits more than its flows: a type or code, or ICMP beside ICMPv6.
+    const logged = warn.mock.calls.slice(before).map((c) => String(c[0]));
+    const wider = logged.filter((w) => w.includes('admits every ICMP and ICMPv6 message'));
+    expect(wider.map((w) => /NSG rule (\S+)/.exec(w)?.[1]).sort()).toEqual(
+      allow
+        .filter((r) => r.protocol === 'Icmp')
+        .map((r) => r.name)
+        .sort(),
+    );
+    expect(wider).toContain(
+      'PNG3: the NSG rule in-probe-to-nodes-icmp admits every ICMP and ICMPv6 message (an Azure rule has protocol ' +
+        'Icmp, no type or code) where the flows ask for icmp 3/4: filter the messages on the hosts',
+    );
   });
 
   test('without the catalog its roles are a DeclarationError, and nothing is registered', async () => {
