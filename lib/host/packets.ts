@@ -9,7 +9,7 @@ import type { HostRule, HostRules } from './rules';
  *   host at the remote's addresses, whatever groups that host carries; an outbound rule the
  *   packets from the host to them;
  * - a remote group with no address given is every address (the `--any-address` case);
- * - a rule is one protocol and one port range, and admits the packets that open connections:
+ * - a rule is one protocol and one port range (or ICMP messages), and admits the packets that open connections:
  *   replies are the host firewall's connection tracking to pass (Windows Defender Firewall and
  *   firewalld are stateful; the nftables chains are jumped to from the administrator's base
  *   chains, which accept established traffic).
@@ -31,7 +31,11 @@ export function hostRulePackets(space: PacketSpace, groups: readonly string[], r
   const remote: EndpointSpec = rule.addresses.length ? { addresses: rule.addresses } : {};
   const ends =
     rule.direction === 'inbound' ? { source: remote, destination: self } : { source: self, destination: remote };
-  return packets(space, { protocol: rule.protocol, ports: { from: rule.fromPort, to: rule.toPort }, ...ends });
+  // An ICMP rule admits its messages (every one, a type's codes, or a type and code), not ports.
+  const traffic = rule.icmp
+    ? { protocol: rule.protocol, icmp: rule.icmp }
+    : { protocol: rule.protocol, ports: { from: rule.fromPort, to: rule.toPort } };
+  return packets(space, { ...traffic, ...ends });
 }
 
 /**

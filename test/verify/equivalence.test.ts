@@ -33,6 +33,7 @@ import {
   unionAll,
   witness,
   type PacketSet,
+  type PacketSpec,
 } from '../../lib/packets';
 import { planPackets, ruleView } from '../../lib/verify/plan-packets';
 import { asgKey, readNsg } from '../../lib/verify/site-azure';
@@ -40,6 +41,7 @@ import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
 import { testStack } from '../support/cdk';
 import { validDeclaration } from '../support/declarations';
 import { arbitraryCatalog, arbitraryDeclaration } from '../support/catalogs';
+import { ICMP_CATALOG, ICMP_DECLARATION } from '../support/icmp-catalog';
 
 // Cross-target equivalence: for every preset and random declarations, what each generated target
 // admits, compiled to packet sets, is exactly the plan's packets (its flows as the plan's rules
@@ -47,8 +49,26 @@ import { arbitraryCatalog, arbitraryDeclaration } from '../support/catalogs';
 // differences docs/verify.md states under "What each target admits". Every difference is shown
 // with a witness packet.
 
+/**
+ * The packets that can be on the wire: ICMP is IPv4's and ICMPv6 IPv6's, at both ends; every other
+ * protocol in either family. A target that writes ICMP for IPv4 addresses only (nftables) and one
+ * whose rule names no family (a security group) admit the same of these.
+ */
+function onWire(space: PacketSpace): PacketSet {
+  const family = (protocol: 'icmp' | 'icmpv6', all: string) =>
+    packets(space, { protocol, source: { addresses: [all] }, destination: { addresses: [all] } });
+  const icmpAny = union(packets(space, { protocol: 'icmp' }), packets(space, { protocol: 'icmpv6' }));
+  return unionAll(space, [
+    difference(allPackets(space), icmpAny),
+    family('icmp', '0.0.0.0/0'),
+    family('icmpv6', '::/0'),
+  ]);
+}
+
 /** The differences between two sets, as text: the first lines of each side and one witness. */
-function differences(target: string, actual: PacketSet, expected: PacketSet): string[] {
+function differences(target: string, given: PacketSet, wanted: PacketSet): string[] {
+  const wire = onWire(given.space);
+  const [actual, expected] = [intersection(given, wire), intersection(wanted, wire)];
   const show = (what: string, set: PacketSet) => {
     if (isEmpty(set)) return [];
     const lines = describeSet(set);
@@ -130,6 +150,21 @@ const AZURE_LB = '168.63.129.16/32';
 function azureDifferences(declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] {
   const r = resolve(declaration, { catalogs });
   const space = new PacketSpace(names(r));
+  return azureAgainst(r, space, planned(space, azureAdmits(r)));
+}
+
+/**
+ * The flows as Azure admits them, as docs/verify.md states: an NSG rule's protocol Icmp has no type
+ * or code and is ICMP and ICMPv6 both, so each ICMP flow is every message of both.
+ */
+function azureAdmits(r: Resolution): Resolution {
+  const flows = r.flows.flatMap((f) =>
+    f.icmp ? (['icmp', 'icmpv6'] as const).map((protocol) => ({ ...f, protocol, icmp: {} })) : [f],
+  );
+  return { ...r, flows };
+}
+
+function azureAgainst(r: Resolution, space: PacketSpace, want: { inbound: PacketSet; outbound: PacketSet }): string[] {
   const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
   const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${JSON.stringify(g)}`;
   const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, asgId)) }, 'nsg.json');
@@ -150,7 +185,6 @@ function azureDifferences(declaration: Declaration, catalogs?: readonly CatalogS
     );
   const world = intersection(inVnet('source'), inVnet('destination'));
   const cut = (set: PacketSet) => intersection(set, world);
-  const want = planned(space, r);
   // Stated: the health probes from AzureLoadBalancer, every protocol, to every group.
   const probes = packets(space, { source: { addresses: [AZURE_LB] }, destination: { classes: names(r) } });
   return [
@@ -220,7 +254,16 @@ function hostDifferences(declaration: Declaration, catalogs?: readonly CatalogSo
 }
 
 const NFT_RULE =
-  /^add rule inet filter (\S+) (?:(ip6?) ([sd]addr) (\{ [^}]+ \}|\S+) )?(tcp|udp) dport (\d+)(?:-(\d+))? accept comment "[^"]*"$/;
+  /^add rule inet filter (\S+) (?:(ip6?) ([sd]addr) (\{ [^}]+ \}|\S+) )?(?:(tcp|udp) dport (\d+)(?:-(\d+))?|(?:meta l4proto (icmp|ipv6-icmp))|(icmp|icmpv6) type (\d+)(?: icmpv6? code (\d+))?) accept comment "[^"]*"$/;
+
+/** What an nftables match admits: ports, or ICMP messages (`meta l4proto` every one of them). */
+function nftTraffic(m: RegExpExecArray): Pick<PacketSpec, 'protocol' | 'ports' | 'icmp'> {
+  const [, , , , , protocol, from, to, every, icmp, type, code] = m;
+  if (protocol) return { protocol: protocol as 'tcp' | 'udp', ports: { from: Number(from), to: Number(to ?? from) } };
+  if (every) return { protocol: every === 'icmp' ? 'icmp' : 'icmpv6', icmp: {} };
+  const message = code === undefined ? { type: Number(type) } : { type: Number(type), code: Number(code) };
+  return { protocol: icmp as 'icmp' | 'icmpv6', icmp: message };
+}
 
 /**
  * The packets the accept rules of a role's nftables ruleset admit, read back from its text: `ip`
@@ -232,7 +275,7 @@ function nftPackets(space: PacketSpace, h: HostRules, text: string): HostPackets
     const m = NFT_RULE.exec(line);
     const direction = (['inbound', 'outbound'] as const).find((d) => m?.[1] === nftChainName(h.role, d));
     if (!m || !direction) throw new Error(`an nftables rule the test does not read: ${line}`);
-    const [, , family, side, list, protocol, from, to] = m;
+    const [, , family, side, list] = m;
     const family6 = family === 'ip6' ? ['::/0'] : undefined;
     const all = family === 'ip' ? ['0.0.0.0/0'] : family6;
     const remote = list
@@ -247,8 +290,7 @@ function nftPackets(space: PacketSpace, h: HostRules, text: string): HostPackets
     if (list && side !== (direction === 'inbound' ? 'saddr' : 'daddr')) throw new Error(`${side} in ${line}`);
     const ends =
       direction === 'inbound' ? { source: remote, destination: self } : { source: self, destination: remote };
-    const ports = { from: Number(from), to: Number(to ?? from) };
-    sets[direction].push(packets(space, { protocol: protocol as 'tcp' | 'udp', ports, ...ends }));
+    sets[direction].push(packets(space, { ...nftTraffic(m), ...ends }));
   }
   return { inbound: unionAll(space, sets.inbound), outbound: unionAll(space, sets.outbound) };
 }
@@ -342,6 +384,25 @@ test('random catalogs with port ranges: the CDK template, the Azure plan and eac
   // The runs held ranges at all (not only single ports).
   expect(ranged).toBeGreaterThan(0);
 });
+
+// ICMP and ICMPv6 by type and code: AWS and the hosts admit exactly the messages; Azure (no type or
+// code, Icmp being both) admits every message of both between the same ends, as stated.
+test.each([['restricted'], ['default']] as const)(
+  'a catalog with ICMP and ICMPv6, %s egress: each target admits the plan (Azure: every message, as stated)',
+  (egress) => {
+    const declaration = { ...ICMP_DECLARATION, egress } as unknown as Declaration;
+    expect(cdkDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
+    expect(azureDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
+    expect(hostDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
+    expect(nftDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
+    // Against the flows as they ask (not widened), Azure's difference is exactly the stated one.
+    const r = resolve(declaration, { catalogs: [ICMP_CATALOG] });
+    const space = new PacketSpace(names(r));
+    const exact = azureAgainst(r, space, planned(space, r));
+    expect(exact.length).toBeGreaterThan(0);
+    expect(exact.every((d) => /admits beyond the plan: .*(icmp|protocol 1|protocol 58)/i.test(d))).toBe(true);
+  },
+);
 
 // The checks can fail: a rule more or less in a target is reported, with a witness.
 test('a difference is reported with a witness packet', () => {
