@@ -24,6 +24,7 @@ import {
 import { catalogSchema } from '../../lib/model/catalog-format';
 import { pathText } from '../../lib/model/problems';
 import type { SchemaIssue } from '../../lib/model/schema';
+import { ICMP_CATALOG } from '../support/icmp-catalog';
 
 const RUNS = { numRuns: 300 };
 const root = join(__dirname, '../..');
@@ -44,6 +45,8 @@ const BASES: [string, Json][] = [
         .replace('ports: [1433]', 'ports: ["1433-1434"]'),
     ) as Json,
   ],
+  // ICMP and ICMPv6 flows: a type, a type and code, every message, beside a TCP port.
+  ['icmp', structuredClone(ICMP_CATALOG) as unknown as Json],
 ];
 
 const EXAMPLE = loadCatalog(BASES[2][1], 'three-tier.yaml');
@@ -88,6 +91,15 @@ const EDGE = fc.constantFrom<Json>(
   '65535-65535',
   ' 1-2',
   '1-2-3',
+  'icmp',
+  'icmpv6',
+  'ICMP',
+  { type: 8 },
+  { code: 4 },
+  { type: 3, code: 4 },
+  { type: 256 },
+  255,
+  256,
   'on',
   'true',
   'constructor',
