@@ -5,6 +5,7 @@ import type { EndpointSpec, PortSpec } from './catalog';
 import type { CatalogOptionDefinition } from './catalog-format';
 import { conditionText, type ProductCatalog } from './catalog-set';
 import { portRangeListText } from './port-ranges';
+import { icmpMessageText } from './icmp';
 
 /** One flow of one row of a product's table, every field in words. */
 export interface CatalogTableLine {
@@ -16,9 +17,12 @@ export interface CatalogTableLine {
   readonly initiator: string;
   /** Who accepts it: role ids, or `peer <kind>`. */
   readonly listener: string;
-  /** `tcp` or `udp`. */
+  /** `tcp`, `udp`, `icmp` or `icmpv6`. */
   readonly protocol: string;
-  /** The listening ports in words: `22`, `1000 or 1001-1009 (serverProtect.consoleEventPort)`. */
+  /**
+   * The listening ports in words: `22`, `1000 or 1001-1009 (serverProtect.consoleEventPort)`; for
+   * ICMP the messages: `all`, `8`, `3/4`.
+   */
   readonly ports: string;
   /** When the row applies, in the catalog's words. */
   readonly condition: string;
@@ -78,7 +82,8 @@ export function catalogTable(catalog: ProductCatalog): CatalogTableLine[] {
       initiator: endpointSpecText(f.initiator),
       listener: endpointSpecText(f.listener),
       protocol: f.protocol,
-      ports: portSpecText(f.ports),
+      // ICMP: the messages as tables print them (`all`, `8`, `3/4`), not the types' range.
+      ports: f.icmp ? icmpMessageText(f.icmp) : portSpecText(f.ports),
       condition: row.condition,
       source: `${row.citation.document}${row.citation.note ? ` (${row.citation.note})` : ''}`,
     })),

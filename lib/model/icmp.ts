@@ -12,6 +12,10 @@ export const icmpTypeRange = (m: IcmpMessage): PortRange =>
 
 /** ICMP messages as tables print them: `icmp all`, `icmp 8` (every code), `icmpv6 1/4`. */
 export function icmpText(protocol: IcmpProtocol, m: IcmpMessage): string {
-  if (m.type === undefined) return `${protocol} all`;
-  return `${protocol} ${m.type}${m.code === undefined ? '' : `/${m.code}`}`;
+  return `${protocol} ${icmpMessageText(m)}`;
+}
+
+/** ICMP messages after the protocol: `all`, a type (`8`, every code) or a type and code (`3/4`). */
+export function icmpMessageText(m: IcmpMessage): string {
+  return m.type === undefined ? 'all' : m.code === undefined ? `${m.type}` : `${m.type}/${m.code}`;
 }

@@ -1,5 +1,5 @@
 import type { EndpointSpec, FlowProtocol, IcmpMessage, PortSpec, RowId } from './catalog';
-import { isIcmp } from './icmp';
+import { icmpMessageText, isIcmp } from './icmp';
 import type { CatalogDeclaration, Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
 import type { PeerKind, RoleId } from './roles';
 import { BROAD_PREFIX, parseCidr } from './cidr';
@@ -55,9 +55,7 @@ export function portRangeText(r: PortRange): string {
  * or its ICMP messages: `all`, a type (`8`, every code) or a type and code (`3/4`).
  */
 export function flowPortsText(f: PortRange & { readonly icmp?: IcmpMessage }): string {
-  if (!f.icmp) return portRangeText(f);
-  const { type, code } = f.icmp;
-  return type === undefined ? 'all' : code === undefined ? `${type}` : `${type}/${code}`;
+  return f.icmp ? icmpMessageText(f.icmp) : portRangeText(f);
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 } from '../../lib/model';
 import type { SiteReport } from '../../lib/verify/site';
 import { portplan } from '../support/cli';
+import { ICMP_CATALOG, ICMP_DECLARATION } from '../support/icmp-catalog';
 
 const ROOT = join(__dirname, '../..');
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -945,4 +946,43 @@ test('catalog --help lists validate, show, export, diff and schema', () => {
     'schema',
   ])
     expect(r.out).toContain(`\n  ${c} `);
+});
+
+describe('a catalog with ICMP and ICMPv6 flows on the command line', () => {
+  const icmpCatalog = file('icmp.json', JSON.stringify(ICMP_CATALOG));
+  const icmpSite = file('icmp-site.json', JSON.stringify(ICMP_DECLARATION));
+
+  test('catalog show and table print the messages: a type, a type and code, all', () => {
+    const show = portplan('catalog', 'show', 'png', '--catalog', icmpCatalog);
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('| png:monitor | png:node | icmp | 8 |');
+    expect(show.out).toContain('| png:node | png:monitor | icmpv6 | all |');
+    expect(show.out).toContain('| peer png-probe | png:node | icmp | 3/4 |');
+    const flows = portplan('flows', '--file', icmpSite, '--catalog', icmpCatalog);
+    expect(flows.out.split('\n').filter((l) => l.includes('icmp'))).toEqual([
+      'nodes -> monitors icmpv6 all PNG2',
+      'monitors -> nodes icmp 8 PNG1',
+      'probe -> nodes icmp 3/4 PNG3',
+    ]);
+  });
+
+  test('report: AWS rules by type (EC2 -1 for every code), Azure rules of every message', () => {
+    const csv = portplan('report', '--file', icmpSite, '--catalog', icmpCatalog, '--format', 'json');
+    expect(csv.code).toBe(0);
+    const report = JSON.parse(csv.out) as {
+      aws: { name: string; protocol: string; ports: string }[];
+      azure: { name: string; protocol: string; ports: string }[];
+    };
+    const icmpRules = (rules: { name: string; protocol: string; ports: string }[]) =>
+      rules.filter((x) => x.protocol.startsWith('icmp')).map((x) => `${x.name} ${x.protocol} ${x.ports}`);
+    expect(icmpRules(report.aws).sort()).toEqual([
+      'in-monitors-from-nodes-icmpv6--1--1 icmpv6 all',
+      'in-nodes-from-monitors-icmp-8--1 icmp 8',
+      'inline icmp 3/4',
+      'out-monitors-to-nodes-icmp-8--1 icmp 8',
+      'out-nodes-to-monitors-icmpv6--1--1 icmpv6 all',
+    ]);
+    expect(icmpRules(report.azure).every((x) => x.endsWith(' icmp all'))).toBe(true);
+    expect(icmpRules(report.azure)).toHaveLength(5);
+  });
 });
