@@ -16,6 +16,7 @@ import {
   type NamePart,
   type FlowProtocol,
   type ResolveWarning,
+  type ResolvedFlow,
   icmpText,
   isIcmp,
   type Resolution,
@@ -440,6 +441,19 @@ function allowDrafts(resolution: Resolution, placed: readonly CloudRule[]): Draf
     });
   }
   return [...drafts.values()];
+}
+
+/**
+ * The flows as the plan's NSG rules admit them: an ICMP or ICMPv6 flow as every ICMP and ICMPv6
+ * message between its ends (an Icmp rule names no type or code and is both protocols); other
+ * flows as they are. What a site built from the plan is checked against.
+ */
+export function azureAdmittedFlows(flows: readonly ResolvedFlow[]): ResolvedFlow[] {
+  return flows.flatMap((f) =>
+    f.icmp
+      ? (['icmp', 'icmpv6'] as const).map((protocol) => ({ ...f, protocol, fromPort: 0, toPort: 255, icmp: {} }))
+      : [f],
+  );
 }
 
 // Whether an Icmp rule's ends may carry addresses of this family: an ASG's hosts may have both, a

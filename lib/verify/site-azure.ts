@@ -1,6 +1,7 @@
 import { ArgumentError, GROUP_TAG, PortplanError, parseCidr, placeCloudRules, type Resolution } from '../model';
 import type { ArmSecurityRule, AzureNetwork } from '../azure';
 import { azureSitePackets, type AzureRuleContext, type AzureSitePackets, type NsgPackets } from '../azure/site-packets';
+import { azureAdmittedFlows } from '../azure/plan';
 import {
   asNsgRule,
   withAdminRules,
@@ -508,7 +509,8 @@ function azureExtraRules(
   groupAsgs: Readonly<Record<string, string>>,
 ): ExtraRule[] {
   const names = resolution.declaration.groups.map((g) => g.name);
-  const needed = planPackets(ctx.space, resolution.flows, ruleView);
+  // An Icmp rule admits every ICMP and ICMPv6 message: as planned, not extra.
+  const needed = planPackets(ctx.space, azureAdmittedFlows(resolution.flows), ruleView);
   const sends =
     resolution.declaration.egress !== 'restricted'
       ? packets(ctx.space, { source: { classes: names } })
