@@ -284,14 +284,37 @@ const icmpFlow = <P extends 'icmp' | 'icmpv6'>(protocol: P, what: string) =>
     what,
   );
 
+const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6'] as const;
+const flowVariants = tagged('protocol', {
+  tcp: portFlow('tcp', 'TCP to the listening ports.'),
+  udp: portFlow('udp', 'UDP to the listening ports.'),
+  icmp: icmpFlow('icmp', 'ICMP (IPv4) messages.'),
+  icmpv6: icmpFlow('icmpv6', 'ICMPv6 messages.'),
+});
+// A flow whose protocol is missing or unknown is checked with every field it may have, so that its
+// other faults are reported with the protocol's (fields a YAML merge key left out, a misspelt field).
+const anyFlow = object({
+  listener,
+  initiator,
+  protocol: choice(PROTOCOLS),
+  ports: optional(portsSchema),
+  icmp: optional(icmpMessage),
+  broadcast,
+});
+const knownProtocol = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  (PROTOCOLS as readonly unknown[]).includes((value as Record<string, unknown>).protocol);
+
 const flowSchema = named(
   'CatalogFlow',
-  tagged('protocol', {
-    tcp: portFlow('tcp', 'TCP to the listening ports.'),
-    udp: portFlow('udp', 'UDP to the listening ports.'),
-    icmp: icmpFlow('icmp', 'ICMP (IPv4) messages.'),
-    icmpv6: icmpFlow('icmpv6', 'ICMPv6 messages.'),
-  }),
+  {
+    ...flowVariants,
+    check: (value, path, issues) =>
+      knownProtocol(value)
+        ? flowVariants.check(value, path, issues)
+        : (anyFlow.check(value, path, issues) as unknown as ReturnType<typeof flowVariants.check>),
+  } satisfies typeof flowVariants,
   "One connection a row requires: the initiator opens it to the listener's ports, or sends it ICMP " +
     'messages. At least one side is groups of roles (a firewall rule needs a group to carry it).',
 );
