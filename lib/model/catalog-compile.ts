@@ -1,7 +1,7 @@
 // The catalog compiler: from a catalog that passed every check (lib/model/catalog-checks.ts) to the
 // rows a resolution reads. It reports nothing: whatever it would need to refuse, a check refused.
 import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, IcmpMessage, PortSpec } from './catalog';
-import { icmpTypeRange } from './icmp';
+import { icmpTypeRange } from './port-ranges';
 import {
   PORT_RANGE,
   type CatalogDefinition,

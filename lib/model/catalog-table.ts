@@ -4,8 +4,7 @@
 import type { EndpointSpec, PortSpec } from './catalog';
 import type { CatalogOptionDefinition } from './catalog-format';
 import { conditionText, type ProductCatalog } from './catalog-set';
-import { portRangeListText } from './port-ranges';
-import { icmpMessageText } from './icmp';
+import { icmpMessageText, portRangeListText } from './port-ranges';
 
 /** One flow of one row of a product's table, every field in words. */
 export interface CatalogTableLine {

@@ -84,7 +84,7 @@ export {
 export { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 export { BROAD_PREFIX, cidrContains, cidrFamily, parseCidr, type Cidr } from './cidr';
 export { ArgumentError, PortplanError } from './errors';
-export { icmpText, isIcmp } from './icmp';
+export { icmpText, isIcmp } from './port-ranges';
 export {
   cloudGroupNames,
   placeCloudRules,

@@ -1,5 +1,5 @@
 import type { EndpointSpec, FlowProtocol, IcmpMessage, PortSpec, RowId } from './catalog';
-import { icmpMessageText, isIcmp } from './icmp';
+import { icmpMessageText, isIcmp } from './port-ranges';
 import type { CatalogDeclaration, Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
 import type { PeerKind, RoleId } from './roles';
 import { BROAD_PREFIX, parseCidr } from './cidr';
