@@ -5,6 +5,7 @@ import {
   GROUP_TAG,
   NAME_TARGETS,
   ROLE_TAG,
+  catalogSet,
   composeName,
   resolve,
   user,
@@ -53,7 +54,8 @@ export function planComponent(
   const bandPath = existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand';
   // The band first, then the declaration, resolved once here.
   checkPriorityBand(band, bandPath);
-  const resolution = resolve(declaration, { catalogs });
+  // The catalog set is built (and checked) once per component; the planner reads the resolution's.
+  const resolution = resolve(declaration, { catalogs: catalogSet(catalogs) });
   const plan = planAzure(resolution, {
     band,
     bandPath,
