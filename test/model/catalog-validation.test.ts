@@ -536,7 +536,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      'options[2]: unknown field requiresPeer; allowed: name, description, when, reason, type, default ' +
+      'options[2]: unknown field requiresPeer; allowed: name, description, when, reason, api, type, default ' +
         '(got ["requiresPeer"])',
     ],
   ],
@@ -801,7 +801,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     'first.yaml',
     [
       'roles[0].hostOs: is required (got nothing)',
-      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, requires (got ["hostOS"]); did you mean hostOs?',
+      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, requires, api (got ["hostOS"]); did you mean hostOs?',
     ],
   ],
   [
