@@ -9,7 +9,7 @@ import {
   type CatalogPorts,
 } from './catalog-format';
 import { optionValueProblem } from './catalog-options';
-import { didYouMean } from './problems';
+import { didYouMean, pathText } from './problems';
 import type { SchemaIssue, SchemaPath } from './schema';
 
 /**
@@ -141,6 +141,56 @@ export function checkUniqueIds({ catalog: c, fault }: CheckContext): void {
   unique(c.broadcasts, 'broadcasts');
   unique(c.rows, 'rows');
   unique(c.presets, 'presets');
+}
+
+// Names in one list of `api` names that another item of the list already uses: the generated code
+// would declare the name twice.
+function uniqueNames(names: readonly (string | undefined)[], path: (i: number) => SchemaPath, fault: CatalogFault) {
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (n === undefined) return;
+    const first = seen.get(n);
+    if (first === undefined) seen.set(n, i);
+    else fault(path(i), `duplicate; ${pathText(path(first))} already uses it`);
+  });
+}
+
+/**
+ * The `api` names the typed APIs are generated with: an enum (`typeName`, `typeDoc`, `aliasDoc`,
+ * `values`) only on a choice, one member per value; role, groups field and peer kind names each
+ * unique in the catalog.
+ */
+export function checkApiNames({ catalog: c, fault }: CheckContext): void {
+  (c.options ?? []).forEach((o, i) => {
+    const api = o.api ?? {};
+    const enumFields = (['typeName', 'typeDoc', 'aliasDoc', 'values'] as const).filter((f) => api[f] !== undefined);
+    if (o.type !== 'choice') {
+      for (const f of enumFields) fault(['options', i, 'api', f], 'only a choice option has an enum; remove it');
+    } else if (api.values && api.values.length !== o.values.length) {
+      fault(['options', i, 'api', 'values'], `needs one member per value of the option (${o.values.length}), in order`);
+    } else if (api.values) {
+      uniqueNames(
+        api.values.map((v) => v.name),
+        (j) => ['options', i, 'api', 'values', j, 'name'],
+        fault,
+      );
+    }
+  });
+  uniqueNames(
+    c.roles.map((r) => r.api?.typeName),
+    (i) => ['roles', i, 'api', 'typeName'],
+    fault,
+  );
+  uniqueNames(
+    c.roles.map((r) => r.api?.groupsField),
+    (i) => ['roles', i, 'api', 'groupsField'],
+    fault,
+  );
+  uniqueNames(
+    (c.peerKinds ?? []).map((k) => k.api?.typeName),
+    (i) => ['peerKinds', i, 'api', 'typeName'],
+    fault,
+  );
 }
 
 /** Every document says where to read it. */
@@ -383,4 +433,5 @@ export const CATALOG_CHECKS: readonly (readonly [name: string, check: CatalogChe
   ['option definitions', checkOptionDefinitions],
   ['role requirements', checkRoleRequirements],
   ['rows', checkRows],
+  ['api names', checkApiNames],
 ];

@@ -55,6 +55,40 @@ export interface CatalogProduct {
    * @default - the product id in camelCase (`my-shop` makes `myShop`)
    */
   readonly optionsField?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogProductApi;
+}
+
+/** The product's typed APIs: component and construct names and documentation. */
+export interface CatalogProductApi {
+  /**
+   * The name of the product's component and construct (`ServerProtect`).
+   * @default - the product id in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The component's and construct's summary.
+   * @default - the product's name
+   */
+  readonly doc?: string;
+  /**
+   * The summary of the product's options type.
+   * @default - options of the product's name
+   */
+  readonly optionsDoc?: string;
+  /**
+   * What leaving the options out means.
+   * @default - every option at its own default
+   */
+  readonly defaultOptionsDoc?: string;
+  /**
+   * The documentation of the product's `peers` argument.
+   * @default - peers of the kinds its rows reach
+   */
+  readonly peersDoc?: string;
 }
 
 /** A document the catalog's rows cite: the vendor's port table, or the team's own design note. */
@@ -101,6 +135,11 @@ export interface CatalogRole {
    * @default - always
    */
   readonly requires?: readonly RoleRequirement[];
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogRoleApi;
 }
 
 /** A host operating system. */
@@ -125,6 +164,35 @@ export type CatalogCondition = Readonly<Record<string, OptionValue | readonly Op
 /** A value an option may take, and a condition may test. */
 export type OptionValue = string | number | boolean;
 
+/** The role's typed APIs: its enum member and its groups argument. */
+export interface CatalogRoleApi {
+  /**
+   * The enum member of the role (`ServerProtectConsole`).
+   * @default - the role id in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The enum member's documentation.
+   * @default - the label
+   */
+  readonly doc?: string;
+  /**
+   * The product argument that lists the groups of the role (`consoleGroups`).
+   * @default - the role id after the product, in camelCase, then `Groups`
+   */
+  readonly groupsField?: string;
+  /**
+   * The groups argument's documentation.
+   * @default - names of the groups of the label
+   */
+  readonly groupsDoc?: string;
+  /**
+   * The group names the product argument takes when left out.
+   * @default - none
+   */
+  readonly defaultGroups?: readonly string[];
+}
+
 /** A kind of external host the user names by address (a Control Manager, a mail server). */
 export interface CatalogPeerKind {
   /**
@@ -139,6 +207,25 @@ export interface CatalogPeerKind {
    * @default - the roles of its rows
    */
   readonly reachedWith?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogPeerKindApi;
+}
+
+/** The peer kind's typed APIs: its enum member. */
+export interface CatalogPeerKindApi {
+  /**
+   * The enum member of the kind (`ControlManager`).
+   * @default - the kind id in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The enum member's documentation.
+   * @default - the label
+   */
+  readonly doc?: string;
 }
 
 /** An option of a product, set in the declaration's options block of the product. */
@@ -161,10 +248,57 @@ export interface FlagOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A flag: `true` or `false`. */
   readonly type: 'flag';
   /** The value when the declaration sets none. */
   readonly default: boolean;
+}
+
+/** The option's typed APIs: its argument and, for a choice, its enum. */
+export interface CatalogOptionApi {
+  /**
+   * The argument's documentation.
+   * @default - the description
+   */
+  readonly doc?: string;
+  /**
+   * What leaving the argument out means.
+   * @default - the default value
+   */
+  readonly defaultDoc?: string;
+  /**
+   * A choice's enum name (`SumProfile`).
+   * @default - the product and option names in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The enum's documentation.
+   * @default - the documentation of the argument
+   */
+  readonly typeDoc?: string;
+  /**
+   * The documentation of the enum's value type.
+   * @default - the enum's documentation
+   */
+  readonly aliasDoc?: string;
+  /**
+   * A choice's enum members, one per value in the values' order.
+   * @default - each value in PascalCase
+   */
+  readonly values?: readonly CatalogChoiceApi[];
+}
+
+/** A choice value's enum member. */
+export interface CatalogChoiceApi {
+  /** The enum member (`Sum7xPlus`). */
+  readonly name: string;
+  /** The member's documentation. */
+  readonly doc: string;
 }
 
 /** A choice: one of a list of words. */
@@ -183,6 +317,11 @@ export interface ChoiceOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A choice: one of a list of words. */
   readonly type: 'choice';
   /** The allowed values, each once. */
@@ -216,6 +355,11 @@ export interface PinnedPortOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A pinned port: a listener's port that is `base` when free, else one of a fallback range; the user may pin it. */
   readonly type: 'pinnedPort';
   /** The port used when it is free. */
@@ -240,6 +384,11 @@ export interface CountOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A count: how many consecutive ports a listener may take. */
   readonly type: 'count';
   /** The smallest count. */

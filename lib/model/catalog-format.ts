@@ -102,6 +102,79 @@ const condition = named(
   },
 );
 
+// Names and documentation for the typed APIs `npm run generate` writes from the built-in catalogs
+// (scripts/api-types.ts): the Pulumi components' enums, arguments and classes and the product
+// constructs' props. Enum member names (`ServerProtectConsole`) and argument field names
+// (`consoleGroups`) are API: a catalog states them so that they never change with a label. The
+// spec itself reads none of these fields; each has a default derived from the catalog's other data.
+const typeName = text(
+  /^[A-Z][A-Za-z0-9]{0,39}$/,
+  'must be a PascalCase name: an upper-case letter, then letters and digits, at most 40 characters',
+);
+const apiText = (description: string, defaultNote: string) => described(optional(cell), { description, defaultNote });
+const apiName = (description: string, defaultNote: string) =>
+  described(optional(typeName), { description, defaultNote });
+const api = <S extends Parameters<typeof object>[0]>(name: string, doc: string, shape: S) =>
+  described(optional(named(name, object(shape), doc)), {
+    description: 'Names and documentation for the typed APIs generated from the catalog.',
+    defaultNote: 'derived from the other fields',
+  });
+const API = {
+  product: api('CatalogProductApi', "The product's typed APIs: component and construct names and documentation.", {
+    typeName: apiName(
+      "The name of the product's component and construct (`ServerProtect`).",
+      'the product id in PascalCase',
+    ),
+    doc: apiText("The component's and construct's summary.", "the product's name"),
+    optionsDoc: apiText("The summary of the product's options type.", "options of the product's name"),
+    defaultOptionsDoc: apiText('What leaving the options out means.', 'every option at its own default'),
+    peersDoc: apiText("The documentation of the product's `peers` argument.", 'peers of the kinds its rows reach'),
+  }),
+  role: api('CatalogRoleApi', "The role's typed APIs: its enum member and its groups argument.", {
+    typeName: apiName('The enum member of the role (`ServerProtectConsole`).', 'the role id in PascalCase'),
+    doc: apiText("The enum member's documentation.", 'the label'),
+    groupsField: described(optional(optionName), {
+      description: 'The product argument that lists the groups of the role (`consoleGroups`).',
+      defaultNote: 'the role id after the product, in camelCase, then `Groups`',
+    }),
+    groupsDoc: apiText("The groups argument's documentation.", 'names of the groups of the label'),
+    defaultGroups: described(optional(list(kindId, { unique: true })), {
+      description: 'The group names the product argument takes when left out.',
+      defaultNote: 'none',
+    }),
+  }),
+  peerKind: api('CatalogPeerKindApi', "The peer kind's typed APIs: its enum member.", {
+    typeName: apiName('The enum member of the kind (`ControlManager`).', 'the kind id in PascalCase'),
+    doc: apiText("The enum member's documentation.", 'the label'),
+  }),
+  option: api('CatalogOptionApi', "The option's typed APIs: its argument and, for a choice, its enum.", {
+    doc: apiText("The argument's documentation.", 'the description'),
+    defaultDoc: apiText('What leaving the argument out means.', 'the default value'),
+    typeName: apiName("A choice's enum name (`SumProfile`).", 'the product and option names in PascalCase'),
+    typeDoc: apiText("The enum's documentation.", 'the documentation of the argument'),
+    aliasDoc: apiText("The documentation of the enum's value type.", "the enum's documentation"),
+    values: described(
+      optional(
+        list(
+          named(
+            'CatalogChoiceApi',
+            object({
+              name: described(typeName, 'The enum member (`Sum7xPlus`).'),
+              doc: described(cell, "The member's documentation."),
+            }),
+            "A choice value's enum member.",
+          ),
+          { min: 1 },
+        ),
+      ),
+      {
+        description: "A choice's enum members, one per value in the values' order.",
+        defaultNote: 'each value in PascalCase',
+      },
+    ),
+  }),
+};
+
 // What every kind of option has.
 const common = {
   name: described(
@@ -120,6 +193,7 @@ const common = {
     description: 'Why it may not be set otherwise, appended to the error.',
     defaultNote: 'none',
   }),
+  api: API.option,
 };
 const optionSchema = named(
   'CatalogOptionDefinition',
@@ -299,6 +373,7 @@ const productSchema = named(
         "letters and digits; not `groups`, `peers`, `egress`, nor another product's.",
       defaultNote: 'the product id in camelCase (`my-shop` makes `myShop`)',
     }),
+    api: API.product,
   }),
   'The product a catalog describes.',
 );
@@ -363,6 +438,7 @@ const roleSchema = named(
       ),
       { description: 'Conditions under which the role may be declared.', defaultNote: 'always' },
     ),
+    api: API.role,
   }),
   'A role a group of hosts can play.',
 );
@@ -380,6 +456,7 @@ const peerKindSchema = named(
       description: 'What a declaration needs for a flow to reach such a peer, for the "unused peer" warning.',
       defaultNote: 'the roles of its rows',
     }),
+    api: API.peerKind,
   }),
   'A kind of external host the user names by address (a Control Manager, a mail server).',
 );
