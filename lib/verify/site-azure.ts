@@ -429,6 +429,7 @@ function azureContext(
 
 /** The names of the rules that deny any of the packets, in processing order. */
 function denying(parts: readonly NsgPackets[], missing: PacketSet): string | undefined {
+  if (isEmpty(missing)) return undefined;
   const names = parts.flatMap((p) =>
     p.decisions
       .filter((d) => d.rule.access !== 'Allow' && !isEmpty(intersection(d.decided, missing)))
