@@ -311,7 +311,8 @@ export function azureSitePackets(
   nsgs: readonly (readonly ArmSecurityRule[])[],
 ): AzureSitePackets {
   const space = ctx.space;
-  const rest = space.classes.filter((c) => !classes.includes(c));
+  const given = new Set(classes);
+  const rest = space.classes.filter((c) => !given.has(c));
   const inScope = packets(space, { destination: { classes } });
   const outScope = difference(packets(space, { source: { classes } }), platformPackets(space, classes));
   const inbound = nsgs.map((rules) => nsgPackets(ctx, rules, 'Inbound', inScope));
