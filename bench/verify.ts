@@ -1,6 +1,6 @@
 // `verify` and `explain` at scale, for `npm run bench` (or alone: `npx ts-node --transpile-only
-// bench/verify.ts`, which prints the rows and writes nothing). Whole fresh processes of the sources
-// transpiled once; the clouds' answers built in the process (bench/verify-child.ts):
+// bench/verify.ts`, which writes bench/results/verify.json and verify.md). Whole fresh processes
+// of the sources transpiled once; the clouds' answers built in the process (bench/verify-child.ts):
 // - verify aws of a plan of n groups in a VPC of 50,000 rules, against the floor of reading the
 //   plan's deployed rules into packet sets one by one (no set operation), n = 100, 300, 1,001;
 // - verify azure of a 10-group plan's NSG with k more wide-range rules (1024-65535, deny or
@@ -10,6 +10,7 @@
 // Growth is fitted as an exponent of the check's CPU time over the sizes; ratios are against the
 // floor measured in the same run, the two alternating.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { comparePair, precompile, removePrecompiled, type Pair } from './processes';
 
@@ -175,5 +176,9 @@ export function verifySummary(v: ReturnType<typeof benchVerify>): string[] {
 
 if (require.main === module) {
   const v = benchVerify();
-  process.stdout.write(`${JSON.stringify(v, null, 2)}\n${verifySummary(v).join('\n')}\n`);
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'verify.json'), `${JSON.stringify(v, null, 2)}\n`);
+  writeFileSync(join(dir, 'verify.md'), `${verifySummary(v).join('\n')}\n`);
+  log('done: bench/results/verify.json, bench/results/verify.md');
 }
