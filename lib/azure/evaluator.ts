@@ -169,12 +169,19 @@ export interface CompileNsgOptions {
    * Compile for this one question only (one direction, one packet): each rule then costs only its
    * match of that packet. Other questions get no decision.
    */
-  readonly only?: {
-    readonly direction: 'Inbound' | 'Outbound';
-    readonly from: AzureEndpoint;
-    readonly to: AzureEndpoint;
-    readonly packet: AzurePacket;
-  };
+  readonly only?: NsgQuestion;
+}
+
+/** One question of an NSG: a packet between two ends, in one direction. */
+export interface NsgQuestion {
+  /** The direction asked about. */
+  readonly direction: 'Inbound' | 'Outbound';
+  /** The sending end. */
+  readonly from: AzureEndpoint;
+  /** The receiving end. */
+  readonly to: AzureEndpoint;
+  /** What is sent. */
+  readonly packet: AzurePacket;
 }
 
 /**

@@ -260,7 +260,7 @@ function firstMatch(match: PacketSet, prior: readonly Prior[]): PacketSet {
  * its default rules last, decides the packets of the scope it matches that no rule before it
  * matched (first match: https://learn.microsoft.com/en-us/azure/virtual-network/network-security-group-how-it-works).
  * Compiled by priority index: each rule's match, less the unions of the few aligned blocks of
- * rules before it ({@link priorMatches}).
+ * rules before it (see priorMatches in this module).
  * @param scope the packets the NSG filters in this direction (those to, or from, its NICs)
  */
 export function nsgPackets(

@@ -43,6 +43,7 @@ export {
   type AzureEndpoint,
   type CompileNsgOptions,
   type CompiledNsg,
+  type NsgQuestion,
   type AzureNetwork,
   type AzurePacket,
   type FlowVerdict,
