@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { stringify as toYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import {
   CatalogError,
   BUILTIN_CATALOGS,
@@ -41,6 +41,15 @@ import {
 } from './source';
 import { registerImport } from './import';
 import { diffPlanPackets, planPacketDiffText } from '../verify/plan-diff';
+
+/**
+ * YAML text of a value, with the `yaml` package loaded on first use: a command that writes no YAML
+ * (explain, verify, the tables) starts without its load time.
+ */
+function toYaml(value: unknown, options: Yaml.ToStringOptions): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when YAML is written
+  return (require('yaml') as typeof Yaml).stringify(value, options);
+}
 
 /**
  * `portplan catalog validate|show|export|diff|schema`: check catalog files, print a product's table,
