@@ -60,7 +60,8 @@ const optionName = id(ID.option, 'must be a letter, then letters and digits (cam
 const port = wholeNumber(1, 65535);
 const ports = list(port, { min: 1, max: 32 });
 const VALUE_MESSAGE = 'must be text (one line, 1-80 characters), a whole number from 0 to 65535, or true or false';
-const value = named(
+/** A value an option may take: the values of conditions and of a group's own options. @internal */
+export const optionValue = named(
   'OptionValue',
   either([text(/^[^\r\n]{1,80}$/, ''), wholeNumber(0, 65535), flag()], VALUE_MESSAGE),
   'A value an option may take, and a condition may test.',
@@ -70,7 +71,7 @@ const condition = named(
   record(
     ID.option,
     'must be an option name of the product',
-    either([value, list(value, { min: 1 })], `${VALUE_MESSAGE}, or a list of such values`),
+    either([optionValue, list(optionValue, { min: 1 })], `${VALUE_MESSAGE}, or a list of such values`),
   ),
   {
     description:

@@ -342,8 +342,18 @@ function declarationFor(set: CatalogSet, product: string, values: Json[]): Recor
     const v = values[i % Math.max(values.length, 1)];
     if (i < values.length && v !== undefined) options[o.name] = v;
   });
+  // Every other group sets options of its own, the same random values rotated, an unknown name among them.
+  const own = (i: number): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    c.options.forEach((x, j) => {
+      const v = values[(i + j) % Math.max(values.length, 1)];
+      if (j < values.length && v !== undefined) o[x.name] = v;
+    });
+    if (values.length > 5) o.notAnOption = values[5];
+    return o;
+  };
   return {
-    groups: c.roles.map((r, i) => ({ name: `g${i}`, role: r.id })),
+    groups: c.roles.map((r, i) => ({ name: `g${i}`, role: r.id, ...(i % 2 ? { options: own(i) } : {}) })),
     peers: c.peerKinds.map((k, i) => ({ name: `p${i}`, kind: k.id, cidr: `10.0.${i}.0/24` })),
     [c.product.optionsField]: options,
   };
