@@ -256,11 +256,29 @@ export function checkOptionDefinitions(ctx: CheckContext): void {
   });
 }
 
-/** The conditions under which roles may be declared. */
+/** The conditions under which roles may be declared; an OS option is a choice among the role's OSes. */
 export function checkRoleRequirements(ctx: CheckContext): void {
-  ctx.catalog.roles.forEach((r, i) =>
-    r.requires?.forEach((q, j) => checkCondition(ctx, q.when, ['roles', i, 'requires', j, 'when'])),
-  );
+  const { options, fault } = ctx;
+  ctx.catalog.roles.forEach((r, i) => {
+    r.requires?.forEach((q, j) => checkCondition(ctx, q.when, ['roles', i, 'requires', j, 'when']));
+    if (r.hostOsOption === undefined) return;
+    const o = options.get(r.hostOsOption);
+    const choices = [...options.values()].filter((x) => x.type === 'choice').map((x) => x.name);
+    if (o?.type !== 'choice') {
+      const allowed = choices.length ? `: ${choices.join(', ')}` : ' (it has none)';
+      fault(
+        ['roles', i, 'hostOsOption'],
+        `must name a choice option of the product${allowed}`,
+        didYouMean(r.hostOsOption, choices),
+      );
+    } else if (o.values.some((v) => !(r.hostOs as readonly string[]).includes(v))) {
+      const hostOs = r.hostOs.length ? r.hostOs.join(', ') : 'none: an appliance';
+      fault(
+        ['roles', i, 'hostOsOption'],
+        `must name an option whose values are among the role's hostOs (${hostOs}); ${o.name} takes ${o.values.join(', ')}`,
+      );
+    }
+  });
 }
 
 type Row = CatalogDefinition['rows'][number];

@@ -88,6 +88,7 @@ export function compileCatalog(c: CatalogDefinition, source: string): ProductCat
       product: productId,
       label: r.label,
       hostOs: r.hostOs,
+      ...(r.hostOsOption !== undefined ? { hostOsOption: r.hostOsOption } : {}),
       requires: r.requires ?? [],
     })),
     peerKinds: (c.peerKinds ?? []).map((k) => ({

@@ -97,6 +97,12 @@ export interface CatalogRole {
   /** The host operating systems whose firewall portplan writes for the role, each once; empty for appliances. */
   readonly hostOs: readonly HostOs[];
   /**
+   * A `choice` option whose values are among `hostOs`: a group of the role runs the OS its options
+   * give (the group's own, else the block's); unset, any of `hostOs`.
+   * @default - every OS of `hostOs`
+   */
+  readonly hostOsOption?: string;
+  /**
    * Conditions under which the role may be declared.
    * @default - always
    */

@@ -316,6 +316,12 @@ const roleSchema = named(
       list(named('HostOs', choice(HOST_OS), 'A host operating system.'), { unique: true }),
       'The host operating systems whose firewall portplan writes for the role, each once; empty for appliances.',
     ),
+    hostOsOption: described(optional(optionName), {
+      description:
+        'A `choice` option whose values are among `hostOs`: a group of the role runs the OS its options give ' +
+        "(the group's own, else the block's); unset, any of `hostOs`.",
+      defaultNote: 'every OS of `hostOs`',
+    }),
     requires: described(
       optional(
         list(

@@ -66,6 +66,8 @@ export interface CatalogRoleInfo {
   readonly label: string;
   /** The host operating systems whose firewall portplan writes for the role. */
   readonly hostOs: readonly HostOs[];
+  /** The choice option whose value is a group's host OS, if the role's OS is an option. */
+  readonly hostOsOption?: string;
   /** Conditions under which the role may be declared. */
   readonly requires: NonNullable<CatalogDefinition['roles'][number]['requires']>;
 }

@@ -12,7 +12,7 @@
 // - A port rule's option (a pinned port, a count): the listener's own value, else the initiator's,
 //   else the declaration's; the ports are the listener's.
 import type { CatalogRow } from './catalog';
-import type { CatalogCondition } from './catalog-format';
+import type { CatalogCondition, HostOs } from './catalog-format';
 import { conditionHolds, optionOf } from './catalog-options';
 import type { CatalogSet } from './catalog-set';
 import type { NormalizedDeclaration } from './options';
@@ -93,4 +93,34 @@ export function pairOptions(set: CatalogSet, d: NormalizedDeclaration): PairOpti
       return a || b ? optionsView(d, row.optionsField, { ...a, ...b }) : d;
     },
   };
+}
+
+/**
+ * The host operating systems a group's hosts may run: its role's `hostOs`, narrowed to the value of
+ * the role's `hostOsOption` as the group's options give it (its own, else the block's). @internal
+ */
+export function groupHostOs(set: CatalogSet, d: NormalizedDeclaration, groupName: string): readonly HostOs[] {
+  const g = d.groups.find((x) => x.name === groupName);
+  const role = g && set.role(g.role);
+  const c = role && set.catalog(role.product);
+  if (!role || !c) return [];
+  if (role.hostOsOption === undefined) return role.hostOs;
+  const value = optionOf(groupOptionsView(set, d, groupName), c.product.optionsField, role.hostOsOption);
+  return typeof value === 'string' ? role.hostOs.filter((os) => os === value) : role.hostOs;
+}
+
+/**
+ * Why no group of a role runs `os`, where the role's OS is an option: the declaration's value, or
+ * each group's (`the declaration's sum.workstationOs is windows`). @internal
+ */
+export function hostOsMismatch(set: CatalogSet, d: NormalizedDeclaration, roleId: string): string | undefined {
+  const role = set.role(roleId);
+  const c = role && set.catalog(role.product);
+  if (!role?.hostOsOption || !c) return undefined;
+  const [field, name] = [c.product.optionsField, role.hostOsOption];
+  const groups = d.groups.filter((g) => g.role === roleId);
+  const own = groups.filter((g) => g.options?.[name] !== undefined);
+  if (!own.length) return `the declaration's ${field}.${name} is ${String(optionOf(d, field, name))}`;
+  const value = (g: (typeof groups)[number]) => String(optionOf(groupOptionsView(set, d, g.name), field, name));
+  return `${field}.${name} is ${groups.map((g) => `${value(g)} for group ${g.name}`).join(', ')}`;
 }

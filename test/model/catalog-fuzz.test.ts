@@ -147,6 +147,7 @@ const ID_FIELDS = new Set([
   'broadcast',
   'role',
   'kind',
+  'hostOsOption',
 ]);
 const ID_LISTS = new Set(['roles', 'hostOs', 'values']);
 const isId = ([p, v]: [Path, Json]): boolean =>
@@ -168,6 +169,7 @@ const FIELDS = [
   'reference',
   'optionsField',
   'requires',
+  'hostOsOption',
   'base',
   'note',
   '<<',

@@ -801,7 +801,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     'first.yaml',
     [
       'roles[0].hostOs: is required (got nothing)',
-      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, requires (got ["hostOS"]); did you mean hostOs?',
+      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, hostOsOption, requires (got ["hostOS"]); did you mean hostOs?',
     ],
   ],
   [

@@ -8,7 +8,7 @@ export const REPO_DEFINITION: CatalogDefinition = {
   product: { id: 'repo', name: 'Example repository 1.0' },
   documents: [{ id: 'design', title: 'Repository design note', reference: 'repo-design-1' }],
   roles: [
-    { id: 'repo:server', label: 'Repository server', hostOs: ['windows', 'linux'] },
+    { id: 'repo:server', label: 'Repository server', hostOs: ['windows', 'linux'], hostOsOption: 'os' },
     { id: 'repo:client', label: 'Repository client', hostOs: ['windows', 'linux'] },
   ],
   options: [
