@@ -32,13 +32,17 @@ function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
   const options: Options = new Map((c.options ?? []).map((o) => [o.name, o]));
   const documentTitle = new Map(c.documents.map((d) => [d.id, d.title]));
   return c.rows.map((r): CatalogRow => {
-    const flows = r.flows.map((f): FlowTemplate => ({
-      listener: endpointOf(f.listener),
-      initiator: endpointOf(f.initiator),
-      protocol: f.protocol,
-      ports: portsOf(f.ports, options, optionsField),
-      ...(f.broadcast !== undefined ? { broadcast: f.broadcast } : {}),
-    }));
+    // A flow either side opens is the two directed flows: everything downstream sees only those.
+    const flows = r.flows.flatMap((f): FlowTemplate[] => {
+      const one: FlowTemplate = {
+        listener: endpointOf(f.listener),
+        initiator: endpointOf(f.initiator),
+        protocol: f.protocol,
+        ports: portsOf(f.ports, options, optionsField),
+        ...(f.broadcast !== undefined ? { broadcast: f.broadcast } : {}),
+      };
+      return f.direction === 'both' ? [one, { ...one, listener: one.initiator, initiator: one.listener }] : [one];
+    });
     const when = r.when ?? {};
     const citation: Citation = {
       document: documentTitle.get(r.citation.document) ?? r.citation.document,

@@ -308,6 +308,13 @@ export interface CatalogFlow {
   readonly initiator: CatalogEndpoint;
   /** Transport protocol. */
   readonly protocol: 'tcp' | 'udp';
+  /**
+   * `both`: either side may open the connection to the ports on the other (peer to peer): the flow
+   * resolves into both directed flows, each citing the row, with each listener reading the ports
+   * for itself.
+   * @default - `one-way`: the initiator opens it to the listener
+   */
+  readonly direction?: 'one-way' | 'both';
   /** The listening ports; `kind: peer` only when one side is a peer. */
   readonly ports: CatalogPorts;
   /**

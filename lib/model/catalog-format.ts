@@ -211,6 +211,12 @@ const flowSchema = named(
     listener: described(endpoint, 'The side that accepts the connection (gets the inbound rule).'),
     initiator: described(endpoint, 'The side that opens the connection.'),
     protocol: described(choice(['tcp', 'udp']), 'Transport protocol.'),
+    direction: described(optional(choice(['one-way', 'both'])), {
+      description:
+        '`both`: either side may open the connection to the ports on the other (peer to peer): the flow resolves ' +
+        'into both directed flows, each citing the row, with each listener reading the ports for itself.',
+      defaultNote: '`one-way`: the initiator opens it to the listener',
+    }),
     ports: described(portsSchema, 'The listening ports; `kind: peer` only when one side is a peer.'),
     broadcast: described(optional(kindId), {
       description: "The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.",

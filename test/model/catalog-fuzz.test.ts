@@ -170,6 +170,7 @@ const FIELDS = [
   'optionsField',
   'requires',
   'hostOsOption',
+  'direction',
   'base',
   'note',
   '<<',
