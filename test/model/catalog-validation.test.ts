@@ -825,7 +825,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
       'rows[1].flows[0].listener: is required (got nothing)',
       'rows[1].flows[0].initiator: is required (got nothing)',
       'rows[1].flows[0].protocol: must be one of tcp, udp (got nothing)',
-      'rows[1].flows[0]: unknown field <<; allowed: listener, initiator, protocol, ports, broadcast (got ["<<"]); ' +
+      'rows[1].flows[0]: unknown field <<; allowed: listener, initiator, protocol, direction, ports, broadcast (got ["<<"]); ' +
         'YAML 1.2 reads << as a field, not a merge: write the fields out, or alias a whole value (*name)',
     ],
   ],
