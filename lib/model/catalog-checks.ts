@@ -3,6 +3,7 @@
 // the problems in a CatalogError, so it is part of the messages users read.
 import {
   ID,
+  type CatalogCitation,
   type CatalogCondition,
   type CatalogDefinition,
   type CatalogOptionDefinition,
@@ -371,20 +372,27 @@ export const FLOW_CHECKS: readonly FlowCheck[] = [
   checkFlowBroadcast,
 ];
 
-/** Each row: its condition, its citation naming a document, then each of its flows ({@link FLOW_CHECKS}). */
+/** A row's citations as a list: the one it gives, or its list. @internal */
+export const citationsOf = (r: Row): readonly CatalogCitation[] => {
+  const c = r.citation;
+  return 'document' in c ? [c] : c;
+};
+
+/** Each row: its condition, its citations naming a document, then each of its flows ({@link FLOW_CHECKS}). */
 export function checkRows(ctx: CheckContext): void {
   const { catalog: c, fault } = ctx;
   const documents = new Set(c.documents.map((d) => d.id));
   c.rows.forEach((r, i) => {
     const path = ['rows', i];
     checkCondition(ctx, r.when, [...path, 'when']);
-    if (!documents.has(r.citation.document)) {
+    citationsOf(r).forEach((cite, k) => {
+      if (documents.has(cite.document)) return;
       fault(
-        [...path, 'citation', 'document'],
+        [...path, 'citation', ...('document' in r.citation ? [] : [k]), 'document'],
         `must be the id of one of documents: ${[...documents].join(', ')}`,
-        didYouMean(r.citation.document, documents),
+        didYouMean(cite.document, documents),
       );
-    }
+    });
     r.flows.forEach((f, j) => {
       for (const check of FLOW_CHECKS) check(ctx, f, [...path, 'flows', j]);
     });

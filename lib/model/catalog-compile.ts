@@ -2,7 +2,7 @@
 // rows a resolution reads. It reports nothing: whatever it would need to refuse, a check refused.
 import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
 import type { CatalogDefinition, CatalogEndpoint, CatalogOptionDefinition, CatalogPorts } from './catalog-format';
-import { optionsFieldOf } from './catalog-checks';
+import { citationsOf, optionsFieldOf } from './catalog-checks';
 import { conditionHolds } from './catalog-options';
 import type { ProductCatalog } from './catalog-set';
 
@@ -44,11 +44,12 @@ function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
       return f.direction === 'both' ? [one, { ...one, listener: one.initiator, initiator: one.listener }] : [one];
     });
     const when = r.when ?? {};
-    const citation: Citation = {
-      document: documentTitle.get(r.citation.document) ?? r.citation.document,
+    const citations = citationsOf(r).map((c): Citation => ({
+      document: documentTitle.get(c.document) ?? c.document,
+      ...(c.section !== undefined ? { section: c.section } : {}),
       row: r.id,
-      ...(r.citation.note !== undefined ? { note: r.citation.note } : {}),
-    };
+      ...(c.note !== undefined ? { note: c.note } : {}),
+    }));
     return {
       id: r.id,
       product: c.product.id,
@@ -58,7 +59,8 @@ function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
       optionsField,
       applies: (d) => conditionHolds(when, d, optionsField),
       flows,
-      citation,
+      citation: citations[0],
+      citations,
     };
   });
 }

@@ -4,6 +4,7 @@
 // over resolve() output and catalog definitions.
 import type { Protocol, RowId } from './catalog';
 import type { CatalogDefinition } from './catalog-format';
+import { citationsOf } from './catalog-checks';
 import { flowOrder, type Endpoint, type PortRange, type ResolvedFlow } from './resolve';
 
 /** What a port comparison reads of a flow: its two sides, protocol, ports and rows. */
@@ -265,6 +266,8 @@ function diffItems(before: readonly Item[] = [], after: readonly Item[] = [], ke
   };
 }
 
+const withCitationList = (r: CatalogDefinition['rows'][number]) => ({ ...r, citation: citationsOf(r) });
+
 /**
  * Compares two versions of a catalog list by list: the rows, roles and peer kinds by id, the
  * options and presets by name. An item both versions have is changed when any of its data differs.
@@ -274,7 +277,8 @@ function diffItems(before: readonly Item[] = [], after: readonly Item[] = [], ke
 export function diffCatalogs(before: CatalogDefinition, after: CatalogDefinition): CatalogDiff {
   const items = (list: readonly object[] | undefined) => list as readonly Item[] | undefined;
   return {
-    rows: diffItems(items(before.rows), items(after.rows), 'id'),
+    // A row's one citation and a list of it alone say the same: rows are compared with lists.
+    rows: diffItems(items(before.rows.map(withCitationList)), items(after.rows.map(withCitationList)), 'id'),
     roles: diffItems(items(before.roles), items(after.roles), 'id'),
     peerKinds: diffItems(items(before.peerKinds), items(after.peerKinds), 'id'),
     options: diffItems(items(before.options), items(after.options), 'name'),

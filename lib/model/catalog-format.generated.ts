@@ -280,8 +280,11 @@ export interface CatalogRowDefinition {
    * @default - always
    */
   readonly when?: CatalogCondition;
-  /** Where the row comes from; every row has one. */
-  readonly citation: CatalogCitation;
+  /**
+   * Where the row comes from: one citation, or a list of them (several documents, or sections of
+   * one); every row has one.
+   */
+  readonly citation: CatalogCitation | readonly CatalogCitation[];
   /** The connections the row requires. */
   readonly flows: readonly CatalogFlow[];
 }
@@ -290,6 +293,11 @@ export interface CatalogRowDefinition {
 export interface CatalogCitation {
   /** The id of one of the catalog's `documents`. */
   readonly document: string;
+  /**
+   * The section, table or page of the document the row comes from.
+   * @default - the document as a whole
+   */
+  readonly section?: string;
   /**
    * What the row takes from elsewhere, or decides where the document is silent.
    * @default - none

@@ -227,6 +227,22 @@ const flowSchema = named(
     'groups of roles (a firewall rule needs a group to carry it).',
 );
 
+const citationSchema = named(
+  'CatalogCitation',
+  object({
+    document: described(kindId, "The id of one of the catalog's `documents`."),
+    section: described(optional(cell), {
+      description: 'The section, table or page of the document the row comes from.',
+      defaultNote: 'the document as a whole',
+    }),
+    note: described(optional(cell), {
+      description: 'What the row takes from elsewhere, or decides where the document is silent.',
+      defaultNote: 'none',
+    }),
+  }),
+  'Where a row comes from.',
+);
+
 const rowSchema = named(
   'CatalogRowDefinition',
   object({
@@ -244,18 +260,11 @@ const rowSchema = named(
       defaultNote: 'always',
     }),
     citation: described(
-      named(
-        'CatalogCitation',
-        object({
-          document: described(kindId, "The id of one of the catalog's `documents`."),
-          note: described(optional(cell), {
-            description: 'What the row takes from elsewhere, or decides where the document is silent.',
-            defaultNote: 'none',
-          }),
-        }),
-        'Where a row comes from.',
+      either(
+        [citationSchema, list(citationSchema, { min: 1, max: 16 })],
+        'must be a citation { document, section, note } or a list of 1-16 of them',
       ),
-      'Where the row comes from; every row has one.',
+      'Where the row comes from: one citation, or a list of them (several documents, or sections of one); every row has one.',
     ),
     flows: described(list(flowSchema, { min: 1 }), 'The connections the row requires.'),
   }),

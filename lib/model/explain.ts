@@ -26,8 +26,10 @@ export interface RowReason {
   readonly purpose: string;
   /** When the row applies, in words. */
   readonly condition: string;
-  /** Where the row comes from. */
+  /** Where the row comes from: the first of `citations`. */
   readonly citation: Citation;
+  /** Every citation of the row, in catalog order. */
+  readonly citations: readonly Citation[];
   /**
    * The declaration settings that decide whether this row opens the port: the options of its
    * condition and port rule, in the declaration's terms (`serverProtect.localInstall`).
@@ -72,7 +74,14 @@ function reason(row: CatalogRow, spec?: PortSpec): RowReason {
   const controlledBy = [
     ...new Set([...fromCondition, ...(reachesPeer ? ['peers'] : []), ...(spec ? portOption(spec) : [])]),
   ];
-  return { id: row.id, purpose: row.purpose, condition: row.condition, citation: row.citation, controlledBy };
+  return {
+    id: row.id,
+    purpose: row.purpose,
+    condition: row.condition,
+    citation: row.citation,
+    citations: row.citations,
+    controlledBy,
+  };
 }
 
 // The largest value of a count option: the catalog states it.

@@ -173,6 +173,7 @@ const FIELDS = [
   'direction',
   'base',
   'note',
+  'section',
   '<<',
   'extra',
 ];
