@@ -292,14 +292,25 @@ export type FlowCheck = (ctx: CheckContext, f: Flow, path: SchemaPath) => void;
  * A peer kind is its catalog's: another product's kind comes with that product's rules (a Control
  * Manager peer needs serverProtect.controlManagerAgent), so a catalog declares its own.
  */
-export const checkFlowPeerKinds: FlowCheck = ({ kinds, fault }, f, path) => {
+export const checkFlowPeerKinds: FlowCheck = ({ catalog: c, kinds, fault }, f, path) => {
   for (const side of ['listener', 'initiator'] as const) {
     const e = f[side];
-    if ('peer' in e && !kinds.includes(e.peer)) {
-      fault([...path, side, 'peer'], ownKinds(kinds), didYouMean(e.peer, kinds));
+    if (!('peer' in e)) continue;
+    // Another product's kind (`serverprotect:mail`) is checked once the catalog joins a set.
+    const ref = peerRef(e.peer);
+    if (ref.product !== undefined && ref.product !== c.product.id) continue;
+    if (!kinds.includes(ref.kind)) {
+      const hint = didYouMean(ref.kind, kinds);
+      fault([...path, side, 'peer'], `${ownKinds(kinds)}, or another product's as <product id>:<kind>`, hint);
     }
   }
 };
+
+/** A flow's peer reference: a kind of the catalog's own, or `<product id>:<kind>`. @internal */
+export function peerRef(text: string): { readonly product?: string; readonly kind: string } {
+  const colon = text.indexOf(':');
+  return colon < 0 ? { kind: text } : { product: text.slice(0, colon), kind: text.slice(colon + 1) };
+}
 
 /** A rule lives on a group: between two peers there is nothing to put it on (placeRules skips it). */
 export const checkFlowHasGroup: FlowCheck = ({ fault }, f, path) => {

@@ -2,7 +2,7 @@
 // rows a resolution reads. It reports nothing: whatever it would need to refuse, a check refused.
 import type { CatalogRow, Citation, EndpointSpec, FlowTemplate, PortSpec } from './catalog';
 import type { CatalogDefinition, CatalogEndpoint, CatalogOptionDefinition, CatalogPorts } from './catalog-format';
-import { citationsOf, optionsFieldOf } from './catalog-checks';
+import { citationsOf, optionsFieldOf, peerRef } from './catalog-checks';
 import { conditionHolds } from './catalog-options';
 import type { ProductCatalog } from './catalog-set';
 
@@ -25,7 +25,9 @@ function portsOf(p: CatalogPorts, options: Options, optionsField: string): PortS
   }
 }
 
-const endpointOf = (e: CatalogEndpoint): EndpointSpec => ('peer' in e ? { peer: e.peer } : { roles: e.roles });
+// A peer kind is one id across the set, whichever catalog declares it: `serverprotect:mail` is `mail`.
+const endpointOf = (e: CatalogEndpoint): EndpointSpec =>
+  'peer' in e ? { peer: peerRef(e.peer).kind } : { roles: e.roles };
 
 /** The rows of a checked catalog, ready for resolution. */
 function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
@@ -71,7 +73,8 @@ function reachedWith(c: CatalogDefinition, kind: string): string {
   for (const r of c.rows)
     for (const f of r.flows) {
       const [peer, other] = 'peer' in f.listener ? [f.listener, f.initiator] : [f.initiator, f.listener];
-      if ('peer' in peer && peer.peer === kind && 'roles' in other) other.roles.forEach((x) => roles.add(x));
+      if ('peer' in peer && peerRef(peer.peer).kind === kind && 'roles' in other)
+        other.roles.forEach((x) => roles.add(x));
     }
   return roles.size ? `a group of role ${[...roles].join(' or ')}` : 'a row that reaches it';
 }

@@ -339,7 +339,10 @@ export type CatalogEndpoint =
       readonly roles: readonly string[];
     }
   | {
-      /** Every declared peer of this kind: one of the catalog's own `peerKinds`. */
+      /**
+       * Every declared peer of this kind: one of the catalog's own `peerKinds`, or another catalog's as
+       * `<product id>:<kind>` (`serverprotect:mail`), that catalog being in use.
+       */
       readonly peer: string;
     };
 

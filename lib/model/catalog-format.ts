@@ -47,6 +47,7 @@ export const ID = {
   row: /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/,
   name: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
   option: /^[a-z][a-zA-Z0-9]{0,39}$/,
+  peerRef: /^(?:[a-z][a-z0-9-]{0,22}[a-z0-9]:)?[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
 } as const;
 
 const id = (pattern: RegExp, what: string) => text(pattern, what);
@@ -171,7 +172,13 @@ const endpoint = named(
   either(
     [
       object({ roles: described(list(roleId, { min: 1 }), 'Every declared group of these roles.') }),
-      object({ peer: described(kindId, "Every declared peer of this kind: one of the catalog's own `peerKinds`.") }),
+      object({
+        peer: described(
+          id(ID.peerRef, 'must be a peer kind id, or a product id, a colon and a peer kind id (serverprotect:mail)'),
+          "Every declared peer of this kind: one of the catalog's own `peerKinds`, or another catalog's as " +
+            '`<product id>:<kind>` (`serverprotect:mail`), that catalog being in use.',
+        ),
+      }),
     ],
     'must be { roles: [role ids] } or { peer: peer kind }',
   ),

@@ -111,6 +111,8 @@ const ID_EDGE = [
   'serverprotect:console',
   'sum:workstation',
   'control-manager',
+  'serverprotect:mail',
+  'shop:shop-payment-gateway',
   'SP1',
   'SUM7-1',
   'smart-update-manager',

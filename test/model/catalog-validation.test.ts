@@ -112,19 +112,22 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      "rows[4].flows[0].listener.peer: must be one of the catalog's own peerKinds: shop-payment-gateway " +
-        '(got "shop-payment-gatway"); did you mean "shop-payment-gateway"?',
+      "rows[4].flows[0].listener.peer: must be one of the catalog's own peerKinds: shop-payment-gateway, " +
+        'or another product\'s as <product id>:<kind> (got "shop-payment-gatway"); did you mean "shop-payment-gateway"?',
     ],
   ],
   [
-    "a flow reaching another product's peer kind",
+    "a flow reaching another product's peer kind by its bare id",
     () => {
       const c = relay();
       c.rows[0].flows[0].listener.peer = 'mail';
       return [c];
     },
     'first.yaml',
-    ['rows[0].flows[0].listener.peer: must be one of the catalog\'s own peerKinds: relay-upstream (got "mail")'],
+    [
+      "rows[0].flows[0].listener.peer: must be one of the catalog's own peerKinds: relay-upstream, " +
+        'or another product\'s as <product id>:<kind> (got "mail")',
+    ],
   ],
   [
     'a flow side with an empty list of roles',
