@@ -3,6 +3,7 @@
 // the problems in a CatalogError, so it is part of the messages users read.
 import {
   ID,
+  type CatalogCitation,
   type CatalogCondition,
   type CatalogDefinition,
   type CatalogOptionDefinition,
@@ -306,11 +307,29 @@ export function checkOptionDefinitions(ctx: CheckContext): void {
   });
 }
 
-/** The conditions under which roles may be declared. */
+/** The conditions under which roles may be declared; an OS option is a choice among the role's OSes. */
 export function checkRoleRequirements(ctx: CheckContext): void {
-  ctx.catalog.roles.forEach((r, i) =>
-    r.requires?.forEach((q, j) => checkCondition(ctx, q.when, ['roles', i, 'requires', j, 'when'])),
-  );
+  const { options, fault } = ctx;
+  ctx.catalog.roles.forEach((r, i) => {
+    r.requires?.forEach((q, j) => checkCondition(ctx, q.when, ['roles', i, 'requires', j, 'when']));
+    if (r.hostOsOption === undefined) return;
+    const o = options.get(r.hostOsOption);
+    const choices = [...options.values()].filter((x) => x.type === 'choice').map((x) => x.name);
+    if (o?.type !== 'choice') {
+      const allowed = choices.length ? `: ${choices.join(', ')}` : ' (it has none)';
+      fault(
+        ['roles', i, 'hostOsOption'],
+        `must name a choice option of the product${allowed}`,
+        didYouMean(r.hostOsOption, choices),
+      );
+    } else if (o.values.some((v) => !(r.hostOs as readonly string[]).includes(v))) {
+      const hostOs = r.hostOs.length ? r.hostOs.join(', ') : 'none: an appliance';
+      fault(
+        ['roles', i, 'hostOsOption'],
+        `must name an option whose values are among the role's hostOs (${hostOs}); ${o.name} takes ${o.values.join(', ')}`,
+      );
+    }
+  });
 }
 
 type Row = CatalogDefinition['rows'][number];
@@ -323,14 +342,25 @@ export type FlowCheck = (ctx: CheckContext, f: Flow, path: SchemaPath) => void;
  * A peer kind is its catalog's: another product's kind comes with that product's rules (a Control
  * Manager peer needs serverProtect.controlManagerAgent), so a catalog declares its own.
  */
-export const checkFlowPeerKinds: FlowCheck = ({ kinds, fault }, f, path) => {
+export const checkFlowPeerKinds: FlowCheck = ({ catalog: c, kinds, fault }, f, path) => {
   for (const side of ['listener', 'initiator'] as const) {
     const e = f[side];
-    if ('peer' in e && !kinds.includes(e.peer)) {
-      fault([...path, side, 'peer'], ownKinds(kinds), didYouMean(e.peer, kinds));
+    if (!('peer' in e)) continue;
+    // Another product's kind (`serverprotect:mail`) is checked once the catalog joins a set.
+    const ref = peerRef(e.peer);
+    if (ref.product !== undefined && ref.product !== c.product.id) continue;
+    if (!kinds.includes(ref.kind)) {
+      const hint = didYouMean(ref.kind, kinds);
+      fault([...path, side, 'peer'], `${ownKinds(kinds)}, or another product's as <product id>:<kind>`, hint);
     }
   }
 };
+
+/** A flow's peer reference: a kind of the catalog's own, or `<product id>:<kind>`. @internal */
+export function peerRef(text: string): { readonly product?: string; readonly kind: string } {
+  const colon = text.indexOf(':');
+  return colon < 0 ? { kind: text } : { product: text.slice(0, colon), kind: text.slice(colon + 1) };
+}
 
 /** A rule lives on a group: between two peers there is nothing to put it on (placeRules skips it). */
 export const checkFlowHasGroup: FlowCheck = ({ fault }, f, path) => {
@@ -403,20 +433,27 @@ export const FLOW_CHECKS: readonly FlowCheck[] = [
   checkFlowBroadcast,
 ];
 
-/** Each row: its condition, its citation naming a document, then each of its flows ({@link FLOW_CHECKS}). */
+/** A row's citations as a list: the one it gives, or its list. @internal */
+export const citationsOf = (r: Row): readonly CatalogCitation[] => {
+  const c = r.citation;
+  return 'document' in c ? [c] : c;
+};
+
+/** Each row: its condition, its citations naming a document, then each of its flows ({@link FLOW_CHECKS}). */
 export function checkRows(ctx: CheckContext): void {
   const { catalog: c, fault } = ctx;
   const documents = new Set(c.documents.map((d) => d.id));
   c.rows.forEach((r, i) => {
     const path = ['rows', i];
     checkCondition(ctx, r.when, [...path, 'when']);
-    if (!documents.has(r.citation.document)) {
+    citationsOf(r).forEach((cite, k) => {
+      if (documents.has(cite.document)) return;
       fault(
-        [...path, 'citation', 'document'],
+        [...path, 'citation', ...('document' in r.citation ? [] : [k]), 'document'],
         `must be the id of one of documents: ${[...documents].join(', ')}`,
-        didYouMean(r.citation.document, documents),
+        didYouMean(cite.document, documents),
       );
-    }
+    });
     r.flows.forEach((f, j) => {
       for (const check of FLOW_CHECKS) check(ctx, f, [...path, 'flows', j]);
     });

@@ -131,6 +131,12 @@ export interface CatalogRole {
   /** The host operating systems whose firewall portplan writes for the role, each once; empty for appliances. */
   readonly hostOs: readonly HostOs[];
   /**
+   * A `choice` option whose values are among `hostOs`: a group of the role runs the OS its options
+   * give (the group's own, else the block's); unset, any of `hostOs`.
+   * @default - every OS of `hostOs`
+   */
+  readonly hostOsOption?: string;
+  /**
    * Conditions under which the role may be declared.
    * @default - always
    */
@@ -423,8 +429,11 @@ export interface CatalogRowDefinition {
    * @default - always
    */
   readonly when?: CatalogCondition;
-  /** Where the row comes from; every row has one. */
-  readonly citation: CatalogCitation;
+  /**
+   * Where the row comes from: one citation, or a list of them (several documents, or sections of
+   * one); every row has one.
+   */
+  readonly citation: CatalogCitation | readonly CatalogCitation[];
   /** The connections the row requires. */
   readonly flows: readonly CatalogFlow[];
 }
@@ -433,6 +442,11 @@ export interface CatalogRowDefinition {
 export interface CatalogCitation {
   /** The id of one of the catalog's `documents`. */
   readonly document: string;
+  /**
+   * The section, table or page of the document the row comes from.
+   * @default - the document as a whole
+   */
+  readonly section?: string;
   /**
    * What the row takes from elsewhere, or decides where the document is silent.
    * @default - none
@@ -451,6 +465,13 @@ export interface CatalogFlow {
   readonly initiator: CatalogEndpoint;
   /** Transport protocol. */
   readonly protocol: 'tcp' | 'udp';
+  /**
+   * `both`: either side may open the connection to the ports on the other (peer to peer): the flow
+   * resolves into both directed flows, each citing the row, with each listener reading the ports
+   * for itself.
+   * @default - `one-way`: the initiator opens it to the listener
+   */
+  readonly direction?: 'one-way' | 'both';
   /** The listening ports; `kind: peer` only when one side is a peer. */
   readonly ports: CatalogPorts;
   /**
@@ -467,7 +488,10 @@ export type CatalogEndpoint =
       readonly roles: readonly string[];
     }
   | {
-      /** Every declared peer of this kind: one of the catalog's own `peerKinds`. */
+      /**
+       * Every declared peer of this kind: one of the catalog's own `peerKinds`, or another catalog's as
+       * `<product id>:<kind>` (`serverprotect:mail`), that catalog being in use.
+       */
       readonly peer: string;
     };
 

@@ -48,6 +48,7 @@ export const ID = {
   row: /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/,
   name: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
   option: /^[a-z][a-zA-Z0-9]{0,39}$/,
+  peerRef: /^(?:[a-z][a-z0-9-]{0,22}[a-z0-9]:)?[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
 } as const;
 
 const id = (pattern: RegExp, what: string) => text(pattern, what);
@@ -81,7 +82,8 @@ const fixedPort: typeof portOrRange = {
 };
 const fixedPorts = list(fixedPort, { min: 1, max: 32 });
 const VALUE_MESSAGE = 'must be text (one line, 1-80 characters), a whole number from 0 to 65535, or true or false';
-const value = named(
+/** A value an option may take: the values of conditions and of a group's own options. @internal */
+export const optionValue = named(
   'OptionValue',
   either([text(/^[^\r\n]{1,80}$/, ''), wholeNumber(0, 65535), flag()], VALUE_MESSAGE),
   'A value an option may take, and a condition may test.',
@@ -91,7 +93,7 @@ const condition = named(
   record(
     ID.option,
     'must be an option name of the product',
-    either([value, list(value, { min: 1 })], `${VALUE_MESSAGE}, or a list of such values`),
+    either([optionValue, list(optionValue, { min: 1 })], `${VALUE_MESSAGE}, or a list of such values`),
   ),
   {
     description:
@@ -265,7 +267,13 @@ const endpoint = named(
   either(
     [
       object({ roles: described(list(roleId, { min: 1 }), 'Every declared group of these roles.') }),
-      object({ peer: described(kindId, "Every declared peer of this kind: one of the catalog's own `peerKinds`.") }),
+      object({
+        peer: described(
+          id(ID.peerRef, 'must be a peer kind id, or a product id, a colon and a peer kind id (serverprotect:mail)'),
+          "Every declared peer of this kind: one of the catalog's own `peerKinds`, or another catalog's as " +
+            '`<product id>:<kind>` (`serverprotect:mail`), that catalog being in use.',
+        ),
+      }),
     ],
     'must be { roles: [role ids] } or { peer: peer kind }',
   ),
@@ -313,6 +321,12 @@ const flowSchema = named(
     listener: described(endpoint, 'The side that accepts the connection (gets the inbound rule).'),
     initiator: described(endpoint, 'The side that opens the connection.'),
     protocol: described(choice(['tcp', 'udp']), 'Transport protocol.'),
+    direction: described(optional(choice(['one-way', 'both'])), {
+      description:
+        '`both`: either side may open the connection to the ports on the other (peer to peer): the flow resolves ' +
+        'into both directed flows, each citing the row, with each listener reading the ports for itself.',
+      defaultNote: '`one-way`: the initiator opens it to the listener',
+    }),
     ports: described(portsSchema, 'The listening ports; `kind: peer` only when one side is a peer.'),
     broadcast: described(optional(kindId), {
       description: "The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.",
@@ -321,6 +335,22 @@ const flowSchema = named(
   }),
   "One connection a row requires: the initiator opens it to the listener's ports. At least one side is " +
     'groups of roles (a firewall rule needs a group to carry it).',
+);
+
+const citationSchema = named(
+  'CatalogCitation',
+  object({
+    document: described(kindId, "The id of one of the catalog's `documents`."),
+    section: described(optional(cell), {
+      description: 'The section, table or page of the document the row comes from.',
+      defaultNote: 'the document as a whole',
+    }),
+    note: described(optional(cell), {
+      description: 'What the row takes from elsewhere, or decides where the document is silent.',
+      defaultNote: 'none',
+    }),
+  }),
+  'Where a row comes from.',
 );
 
 const rowSchema = named(
@@ -340,18 +370,11 @@ const rowSchema = named(
       defaultNote: 'always',
     }),
     citation: described(
-      named(
-        'CatalogCitation',
-        object({
-          document: described(kindId, "The id of one of the catalog's `documents`."),
-          note: described(optional(cell), {
-            description: 'What the row takes from elsewhere, or decides where the document is silent.',
-            defaultNote: 'none',
-          }),
-        }),
-        'Where a row comes from.',
+      either(
+        [citationSchema, list(citationSchema, { min: 1, max: 16 })],
+        'must be a citation { document, section, note } or a list of 1-16 of them',
       ),
-      'Where the row comes from; every row has one.',
+      'Where the row comes from: one citation, or a list of them (several documents, or sections of one); every row has one.',
     ),
     flows: described(list(flowSchema, { min: 1 }), 'The connections the row requires.'),
   }),
@@ -419,6 +442,12 @@ const roleSchema = named(
       list(named('HostOs', choice(HOST_OS), 'A host operating system.'), { unique: true }),
       'The host operating systems whose firewall portplan writes for the role, each once; empty for appliances.',
     ),
+    hostOsOption: described(optional(optionName), {
+      description:
+        'A `choice` option whose values are among `hostOs`: a group of the role runs the OS its options give ' +
+        "(the group's own, else the block's); unset, any of `hostOs`.",
+      defaultNote: 'every OS of `hostOs`',
+    }),
     requires: described(
       optional(
         list(

@@ -80,7 +80,9 @@ export function catalogTable(catalog: ProductCatalog): CatalogTableLine[] {
       protocol: f.protocol,
       ports: portSpecText(f.ports),
       condition: row.condition,
-      source: `${row.citation.document}${row.citation.note ? ` (${row.citation.note})` : ''}`,
+      source: row.citations
+        .map((c) => `${c.document}${c.section ? `, ${c.section}` : ''}${c.note ? ` (${c.note})` : ''}`)
+        .join('; '),
     })),
   );
 }

@@ -112,19 +112,22 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      "rows[4].flows[0].listener.peer: must be one of the catalog's own peerKinds: shop-payment-gateway " +
-        '(got "shop-payment-gatway"); did you mean "shop-payment-gateway"?',
+      "rows[4].flows[0].listener.peer: must be one of the catalog's own peerKinds: shop-payment-gateway, " +
+        'or another product\'s as <product id>:<kind> (got "shop-payment-gatway"); did you mean "shop-payment-gateway"?',
     ],
   ],
   [
-    "a flow reaching another product's peer kind",
+    "a flow reaching another product's peer kind by its bare id",
     () => {
       const c = relay();
       c.rows[0].flows[0].listener.peer = 'mail';
       return [c];
     },
     'first.yaml',
-    ['rows[0].flows[0].listener.peer: must be one of the catalog\'s own peerKinds: relay-upstream (got "mail")'],
+    [
+      "rows[0].flows[0].listener.peer: must be one of the catalog's own peerKinds: relay-upstream, " +
+        'or another product\'s as <product id>:<kind> (got "mail")',
+    ],
   ],
   [
     'a flow side with an empty list of roles',
@@ -844,7 +847,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     'first.yaml',
     [
       'roles[0].hostOs: is required (got nothing)',
-      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, requires, api (got ["hostOS"]); did you mean hostOs?',
+      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, hostOsOption, requires, api (got ["hostOS"]); did you mean hostOs?',
     ],
   ],
   [
@@ -868,7 +871,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
       'rows[1].flows[0].listener: is required (got nothing)',
       'rows[1].flows[0].initiator: is required (got nothing)',
       'rows[1].flows[0].protocol: must be one of tcp, udp (got nothing)',
-      'rows[1].flows[0]: unknown field <<; allowed: listener, initiator, protocol, ports, broadcast (got ["<<"]); ' +
+      'rows[1].flows[0]: unknown field <<; allowed: listener, initiator, protocol, direction, ports, broadcast (got ["<<"]); ' +
         'YAML 1.2 reads << as a field, not a merge: write the fields out, or alias a whole value (*name)',
     ],
   ],
