@@ -4,12 +4,13 @@ import { buildApp } from '../../examples/cdk/stacks';
 import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
 import { PRESETS, type PeerDeclaration } from '../../lib/model';
 import { RANGES_CATALOG, RANGES_DECLARATION } from './ranges-catalog';
+import { CONFIGMGR_CATALOG, CONFIGMGR_DECLARATION } from './configmgr-catalog';
 
 /**
  * A variety of stacks for the template validators (aws-cdk-lib's own and cfn-lint): the example
  * app, and stacks with existing groups (mutable, immutable, in another stack), restricted and
  * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, a launch template, and a user's catalog
- * with fixed port ranges.
+ * with fixed port ranges, and the Configuration Manager example catalog.
  */
 export const VARIETY_STACKS = [
   'VarietyPeers',
@@ -18,6 +19,7 @@ export const VARIETY_STACKS = [
   'VarietyGroups',
   'VarietyCrossStack',
   'VarietyRanges',
+  'VarietyConfigMgr',
 ] as const;
 
 const PEERS: PeerDeclaration[] = [
@@ -106,5 +108,12 @@ export function buildVariety(app: App): App {
 
   const ranges = new Stack(app, 'VarietyRanges');
   new PortPlan(ranges, 'Plan', { vpc: vpcOf(ranges), declaration: RANGES_DECLARATION, catalogs: [RANGES_CATALOG] });
+
+  const configMgr = new Stack(app, 'VarietyConfigMgr');
+  new PortPlan(configMgr, 'Plan', {
+    vpc: vpcOf(configMgr),
+    declaration: { ...CONFIGMGR_DECLARATION, egress: 'restricted' },
+    catalogs: [CONFIGMGR_CATALOG],
+  });
   return app;
 }
