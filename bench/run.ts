@@ -32,6 +32,7 @@ import { comparePair, precompile, removePrecompiled, requireMs, type Command, ty
 import { serverProtectSite } from './role-groups';
 import { scaleDeclaration } from './scale';
 import { benchEvidence, evidenceSummary } from './evidence';
+import { benchVerify, verifySummary } from './verify';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROOT = join(__dirname, '..');
@@ -572,6 +573,8 @@ function summary(r: ReturnType<typeof collect>): string {
     `Fitted growth of portplan's whole-process time: n^${r.roleGroups.exponent} (the flows, one per pair of groups and port range, grow with the square; the rules do not grow).`,
     '',
     ...evidenceSummary(r.evidence),
+    '',
+    ...verifySummary(r.verify),
   ];
   return lines.join('\n');
 }
@@ -586,6 +589,7 @@ function collect() {
   const limits = benchLimits();
   const roleGroups = benchRoleGroups();
   const evidence = benchEvidence();
+  const verify = benchVerify();
   return {
     machine: { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cpus: cpus().length },
     startup,
@@ -596,6 +600,7 @@ function collect() {
     limits,
     roleGroups,
     evidence,
+    verify,
     wallSeconds: round((performance.now() - started) / 1000, 0),
   };
 }

@@ -1,5 +1,6 @@
 // `npm run generate`: writes the files derived from the spec, which tests compare with the CLI:
-// schema/declaration.schema.json, schema/catalog.schema.json, lib/model/builtin.generated.ts, and the
+// schema/declaration.schema.json, schema/catalog.schema.json, lib/model/builtin.generated.ts,
+// lib/pulumi/schema-types.generated.ts, lib/cdk/products.generated.ts, and the
 // generated blocks of the documentation (README.md and every docs/*.md page): each block between
 // `<!-- portplan <args> -->` and `<!-- /portplan -->` is the output of `portplan <args>`, each block
 // between `<!-- portplan-file <path> -->` and `<!-- /portplan-file -->` the repository file at <path>.
@@ -8,6 +9,7 @@ import { extname, isAbsolute, join, relative, resolve as resolvePath, sep } from
 import { run } from '../lib/cli/main';
 import { catalogJsonSchema, declarationJsonSchema } from '../lib/model';
 import { builtinTypesSource } from './builtin-types';
+import { cdkPropsSource, productApis, pulumiSource } from './api-types';
 import { CATALOG_TYPES, declarationTypes, typesFile } from './schema-types';
 import serverprotect from '../lib/model/catalogs/serverprotect.json';
 import sum from '../lib/model/catalogs/sum.json';
@@ -93,19 +95,34 @@ function cli(args: string): string {
   return out;
 }
 
-/**
- * lib/model/builtin.generated.ts as the built-in catalogs make it, formatted as the project formats
- * code (by the Prettier command, which also runs under Jest, where Prettier's API cannot load).
- */
-export function builtinTypesFile(): string {
-  const file = join(root, 'lib/model/builtin.generated.ts');
-  const source = builtinTypesSource([serverprotect, sum] as unknown as CatalogDefinition[]);
+const BUILTIN_DEFINITIONS = [serverprotect, sum] as unknown as CatalogDefinition[];
+
+// Source text formatted as the project formats code (by the Prettier command, which also runs under
+// Jest, where Prettier's API cannot load).
+function formatted(path: string, source: string): string {
   const prettier = require.resolve('prettier/bin/prettier.cjs');
-  return execFileSync(process.execPath, [prettier, '--stdin-filepath', file], { input: source, encoding: 'utf8' });
+  return execFileSync(process.execPath, [prettier, '--stdin-filepath', join(root, path)], {
+    input: source,
+    encoding: 'utf8',
+  });
+}
+
+/**
+ * The TypeScript files the built-in catalogs make, by path from the repository root, as
+ * `npm run generate` writes them: a test compares each with the file in the repository.
+ */
+export function catalogTypeFiles(
+  catalogs: readonly CatalogDefinition[] = BUILTIN_DEFINITIONS,
+): Readonly<Record<string, string>> {
+  return {
+    'lib/model/builtin.generated.ts': formatted('lib/model/builtin.generated.ts', builtinTypesSource(catalogs)),
+    'lib/pulumi/schema-types.generated.ts': formatted('lib/pulumi/schema-types.generated.ts', pulumiSource(catalogs)),
+    'lib/cdk/products.generated.ts': formatted('lib/cdk/products.generated.ts', cdkPropsSource(productApis(catalogs))),
+  };
 }
 
 function main(): void {
-  writeFileSync(join(root, 'lib/model/builtin.generated.ts'), builtinTypesFile());
+  for (const [path, text] of Object.entries(catalogTypeFiles())) writeFileSync(join(root, path), text);
   for (const spec of [CATALOG_TYPES, declarationTypes()]) writeFileSync(join(root, spec.path), typesFile(spec));
   writeFileSync(join(root, 'schema/declaration.schema.json'), `${JSON.stringify(declarationJsonSchema(), null, 2)}\n`);
   writeFileSync(join(root, 'schema/catalog.schema.json'), `${JSON.stringify(catalogJsonSchema(), null, 2)}\n`);

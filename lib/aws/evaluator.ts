@@ -1,6 +1,6 @@
 import { ArgumentError, PortplanError, parseCidr, type Cidr } from '../model';
-import { type PacketSet, PacketSpace, allPackets, has, noPackets, unionAll } from '../packets';
-import { awsRulePackets } from './site-packets';
+import { type PacketSet, PacketSpace, has, noPackets } from '../packets';
+import { type AwsRule, type AwsRuleContext, awsRulePackets, awsSitePackets } from './site-packets';
 
 /**
  * An evaluator of AWS security groups, written from the AWS documentation, with no SDK: given
@@ -39,9 +39,9 @@ export interface SecurityGroupModel {
   /** The group id (`sg-...`, or any stable key a parser gives it). */
   readonly groupId: string;
   /** Inbound rules. */
-  readonly ingress: readonly SecurityGroupRuleModel[];
+  readonly ingress: readonly AwsRule[];
   /** Outbound rules. */
-  readonly egress: readonly SecurityGroupRuleModel[];
+  readonly egress: readonly AwsRule[];
 }
 
 /** A host with one network interface: its security groups and private addresses. */
@@ -60,6 +60,11 @@ export interface AwsNetworkModel {
   readonly groups: readonly SecurityGroupModel[];
   /** The hosts. */
   readonly hosts: readonly HostModel[];
+  /**
+   * The CIDRs of each managed prefix list a rule names (`prefixListId`), by id; a rule naming a
+   * list not given admits nothing.
+   */
+  readonly prefixLists?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A host of the model as one end of a connection. */
@@ -99,20 +104,11 @@ function address(text: string, path: string): Cidr {
   return c;
 }
 
-/** The model's hosts with their groups checked: every host named, every group it carries known. */
-function hostsOf(model: AwsNetworkModel, ends: readonly [ConnectionEnd, string][]): Map<string, HostModel> {
+/** The model's hosts with their groups and addresses checked: every group a host carries known. */
+function checkedHosts(model: AwsNetworkModel): Map<string, HostModel> {
   const groups = new Set(model.groups.map((g) => g.groupId));
-  const hosts = new Map(model.hosts.map((h) => [h.name, h]));
-  for (const [e, side] of ends) {
-    if ('address' in e) {
-      address(e.address, `${side}.address`);
-      continue;
-    }
-    const host = hosts.get(e.host);
-    if (!host) {
-      const why = `${side}.host: no host of that name (got ${JSON.stringify(e.host)})`;
-      throw new ModelError(`${side}.host`, e.host, why);
-    }
+  const hosts = new Map<string, HostModel>();
+  for (const host of model.hosts) {
     for (const id of host.securityGroupIds) {
       if (!groups.has(id)) {
         const path = `hosts.${host.name}.securityGroupIds`;
@@ -120,50 +116,59 @@ function hostsOf(model: AwsNetworkModel, ends: readonly [ConnectionEnd, string][
       }
     }
     host.addresses.forEach((a, i) => address(a, `hosts.${host.name}.addresses[${i}]`));
+    hosts.set(host.name, host);
   }
   return hosts;
 }
 
-/** The two sides asked about: what the initiator's groups let out, what the listener's let in. */
-interface Sides {
+/**
+ * A network compiled once into packet sets, to be asked about many packets with
+ * {@link allowedIn}: what the groups of every host let out and let in.
+ */
+export interface CompiledAwsNetwork {
+  /** The model's hosts, by name. */
+  readonly hosts: ReadonlyMap<string, HostModel>;
+  /** The packets the initiators' groups let out (every packet from an address outside the model). */
   readonly egress: PacketSet;
+  /** The packets the listeners' groups let in (every packet to an address outside the model). */
   readonly ingress: PacketSet;
 }
 
+/** Every rule of every group, compiled: each admits its packets for the hosts that carry its group. */
+function compiledRules(model: AwsNetworkModel, ctx: AwsRuleContext, dir: 'ingress' | 'egress'): PacketSet[] {
+  return model.groups.flatMap((g) =>
+    g[dir].map((r, i) => {
+      const path = `${g.groupId}.${dir}[${i}]`;
+      try {
+        return awsRulePackets(ctx, g.groupId, dir, r, path) ?? noPackets(ctx.space);
+      } catch (e) {
+        // The model's own error type, naming the rule.
+        if (e instanceof ArgumentError) throw new ModelError(e.path, e.value, `${path}: ${e.message}`);
+        throw e;
+      }
+    }),
+  );
+}
+
 /**
- * The security groups of the hosts asked about as packet sets (lib/aws/site-packets): each host its
- * own class; the outbound rules of the initiator's groups, the inbound rules of the listener's.
+ * Compiles a network's security groups into packet sets once (lib/aws/site-packets): each host of
+ * the model its own class, carrying its groups. Ask it with {@link allowedIn}.
+ * @throws ModelError for a host carrying a group the model lacks, an address or range it cannot
+ *   parse, or a rule EC2 would not give
  */
-function sitePackets(model: AwsNetworkModel, from?: HostModel, to?: HostModel): Sides {
-  const classes = [...new Set([from?.name, to?.name].filter((n) => n !== undefined))];
+export function compileAwsNetwork(model: AwsNetworkModel): CompiledAwsNetwork {
+  const hosts = checkedHosts(model);
   const carriers = new Map<string, string[]>();
-  for (const h of [from, to]) {
-    for (const id of h?.securityGroupIds ?? []) {
-      const list = carriers.get(id) ?? [];
-      if (!list.includes(h!.name)) carriers.set(id, [...list, h!.name]);
-    }
+  for (const h of hosts.values()) {
+    for (const id of new Set(h.securityGroupIds)) carriers.set(id, [...(carriers.get(id) ?? []), h.name]);
   }
-  const space = new PacketSpace(classes);
-  const ctx = { space, carriers };
-  const compile = (host: HostModel | undefined, dir: 'ingress' | 'egress') =>
-    model.groups
-      .filter((g) => host?.securityGroupIds.includes(g.groupId))
-      .flatMap((g) =>
-        g[dir].map((r, i) => {
-          const path = `${g.groupId}.${dir}[${i}]`;
-          try {
-            return awsRulePackets(ctx, g.groupId, dir, r, path) ?? noPackets(space);
-          } catch (e) {
-            // The model's own error type, naming the rule.
-            if (e instanceof ArgumentError) throw new ModelError(e.path, e.value, `${path}: ${e.message}`);
-            throw e;
-          }
-        }),
-      );
-  // An end that is not a host filters nothing.
-  const side = (host: HostModel | undefined, dir: 'ingress' | 'egress') =>
-    host ? unionAll(space, compile(host, dir)) : allPackets(space);
-  return { egress: side(from, 'egress'), ingress: side(to, 'ingress') };
+  const space = new PacketSpace([...hosts.keys()]);
+  const ctx: AwsRuleContext = { space, carriers, prefixLists: new Map(Object.entries(model.prefixLists ?? {})) };
+  const site = awsSitePackets(space, [...hosts.keys()], {
+    ingress: compiledRules(model, ctx, 'ingress'),
+    egress: compiledRules(model, ctx, 'egress'),
+  });
+  return { hosts, egress: site.egress, ingress: site.ingress };
 }
 
 /**
@@ -180,6 +185,50 @@ function sitePackets(model: AwsNetworkModel, from?: HostModel, to?: HostModel): 
  *   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html);
  * - a rule naming a group matches by membership; a CIDR rule matches an address of its family.
  * Both ends use addresses of one family: the connection is allowed when it is for IPv4 or IPv6.
+ * @param network the network compiled once ({@link compileAwsNetwork})
+ * @throws ModelError for an unknown host or an address it cannot parse
+ */
+export function allowedIn(
+  network: CompiledAwsNetwork,
+  from: ConnectionEnd,
+  to: ConnectionEnd,
+  protocol: 'tcp' | 'udp',
+  port: number,
+): Verdict {
+  const addresses = (e: ConnectionEnd, side: string): string[] => {
+    if ('address' in e) {
+      address(e.address, `${side}.address`);
+      return [e.address];
+    }
+    const host = network.hosts.get(e.host);
+    if (!host)
+      throw new ModelError(
+        `${side}.host`,
+        e.host,
+        `${side}.host: no host of that name (got ${JSON.stringify(e.host)})`,
+      );
+    return [...host.addresses];
+  };
+  const [fromAddresses, toAddresses] = [addresses(from, 'from'), addresses(to, 'to')];
+  const end = (e: ConnectionEnd, a: string) => ('address' in e ? { address: a } : { address: a, hostClass: e.host });
+  let [egress, ingress, both] = [false, false, false];
+  for (const family of [4, 6] as const) {
+    const of = (list: string[]) => list.filter((a) => address(a, 'address').family === family);
+    for (const a of of(fromAddresses)) {
+      for (const b of of(toAddresses)) {
+        const packet = { protocol: protocol === 'tcp' ? 6 : 17, port, source: end(from, a), destination: end(to, b) };
+        const out = has(network.egress, packet);
+        const inn = has(network.ingress, packet);
+        [egress, ingress, both] = [egress || out, ingress || inn, both || (out && inn)];
+      }
+    }
+  }
+  return { allowed: both, ...('host' in from ? { egress } : {}), ...('host' in to ? { ingress } : {}) };
+}
+
+/**
+ * One question of a network, compiled for it alone: {@link allowedIn} of {@link compileAwsNetwork}.
+ * To ask many questions of one network, compile it once.
  * @throws ModelError for an unknown host or group, or an address or range it cannot parse
  */
 export function allowed(
@@ -189,125 +238,5 @@ export function allowed(
   protocol: 'tcp' | 'udp',
   port: number,
 ): Verdict {
-  const hosts = hostsOf(model, [
-    [from, 'from'],
-    [to, 'to'],
-  ]);
-  const host = (e: ConnectionEnd) => ('host' in e ? hosts.get(e.host) : undefined);
-  const site = sitePackets(model, host(from), host(to));
-  const addresses = (e: ConnectionEnd) => ('address' in e ? [e.address] : hosts.get(e.host)!.addresses);
-  const end = (e: ConnectionEnd, a: string) => ('address' in e ? { address: a } : { address: a, hostClass: e.host });
-  let [egress, ingress, both] = [false, false, false];
-  for (const family of [4, 6] as const) {
-    const of = (e: ConnectionEnd) => addresses(e).filter((a) => address(a, 'address').family === family);
-    for (const a of of(from)) {
-      for (const b of of(to)) {
-        const packet = { protocol: protocol === 'tcp' ? 6 : 17, port, source: end(from, a), destination: end(to, b) };
-        const out = has(site.egress, packet);
-        const inn = has(site.ingress, packet);
-        [egress, ingress, both] = [egress || out, ingress || inn, both || (out && inn)];
-      }
-    }
-  }
-  return { allowed: both, ...('host' in from ? { egress } : {}), ...('host' in to ? { ingress } : {}) };
-}
-
-/** An IPv4 range of an EC2 permission. */
-export interface Ec2IpRange {
-  /** The range. */
-  readonly CidrIp?: string;
-  /** Free text. */
-  readonly Description?: string;
-}
-
-/** An IPv6 range of an EC2 permission. */
-export interface Ec2Ipv6Range {
-  /** The range. */
-  readonly CidrIpv6?: string;
-  /** Free text. */
-  readonly Description?: string;
-}
-
-/** A security group an EC2 permission references. */
-export interface Ec2UserIdGroupPair {
-  /** The referenced group. */
-  readonly GroupId?: string;
-  /** Free text. */
-  readonly Description?: string;
-}
-
-/** A prefix list an EC2 permission references. */
-export interface Ec2PrefixListId {
-  /** The prefix list. */
-  readonly PrefixListId?: string;
-}
-
-/** An EC2 `IpPermission` as `DescribeSecurityGroups` returns it (the fields the evaluator reads). */
-export interface Ec2IpPermission {
-  /** Protocol name or number, `-1` for all. */
-  readonly IpProtocol?: string;
-  /** First port, or ICMP type. */
-  readonly FromPort?: number;
-  /** Last port, or ICMP code. */
-  readonly ToPort?: number;
-  /** IPv4 ranges. */
-  readonly IpRanges?: readonly Ec2IpRange[];
-  /** IPv6 ranges. */
-  readonly Ipv6Ranges?: readonly Ec2Ipv6Range[];
-  /** Referenced security groups. */
-  readonly UserIdGroupPairs?: readonly Ec2UserIdGroupPair[];
-  /** Referenced prefix lists: not modelled, so a permission naming one is refused. */
-  readonly PrefixListIds?: readonly Ec2PrefixListId[];
-}
-
-/** An EC2 `SecurityGroup` as `DescribeSecurityGroups` returns it (the fields the evaluator reads). */
-export interface Ec2SecurityGroup {
-  /** The group id. */
-  readonly GroupId?: string;
-  /** Inbound permissions. */
-  readonly IpPermissions?: readonly Ec2IpPermission[];
-  /** Outbound permissions. */
-  readonly IpPermissionsEgress?: readonly Ec2IpPermission[];
-}
-
-/**
- * Security groups of an EC2 `DescribeSecurityGroups` answer as the evaluator's groups: each
- * permission splits into one rule per range or group it names, as EC2's `SecurityGroupRule` lists
- * them (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
- * @throws ModelError for a group without id, a permission without protocol, or one naming a prefix list
- */
-export function groupsFromEc2(groups: readonly Ec2SecurityGroup[]): SecurityGroupModel[] {
-  return groups.map((g, gi) => {
-    if (g.GroupId === undefined) {
-      const path = `SecurityGroups[${gi}].GroupId`;
-      throw new ModelError(path, undefined, `SecurityGroups[${gi}]: a group needs its GroupId`);
-    }
-    const groupId = g.GroupId;
-    const rules = (permissions: readonly Ec2IpPermission[] | undefined, key: string): SecurityGroupRuleModel[] =>
-      (permissions ?? []).flatMap((p, i) => {
-        const path = `${groupId}.${key}[${i}]`;
-        if (p.IpProtocol === undefined) {
-          throw new ModelError(`${path}.IpProtocol`, undefined, `${path}: a permission needs its IpProtocol`);
-        }
-        if (p.PrefixListIds?.length) {
-          const why = `${path}: prefix lists are not modelled; only CIDR ranges and groups are`;
-          throw new ModelError(`${path}.PrefixListIds`, p.PrefixListIds, why);
-        }
-        const base = { ipProtocol: p.IpProtocol, fromPort: p.FromPort, toPort: p.ToPort };
-        return [
-          ...(p.IpRanges ?? []).map((r) => ({ ...base, cidrIpv4: r.CidrIp, description: r.Description })),
-          ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, cidrIpv6: r.CidrIpv6, description: r.Description })),
-          ...(p.UserIdGroupPairs ?? []).map((r) => ({
-            ...base,
-            referencedGroupId: r.GroupId,
-            description: r.Description,
-          })),
-        ];
-      });
-    return {
-      groupId,
-      ingress: rules(g.IpPermissions, 'IpPermissions'),
-      egress: rules(g.IpPermissionsEgress, 'IpPermissionsEgress'),
-    };
-  });
+  return allowedIn(compileAwsNetwork(model), from, to, protocol, port);
 }

@@ -140,7 +140,8 @@ export function awsRulePackets(
 
 /** The packets whose one end belongs to none of the given classes: not filtered on that side. */
 export function unfiltered(space: PacketSpace, side: 'source' | 'destination', filtered: readonly string[]): PacketSet {
-  const rest = space.classes.filter((c) => !filtered.includes(c));
+  const seen = new Set(filtered);
+  const rest = space.classes.filter((c) => !seen.has(c));
   return packets(space, { [side]: { classes: rest, external: true } });
 }
 

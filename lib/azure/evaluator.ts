@@ -22,8 +22,9 @@
  *   168.63.129.16 and are filtered (hence the default rule AllowAzureLoadBalancerInBound).
  */
 import { parseCidr, type Cidr } from '../model/cidr';
-import { type Packet, PacketSpace, isEmpty, packetSet } from '../packets';
-import { type AzureRuleContext, nsgPackets } from './site-packets';
+import { ArgumentError } from '../model/errors';
+import { type Packet, PacketSpace, allPackets, has, noPackets, packetSet } from '../packets';
+import { type AzureRuleContext, type RuleDecision, nsgPackets } from './site-packets';
 import type { ArmSecurityRule } from './rules';
 
 /** The host's virtual IP: Azure DNS, DHCP, Load Balancer health probes, VM agent. */
@@ -146,40 +147,146 @@ const HOST = hostCidr(AZURE_HOST_IP)!;
 const IMDS = hostCidr(AZURE_IMDS_IP)!;
 const same = (a: Cidr, b: Cidr) => a.family === b.family && a.network === b.network;
 
-/** The question as one packet of a space whose two classes are the two ends. */
-function question(from: AzureEndpoint, to: AzureEndpoint, packet: AzurePacket, network: AzureNetwork) {
-  const space = new PacketSpace(['from', 'to']);
-  const members = new Map<string, string[]>();
-  for (const [end, name] of [
-    [from, 'from'],
-    [to, 'to'],
-  ] as const) {
-    for (const id of end.applicationSecurityGroups ?? []) members.set(id, [...(members.get(id) ?? []), name]);
-  }
-  const ctx: AzureRuleContext = {
-    space,
-    virtualNetwork: network.addressSpace.filter((c) => parseCidr(c) !== undefined),
-    members,
-    sourcePort: packet.sourcePort ?? 49152,
+/** The host class of an endpoint in a compiled NSG: its ASGs, sorted, as JSON (one injective name). */
+const membership = (asgs: readonly string[] = []): string => JSON.stringify([...new Set(asgs)].sort());
+
+/**
+ * One NSG compiled once into first-match packet sets (lib/azure/site-packets), for NICs of the
+ * ASG memberships given: each membership is a host class of its space. Ask it with {@link decideIn}.
+ */
+export interface CompiledNsg {
+  /** The rule context of the compile: the space, its classes the memberships. */
+  readonly context: AzureRuleContext;
+  /** Each direction's rules, user rules and Azure's defaults, with the packets each decides. */
+  readonly decisions: Readonly<Record<'Inbound' | 'Outbound', readonly RuleDecision[]>>;
+}
+
+/** Options of {@link compileNsg}. */
+export interface CompileNsgOptions {
+  /** The source port of the packets asked about, which rules naming source ports match. @default 49152 */
+  readonly sourcePort?: number;
+  /**
+   * Compile for this one question only (one direction, one packet): each rule then costs only its
+   * match of that packet. Other questions get no decision.
+   */
+  readonly only?: NsgQuestion;
+}
+
+/** One question of an NSG: a packet between two ends, in one direction. */
+export interface NsgQuestion {
+  /** The direction asked about. */
+  readonly direction: 'Inbound' | 'Outbound';
+  /** The sending end. */
+  readonly from: AzureEndpoint;
+  /** The receiving end. */
+  readonly to: AzureEndpoint;
+  /** What is sent. */
+  readonly packet: AzurePacket;
+}
+
+/**
+ * The question as one packet of a compiled space: each end of the class of its ASG membership.
+ * @throws ArgumentError for an end whose membership the space lacks
+ */
+function question(
+  q: { readonly from: AzureEndpoint; readonly to: AzureEndpoint; readonly packet: AzurePacket },
+  context: AzureRuleContext,
+): Packet {
+  const classOf = (e: AzureEndpoint, path: string): string => {
+    const c = membership(e.applicationSecurityGroups);
+    if (!context.space.classNumber.has(c)) {
+      const known = context.space.classes.join(', ');
+      throw new ArgumentError(path, e.applicationSecurityGroups, `ASGs of a membership compiled: ${known}`);
+    }
+    return c;
   };
-  const v6 = to.address.includes(':');
+  const v6 = q.to.address.includes(':');
   const service =
-    packet.protocol === 'Icmp'
+    q.packet.protocol === 'Icmp'
       ? // Any ICMP message: an NSG rule matches ICMP whole (echo request stands for all).
         { protocol: v6 ? 58 : 1, icmpType: v6 ? 128 : 8, icmpCode: 0 }
-      : { protocol: packet.protocol === 'Tcp' ? 6 : 17, port: packet.port };
-  const pkt: Packet = {
+      : { protocol: q.packet.protocol === 'Tcp' ? 6 : 17, port: q.packet.port };
+  return {
     ...service,
-    source: { address: from.address, hostClass: 'from' },
-    destination: { address: to.address, hostClass: 'to' },
+    source: { address: q.from.address, hostClass: classOf(q.from, 'from.applicationSecurityGroups') },
+    destination: { address: q.to.address, hostClass: classOf(q.to, 'to.applicationSecurityGroups') },
   };
-  return { ctx, pkt };
+}
+
+/**
+ * Compiles an NSG's rules once, both directions, for endpoints with any of the ASG memberships
+ * given (an endpoint with no ASG has the empty membership, always included).
+ */
+export function compileNsg(
+  rules: readonly ArmSecurityRule[],
+  network: AzureNetwork,
+  memberships: readonly (readonly string[])[],
+  options: CompileNsgOptions = {},
+): CompiledNsg {
+  const classes = [...new Set([membership(), ...memberships.map((m) => membership(m))])];
+  const members = new Map<string, string[]>();
+  for (const c of classes) {
+    for (const id of JSON.parse(c) as string[]) members.set(id, [...(members.get(id) ?? []), c]);
+  }
+  const context: AzureRuleContext = {
+    space: new PacketSpace(classes),
+    virtualNetwork: network.addressSpace.filter((c) => parseCidr(c) !== undefined),
+    members,
+    sourcePort: options.sourcePort ?? 49152,
+  };
+  const q = options.only;
+  const scope = (d: 'Inbound' | 'Outbound') =>
+    !q
+      ? allPackets(context.space)
+      : q.direction === d
+        ? packetSet(context.space, question(q, context))
+        : noPackets(context.space);
+  const decisions = {
+    Inbound: nsgPackets(context, rules, 'Inbound', scope('Inbound')).decisions,
+    Outbound: nsgPackets(context, rules, 'Outbound', scope('Outbound')).decisions,
+  };
+  return { context, decisions };
+}
+
+/**
+ * The first rule of a compiled NSG, user rules then Azure's defaults by priority, that matches
+ * the packet in one direction (first match:
+ * https://learn.microsoft.com/en-us/azure/virtual-network/network-security-group-how-it-works).
+ * ICMP has no ports: a rule for ICMP (or `*`) matches it whatever its ports.
+ * @throws ArgumentError for an endpoint of a membership the NSG was not compiled for, or a source
+ *   port other than the compile's
+ */
+export function decideIn(
+  nsg: CompiledNsg,
+  direction: 'Inbound' | 'Outbound',
+  from: AzureEndpoint,
+  to: AzureEndpoint,
+  packet: AzurePacket,
+): NsgDecision {
+  if (!hostCidr(from.address) || !hostCidr(to.address)) return { access: 'Deny', rule: '(no rule)', priority: 65536 };
+  const port = packet.sourcePort ?? 49152;
+  if (port !== nsg.context.sourcePort) {
+    throw new ArgumentError(
+      'packet.sourcePort',
+      port,
+      `the source port the NSG was compiled for (${nsg.context.sourcePort})`,
+    );
+  }
+  const pkt = question({ from, to, packet }, nsg.context);
+  const d = nsg.decisions[direction].find((x) => has(x.decided, pkt));
+  // Unreachable with the default rules (DenyAll matches everything); kept for a closed answer.
+  if (!d) return { access: 'Deny', rule: '(no rule)', priority: 65536 };
+  return {
+    access: d.rule.access === 'Allow' ? 'Allow' : 'Deny',
+    rule: String(d.rule.name),
+    priority: Number(d.rule.priority),
+  };
 }
 
 /**
  * The first rule, user rules then Azure's defaults by priority, that matches the packet in one
- * direction of one NSG: the packet's membership in what each rule decides, as lib/azure/site-packets
- * compiles an NSG. ICMP has no ports: a rule for ICMP (or `*`) matches it whatever its ports.
+ * direction of one NSG: {@link decideIn} of the NSG compiled for the two ends. To ask many
+ * packets of one NSG, compile it once ({@link compileNsg}).
  */
 export function evaluateNsg(
   rules: readonly ArmSecurityRule[],
@@ -190,17 +297,11 @@ export function evaluateNsg(
   network: AzureNetwork,
 ): NsgDecision {
   if (!hostCidr(from.address) || !hostCidr(to.address)) return { access: 'Deny', rule: '(no rule)', priority: 65536 };
-  const { ctx, pkt } = question(from, to, packet, network);
-  // The scope is the one packet asked about: each rule then costs only its match of that packet.
-  const { decisions } = nsgPackets(ctx, rules, direction, packetSet(ctx.space, pkt));
-  const d = decisions.find((x) => !isEmpty(x.decided));
-  // Unreachable with the default rules (DenyAll matches everything); kept for a closed answer.
-  if (!d) return { access: 'Deny', rule: '(no rule)', priority: 65536 };
-  return {
-    access: d.rule.access === 'Allow' ? 'Allow' : 'Deny',
-    rule: String(d.rule.name),
-    priority: Number(d.rule.priority),
-  };
+  const nsg = compileNsg(rules, network, [from.applicationSecurityGroups ?? [], to.applicationSecurityGroups ?? []], {
+    sourcePort: packet.sourcePort,
+    only: { direction, from, to, packet },
+  });
+  return decideIn(nsg, direction, from, to, packet);
 }
 
 /**

@@ -1,11 +1,14 @@
 import { parseCidr } from '../model/cidr';
 import { ArgumentError } from '../model/errors';
 import {
+  type PacketBox,
   type PacketSet,
   type PacketSpace,
   type PacketSpec,
   allPackets,
+  boxesMeet,
   difference,
+  hull,
   intersection,
   isEmpty,
   noPackets,
@@ -97,31 +100,52 @@ function portRanges(rule: ArmSecurityRule, side: Side, path: string): [number, n
   });
 }
 
+/**
+ * Sets already compiled for one NSG compile, by an injective key (JSON of the parts): rules of one
+ * NSG repeat their service tags, `*` and their protocol and ports, so each is built once.
+ */
+type Compiled = Map<string, PacketSet>;
+
+const cached = (memo: Compiled | undefined, key: unknown[], make: () => PacketSet): PacketSet => {
+  if (!memo) return make();
+  const k = JSON.stringify(key);
+  let set = memo.get(k);
+  if (!set) memo.set(k, (set = make()));
+  return set;
+};
+
 /** The packets whose `side` endpoint one address prefix or service tag names. */
-function prefixPackets(ctx: AzureRuleContext, prefix: string, side: Side, path: string): PacketSet {
+function prefixPackets(ctx: AzureRuleContext, prefix: string, side: Side, path: string, memo?: Compiled): PacketSet {
   const at = (addresses: readonly string[]) => packets(ctx.space, { [side]: { addresses } }, path);
-  const vnet = () => at([...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`]);
+  const vnet = () => cached(memo, [side, 'VirtualNetwork'], () => at([...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`]));
   if (prefix === '*') return allPackets(ctx.space);
   if (prefix === 'VirtualNetwork') return vnet();
   if (prefix === 'AzureLoadBalancer') return at([`${AZURE_HOST_IP}/32`]);
-  if (prefix === 'Internet') return difference(allPackets(ctx.space), vnet());
+  if (prefix === 'Internet') return cached(memo, [side, 'Internet'], () => difference(allPackets(ctx.space), vnet()));
   const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
   if (cidr) return at([cidr.text]);
   const tag = ctx.serviceTags?.get(prefix);
-  return tag ? at(tag) : packets(ctx.space, { [side]: { classes: [] } });
+  return tag ? cached(memo, [side, 'tag', prefix], () => at(tag)) : packets(ctx.space, { [side]: { classes: [] } });
 }
 
 /** The packets whose `side` endpoint matches the rule's ASGs or prefixes. */
-function sidePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, side: Side, path: string): PacketSet {
+function sidePackets(
+  ctx: AzureRuleContext,
+  rule: ArmSecurityRule,
+  side: Side,
+  path: string,
+  memo?: Compiled,
+): PacketSet {
   const asgs = rule[`${side}ApplicationSecurityGroups`];
   if (Array.isArray(asgs) && asgs.length) {
     const classes = [...new Set(asgs.flatMap((a: { id?: unknown }) => ctx.members.get(String(a.id)) ?? []))];
     return packets(ctx.space, { [side]: { classes } });
   }
   const prefixes = list(rule, `${side}AddressPrefixes`, `${side}AddressPrefix`);
+  if (prefixes.length === 1) return prefixPackets(ctx, prefixes[0], side, path, memo);
   return unionAll(
     ctx.space,
-    prefixes.map((p) => prefixPackets(ctx, p, side, path)),
+    prefixes.map((p) => prefixPackets(ctx, p, side, path, memo)),
   );
 }
 
@@ -134,9 +158,33 @@ const PROTOCOLS: Readonly<Record<string, readonly PacketSpec['protocol'][]>> = {
   ah: [51],
 };
 
-/** The packets a rule matches, whatever comes before it. */
-export function rulePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, path: string): PacketSet {
-  const protocols = PROTOCOLS[String(rule.protocol).toLowerCase()];
+/** The protocols and destination ports a rule matches, any ends. */
+function trafficPackets(
+  ctx: AzureRuleContext,
+  protocols: readonly PacketSpec['protocol'][],
+  ports: [number, number][] | '*',
+): PacketSet {
+  const portSpec = ports === '*' ? {} : { ports: ports.map(([from, to]) => ({ from, to })) };
+  return unionAll(
+    ctx.space,
+    protocols.flatMap((p) =>
+      // Ports only where the protocol has them: Tcp and Udp (and both under `*`).
+      p === 'tcp' || p === 'udp'
+        ? [packets(ctx.space, { protocol: p, ...portSpec })]
+        : p === 'all' && ports !== '*'
+          ? (['tcp', 'udp'] as const).map((q) => packets(ctx.space, { protocol: q, ...portSpec }))
+          : [packets(ctx.space, { protocol: p })],
+    ),
+  );
+}
+
+/**
+ * The packets a rule matches, whatever comes before it.
+ * @param memo sets shared by the rules of one compile (service tags, traffic); none by default
+ */
+export function rulePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, path: string, memo?: Compiled): PacketSet {
+  const protocolText = String(rule.protocol).toLowerCase();
+  const protocols = PROTOCOLS[protocolText];
   if (!protocols) throw new ArgumentError(`${path}.protocol`, rule.protocol, 'Tcp, Udp, Icmp, Esp, Ah or *');
   const sourcePorts = portRanges(rule, 'source', path);
   const port = ctx.sourcePort ?? EPHEMERAL_PORT;
@@ -144,34 +192,75 @@ export function rulePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, path: 
     return noPackets(ctx.space);
   }
   const ports = portRanges(rule, 'destination', path);
-  const traffic = unionAll(
-    ctx.space,
-    protocols.map((p) =>
-      // Ports only where the protocol has them: Tcp and Udp (and both under `*`).
-      p === 'tcp' || p === 'udp'
-        ? packets(ctx.space, {
-            protocol: p,
-            ...(ports === '*' ? {} : { ports: ports.map(([from, to]) => ({ from, to })) }),
-          })
-        : p === 'all' && ports !== '*'
-          ? unionAll(
-              ctx.space,
-              (['tcp', 'udp'] as const).map((q) =>
-                packets(ctx.space, { protocol: q, ports: ports.map(([from, to]) => ({ from, to })) }),
-              ),
-            )
-          : packets(ctx.space, { protocol: p }),
-    ),
-  );
+  const traffic = cached(memo, ['traffic', protocolText, ports], () => trafficPackets(ctx, protocols, ports));
   return intersection(
-    intersection(traffic, sidePackets(ctx, rule, 'source', path)),
-    sidePackets(ctx, rule, 'destination', path),
+    intersection(traffic, sidePackets(ctx, rule, 'source', path, memo)),
+    sidePackets(ctx, rule, 'destination', path, memo),
   );
 }
 
+/** A direction's rules, user rules and Azure's defaults, in processing order (lowest priority number first). */
+function processingOrder(
+  rules: readonly ArmSecurityRule[],
+  direction: 'Inbound' | 'Outbound',
+): { rule: ArmSecurityRule; builtin: boolean }[] {
+  const user = rules.filter((r) => r.direction === direction).map((rule) => ({ rule, builtin: false }));
+  const builtin = DEFAULT_RULES[direction].map((rule) => ({ rule, builtin: true }));
+  return [...user, ...builtin].sort((a, b) => Number(a.rule.priority) - Number(b.rule.priority));
+}
+
 /**
- * The packets of the scope that one NSG decides in one direction, rule by rule in priority order,
- * its default rules last.
+ * What rules `[0, i)` match together, for any `i`, from unions of aligned blocks of the priority
+ * order (rules `[s * 2^k, (s + 1) * 2^k)`), each built once from its two halves: `i` is the sum of
+ * at most log2(n) blocks. A rule then subtracts those few blocks (each difference costs about the
+ * size of the rule's own set) where subtracting the running set of everything before it would copy
+ * that growing set once per rule.
+ */
+function priorMatches(space: PacketSpace, matches: readonly PacketSet[]): (i: number) => Prior[] {
+  const levels: Prior[][] = [matches.map((set) => ({ set, hull: hull(set) }))];
+  const block = (k: number, s: number): Prior => {
+    for (let l = levels.length; l <= k; l++) levels.push([]);
+    const known = levels[k][s];
+    if (known) return known;
+    const set = unionAll(space, [block(k - 1, 2 * s).set, block(k - 1, 2 * s + 1).set]);
+    return (levels[k][s] = { set, hull: hull(set) });
+  };
+  return (i) => {
+    const out: Prior[] = [];
+    let start = 0;
+    for (let k = 31 - Math.clz32(Math.max(i, 1)); k >= 0; k--) {
+      if (!(i & (1 << k))) continue;
+      out.push(block(k, start >> k));
+      start += 1 << k;
+    }
+    return out;
+  };
+}
+
+/** What rules before one match, and the least box around it (undefined when they match nothing). */
+interface Prior {
+  readonly set: PacketSet;
+  readonly hull: PacketBox | undefined;
+}
+
+/** A rule's match less what the rules before it match: only the blocks whose hulls meet it are subtracted. */
+function firstMatch(match: PacketSet, prior: readonly Prior[]): PacketSet {
+  const own = hull(match);
+  let decided = match;
+  for (const before of own ? prior : []) {
+    if (!before.hull || !boxesMeet(own!, before.hull)) continue;
+    decided = difference(decided, before.set);
+    if (isEmpty(decided)) break;
+  }
+  return decided;
+}
+
+/**
+ * The packets of the scope that one NSG decides in one direction: each rule in priority order,
+ * its default rules last, decides the packets of the scope it matches that no rule before it
+ * matched (first match: https://learn.microsoft.com/en-us/azure/virtual-network/network-security-group-how-it-works).
+ * Compiled by priority index: each rule's match, less the unions of the few aligned blocks of
+ * rules before it (see priorMatches in this module).
  * @param scope the packets the NSG filters in this direction (those to, or from, its NICs)
  */
 export function nsgPackets(
@@ -180,19 +269,18 @@ export function nsgPackets(
   direction: 'Inbound' | 'Outbound',
   scope: PacketSet,
 ): NsgPackets {
-  const user = rules.filter((r) => r.direction === direction).map((rule) => ({ rule, builtin: false }));
-  const builtin = DEFAULT_RULES[direction].map((rule) => ({ rule, builtin: true }));
-  const ordered = [...user, ...builtin].sort((a, b) => Number(a.rule.priority) - Number(b.rule.priority));
-  let open = scope;
-  const decisions: RuleDecision[] = [];
-  const allows: PacketSet[] = [];
-  for (const { rule, builtin: b } of ordered) {
-    if (isEmpty(open)) break;
-    const decided = intersection(open, rulePackets(ctx, rule, `securityRules.${String(rule.name)}`));
-    open = difference(open, decided);
-    decisions.push({ rule, builtin: b, decided });
-    if (rule.access === 'Allow') allows.push(decided);
-  }
+  const ordered = processingOrder(rules, direction);
+  const memo: Compiled = new Map();
+  const matches = ordered.map(({ rule }) =>
+    intersection(scope, rulePackets(ctx, rule, `securityRules.${String(rule.name)}`, memo)),
+  );
+  const prior = priorMatches(ctx.space, matches);
+  const decisions = ordered.map(({ rule, builtin }, i): RuleDecision => ({
+    rule,
+    builtin,
+    decided: isEmpty(matches[i]) ? matches[i] : firstMatch(matches[i], prior(i)),
+  }));
+  const allows = decisions.filter((d) => d.rule.access === 'Allow').map((d) => d.decided);
   return { allowed: unionAll(ctx.space, allows), decisions };
 }
 
@@ -223,7 +311,8 @@ export function azureSitePackets(
   nsgs: readonly (readonly ArmSecurityRule[])[],
 ): AzureSitePackets {
   const space = ctx.space;
-  const rest = space.classes.filter((c) => !classes.includes(c));
+  const given = new Set(classes);
+  const rest = space.classes.filter((c) => !given.has(c));
   const inScope = packets(space, { destination: { classes } });
   const outScope = difference(packets(space, { source: { classes } }), platformPackets(space, classes));
   const inbound = nsgs.map((rules) => nsgPackets(ctx, rules, 'Inbound', inScope));

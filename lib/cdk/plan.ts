@@ -231,7 +231,8 @@ function prepare(props: PortPlanProps): Prepared {
     'AWS allows 5 by default, raised to 16 at most',
   );
   checkQuotaProduct(props.maxRulesPerGroup, props.maxSecurityGroupsPerInterface);
-  const resolution = resolve(props.declaration, { catalogs: props.catalogs });
+  // The catalog set is built (and checked) once per construct; everything after reads the resolution's.
+  const resolution = resolve(props.declaration, { catalogs: catalogSet(props.catalogs) });
   const plan = planAws(resolution, {
     existingGroups: existingTreatment(resolution, props.existingSecurityGroups ?? {}),
     maxRulesPerGroup: props.maxRulesPerGroup ?? MAX_RULES_PER_GROUP,

@@ -1,13 +1,8 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import {
-  SUM_TARGET_ROLES,
-  serverProtectDeclaration,
-  smartUpdateManagerDeclaration,
-  type ServerProtectGroups,
-  type SmartUpdateManagerGroups,
-} from '../model';
+import { SUM_TARGET_ROLES, serverProtectDeclaration, smartUpdateManagerDeclaration } from '../model';
 import { PortPlan, type ExistingSecurityGroup, type RoleGroup } from './plan';
+import type { ServerProtectProps, SmartUpdateManagerProps } from './products.generated';
 
 /** Properties shared by the product constructs. */
 export interface ProductProps {
@@ -30,11 +25,9 @@ export interface ProductProps {
   readonly maxSecurityGroupsPerInterface?: number;
 }
 
-/** Properties of {@link ServerProtect}. */
-export interface ServerProtectProps extends ProductProps, ServerProtectGroups {}
-
-/** Properties of {@link SmartUpdateManager}. */
-export interface SmartUpdateManagerProps extends ProductProps, SmartUpdateManagerGroups {}
+// The product constructs' props (ServerProtectProps, SmartUpdateManagerProps) are generated from the
+// built-in catalogs into products.generated.ts.
+export type { ServerProtectProps, SmartUpdateManagerProps } from './products.generated';
 
 /** Trend Micro ServerProtect for Windows 5.8: console, information server and normal server groups. */
 export class ServerProtect extends PortPlan {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { stringify as toYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import {
   CatalogError,
   BUILTIN_CATALOGS,
@@ -15,6 +15,7 @@ import {
   flowPortsText,
   resolve,
   type CatalogDiff,
+  type CatalogSet,
   type CatalogItemsDiff,
   type Declaration,
   type Endpoint,
@@ -28,6 +29,7 @@ import {
   BUILTIN_PRODUCTS,
   catalogOption,
   choicesOf,
+  commandCatalogs,
   declarationOf,
   findPreset,
   presetNames,
@@ -39,6 +41,15 @@ import {
 } from './source';
 import { registerImport } from './import';
 import { diffPlanPackets, planPacketDiffText } from '../verify/plan-diff';
+
+/**
+ * YAML text of a value, with the `yaml` package loaded on first use: a command that writes no YAML
+ * (explain, verify, the tables) starts without its load time.
+ */
+function toYaml(value: unknown, options: Yaml.ToStringOptions): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when YAML is written
+  return (require('yaml') as typeof Yaml).stringify(value, options);
+}
 
 /**
  * `portplan catalog validate|show|export|diff|schema`: check catalog files, print a product's table,
@@ -193,12 +204,7 @@ export function catalogDiffText(
 }
 
 // Resolves the declaration under one version; a refusal says which version refused it.
-function resolveUnder(
-  declaration: unknown,
-  catalogs: readonly ProductCatalog[],
-  version: 'old' | 'new',
-  file: string,
-): Resolution {
+function resolveUnder(declaration: unknown, catalogs: CatalogSet, version: 'old' | 'new', file: string): Resolution {
   try {
     return resolve(declaration as Declaration, { catalogs });
   } catch (e) {
@@ -348,16 +354,17 @@ function catalogDiffOutput(oldFile: string, newFile: string, o: Source & { json?
     );
   }
   const others = readCatalogs(o.catalog);
-  const oldSet = [before, ...others];
-  const newSet = [after, ...others];
+  // Each version's set is built once, for its presets and its resolution.
+  const oldSet = commandCatalogs([before, ...others]);
+  const newSet = commandCatalogs([after, ...others]);
   // A preset of either version (the old one's first), or a built-in one.
   const declaration = o.preset
     ? (findPreset(o.preset, oldSet) ??
       findPreset(o.preset, newSet) ??
       refuseName(cmd, { option: '--preset' }, o.preset, [...new Set([...presetNames(oldSet), ...presetNames(newSet)])]))
     : declarationOf(o, cmd, oldSet);
-  const was = resolveUnder(declaration, oldSet, 'old', oldFile);
-  const is = resolveUnder(declaration, newSet, 'new', newFile);
+  const was = resolveUnder(declaration, oldSet.set, 'old', oldFile);
+  const is = resolveUnder(declaration, newSet.set, 'new', newFile);
   const flows = diffFlows(was.flows, is.flows);
   const items = diffCatalogs(before.definition, after.definition);
   const packets = diffPlanPackets(was, is);

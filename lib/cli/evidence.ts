@@ -30,9 +30,9 @@ import {
   UsageError,
   choicesOf,
   collect,
+  commandCatalogs,
   declarationOf,
   fileFault,
-  readCatalogs,
   type Source,
 } from './source';
 import type { CommandContext } from './context';
@@ -261,7 +261,8 @@ Exit codes: ${EVIDENCE_EXIT.asPlanned} every kind of accepted unplanned traffic 
     .action((paths: string[], o: LearnOptions, cmd: Command) =>
       guard(ctx, 'learn', async () => {
         const resolution = ctx.load(o, cmd);
-        const original = declarationOf(o, cmd, readCatalogs(o.catalog));
+        // The declaration as given, with the set the resolution was made with (built once).
+        const original = declarationOf(o, cmd, commandCatalogs(resolution.catalog));
         const inventory = readInventory(o);
         const reader = readFlowLogs(paths, { awsFormat: o.logFormat });
         const report = await collectEvidence(reader, resolution, inventory);

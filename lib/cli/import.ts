@@ -3,11 +3,20 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { stringify as toYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { loadCatalog, type CatalogDefinition } from '../model';
 import { importFirewalldServices, type FirewalldImport, type FirewalldServiceFile } from '../model/import-firewalld';
 import { readFaultText } from '../model/data-file';
 import { InputError, UsageError, choicesOf } from './source';
+
+/**
+ * YAML text of a value, with the `yaml` package loaded on first use: a command that writes no YAML
+ * (explain, verify, the tables) starts without its load time.
+ */
+function toYaml(value: unknown, options: Yaml.ToStringOptions): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when YAML is written
+  return (require('yaml') as typeof Yaml).stringify(value, options);
+}
 
 /** What the import command takes from the CLI around it. */
 export interface ImportContext {

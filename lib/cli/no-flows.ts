@@ -1,4 +1,5 @@
 import { PortplanError, type EndpointSpec, type Resolution } from '../model';
+import { pairOptions } from '../model/group-options';
 
 /**
  * A declaration that resolves to no flow at all (path `(declaration)`, value its roles): the
@@ -35,13 +36,15 @@ function survey(r: Resolution): { wanted: Map<string, Wanted>; off: string[] } {
   ]);
   const wanted = new Map<string, Wanted>();
   const off: string[] = [];
+  const pairs = pairOptions(r.catalog, r.declaration);
   for (const row of r.catalog.rows) {
     for (const t of row.flows) {
       const [a, b] = [sideNames(t.initiator), sideNames(t.listener)];
       const hasA = a.some((x) => have.has(x));
       const hasB = b.some((x) => have.has(x));
       if (hasA && hasB) {
-        if (!row.applies(r.declaration) && !off.includes(row.id)) off.push(row.id);
+        // A row may apply between some groups only, where groups set options of its product.
+        if (!row.applies(r.declaration) && !pairs.touches(row.product) && !off.includes(row.id)) off.push(row.id);
         continue;
       }
       if (!hasA && !hasB) continue;

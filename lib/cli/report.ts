@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { flowPortsText, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
+import { citationText, flowPortsText, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
 import { planAws, type PlannedRule } from '../aws';
 import { AZURE_LIMITS, planAzure, type AzureRuleEndpoint } from '../azure';
 import { unique } from './render';
@@ -63,9 +63,8 @@ function rowFields(
   return {
     purpose: unique(r.map((x) => x.purpose)).join('; '),
     condition: unique(r.map((x) => x.condition)).join('; '),
-    document: unique(
-      r.map((x) => `${x.citation.document}, row ${x.citation.row}${x.citation.note ? ` (${x.citation.note})` : ''}`),
-    ).join('; '),
+    // Every citation of every row, each once.
+    document: unique(r.flatMap((x) => x.citations.map(citationText))).join('; '),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   BUILTIN_CATALOGS,
   PRESETS,
   PRESET_NAMES,
+  CatalogSet,
   PortplanError,
   catalogSet,
   choiceText,
@@ -133,6 +134,33 @@ export function readCatalogs(values: readonly string[] = []): ProductCatalog[] {
   return values.map((v) => readCatalog(v, '--catalog'));
 }
 
+/**
+ * A command's catalogs: whether its command line gave any, and their set, built (and checked) on
+ * first use and kept for the rest of the command, so that no command builds its set twice (each
+ * build checks every catalog against every other and every preset against the whole set).
+ */
+export interface CommandCatalogs {
+  /** Whether the command line gave any `--catalog`. */
+  readonly given: boolean;
+  /** The built-in products and the given catalogs, as one set. */
+  readonly set: CatalogSet;
+}
+
+/**
+ * The catalogs of a command: read catalogs, whose set is built on first use (a command that fails
+ * before it needs the set reports that failure, as it would without catalogs), or a set built already.
+ */
+export function commandCatalogs(catalogs: readonly ProductCatalog[] | CatalogSet): CommandCatalogs {
+  if (catalogs instanceof CatalogSet) return { given: catalogs !== catalogSet(), set: catalogs };
+  let set: CatalogSet | undefined;
+  return {
+    given: catalogs.length > 0,
+    get set() {
+      return (set ??= catalogSet(catalogs));
+    },
+  };
+}
+
 /** A value of a repeatable option, collected in command-line order. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -177,9 +205,9 @@ export function withSource(c: Command): Command {
 const isBuiltinPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
 
 /** Every preset name a command line may use with these catalogs: the built-ins, then the catalogs'. */
-export function presetNames(catalogs: readonly ProductCatalog[]): string[] {
-  if (!catalogs.length) return [...PRESET_NAMES];
-  return [...new Set([...PRESET_NAMES, ...catalogSet(catalogs).presets.map((p) => p.name)])];
+export function presetNames(catalogs: CommandCatalogs): string[] {
+  if (!catalogs.given) return [...PRESET_NAMES];
+  return [...new Set([...PRESET_NAMES, ...catalogs.set.presets.map((p) => p.name)])];
 }
 
 /**
@@ -209,14 +237,14 @@ export function refuseName(
  * brings its own), else the built-in preset of that name; `undefined` when neither has it.
  * @throws CatalogError when the catalogs do not make a valid set
  */
-export function findPreset(name: string, catalogs: readonly ProductCatalog[]): Declaration | undefined {
-  const found = catalogs.length ? catalogSet(catalogs).preset(name)?.declaration : undefined;
+export function findPreset(name: string, catalogs: CommandCatalogs): Declaration | undefined {
+  const found = catalogs.given ? catalogs.set.preset(name)?.declaration : undefined;
   if (found) return found as unknown as Declaration;
   return isBuiltinPreset(name) ? PRESETS[name] : undefined;
 }
 
 /** {@link findPreset}, refusing an unknown name as commander refuses a value outside the choices. */
-export function presetDeclaration(cmd: Command, name: string, catalogs: readonly ProductCatalog[]): Declaration {
+export function presetDeclaration(cmd: Command, name: string, catalogs: CommandCatalogs): Declaration {
   return findPreset(name, catalogs) ?? refuseName(cmd, { option: '--preset' }, name, presetNames(catalogs));
 }
 
@@ -224,7 +252,7 @@ export function presetDeclaration(cmd: Command, name: string, catalogs: readonly
  * The declaration the options name, as given (not yet checked): the preset's, or the file's.
  * @throws UsageError for neither or both of `--preset` and `--file`
  */
-export function declarationOf(source: Source, cmd: Command, catalogs: readonly ProductCatalog[]): unknown {
+export function declarationOf(source: Source, cmd: Command, catalogs: CommandCatalogs): unknown {
   if (source.preset && source.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
   if (source.preset) return presetDeclaration(cmd, source.preset, catalogs);
   if (source.file) return readDeclaration(source.file);
@@ -241,7 +269,7 @@ export function declarationOf(source: Source, cmd: Command, catalogs: readonly P
 export function load(source: Source, cmd: Command): Resolution {
   // Both sources is a command-line fault: say so before reading any file.
   if (source.preset && source.file) throw new UsageError('--preset/--file', 'give --preset or --file, not both');
-  const catalogs = readCatalogs(source.catalog);
-  // resolve() validates whatever the file holds.
-  return resolve(declarationOf(source, cmd, catalogs) as Declaration, { catalogs });
+  const catalogs = commandCatalogs(readCatalogs(source.catalog));
+  // resolve() validates whatever the file holds, with the set the preset came from.
+  return resolve(declarationOf(source, cmd, catalogs) as Declaration, { catalogs: catalogs.set });
 }

@@ -1,6 +1,5 @@
 import {
   BROAD_PREFIX,
-  optionOf,
   HOST_OS,
   PortplanError,
   parseCidr,
@@ -14,6 +13,7 @@ import {
   type RoleId,
   type RowId,
 } from '../model';
+import { groupHostOs, hostOsMismatch } from '../model/group-options';
 
 /**
  * A bad host firewall request: an unknown or undeclared role, a role whose hosts do not run the
@@ -163,18 +163,11 @@ function checkHostRole(r: Resolution, role: string, os: HostOs): { roleId: RoleI
         : `--role ${role}: an appliance; its firewall is not configured with PowerShell, nftables or firewalld`,
     );
   }
-  // The HP SUM workstation's OS is an option of its catalog: read it from the options block of the
-  // catalog in use (a replacing catalog may name the field otherwise, or drop the option).
-  const sumField = r.catalog.catalog('sum')?.product.optionsField;
-  const workstationOs = sumField === undefined ? undefined : optionOf(r.declaration, sumField, 'workstationOs');
-  if (roleId === 'sum:workstation' && typeof workstationOs === 'string' && os !== workstationOs) {
-    throw new HostFirewallError(
-      '--os',
-      os,
-      `--os ${os}: the declaration's ${sumField}.workstationOs is ${workstationOs}`,
-    );
-  }
-  return { roleId, groups };
+  // A role whose OS is an option of its product (hostOsOption): the groups whose options give `os`.
+  const running = groups.filter((g) => groupHostOs(r.catalog, r.declaration, g).includes(os));
+  if (!running.length)
+    throw new HostFirewallError('--os', os, `--os ${os}: ${hostOsMismatch(r.catalog, r.declaration, roleId)}`);
+  return { roleId, groups: running };
 }
 
 /** Options of {@link planHost}: the hosts whose rules are planned, and the groups' addresses. */
@@ -205,7 +198,7 @@ export function planHost(r: Resolution, options: HostPlanOptions): HostRules {
   const rules = new Map<string, HostRule>();
   const unaddressed = new Set<string>();
   for (const p of placeRules(r)) {
-    if (p.group.role !== roleId) continue;
+    if (!groups.includes(p.group.name)) continue;
     const { remote, flow: f } = p;
     const known = remote.kind === 'peer' ? [remote.cidr] : (addresses[remote.name] ?? []);
     if (!known.length) unaddressed.add(remote.name);

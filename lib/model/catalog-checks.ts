@@ -3,13 +3,14 @@
 // the problems in a CatalogError, so it is part of the messages users read.
 import {
   ID,
+  type CatalogCitation,
   type CatalogCondition,
   type CatalogDefinition,
   type CatalogOptionDefinition,
   type CatalogPorts,
 } from './catalog-format';
 import { optionValueProblem } from './catalog-options';
-import { didYouMean } from './problems';
+import { didYouMean, pathText } from './problems';
 import type { SchemaIssue, SchemaPath } from './schema';
 
 /**
@@ -143,6 +144,56 @@ export function checkUniqueIds({ catalog: c, fault }: CheckContext): void {
   unique(c.presets, 'presets');
 }
 
+// Names in one list of `api` names that another item of the list already uses: the generated code
+// would declare the name twice.
+function uniqueNames(names: readonly (string | undefined)[], path: (i: number) => SchemaPath, fault: CatalogFault) {
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (n === undefined) return;
+    const first = seen.get(n);
+    if (first === undefined) seen.set(n, i);
+    else fault(path(i), `duplicate; ${pathText(path(first))} already uses it`);
+  });
+}
+
+/**
+ * The `api` names the typed APIs are generated with: an enum (`typeName`, `typeDoc`, `aliasDoc`,
+ * `values`) only on a choice, one member per value; role, groups field and peer kind names each
+ * unique in the catalog.
+ */
+export function checkApiNames({ catalog: c, fault }: CheckContext): void {
+  (c.options ?? []).forEach((o, i) => {
+    const api = o.api ?? {};
+    const enumFields = (['typeName', 'typeDoc', 'aliasDoc', 'values'] as const).filter((f) => api[f] !== undefined);
+    if (o.type !== 'choice') {
+      for (const f of enumFields) fault(['options', i, 'api', f], 'only a choice option has an enum; remove it');
+    } else if (api.values && api.values.length !== o.values.length) {
+      fault(['options', i, 'api', 'values'], `needs one member per value of the option (${o.values.length}), in order`);
+    } else if (api.values) {
+      uniqueNames(
+        api.values.map((v) => v.name),
+        (j) => ['options', i, 'api', 'values', j, 'name'],
+        fault,
+      );
+    }
+  });
+  uniqueNames(
+    c.roles.map((r) => r.api?.typeName),
+    (i) => ['roles', i, 'api', 'typeName'],
+    fault,
+  );
+  uniqueNames(
+    c.roles.map((r) => r.api?.groupsField),
+    (i) => ['roles', i, 'api', 'groupsField'],
+    fault,
+  );
+  uniqueNames(
+    (c.peerKinds ?? []).map((k) => k.api?.typeName),
+    (i) => ['peerKinds', i, 'api', 'typeName'],
+    fault,
+  );
+}
+
 /** Every document says where to read it. */
 export function checkDocumentSources({ catalog: c, fault }: CheckContext): void {
   c.documents.forEach((d, i) => {
@@ -256,11 +307,29 @@ export function checkOptionDefinitions(ctx: CheckContext): void {
   });
 }
 
-/** The conditions under which roles may be declared. */
+/** The conditions under which roles may be declared; an OS option is a choice among the role's OSes. */
 export function checkRoleRequirements(ctx: CheckContext): void {
-  ctx.catalog.roles.forEach((r, i) =>
-    r.requires?.forEach((q, j) => checkCondition(ctx, q.when, ['roles', i, 'requires', j, 'when'])),
-  );
+  const { options, fault } = ctx;
+  ctx.catalog.roles.forEach((r, i) => {
+    r.requires?.forEach((q, j) => checkCondition(ctx, q.when, ['roles', i, 'requires', j, 'when']));
+    if (r.hostOsOption === undefined) return;
+    const o = options.get(r.hostOsOption);
+    const choices = [...options.values()].filter((x) => x.type === 'choice').map((x) => x.name);
+    if (o?.type !== 'choice') {
+      const allowed = choices.length ? `: ${choices.join(', ')}` : ' (it has none)';
+      fault(
+        ['roles', i, 'hostOsOption'],
+        `must name a choice option of the product${allowed}`,
+        didYouMean(r.hostOsOption, choices),
+      );
+    } else if (o.values.some((v) => !(r.hostOs as readonly string[]).includes(v))) {
+      const hostOs = r.hostOs.length ? r.hostOs.join(', ') : 'none: an appliance';
+      fault(
+        ['roles', i, 'hostOsOption'],
+        `must name an option whose values are among the role's hostOs (${hostOs}); ${o.name} takes ${o.values.join(', ')}`,
+      );
+    }
+  });
 }
 
 type Row = CatalogDefinition['rows'][number];
@@ -273,14 +342,25 @@ export type FlowCheck = (ctx: CheckContext, f: Flow, path: SchemaPath) => void;
  * A peer kind is its catalog's: another product's kind comes with that product's rules (a Control
  * Manager peer needs serverProtect.controlManagerAgent), so a catalog declares its own.
  */
-export const checkFlowPeerKinds: FlowCheck = ({ kinds, fault }, f, path) => {
+export const checkFlowPeerKinds: FlowCheck = ({ catalog: c, kinds, fault }, f, path) => {
   for (const side of ['listener', 'initiator'] as const) {
     const e = f[side];
-    if ('peer' in e && !kinds.includes(e.peer)) {
-      fault([...path, side, 'peer'], ownKinds(kinds), didYouMean(e.peer, kinds));
+    if (!('peer' in e)) continue;
+    // Another product's kind (`serverprotect:mail`) is checked once the catalog joins a set.
+    const ref = peerRef(e.peer);
+    if (ref.product !== undefined && ref.product !== c.product.id) continue;
+    if (!kinds.includes(ref.kind)) {
+      const hint = didYouMean(ref.kind, kinds);
+      fault([...path, side, 'peer'], `${ownKinds(kinds)}, or another product's as <product id>:<kind>`, hint);
     }
   }
 };
+
+/** A flow's peer reference: a kind of the catalog's own, or `<product id>:<kind>`. @internal */
+export function peerRef(text: string): { readonly product?: string; readonly kind: string } {
+  const colon = text.indexOf(':');
+  return colon < 0 ? { kind: text } : { product: text.slice(0, colon), kind: text.slice(colon + 1) };
+}
 
 /** A rule lives on a group: between two peers there is nothing to put it on (placeRules skips it). */
 export const checkFlowHasGroup: FlowCheck = ({ fault }, f, path) => {
@@ -365,20 +445,27 @@ export const FLOW_CHECKS: readonly FlowCheck[] = [
   checkFlowBroadcast,
 ];
 
-/** Each row: its condition, its citation naming a document, then each of its flows ({@link FLOW_CHECKS}). */
+/** A row's citations as a list: the one it gives, or its list. @internal */
+export const citationsOf = (r: Row): readonly CatalogCitation[] => {
+  const c = r.citation;
+  return 'document' in c ? [c] : c;
+};
+
+/** Each row: its condition, its citations naming a document, then each of its flows ({@link FLOW_CHECKS}). */
 export function checkRows(ctx: CheckContext): void {
   const { catalog: c, fault } = ctx;
   const documents = new Set(c.documents.map((d) => d.id));
   c.rows.forEach((r, i) => {
     const path = ['rows', i];
     checkCondition(ctx, r.when, [...path, 'when']);
-    if (!documents.has(r.citation.document)) {
+    citationsOf(r).forEach((cite, k) => {
+      if (documents.has(cite.document)) return;
       fault(
-        [...path, 'citation', 'document'],
+        [...path, 'citation', ...('document' in r.citation ? [] : [k]), 'document'],
         `must be the id of one of documents: ${[...documents].join(', ')}`,
-        didYouMean(r.citation.document, documents),
+        didYouMean(cite.document, documents),
       );
-    }
+    });
     r.flows.forEach((f, j) => {
       for (const check of FLOW_CHECKS) check(ctx, f, [...path, 'flows', j]);
     });
@@ -395,4 +482,5 @@ export const CATALOG_CHECKS: readonly (readonly [name: string, check: CatalogChe
   ['option definitions', checkOptionDefinitions],
   ['role requirements', checkRoleRequirements],
   ['rows', checkRows],
+  ['api names', checkApiNames],
 ];

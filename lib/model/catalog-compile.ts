@@ -11,7 +11,7 @@ import {
   type CatalogPorts,
 } from './catalog-format';
 import type { PortRange } from './resolve';
-import { optionsFieldOf } from './catalog-checks';
+import { citationsOf, optionsFieldOf, peerRef } from './catalog-checks';
 import { conditionHolds } from './catalog-options';
 import type { ProductCatalog } from './catalog-set';
 
@@ -46,28 +46,35 @@ function portsOf(p: CatalogPorts, options: Options, optionsField: string): PortS
 const icmpMessage = (m: CatalogIcmpMessage | undefined): IcmpMessage =>
   m?.type === undefined ? {} : m.code === undefined ? { type: m.type } : { type: m.type, code: m.code };
 
-const endpointOf = (e: CatalogEndpoint): EndpointSpec => ('peer' in e ? { peer: e.peer } : { roles: e.roles });
+// A peer kind is one id across the set, whichever catalog declares it: `serverprotect:mail` is `mail`.
+const endpointOf = (e: CatalogEndpoint): EndpointSpec =>
+  'peer' in e ? { peer: peerRef(e.peer).kind } : { roles: e.roles };
 
 /** The rows of a checked catalog, ready for resolution. */
 function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
   const options: Options = new Map((c.options ?? []).map((o) => [o.name, o]));
   const documentTitle = new Map(c.documents.map((d) => [d.id, d.title]));
   return c.rows.map((r): CatalogRow => {
-    const flows = r.flows.map((f): FlowTemplate => ({
-      listener: endpointOf(f.listener),
-      initiator: endpointOf(f.initiator),
-      protocol: f.protocol,
-      ...(f.protocol === 'icmp' || f.protocol === 'icmpv6'
-        ? { ports: { kind: 'fixed', ports: [icmpTypeRange(f.icmp ?? {})] }, icmp: icmpMessage(f.icmp) }
-        : { ports: portsOf(f.ports, options, optionsField) }),
-      ...(f.broadcast !== undefined ? { broadcast: f.broadcast } : {}),
-    }));
+    // A flow either side opens is the two directed flows: everything downstream sees only those.
+    const flows = r.flows.flatMap((f): FlowTemplate[] => {
+      const one: FlowTemplate = {
+        listener: endpointOf(f.listener),
+        initiator: endpointOf(f.initiator),
+        protocol: f.protocol,
+        ...(f.protocol === 'icmp' || f.protocol === 'icmpv6'
+          ? { ports: { kind: 'fixed', ports: [icmpTypeRange(f.icmp ?? {})] }, icmp: icmpMessage(f.icmp) }
+          : { ports: portsOf(f.ports, options, optionsField) }),
+        ...(f.broadcast !== undefined ? { broadcast: f.broadcast } : {}),
+      };
+      return f.direction === 'both' ? [one, { ...one, listener: one.initiator, initiator: one.listener }] : [one];
+    });
     const when = r.when ?? {};
-    const citation: Citation = {
-      document: documentTitle.get(r.citation.document) ?? r.citation.document,
+    const citations = citationsOf(r).map((c): Citation => ({
+      document: documentTitle.get(c.document) ?? c.document,
+      ...(c.section !== undefined ? { section: c.section } : {}),
       row: r.id,
-      ...(r.citation.note !== undefined ? { note: r.citation.note } : {}),
-    };
+      ...(c.note !== undefined ? { note: c.note } : {}),
+    }));
     return {
       id: r.id,
       product: c.product.id,
@@ -77,7 +84,8 @@ function compileRows(c: CatalogDefinition, optionsField: string): CatalogRow[] {
       optionsField,
       applies: (d) => conditionHolds(when, d, optionsField),
       flows,
-      citation,
+      citation: citations[0],
+      citations,
     };
   });
 }
@@ -88,7 +96,8 @@ function reachedWith(c: CatalogDefinition, kind: string): string {
   for (const r of c.rows)
     for (const f of r.flows) {
       const [peer, other] = 'peer' in f.listener ? [f.listener, f.initiator] : [f.initiator, f.listener];
-      if ('peer' in peer && peer.peer === kind && 'roles' in other) other.roles.forEach((x) => roles.add(x));
+      if ('peer' in peer && peerRef(peer.peer).kind === kind && 'roles' in other)
+        other.roles.forEach((x) => roles.add(x));
     }
   return roles.size ? `a group of role ${[...roles].join(' or ')}` : 'a row that reaches it';
 }
@@ -111,6 +120,7 @@ export function compileCatalog(c: CatalogDefinition, source: string): ProductCat
       product: productId,
       label: r.label,
       hostOs: r.hostOs,
+      ...(r.hostOsOption !== undefined ? { hostOsOption: r.hostOsOption } : {}),
       requires: r.requires ?? [],
     })),
     peerKinds: (c.peerKinds ?? []).map((k) => ({

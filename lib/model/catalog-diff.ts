@@ -5,6 +5,7 @@
 // over resolve() output and catalog definitions.
 import type { FlowProtocol, RowId } from './catalog';
 import type { CatalogDefinition } from './catalog-format';
+import { citationsOf } from './catalog-checks';
 import { flowOrder, type Endpoint, type PortRange, type ResolvedFlow } from './resolve';
 
 /** What a port comparison reads of a flow: its two sides, protocol, ports and rows. */
@@ -279,6 +280,8 @@ function diffItems(before: readonly Item[] = [], after: readonly Item[] = [], ke
   };
 }
 
+const withCitationList = (r: CatalogDefinition['rows'][number]) => ({ ...r, citation: citationsOf(r) });
+
 /**
  * Compares two versions of a catalog list by list: the product block field by field; the documents,
  * rows, roles, peer kinds and broadcasts by id; the options and presets by name. An item both
@@ -291,7 +294,8 @@ export function diffCatalogs(before: CatalogDefinition, after: CatalogDefinition
   return {
     product: changedFields(before.product, after.product),
     documents: diffItems(items(before.documents), items(after.documents), 'id'),
-    rows: diffItems(items(before.rows), items(after.rows), 'id'),
+    // A row's one citation and a list of it alone say the same: rows are compared with lists.
+    rows: diffItems(items(before.rows.map(withCitationList)), items(after.rows.map(withCitationList)), 'id'),
     roles: diffItems(items(before.roles), items(after.roles), 'id'),
     peerKinds: diffItems(items(before.peerKinds), items(after.peerKinds), 'id'),
     options: diffItems(items(before.options), items(after.options), 'name'),

@@ -55,6 +55,40 @@ export interface CatalogProduct {
    * @default - the product id in camelCase (`my-shop` makes `myShop`)
    */
   readonly optionsField?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogProductApi;
+}
+
+/** The product's typed APIs: component and construct names and documentation. */
+export interface CatalogProductApi {
+  /**
+   * The name of the product's component and construct (`ServerProtect`).
+   * @default - the product id in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The component's and construct's summary.
+   * @default - the product's name
+   */
+  readonly doc?: string;
+  /**
+   * The summary of the product's options type.
+   * @default - options of the product's name
+   */
+  readonly optionsDoc?: string;
+  /**
+   * What leaving the options out means.
+   * @default - every option at its own default
+   */
+  readonly defaultOptionsDoc?: string;
+  /**
+   * The documentation of the product's `peers` argument.
+   * @default - peers of the kinds its rows reach
+   */
+  readonly peersDoc?: string;
 }
 
 /** A document the catalog's rows cite: the vendor's port table, or the team's own design note. */
@@ -97,10 +131,21 @@ export interface CatalogRole {
   /** The host operating systems whose firewall portplan writes for the role, each once; empty for appliances. */
   readonly hostOs: readonly HostOs[];
   /**
+   * A `choice` option whose values are among `hostOs`: a group of the role runs the OS its options
+   * give (the group's own, else the block's); unset, any of `hostOs`.
+   * @default - every OS of `hostOs`
+   */
+  readonly hostOsOption?: string;
+  /**
    * Conditions under which the role may be declared.
    * @default - always
    */
   readonly requires?: readonly RoleRequirement[];
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogRoleApi;
 }
 
 /** A host operating system. */
@@ -125,6 +170,35 @@ export type CatalogCondition = Readonly<Record<string, OptionValue | readonly Op
 /** A value an option may take, and a condition may test. */
 export type OptionValue = string | number | boolean;
 
+/** The role's typed APIs: its enum member and its groups argument. */
+export interface CatalogRoleApi {
+  /**
+   * The enum member of the role (`ServerProtectConsole`).
+   * @default - the role id in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The enum member's documentation.
+   * @default - the label
+   */
+  readonly doc?: string;
+  /**
+   * The product argument that lists the groups of the role (`consoleGroups`).
+   * @default - the role id after the product, in camelCase, then `Groups`
+   */
+  readonly groupsField?: string;
+  /**
+   * The groups argument's documentation.
+   * @default - names of the groups of the label
+   */
+  readonly groupsDoc?: string;
+  /**
+   * The group names the product argument takes when left out.
+   * @default - none
+   */
+  readonly defaultGroups?: readonly string[];
+}
+
 /** A kind of external host the user names by address (a Control Manager, a mail server). */
 export interface CatalogPeerKind {
   /**
@@ -139,6 +213,25 @@ export interface CatalogPeerKind {
    * @default - the roles of its rows
    */
   readonly reachedWith?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogPeerKindApi;
+}
+
+/** The peer kind's typed APIs: its enum member. */
+export interface CatalogPeerKindApi {
+  /**
+   * The enum member of the kind (`ControlManager`).
+   * @default - the kind id in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The enum member's documentation.
+   * @default - the label
+   */
+  readonly doc?: string;
 }
 
 /** An option of a product, set in the declaration's options block of the product. */
@@ -161,10 +254,57 @@ export interface FlagOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A flag: `true` or `false`. */
   readonly type: 'flag';
   /** The value when the declaration sets none. */
   readonly default: boolean;
+}
+
+/** The option's typed APIs: its argument and, for a choice, its enum. */
+export interface CatalogOptionApi {
+  /**
+   * The argument's documentation.
+   * @default - the description
+   */
+  readonly doc?: string;
+  /**
+   * What leaving the argument out means.
+   * @default - the default value
+   */
+  readonly defaultDoc?: string;
+  /**
+   * A choice's enum name (`SumProfile`).
+   * @default - the product and option names in PascalCase
+   */
+  readonly typeName?: string;
+  /**
+   * The enum's documentation.
+   * @default - the documentation of the argument
+   */
+  readonly typeDoc?: string;
+  /**
+   * The documentation of the enum's value type.
+   * @default - the enum's documentation
+   */
+  readonly aliasDoc?: string;
+  /**
+   * A choice's enum members, one per value in the values' order.
+   * @default - each value in PascalCase
+   */
+  readonly values?: readonly CatalogChoiceApi[];
+}
+
+/** A choice value's enum member. */
+export interface CatalogChoiceApi {
+  /** The enum member (`Sum7xPlus`). */
+  readonly name: string;
+  /** The member's documentation. */
+  readonly doc: string;
 }
 
 /** A choice: one of a list of words. */
@@ -183,6 +323,11 @@ export interface ChoiceOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A choice: one of a list of words. */
   readonly type: 'choice';
   /** The allowed values, each once. */
@@ -216,6 +361,11 @@ export interface PinnedPortOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A pinned port: a listener's port that is `base` when free, else one of a fallback range; the user may pin it. */
   readonly type: 'pinnedPort';
   /** The port used when it is free. */
@@ -240,6 +390,11 @@ export interface CountOptionDefinition {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Names and documentation for the typed APIs generated from the catalog.
+   * @default - derived from the other fields
+   */
+  readonly api?: CatalogOptionApi;
   /** A count: how many consecutive ports a listener may take. */
   readonly type: 'count';
   /** The smallest count. */
@@ -274,8 +429,11 @@ export interface CatalogRowDefinition {
    * @default - always
    */
   readonly when?: CatalogCondition;
-  /** Where the row comes from; every row has one. */
-  readonly citation: CatalogCitation;
+  /**
+   * Where the row comes from: one citation, or a list of them (several documents, or sections of
+   * one); every row has one.
+   */
+  readonly citation: CatalogCitation | readonly CatalogCitation[];
   /** The connections the row requires. */
   readonly flows: readonly CatalogFlow[];
 }
@@ -284,6 +442,11 @@ export interface CatalogRowDefinition {
 export interface CatalogCitation {
   /** The id of one of the catalog's `documents`. */
   readonly document: string;
+  /**
+   * The section, table or page of the document the row comes from.
+   * @default - the document as a whole
+   */
+  readonly section?: string;
   /**
    * What the row takes from elsewhere, or decides where the document is silent.
    * @default - none
@@ -303,6 +466,13 @@ export type CatalogFlow =
       readonly initiator: CatalogEndpoint;
       /** TCP to the listening ports. */
       readonly protocol: 'tcp';
+      /**
+       * `both`: either side may open the connection to the ports on the other (peer to peer): the flow
+       * resolves into both directed flows, each citing the row, with each listener reading the ports
+       * for itself.
+       * @default - `one-way`: the initiator opens it to the listener
+       */
+      readonly direction?: 'one-way' | 'both';
       /** The listening ports; `kind: peer` only when one side is a peer. */
       readonly ports: CatalogPorts;
       /**
@@ -318,6 +488,13 @@ export type CatalogFlow =
       readonly initiator: CatalogEndpoint;
       /** UDP to the listening ports. */
       readonly protocol: 'udp';
+      /**
+       * `both`: either side may open the connection to the ports on the other (peer to peer): the flow
+       * resolves into both directed flows, each citing the row, with each listener reading the ports
+       * for itself.
+       * @default - `one-way`: the initiator opens it to the listener
+       */
+      readonly direction?: 'one-way' | 'both';
       /** The listening ports; `kind: peer` only when one side is a peer. */
       readonly ports: CatalogPorts;
       /**
@@ -333,6 +510,13 @@ export type CatalogFlow =
       readonly initiator: CatalogEndpoint;
       /** ICMP (IPv4) messages. */
       readonly protocol: 'icmp';
+      /**
+       * `both`: either side may open the connection to the ports on the other (peer to peer): the flow
+       * resolves into both directed flows, each citing the row, with each listener reading the ports
+       * for itself.
+       * @default - `one-way`: the initiator opens it to the listener
+       */
+      readonly direction?: 'one-way' | 'both';
       /**
        * The messages the initiator sends: a `type` alone is every code of it, no `icmp` every message.
        * AWS writes the type and code; an Azure rule has neither (its protocol Icmp is ICMP and ICMPv6,
@@ -354,6 +538,13 @@ export type CatalogFlow =
       /** ICMPv6 messages. */
       readonly protocol: 'icmpv6';
       /**
+       * `both`: either side may open the connection to the ports on the other (peer to peer): the flow
+       * resolves into both directed flows, each citing the row, with each listener reading the ports
+       * for itself.
+       * @default - `one-way`: the initiator opens it to the listener
+       */
+      readonly direction?: 'one-way' | 'both';
+      /**
        * The messages the initiator sends: a `type` alone is every code of it, no `icmp` every message.
        * AWS writes the type and code; an Azure rule has neither (its protocol Icmp is ICMP and ICMPv6,
        * every message), so there the rule is wider and the plan warns.
@@ -374,7 +565,10 @@ export type CatalogEndpoint =
       readonly roles: readonly string[];
     }
   | {
-      /** Every declared peer of this kind: one of the catalog's own `peerKinds`. */
+      /**
+       * Every declared peer of this kind: one of the catalog's own `peerKinds`, or another catalog's as
+       * `<product id>:<kind>` (`serverprotect:mail`), that catalog being in use.
+       */
       readonly peer: string;
     };
 

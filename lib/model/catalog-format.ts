@@ -48,6 +48,7 @@ export const ID = {
   row: /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/,
   name: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
   option: /^[a-z][a-zA-Z0-9]{0,39}$/,
+  peerRef: /^(?:[a-z][a-z0-9-]{0,22}[a-z0-9]:)?[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
 } as const;
 
 const id = (pattern: RegExp, what: string) => text(pattern, what);
@@ -81,7 +82,8 @@ const fixedPort: typeof portOrRange = {
 };
 const fixedPorts = list(fixedPort, { min: 1, max: 32 });
 const VALUE_MESSAGE = 'must be text (one line, 1-80 characters), a whole number from 0 to 65535, or true or false';
-const value = named(
+/** A value an option may take: the values of conditions and of a group's own options. @internal */
+export const optionValue = named(
   'OptionValue',
   either([text(/^[^\r\n]{1,80}$/, ''), wholeNumber(0, 65535), flag()], VALUE_MESSAGE),
   'A value an option may take, and a condition may test.',
@@ -91,7 +93,7 @@ const condition = named(
   record(
     ID.option,
     'must be an option name of the product',
-    either([value, list(value, { min: 1 })], `${VALUE_MESSAGE}, or a list of such values`),
+    either([optionValue, list(optionValue, { min: 1 })], `${VALUE_MESSAGE}, or a list of such values`),
   ),
   {
     description:
@@ -101,6 +103,79 @@ const condition = named(
     examples: [{ profile: '5.x', netbiosNameService: true }],
   },
 );
+
+// Names and documentation for the typed APIs `npm run generate` writes from the built-in catalogs
+// (scripts/api-types.ts): the Pulumi components' enums, arguments and classes and the product
+// constructs' props. Enum member names (`ServerProtectConsole`) and argument field names
+// (`consoleGroups`) are API: a catalog states them so that they never change with a label. The
+// spec itself reads none of these fields; each has a default derived from the catalog's other data.
+const typeName = text(
+  /^[A-Z][A-Za-z0-9]{0,39}$/,
+  'must be a PascalCase name: an upper-case letter, then letters and digits, at most 40 characters',
+);
+const apiText = (description: string, defaultNote: string) => described(optional(cell), { description, defaultNote });
+const apiName = (description: string, defaultNote: string) =>
+  described(optional(typeName), { description, defaultNote });
+const api = <S extends Parameters<typeof object>[0]>(name: string, doc: string, shape: S) =>
+  described(optional(named(name, object(shape), doc)), {
+    description: 'Names and documentation for the typed APIs generated from the catalog.',
+    defaultNote: 'derived from the other fields',
+  });
+const API = {
+  product: api('CatalogProductApi', "The product's typed APIs: component and construct names and documentation.", {
+    typeName: apiName(
+      "The name of the product's component and construct (`ServerProtect`).",
+      'the product id in PascalCase',
+    ),
+    doc: apiText("The component's and construct's summary.", "the product's name"),
+    optionsDoc: apiText("The summary of the product's options type.", "options of the product's name"),
+    defaultOptionsDoc: apiText('What leaving the options out means.', 'every option at its own default'),
+    peersDoc: apiText("The documentation of the product's `peers` argument.", 'peers of the kinds its rows reach'),
+  }),
+  role: api('CatalogRoleApi', "The role's typed APIs: its enum member and its groups argument.", {
+    typeName: apiName('The enum member of the role (`ServerProtectConsole`).', 'the role id in PascalCase'),
+    doc: apiText("The enum member's documentation.", 'the label'),
+    groupsField: described(optional(optionName), {
+      description: 'The product argument that lists the groups of the role (`consoleGroups`).',
+      defaultNote: 'the role id after the product, in camelCase, then `Groups`',
+    }),
+    groupsDoc: apiText("The groups argument's documentation.", 'names of the groups of the label'),
+    defaultGroups: described(optional(list(kindId, { unique: true })), {
+      description: 'The group names the product argument takes when left out.',
+      defaultNote: 'none',
+    }),
+  }),
+  peerKind: api('CatalogPeerKindApi', "The peer kind's typed APIs: its enum member.", {
+    typeName: apiName('The enum member of the kind (`ControlManager`).', 'the kind id in PascalCase'),
+    doc: apiText("The enum member's documentation.", 'the label'),
+  }),
+  option: api('CatalogOptionApi', "The option's typed APIs: its argument and, for a choice, its enum.", {
+    doc: apiText("The argument's documentation.", 'the description'),
+    defaultDoc: apiText('What leaving the argument out means.', 'the default value'),
+    typeName: apiName("A choice's enum name (`SumProfile`).", 'the product and option names in PascalCase'),
+    typeDoc: apiText("The enum's documentation.", 'the documentation of the argument'),
+    aliasDoc: apiText("The documentation of the enum's value type.", "the enum's documentation"),
+    values: described(
+      optional(
+        list(
+          named(
+            'CatalogChoiceApi',
+            object({
+              name: described(typeName, 'The enum member (`Sum7xPlus`).'),
+              doc: described(cell, "The member's documentation."),
+            }),
+            "A choice value's enum member.",
+          ),
+          { min: 1 },
+        ),
+      ),
+      {
+        description: "A choice's enum members, one per value in the values' order.",
+        defaultNote: 'each value in PascalCase',
+      },
+    ),
+  }),
+};
 
 // What every kind of option has.
 const common = {
@@ -120,6 +195,7 @@ const common = {
     description: 'Why it may not be set otherwise, appended to the error.',
     defaultNote: 'none',
   }),
+  api: API.option,
 };
 const optionSchema = named(
   'CatalogOptionDefinition',
@@ -191,7 +267,13 @@ const endpoint = named(
   either(
     [
       object({ roles: described(list(roleId, { min: 1 }), 'Every declared group of these roles.') }),
-      object({ peer: described(kindId, "Every declared peer of this kind: one of the catalog's own `peerKinds`.") }),
+      object({
+        peer: described(
+          id(ID.peerRef, 'must be a peer kind id, or a product id, a colon and a peer kind id (serverprotect:mail)'),
+          "Every declared peer of this kind: one of the catalog's own `peerKinds`, or another catalog's as " +
+            '`<product id>:<kind>` (`serverprotect:mail`), that catalog being in use.',
+        ),
+      }),
     ],
     'must be { roles: [role ids] } or { peer: peer kind }',
   ),
@@ -239,12 +321,19 @@ const broadcast = described(optional(kindId), {
   description: "The broadcast the flow relies on: `netbios`, or one of the catalog's `broadcasts`.",
   defaultNote: 'none',
 });
+const direction = described(optional(choice(['one-way', 'both'])), {
+  description:
+    '`both`: either side may open the connection to the ports on the other (peer to peer): the flow resolves ' +
+    'into both directed flows, each citing the row, with each listener reading the ports for itself.',
+  defaultNote: '`one-way`: the initiator opens it to the listener',
+});
 const portFlow = <P extends 'tcp' | 'udp'>(protocol: P, what: string) =>
   described(
     object({
       listener,
       initiator,
       protocol: literal(protocol),
+      direction,
       ports: described(portsSchema, 'The listening ports; `kind: peer` only when one side is a peer.'),
       broadcast,
     }),
@@ -272,6 +361,7 @@ const icmpFlow = <P extends 'icmp' | 'icmpv6'>(protocol: P, what: string) =>
       listener,
       initiator,
       protocol: literal(protocol),
+      direction,
       icmp: described(optional(icmpMessage), {
         description:
           'The messages the initiator sends: a `type` alone is every code of it, no `icmp` every message. ' +
@@ -297,6 +387,7 @@ const anyFlow = object({
   listener,
   initiator,
   protocol: choice(PROTOCOLS),
+  direction,
   ports: optional(portsSchema),
   icmp: optional(icmpMessage),
   broadcast,
@@ -319,6 +410,22 @@ const flowSchema = named(
     'messages. At least one side is groups of roles (a firewall rule needs a group to carry it).',
 );
 
+const citationSchema = named(
+  'CatalogCitation',
+  object({
+    document: described(kindId, "The id of one of the catalog's `documents`."),
+    section: described(optional(cell), {
+      description: 'The section, table or page of the document the row comes from.',
+      defaultNote: 'the document as a whole',
+    }),
+    note: described(optional(cell), {
+      description: 'What the row takes from elsewhere, or decides where the document is silent.',
+      defaultNote: 'none',
+    }),
+  }),
+  'Where a row comes from.',
+);
+
 const rowSchema = named(
   'CatalogRowDefinition',
   object({
@@ -336,18 +443,11 @@ const rowSchema = named(
       defaultNote: 'always',
     }),
     citation: described(
-      named(
-        'CatalogCitation',
-        object({
-          document: described(kindId, "The id of one of the catalog's `documents`."),
-          note: described(optional(cell), {
-            description: 'What the row takes from elsewhere, or decides where the document is silent.',
-            defaultNote: 'none',
-          }),
-        }),
-        'Where a row comes from.',
+      either(
+        [citationSchema, list(citationSchema, { min: 1, max: 16 })],
+        'must be a citation { document, section, note } or a list of 1-16 of them',
       ),
-      'Where the row comes from; every row has one.',
+      'Where the row comes from: one citation, or a list of them (several documents, or sections of one); every row has one.',
     ),
     flows: described(list(flowSchema, { min: 1 }), 'The connections the row requires.'),
   }),
@@ -369,6 +469,7 @@ const productSchema = named(
         "letters and digits; not `groups`, `peers`, `egress`, nor another product's.",
       defaultNote: 'the product id in camelCase (`my-shop` makes `myShop`)',
     }),
+    api: API.product,
   }),
   'The product a catalog describes.',
 );
@@ -414,6 +515,12 @@ const roleSchema = named(
       list(named('HostOs', choice(HOST_OS), 'A host operating system.'), { unique: true }),
       'The host operating systems whose firewall portplan writes for the role, each once; empty for appliances.',
     ),
+    hostOsOption: described(optional(optionName), {
+      description:
+        'A `choice` option whose values are among `hostOs`: a group of the role runs the OS its options give ' +
+        "(the group's own, else the block's); unset, any of `hostOs`.",
+      defaultNote: 'every OS of `hostOs`',
+    }),
     requires: described(
       optional(
         list(
@@ -433,6 +540,7 @@ const roleSchema = named(
       ),
       { description: 'Conditions under which the role may be declared.', defaultNote: 'always' },
     ),
+    api: API.role,
   }),
   'A role a group of hosts can play.',
 );
@@ -450,6 +558,7 @@ const peerKindSchema = named(
       description: 'What a declaration needs for a flow to reach such a peer, for the "unused peer" warning.',
       defaultNote: 'the roles of its rows',
     }),
+    api: API.peerKind,
   }),
   'A kind of external host the user names by address (a Control Manager, a mail server).',
 );

@@ -3,7 +3,7 @@
 // products go through exactly this path (lib/model/builtin.ts).
 import type { CatalogRow } from './catalog';
 import { catalogSchema, type CatalogDefinition, type CatalogOptionDefinition, type HostOs } from './catalog-format';
-import { CATALOG_CHECKS, checkContext, typeHint, type CatalogFault } from './catalog-checks';
+import { CATALOG_CHECKS, checkContext, peerRef, typeHint, type CatalogFault } from './catalog-checks';
 import { compileCatalog } from './catalog-compile';
 import { PortplanError, showValue } from './errors';
 import { isValid, type SchemaIssue, type SchemaPath } from './schema';
@@ -66,6 +66,8 @@ export interface CatalogRoleInfo {
   readonly label: string;
   /** The host operating systems whose firewall portplan writes for the role. */
   readonly hostOs: readonly HostOs[];
+  /** The choice option whose value is a group's host OS, if the role's OS is an option. */
+  readonly hostOsOption?: string;
   /** Conditions under which the role may be declared. */
   readonly requires: NonNullable<CatalogDefinition['roles'][number]['requires']>;
 }
@@ -152,8 +154,9 @@ function checkShape(input: unknown, name: string): CatalogDefinition {
  * the product's namespace, conditions and port rules naming options of the right type with values
  * they allow, port ranges (a counted range within 65535), citations naming a document, every flow
  * with a group on one side, `peer` ports only with a peer on the other, flows and `requiresPeer`
- * naming the catalog's own peer kinds. The roles flows name (of any catalog in use) are checked
- * once the catalog joins a set (see {@link catalogSet}). A loaded catalog given again is returned as
+ * naming the catalog's own peer kinds. Another product's peer kinds (`serverprotect:mail`) and the
+ * roles flows name (of any catalog in use) are checked once the catalog joins a set (see
+ * {@link catalogSet}). A loaded catalog given again is returned as
  * it is; a definition is checked each time it is loaded: load it once and pass the result around.
  * @param input the catalog
  * @param source its file name, named in every error
@@ -254,9 +257,39 @@ function checkFlowRoles(
 }
 
 /**
+ * Every peer kind a flow names as another product's (`serverprotect:mail`) is a kind of that
+ * product's catalog, and that catalog is in the set.
+ */
+function checkFlowPeerRefs(catalogs: readonly ProductCatalog[], fault: SetFault): void {
+  const byProduct = new Map(catalogs.map((c) => [c.product.id, c]));
+  for (const c of catalogs) {
+    c.definition.rows.forEach((r, i) =>
+      r.flows.forEach((f, j) => {
+        for (const side of ['listener', 'initiator'] as const) {
+          const e = f[side];
+          const ref = 'peer' in e ? peerRef(e.peer) : undefined;
+          if (ref?.product === undefined || ref.product === c.product.id) continue;
+          const path = ['rows', i, 'flows', j, side, 'peer'];
+          const other = byProduct.get(ref.product);
+          const kinds = other?.peerKinds.map((k) => k.id) ?? [];
+          if (!other) {
+            const products = [...byProduct.keys()].join(', ');
+            const why = `names a peer kind of product ${ref.product}, which no catalog in use has`;
+            fault(c, path, `${why}: pass its catalog (catalogs, --catalog); products in use: ${products}`);
+          } else if (!kinds.includes(ref.kind)) {
+            const theirs = kinds.length ? `: ${kinds.join(', ')}` : ' (it has none)';
+            fault(c, path, `must be a peer kind of product ${ref.product}${theirs}`, didYouMean(ref.kind, kinds));
+          }
+        }
+      }),
+    );
+  }
+}
+
+/**
  * The catalogs one resolution uses: the built-in products and the user's, in that order, checked
  * against each other (unique product ids, options fields, role, row, peer kind and broadcast ids,
- * preset names; flows naming roles that exist). Rows keep the order of the catalogs
+ * preset names; flows naming roles that exist, and other products' peer kinds that exist). Rows keep the order of the catalogs
  * and, within one, of the file.
  */
 export class CatalogSet {
@@ -307,6 +340,10 @@ export class CatalogSet {
     checkFlowRoles(
       checkOrder.filter((c) => !seconds.has(c)),
       this.roleById,
+      fault,
+    );
+    checkFlowPeerRefs(
+      checkOrder.filter((c) => !seconds.has(c)),
       fault,
     );
     // Every catalog at fault is named: the first carries the others.

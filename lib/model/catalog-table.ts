@@ -84,7 +84,9 @@ export function catalogTable(catalog: ProductCatalog): CatalogTableLine[] {
       // ICMP: the messages as tables print them (`all`, `8`, `3/4`), not the types' range.
       ports: f.icmp ? icmpMessageText(f.icmp) : portSpecText(f.ports),
       condition: row.condition,
-      source: `${row.citation.document}${row.citation.note ? ` (${row.citation.note})` : ''}`,
+      source: row.citations
+        .map((c) => `${c.document}${c.section ? `, ${c.section}` : ''}${c.note ? ` (${c.note})` : ''}`)
+        .join('; '),
     })),
   );
 }

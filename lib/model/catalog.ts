@@ -120,6 +120,8 @@ export interface FlowTemplate {
 export interface Citation {
   /** The document, by title (the catalog's `documents` say which copy was read). */
   readonly document: string;
+  /** The section, table or page of the document, when the catalog names one. */
+  readonly section?: string;
   /** The row id in the project's reading of that document. */
   readonly row: RowId;
   /** Set where the row is not from the document itself. */
@@ -144,8 +146,10 @@ export interface CatalogRow {
   readonly applies: (declaration: NormalizedDeclaration) => boolean;
   /** The connections the row requires. */
   readonly flows: readonly FlowTemplate[];
-  /** Where the row comes from. */
+  /** Where the row comes from: the first of {@link CatalogRow.citations}. */
   readonly citation: Citation;
+  /** Every citation of the row, in catalog order (one or more). */
+  readonly citations: readonly Citation[];
 }
 
 /** Every row of the built-in products' tables, loaded from their catalogs. Port numbers live there and nowhere else. */
@@ -159,4 +163,12 @@ export function catalogRow(id: RowId): CatalogRow {
   const row = BUILTIN.row(id);
   if (!row) throw new ArgumentError('id', id, `a row id of the catalog: ${ROW_IDS.join(', ')}`);
   return row;
+}
+
+/**
+ * A citation as one line: the document, its section if any, the row, its note if any
+ * (`Guide, table 3, row SUM1 (ports from the 7.x note)`). Reports and explanations print it so.
+ */
+export function citationText(c: Citation): string {
+  return `${c.document}${c.section ? `, ${c.section}` : ''}, row ${c.row}${c.note ? ` (${c.note})` : ''}`;
 }

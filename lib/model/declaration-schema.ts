@@ -7,7 +7,8 @@
 // validate() and declarationJsonSchema().
 import { conditionHolds, conditionText, optionOf, optionValueProblem } from './catalog-options';
 import type { CatalogSet } from './catalog-set';
-import type { CatalogOptionDefinition, OptionValue } from './catalog-format';
+import { ID, optionValue, type CatalogOptionDefinition, type OptionValue } from './catalog-format';
+import { optionsView } from './group-options';
 import { neverRoutedBlock, parseCidr } from './cidr';
 import {
   choice,
@@ -18,6 +19,7 @@ import {
   named,
   object,
   optional,
+  record,
   text,
   textForms,
   wholeNumber,
@@ -218,6 +220,15 @@ function groupSchema(set: CatalogSet): AnyNode {
         named('RoleId', roleNode(set)),
         "The role the group's hosts play: a role id of a built-in product or of a catalog in use.",
       ),
+      options: described(optional(record(ID.option, "must be an option name of the role's product", optionValue)), {
+        description:
+          "Options of the role's product for this group alone, over the product's options block (one repository " +
+          'server on Windows, another on Linux). A row between two groups reads each option of its condition from ' +
+          'the ends that set it (both must meet it where both do), else from the block; a port option is read ' +
+          'from the listener, then the initiator, then the block. Options that need a peer are set in the block.',
+        defaultNote: "the product's options block",
+        examples: [{ workstationOs: 'linux' }],
+      }),
     }),
     'A group of hosts that play one role. A host with several roles joins several groups.',
   ) as AnyNode;
@@ -300,6 +311,57 @@ function fixedPeerPorts(set: CatalogSet): Map<string, { ports: PortRange[]; rows
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
+// A group's own options: options of its role's product, with values they take, none that needs a peer.
+function groupOptionIssues(
+  c: CatalogSet['catalogs'][number],
+  own: Readonly<Record<string, unknown>> | undefined,
+  i: number,
+): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const names = c.options.map((o) => o.name);
+  for (const [k, v] of Object.entries(own ?? {})) {
+    const path = ['groups', i, 'options', k];
+    const o = c.options.find((x) => x.name === k);
+    if (!o) {
+      const allowed = names.length ? `its options: ${names.join(', ')}` : 'it has none';
+      issues.push({ path, message: `is not an option of product ${c.product.id}, the role's product; ${allowed}` });
+    } else if (o.type === 'choice' && o.requiresPeer !== undefined) {
+      const where = `${c.product.optionsField}.${k}`;
+      issues.push({ path, message: `needs a ${o.requiresPeer} peer: set it for the whole declaration, in ${where}` });
+    } else {
+      const wrong = optionValueProblem(o, v);
+      if (wrong) issues.push({ path, message: wrong });
+    }
+  }
+  return issues;
+}
+
+// Each group: its own options, its role's requirements and the options' own conditions, read with
+// the group's options over the block.
+function groupIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  d.groups.forEach((g, i) => {
+    const role = set.role(g.role);
+    const c = role && set.catalog(role.product);
+    if (!role || !c) return;
+    // The group's own options are checked, then its role's requirements read them.
+    issues.push(...groupOptionIssues(c, g.options, i));
+    const view = optionsView(d, c.product.optionsField, g.options);
+    for (const q of role.requires) {
+      if (!conditionHolds(q.when, view, c.product.optionsField))
+        issues.push({ path: ['groups', i, 'role'], message: q.message });
+    }
+    for (const o of c.options) {
+      if (!o.when || g.options?.[o.name] === undefined || conditionHolds(o.when, view, c.product.optionsField))
+        continue;
+      const reason = o.reason ? `; ${o.reason}` : '';
+      const message = `applies to ${conditionText(o.when, c.product.optionsField)} only${reason}`;
+      issues.push({ path: ['groups', i, 'options', o.name], message });
+    }
+  });
+  return issues;
+}
+
 function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const issue = (path: SchemaPath, message: string) => issues.push({ path, message });
@@ -328,14 +390,7 @@ function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssu
     const never = c && neverRoutedBlock(c);
     if (never) issue(['peers', i, 'cidr'], `is inside ${never.block} (${never.why}); give the peer's own addresses`);
   });
-  d.groups.forEach((g, i) => {
-    const role = set.role(g.role);
-    const c = role && set.catalog(role.product);
-    if (!role || !c) return;
-    for (const q of role.requires) {
-      if (!conditionHolds(q.when, d, c.product.optionsField)) issue(['groups', i, 'role'], q.message);
-    }
-  });
+  issues.push(...groupIssues(set, d));
   for (const c of set.catalogs) {
     const field = c.product.optionsField;
     for (const o of c.options) {

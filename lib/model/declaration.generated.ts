@@ -46,7 +46,20 @@ export interface GroupDeclaration {
   readonly name: string;
   /** The role the group's hosts play: a role id of a built-in product or of a catalog in use. */
   readonly role: RoleId;
+  /**
+   * Options of the role's product for this group alone, over the product's options block (one
+   * repository server on Windows, another on Linux). A row between two groups reads each option of
+   * its condition from the ends that set it (both must meet it where both do), else from the block;
+   * a port option is read from the listener, then the initiator, then the block. Options that need
+   * a peer are set in the block.
+   * @default - the product's options block
+   * @example { workstationOs: 'linux' }
+   */
+  readonly options?: Readonly<Record<string, OptionValue>>;
 }
+
+/** A value an option may take, and a condition may test. */
+export type OptionValue = string | number | boolean;
 
 /** A host outside the products that the user names by address. */
 export interface PeerDeclaration {

@@ -4,6 +4,7 @@ import { ArgumentError } from './errors';
 import type { PeerKind, RoleId } from './roles';
 import type { Endpoint, GroupEndpoint, Resolution, ResolvedFlow } from './resolve';
 import type { CatalogSet } from './catalog-set';
+import { pairOptions } from './group-options';
 
 /** A question to {@link explain}: may `from` open a connection to `to` on this port? */
 export interface ExplainQuery {
@@ -25,8 +26,10 @@ export interface RowReason {
   readonly purpose: string;
   /** When the row applies, in words. */
   readonly condition: string;
-  /** Where the row comes from. */
+  /** Where the row comes from: the first of `citations`. */
   readonly citation: Citation;
+  /** Every citation of the row, in catalog order. */
+  readonly citations: readonly Citation[];
   /**
    * The declaration settings that decide whether this row opens the port: the options of its
    * condition and port rule, in the declaration's terms (`serverProtect.localInstall`).
@@ -54,7 +57,7 @@ export interface Explanation {
   readonly wouldOpen: readonly WouldOpen[];
 }
 
-type Side = { kind: 'group'; role: RoleId } | { kind: 'peer'; peerKind?: PeerKind };
+type Side = { kind: 'group'; role: RoleId; name?: string } | { kind: 'peer'; peerKind?: PeerKind; name?: undefined };
 
 // The options a port rule reads, as declaration paths.
 function portOption(spec: PortSpec): string[] {
@@ -71,7 +74,14 @@ function reason(row: CatalogRow, spec?: PortSpec): RowReason {
   const controlledBy = [
     ...new Set([...fromCondition, ...(reachesPeer ? ['peers'] : []), ...(spec ? portOption(spec) : [])]),
   ];
-  return { id: row.id, purpose: row.purpose, condition: row.condition, citation: row.citation, controlledBy };
+  return {
+    id: row.id,
+    purpose: row.purpose,
+    condition: row.condition,
+    citation: row.citation,
+    citations: row.citations,
+    controlledBy,
+  };
 }
 
 // The largest value of a count option: the catalog states it.
@@ -167,7 +177,9 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
     return reason(row, spec);
   });
 
-  const side: Side = fromGroup ? { kind: 'group', role: fromGroup.role } : { kind: 'peer', peerKind: fromPeer?.kind };
+  const side: Side = fromGroup
+    ? { kind: 'group', role: fromGroup.role, name: fromGroup.name }
+    : { kind: 'peer', peerKind: fromPeer?.kind };
   const wouldOpen = flows.length ? [] : rowsThatWouldOpen(resolution, query, to, side, address !== undefined);
   return { query, allowed: flows.length > 0, flows, because, wouldOpen };
 }
@@ -181,6 +193,7 @@ function rowsThatWouldOpen(
   byAddress: boolean,
 ): WouldOpen[] {
   const wouldOpen: WouldOpen[] = [];
+  const pairs = pairOptions(resolution.catalog, resolution.declaration);
   for (const row of resolution.catalog.rows) {
     for (const t of row.flows) {
       if (t.protocol !== query.protocol || !matches(t.listener, { kind: 'group', role: to.role })) continue;
@@ -193,7 +206,9 @@ function rowsThatWouldOpen(
       if (!matches(t.initiator, side)) needs.push(`the connection to come from ${sideText(t.initiator)}`);
       else if (byAddress && 'peer' in t.initiator)
         needs.push(`${sideText(t.initiator)} whose cidr contains ${query.from}`);
-      if (!row.applies(resolution.declaration)) {
+      // The pair's options decide, where a group sets its own (a peer or an address sets none).
+      const from = { kind: side.kind, name: side.name ?? '' };
+      if (!pairs.holds(row, from, to, row.applies(resolution.declaration))) {
         const options = reason(row).controlledBy;
         needs.push(`the row's condition: ${row.condition}${options.length ? ` (${options.join(', ')})` : ''}`);
       }

@@ -30,6 +30,7 @@ export {
   CATALOG,
   ROW_IDS,
   catalogRow,
+  citationText,
   type CatalogRow,
   type Citation,
   type CountedPorts,

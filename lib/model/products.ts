@@ -1,76 +1,18 @@
-import type {
-  CatalogDeclaration,
-  Declaration,
-  GroupDeclaration,
-  PeerDeclaration,
-  ServerProtectOptions,
-  SumOptions,
-} from './options';
+import type { CatalogDeclaration, Declaration, GroupDeclaration } from './options';
+import { BUILTIN_ROLE_GROUPS, type ServerProtectGroups, type SmartUpdateManagerGroups } from './builtin.generated';
 import { ArgumentError } from './errors';
-import { ROLES, ROLE_IDS, type ProductId, type RoleGroupsProp, type RoleId } from './roles';
+import { ROLES, ROLE_IDS, type ProductId, type RoleGroupsProp } from './roles';
 
-/** The ServerProtect part of a declaration, as the product constructs take it. */
-export interface ServerProtectGroups {
-  /** Names of the management console groups. @default ['console'] */
-  readonly consoleGroups?: readonly string[];
-  /** Names of the information server groups. @default ['information-server'] */
-  readonly informationServerGroups?: readonly string[];
-  /** Names of the normal server groups. @default ['normal-servers'] */
-  readonly normalServerGroups?: readonly string[];
-  /** Control Manager, update source, mail and SNMP peers. @default [] */
-  readonly peers?: readonly PeerDeclaration[];
-  /** @default - every ServerProtect option at its own default */
-  readonly options?: ServerProtectOptions;
-  /** @default 'default' */
-  readonly egress?: 'default' | 'restricted';
-}
+// The product group interfaces are generated from the built-in catalogs (each role's `api` fields).
+export type { ServerProtectGroups, SmartUpdateManagerGroups };
 
-/** The HP SUM part of a declaration, as the product constructs take it. */
-export interface SmartUpdateManagerGroups {
-  /** Names of the SUM workstation groups. @default ['workstation'] */
-  readonly workstationGroups?: readonly string[];
-  /** Names of the Windows target groups. @default [] */
-  readonly windowsTargetGroups?: readonly string[];
-  /** Names of the Linux target groups. @default [] */
-  readonly linuxTargetGroups?: readonly string[];
-  /** Names of the Integrity target groups (profile 5.x). @default [] */
-  readonly integrityTargetGroups?: readonly string[];
-  /** Names of the VMware ESXi target groups (profile 7.x+). @default [] */
-  readonly vmwareTargetGroups?: readonly string[];
-  /** Names of the iLO target groups (profile 7.x+). @default [] */
-  readonly iloTargetGroups?: readonly string[];
-  /** Names of the Onboard Administrator target groups (profile 7.x+). @default [] */
-  readonly onboardAdministratorTargetGroups?: readonly string[];
-  /** Names of the Virtual Connect target groups (profile 7.x+). @default [] */
-  readonly virtualConnectTargetGroups?: readonly string[];
-  /** Names of the FC or SAS switch target groups (profile 7.x+). @default [] */
-  readonly switchTargetGroups?: readonly string[];
-  /** Names of the Superdome X target groups (profile 7.x+). @default [] */
-  readonly superdomeXTargetGroups?: readonly string[];
-  /** Names of the Superdome Flex target groups (profile 7.x+). @default [] */
-  readonly superdomeFlexTargetGroups?: readonly string[];
-  /** The administrators' network that opens the workstation's web UI (profile 7.x+, kind `administrators`). @default [] */
-  readonly peers?: readonly PeerDeclaration[];
-  /** @default - every HP SUM option at its own default (profile 5.x) */
-  readonly options?: SumOptions;
-  /** @default 'default' */
-  readonly egress?: 'default' | 'restricted';
-}
-
-// The group names a product construct uses for a role its props leave out: one group of each
-// ServerProtect role and one SUM workstation; SUM targets only where named.
-const DEFAULT_GROUPS: Partial<Record<RoleId, readonly string[]>> = {
-  'serverprotect:console': ['console'],
-  'serverprotect:information-server': ['information-server'],
-  'serverprotect:normal-server': ['normal-servers'],
-  'sum:workstation': ['workstation'],
-};
-
-// The groups of one product, in role catalog order, from the props ROLES names for each role.
+// The groups of one product, in role catalog order, from the props ROLES names for each role; a
+// role the props leave out gets its catalog's default groups (one group of each ServerProtect role
+// and one SUM workstation; SUM targets only where named).
 function productGroups(product: ProductId, props: ServerProtectGroups | SmartUpdateManagerGroups): GroupDeclaration[] {
   const named = props as Partial<Record<RoleGroupsProp, readonly string[]>>;
   return ROLE_IDS.filter((role) => ROLES[role].product === product).flatMap((role) =>
-    (named[ROLES[role].prop] ?? DEFAULT_GROUPS[role] ?? []).map((name) => ({ name, role })),
+    (named[ROLES[role].prop] ?? BUILTIN_ROLE_GROUPS[role].defaults).map((name) => ({ name, role })),
   );
 }
 

@@ -8,6 +8,7 @@ import { catalogSet, type CatalogOptions } from './catalogs';
 import { BUILTIN } from './builtin';
 import { optionOf, type CatalogSet } from './catalog-set';
 import { ArgumentError } from './errors';
+import { pairOptions } from './group-options';
 
 /** A declared role group as one side of a flow. */
 export interface GroupEndpoint {
@@ -292,45 +293,14 @@ function merge(raw: RawFlow[], catalog: CatalogSet): ResolvedFlow[] {
 const NETBIOS_WARNING =
   'NetBIOS name broadcasts (UDP 137/138) do not cross a VPC or VNet: resolve host names through DNS; the unicast ports are opened anyway.';
 
-/**
- * Resolves a declaration to the minimal, deterministic list of flows its roles and options require,
- * from the built-in products' catalogs and the given ones.
- * @throws DeclarationError when the declaration is invalid
- * @throws CatalogError when a catalog is invalid
- * @throws ArgumentError when `catalogs` is not a list
- */
-export function resolve(declaration: Declaration | CatalogDeclaration, options: CatalogOptions = {}): Resolution {
-  const catalog = catalogSet(options.catalogs);
-  const d = validateWith(catalog, declaration);
-  const raw: RawFlow[] = [];
-  // Broadcast warnings in the order the catalogs declare them, NetBIOS last.
-  const broadcastText = new Map<string, string>(
-    catalog.catalogs.flatMap((c) =>
-      (c.definition.broadcasts ?? []).map((b) => [`broadcast-${b.id}`, b.message] as const),
-    ),
-  );
-  broadcastText.set('netbios-broadcast', NETBIOS_WARNING);
-  const broadcast = new Map([...broadcastText.keys()].map((k) => [k, new Set<RowId>()]));
-  const usedPeers = new Set<string>();
-  const endpoints = endpointIndex(d);
-  const peers = new Map(d.peers.map((p) => [p.name, p]));
-  for (const row of catalog.rows) {
-    if (!row.applies(d)) continue;
-    for (const t of row.flows) {
-      const initiators = endpoints(t.initiator);
-      for (const to of endpoints(t.listener)) {
-        for (const from of initiators) {
-          const peerName = to.kind === 'peer' ? to.name : from.kind === 'peer' ? from.name : undefined;
-          const peer = peerName === undefined ? undefined : peers.get(peerName);
-          if (peer) usedPeers.add(peer.name);
-          for (const r of portRanges(t.ports, d, peer))
-            raw.push({ from, to, protocol: t.protocol, ...r, ...(t.icmp ? { icmp: t.icmp } : {}), row: row.id });
-          if (t.broadcast)
-            broadcast.get(t.broadcast === 'netbios' ? 'netbios-broadcast' : `broadcast-${t.broadcast}`)?.add(row.id);
-        }
-      }
-    }
-  }
+// The warnings of a resolution: broadcasts its rows rely on, peers no flow reaches, broad peers.
+function resolveWarnings(
+  catalog: CatalogSet,
+  d: NormalizedDeclaration,
+  broadcast: ReadonlyMap<string, ReadonlySet<RowId>>,
+  broadcastText: ReadonlyMap<string, string>,
+  usedPeers: ReadonlySet<string>,
+): ResolveWarning[] {
   const warnings: ResolveWarning[] = [];
   for (const [code, rows] of broadcast) {
     const message = broadcastText.get(code) ?? '';
@@ -356,5 +326,52 @@ export function resolve(declaration: Declaration | CatalogDeclaration, options: 
       });
     }
   }
+  return warnings;
+}
+
+/**
+ * Resolves a declaration to the minimal, deterministic list of flows its roles and options require,
+ * from the built-in products' catalogs and the given ones.
+ * @throws DeclarationError when the declaration is invalid
+ * @throws CatalogError when a catalog is invalid
+ * @throws ArgumentError when `catalogs` is not a list
+ */
+export function resolve(declaration: Declaration | CatalogDeclaration, options: CatalogOptions = {}): Resolution {
+  const catalog = catalogSet(options.catalogs);
+  const d = validateWith(catalog, declaration);
+  const raw: RawFlow[] = [];
+  // Broadcast warnings in the order the catalogs declare them, NetBIOS last.
+  const broadcastText = new Map<string, string>(
+    catalog.catalogs.flatMap((c) =>
+      (c.definition.broadcasts ?? []).map((b) => [`broadcast-${b.id}`, b.message] as const),
+    ),
+  );
+  broadcastText.set('netbios-broadcast', NETBIOS_WARNING);
+  const broadcast = new Map([...broadcastText.keys()].map((k) => [k, new Set<RowId>()]));
+  const usedPeers = new Set<string>();
+  const endpoints = endpointIndex(d);
+  const peers = new Map(d.peers.map((p) => [p.name, p]));
+  // Groups that set options for themselves: a row's condition and ports are read per pair.
+  const pairs = pairOptions(catalog, d);
+  for (const row of catalog.rows) {
+    const whole = row.applies(d);
+    if (!whole && !pairs.touches(row.product)) continue;
+    for (const t of row.flows) {
+      const initiators = endpoints(t.initiator);
+      for (const to of endpoints(t.listener)) {
+        for (const from of initiators) {
+          if (!pairs.holds(row, from, to, whole)) continue;
+          const peerName = to.kind === 'peer' ? to.name : from.kind === 'peer' ? from.name : undefined;
+          const peer = peerName === undefined ? undefined : peers.get(peerName);
+          if (peer) usedPeers.add(peer.name);
+          for (const r of portRanges(t.ports, pairs.view(row, from, to), peer))
+            raw.push({ from, to, protocol: t.protocol, ...r, ...(t.icmp ? { icmp: t.icmp } : {}), row: row.id });
+          if (t.broadcast)
+            broadcast.get(t.broadcast === 'netbios' ? 'netbios-broadcast' : `broadcast-${t.broadcast}`)?.add(row.id);
+        }
+      }
+    }
+  }
+  const warnings = resolveWarnings(catalog, d, broadcast, broadcastText, usedPeers);
   return { declaration: d, flows: merge(raw, catalog), warnings, catalog };
 }

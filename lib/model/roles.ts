@@ -1,7 +1,7 @@
-import type { ServerProtectGroups, SmartUpdateManagerGroups } from './products';
 import { BUILTIN, BUILTIN_CATALOGS } from './builtin';
 import {
   BUILTIN_PEER_KINDS,
+  BUILTIN_ROLE_GROUPS,
   BUILTIN_ROLE_IDS,
   type BuiltinPeerKind,
   type BuiltinRoleId,
@@ -12,7 +12,7 @@ import type { CatalogCondition, HostOs } from './catalog-format';
 export { HOST_OS, type HostOs } from './catalog-format';
 
 /** A field of the product props that lists group names of one role. */
-export type RoleGroupsProp = Extract<keyof ServerProtectGroups | keyof SmartUpdateManagerGroups, `${string}Groups`>;
+export type RoleGroupsProp = (typeof BUILTIN_ROLE_GROUPS)[BuiltinRoleId]['field'];
 
 /** Product id: a built-in one (`serverprotect`, `sum`) or the product of a user's catalog. */
 export type ProductId = 'serverprotect' | 'sum' | (string & {});
@@ -79,24 +79,6 @@ export interface Role {
   readonly prop: RoleGroupsProp;
 }
 
-// The product constructs' props field of each built-in role: TypeScript API, not catalog data.
-const PROPS: Readonly<Record<BuiltinRoleId, RoleGroupsProp>> = {
-  'serverprotect:console': 'consoleGroups',
-  'serverprotect:information-server': 'informationServerGroups',
-  'serverprotect:normal-server': 'normalServerGroups',
-  'sum:workstation': 'workstationGroups',
-  'sum:target:windows': 'windowsTargetGroups',
-  'sum:target:linux': 'linuxTargetGroups',
-  'sum:target:integrity': 'integrityTargetGroups',
-  'sum:target:vmware': 'vmwareTargetGroups',
-  'sum:target:ilo': 'iloTargetGroups',
-  'sum:target:onboard-administrator': 'onboardAdministratorTargetGroups',
-  'sum:target:virtual-connect': 'virtualConnectTargetGroups',
-  'sum:target:switch': 'switchTargetGroups',
-  'sum:target:superdome-x': 'superdomeXTargetGroups',
-  'sum:target:superdome-flex': 'superdomeFlexTargetGroups',
-};
-
 // The profiles a role's requirements allow: the values of its `profile` conditions.
 function profilesOf(requires: readonly { readonly when: CatalogCondition }[]): readonly SumProfile[] | undefined {
   const named = requires.flatMap((q) => {
@@ -114,7 +96,13 @@ export const ROLES: Readonly<Record<BuiltinRoleId, Role>> = Object.fromEntries(
     const profiles = profilesOf(r.requires);
     return [
       id,
-      { product: r.product, label: r.label, ...(profiles ? { profiles } : {}), hostOs: r.hostOs, prop: PROPS[id] },
+      {
+        product: r.product,
+        label: r.label,
+        ...(profiles ? { profiles } : {}),
+        hostOs: r.hostOs,
+        prop: BUILTIN_ROLE_GROUPS[id].field,
+      },
     ];
   }),
 ) as Record<BuiltinRoleId, Role>;

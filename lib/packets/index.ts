@@ -26,10 +26,12 @@ export type { Endpoint, Packet } from './packet';
 export {
   PacketSet,
   boxes,
+  boxesMeet,
   complement,
   difference,
   equals,
   has,
+  hull,
   inSpace,
   intersection,
   isEmpty,

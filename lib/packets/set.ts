@@ -193,6 +193,25 @@ export function boxes(set: PacketSet): PacketBox[] {
 }
 
 /**
+ * The least box that holds the set: on each dimension, from its least to its greatest value
+ * (inclusive, as {@link boxes} gives ranges); undefined for the empty set. Two sets whose hulls
+ * are disjoint on some dimension share no packet, which is cheap to tell from the hulls alone.
+ */
+export function hull(set: PacketSet): PacketBox | undefined {
+  const space = spaceOf([[set, 'set']]);
+  const box = tree.hull(set.tree, space.levelEnds);
+  if (!box) return undefined;
+  return Object.fromEntries(
+    space.order.map((d, l) => [d, { from: toBigInt(box[l][0]), to: toBigInt(box[l][1]) - 1n }]),
+  ) as PacketBox;
+}
+
+/** Whether two boxes share a point: they overlap on every dimension. */
+export function boxesMeet(a: PacketBox, b: PacketBox): boolean {
+  return DIMENSIONS.every((d) => a[d].from <= b[d].to && b[d].from <= a[d].to);
+}
+
+/**
  * How many segments the set's tree holds, each shared part once: a measure of its memory. Equal
  * sets have equal trees, but may share their parts differently, so this can differ between them.
  */

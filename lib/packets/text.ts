@@ -73,12 +73,12 @@ const whole = (intervals: readonly Interval[], end: bigint): boolean =>
 function endpointText(space: PacketSpace, classes: readonly Interval[], addresses: readonly Interval[]): string {
   const everyClass = whole(classes, BigInt(space.classes.length + 1));
   const everyAddress = whole(addresses, ADDRESS_END);
-  const classText = list(
-    inclusive(classes).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => className(space, a + i))),
-  );
-  const addressText = list(addresses.flatMap(([a, b]) => intervalCidrs(toBigInt(a), toBigInt(b))));
-  if (everyClass) return everyAddress ? 'any' : addressText;
-  return everyAddress ? classText : `${classText}@${addressText}`;
+  // Each part is written only when shown: a site of thousands of classes lists them only where asked.
+  const classText = () =>
+    list(inclusive(classes).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => className(space, a + i))));
+  const addressText = () => list(addresses.flatMap(([a, b]) => intervalCidrs(toBigInt(a), toBigInt(b))));
+  if (everyClass) return everyAddress ? 'any' : addressText();
+  return everyAddress ? classText() : `${classText()}@${addressText()}`;
 }
 
 function packetEnd(e: Endpoint): string {

@@ -416,3 +416,28 @@ export function project(
   memo.set(node, result);
   return result;
 }
+
+/**
+ * The least box holding the subtree, as one half-open interval per level: at each level, the
+ * first start and the last end of every node met there. Undefined for the empty set.
+ */
+export function hull(node: Node, dimEnds: readonly Bound[]): Interval[] | undefined {
+  if (node === EMPTY) return undefined;
+  const lo: Bound[] = [...dimEnds];
+  const hi: Bound[] = dimEnds.map(() => 0);
+  // A node object lives at one level only: each is visited once.
+  const seen = new Set<Node>();
+  const walk = (n: Node, level: number): void => {
+    if (level === dimEnds.length || seen.has(n)) return;
+    if (n === FULL) {
+      for (let l = level; l < dimEnds.length; l++) [lo[l], hi[l]] = [0, dimEnds[l]];
+      return;
+    }
+    seen.add(n);
+    if (n.starts[0] < lo[level]) lo[level] = n.starts[0];
+    if (n.ends[n.ends.length - 1] > hi[level]) hi[level] = n.ends[n.ends.length - 1];
+    for (const kid of n.kids) walk(kid, level + 1);
+  };
+  walk(node, 0);
+  return lo.map((from, l) => [from, hi[l]] as const);
+}

@@ -6,100 +6,13 @@
 // instead of inline literal unions (it refuses unnamed unions). Each object is declared before its
 // type: the analyzer reads the enum members from the first declaration of the name. The types equal
 // the spec's (test/pulumi/package.test.ts compares the enum values), so every value here is also a
-// valid spec value.
+// valid spec value. What the built-in catalogs decide (the role, peer kind and option enums, the
+// options, the declaration and the product components' arguments) is generated from them into
+// schema-types.generated.ts; this file keeps the arguments no catalog decides.
 import type * as pulumi from '@pulumi/pulumi';
 import type { CatalogDeclaration, CatalogSource, Declaration as SpecDeclaration } from '../model';
 import type { PriorityBand } from '../azure';
-
-/** The role a group of hosts plays: one value per role of the spec's `ROLE_IDS`. */
-export const RoleId = {
-  /** ServerProtect management console. */
-  ServerProtectConsole: 'serverprotect:console',
-  /** ServerProtect information server. */
-  ServerProtectInformationServer: 'serverprotect:information-server',
-  /** ServerProtect normal server. */
-  ServerProtectNormalServer: 'serverprotect:normal-server',
-  /** HP SUM workstation. */
-  SumWorkstation: 'sum:workstation',
-  /** HP SUM target (Windows). */
-  SumTargetWindows: 'sum:target:windows',
-  /** HP SUM target (Linux). */
-  SumTargetLinux: 'sum:target:linux',
-  /** HP SUM target (Integrity), profile 5.x. */
-  SumTargetIntegrity: 'sum:target:integrity',
-  /** HP SUM target (VMware ESXi), profile 7.x+. */
-  SumTargetVmware: 'sum:target:vmware',
-  /** HP SUM target (iLO), profile 7.x+. */
-  SumTargetIlo: 'sum:target:ilo',
-  /** HP SUM target (Onboard Administrator), profile 7.x+. */
-  SumTargetOnboardAdministrator: 'sum:target:onboard-administrator',
-  /** HP SUM target (Virtual Connect), profile 7.x+. */
-  SumTargetVirtualConnect: 'sum:target:virtual-connect',
-  /** HP SUM target (FC or SAS switch), profile 7.x+. */
-  SumTargetSwitch: 'sum:target:switch',
-  /** HP SUM target (Superdome X), profile 7.x+. */
-  SumTargetSuperdomeX: 'sum:target:superdome-x',
-  /** HP SUM target (Superdome Flex), profile 7.x+. */
-  SumTargetSuperdomeFlex: 'sum:target:superdome-flex',
-} as const;
-/** A role id such as `serverprotect:console` or `sum:target:linux` (the spec's `RoleId`). */
-export type RoleId = (typeof RoleId)[keyof typeof RoleId];
-
-/** What an external peer is; decides which rows reach it (the spec's `PEER_KINDS`). */
-export const PeerKind = {
-  /** A Trend Micro Control Manager server. */
-  ControlManager: 'control-manager',
-  /** An update source (ActiveUpdate or its proxy). */
-  UpdateSource: 'update-source',
-  /** A mail server. */
-  Mail: 'mail',
-  /** An SNMP manager. */
-  Snmp: 'snmp',
-  /** The administrators' network that opens the HP SUM 7.x+ web UI. */
-  Administrators: 'administrators',
-} as const;
-/** The kind of an external peer (the spec's `PeerKind`). */
-export type PeerKind = (typeof PeerKind)[keyof typeof PeerKind];
-
-/** Which HP SUM release's port table applies (the spec's `SUM_PROFILES`). */
-export const SumProfile = {
-  /** The HP SUM 5.x user guide's table (rows SUM1-SUM7). */
-  Sum5x: '5.x',
-  /** HP SUM 7.3.0 and later (rows SUM7-1 to SUM7-8). */
-  Sum7xPlus: '7.x+',
-} as const;
-/** An HP SUM profile (the spec's `SumProfile`). */
-export type SumProfile = (typeof SumProfile)[keyof typeof SumProfile];
-
-/** How ServerProtect normal servers talk to information servers. */
-export const ServerProtectCommunication = {
-  /** TCP/IP: opens the TCP/IP-only ports (SP6, SP7) as well as SMB (SP8). */
-  Tcpip: 'tcpip',
-  /** Named pipes: SMB (SP8) only. */
-  NamedPipes: 'namedPipes',
-} as const;
-/** How ServerProtect normal servers talk to information servers. */
-export type ServerProtectCommunication = (typeof ServerProtectCommunication)[keyof typeof ServerProtectCommunication];
-
-/** The Control Manager agent on the ServerProtect information servers. */
-export const ControlManagerAgent = {
-  /** TMI: Patch 4 or earlier (SP10). */
-  Tmi: 'tmi',
-  /** MCP: Patch 5 build 1423 and later (SP11). */
-  Mcp: 'mcp',
-} as const;
-/** The Control Manager agent on the ServerProtect information servers. */
-export type ControlManagerAgent = (typeof ControlManagerAgent)[keyof typeof ControlManagerAgent];
-
-/** The operating system of the HP SUM workstations. */
-export const WorkstationOs = {
-  /** Windows: reaches every target kind. */
-  Windows: 'windows',
-  /** Linux: reaches only SSH targets (Linux, Integrity). */
-  Linux: 'linux',
-} as const;
-/** The operating system of the HP SUM workstations. */
-export type WorkstationOs = (typeof WorkstationOs)[keyof typeof WorkstationOs];
+import type { Declaration, PeerKind, RoleId } from './schema-types.generated';
 
 /** Whether the initiators' outbound traffic is restricted to the flows. */
 export const Egress = {
@@ -134,60 +47,6 @@ export interface PeerDeclaration {
   ports?: number[];
   /** Allow a CIDR of prefix length 0 (the whole address space). @default false */
   allowAnyAddress?: boolean;
-}
-
-/** ServerProtect options (the spec's `ServerProtectOptions`); each default keeps the documented ports. */
-export interface ServerProtectOptions {
-  /** How normal servers talk to information servers. @default 'tcpip' */
-  communication?: ServerProtectCommunication;
-  /** Normal servers are still installed locally (SP3, SP5). @default true */
-  localInstall?: boolean;
-  /** Normal servers are still installed remotely from an existing normal server (SP9). @default true */
-  remoteInstall?: boolean;
-  /** The console's event port, if known: 1000 or one of its fallback range (SP1). @default - the whole range */
-  consoleEventPort?: number;
-  /**
-   * The information server's discovery port, if known: 3000 or one of its fallback range (SP2, SP3). @default
-   * - the whole range
-   */
-  discoveryPort?: number;
-  /**
-   * The information server's management port, if known: 5005 or one of its fallback range (SP4, SP5).
-   * @default - the whole range
-   */
-  managementPort?: number;
-  /** The Control Manager agent; needs a peer of kind `control-manager`. @default - no Control Manager */
-  controlManagerAgent?: ControlManagerAgent;
-}
-
-/** HP Smart Update Manager options (the spec's `SumOptions`); each default is the documented 5.x table. */
-export interface SumOptions {
-  /** Which release's port table applies; the options marked "5.x only" are refused under `7.x+`. @default '5.x' */
-  profile?: SumProfile;
-  /** The operating system of the SUM workstations. @default 'windows' */
-  workstationOs?: WorkstationOs;
-  /** 5.x only. How many targets one SUM session updates at once (SUM4, SUM5). @default 8 */
-  concurrentTargets?: number;
-  /** 5.x only. Windows targets use NetBIOS name service (SUM3). @default false */
-  netbiosNameService?: boolean;
-  /** 5.x only. The port of the workstation's web server, if known (SUM7). @default - port 80 and its fallback range */
-  webServerPort?: number;
-  /** 5.x only. How many ports from the SOAP server's base port to open on targets (SUM6). @default 1 */
-  soapPortCount?: number;
-}
-
-/** Role groups, peers and options, as the spec's `resolve()` takes them (the spec's `Declaration`). */
-export interface Declaration {
-  /** The role groups; at least one. */
-  groups: GroupDeclaration[];
-  /** External peers. @default [] */
-  peers?: PeerDeclaration[];
-  /** @default - every ServerProtect option at its own default */
-  serverProtect?: ServerProtectOptions;
-  /** @default - every HP SUM option at its own default (profile 5.x) */
-  sum?: SumOptions;
-  /** @default 'default' */
-  egress?: Egress;
 }
 
 /** The direction of an additional rule. */
@@ -344,57 +203,6 @@ export interface CatalogArgs {
    * @default - the built-in products only
    */
   readonly catalogs?: readonly CatalogSource[];
-}
-
-/** Arguments of {@link ServerProtect}: the spec's `ServerProtectGroups` and the common Azure arguments. */
-export interface ServerProtectArgs extends AzureCommonArgs {
-  /** Names of the management console groups. @default ['console'] */
-  readonly consoleGroups?: string[];
-  /** Names of the information server groups. @default ['information-server'] */
-  readonly informationServerGroups?: string[];
-  /** Names of the normal server groups. @default ['normal-servers'] */
-  readonly normalServerGroups?: string[];
-  /** Control Manager, update source, mail and SNMP peers. @default [] */
-  readonly peers?: PeerDeclaration[];
-  /** @default - every ServerProtect option at its own default */
-  readonly options?: ServerProtectOptions;
-  /** @default 'default' */
-  readonly egress?: Egress;
-}
-
-/** Arguments of {@link SmartUpdateManager}: the spec's `SmartUpdateManagerGroups` and the common Azure arguments. */
-export interface SmartUpdateManagerArgs extends AzureCommonArgs {
-  /** Names of the SUM workstation groups. @default ['workstation'] */
-  readonly workstationGroups?: string[];
-  /** Names of the Windows target groups. @default [] */
-  readonly windowsTargetGroups?: string[];
-  /** Names of the Linux target groups. @default [] */
-  readonly linuxTargetGroups?: string[];
-  /** Names of the Integrity target groups (profile 5.x). @default [] */
-  readonly integrityTargetGroups?: string[];
-  /** Names of the VMware ESXi target groups (profile 7.x+). @default [] */
-  readonly vmwareTargetGroups?: string[];
-  /** Names of the iLO target groups (profile 7.x+). @default [] */
-  readonly iloTargetGroups?: string[];
-  /** Names of the Onboard Administrator target groups (profile 7.x+). @default [] */
-  readonly onboardAdministratorTargetGroups?: string[];
-  /** Names of the Virtual Connect target groups (profile 7.x+). @default [] */
-  readonly virtualConnectTargetGroups?: string[];
-  /** Names of the FC or SAS switch target groups (profile 7.x+). @default [] */
-  readonly switchTargetGroups?: string[];
-  /** Names of the Superdome X target groups (profile 7.x+). @default [] */
-  readonly superdomeXTargetGroups?: string[];
-  /** Names of the Superdome Flex target groups (profile 7.x+). @default [] */
-  readonly superdomeFlexTargetGroups?: string[];
-  /**
-   * The administrators' network that opens the workstation's web UI (profile 7.x+, kind `administrators`).
-   * @default []
-   */
-  readonly peers?: PeerDeclaration[];
-  /** @default - every HP SUM option at its own default (profile 5.x) */
-  readonly options?: SumOptions;
-  /** @default 'default' */
-  readonly egress?: Egress;
 }
 
 /**

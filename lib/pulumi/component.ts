@@ -5,25 +5,16 @@ import {
   GROUP_TAG,
   NAME_TARGETS,
   ROLE_TAG,
+  catalogSet,
   composeName,
   resolve,
   user,
-  serverProtectDeclaration,
-  smartUpdateManagerDeclaration,
   warningText,
   type CatalogDeclaration,
   type CatalogSource,
   type Declaration,
-  type Resolution,
 } from '../model';
-import type {
-  AzureCommonArgs,
-  CatalogArgs,
-  ExistingNetworkSecurityGroup,
-  PortPlanArgs,
-  ServerProtectArgs,
-  SmartUpdateManagerArgs,
-} from './args';
+import type { AzureCommonArgs, ExistingNetworkSecurityGroup } from './args';
 import {
   AZURE_LIMITS,
   checkPriorityBand,
@@ -41,15 +32,18 @@ import {
 // (resources and maps). Not enumerable, not writable.
 const PLAN: unique symbol = Symbol('portplan.plan');
 
-function planOf(component: pulumi.ComponentResource): AzurePlan {
+/** The plan of a component, once its constructor has made it. @internal */
+export function planOf(component: pulumi.ComponentResource): AzurePlan {
   const plan = (component as { [PLAN]?: AzurePlan })[PLAN];
   if (!plan) throw new TypeError('portplan: a component read before its constructor finished');
   return plan;
 }
 
-// Plans and checks everything before the component registers anything, so a bad argument leaves
-// nothing half-created.
-function planComponent(
+/**
+ * Plans and checks everything before the component registers anything, so a bad argument leaves
+ * nothing half-created. @internal
+ */
+export function planComponent(
   name: string,
   args: AzureCommonArgs,
   declaration: Declaration | CatalogDeclaration,
@@ -60,7 +54,8 @@ function planComponent(
   const bandPath = existing ? 'existingNetworkSecurityGroup.priorityBand' : 'priorityBand';
   // The band first, then the declaration, resolved once here.
   checkPriorityBand(band, bandPath);
-  const resolution = resolve(declaration, { catalogs });
+  // The catalog set is built (and checked) once per component; the planner reads the resolution's.
+  const resolution = resolve(declaration, { catalogs: catalogSet(catalogs) });
   const plan = planAzure(resolution, {
     band,
     bandPath,
@@ -118,7 +113,8 @@ function programClaims(): ProgramClaims | undefined {
 
 const nameKey = (v: pulumi.Input<string>): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
 
-interface SharedNsg {
+/** An existing NSG's use by one component. @internal */
+export interface SharedNsg {
   /** Records this component's use of the NSG; called once the component is registered. */
   readonly claim: () => void;
   /** Set when another component of this program shares the NSG and either has deny rules. */
@@ -169,19 +165,22 @@ function checkSharedNsg(
   return { claim, warning };
 }
 
-// The type tokens `portplan:index:<Name>` are what a Pulumi package schema names components by; the
-// alias from `portplan:azure:<Name>`, the token of earlier releases, keeps existing stacks from
-// replacing the component, and its children with it: the engine combines a parent's aliases with
-// each child's name and type (https://www.pulumi.com/docs/iac/concepts/resources/options/aliases/).
-function componentOptions(
+/**
+ * The options of a component of type `portplan:index:<Name>`, the token a Pulumi package schema
+ * names components by: the alias from `portplan:azure:<Name>`, the token of earlier releases, keeps
+ * existing stacks from replacing the component, and its children with it: the engine combines a
+ * parent's aliases with each child's name and type
+ * (https://www.pulumi.com/docs/iac/concepts/resources/options/aliases/). @internal
+ */
+export function componentOptions(
   name: string,
   opts: pulumi.ComponentResourceOptions | undefined,
 ): pulumi.ComponentResourceOptions {
   return { ...opts, aliases: [...(opts?.aliases ?? []), { type: `portplan:azure:${name}` }] };
 }
 
-/** The resources an Azure component creates, as the components expose them. */
-interface AzureResources {
+/** The resources an Azure component creates, as the components expose them. @internal */
+export interface AzureResources {
   readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
   readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
   readonly networkSecurityGroup?: network.NetworkSecurityGroup;
@@ -264,9 +263,11 @@ function createRules(
   return { standalone };
 }
 
-// The body every Azure component shares: ASGs, then the NSG with inline rules or the standalone
-// rules on an existing NSG, then the component's outputs.
-function createResources(
+/**
+ * The body every Azure component shares: ASGs, then the NSG with inline rules or the standalone
+ * rules on an existing NSG, then the component's outputs. @internal
+ */
+export function createResources(
   component: pulumi.ComponentResource,
   name: string,
   args: AzureCommonArgs,
@@ -296,156 +297,7 @@ function createResources(
   };
 }
 
-// Every component below declares the same fields (the analyzer reads each class's own fields as its
-// schema outputs, so they cannot come from a shared base class) and the same two getters.
-
-/**
- * Application security groups for the role groups of a declaration, and NSG rules that allow
- * exactly the flows `resolve()` gives between them (`portplan:index:PortPlan`). For hosts with roles
- * from both products, give one PortPlan both products' groups (`mergeDeclarations(
- * serverProtectDeclaration(...), smartUpdateManagerDeclaration(...))`): two components would each
- * deny the other's flows.
- */
-export class PortPlan extends pulumi.ComponentResource {
-  /**
-   * One ASG per role group, by group name: put the hosts' NICs in them (and, for a role with two or
-   * more groups, in the role's ASG of `roleApplicationSecurityGroups` as well).
-   */
-  readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
-  /**
-   * One ASG per role with two or more groups, by role id: every NIC of those groups joins it too.
-   * The rules every group of the role needs alike name it, once, so the NSG's rules do not grow
-   * with the number of groups.
-   */
-  readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
-  /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
-  readonly networkSecurityGroup?: network.NetworkSecurityGroup;
-  /** The standalone rules added to an existing NSG. */
-  readonly securityRules: network.SecurityRule[];
-  /** Every rule's priority by rule name: pass it back as `previousPriorities` on the next deployment. */
-  readonly priorities: Readonly<Record<string, number>>;
-
-  /** The resolved flows and warnings (TypeScript only: not in the package schema). */
-  get resolution(): Resolution {
-    return planOf(this).resolution;
-  }
-
-  /** The NSG rules, as planned: names, priorities, ports (TypeScript only: not in the package schema). */
-  get rules(): readonly AzureRule[] {
-    return planOf(this).rules;
-  }
-
-  /**
-   * Plans the rules (throwing before anything is registered), then creates the resources. The
-   * TypeScript constructor also takes `catalogs` ({@link CatalogArgs}): read here, not declared in
-   * `PortPlanArgs`, so that the package schema leaves it out.
-   */
-  constructor(name: string, args: PortPlanArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planComponent(name, args, args.declaration, (args as PortPlanArgs & CatalogArgs).catalogs);
-    super('portplan:index:PortPlan', name, {}, componentOptions('PortPlan', opts));
-    let outputs: pulumi.Inputs;
-    ({
-      applicationSecurityGroups: this.applicationSecurityGroups,
-      roleApplicationSecurityGroups: this.roleApplicationSecurityGroups,
-      networkSecurityGroup: this.networkSecurityGroup,
-      securityRules: this.securityRules,
-      priorities: this.priorities,
-      outputs,
-    } = createResources(this, name, args, plan));
-    this.registerOutputs(outputs);
-  }
-}
-
-/** Trend Micro ServerProtect for Windows 5.8 on Azure (`portplan:index:ServerProtect`). */
-export class ServerProtect extends pulumi.ComponentResource {
-  /**
-   * One ASG per role group, by group name: put the hosts' NICs in them (and, for a role with two or
-   * more groups, in the role's ASG of `roleApplicationSecurityGroups` as well).
-   */
-  readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
-  /**
-   * One ASG per role with two or more groups, by role id: every NIC of those groups joins it too.
-   * The rules every group of the role needs alike name it, once, so the NSG's rules do not grow
-   * with the number of groups.
-   */
-  readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
-  /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
-  readonly networkSecurityGroup?: network.NetworkSecurityGroup;
-  /** The standalone rules added to an existing NSG. */
-  readonly securityRules: network.SecurityRule[];
-  /** Every rule's priority by rule name: pass it back as `previousPriorities` on the next deployment. */
-  readonly priorities: Readonly<Record<string, number>>;
-
-  /** The resolved flows and warnings (TypeScript only: not in the package schema). */
-  get resolution(): Resolution {
-    return planOf(this).resolution;
-  }
-
-  /** The NSG rules, as planned: names, priorities, ports (TypeScript only: not in the package schema). */
-  get rules(): readonly AzureRule[] {
-    return planOf(this).rules;
-  }
-
-  /** Plans the rules (throwing before anything is registered), then creates the resources. */
-  constructor(name: string, args: ServerProtectArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planComponent(name, args, serverProtectDeclaration(args));
-    super('portplan:index:ServerProtect', name, {}, componentOptions('ServerProtect', opts));
-    let outputs: pulumi.Inputs;
-    ({
-      applicationSecurityGroups: this.applicationSecurityGroups,
-      roleApplicationSecurityGroups: this.roleApplicationSecurityGroups,
-      networkSecurityGroup: this.networkSecurityGroup,
-      securityRules: this.securityRules,
-      priorities: this.priorities,
-      outputs,
-    } = createResources(this, name, args, plan));
-    this.registerOutputs(outputs);
-  }
-}
-
-/** HP Smart Update Manager (profile 5.x or 7.x+) on Azure (`portplan:index:SmartUpdateManager`). */
-export class SmartUpdateManager extends pulumi.ComponentResource {
-  /**
-   * One ASG per role group, by group name: put the hosts' NICs in them (and, for a role with two or
-   * more groups, in the role's ASG of `roleApplicationSecurityGroups` as well).
-   */
-  readonly applicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
-  /**
-   * One ASG per role with two or more groups, by role id: every NIC of those groups joins it too.
-   * The rules every group of the role needs alike name it, once, so the NSG's rules do not grow
-   * with the number of groups.
-   */
-  readonly roleApplicationSecurityGroups: Readonly<Record<string, network.ApplicationSecurityGroup>>;
-  /** The NSG the component created; undefined with `existingNetworkSecurityGroup`. */
-  readonly networkSecurityGroup?: network.NetworkSecurityGroup;
-  /** The standalone rules added to an existing NSG. */
-  readonly securityRules: network.SecurityRule[];
-  /** Every rule's priority by rule name: pass it back as `previousPriorities` on the next deployment. */
-  readonly priorities: Readonly<Record<string, number>>;
-
-  /** The resolved flows and warnings (TypeScript only: not in the package schema). */
-  get resolution(): Resolution {
-    return planOf(this).resolution;
-  }
-
-  /** The NSG rules, as planned: names, priorities, ports (TypeScript only: not in the package schema). */
-  get rules(): readonly AzureRule[] {
-    return planOf(this).rules;
-  }
-
-  /** Plans the rules (throwing before anything is registered), then creates the resources. */
-  constructor(name: string, args: SmartUpdateManagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planComponent(name, args, smartUpdateManagerDeclaration(args));
-    super('portplan:index:SmartUpdateManager', name, {}, componentOptions('SmartUpdateManager', opts));
-    let outputs: pulumi.Inputs;
-    ({
-      applicationSecurityGroups: this.applicationSecurityGroups,
-      roleApplicationSecurityGroups: this.roleApplicationSecurityGroups,
-      networkSecurityGroup: this.networkSecurityGroup,
-      securityRules: this.securityRules,
-      priorities: this.priorities,
-      outputs,
-    } = createResources(this, name, args, plan));
-    this.registerOutputs(outputs);
-  }
-}
+// The components themselves (PortPlan, ServerProtect, SmartUpdateManager) are generated from the
+// built-in catalogs into schema-types.generated.ts: each declares its outputs as its own fields and
+// calls the functions above, which are all it does.
+export { PortPlan, ServerProtect, SmartUpdateManager } from './schema-types.generated';

@@ -22,34 +22,37 @@ export {
   type PriorityBand,
 } from '../azure';
 export {
-  ControlManagerAgent,
   Egress,
-  PeerKind,
-  RoleId,
   RuleAccess,
   RuleDirection,
   RuleProtocol,
-  ServerProtectCommunication,
-  SumProfile,
-  WorkstationOs,
   declarationArgs,
   type AdditionalRuleArgs,
   type AzureCommonArgs,
   type CatalogArgs,
-  type Declaration,
   type ExistingNetworkSecurityGroup,
   type GroupDeclaration,
   type PeerDeclaration,
   type PortPlanArgs,
   type RuleEndpointArgs,
+} from './args';
+export {
+  ControlManagerAgent,
+  PeerKind,
+  RoleId,
+  ServerProtectCommunication,
+  SumProfile,
+  WorkstationOs,
+  type Declaration,
   type ServerProtectArgs,
   type ServerProtectOptions,
   type SmartUpdateManagerArgs,
   type SumOptions,
-} from './args';
+} from './schema-types.generated';
 import type * as pulumi from '@pulumi/pulumi';
 import type * as network from '@pulumi/azure-native/network';
-import type { AzureCommonArgs, CatalogArgs, PortPlanArgs, ServerProtectArgs, SmartUpdateManagerArgs } from './args';
+import type { AzureCommonArgs, CatalogArgs, PortPlanArgs } from './args';
+import type { ServerProtectArgs, SmartUpdateManagerArgs } from './schema-types.generated';
 import * as component from './component';
 
 /** A component that created its NSG (no `existingNetworkSecurityGroup`): `networkSecurityGroup` is set. */

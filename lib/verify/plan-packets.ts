@@ -119,25 +119,100 @@ function pairPackets(
   return sameFamilyPackets(space, traffic, source, destination);
 }
 
+/** Flows that share their traffic: one end, and the other ends of them all (as one endpoint each). */
+interface Bundle {
+  readonly protocol: ResolvedFlow['protocol'];
+  readonly ports: readonly { from: number; to: number }[];
+  readonly source: EndpointSpec;
+  readonly destination: EndpointSpec;
+}
+
+/**
+ * Which part of an endpoint varies when ends are merged: the classes of a group's hosts (same
+ * addresses), or the addresses of hosts of the same classes. The key is the rest, as JSON.
+ */
+function mergeKey(e: EndpointSpec): string {
+  return e.classes !== undefined
+    ? JSON.stringify(['classes', e.external ?? null, e.addresses ?? null])
+    : JSON.stringify(['addresses', e.external ?? null]);
+}
+
+/** Endpoints of one {@link mergeKey}, as one: their classes together, or their addresses together. */
+function mergeEnds(ends: readonly EndpointSpec[]): EndpointSpec {
+  const [first] = ends;
+  if (ends.length === 1) return first;
+  if (first.classes !== undefined) return { ...first, classes: [...new Set(ends.flatMap((e) => e.classes!))] };
+  // Every address of one of them: every address.
+  if (ends.some((e) => e.addresses === undefined)) return { ...first, addresses: undefined };
+  return { ...first, addresses: [...new Set(ends.flatMap((e) => e.addresses!))] };
+}
+
+/**
+ * Bundles with the same traffic and the same `fixed` end, merged into one whose other end is the
+ * union of theirs. Sound because a bundle is a product: fixed end x traffic x other end, and a
+ * union of products with all factors but one equal is the product with that factor's union
+ * (within one address family too, which splits each end by family).
+ */
+function mergeBy(bundles: readonly Bundle[], fixed: 'source' | 'destination'): Bundle[] {
+  const other = fixed === 'source' ? 'destination' : 'source';
+  const merged = new Map<string, { bundle: Bundle; others: EndpointSpec[] }>();
+  for (const b of bundles) {
+    const k = JSON.stringify([b.protocol, b.ports, b[fixed], mergeKey(b[other])]);
+    const known = merged.get(k);
+    if (known) known.others.push(b[other]);
+    else merged.set(k, { bundle: b, others: [b[other]] });
+  }
+  return [...merged.values()].map(({ bundle, others }) => ({ ...bundle, [other]: mergeEnds(others) }));
+}
+
 /**
  * The packets of all the flows: the same set as the union of their {@link flowPackets}, built
- * once per pair of ends and protocol rather than once per flow.
+ * once per bundle of flows rather than once per flow: the port ranges of the flows between the
+ * same ends over one protocol together, then the flows from one end (to one end) with the same
+ * traffic to many ends together, so a group that talks to a thousand others is one set.
  */
 export function planPackets(space: PacketSpace, flows: readonly ResolvedFlow[], view: FlowView): PacketSet {
-  // An injective key: JSON of the ends' kinds and names, and the protocol.
-  const key = (f: ResolvedFlow) => JSON.stringify([f.from.kind, f.from.name, f.to.kind, f.to.name, f.protocol]);
   const byPair = new Map<string, { flow: ResolvedFlow; ports: { from: number; to: number }[] }>();
   const icmp: PacketSet[] = [];
   for (const f of flows) {
+    // ICMP flows carry messages, not ports: each is its own set.
     if (f.icmp) {
       icmp.push(icmpPackets(space, f, view));
       continue;
     }
-    const entry = byPair.get(key(f)) ?? { flow: f, ports: [] };
-    entry.ports.push({ from: f.fromPort, to: f.toPort });
-    byPair.set(key(f), entry);
+    // An injective key: JSON of the ends' kinds and names, and the protocol.
+    const key = JSON.stringify([f.from.kind, f.from.name, f.to.kind, f.to.name, f.protocol]);
+    const entry = byPair.get(key);
+    if (entry) entry.ports.push({ from: f.fromPort, to: f.toPort });
+    else byPair.set(key, { flow: f, ports: [{ from: f.fromPort, to: f.toPort }] });
   }
-  return unionAll(space, [...[...byPair.values()].map((e) => pairPackets(space, e.flow, e.ports, view)), ...icmp]);
+  const pairs: Bundle[] = [...byPair.values()].map(({ flow, ports }) => ({
+    protocol: flow.protocol,
+    ports: normalizePorts(ports),
+    source: endpoint(view, flow.from),
+    destination: endpoint(view, flow.to),
+  }));
+  const bundles = mergeBy(mergeBy(pairs, 'source'), 'destination');
+  return unionAll(space, [
+    ...bundles.map((b) => {
+      const traffic = { protocol: b.protocol, ports: b.ports };
+      if (!view.sameFamily) return packets(space, { ...traffic, source: b.source, destination: b.destination });
+      return sameFamilyPackets(space, traffic, b.source, b.destination);
+    }),
+    ...icmp,
+  ]);
+}
+
+/** Port ranges sorted and merged where they overlap or touch: equal sets of ports, equal lists. */
+function normalizePorts(ports: readonly { from: number; to: number }[]): { from: number; to: number }[] {
+  const sorted = [...ports].sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: { from: number; to: number }[] = [];
+  for (const p of sorted) {
+    const last = out[out.length - 1];
+    if (last && p.from <= last.to + 1) last.to = Math.max(last.to, p.to);
+    else out.push({ ...p });
+  }
+  return out;
 }
 
 type Merged = [bigint, bigint][];

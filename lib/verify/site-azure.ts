@@ -456,6 +456,7 @@ const admin = (site: AzureSitePackets, key: 'adminInbound' | 'adminOutbound'): A
 
 /** The names of the rules that deny any of the packets, in processing order: admin rules first. */
 function denying(parts: readonly NsgPackets[], missing: PacketSet, adminRules?: AdminPackets): string | undefined {
+  if (isEmpty(missing)) return undefined;
   const byAdmin = (adminRules?.decisions ?? [])
     .filter((d) => d.rule.access === 'Deny' && !isEmpty(intersection(d.decided, missing)))
     .map((d) => `admin rule ${d.rule.name}`);

@@ -173,12 +173,15 @@ export function surplusOf(set: PacketSet): Pick<ExtraRule, 'surplus' | 'witness'
 
 /** Extra rules in report order: world-open first, then the group's place in the declaration, direction, text. */
 export function sortExtra(extra: readonly ExtraRule[], groups: readonly string[]): ExtraRule[] {
-  const key = (e: ExtraRule) =>
-    [e.worldOpen ? 0 : 1, groups.indexOf(e.group), e.direction === 'inbound' ? 0 : 1].join('|');
-  const text = (e: ExtraRule) => `${e.remote} ${e.protocol} ${e.ports} ${e.rule}`;
-  return [...extra].sort(
-    (a, b) => key(a).localeCompare(key(b)) || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0),
-  );
+  // Each rule's keys once, not once per comparison (a group's place is a look-up, not a search).
+  const place = new Map(groups.map((g, i) => [g, i] as const));
+  const keyed = extra.map((e) => ({
+    e,
+    key: [e.worldOpen ? 0 : 1, place.get(e.group) ?? -1, e.direction === 'inbound' ? 0 : 1].join('|'),
+    text: `${e.remote} ${e.protocol} ${e.ports} ${e.rule}`,
+  }));
+  keyed.sort((a, b) => a.key.localeCompare(b.key) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  return keyed.map((k) => k.e);
 }
 
 const shortfallText = (s: Shortfall): string =>

@@ -8,7 +8,8 @@ import { resolve, type Declaration, type Endpoint, type ResolvedFlow } from '../
 import {
   ModelError,
   allowed,
-  groupsFromEc2,
+  allowedIn,
+  compileAwsNetwork,
   type AwsNetworkModel,
   type ConnectionEnd,
   type SecurityGroupModel,
@@ -53,8 +54,9 @@ describe('the evaluator applies the documented rules', () => {
       { name: 'closed', securityGroupIds: ['sg-icmp'], addresses: ['10.0.3.10'] },
     ],
   };
+  const net = compileAwsNetwork(model);
   const ask = (from: ConnectionEnd, to: ConnectionEnd, p: 'tcp' | 'udp', port: number) =>
-    allowed(model, from, to, p, port);
+    allowedIn(net, from, to, p, port);
 
   test('a CIDR rule admits addresses of its family inside it, on its ports only', () => {
     expect(ask({ address: '10.0.200.1' }, { host: 'web' }, 'tcp', 443)).toEqual({ allowed: true, ingress: true });
@@ -106,61 +108,102 @@ describe('the evaluator applies the documented rules', () => {
   });
 });
 
-describe('EC2 DescribeSecurityGroups answers read into the model', () => {
-  test('each range and group of a permission is one rule; the verdicts follow', () => {
-    const groups = groupsFromEc2([
-      {
-        GroupId: 'sg-0000000000000000a',
-        IpPermissions: [
-          {
-            IpProtocol: 'tcp',
-            FromPort: 5005,
-            ToPort: 5005,
-            IpRanges: [{ CidrIp: '10.0.0.0/24' }],
-            Ipv6Ranges: [{ CidrIpv6: 'fd00::/64' }],
-            UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000b' }],
-          },
-        ],
-        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      },
-      {
-        GroupId: 'sg-0000000000000000b',
-        IpPermissions: [],
-        IpPermissionsEgress: [
-          { IpProtocol: '6', FromPort: 5005, ToPort: 5005, UserIdGroupPairs: [{ GroupId: 'sg-0000000000000000a' }] },
-        ],
-      },
+describe('EC2 answers, read by the one EC2 reader, compiled and evaluated', () => {
+  // The rules as DescribeSecurityGroupRules lists them (one remote each: a CIDR, a group, a prefix
+  // list), read by readSecurityGroups (lib/verify/ec2.ts) from a stand-in for the SDK's client.
+  const rule = (groupId: string, egress: boolean, fields: Record<string, unknown>, n: number) => ({
+    SecurityGroupRuleId: `sgr-${groupId}-${n}`,
+    GroupId: groupId,
+    IsEgress: egress,
+    ...fields,
+  });
+  const A = 'sg-0000000000000000a';
+  const B = 'sg-0000000000000000b';
+  const answers = {
+    DescribeSecurityGroupsCommand: {
+      SecurityGroups: [
+        { GroupId: A, GroupName: 'a' },
+        { GroupId: B, GroupName: 'b' },
+      ],
+    },
+    DescribeSecurityGroupRulesCommand: {
+      SecurityGroupRules: [
+        rule(A, false, { IpProtocol: 'tcp', FromPort: 5005, ToPort: 5005, CidrIpv4: '10.0.0.0/24' }, 1),
+        rule(A, false, { IpProtocol: 'tcp', FromPort: 5005, ToPort: 5005, CidrIpv6: 'fd00::/64' }, 2),
+        rule(A, false, { IpProtocol: 'tcp', FromPort: 5005, ToPort: 5005, ReferencedGroupInfo: { GroupId: B } }, 3),
+        rule(A, false, { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListId: 'pl-1' }, 4),
+        rule(A, true, { IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' }, 5),
+        rule(B, true, { IpProtocol: '6', FromPort: 5005, ToPort: 5005, ReferencedGroupInfo: { GroupId: A } }, 6),
+      ],
+    },
+    GetManagedPrefixListEntriesCommand: { Entries: [{ Cidr: '192.0.2.0/24' }] },
+  };
+  const sdk = {
+    EC2Client: class {
+      send(command: { kind: keyof typeof answers }) {
+        return Promise.resolve(answers[command.kind]);
+      }
+      destroy() {}
+    },
+    ...Object.fromEntries(
+      Object.keys(answers).map((kind) => [
+        kind,
+        class {
+          readonly kind = kind;
+        },
+      ]),
+    ),
+  };
+  beforeAll(() => jest.doMock('@aws-sdk/client-ec2', () => sdk, { virtual: false }));
+  afterAll(() => jest.dontMock('@aws-sdk/client-ec2'));
+
+  test('each rule with its one remote; the verdicts follow; a prefix list admits its entries', async () => {
+    const { readSecurityGroups } = await import('../../lib/verify/ec2');
+    const reading = await readSecurityGroups({ groupIds: [A, B] });
+    expect(reading.groups.map((g) => [g.groupId, g.ingress.length, g.egress.length])).toEqual([
+      [A, 4, 1],
+      [B, 0, 1],
     ]);
-    expect(groups[0].ingress).toHaveLength(3);
     const model: AwsNetworkModel = {
-      groups,
+      groups: reading.groups,
+      prefixLists: reading.prefixLists,
       hosts: [
-        { name: 'info', securityGroupIds: ['sg-0000000000000000a'], addresses: ['10.0.5.5', 'fd00::5'] },
-        { name: 'console', securityGroupIds: ['sg-0000000000000000b'], addresses: ['10.0.6.6'] },
+        { name: 'info', securityGroupIds: [A], addresses: ['10.0.5.5', 'fd00::5'] },
+        { name: 'console', securityGroupIds: [B], addresses: ['10.0.6.6'] },
       ],
     };
-    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5005)).toEqual({
+    const net = compileAwsNetwork(model);
+    expect(allowedIn(net, { host: 'console' }, { host: 'info' }, 'tcp', 5005)).toEqual({
       allowed: true,
       egress: true,
       ingress: true,
     });
-    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5006).allowed).toBe(false);
-    expect(allowed(model, { address: 'fd00::1' }, { host: 'info' }, 'tcp', 5005).allowed).toBe(true);
-    expect(allowed(model, { host: 'info' }, { host: 'console' }, 'tcp', 5005)).toEqual({
+    expect(allowedIn(net, { host: 'console' }, { host: 'info' }, 'tcp', 5006).allowed).toBe(false);
+    expect(allowedIn(net, { address: 'fd00::1' }, { host: 'info' }, 'tcp', 5005).allowed).toBe(true);
+    expect(allowedIn(net, { address: '10.0.1.1' }, { host: 'info' }, 'tcp', 5005).allowed).toBe(false);
+    expect(allowedIn(net, { address: '192.0.2.9' }, { host: 'info' }, 'tcp', 22).allowed).toBe(true);
+    expect(allowedIn(net, { address: '192.0.3.9' }, { host: 'info' }, 'tcp', 22).allowed).toBe(false);
+    expect(allowedIn(net, { host: 'info' }, { host: 'console' }, 'tcp', 5005)).toEqual({
       allowed: false,
       egress: true,
       ingress: false,
     });
+    // Compiled once or per question, the same answers.
+    expect(allowed(model, { host: 'console' }, { host: 'info' }, 'tcp', 5005)).toEqual(
+      allowedIn(net, { host: 'console' }, { host: 'info' }, 'tcp', 5005),
+    );
   });
 
-  test('a prefix list, a permission without protocol or a group without id is a ModelError', () => {
-    const prefixList = {
-      GroupId: 'sg-1',
-      IpPermissions: [{ IpProtocol: 'tcp', PrefixListIds: [{ PrefixListId: 'pl-1' }] }],
-    };
-    expect(() => groupsFromEc2([prefixList])).toThrow(/prefix lists are not modelled/);
-    expect(() => groupsFromEc2([{ GroupId: 'sg-1', IpPermissionsEgress: [{ IpRanges: [] }] }])).toThrow(ModelError);
-    expect(() => groupsFromEc2([{}])).toThrow(/GroupId/);
+  test('a prefix list whose entries were not read admits nothing; a rule EC2 would not give is a ModelError', () => {
+    const groups = [
+      { groupId: A, ingress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, prefixListId: 'pl-2' }], egress: [] },
+    ];
+    const hosts = [{ name: 'h', securityGroupIds: [A], addresses: ['10.0.0.1'] }];
+    const net = compileAwsNetwork({ groups, hosts });
+    expect(allowedIn(net, { address: '192.0.2.9' }, { host: 'h' }, 'tcp', 22).ingress).toBe(false);
+    const broken = [{ groupId: A, ingress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22 }], egress: [] }];
+    expect(() => compileAwsNetwork({ groups: broken, hosts })).toThrow(ModelError);
+    expect(() => compileAwsNetwork({ groups: broken, hosts })).toThrow(/sg-0000000000000000a\.ingress\[0\]/);
   });
 });
 
@@ -305,6 +348,7 @@ describe('the example stacks, read back with the hosts of their templates and ev
 
   test.each(EXAMPLE_STACKS)('%s: between any two hosts, exactly the planned ports are open', (stack) => {
     const { plan, model, roles } = site(stack);
+    const net = compileAwsNetwork(model);
     const flows = plan.resolution.flows;
     const planned = (from: string, to: string, protocol: 'tcp' | 'udp', port: number) =>
       flows.some(
@@ -331,11 +375,11 @@ describe('the example stacks, read back with the hosts of their templates and ev
               to: to.name,
               protocol,
               port,
-              ...allowed(model, { address }, { host: to.name }, protocol, port),
+              ...allowedIn(net, { address }, { host: to.name }, protocol, port),
             }).toMatchObject({ ingress: false });
           }
           for (const from of model.hosts.filter((h) => h !== to)) {
-            const v = allowed(model, { host: from.name }, { host: to.name }, protocol, port);
+            const v = allowedIn(net, { host: from.name }, { host: to.name }, protocol, port);
             const asked = { from: from.name, to: to.name, protocol, port };
             if (planned(from.name, to.name, protocol, port)) {
               expect({ ...asked, ...v }).toMatchObject({ allowed: true });
@@ -349,12 +393,13 @@ describe('the example stacks, read back with the hosts of their templates and ev
     // Peers reach their groups' hosts on the planned ports.
     for (const f of flows.filter((x) => x.from.kind === 'peer' && x.to.kind === 'group')) {
       for (const port of [f.fromPort, f.toPort])
-        expect(allowed(model, endOf(f.from), endOf(f.to), portProtocol(f.protocol), port).allowed).toBe(true);
+        expect(allowedIn(net, endOf(f.from), endOf(f.to), portProtocol(f.protocol), port).allowed).toBe(true);
     }
   });
 
   test('ShopBesideServerProtectExample: the launch template is a normal server and the shop application tier', () => {
     const { model, built, roles } = site('ShopBesideServerProtectExample');
+    const net = compileAwsNetwork(model);
     expect(built.map((h) => [h.name, h.type, roles.get(h.name)])).toEqual([
       [
         'ShopBesideServerProtectExample/NormalServerAndShopApp49C97FFC',
@@ -364,7 +409,7 @@ describe('the example stacks, read back with the hosts of their templates and ev
     ]);
     const host = built[0].name;
     const ask = (from: string, to: string, port: number, protocol: 'tcp' | 'udp' = 'tcp') =>
-      allowed(model, { host: from }, { host: to }, protocol, port).allowed;
+      allowedIn(net, { host: from }, { host: to }, protocol, port).allowed;
     // Its shop role: the web tier reaches it (SHOP1, SHOP2), it reaches the database (SHOP3).
     expect([ask('shop-web', host, 8443), ask('shop-web', host, 9101), ask(host, 'shop-db', 5432)]).toEqual([
       true,
@@ -392,10 +437,11 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
     fc.assert(
       fc.property(scenario, ({ declaration, choices }) => {
         const { plan, model, restricted, created } = deployModel(declaration, choices);
+        const net = compileAwsNetwork(model);
         const skipped = new Set<ResolvedFlow>(plan.skippedFlows);
         for (const f of plan.resolution.flows) {
           for (const port of [f.fromPort, f.toPort]) {
-            const v = allowed(model, endOf(f.from), endOf(f.to), portProtocol(f.protocol), port);
+            const v = allowedIn(net, endOf(f.from), endOf(f.to), portProtocol(f.protocol), port);
             const flow = `${f.from.name}>${f.to.name} ${f.protocol} ${port}`;
             if (!skipped.has(f)) expect({ flow, ...v }).toMatchObject({ allowed: true });
           }
@@ -410,7 +456,7 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
             for (const port of ports) {
               // Outside sources (Internet, a bastion) are never admitted.
               for (const address of [...INTERNET, BASTION]) {
-                const v = allowed(model, { address }, { host: listener.name }, protocol, port);
+                const v = allowedIn(net, { address }, { host: listener.name }, protocol, port);
                 expect({ from: address, to: listener.name, protocol, port, ...v }).toMatchObject({ ingress: false });
               }
               // Another group is admitted only on a port some flow from it opens.
@@ -420,7 +466,7 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
                     f.from.name === initiator.name && f.protocol === protocol && f.fromPort <= port && port <= f.toPort,
                 );
                 if (!planned) {
-                  const v = allowed(model, { host: initiator.name }, { host: listener.name }, protocol, port);
+                  const v = allowedIn(net, { host: initiator.name }, { host: listener.name }, protocol, port);
                   const asked = { from: initiator.name, to: listener.name, protocol, port };
                   expect({ ...asked, ...v }).toMatchObject({ ingress: false });
                 }
@@ -435,7 +481,7 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
           );
           for (const address of [...INTERNET, BASTION]) {
             for (const port of ports) {
-              const v = allowed(model, { host: name }, { address }, 'tcp', port);
+              const v = allowedIn(net, { host: name }, { address }, 'tcp', port);
               // Restricted: an unplanned destination is refused outbound. Default: outbound is open, IPv4 and IPv6.
               expect({ from: name, to: address, port, ...v }).toMatchObject({ egress: !restricted });
             }
@@ -455,7 +501,7 @@ describe('synthesized plans, read back and evaluated (fast-check)', () => {
                     port <= f.toPort,
                 );
                 if (planned) continue;
-                const v = allowed(model, { host: name }, { host: listener.name }, protocol, port);
+                const v = allowedIn(net, { host: name }, { host: listener.name }, protocol, port);
                 expect({ from: name, to: listener.name, protocol, port, ...v }).toMatchObject({ egress: false });
               }
             }

@@ -301,7 +301,11 @@ describe('checkFlowPeerKinds', () => {
     const c = relay();
     c.rows[0].flows[0].listener = { peer: 'upstream' };
     expect(flowFaults(checkFlowPeerKinds, c, 0, 0)).toEqual([
-      { path: 'rows[0].flows[0].listener.peer', message: "must be one of the catalog's own peerKinds: relay-upstream" },
+      {
+        path: 'rows[0].flows[0].listener.peer',
+        message:
+          "must be one of the catalog's own peerKinds: relay-upstream, or another product's as <product id>:<kind>",
+      },
     ]);
   });
 });

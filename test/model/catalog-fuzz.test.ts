@@ -140,6 +140,8 @@ const ID_EDGE = [
   'serverprotect:console',
   'sum:workstation',
   'control-manager',
+  'serverprotect:mail',
+  'shop:shop-payment-gateway',
   'SP1',
   'SUM7-1',
   'smart-update-manager',
@@ -176,6 +178,7 @@ const ID_FIELDS = new Set([
   'broadcast',
   'role',
   'kind',
+  'hostOsOption',
 ]);
 const ID_LISTS = new Set(['roles', 'hostOs', 'values']);
 const isId = ([p, v]: [Path, Json]): boolean =>
@@ -197,8 +200,11 @@ const FIELDS = [
   'reference',
   'optionsField',
   'requires',
+  'hostOsOption',
+  'direction',
   'base',
   'note',
+  'section',
   '<<',
   'extra',
 ];
@@ -371,8 +377,18 @@ function declarationFor(set: CatalogSet, product: string, values: Json[]): Recor
     const v = values[i % Math.max(values.length, 1)];
     if (i < values.length && v !== undefined) options[o.name] = v;
   });
+  // Every other group sets options of its own, the same random values rotated, an unknown name among them.
+  const own = (i: number): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    c.options.forEach((x, j) => {
+      const v = values[(i + j) % Math.max(values.length, 1)];
+      if (j < values.length && v !== undefined) o[x.name] = v;
+    });
+    if (values.length > 5) o.notAnOption = values[5];
+    return o;
+  };
   return {
-    groups: c.roles.map((r, i) => ({ name: `g${i}`, role: r.id })),
+    groups: c.roles.map((r, i) => ({ name: `g${i}`, role: r.id, ...(i % 2 ? { options: own(i) } : {}) })),
     peers: c.peerKinds.map((k, i) => ({ name: `p${i}`, kind: k.id, cidr: `10.0.${i}.0/24` })),
     [c.product.optionsField]: options,
   };

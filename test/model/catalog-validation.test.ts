@@ -112,19 +112,22 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      "rows[4].flows[0].listener.peer: must be one of the catalog's own peerKinds: shop-payment-gateway " +
-        '(got "shop-payment-gatway"); did you mean "shop-payment-gateway"?',
+      "rows[4].flows[0].listener.peer: must be one of the catalog's own peerKinds: shop-payment-gateway, " +
+        'or another product\'s as <product id>:<kind> (got "shop-payment-gatway"); did you mean "shop-payment-gateway"?',
     ],
   ],
   [
-    "a flow reaching another product's peer kind",
+    "a flow reaching another product's peer kind by its bare id",
     () => {
       const c = relay();
       c.rows[0].flows[0].listener.peer = 'mail';
       return [c];
     },
     'first.yaml',
-    ['rows[0].flows[0].listener.peer: must be one of the catalog\'s own peerKinds: relay-upstream (got "mail")'],
+    [
+      "rows[0].flows[0].listener.peer: must be one of the catalog's own peerKinds: relay-upstream, " +
+        'or another product\'s as <product id>:<kind> (got "mail")',
+    ],
   ],
   [
     'a flow side with an empty list of roles',
@@ -528,6 +531,49 @@ const CASES: [string, () => Data[], string, string[]][] = [
     ],
   ],
   [
+    'api: an enum on an option that is not a choice',
+    () => {
+      const c = shop();
+      c.options[2].api = { typeName: 'ShopPayments', values: [{ name: 'On', doc: 'On.' }] };
+      return [c];
+    },
+    'first.yaml',
+    [
+      'options[2].api.typeName: only a choice option has an enum; remove it (got "ShopPayments")',
+      'options[2].api.values: only a choice option has an enum; remove it (got [{"name":"On","doc":"On."}])',
+    ],
+  ],
+  [
+    'api: a type name that is not PascalCase',
+    () => {
+      const c = shop();
+      c.peerKinds[0].api = { typeName: 'paymentGateway' };
+      return [c];
+    },
+    'first.yaml',
+    [
+      'peerKinds[0].api.typeName: must be a PascalCase name: an upper-case letter, then letters and digits, ' +
+        'at most 40 characters (got "paymentGateway")',
+    ],
+  ],
+  [
+    'api: enum members not one per value, names used twice',
+    () => {
+      const c = shop();
+      c.options[3].api = { values: [{ name: 'Postgres', doc: 'PostgreSQL.' }] };
+      c.roles[0].api = { typeName: 'ShopTier', groupsField: 'tierGroups' };
+      c.roles[1].api = { typeName: 'ShopTier', groupsField: 'tierGroups' };
+      return [c];
+    },
+    'first.yaml',
+    [
+      'options[3].api.values: needs one member per value of the option (2), in order ' +
+        '(got [{"name":"Postgres","doc":"PostgreSQL."}])',
+      'roles[1].api.typeName: duplicate; roles[0].api.typeName already uses it (got "ShopTier")',
+      'roles[1].api.groupsField: duplicate; roles[0].api.groupsField already uses it (got "tierGroups")',
+    ],
+  ],
+  [
     'requiresPeer on a flag',
     () => {
       const c = shop();
@@ -536,7 +582,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     },
     'first.yaml',
     [
-      'options[2]: unknown field requiresPeer; allowed: name, description, when, reason, type, default ' +
+      'options[2]: unknown field requiresPeer; allowed: name, description, when, reason, api, type, default ' +
         '(got ["requiresPeer"])',
     ],
   ],
@@ -801,7 +847,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
     'first.yaml',
     [
       'roles[0].hostOs: is required (got nothing)',
-      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, requires (got ["hostOS"]); did you mean hostOs?',
+      'roles[0]: unknown field hostOS; allowed: id, label, hostOs, hostOsOption, requires, api (got ["hostOS"]); did you mean hostOs?',
     ],
   ],
   [
@@ -825,7 +871,7 @@ const CASES: [string, () => Data[], string, string[]][] = [
       'rows[1].flows[0].listener: is required (got nothing)',
       'rows[1].flows[0].initiator: is required (got nothing)',
       'rows[1].flows[0].protocol: must be one of tcp, udp, icmp, icmpv6 (got nothing)',
-      'rows[1].flows[0]: unknown field <<; allowed: listener, initiator, protocol, ports, icmp, broadcast (got ["<<"]); ' +
+      'rows[1].flows[0]: unknown field <<; allowed: listener, initiator, protocol, direction, ports, icmp, broadcast (got ["<<"]); ' +
         'YAML 1.2 reads << as a field, not a merge: write the fields out, or alias a whole value (*name)',
     ],
   ],

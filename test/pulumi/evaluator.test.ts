@@ -1,4 +1,4 @@
-import { evaluateFlow, evaluateNsg, type AzureEndpoint } from '../../lib/azure/evaluator';
+import { compileNsg, decideIn, evaluateFlow, evaluateNsg, type AzureEndpoint } from '../../lib/azure/evaluator';
 import { validateSecurityRules, type ArmSecurityRule } from '../../lib/azure/rules';
 
 // The evaluator and the validator against the documented cases, each written out by hand.
@@ -168,5 +168,72 @@ describe('ARM rule validator', () => {
     expect(
       validateSecurityRules([rule({ name: 'a' }), rule({ name: 'A', priority: 101 })]).map((f) => f.field),
     ).toEqual(['name']);
+  });
+});
+
+describe('evaluator: an NSG compiled once answers as one compiled per question', () => {
+  const rules = [
+    rule({
+      name: 'web',
+      priority: 100,
+      destinationPortRange: '80-443',
+      destinationApplicationSecurityGroups: [{ id: 'asg-web' }],
+    }),
+    rule({
+      name: 'deny-app',
+      priority: 200,
+      access: 'Deny',
+      destinationPortRange: '*',
+      sourceAddressPrefix: '10.0.9.0/24',
+    }),
+    rule({
+      name: 'app',
+      priority: 300,
+      destinationPortRange: '8000-8009',
+      sourceApplicationSecurityGroups: [{ id: 'asg-web' }],
+    }),
+    rule({
+      name: 'out',
+      priority: 100,
+      direction: 'Outbound',
+      access: 'Deny',
+      destinationAddressPrefix: 'Internet',
+      destinationPortRange: '25',
+    }),
+  ];
+  const ends: AzureEndpoint[] = [
+    nic('10.0.1.4', rules, ['asg-web']),
+    nic('10.0.2.4', rules, ['asg-app']),
+    nic('10.0.9.9', rules, ['asg-web', 'asg-app']),
+    { address: '198.51.100.1' },
+    nic('fd00::4', rules, ['asg-web']),
+  ];
+  const compiled = compileNsg(
+    rules,
+    net,
+    ends.map((e) => e.applicationSecurityGroups ?? []),
+  );
+  test.each(['Inbound', 'Outbound'] as const)("%s: every pair of ends, ports at the rules' edges", (direction) => {
+    let asked = 0;
+    for (const from of ends)
+      for (const to of ends)
+        for (const protocol of ['Tcp', 'Udp', 'Icmp'] as const)
+          for (const port of [24, 25, 26, 79, 80, 443, 444, 7999, 8000, 8009, 8010]) {
+            const packet = { protocol, port };
+            expect(decideIn(compiled, direction, from, to, packet)).toEqual(
+              evaluateNsg(rules, direction, from, to, packet, net),
+            );
+            asked++;
+          }
+    expect(asked).toBe(ends.length * ends.length * 3 * 11);
+  });
+  test('an end of a membership not compiled, or another source port, is an ArgumentError', () => {
+    const stranger = nic('10.0.3.3', rules, ['asg-other']);
+    expect(() => decideIn(compiled, 'Inbound', stranger, ends[0], { protocol: 'Tcp', port: 80 })).toThrow(
+      /from\.applicationSecurityGroups/,
+    );
+    expect(() => decideIn(compiled, 'Inbound', ends[1], ends[0], { protocol: 'Tcp', port: 80, sourcePort: 1 })).toThrow(
+      /source port/,
+    );
   });
 });

@@ -5,12 +5,14 @@ import { PortPlan, ServerProtect, SmartUpdateManager } from '../../lib/cdk';
 import { PRESETS, type PeerDeclaration } from '../../lib/model';
 import { RANGES_CATALOG, RANGES_DECLARATION } from './ranges-catalog';
 import { ICMP_CATALOG, ICMP_DECLARATION } from './icmp-catalog';
+import { CONFIGMGR_CATALOG, CONFIGMGR_DECLARATION } from './configmgr-catalog';
 
 /**
  * A variety of stacks for the template validators (aws-cdk-lib's own and cfn-lint): the example
  * app, and stacks with existing groups (mutable, immutable, in another stack), restricted and
  * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, a launch template, and a user's catalog
- * with fixed port ranges, and one with ICMP and ICMPv6 flows.
+ * with fixed port ranges, one with ICMP and ICMPv6 flows, and the Configuration Manager example
+ * catalog.
  */
 export const VARIETY_STACKS = [
   'VarietyPeers',
@@ -20,6 +22,7 @@ export const VARIETY_STACKS = [
   'VarietyCrossStack',
   'VarietyRanges',
   'VarietyIcmp',
+  'VarietyConfigMgr',
 ] as const;
 
 const PEERS: PeerDeclaration[] = [
@@ -111,5 +114,11 @@ export function buildVariety(app: App): App {
 
   const icmp = new Stack(app, 'VarietyIcmp');
   new PortPlan(icmp, 'Plan', { vpc: vpcOf(icmp), declaration: ICMP_DECLARATION, catalogs: [ICMP_CATALOG] });
+  const configMgr = new Stack(app, 'VarietyConfigMgr');
+  new PortPlan(configMgr, 'Plan', {
+    vpc: vpcOf(configMgr),
+    declaration: { ...CONFIGMGR_DECLARATION, egress: 'restricted' },
+    catalogs: [CONFIGMGR_CATALOG],
+  });
   return app;
 }
