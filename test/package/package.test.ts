@@ -84,10 +84,11 @@ let consumer = '';
 let packed: Manifest;
 let files: string[] = [];
 let packedSize = 0;
-// Bounds on what a user downloads: today about 205 files and 300 kB; a jump past these means
-// something that does not belong in the package (sources, tests, fixtures) was packed.
-const FILES_MAX = 250;
-const PACKED_BYTES_MAX = 400_000;
+// Bounds on what a user downloads: today about 257 files and 385 kB (a .js and a .d.ts per
+// module); a jump past these means something that does not belong in the package (sources,
+// tests, fixtures) was packed.
+const FILES_MAX = 300;
+const PACKED_BYTES_MAX = 460_000;
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/lib/model/index.js'))) {
