@@ -28,7 +28,7 @@ test('a code needs a type; ICMP has no ports; TCP has no icmp; type and code are
     ['rows[0].flows[0].icmp.code', expect.stringMatching(/must come with a type/)],
   ]);
   expect(problems(withFlow({ ...base, ports: { kind: 'fixed', ports: [7] } }))).toEqual([
-    ['rows[0].flows[0]', 'unknown field ports; allowed: listener, initiator, protocol, icmp, broadcast'],
+    ['rows[0].flows[0]', 'unknown field ports; allowed: listener, initiator, protocol, direction, icmp, broadcast'],
   ]);
   expect(problems(withFlow({ ...base, protocol: 'tcp' }))[0][0]).toMatch(/^rows\[0\]\.flows\[0\]\.(icmp|ports)$/);
   for (const bad of [256, -1, 1.5])
