@@ -253,6 +253,31 @@ function extraRules(
   return out;
 }
 
+// The site compiled once, for the whole check and for explain: every group it has (the declared
+// ones and each role-wide one, a role with two or more groups), their rules as packets, what the
+// site lets in and out, and the plan's flows as hosts of the site.
+function compileSite(
+  resolution: Resolution,
+  groupIds: Readonly<Record<string, string>>,
+  groups: readonly DeployedGroup[],
+  options: AwsSiteOptions,
+) {
+  const placement = placeCloudRules(resolution);
+  const names = resolution.declaration.groups.map((g) => g.name);
+  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
+  const nameOf = mapGroups(holders, groupIds, groups);
+  const byId = new Map(groups.map((g) => [g.groupId, g]));
+  const site = holders.map((n) => byId.get(groupIds[n])!);
+  const ctx = siteContext(placement, names, nameOf, site, options.prefixLists);
+  const rules = compileRules(ctx, holders, site);
+  const sets: AwsSitePackets = awsSitePackets(ctx.space, names, {
+    ingress: rules.filter((c) => c.direction === 'ingress' && c.packets).map((c) => c.packets!),
+    egress: rules.filter((c) => c.direction === 'egress' && c.packets).map((c) => c.packets!),
+  });
+  const view = hostView(hostAddresses(resolution, rules, options.addressSpace));
+  return { holders, nameOf, site, ctx, rules, sets, view };
+}
+
 /**
  * Checks deployed security groups against a resolution, as packet sets.
  * - Site: a host class per declared group, whose hosts carry the group's security group and its
@@ -273,20 +298,7 @@ export function verifyAwsSite(
   groups: readonly DeployedGroup[],
   options: AwsSiteOptions = {},
 ): SiteReport {
-  const placement = placeCloudRules(resolution);
-  const names = resolution.declaration.groups.map((g) => g.name);
-  // Every group the site has: the declared ones and each role-wide one (a role with two or more groups).
-  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
-  const nameOf = mapGroups(holders, groupIds, groups);
-  const byId = new Map(groups.map((g) => [g.groupId, g]));
-  const site = holders.map((n) => byId.get(groupIds[n])!);
-  const ctx = siteContext(placement, names, nameOf, site, options.prefixLists);
-  const rules = compileRules(ctx, holders, site);
-  const sets: AwsSitePackets = awsSitePackets(ctx.space, names, {
-    ingress: rules.filter((c) => c.direction === 'ingress' && c.packets).map((c) => c.packets!),
-    egress: rules.filter((c) => c.direction === 'egress' && c.packets).map((c) => c.packets!),
-  });
-  const view = hostView(hostAddresses(resolution, rules, options.addressSpace));
+  const { holders, nameOf, ctx, rules, sets, view } = compileSite(resolution, groupIds, groups, options);
   // What each side stops of all the flows at once; each flow then takes its part of that, and
   // when nothing is stopped no flow needs a set of its own.
   const all = planPackets(ctx.space, resolution.flows, view);
@@ -398,24 +410,13 @@ export function awsSiteModel(
   groups: readonly DeployedGroup[],
   options: AwsSiteOptions = {},
 ): AwsSiteModel {
-  const placement = placeCloudRules(resolution);
-  const names = resolution.declaration.groups.map((g) => g.name);
-  const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
-  const nameOf = mapGroups(holders, groupIds, groups);
-  const byId = new Map(groups.map((g) => [g.groupId, g]));
-  const site = holders.map((n) => byId.get(groupIds[n])!);
-  const ctx = siteContext(placement, names, nameOf, site, options.prefixLists);
-  const rules = compileRules(ctx, holders, site);
-  const sets = awsSitePackets(ctx.space, names, {
-    ingress: rules.filter((c) => c.direction === 'ingress' && c.packets).map((c) => c.packets!),
-    egress: rules.filter((c) => c.direction === 'egress' && c.packets).map((c) => c.packets!),
-  });
+  const { holders, site, ctx, rules, sets, view } = compileSite(resolution, groupIds, groups, options);
   return {
     ctx,
     holders,
     groups: new Map(holders.map((h, i) => [h, site[i]])),
     rules: rules.map(({ holder, direction, rule, packets: p }) => ({ holder, direction, rule, packets: p })),
     sets,
-    view: hostView(hostAddresses(resolution, rules, options.addressSpace)),
+    view,
   };
 }
