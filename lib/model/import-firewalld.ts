@@ -66,7 +66,12 @@ export interface FirewalldImported {
    * The ports opened, by protocol, as disjoint ranges ascending (ranges that overlap or touch are
    * one): its own and those of every service it includes.
    */
-  readonly ports: { readonly tcp: readonly PortRange[]; readonly udp: readonly PortRange[] };
+  readonly ports: {
+    /** The TCP ranges. */
+    readonly tcp: readonly PortRange[];
+    /** The UDP ranges. */
+    readonly udp: readonly PortRange[];
+  };
   /** The services it includes, directly or through others, by name, sorted. */
   readonly includes: readonly string[];
 }
@@ -469,7 +474,7 @@ function readAll(files: readonly FirewalldServiceFile[]): Map<string, ServiceDef
  * that a catalog can express becomes two roles, `firewalld:<id>` (the hosts that offer it) and
  * `firewalld:<id>:client` (the hosts that reach it), and one row `FIREWALLD-<ID>` whose flows open
  * its TCP and UDP ports, its own and those of every service it includes, from the clients to the
- * hosts, citing its file. `<id>` is the service's name by {@link serviceCode}. Every other service
+ * hosts, citing its file. `<id>` is the service's name as an id (`serviceCode`: lower case, with a mark for capitals). Every other service
  * is refused with each reason; nothing is dropped in silence.
  * @param files the service files; a service's name is its file name without `.xml`
  * @returns the catalog (rows by service name) and every service's outcome
