@@ -1,15 +1,13 @@
 import { Option, type Command } from 'commander';
 import { ArgumentError, PortplanError, cloudGroupNames, flowPortsText, type Resolution } from '../model';
 import { describePacket } from '../packets';
-import { readSecurityGroups } from '../verify/ec2';
 import { explainAwsSite, type AwsRuleChange } from '../verify/explain-aws';
 import { explainAzureSite, type AzureRuleChange } from '../verify/explain-azure';
 import type { PairQuery } from '../verify/explain-pair';
 import type { SiteAnswer, SiteDirection, SideGap } from '../verify/explain-site';
-import { groupIdsByTag } from '../verify/site-aws';
 import { asgsOfGroups, readNsg } from '../verify/site-azure';
 import { parsePort, parsePortRange } from './explain';
-import { VERIFY_EXIT, hintGroup, missingGroups, readJsonFile, repeatable, siteAsgs } from './verify';
+import { VERIFY_EXIT, hintGroup, readAwsSite, readJsonFile, repeatable, siteAsgs } from './verify';
 
 /**
  * `portplan explain --site aws|azure`: the pair question of `explain` asked of a deployed site, read
@@ -107,18 +105,7 @@ async function awsAnswers(
   o: SiteOptions,
   queries: readonly PairQuery[],
 ): Promise<SiteAnswer<AwsRuleChange>[]> {
-  const given = o.group ?? [];
-  if (!o.vpc && !given.length)
-    throw new ArgumentError(
-      '--vpc',
-      undefined,
-      'give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group',
-    );
-  const names = cloudGroupNames(r);
-  const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
-  const read = await readSecurityGroups({ vpcId: o.vpc, tagValues: names, groupIds: Object.values(explicit) });
-  const ids = groupIdsByTag(names, read.groups, given);
-  missingGroups(names, ids, o.vpc, given);
+  const { ids, read } = await readAwsSite(r, o);
   return queries.map((q) => explainAwsSite(r, q, ids, read.groups, { prefixLists: read.prefixLists }));
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames } from '../model';
+import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../model';
 import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
@@ -109,6 +109,32 @@ export function hintGroup<T>(names: readonly string[], read: () => T): T {
   }
 }
 
+/**
+ * The plan's security groups as `verify aws` and `explain --site aws` find them: by the ids given
+ * (`--group name=sg-...`, parsed before EC2 is asked, so a typo costs no API call) and by their
+ * tags in the VPC, only those; every declared group found, or an error naming the missing ones.
+ * @throws ArgumentError naming `--vpc` when neither `--vpc` nor `--group` is given
+ */
+export async function readAwsSite(
+  resolution: Resolution,
+  o: { readonly vpc?: string; readonly group?: readonly string[] },
+): Promise<{ ids: Record<string, string>; read: Awaited<ReturnType<typeof readSecurityGroups>> }> {
+  const given = o.group ?? [];
+  if (!o.vpc && !given.length)
+    throw new ArgumentError(
+      '--vpc',
+      undefined,
+      'give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group',
+    );
+  // The declared groups, and the role-wide group of each role with two or more.
+  const names = cloudGroupNames(resolution);
+  const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
+  const read = await readSecurityGroups({ vpcId: o.vpc, tagValues: names, groupIds: Object.values(explicit) });
+  const ids = groupIdsByTag(names, read.groups, given);
+  missingGroups(names, ids, o.vpc, given);
+  return { ids, read };
+}
+
 /** `portplan verify aws` and `portplan verify azure`. */
 export function registerVerify(program: Command, ctx: VerifyContext): void {
   const verify = program
@@ -152,21 +178,7 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
           throw new ArgumentError('argv', 'verify aws', 'a command run through runAsync(): it waits for EC2');
         }
         const resolution = ctx.load(o, cmd);
-        const given = o.group ?? [];
-        if (!o.vpc && !given.length)
-          throw new ArgumentError(
-            '--vpc',
-            undefined,
-            'give --vpc <vpc-id>, or --group <name>=<sg-id> for each declared group',
-          );
-        // The declared groups, and the role-wide group of each role with two or more.
-        const names = cloudGroupNames(resolution);
-        // Parse the pairs before asking EC2, so a typo costs no API call.
-        const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
-        // Only the plan's groups: by their tags in the VPC, and by the ids given.
-        const read = await readSecurityGroups({ vpcId: o.vpc, tagValues: names, groupIds: Object.values(explicit) });
-        const ids = groupIdsByTag(names, read.groups, given);
-        missingGroups(names, ids, o.vpc, given);
+        const { ids, read } = await readAwsSite(resolution, o);
         finish(ctx, verifyAwsSite(resolution, ids, read.groups, { prefixLists: read.prefixLists }), o.json);
       } catch (e) {
         fail(ctx, e);
