@@ -57,7 +57,11 @@ function awsSite(r: Resolution, vpcRules: number): DeployedGroup[] {
         ipProtocol: x.protocol,
         fromPort: x.fromPort,
         toPort: x.toPort,
-        ...(x.remote.kind === 'group' ? { referencedGroupId: sg(x.remote.name) } : { cidrIpv4: x.remote.cidr }),
+        ...(x.remote.kind === 'group'
+          ? { referencedGroupId: sg(x.remote.name) }
+          : x.remote.kind === 'cidr'
+            ? { cidrIpv4: x.remote.cidr }
+            : { prefixListId: x.remote.prefixList.id }),
       })),
     egress: [{ ipProtocol: '-1', cidrIpv4: '0.0.0.0/0' }],
   }));

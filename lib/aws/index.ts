@@ -10,6 +10,7 @@ export {
   planRules,
   type AwsPlanOptions,
   type CidrRemote,
+  type PrefixListRemote,
   type DefaultEgressRule,
   type GroupRemote,
   type GroupTreatment,

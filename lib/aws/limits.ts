@@ -103,7 +103,8 @@ export interface RuleCount {
  * enforced separately for IPv4 and IPv6 rules
  * (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
  * A rule that references a security group is counted in both families (it admits both), and the
- * default egress rules of created groups count like any other. Rules already on existing groups
+ * default egress rules of created groups count like any other; a rule naming a prefix list counts as
+ * the list's maximum entries. Rules already on existing groups
  * are not known here and not counted. Zero counts are left out; order: groups, then inbound
  * before outbound, then IPv4 before IPv6.
  */
@@ -115,8 +116,11 @@ export function ruleCountsByFamily(plan: RulePlan): RuleCount[] {
     counts.set(k, (counts.get(k) ?? 0) + n);
   };
   for (const r of plan.rules) {
+    // A rule that names a prefix list counts as the list's maximum entries (or an AWS-managed
+    // list's weight): https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html
+    const n = r.remote.kind === 'prefixList' ? r.remote.prefixList.maxEntries : 1;
     for (const family of [4, 6] as const) {
-      if (r.remote.kind === 'group' || r.remote.family === family) add(r.group, r.direction, family);
+      if (r.remote.kind === 'group' || r.remote.family === family) add(r.group, r.direction, family, n);
     }
   }
   const out: RuleCount[] = [];

@@ -13,7 +13,10 @@ import {
   type RoleId,
   type RowId,
   type RuleDirection,
+  type RuleParty,
+  awsPeerAddress,
   user,
+  type PeerPrefixList,
 } from '../model';
 import { checkRuleCounts } from './limits';
 
@@ -54,8 +57,23 @@ export interface CidrRemote {
   readonly family: 4 | 6;
 }
 
-/** The other side of a planned rule: a role group, or an address range with its family. */
-export type RuleRemote = GroupRemote | CidrRemote;
+/**
+ * An AWS managed prefix list as the other side of a rule
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html): written as
+ * `SourcePrefixListId`/`DestinationPrefixListId`, by id or by an AWS-managed list's name looked up
+ * at synthesis.
+ */
+export interface PrefixListRemote {
+  /** Discriminator. */
+  readonly kind: 'prefixList';
+  /** The list: its id or name, the rules each rule naming it counts as, and its family. */
+  readonly prefixList: PeerPrefixList;
+  /** The list's address family: its rules count against that family's quota. */
+  readonly family: 4 | 6;
+}
+
+/** The other side of a planned rule: a role group, an address range or a prefix list, with its family. */
+export type RuleRemote = GroupRemote | CidrRemote | PrefixListRemote;
 
 /**
  * Where a rule lives in the template: `inline` in the created group's `SecurityGroupIngress`/
@@ -234,6 +252,15 @@ function ec2Ports(c: CloudRule): { fromPort: number; toPort: number } {
   return { fromPort: c.icmp.type ?? -1, toPort: c.icmp.code ?? -1 };
 }
 
+/** The other side of a rule: a group, or a peer as AWS names it (its prefix list, else its CIDR). */
+function ruleRemote(remote: RuleParty): RuleRemote {
+  if (remote.kind !== 'peer') return { kind: 'group', name: remote.name };
+  const address = awsPeerAddress(remote);
+  return 'cidr' in address
+    ? { kind: 'cidr', cidr: address.cidr, family: cidrFamily(address.cidr) }
+    : { kind: 'prefixList', prefixList: address.prefixList, family: address.prefixList.family };
+}
+
 /** The cloud rules as EC2 rules: those on immutable groups skipped, those EC2 sees as one merged. */
 function mergeRules(
   resolution: Resolution,
@@ -250,11 +277,8 @@ function mergeRules(
       for (const f of c.flows) skipped.add(f);
       continue;
     }
-    const r: RuleRemote =
-      remote.kind === 'peer'
-        ? { kind: 'cidr', cidr: remote.cidr, family: cidrFamily(remote.cidr) }
-        : { kind: 'group', name: remote.name };
-    const remoteKey = r.kind === 'group' ? `group:${r.name}` : `cidr:${r.cidr}`;
+    const r = ruleRemote(remote);
+    const remoteKey = JSON.stringify(r);
     const { fromPort, toPort } = ec2Ports(c);
     const key = JSON.stringify([holder.name, direction, remoteKey, c.protocol, fromPort, toPort]);
     const seen = merged.get(key);
@@ -273,6 +297,7 @@ function mergeRules(
         fromPort,
         toPort,
         ...(c.icmp ? { icmp: c.icmp } : {}),
+        // A prefix list rule is separate, as aws-cdk-lib writes one (its Peer.prefixList cannot be inline).
         placement: r.kind === 'cidr' && !existing(holder.name) ? 'inline' : 'separate',
         id: composeName(NAME_TARGETS.cdkId, [...parts, c.protocol, fromPort, toPort]),
       },

@@ -28,6 +28,7 @@ export {
 export {
   RULE_PROTOCOLS,
   SERVICE_TAGS,
+  isServiceTag,
   isAddressPrefix,
   isPortRange,
   isValidRuleName,

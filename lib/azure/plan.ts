@@ -24,6 +24,7 @@ import {
   type RoleWideGroup,
   type RuleParty,
   user,
+  azurePeerPrefix,
 } from '../model';
 import { isPortRange, isValidRuleName, validateSecurityRules, type ArmSecurityRule } from './rules';
 
@@ -420,7 +421,8 @@ function allowOf(c: CloudRule) {
 
 /** The allow rules of the flows: one per direction, endpoints and protocol, with all its port ranges. */
 function allowDrafts(resolution: Resolution, placed: readonly CloudRule[]): Draft[] {
-  const side = (e: RuleParty): AzureRuleEndpoint => (e.kind === 'peer' ? { prefix: e.cidr } : { group: e.name });
+  const side = (e: RuleParty): AzureRuleEndpoint =>
+    e.kind === 'peer' ? { prefix: azurePeerPrefix(e) } : { group: e.name };
   const drafts = new Map<string, Draft>();
   for (const c of placed) {
     const { direction, from, to, protocol, name, key } = allowOf(c);
@@ -456,9 +458,10 @@ export function azureAdmittedFlows(flows: readonly ResolvedFlow[]): ResolvedFlow
   );
 }
 
-// Whether an Icmp rule's ends may carry addresses of this family: an ASG's hosts may have both, a
-// peer's prefix has one.
-const carries = (e: RuleParty, family: 4 | 6): boolean => e.kind !== 'peer' || parseCidr(e.cidr)?.family === family;
+// Whether an Icmp rule's ends may carry addresses of this family: an ASG's hosts and a service tag's
+// ranges may have both, a peer's CIDR has one.
+const carries = (e: RuleParty, family: 4 | 6): boolean =>
+  e.kind !== 'peer' || e.serviceTag !== undefined || parseCidr(azurePeerPrefix(e))?.family === family;
 
 /**
  * The ICMP allow rules that admit more than their flows ask for: a type or code the rule cannot

@@ -72,6 +72,16 @@ export interface RuleFinding {
 /** The service tags portplan knows and the evaluator understands (the NSG overview's "Service tags"). */
 export const SERVICE_TAGS = ['VirtualNetwork', 'AzureLoadBalancer', 'Internet'] as const;
 
+/**
+ * Whether a prefix is a service tag's name: the well-known tags above, or any other tag Azure
+ * publishes (`Storage`, `Storage.WestEurope`, `AzureUpdateDelivery`): a name, and a region or
+ * other qualifier after a dot (https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags).
+ * Which tags exist changes with Azure; an unknown tag is refused by Azure at deployment.
+ */
+export function isServiceTag(prefix: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)?$/.test(prefix);
+}
+
 /** Protocol values of the REST API's `SecurityRuleProtocol`. */
 export const RULE_PROTOCOLS = ['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*'] as const;
 
@@ -201,10 +211,9 @@ function checkAddresses(r: ArmSecurityRule, side: 'source' | 'destination', add:
     // "*", a service tag, an address or a CIDR (REST API, sourceAddressPrefix). The documents do not
     // say whether host bits are refused; portplan's spec requires masked prefixes everywhere, so a
     // rule says exactly the range it matches.
-    const ok =
-      typeof single === 'string' &&
-      (single === '*' || (SERVICE_TAGS as readonly string[]).includes(single) || isAddressPrefix(single));
-    if (!ok) add(one, single, `"*", ${SERVICE_TAGS.join(', ')}, an address or a masked CIDR`);
+    const ok = typeof single === 'string' && (single === '*' || isServiceTag(single) || isAddressPrefix(single));
+    if (!ok)
+      add(one, single, `"*", a service tag (${SERVICE_TAGS.join(', ')}, Storage...), an address or a masked CIDR`);
   }
   if (present(r[many]) && !plural) add(many, r[many], 'a list of addresses or masked CIDRs');
   for (const p of plural ?? []) {

@@ -29,6 +29,7 @@ export {
   ruleCountsByFamily,
   type AwsPlanOptions,
   type CidrRemote,
+  type PrefixListRemote,
   type DefaultEgressRule,
   type GroupRemote,
   type GroupTreatment,

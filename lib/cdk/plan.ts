@@ -31,6 +31,7 @@ import {
   type GroupTreatment,
   type PlannedRule,
   type RulePlan,
+  type RuleRemote,
 } from '../aws';
 
 /** A security group portplan did not create, used for one role group. */
@@ -359,12 +360,7 @@ export class PortPlan extends Construct {
   /** Renders one planned rule the way aws-cdk-lib renders its own: peer and port write the JSON. */
   private render(r: PlannedRule): void {
     const sg = this.securityGroupOf(r.group);
-    const peer: ec2.IPeer =
-      r.remote.kind === 'group'
-        ? this.securityGroupOf(r.remote.name)
-        : r.remote.family === 6
-          ? ec2.Peer.ipv6(r.remote.cidr)
-          : ec2.Peer.ipv4(r.remote.cidr);
+    const peer = this.peerOf(r.remote);
     if (r.placement === 'inline') {
       if (r.direction === 'inbound') sg.addIngressRule(peer, port(r), r.description);
       else sg.addEgressRule(peer, port(r), r.description);
@@ -386,6 +382,25 @@ export class PortPlan extends Construct {
   }
 
   /** A security group portplan created, for the plan's name of it (the role id of a role-wide one). */
+  /** The other side of a rule as aws-cdk-lib's peer: a group, a CIDR, or a prefix list. */
+  private peerOf(remote: RuleRemote): ec2.IPeer {
+    if (remote.kind === 'group') return this.securityGroupOf(remote.name);
+    if (remote.kind === 'cidr') return remote.family === 6 ? ec2.Peer.ipv6(remote.cidr) : ec2.Peer.ipv4(remote.cidr);
+    const { id, name } = remote.prefixList;
+    if (id !== undefined) return ec2.Peer.prefixList(id);
+    return ec2.Peer.prefixList(this.prefixListNamed(name!).prefixListId);
+  }
+
+  /**
+   * An AWS-managed prefix list by name, looked up once per name in the stack's account and region
+   * (a context lookup, as `Vpc.fromLookup`: the stack needs an explicit `env`).
+   */
+  private prefixListNamed(name: string): ec2.IPrefixList {
+    const id = composeName(NAME_TARGETS.cdkId, ['prefix-list', user(name)]);
+    const found = this.node.tryFindChild(id) as ec2.IPrefixList | undefined;
+    return found ?? ec2.PrefixList.fromLookup(this, id, { prefixListName: name });
+  }
+
   private newSecurityGroup(id: string, vpc: ec2.IVpc, description: string, restricted: boolean): ec2.SecurityGroup {
     return new ec2.SecurityGroup(this, id, {
       vpc,

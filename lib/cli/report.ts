@@ -1,5 +1,13 @@
 import { Option, type Command } from 'commander';
-import { citationText, flowPortsText, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
+import {
+  citationText,
+  flowPortsText,
+  portRangeText,
+  prefixListText,
+  type CatalogSet,
+  type Resolution,
+  type RowId,
+} from '../model';
 import { planAws, type PlannedRule } from '../aws';
 import { AZURE_LIMITS, planAzure, type AzureRuleEndpoint } from '../azure';
 import { unique } from './render';
@@ -94,7 +102,12 @@ export function ruleName(rule: Pick<PlannedRule, 'id' | 'fromPort' | 'toPort' | 
 export function awsReportRules(r: Resolution): ReportRule[] {
   const plan = planAws(r);
   const out: ReportRule[] = plan.rules.map((rule) => {
-    const remote = rule.remote.kind === 'group' ? rule.remote.name : cidrText(rule.remote.cidr, r);
+    const remote =
+      rule.remote.kind === 'group'
+        ? rule.remote.name
+        : rule.remote.kind === 'cidr'
+          ? cidrText(rule.remote.cidr, r)
+          : prefixListText(rule.remote.prefixList);
     const inbound = rule.direction === 'inbound';
     return {
       cloud: 'aws',

@@ -6,6 +6,7 @@ import { siteReportJson, siteReportText, type SiteReport } from '../verify/site'
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
 import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
 import { readAdminRules } from '../verify/admin-rules-file';
+import { readServiceTags } from '../verify/service-tags-file';
 import { pairName, withHint } from './hint';
 import { collect, fileFault, type Source } from './source';
 import type { CommandContext } from './context';
@@ -129,7 +130,14 @@ export async function readAwsSite(
   // The declared groups, and the role-wide group of each role with two or more.
   const names = cloudGroupNames(resolution);
   const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
-  const read = await readSecurityGroups({ vpcId: o.vpc, tagValues: names, groupIds: Object.values(explicit) });
+  const lists = resolution.declaration.peers.flatMap((p) => (p.prefixList ? [p.prefixList] : []));
+  const read = await readSecurityGroups({
+    vpcId: o.vpc,
+    tagValues: names,
+    groupIds: Object.values(explicit),
+    prefixListIds: lists.flatMap((l) => l.id ?? []),
+    prefixListNames: lists.flatMap((l) => l.name ?? []),
+  });
   const ids = groupIdsByTag(names, read.groups, given);
   missingGroups(names, ids, o.vpc, given);
   return { ids, read };
@@ -191,6 +199,7 @@ type VerifyAzureOptions = VerifyOptions & {
   asgs?: string;
   nsgName?: string;
   adminRules?: string;
+  serviceTags?: string;
   addressSpace: string[];
 };
 
@@ -220,6 +229,11 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
       repeatable,
     )
     .option(
+      '--service-tags <file>',
+      'the address ranges of service tags the peers or rules name (Storage, AzureUpdateDelivery...): output of ' +
+        'az network list-service-tags --location <region> -o json',
+    )
+    .option(
       '--group <name=asg>',
       'the ASG (name or id) of a declared group not tagged portplan:group; repeatable',
       repeatable,
@@ -244,7 +258,13 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
         // The declared groups, and the role-wide group of each role with two or more.
         const names = cloudGroupNames(resolution);
         const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
-        const report = verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups, { adminRules });
+        const serviceTags = o.serviceTags
+          ? readServiceTags(readJsonFile(o.serviceTags, '--service-tags'), o.serviceTags)
+          : undefined;
+        const report = verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups, {
+          adminRules,
+          ...(serviceTags ? { serviceTags } : {}),
+        });
         finish(ctx, report, o.json);
       } catch (e) {
         fail(ctx, e);

@@ -1,4 +1,4 @@
-import { cidrContains, closestMatch, parseCidr, type Cidr, type Endpoint, type Resolution } from '../model';
+import { cidrContains, closestMatch, parseCidr, peerCidr, type Cidr, type Endpoint, type Resolution } from '../model';
 import { addressRange, canonicalAddress } from './address';
 import { InventoryError } from './errors';
 import type { Inventory } from './inventory';
@@ -89,7 +89,10 @@ export function checkInventory(resolution: Resolution, inventory: Inventory): vo
 export function planClassifier(resolution: Resolution, inventory: Inventory): Classifier {
   checkInventory(resolution, inventory);
   const flows = resolution.flows;
-  const peers = resolution.declaration.peers.map((p) => ({ name: p.name, cidr: parseCidr(p.cidr) as Cidr }));
+  const peers = resolution.declaration.peers.map((p) => ({
+    name: p.name,
+    cidr: parseCidr(peerCidr(p, 'flow logs')) as Cidr,
+  }));
   const byPort = new Map<number, number[]>();
   const cache = new Map<string, Membership>();
 

@@ -1,4 +1,4 @@
-import { parseCidr, type Cidr, type Resolution } from '../model';
+import { parseCidr, peerCidr, type Cidr, type Resolution } from '../model';
 import type { Membership } from './classify';
 import type { Inventory } from './inventory';
 
@@ -90,7 +90,7 @@ function familyRegions(family: 4 | 6, spans: readonly Span[]): AddressRegion[] {
 export function addressRegions(resolution: Resolution, inventory: Inventory): AddressRegion[] {
   const spans: Span[] = [
     ...inventory.entries.map((e) => span(parseCidr(e.range) as Cidr, e.group, 'group')),
-    ...resolution.declaration.peers.map((p) => span(parseCidr(p.cidr) as Cidr, p.name, 'peer')),
+    ...resolution.declaration.peers.map((p) => span(parseCidr(peerCidr(p, 'flow logs')) as Cidr, p.name, 'peer')),
   ];
   return ([4, 6] as const).flatMap((f) =>
     familyRegions(

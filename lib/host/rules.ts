@@ -12,6 +12,7 @@ import {
   type Resolution,
   type RoleId,
   type RowId,
+  peerCidr,
 } from '../model';
 import { groupHostOs, hostOsMismatch } from '../model/group-options';
 
@@ -200,7 +201,7 @@ export function planHost(r: Resolution, options: HostPlanOptions): HostRules {
   for (const p of placeRules(r)) {
     if (!groups.includes(p.group.name)) continue;
     const { remote, flow: f } = p;
-    const known = remote.kind === 'peer' ? [remote.cidr] : (addresses[remote.name] ?? []);
+    const known = remote.kind === 'peer' ? [peerCidr(remote, 'host firewalls')] : (addresses[remote.name] ?? []);
     if (!known.length) unaddressed.add(remote.name);
     // Several groups of one role share one host rule per remote, protocol and ports.
     // A JSON array is an injective key: no name can make two remotes' keys equal.

@@ -10,6 +10,8 @@ import type { CatalogSet } from './catalog-set';
 import { ID, optionValue, type CatalogOptionDefinition, type OptionValue } from './catalog-format';
 import { optionsView } from './group-options';
 import { neverRoutedBlock, parseCidr } from './cidr';
+import { ArgumentError } from './errors';
+import { peerPrefixList } from './peer-address';
 import {
   choice,
   described,
@@ -234,6 +236,54 @@ function groupSchema(set: CatalogSet): AnyNode {
   ) as AnyNode;
 }
 
+// Prefix list ids are `pl-` and hexadecimal digits
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ManagedPrefixList.html); names are at
+// most 255 characters, and may not start with `com.amazonaws` unless AWS manages the list
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateManagedPrefixList.html).
+const prefixListSchema = named(
+  'PeerPrefixList',
+  object({
+    id: described(optional(text(/^pl-[0-9a-f]{8,17}$/, 'must be a prefix list id: pl- and 8 to 17 hex digits')), {
+      description: "The prefix list's id. Give an `id` or a `name`.",
+      defaultNote: 'none: the list is named by `name`',
+      examples: ['pl-0123456789abcdef0'],
+    }),
+    name: described(
+      optional(
+        text(
+          /^com\.amazonaws\.[a-z0-9.-]{1,240}$/,
+          'must be the name of an AWS-managed prefix list, com.amazonaws.<region>.<service> (a list of your own is named by id)',
+        ),
+      ),
+      {
+        description:
+          "An AWS-managed prefix list's name, looked up at synthesis in the stack's account and region " +
+          '(`PrefixList.fromLookup`). Give an `id` or a `name`.',
+        defaultNote: 'none: the list is named by `id`',
+        examples: ['com.amazonaws.eu-west-1.s3'],
+      },
+    ),
+    maxEntries: described(optional(wholeNumber(1, 1000)), {
+      description:
+        "The list's maximum entries: each rule that names the list counts as that many rules against the " +
+        'security group quota (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html).',
+      defaultNote: "an AWS-managed list's documented weight; required otherwise",
+    }),
+    family: described(optional(choice(['IPv4', 'IPv6'])), {
+      description: "The list's address family, whose rule quota its rules count against.",
+      defaultNote: 'IPv6 for an AWS-managed `ipv6.` list, else IPv4',
+    }),
+  }),
+  'An AWS managed prefix list, by id or, for a list AWS manages, by name.',
+) as AnyNode;
+
+// Service tag names: a name, and a region or other qualifier after a dot
+// (https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags).
+const serviceTag = text(
+  /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)?$/,
+  'must be an Azure service tag such as Storage, Storage.WestEurope or AzureUpdateDelivery',
+);
+
 function peerSchema(set: CatalogSet): AnyNode {
   return named(
     'PeerDeclaration',
@@ -243,9 +293,28 @@ function peerSchema(set: CatalogSet): AnyNode {
         named('PeerKind', choice(set.peerKindIds)),
         'What the peer is, a peer kind of a built-in product or of a catalog in use; decides which rows reach it.',
       ),
-      cidr: described(cidr, {
-        description: "The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`.",
+      cidr: described(optional(cidr), {
+        description:
+          "The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. A peer gives a `cidr`, a " +
+          '`prefixList` or a `serviceTag`, or several: each target takes the form it can write (AWS a prefix list, ' +
+          'else the CIDR; Azure a service tag, else the CIDR; host firewalls and flow logs the CIDR only) and ' +
+          'refuses a peer that has none of its forms.',
+        defaultNote: 'none: the peer needs a prefixList or a serviceTag',
         examples: ['10.0.9.10/32', '2001:db8::/64'],
+      }),
+      prefixList: described(optional(prefixListSchema), {
+        description:
+          'An AWS managed prefix list as the peer (a service behind a CDN, an AWS service): AWS rules name it ' +
+          'instead of a CIDR. Other targets refuse a peer with only a prefix list.',
+        defaultNote: 'none',
+      }),
+      serviceTag: described(optional(serviceTag), {
+        description:
+          'An Azure service tag as the peer (`Storage.WestEurope`, `AzureUpdateDelivery`): Azure rules name it ' +
+          'instead of a CIDR (https://learn.microsoft.com/azure/virtual-network/service-tags-overview). Other ' +
+          'targets refuse a peer with only a service tag. `Internet` and `VirtualNetwork` need `allowAnyAddress`.',
+        defaultNote: 'none',
+        examples: ['Storage.WestEurope', 'AzureUpdateDelivery'],
       }),
       ports: described(optional(list(port, { min: 1, max: 16 })), {
         description:
@@ -255,10 +324,11 @@ function peerSchema(set: CatalogSet): AnyNode {
       }),
       allowAnyAddress: described(
         withDefault(flag(), false),
-        'Allow a CIDR of prefix length 0 (the whole address space). Least privilege forbids it unless set.',
+        'Allow a CIDR of prefix length 0 (the whole address space), or the service tags `Internet` and ' +
+          '`VirtualNetwork` (every address, the whole virtual network). Least privilege forbids them unless set.',
       ),
     }),
-    'A host outside the products that the user names by address.',
+    'A host outside the products that the user names by address, prefix list or service tag.',
     { name: 'NormalizedPeer', doc: 'A validated peer: `allowAnyAddress` is filled in.' },
   ) as AnyNode;
 }
@@ -362,6 +432,48 @@ function groupIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssue[] {
   return issues;
 }
 
+// A peer's address forms: at least one; a prefix list by id or by name, of a known weight; no
+// range that opens every address (or the whole virtual network) unless allowAnyAddress says so.
+function peerAddressIssues(
+  p: NormalizedDeclaration['peers'][number],
+  i: number,
+  issue: (path: SchemaPath, message: string) => void,
+): void {
+  if (p.cidr === undefined && p.prefixList === undefined && p.serviceTag === undefined) {
+    issue(['peers', i], 'needs an address: a cidr, a prefixList (AWS) or a serviceTag (Azure)');
+  }
+  if (p.cidr !== undefined && /\/0$/.test(p.cidr) && !p.allowAnyAddress) {
+    issue(['peers', i, 'cidr'], 'opens to every address; set allowAnyAddress: true if that is meant');
+  }
+  // A peer's range inside a block no peer can be in (link-local, loopback, multicast...).
+  const c = p.cidr === undefined ? undefined : parseCidr(p.cidr);
+  const never = c && neverRoutedBlock(c);
+  if (never) issue(['peers', i, 'cidr'], `is inside ${never.block} (${never.why}); give the peer's own addresses`);
+  const wide = p.serviceTag === undefined ? undefined : WIDE_TAGS.get(p.serviceTag.toLowerCase());
+  if (wide && !p.allowAnyAddress) {
+    issue(['peers', i, 'serviceTag'], `${p.serviceTag} is ${wide}; set allowAnyAddress: true if that is meant`);
+  }
+  const pl = p.prefixList;
+  if (pl && (pl.id === undefined) === (pl.name === undefined)) {
+    issue(['peers', i, 'prefixList'], 'needs exactly one of id (any prefix list) or name (an AWS-managed list)');
+  } else if (pl) {
+    try {
+      peerPrefixList(pl, `peers.${i}.prefixList`);
+    } catch (e) {
+      if (!(e instanceof ArgumentError)) throw e;
+      issue(['peers', i, 'prefixList', 'maxEntries'], `is required: ${e.allowed}`);
+    }
+  }
+}
+
+// The service tags that name every address or the whole virtual network
+// (https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags),
+// by lower-case name: Azure reads tag names in any case.
+const WIDE_TAGS: ReadonlyMap<string, string> = new Map([
+  ['internet', 'every address outside the virtual network'],
+  ['virtualnetwork', 'the whole virtual network and everything connected to it'],
+]);
+
 function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const issue = (path: SchemaPath, message: string) => issues.push({ path, message });
@@ -382,13 +494,7 @@ function crossFieldIssues(set: CatalogSet, d: NormalizedDeclaration): SchemaIssu
         `${article(p.kind)} ${p.kind} peer reaches the fixed ports ${portRangeListText(f.ports)} (${f.rows.join(', ')}); leave ports out`,
       );
     }
-    if (/\/0$/.test(p.cidr) && !p.allowAnyAddress) {
-      issue(['peers', i, 'cidr'], 'opens to every address; set allowAnyAddress: true if that is meant');
-    }
-    // A peer's range inside a block no peer can be in (link-local, loopback, multicast...).
-    const c = parseCidr(p.cidr);
-    const never = c && neverRoutedBlock(c);
-    if (never) issue(['peers', i, 'cidr'], `is inside ${never.block} (${never.why}); give the peer's own addresses`);
+    peerAddressIssues(p, i, issue);
   });
   issues.push(...groupIssues(set, d));
   for (const c of set.catalogs) {

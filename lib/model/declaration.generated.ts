@@ -61,18 +61,38 @@ export interface GroupDeclaration {
 /** A value an option may take, and a condition may test. */
 export type OptionValue = string | number | boolean;
 
-/** A host outside the products that the user names by address. */
+/** A host outside the products that the user names by address, prefix list or service tag. */
 export interface PeerDeclaration {
   /** Unique name among groups and peers, same form as a group name. */
   readonly name: string;
   /** What the peer is, a peer kind of a built-in product or of a catalog in use; decides which rows reach it. */
   readonly kind: PeerKind;
   /**
-   * The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`.
+   * The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. A peer gives a `cidr`, a
+   * `prefixList` or a `serviceTag`, or several: each target takes the form it can write (AWS a
+   * prefix list, else the CIDR; Azure a service tag, else the CIDR; host firewalls and flow logs
+   * the CIDR only) and refuses a peer that has none of its forms.
+   * @default - none: the peer needs a prefixList or a serviceTag
    * @example '10.0.9.10/32'
    * @example '2001:db8::/64'
    */
-  readonly cidr: string;
+  readonly cidr?: string;
+  /**
+   * An AWS managed prefix list as the peer (a service behind a CDN, an AWS service): AWS rules name
+   * it instead of a CIDR. Other targets refuse a peer with only a prefix list.
+   * @default - none
+   */
+  readonly prefixList?: PeerPrefixList;
+  /**
+   * An Azure service tag as the peer (`Storage.WestEurope`, `AzureUpdateDelivery`): Azure rules
+   * name it instead of a CIDR
+   * (https://learn.microsoft.com/azure/virtual-network/service-tags-overview). Other targets refuse
+   * a peer with only a service tag. `Internet` and `VirtualNetwork` need `allowAnyAddress`.
+   * @default - none
+   * @example 'Storage.WestEurope'
+   * @example 'AzureUpdateDelivery'
+   */
+  readonly serviceTag?: string;
   /**
    * The peer's service ports, for kinds whose ports vary (Control Manager web site with `mcp`,
    * update source or proxy, mail, SNMP).
@@ -80,11 +100,41 @@ export interface PeerDeclaration {
    */
   readonly ports?: readonly number[];
   /**
-   * Allow a CIDR of prefix length 0 (the whole address space). Least privilege forbids it unless
-   * set.
+   * Allow a CIDR of prefix length 0 (the whole address space), or the service tags `Internet` and
+   * `VirtualNetwork` (every address, the whole virtual network). Least privilege forbids them
+   * unless set.
    * @default false
    */
   readonly allowAnyAddress?: boolean;
+}
+
+/** An AWS managed prefix list, by id or, for a list AWS manages, by name. */
+export interface PeerPrefixList {
+  /**
+   * The prefix list's id. Give an `id` or a `name`.
+   * @default - none: the list is named by `name`
+   * @example 'pl-0123456789abcdef0'
+   */
+  readonly id?: string;
+  /**
+   * An AWS-managed prefix list's name, looked up at synthesis in the stack's account and region
+   * (`PrefixList.fromLookup`). Give an `id` or a `name`.
+   * @default - none: the list is named by `id`
+   * @example 'com.amazonaws.eu-west-1.s3'
+   */
+  readonly name?: string;
+  /**
+   * The list's maximum entries: each rule that names the list counts as that many rules against the
+   * security group quota
+   * (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html).
+   * @default - an AWS-managed list's documented weight; required otherwise
+   */
+  readonly maxEntries?: number;
+  /**
+   * The list's address family, whose rule quota its rules count against.
+   * @default - IPv6 for an AWS-managed `ipv6.` list, else IPv4
+   */
+  readonly family?: 'IPv4' | 'IPv6';
 }
 
 /** A validated declaration with every default filled in. */
@@ -111,17 +161,41 @@ export interface NormalizedPeer {
   /** What the peer is, a peer kind of a built-in product or of a catalog in use; decides which rows reach it. */
   readonly kind: PeerKind;
   /**
-   * The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`.
+   * The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. A peer gives a `cidr`, a
+   * `prefixList` or a `serviceTag`, or several: each target takes the form it can write (AWS a
+   * prefix list, else the CIDR; Azure a service tag, else the CIDR; host firewalls and flow logs
+   * the CIDR only) and refuses a peer that has none of its forms.
+   * @default - none: the peer needs a prefixList or a serviceTag
    * @example '10.0.9.10/32'
    * @example '2001:db8::/64'
    */
-  readonly cidr: string;
+  readonly cidr?: string;
+  /**
+   * An AWS managed prefix list as the peer (a service behind a CDN, an AWS service): AWS rules name
+   * it instead of a CIDR. Other targets refuse a peer with only a prefix list.
+   * @default - none
+   */
+  readonly prefixList?: PeerPrefixList;
+  /**
+   * An Azure service tag as the peer (`Storage.WestEurope`, `AzureUpdateDelivery`): Azure rules
+   * name it instead of a CIDR
+   * (https://learn.microsoft.com/azure/virtual-network/service-tags-overview). Other targets refuse
+   * a peer with only a service tag. `Internet` and `VirtualNetwork` need `allowAnyAddress`.
+   * @default - none
+   * @example 'Storage.WestEurope'
+   * @example 'AzureUpdateDelivery'
+   */
+  readonly serviceTag?: string;
   /**
    * The peer's service ports, for kinds whose ports vary (Control Manager web site with `mcp`,
    * update source or proxy, mail, SNMP).
    * @default - the row's documented ports
    */
   readonly ports?: readonly number[];
-  /** Allow a CIDR of prefix length 0 (the whole address space). Least privilege forbids it unless set. */
+  /**
+   * Allow a CIDR of prefix length 0 (the whole address space), or the service tags `Internet` and
+   * `VirtualNetwork` (every address, the whole virtual network). Least privilege forbids them
+   * unless set.
+   */
   readonly allowAnyAddress: boolean;
 }

@@ -156,7 +156,7 @@ export function explain(resolution: Resolution, query: ExplainQuery): Explanatio
   const fromMatches = (e: Endpoint): boolean => {
     if (fromGroup || fromPeer) return e.name === query.from;
     // An address is covered by a peer whose range contains it; group members have no fixed address.
-    const range = e.kind === 'peer' ? parseCidr(e.cidr) : undefined;
+    const range = e.kind === 'peer' && e.cidr !== undefined ? parseCidr(e.cidr) : undefined;
     return range !== undefined && address !== undefined && cidrContains(range, address);
   };
   const flows = resolution.flows.filter(

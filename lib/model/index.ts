@@ -84,6 +84,14 @@ export {
 } from './products';
 export { PRESETS, PRESET_NAMES, type PresetName } from './presets';
 export { BROAD_PREFIX, cidrContains, cidrFamily, parseCidr, type Cidr } from './cidr';
+export {
+  awsPeerAddress,
+  azurePeerPrefix,
+  peerCidr,
+  prefixListText,
+  type PeerAddressForms,
+  type PeerPrefixList,
+} from './peer-address';
 export { ArgumentError, PortplanError } from './errors';
 export { icmpText, isIcmp } from './port-ranges';
 export {

@@ -3,6 +3,7 @@ import { icmpMessageText, isIcmp } from './port-ranges';
 import type { CatalogDeclaration, Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
 import type { PeerKind, RoleId } from './roles';
 import { BROAD_PREFIX, parseCidr } from './cidr';
+import { peerPrefixList, type PeerPrefixList } from './peer-address';
 import { validateWith } from './validate';
 import { catalogSet, type CatalogOptions } from './catalogs';
 import { BUILTIN } from './builtin';
@@ -28,8 +29,12 @@ export interface PeerEndpoint {
   readonly name: string;
   /** What the peer is. */
   readonly peerKind: PeerKind;
-  /** The peer's address range as declared (validated: masked, IPv4 or IPv6). */
-  readonly cidr: string;
+  /** The peer's address range as declared (validated: masked, IPv4 or IPv6), if it gave one. */
+  readonly cidr?: string;
+  /** The peer's AWS managed prefix list, with its weight and family, if it gave one. */
+  readonly prefixList?: PeerPrefixList;
+  /** The peer's Azure service tag, if it gave one. */
+  readonly serviceTag?: string;
 }
 
 /**
@@ -129,12 +134,24 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** A declared peer as a flow's endpoint: its address forms as given, a prefix list's weight filled in. */
+function peerEndpoint(p: NormalizedDeclaration['peers'][number], i: number): PeerEndpoint {
+  return {
+    kind: 'peer',
+    name: p.name,
+    peerKind: p.kind,
+    ...(p.cidr !== undefined ? { cidr: p.cidr } : {}),
+    ...(p.prefixList ? { prefixList: peerPrefixList(p.prefixList, `peers.${i}.prefixList`) } : {}),
+    ...(p.serviceTag !== undefined ? { serviceTag: p.serviceTag } : {}),
+  };
+}
+
 /** The declaration's endpoints by role and by peer kind, built once: resolution stays linear. */
 function endpointIndex(d: NormalizedDeclaration): (spec: EndpointSpec) => readonly Endpoint[] {
   const byRole = new Map<RoleId, GroupEndpoint[]>();
   for (const g of d.groups) push(byRole, g.role, { kind: 'group', name: g.name, role: g.role });
   const byKind = new Map<PeerKind, PeerEndpoint[]>();
-  for (const p of d.peers) push(byKind, p.kind, { kind: 'peer', name: p.name, peerKind: p.kind, cidr: p.cidr });
+  d.peers.forEach((p, i) => push(byKind, p.kind, peerEndpoint(p, i)));
   return (spec) => ('peer' in spec ? (byKind.get(spec.peer) ?? []) : spec.roles.flatMap((r) => byRole.get(r) ?? []));
 }
 
@@ -317,7 +334,7 @@ function resolveWarnings(
     }
   }
   for (const p of d.peers) {
-    const c = parseCidr(p.cidr);
+    const c = p.cidr === undefined ? undefined : parseCidr(p.cidr);
     if (c && c.prefix < BROAD_PREFIX[c.family]) {
       warnings.push({
         code: 'broad-peer',

@@ -35,17 +35,44 @@ export interface GroupDeclaration {
   role: RoleId;
 }
 
+/** An AWS managed prefix list (the spec's `PeerPrefixList`), by id or, for a list AWS manages, by name. */
+export interface PeerPrefixListArgs {
+  /** The prefix list's id. @default - none: named by `name` */
+  id?: string;
+  /** An AWS-managed prefix list's name. @default - none: named by `id` */
+  name?: string;
+  /** The list's maximum entries. @default - an AWS-managed list's documented weight */
+  maxEntries?: number;
+  /** The list's address family. @default - IPv6 for an AWS-managed `ipv6.` list, else IPv4 */
+  family?: 'IPv4' | 'IPv6';
+}
+
 /** A host outside the products that the user names by address (the spec's `PeerDeclaration`). */
 export interface PeerDeclaration {
   /** Unique name among groups and peers, same form as a group name. */
   name: string;
   /** What the peer is; decides which rows reach it. */
   kind: PeerKind;
-  /** The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. */
-  cidr: string;
+  /**
+   * The peer's address range, IPv4 or IPv6 CIDR such as `10.0.9.10/32`. A peer gives a `cidr` or a
+   * `serviceTag` (its NSG rules name the tag), or both; a `prefixList` serves AWS only.
+   * @default - none: the peer needs a serviceTag
+   */
+  cidr?: string;
+  /**
+   * An Azure service tag as the peer (`Storage.WestEurope`, `AzureUpdateDelivery`): the NSG rules
+   * name it instead of the CIDR (https://learn.microsoft.com/azure/virtual-network/service-tags-overview).
+   * @default - none: the rules name the cidr
+   */
+  serviceTag?: string;
+  /**
+   * An AWS managed prefix list, for a declaration shared with AWS; Azure refuses a peer that has only
+   * a prefix list. @default - none
+   */
+  prefixList?: PeerPrefixListArgs;
   /** The peer's service ports, for kinds whose ports vary. @default - the row's documented ports */
   ports?: number[];
-  /** Allow a CIDR of prefix length 0 (the whole address space). @default false */
+  /** Allow a CIDR of prefix length 0, or the service tags Internet and VirtualNetwork. @default false */
   allowAnyAddress?: boolean;
 }
 

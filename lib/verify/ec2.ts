@@ -43,13 +43,21 @@ export interface Ec2Query {
   readonly tagValues?: readonly string[];
   /** Read these security groups too. */
   readonly groupIds?: readonly string[];
+  /** The plan's prefix lists by id, read whether or not a rule names them. */
+  readonly prefixListIds?: readonly string[];
+  /**
+   * The plan's AWS-managed prefix lists by name: found with `DescribeManagedPrefixLists`
+   * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeManagedPrefixLists.html)
+   * and read, their entries given under the name as well as the id.
+   */
+  readonly prefixListNames?: readonly string[];
 }
 
 /** What was read, and how many EC2 calls it took. */
 export interface Ec2Reading {
   /** The groups, in id order, with their rules in EC2's order. */
   readonly groups: ReadSecurityGroup[];
-  /** The CIDRs of each managed prefix list a rule names, by id. */
+  /** The CIDRs of each managed prefix list a rule or the plan names, by id (and by name where the plan names it so). */
   readonly prefixLists: Record<string, string[]>;
   /** How many EC2 API calls the reading made (pages included). */
   readonly calls: number;
@@ -213,6 +221,37 @@ async function describeRules(
   return rules;
 }
 
+/**
+ * The ids of AWS-managed prefix lists by name, in one `DescribeManagedPrefixLists` call (a
+ * `prefix-list-name` filter); a name EC2 does not know is left out, for the caller to name.
+ */
+async function prefixListIds(
+  sdk: Sdk,
+  client: Client,
+  names: readonly string[],
+  counter: { calls: number },
+): Promise<Record<string, string>> {
+  if (!names.length) return {};
+  const found = await pages(
+    (NextToken) =>
+      client
+        .send(
+          new sdk.DescribeManagedPrefixListsCommand({
+            Filters: [{ Name: 'prefix-list-name', Values: [...names] }],
+            NextToken,
+          }),
+        )
+        .catch((e: unknown) => {
+          throw accessError(e, 'DescribeManagedPrefixLists');
+        }),
+    counter,
+  );
+  const lists = found.flatMap((p) => p.PrefixLists ?? []);
+  return Object.fromEntries(
+    lists.flatMap((l) => (l.PrefixListName && l.PrefixListId ? [[l.PrefixListName, l.PrefixListId]] : [])),
+  );
+}
+
 /** The entries of each prefix list (`GetManagedPrefixListEntries`), in parallel. */
 async function describePrefixLists(
   sdk: Sdk,
@@ -257,10 +296,17 @@ export async function readSecurityGroups(query: Ec2Query): Promise<Ec2Reading> {
     const found = await describeGroups(sdk, client, query, counter);
     const ids = [...found.keys()].sort();
     const rules = await describeRules(sdk, client, ids, counter);
+    const named = await prefixListIds(sdk, client, query.prefixListNames ?? [], counter);
     const lists = [
-      ...new Set([...rules.values()].flatMap((r) => [...r.ingress, ...r.egress].flatMap((x) => x.prefixListId ?? []))),
+      ...new Set([
+        ...[...rules.values()].flatMap((r) => [...r.ingress, ...r.egress].flatMap((x) => x.prefixListId ?? [])),
+        ...(query.prefixListIds ?? []),
+        ...Object.values(named),
+      ]),
     ].sort();
-    const prefixLists = lists.length ? await describePrefixLists(sdk, client, lists, counter) : {};
+    const byId = lists.length ? await describePrefixLists(sdk, client, lists, counter) : {};
+    const byName = Object.entries(named).map(([name, id]) => [name, byId[id]] as const);
+    const prefixLists = { ...byId, ...Object.fromEntries(byName) };
     const groups = ids.map((id) => {
       const g = found.get(id)!;
       return {

@@ -1,4 +1,4 @@
-import type { Endpoint, PortRange, Resolution, ResolvedFlow } from '../model';
+import { awsPeerAddress, type Endpoint, type PortRange, type Resolution, type ResolvedFlow } from '../model';
 import { type PacketSet, difference, intersection, isEmpty, isSubset, union } from '../packets';
 import { awsRulePackets, type AwsRule } from '../aws/site-packets';
 import type { PairQuery } from './explain-pair';
@@ -46,9 +46,12 @@ export interface AwsRuleChange {
 function remoteOf(
   end: Endpoint,
   ids: Readonly<Record<string, string>>,
-): Pick<AwsRule, 'cidrIpv4' | 'cidrIpv6' | 'referencedGroupId'> {
+): Pick<AwsRule, 'cidrIpv4' | 'cidrIpv6' | 'referencedGroupId' | 'prefixListId'> {
   if (end.kind === 'group') return { referencedGroupId: ids[end.name] };
-  return end.cidr.includes(':') ? { cidrIpv6: end.cidr } : { cidrIpv4: end.cidr };
+  const address = awsPeerAddress(end);
+  // A list AWS manages is named by its name where the plan has no id: the rule's id is the region's.
+  if ('prefixList' in address) return { prefixListId: address.prefixList.id ?? address.prefixList.name! };
+  return address.cidr.includes(':') ? { cidrIpv6: address.cidr } : { cidrIpv4: address.cidr };
 }
 
 const PROTOCOL_NAME: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp' };

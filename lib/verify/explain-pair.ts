@@ -1,4 +1,4 @@
-import { ArgumentError, parseCidr, type Resolution, type ResolvedFlow, type RowId } from '../model';
+import { ArgumentError, parseCidr, peerCidr, type Resolution, type ResolvedFlow, type RowId } from '../model';
 import {
   type EndpointSpec,
   type Packet,
@@ -86,7 +86,7 @@ export function party(r: Resolution, name: string, path: 'from' | 'to'): Party {
   const d = r.declaration;
   if (d.groups.some((g) => g.name === name)) return { name, spec: { classes: [name] } };
   const peer = d.peers.find((p) => p.name === name);
-  if (peer) return { name, spec: { external: true, addresses: [peer.cidr] } };
+  if (peer) return { name, spec: { external: true, addresses: [peerCidr(peer, 'explain without --site')] } };
   const cidr = parseCidr(name);
   if (cidr?.masked) return { name, spec: { external: true, addresses: [cidr.text] } };
   const names = [...d.groups.map((g) => g.name), ...d.peers.map((p) => p.name)];

@@ -62,7 +62,7 @@ export function diffPlanPackets(before: Resolution, after: Resolution): PlanPack
   const space = new PacketSpace([...new Set(roleOf.values())]);
   const view: FlowView = {
     group: (name) => ({ classes: [roleOf.get(name)!] }),
-    peer: (cidr) => ({ external: true, addresses: [cidr] }),
+    peer: (at) => ({ external: true, addresses: at }),
     sameFamily: false,
   };
   const plan = (r: Resolution) =>

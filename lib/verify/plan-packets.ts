@@ -1,4 +1,4 @@
-import type { Endpoint, PortRange, ResolvedFlow } from '../model';
+import { peerCidr, type Endpoint, type PeerEndpoint, type PortRange, type ResolvedFlow } from '../model';
 import {
   type EndpointSpec,
   type PacketSet,
@@ -28,34 +28,57 @@ import {
 export interface FlowView {
   /** A group's hosts. */
   readonly group: (name: string) => EndpointSpec;
-  /** A peer's hosts. */
-  readonly peer: (cidr: string) => EndpointSpec;
+  /** A peer's hosts, given the peer's addresses. */
+  readonly peer: (addresses: readonly string[]) => EndpointSpec;
   /** Whether a packet's two addresses are of one family (IPv4 to IPv4, IPv6 to IPv6), as on the wire. */
   readonly sameFamily: boolean;
+  /**
+   * The addresses of a peer: its CIDR by default; a site that knows the entries of a prefix list
+   * or the ranges of a service tag gives them here.
+   */
+  readonly peerAddresses?: PeerAddresses;
 }
 
 /**
- * Endpoints as hosts: a group's hosts at `addresses` (every address when absent), a peer outside
- * every group at its CIDR.
+ * The addresses of a peer endpoint as a site reads them: a prefix list's entries on AWS, a service
+ * tag's ranges on Azure, else the peer's CIDR.
+ * @throws ArgumentError when the site does not know them
  */
-export function hostView(addresses?: readonly string[]): FlowView {
+export type PeerAddresses = (peer: PeerEndpoint) => readonly string[];
+
+/** A peer's CIDR, the addresses every target agrees on. */
+export const peerCidrAddresses: PeerAddresses = (p) => [
+  peerCidr(p, "checks without the site's prefix lists and service tags"),
+];
+
+/**
+ * Endpoints as hosts: a group's hosts at `addresses` (every address when absent), a peer outside
+ * every group at its addresses.
+ */
+export function hostView(addresses?: readonly string[], peerAddresses?: PeerAddresses): FlowView {
   return {
     group: (name) => (addresses ? { classes: [name], addresses } : { classes: [name] }),
-    peer: (cidr) => ({ external: true, addresses: [cidr] }),
+    peer: (at) => ({ external: true, addresses: at }),
     sameFamily: true,
+    ...(peerAddresses ? { peerAddresses } : {}),
   };
 }
 
-/** Endpoints as the plan's rules admit them: a group's class anywhere, every host at a peer's CIDR. */
+/** Endpoints as the plan's rules admit them: a group's class anywhere, every host at a peer's addresses. */
 export const ruleView: FlowView = Object.freeze({
   group: (name: string): EndpointSpec => ({ classes: [name] }),
-  peer: (cidr: string): EndpointSpec => ({ addresses: [cidr] }),
+  peer: (at: readonly string[]): EndpointSpec => ({ addresses: at }),
   // Rules admit by one end each, so the sets they are compared with do not pair the families.
   sameFamily: false,
 });
 
+/** {@link ruleView} with a site's addresses of its peers' prefix lists or service tags. */
+export function ruleViewWith(peerAddresses: PeerAddresses): FlowView {
+  return { ...ruleView, peerAddresses };
+}
+
 const endpoint = (view: FlowView, e: Endpoint): EndpointSpec =>
-  e.kind === 'group' ? view.group(e.name) : view.peer(e.cidr);
+  e.kind === 'group' ? view.group(e.name) : view.peer((view.peerAddresses ?? peerCidrAddresses)(e));
 
 const FAMILIES = [
   ['0.0.0.0/0', (c: string) => !c.includes(':')],

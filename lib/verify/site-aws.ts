@@ -1,4 +1,12 @@
-import { ArgumentError, GROUP_TAG, parseCidr, placeCloudRules, type CloudPlacement, type Resolution } from '../model';
+import {
+  ArgumentError,
+  GROUP_TAG,
+  awsPeerAddress,
+  parseCidr,
+  placeCloudRules,
+  type CloudPlacement,
+  type Resolution,
+} from '../model';
 import {
   PacketSpace,
   TEXT_ORDER,
@@ -12,7 +20,7 @@ import {
 } from '../packets';
 import type { SecurityGroupRuleModel } from '../aws';
 import { awsRulePackets, awsSitePackets, type AwsRuleContext, type AwsSitePackets } from '../aws/site-packets';
-import { flowPackets, hostView, planPackets, ruleView } from './plan-packets';
+import { flowPackets, hostView, planPackets, ruleViewWith, type PeerAddresses } from './plan-packets';
 import { flowCheck, sortExtra, surplusOf, type ExtraRule, type SiteReport } from './site';
 
 /**
@@ -125,6 +133,25 @@ interface CompiledRule {
   readonly packets: PacketSet | undefined;
 }
 
+/**
+ * The addresses of a peer as this site's rules name it: a prefix list's entries, as read from EC2
+ * (by id, or by an AWS-managed list's name), else its CIDR.
+ */
+function awsPeerAddresses(ctx: AwsRuleContext): PeerAddresses {
+  return (p) => {
+    const address = awsPeerAddress(p);
+    if ('cidr' in address) return [address.cidr];
+    const key = address.prefixList.id ?? address.prefixList.name!;
+    const entries = ctx.prefixLists?.get(key);
+    if (entries) return entries;
+    throw new ArgumentError(
+      'prefixLists',
+      key,
+      `the entries of peer ${p.name}'s prefix list ${key} (GetManagedPrefixListEntries), keyed by its id or name`,
+    );
+  };
+}
+
 /** The space of a site: a class per declared group, and per group the rules reference but the plan lacks. */
 function siteContext(
   placement: CloudPlacement,
@@ -173,7 +200,8 @@ function compileRules(ctx: AwsRuleContext, holders: readonly string[], site: rea
 function hostAddresses(r: Resolution, rules: readonly CompiledRule[], given?: readonly string[]): string[] | undefined {
   if (given) return given.map((c) => masked(c));
   const ipv6 =
-    r.declaration.peers.some((p) => p.cidr.includes(':')) || rules.some((c) => c.rule.cidrIpv6 !== undefined);
+    r.declaration.peers.some((p) => p.cidr?.includes(':') || p.prefixList?.family === 'IPv6') ||
+    rules.some((c) => c.rule.cidrIpv6 !== undefined);
   return ipv6 ? undefined : ['0.0.0.0/0'];
 }
 
@@ -227,7 +255,7 @@ function extraRules(
   nameOf: ReadonlyMap<string, string>,
 ): ExtraRule[] {
   const names = r.declaration.groups.map((g) => g.name);
-  const needed = planPackets(ctx.space, r.flows, ruleView);
+  const needed = planPackets(ctx.space, r.flows, ruleViewWith(awsPeerAddresses(ctx)));
   const sends =
     r.declaration.egress !== 'restricted' ? packets(ctx.space, { source: { classes: names } }) : noPackets(ctx.space);
   const neededOut = unionAll(ctx.space, [needed, sends]);
@@ -274,7 +302,7 @@ function compileSite(
     ingress: rules.filter((c) => c.direction === 'ingress' && c.packets).map((c) => c.packets!),
     egress: rules.filter((c) => c.direction === 'egress' && c.packets).map((c) => c.packets!),
   });
-  const view = hostView(hostAddresses(resolution, rules, options.addressSpace));
+  const view = hostView(hostAddresses(resolution, rules, options.addressSpace), awsPeerAddresses(ctx));
   return { holders, nameOf, site, ctx, rules, sets, view };
 }
 

@@ -1,5 +1,13 @@
-import { ArgumentError, GROUP_TAG, PortplanError, parseCidr, placeCloudRules, type Resolution } from '../model';
-import type { ArmSecurityRule, AzureNetwork } from '../azure';
+import {
+  ArgumentError,
+  GROUP_TAG,
+  PortplanError,
+  azurePeerPrefix,
+  parseCidr,
+  placeCloudRules,
+  type Resolution,
+} from '../model';
+import { AZURE_HOST_IP, isServiceTag, type ArmSecurityRule, type AzureNetwork } from '../azure';
 import { azureSitePackets, type AzureRuleContext, type AzureSitePackets, type NsgPackets } from '../azure/site-packets';
 import { azureAdmittedFlows } from '../azure/plan';
 import {
@@ -20,7 +28,7 @@ import {
   union,
   type PacketSet,
 } from '../packets';
-import { flowPackets, hostView, planPackets, ruleView } from './plan-packets';
+import { flowPackets, hostView, planPackets, ruleViewWith, type PeerAddresses } from './plan-packets';
 import { flowCheck, sortExtra, surplusOf, type ExtraRule, type SiteReport } from './site';
 
 /**
@@ -409,6 +417,27 @@ function sitePackets(
   return options.adminRules?.length ? withAdminRules(ctx, site, ctx.space.classes, options.adminRules) : site;
 }
 
+/**
+ * The addresses of a peer as this site's rules name it: a service tag's ranges (VirtualNetwork and
+ * AzureLoadBalancer as the site's evaluation reads them, any other tag as given in `serviceTags`),
+ * else its CIDR.
+ */
+function azurePeerAddresses(ctx: AzureRuleContext): PeerAddresses {
+  return (p) => {
+    const prefix = azurePeerPrefix(p);
+    if (!isServiceTag(prefix)) return [prefix];
+    if (prefix === 'AzureLoadBalancer') return [`${AZURE_HOST_IP}/32`];
+    if (prefix === 'VirtualNetwork') return [...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`];
+    const ranges = ctx.serviceTags?.get(prefix);
+    if (ranges) return ranges;
+    throw new ArgumentError(
+      'serviceTags',
+      prefix,
+      `the ranges of peer ${p.name}'s service tag ${prefix} (verify azure --service-tags <Azure's service tags JSON file>)`,
+    );
+  };
+}
+
 /** The class of the NICs of an ASG the plan lacks: a name no declared group has (they have no colon). */
 const unplannedAsg = (key: string): string => `unplanned:${key}`;
 
@@ -511,7 +540,7 @@ function azureExtraRules(
 ): ExtraRule[] {
   const names = resolution.declaration.groups.map((g) => g.name);
   // An Icmp rule admits every ICMP and ICMPv6 message: as planned, not extra.
-  const needed = planPackets(ctx.space, azureAdmittedFlows(resolution.flows), ruleView);
+  const needed = planPackets(ctx.space, azureAdmittedFlows(resolution.flows), ruleViewWith(azurePeerAddresses(ctx)));
   const sends =
     resolution.declaration.egress !== 'restricted'
       ? packets(ctx.space, { source: { classes: names } })
@@ -565,12 +594,12 @@ export function verifyAzureSite(
   const nsgs = [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])].map((n) => n.rules);
   const ctx = azureContext(resolution, network, groupAsgs, nsgs, options);
   const site = sitePackets(ctx, nsgs, options);
-  const view = hostView(ctx.virtualNetwork);
+  const view = hostView(ctx.virtualNetwork, azurePeerAddresses(ctx));
   const flows = resolution.flows.map((flow) => {
     const all = flowPackets(ctx.space, flow, view);
     if (isEmpty(all)) {
       const peer = [flow.from, flow.to].find((e) => e.kind === 'peer');
-      const family = peer?.kind === 'peer' && peer.cidr.includes(':') ? 6 : 4;
+      const family = peer?.kind === 'peer' && peer.cidr?.includes(':') ? 6 : 4;
       throw new ArgumentError(
         '--address-space',
         network.addressSpace,
@@ -619,5 +648,10 @@ export function azureSiteModel(
 ): AzureSiteModel {
   const nsgs = [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])].map((n) => n.rules);
   const ctx = azureContext(resolution, network, groupAsgs, nsgs, options);
-  return { ctx, nsgs, site: sitePackets(ctx, nsgs, options), view: hostView(ctx.virtualNetwork) };
+  return {
+    ctx,
+    nsgs,
+    site: sitePackets(ctx, nsgs, options),
+    view: hostView(ctx.virtualNetwork, azurePeerAddresses(ctx)),
+  };
 }

@@ -311,7 +311,7 @@ function deployModel(declaration: Declaration, choices: readonly Choice[]) {
 }
 
 const endOf = (e: Endpoint): ConnectionEnd =>
-  e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] };
+  e.kind === 'group' ? { host: e.name } : { address: e.cidr!.split('/')[0] };
 
 /** The key parseSecurityGroups gives a plan group's security group: `stack/LogicalId`, or an imported group's id. */
 function groupKey(plan: PortPlan, name: string): string {

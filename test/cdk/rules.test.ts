@@ -31,7 +31,11 @@ const planInput = validDeclaration.chain((declaration) => {
 
 const remoteOf = (p: CloudRule) => (p.remote.kind === 'peer' ? `cidr:${p.remote.cidr}` : `group:${p.remote.name}`);
 const remoteOfRule = (r: PlannedRule) =>
-  r.remote.kind === 'group' ? `group:${r.remote.name}` : `cidr:${r.remote.cidr}`;
+  r.remote.kind === 'group'
+    ? `group:${r.remote.name}`
+    : r.remote.kind === 'cidr'
+      ? `cidr:${r.remote.cidr}`
+      : 'prefix-list';
 const key = (r: PlannedRule) => [r.group, r.direction, remoteOfRule(r), r.protocol, r.fromPort, r.toPort].join('|');
 
 describe('planAws (fast-check over random declarations and existing groups)', () => {

@@ -72,7 +72,7 @@ test.each(EXAMPLE_STACKS)('%s: ingress read back from EC2 equals the resolve() f
 });
 
 const endOf = (e: Endpoint): ConnectionEnd =>
-  e.kind === 'group' ? { host: e.name } : { address: e.cidr.split('/')[0] };
+  e.kind === 'group' ? { host: e.name } : { address: e.cidr!.split('/')[0] };
 
 const EVALUATED = '%s: EC2 groups found by portplan:group, evaluated, admit each planned flow, no Internet source';
 test.each(EXAMPLE_STACKS)(EVALUATED, async (stack) => {

@@ -43,8 +43,8 @@ export function world(resolution: Resolution, nsg: readonly ArmSecurityRule[]) {
   };
   /** An endpoint of a flow; a group's NIC in the family of the flow's peer (IPv4 between groups). */
   const endpoint = (e: Endpoint, other: Endpoint): AzureEndpoint => {
-    if (e.kind === 'peer') return { address: first(e.cidr) };
-    const family = other.kind === 'peer' && other.cidr.includes(':') ? 6 : 4;
+    if (e.kind === 'peer') return { address: first(e.cidr!) };
+    const family = other.kind === 'peer' && other.cidr!.includes(':') ? 6 : 4;
     return nic(e.name, family);
   };
   return { groups, nic, endpoint, outside: (address: string): AzureEndpoint => ({ address }) };

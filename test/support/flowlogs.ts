@@ -74,7 +74,7 @@ const SCANNERS = parseCidr('198.51.100.0/24') as Cidr;
  * from 2001:db8:100::/48 when `ipv6`), none inside a declared peer.
  */
 export function addressPlan(resolution: Resolution, hosts = 2, ipv6 = true): AddressPlan {
-  const peers = resolution.declaration.peers.map((p) => parseCidr(p.cidr) as Cidr);
+  const peers = resolution.declaration.peers.map((p) => parseCidr(p.cidr!) as Cidr);
   const free = (a: string) => !peers.some((p) => cidrContains(p, addressRange(a) as Cidr));
   const out: Record<string, string[]> = {};
   resolution.declaration.groups.forEach((g, i) => {
@@ -124,9 +124,9 @@ export interface Endpoints {
 /** The addresses of each endpoint of a resolution under an address plan. */
 export function endpoints(resolution: Resolution, plan: AddressPlan): Endpoints {
   const used = new Set(Object.values(plan).flat());
-  const peerCidrs = resolution.declaration.peers.map((p) => parseCidr(p.cidr) as Cidr);
+  const peerCidrs = resolution.declaration.peers.map((p) => parseCidr(p.cidr!) as Cidr);
   const peerAddr = new Map(
-    resolution.declaration.peers.map((p) => [p.name, [peerAddress(p.cidr, peerCidrs, used)]] as const),
+    resolution.declaration.peers.map((p) => [p.name, [peerAddress(p.cidr!, peerCidrs, used)]] as const),
   );
   return {
     of: (e) => (e.kind === 'group' ? (plan[e.name] ?? []) : (peerAddr.get(e.name) ?? [])),
@@ -249,7 +249,7 @@ function* noise(s: Sim, count: number): Generator<SimRecord> {
 
 // Rejected TCP from TEST-NET-2 to the plan's IPv4 hosts: half on planned ports, half anywhere.
 function* scanners(s: Sim, count: number): Generator<SimRecord> {
-  if (count && s.resolution.declaration.peers.some((p) => cidrContains(parseCidr(p.cidr) as Cidr, SCANNERS)))
+  if (count && s.resolution.declaration.peers.some((p) => cidrContains(parseCidr(p.cidr!) as Cidr, SCANNERS)))
     throw new Error('a peer covers the scanners range 198.51.100.0/24');
   const targets = s.ends.all.filter((a) => !a.includes(':'));
   const plannedPorts = s.resolution.flows.map((f) => f.fromPort);

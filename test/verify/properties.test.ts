@@ -22,9 +22,11 @@ function awsSite(r: Resolution): DeployedGroup[] {
       toPort: x.toPort,
       ...(x.remote.kind === 'group'
         ? { referencedGroupId: sg(x.remote.name) }
-        : x.remote.family === 4
-          ? { cidrIpv4: x.remote.cidr }
-          : { cidrIpv6: x.remote.cidr }),
+        : x.remote.kind === 'prefixList'
+          ? { prefixListId: x.remote.prefixList.id }
+          : x.remote.family === 4
+            ? { cidrIpv4: x.remote.cidr }
+            : { cidrIpv6: x.remote.cidr }),
     });
     const defaults: DeployedRule[] = g.defaultEgress.map((d) =>
       d === 'allow-all-ipv4'
