@@ -398,7 +398,7 @@ export class PortPlan extends Construct {
   private prefixListNamed(name: string): ec2.IPrefixList {
     const id = composeName(NAME_TARGETS.cdkId, ['prefix-list', user(name)]);
     const found = this.node.tryFindChild(id) as ec2.IPrefixList | undefined;
-    return found ?? ec2.PrefixList.fromLookup(this, id, { prefixListName: name });
+    return found ?? ec2.PrefixList.fromLookup(this, id, { prefixListName: name, ownerId: 'AWS' });
   }
 
   private newSecurityGroup(id: string, vpc: ec2.IVpc, description: string, restricted: boolean): ec2.SecurityGroup {

@@ -68,6 +68,43 @@ const CASES: [string, unknown, string, string][] = [
     'peers[0].cidr',
     'must be an IPv4 or IPv6 CIDR such as 10.0.9.10/32 or 2001:db8::/64 (no zone index) (got 10)',
   ],
+  [
+    'peers[].prefixList',
+    withPeer({ ...PEER, prefixList: 'pl-0123456789abcdef0' }),
+    'peers[0].prefixList',
+    `${OBJECT} (got "pl-0123456789abcdef0")`,
+  ],
+  [
+    'peers[].prefixList.id',
+    withPeer({ ...PEER, prefixList: { id: 'sg-0123456789abcdef0', maxEntries: 5 } }),
+    'peers[0].prefixList.id',
+    'must be a prefix list id: pl- and 8 to 17 hex digits (got "sg-0123456789abcdef0")',
+  ],
+  [
+    'peers[].prefixList.name',
+    withPeer({ ...PEER, prefixList: { name: 'my-list' } }),
+    'peers[0].prefixList.name',
+    'must be the name of an AWS-managed prefix list, com.amazonaws.<region>.<service> (a list of your own is ' +
+      'named by id) (got "my-list")',
+  ],
+  [
+    'peers[].prefixList.maxEntries',
+    withPeer({ ...PEER, prefixList: { id: 'pl-0123456789abcdef0', maxEntries: 0 } }),
+    'peers[0].prefixList.maxEntries',
+    'must be a whole number from 1 to 1000 (got 0)',
+  ],
+  [
+    'peers[].prefixList.family',
+    withPeer({ ...PEER, prefixList: { id: 'pl-0123456789abcdef0', maxEntries: 5, family: 'ipv4' } }),
+    'peers[0].prefixList.family',
+    'must be one of IPv4, IPv6 (got "ipv4"); did you mean "IPv4"?',
+  ],
+  [
+    'peers[].serviceTag',
+    withPeer({ ...PEER, serviceTag: 'Storage West' }),
+    'peers[0].serviceTag',
+    'must be an Azure service tag such as Storage, Storage.WestEurope or AzureUpdateDelivery (got "Storage West")',
+  ],
   ['peers[].ports', withPeer({ ...PEER, ports: 443 }), 'peers[0].ports', 'must be a list (got 443)'],
   ['peers[].ports', withPeer({ ...PEER, ports: [] }), 'peers[0].ports', 'needs at least 1 entry (got [])'],
   [
