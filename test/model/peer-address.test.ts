@@ -10,14 +10,7 @@ import { LimitError, checkRuleCounts, planAws, ruleCountsByFamily } from '../../
 import { planAzure, securityRuleArgs } from '../../lib/azure/plan';
 import { validateSecurityRules, type ArmSecurityRule } from '../../lib/azure/rules';
 import { hostRules } from '../../lib/host';
-import {
-  ArgumentError,
-  DeclarationError,
-  resolve,
-  validate,
-  type Declaration,
-  type PeerDeclaration,
-} from '../../lib/model';
+import { DeclarationError, resolve, validate, type Declaration, type PeerDeclaration } from '../../lib/model';
 import { SERVERPROTECT } from '../support/declarations';
 
 const CM_BY_ID: PeerDeclaration = {
