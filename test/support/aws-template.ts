@@ -21,8 +21,8 @@ export interface NamedTemplate {
 }
 
 const RULE_COMMON = ['IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'CidrIpv6', 'Description'];
-const INLINE_INGRESS = [...RULE_COMMON, 'SourceSecurityGroupId', 'SourceSecurityGroupOwnerId'];
-const INLINE_EGRESS = [...RULE_COMMON, 'DestinationSecurityGroupId'];
+const INLINE_INGRESS = [...RULE_COMMON, 'SourceSecurityGroupId', 'SourceSecurityGroupOwnerId', 'SourcePrefixListId'];
+const INLINE_EGRESS = [...RULE_COMMON, 'DestinationSecurityGroupId', 'DestinationPrefixListId'];
 const KNOWN = {
   'AWS::EC2::SecurityGroup': [
     'GroupDescription',
@@ -89,9 +89,10 @@ export function parseSecurityGroups(templates: readonly NamedTemplate[]): Securi
   };
   const rule = (stack: string, p: Json, direction: 'ingress' | 'egress', where: string): SecurityGroupRuleModel => {
     const ref = direction === 'ingress' ? p.SourceSecurityGroupId : p.DestinationSecurityGroupId;
-    const remotes = [p.CidrIp, p.CidrIpv6, ref].filter((x) => x !== undefined);
+    const list = direction === 'ingress' ? p.SourcePrefixListId : p.DestinationPrefixListId;
+    const remotes = [p.CidrIp, p.CidrIpv6, ref, list].filter((x) => x !== undefined);
     if (remotes.length !== 1) {
-      fail(where, `a rule names exactly one of CidrIp, CidrIpv6 or a group (found ${remotes.length})`);
+      fail(where, `a rule names exactly one of CidrIp, CidrIpv6, a group or a prefix list (found ${remotes.length})`);
     }
     if (typeof p.IpProtocol !== 'string' && typeof p.IpProtocol !== 'number') fail(where, 'IpProtocol missing');
     const port = (v: unknown, name: string) =>
@@ -103,6 +104,7 @@ export function parseSecurityGroups(templates: readonly NamedTemplate[]): Securi
       ...(p.CidrIp !== undefined ? { cidrIpv4: String(p.CidrIp) } : {}),
       ...(p.CidrIpv6 !== undefined ? { cidrIpv6: String(p.CidrIpv6) } : {}),
       ...(ref !== undefined ? { referencedGroupId: groupRef(stack, ref, where) } : {}),
+      ...(list !== undefined ? { prefixListId: String(list) } : {}),
       ...(p.Description !== undefined ? { description: String(p.Description) } : {}),
     };
   };
