@@ -11,8 +11,8 @@ import { CONFIGMGR_CATALOG, CONFIGMGR_DECLARATION } from './configmgr-catalog';
  * A variety of stacks for the template validators (aws-cdk-lib's own and cfn-lint): the example
  * app, and stacks with existing groups (mutable, immutable, in another stack), restricted and
  * default egress, IPv4 and IPv6 peers, peers sharing a CIDR, a launch template, and a user's catalog
- * with fixed port ranges, one with ICMP and ICMPv6 flows, and the Configuration Manager example
- * catalog.
+ * with fixed port ranges, one with ICMP and ICMPv6 flows, the Configuration Manager example
+ * catalog, and peers that are AWS managed prefix lists (IPv4 and IPv6, inbound and outbound).
  */
 export const VARIETY_STACKS = [
   'VarietyPeers',
@@ -23,6 +23,7 @@ export const VARIETY_STACKS = [
   'VarietyRanges',
   'VarietyIcmp',
   'VarietyConfigMgr',
+  'VarietyPrefixLists',
 ] as const;
 
 const PEERS: PeerDeclaration[] = [
@@ -119,6 +120,24 @@ export function buildVariety(app: App): App {
     vpc: vpcOf(configMgr),
     declaration: { ...CONFIGMGR_DECLARATION, egress: 'restricted' },
     catalogs: [CONFIGMGR_CATALOG],
+  });
+  const lists = new Stack(app, 'VarietyPrefixLists');
+  new PortPlan(lists, 'Plan', {
+    vpc: vpcOf(lists),
+    declaration: {
+      groups: [...PRESETS.serverprotect.groups, ...PRESETS['smart-update-manager-7'].groups],
+      peers: [
+        { name: 'admins', kind: 'administrators', prefixList: { id: 'pl-0a1b2c3d4e5f60719', maxEntries: 10 } },
+        {
+          name: 'mirror',
+          kind: 'update-source',
+          prefixList: { id: 'pl-0a1b2c3d4e5f6071a', maxEntries: 4, family: 'IPv6' },
+          ports: [443],
+        },
+      ],
+      sum: { profile: '7.x+' },
+      egress: 'restricted',
+    },
   });
   return app;
 }
