@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsRuleChange } from '../../lib/verify/explain-aws';
-import type { AzureRuleChange } from '../../lib/verify/explain-azure';
+import type { AzureNsgChange, AzureRuleChange } from '../../lib/verify/explain-azure';
 import type { SiteAnswer } from '../../lib/verify/explain-site';
 import type { DeployedGroup } from '../../lib/verify/site-aws';
 import { portplan, portplanAsync } from '../support/cli';
@@ -63,7 +63,8 @@ describe('explain --site azure', () => {
 
   test('--json: the rules it suggests, written into the NSG, leave nothing blocked', () => {
     const r = azure(nsgFile('deleted2.json', deleted), ...PAIR, '--json');
-    const changes = changesOf(JSON.parse(r.out) as SiteAnswer<AzureRuleChange>);
+    // No admin rules: every change is an NSG's.
+    const changes = changesOf(JSON.parse(r.out) as SiteAnswer<AzureNsgChange>);
     expect(changes.map((c) => [c.action, c.rule.destinationPortRange])).toEqual([
       ['add', '22'],
       ['add', '60000-60007'],

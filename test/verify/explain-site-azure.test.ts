@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { resolve, type Declaration, type Resolution } from '../../lib/model';
 import { describePacket, difference, inSpace, intersection, isEmpty, witness, type PacketSet } from '../../lib/packets';
 import { rulePackets } from '../../lib/azure/site-packets';
-import { applyAzureChanges, explainAzureSite, type AzureRuleChange } from '../../lib/verify/explain-azure';
+import {
+  applyAzureChanges,
+  explainAzureSite,
+  type AzureNsgChange,
+  type AzureRuleChange,
+} from '../../lib/verify/explain-azure';
 import type { SiteAnswer } from '../../lib/verify/explain-site';
 import { flowPackets, planPackets, ruleView } from '../../lib/verify/plan-packets';
 import { asgsOfGroups, azureSiteModel, readAsgs, readNsg, type NsgInput } from '../../lib/verify/site-azure';
@@ -92,7 +97,7 @@ describe.each(COMPONENTS)('%s', (component) => {
         expect(changes.length).toBeGreaterThan(0);
         const after = azureSiteModel(s.resolution, NETWORK, fixed, s.groups);
         // Each added rule admits only packets of the plan, as its rules admit them.
-        for (const c of changes.filter((x) => x.action === 'add')) {
+        for (const c of changes.filter((x): x is AzureNsgChange => x.action === 'add')) {
           const added = rulePackets(after.ctx, c.rule, 'added');
           const plan = s.resolution.flows.map((f) => flowPackets(after.ctx.space, f, ruleView));
           expect(plan.some((p) => isEmpty(difference(added, p)))).toBe(true);
