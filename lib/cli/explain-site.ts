@@ -190,8 +190,9 @@ export function awsChangeText(c: AwsRuleChange): string {
 export function azureChangeText(c: AzureRuleChange): string {
   if (c.action === 'change-admin-rule') {
     const also = c.nsgBlockedBy.length ? `; the NSGs deny them too: ${c.nsgBlockedBy.join(', ')}` : '';
+    const a = c.adminRule;
     return (
-      `change ${c.blockedBy.join(', ')} (${c.adminRule.direction} Deny) in the Virtual Network Manager ` +
+      `change admin rule ${a.name} (priority ${a.priority}, ${a.direction} Deny) in the Virtual Network Manager ` +
       `security admin configuration: it is evaluated before every NSG, so no NSG change opens these packets${also}`
     );
   }
