@@ -27,6 +27,10 @@ import {
  * So a flow's blocked packets are opened by one Allow rule from the initiator (its ASG, or the
  * peer's range) to the listener, over the blocked ports, at a free priority below every rule that
  * denies them; when no priority is free below a deny, by removing that deny.
+ * Virtual Network Manager's security admin rules, where given, come before every NSG
+ * (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins): what an
+ * `AlwaysAllow` admits needs no change, and what a `Deny` drops no NSG change opens, so the change
+ * for those packets is to the admin rule, and the NSG changes are for the rest only.
  * @packageDocumentation
  */
 
@@ -220,8 +224,9 @@ function nsgChanges(
 
 /**
  * Explains a pair of parties against an NSG and its ASGs (read as `verify azure` reads them): per
- * planned flow, what the NSG stops and the rule that opens exactly that.
+ * planned flow, what the admin rules (where given) and the NSG stop, and the change that opens exactly that.
  * @param groupAsgs each declared and role-wide group's ASG key ({@link asgsOfGroups})
+ * @param options the subnet's NSG, service tags and admin rules, as {@link verifyAzureSite} takes them
  * @throws ArgumentError as {@link verifyAzureSite} does, or for an unknown party
  */
 export function explainAzureSite(
