@@ -1,13 +1,12 @@
 import { Option, type Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames, flowPortsText, type Resolution } from '../model';
+import { ArgumentError, PortplanError, flowPortsText, type Resolution } from '../model';
 import { describePacket } from '../packets';
 import { explainAwsSite, type AwsRuleChange } from '../verify/explain-aws';
 import { explainAzureSite, type AzureRuleChange } from '../verify/explain-azure';
 import type { PairQuery } from '../verify/explain-pair';
 import type { SiteAnswer, SiteDirection, SideGap } from '../verify/explain-site';
-import { asgsOfGroups, readNsg } from '../verify/site-azure';
 import { parsePort, parsePortRange } from './explain';
-import { VERIFY_EXIT, hintGroup, readAwsSite, readJsonFile, repeatable, siteAsgs } from './verify';
+import { VERIFY_EXIT, readAwsSite, readAzureSite, repeatable } from './verify';
 
 /**
  * `portplan explain --site aws|azure`: the pair question of `explain` asked of a deployed site, read
@@ -31,6 +30,10 @@ export interface SiteOptions {
   readonly nsgName?: string;
   /** Azure: the VNet's address space. */
   readonly addressSpace?: string[];
+  /** Azure: the VNet's Virtual Network Manager security admin rules' JSON. */
+  readonly adminRules?: string;
+  /** Azure: the address ranges of service tags, as Azure publishes them. */
+  readonly serviceTags?: string;
 }
 
 /** What the site half of `explain` takes from the CLI around it. */
@@ -59,11 +62,20 @@ export function siteOptions(cmd: Command): Command {
     .option('--nsg <file>', 'azure: the NSG, as az network nsg show or az group export print it (as verify azure)')
     .option('--asgs <file>', 'azure: the ASGs, as az network asg list prints them (as verify azure)')
     .option('--nsg-name <name>', 'azure: the NSG to read when an ARM export holds several')
-    .option('--address-space <cidr>', "azure: the VNet's address space; repeatable", repeatable);
+    .option('--address-space <cidr>', "azure: the VNet's address space; repeatable", repeatable)
+    .option(
+      '--admin-rules <file>',
+      "azure: the VNet's Virtual Network Manager security admin rules, evaluated before the NSG: " +
+        'az network manager list-effective-security-admin-rule -o json (as verify azure)',
+    )
+    .option(
+      '--service-tags <file>',
+      'azure: the ranges of service tags the peers or rules name: az network list-service-tags --location <region> -o json',
+    );
 }
 
 const AWS_ONLY = ['vpc'] as const;
-const AZURE_ONLY = ['nsg', 'asgs', 'nsgName', 'addressSpace'] as const;
+const AZURE_ONLY = ['nsg', 'asgs', 'nsgName', 'addressSpace', 'adminRules', 'serviceTags'] as const;
 const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /**
@@ -79,8 +91,9 @@ export function asksSite(o: SiteOptions): boolean {
         ? given(AWS_ONLY)
         : given([...AWS_ONLY, ...AZURE_ONLY, 'group']);
   if (stray.length) {
+    const other = o.site === 'aws' ? 'azure' : 'aws';
     const allowed = o.site
-      ? `an option of --site ${o.site}`
+      ? `an option of --site ${o.site}; ${flag(stray[0])} is an option of --site ${other}`
       : '--site aws or --site azure before the options of a site';
     throw new ArgumentError(flag(stray[0]), o[stray[0] as keyof SiteOptions], allowed);
   }
@@ -109,7 +122,7 @@ async function awsAnswers(
   return queries.map((q) => explainAwsSite(r, q, ids, read.groups, { prefixLists: read.prefixLists }));
 }
 
-/** The answers from Azure's JSON: the NSG and ASGs read as `verify azure` reads them. */
+/** The answers from Azure's JSON: the NSG, ASGs and admin rules read as `verify azure` reads them. */
 function azureAnswers(r: Resolution, o: SiteOptions, queries: readonly PairQuery[]): SiteAnswer<AzureRuleChange>[] {
   if (o.nsg === undefined)
     throw new ArgumentError(
@@ -123,12 +136,10 @@ function azureAnswers(r: Resolution, o: SiteOptions, queries: readonly PairQuery
       undefined,
       "the VNet's address space for --site azure, e.g. 10.40.0.0/16",
     );
-  const nsgJson = readJsonFile(o.nsg, '--nsg');
-  const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
-  const asgs = siteAsgs(nsgJson, { nsg: o.nsg, asgs: o.asgs });
-  const names = cloudGroupNames(r);
-  const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
-  return queries.map((q) => explainAzureSite(r, q, { addressSpace: o.addressSpace! }, nsg, groups));
+  const { nsg, groups, adminRules, serviceTags } = readAzureSite(r, { ...o, nsg: o.nsg });
+  const network = { addressSpace: o.addressSpace };
+  const options = { adminRules, ...(serviceTags ? { serviceTags } : {}) };
+  return queries.map((q) => explainAzureSite(r, q, network, nsg, groups, options));
 }
 
 // Errors the user can fix (arguments, files, credentials) end with exit 2, as in verify.
@@ -179,8 +190,19 @@ export function awsChangeText(c: AwsRuleChange): string {
   return `widen ${way} rule${id} of ${c.group} (${c.groupId}): ${was.ipProtocol} ${ports(was)} ${remote(was)} -> ${now}`;
 }
 
-/** An Azure change for people: the Allow rule to add, or the Deny rule to remove, and what denies now. */
+/**
+ * An Azure change for people: the Allow rule to add, the Deny rule to remove, or the admin rule
+ * that must change (no NSG change opens what it denies), and what denies now.
+ */
 export function azureChangeText(c: AzureRuleChange): string {
+  if (c.action === 'change-admin-rule') {
+    const also = c.nsgBlockedBy.length ? `; the NSGs deny them too: ${c.nsgBlockedBy.join(', ')}` : '';
+    const a = c.adminRule;
+    return (
+      `change admin rule ${a.name} (priority ${a.priority}, ${a.direction} Deny) in the Virtual Network Manager ` +
+      `security admin configuration: it is evaluated before every NSG, so no NSG change opens these packets${also}`
+    );
+  }
   const r = c.rule;
   const because = `blocked by ${c.blockedBy.join(', ')}`;
   if (c.action === 'remove')

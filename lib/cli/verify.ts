@@ -4,8 +4,9 @@ import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '
 import { readSecurityGroups } from '../verify/ec2';
 import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
 import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
-import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite } from '../verify/site-azure';
+import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite, type NsgInput } from '../verify/site-azure';
 import { readAdminRules } from '../verify/admin-rules-file';
+import type { AdminRule } from '../azure/admin-rules';
 import { readServiceTags } from '../verify/service-tags-file';
 import { pairName, withHint } from './hint';
 import { collect, fileFault, type Source } from './source';
@@ -249,18 +250,7 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
     .action((o: VerifyAzureOptions, cmd: Command) => {
       try {
         const resolution = ctx.load(o, cmd);
-        const nsgJson = readJsonFile(o.nsg, '--nsg');
-        const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
-        const asgs = siteAsgs(nsgJson, o);
-        const adminRules = o.adminRules
-          ? readAdminRules(readJsonFile(o.adminRules, '--admin-rules'), o.adminRules)
-          : [];
-        // The declared groups, and the role-wide group of each role with two or more.
-        const names = cloudGroupNames(resolution);
-        const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
-        const serviceTags = o.serviceTags
-          ? readServiceTags(readJsonFile(o.serviceTags, '--service-tags'), o.serviceTags)
-          : undefined;
+        const { nsg, groups, adminRules, serviceTags } = readAzureSite(resolution, o);
         const report = verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups, {
           adminRules,
           ...(serviceTags ? { serviceTags } : {}),
@@ -270,6 +260,50 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
         fail(ctx, e);
       }
     });
+}
+
+/** The Azure site's files as `verify azure` and `explain --site azure` name them. */
+export interface AzureSiteFiles {
+  /** `--nsg`: the NSG, or an ARM export that holds it. */
+  readonly nsg: string;
+  /** `--asgs`: the ASG list. */
+  readonly asgs?: string;
+  /** `--nsg-name`: the NSG of an export that holds several. */
+  readonly nsgName?: string;
+  /** `--admin-rules`: the VNet's Virtual Network Manager security admin rules. */
+  readonly adminRules?: string;
+  /** `--service-tags`: the address ranges of service tags, as Azure publishes them. */
+  readonly serviceTags?: string;
+  /** `--group name=asg` pairs. */
+  readonly group?: readonly string[];
+}
+
+/**
+ * The Azure site as `verify azure` and `explain --site azure` read it: the NSG, the ASG of each
+ * declared group (and role-wide group), and the admin rules (none without `--admin-rules`), which
+ * the site's compile (azureSiteModel, lib/verify/site-azure.ts) evaluates before the NSG.
+ * @throws AzureInputError or ArgumentError naming the option, the file and the field
+ */
+export function readAzureSite(
+  resolution: Resolution,
+  o: AzureSiteFiles,
+): {
+  nsg: NsgInput;
+  groups: Record<string, string>;
+  adminRules: AdminRule[];
+  serviceTags?: Record<string, string[]>;
+} {
+  const nsgJson = readJsonFile(o.nsg, '--nsg');
+  const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
+  const asgs = siteAsgs(nsgJson, o);
+  const adminRules = o.adminRules ? readAdminRules(readJsonFile(o.adminRules, '--admin-rules'), o.adminRules) : [];
+  // The declared groups, and the role-wide group of each role with two or more.
+  const names = cloudGroupNames(resolution);
+  const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
+  const serviceTags = o.serviceTags
+    ? readServiceTags(readJsonFile(o.serviceTags, '--service-tags'), o.serviceTags)
+    : undefined;
+  return { nsg, groups, adminRules, ...(serviceTags ? { serviceTags } : {}) };
 }
 
 /**

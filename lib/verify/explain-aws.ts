@@ -195,7 +195,10 @@ export function explainAwsSite(
   const c: ChangeContext = {
     model,
     ids: groupIds,
-    allowed: { ingress: plannedAdmits(space, r, 'ingress'), egress: plannedAdmits(space, r, 'egress') },
+    allowed: {
+      ingress: plannedAdmits(space, r, 'ingress', model.view.peerAddresses),
+      egress: plannedAdmits(space, r, 'egress', model.view.peerAddresses),
+    },
   };
   return explainSite(r, query, 'aws', {
     space,

@@ -1,11 +1,19 @@
 import type { AzureNetwork, ArmSecurityRule } from '../azure';
 import type { Endpoint, PortRange, Resolution, ResolvedFlow } from '../model';
-import { type PacketSet, difference, intersection, isEmpty } from '../packets';
+import { type PacketSet, difference, intersection, isEmpty, noPackets, union } from '../packets';
+import type { AdminRule } from '../azure/admin-rules';
 import type { NsgPackets, RuleDecision } from '../azure/site-packets';
 import type { PairQuery } from './explain-pair';
 import { explainSite, plannedAdmits, protocolNumber, type SiteAnswer } from './explain-site';
 import { portsOf } from './plan-packets';
-import { azureSiteModel, type AzureSiteModel, type AzureSiteOptions, type NsgInput } from './site-azure';
+import {
+  adminDecisions,
+  adminRuleName,
+  azureSiteModel,
+  type AzureSiteModel,
+  type AzureSiteOptions,
+  type NsgInput,
+} from './site-azure';
 
 /**
  * The Azure half of `explain --site azure`: the smallest NSG change that admits a flow's blocked
@@ -19,11 +27,15 @@ import { azureSiteModel, type AzureSiteModel, type AzureSiteOptions, type NsgInp
  * So a flow's blocked packets are opened by one Allow rule from the initiator (its ASG, or the
  * peer's range) to the listener, over the blocked ports, at a free priority below every rule that
  * denies them; when no priority is free below a deny, by removing that deny.
+ * Virtual Network Manager's security admin rules, where given, come before every NSG
+ * (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins): what an
+ * `AlwaysAllow` admits needs no change, and what a `Deny` drops no NSG change opens, so the change
+ * for those packets is to the admin rule, and the NSG changes are for the rest only.
  * @packageDocumentation
  */
 
 /** An Allow rule to add to an NSG, or (when no priority is free below it) a Deny rule to remove. */
-export interface AzureRuleChange {
+export interface AzureNsgChange {
   /** `add` the rule, or `remove` the Deny rule `rule` names. */
   readonly action: 'add' | 'remove';
   /** The NSG that takes the change. */
@@ -37,6 +49,35 @@ export interface AzureRuleChange {
   /** The rules that deny the blocked packets now (names with their priorities), in processing order. */
   readonly blockedBy: readonly string[];
 }
+
+/**
+ * A Virtual Network Manager security admin rule that denies the packets: it is evaluated before
+ * every NSG, so no NSG change opens them, and the admin rule must change (made `Allow`, narrowed or
+ * deleted in its security admin configuration).
+ */
+export interface AzureAdminChange {
+  /** Always `change-admin-rule`. */
+  readonly action: 'change-admin-rule';
+  /** The admin Deny rule, as the `--admin-rules` file has it. */
+  readonly adminRule: AdminRule;
+  /** The flow's initiator, as the plan names it. */
+  readonly from: string;
+  /** The flow's listener. */
+  readonly to: string;
+  /** The admin rule, as `admin rule <name> (priority <n>)`. */
+  readonly blockedBy: readonly string[];
+  /**
+   * The NSG rules that deny the same packets too (names with their priorities, in processing
+   * order): once the admin rule lets them through to the NSGs (`Allow`, or no match), these still
+   * stop them; empty when the NSGs admit them.
+   */
+  readonly nsgBlockedBy: readonly string[];
+  /** The destination ports of the packets it denies, merged into intervals. */
+  readonly ports: readonly PortRange[];
+}
+
+/** A change `explain --site azure` suggests: to an NSG, or to an admin rule before it. */
+export type AzureRuleChange = AzureNsgChange | AzureAdminChange;
 
 const FIRST_PRIORITY = 100;
 const LAST_PRIORITY = 4096;
@@ -80,7 +121,50 @@ function freePriority(
   return undefined;
 }
 
-/** The change to each NSG on the path that denies some of the flow's packets `side` stops. */
+const adminName = (rule: AdminRule): string => `${adminRuleName(rule)} (priority ${rule.priority})`;
+
+/**
+ * The admin Deny rules that decide some of the flow's packets `side` stops, each as the change it
+ * needs, in evaluation order, and all the packets they deny: an admin rule is evaluated before every
+ * NSG, and what it denies no NSG is asked about
+ * (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins).
+ */
+function adminChanges(
+  model: AzureSiteModel,
+  names: readonly string[],
+  flow: ResolvedFlow,
+  side: 'ingress' | 'egress',
+  missing: PacketSet,
+): { changes: AzureAdminChange[]; denied: PacketSet } {
+  const admin = adminDecisions(model.site, side === 'ingress' ? 'Inbound' : 'Outbound');
+  if (!admin) return { changes: [], denied: noPackets(model.ctx.space) };
+  const parts = side === 'ingress' ? model.site.inbound : model.site.outbound;
+  const changes = admin.decisions.flatMap((d): AzureAdminChange[] => {
+    const hit = intersection(d.decided, missing);
+    if (d.rule.access !== 'Deny' || isEmpty(hit)) return [];
+    // The NSGs' decisions cover every packet of the scope, those the admin rules decide too.
+    const nsgBlockedBy = parts.flatMap((part, i) =>
+      denying(part, hit).map((b) => `${ruleName(b.rule)} of NSG ${names[i]}`),
+    );
+    return [
+      {
+        action: 'change-admin-rule',
+        adminRule: d.rule,
+        from: flow.from.name,
+        to: flow.to.name,
+        blockedBy: [adminName(d.rule)],
+        nsgBlockedBy,
+        ports: portsOf(hit, protocolNumber(flow.protocol)),
+      },
+    ];
+  });
+  return { changes, denied: intersection(missing, admin.denied) };
+}
+
+/**
+ * The changes that admit the flow's packets `side` stops: each admin Deny rule that denies some of
+ * them must change, and for the rest, each NSG on the path that denies some of them.
+ */
 function azureChanges(
   model: AzureSiteModel,
   names: readonly string[],
@@ -90,11 +174,28 @@ function azureChanges(
   side: 'ingress' | 'egress',
   missing: PacketSet,
 ): AzureRuleChange[] {
+  const admin = adminChanges(model, names, flow, side, missing);
+  // An NSG change for packets an admin Deny drops would open nothing.
+  const rest = difference(missing, admin.denied);
+  if (isEmpty(rest)) return admin.changes;
+  return [...admin.changes, ...nsgChanges(model, names, asgs, suggested, flow, side, rest)];
+}
+
+/** The change to each NSG on the path that denies some of the packets (none of them denied by an admin rule). */
+function nsgChanges(
+  model: AzureSiteModel,
+  names: readonly string[],
+  asgs: Readonly<Record<string, string>>,
+  suggested: readonly ArmSecurityRule[][],
+  flow: ResolvedFlow,
+  side: 'ingress' | 'egress',
+  missing: PacketSet,
+): AzureNsgChange[] {
   const direction = side === 'ingress' ? 'Inbound' : 'Outbound';
   const parts = side === 'ingress' ? model.site.inbound : model.site.outbound;
   // An Icmp rule has no ports: `*`, every message (protocol Icmp names no type or code).
   const ports = flow.icmp ? ['*'] : portsOf(missing, protocolNumber(flow.protocol)).map(portText);
-  return parts.flatMap((part, i): AzureRuleChange[] => {
+  return parts.flatMap((part, i): AzureNsgChange[] => {
     const blockers = denying(part, missing);
     if (!blockers.length) return [];
     const blockedBy = blockers.map((b) => ruleName(b.rule));
@@ -123,8 +224,9 @@ function azureChanges(
 
 /**
  * Explains a pair of parties against an NSG and its ASGs (read as `verify azure` reads them): per
- * planned flow, what the NSG stops and the rule that opens exactly that.
+ * planned flow, what the admin rules (where given) and the NSG stop, and the change that opens exactly that.
  * @param groupAsgs each declared and role-wide group's ASG key ({@link asgsOfGroups})
+ * @param options the subnet's NSG, service tags and admin rules, as {@link verifyAzureSite} takes them
  * @throws ArgumentError as {@link verifyAzureSite} does, or for an unknown party
  */
 export function explainAzureSite(
@@ -139,28 +241,46 @@ export function explainAzureSite(
   const names = [nsg.name, ...(options.subnetNsg ? [options.subnetNsg.name] : [])];
   const space = model.ctx.space;
   const suggested: ArmSecurityRule[][] = names.map(() => []);
-  const allowed = { Inbound: plannedAdmits(space, r, 'ingress'), Outbound: plannedAdmits(space, r, 'egress') };
+  const peers = model.view.peerAddresses;
+  const allowed = {
+    Inbound: plannedAdmits(space, r, 'ingress', peers),
+    Outbound: plannedAdmits(space, r, 'egress', peers),
+  };
   return explainSite(r, query, 'azure', {
     space,
     view: model.view,
     sets: model.site,
     changes: (flow, side, missing) => azureChanges(model, names, groupAsgs, suggested, flow, side, missing),
-    // The Allow rules that decide packets of the set beyond what the plan needs in their direction.
-    admitting: (set) =>
-      (['Inbound', 'Outbound'] as const).flatMap((d) =>
-        (d === 'Inbound' ? model.site.inbound : model.site.outbound).flatMap((part) =>
-          part.decisions
-            .filter((x) => x.rule.access === 'Allow')
-            .filter((x) => !isEmpty(difference(intersection(x.decided, set), allowed[d])))
-            .map((x) => ruleName(x.rule)),
-        ),
-      ),
+    admitting: (set) => (['Inbound', 'Outbound'] as const).flatMap((d) => admittingIn(model, d, set, allowed[d])),
   });
 }
 
-/** The NSG with the changes made to it: each `add` appended, each `remove` taken out. */
+/**
+ * The rules of one direction that admit packets of the set beyond what the plan needs: admin
+ * AlwaysAllow rules, then the NSGs' Allow rules for what the admin rules leave to the NSGs.
+ */
+function admittingIn(model: AzureSiteModel, d: 'Inbound' | 'Outbound', set: PacketSet, needed: PacketSet): string[] {
+  const beyond = (decided: PacketSet) => !isEmpty(difference(intersection(decided, set), needed));
+  const admin = adminDecisions(model.site, d);
+  // What an admin rule decides (AlwaysAllow or Deny) never reaches the NSGs.
+  const first = admin ? union(admin.alwaysAllowed, admin.denied) : noPackets(model.ctx.space);
+  const byAdmin = (admin?.decisions ?? [])
+    .filter((x) => x.rule.access === 'AlwaysAllow' && beyond(x.decided))
+    .map((x) => adminName(x.rule));
+  const byNsg = (d === 'Inbound' ? model.site.inbound : model.site.outbound).flatMap((part) =>
+    part.decisions
+      .filter((x) => x.rule.access === 'Allow' && beyond(difference(x.decided, first)))
+      .map((x) => ruleName(x.rule)),
+  );
+  return [...byAdmin, ...byNsg];
+}
+
+/**
+ * The NSG with the changes made to it: each `add` appended, each `remove` taken out (a change to
+ * an admin rule is not the NSG's).
+ */
 export function applyAzureChanges(nsg: NsgInput, changes: readonly AzureRuleChange[]): NsgInput {
-  const mine = changes.filter((c) => c.nsg === nsg.name);
+  const mine = changes.filter((c): c is AzureNsgChange => c.action !== 'change-admin-rule' && c.nsg === nsg.name);
   const removed = new Set(mine.filter((c) => c.action === 'remove').map((c) => c.rule));
   const added = mine.filter((c) => c.action === 'add').map((c) => c.rule);
   return { name: nsg.name, rules: [...nsg.rules.filter((r) => !removed.has(r)), ...added] };

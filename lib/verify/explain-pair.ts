@@ -1,4 +1,12 @@
-import { ArgumentError, parseCidr, peerCidr, type Resolution, type ResolvedFlow, type RowId } from '../model';
+import {
+  ArgumentError,
+  parseCidr,
+  peerCidr,
+  type PeerEndpoint,
+  type Resolution,
+  type ResolvedFlow,
+  type RowId,
+} from '../model';
 import {
   type EndpointSpec,
   type Packet,
@@ -24,8 +32,12 @@ import { flowPackets, hostView, sameFamilyPackets } from './plan-packets';
 
 /** One party of the question: a group, a peer, or an address range outside every group. */
 export interface Party {
+  /** The name given. */
   readonly name: string;
+  /** Its packets' end, where the plan alone tells its addresses. */
   readonly spec: EndpointSpec;
+  /** For a peer, the peer as the flows carry it: a site tells a prefix list's or service tag's addresses. */
+  readonly peer?: PeerEndpoint;
 }
 
 /** A flow of the plan that opens some of the packets asked about. */
@@ -78,6 +90,12 @@ export interface PairQuery {
   readonly port?: PairPorts;
 }
 
+/** A party's end where only the plan is read: a peer without a CIDR is refused, naming it. */
+function planSpec(p: Party): EndpointSpec {
+  if (p.peer && p.spec.addresses?.length === 0) peerCidr(p.peer, 'explain without --site (which reads the site)');
+  return p.spec;
+}
+
 /**
  * A party named on the command line: a group, a peer, or a masked address range outside every group.
  * @throws ArgumentError at `path` for any other name
@@ -86,7 +104,12 @@ export function party(r: Resolution, name: string, path: 'from' | 'to'): Party {
   const d = r.declaration;
   if (d.groups.some((g) => g.name === name)) return { name, spec: { classes: [name] } };
   const peer = d.peers.find((p) => p.name === name);
-  if (peer) return { name, spec: { external: true, addresses: [peerCidr(peer, 'explain without --site')] } };
+  if (peer) {
+    const end = r.flows.flatMap((f) => [f.from, f.to]).find((e) => e.kind === 'peer' && e.name === name);
+    // Without a CIDR the plan alone cannot say the peer's addresses; a site can (see partySpec).
+    const addresses = peer.cidr !== undefined ? [peer.cidr] : [];
+    return { name, spec: { external: true, addresses }, ...(end?.kind === 'peer' ? { peer: end } : {}) };
+  }
   const cidr = parseCidr(name);
   if (cidr?.masked) return { name, spec: { external: true, addresses: [cidr.text] } };
   const names = [...d.groups.map((g) => g.name), ...d.peers.map((p) => p.name)];
@@ -107,7 +130,7 @@ function direction(
   const traffic = query.port
     ? { protocol: query.port.protocol, ports: { from: query.port.from, to: query.port.to } }
     : {};
-  const asked = sameFamilyPackets(space, traffic, a.spec, b.spec);
+  const asked = sameFamilyPackets(space, traffic, planSpec(a), planSpec(b));
   const flows: PairFlow[] = [];
   for (const [flow, set] of plan) {
     const part = intersection(set, asked);

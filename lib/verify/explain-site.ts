@@ -16,7 +16,16 @@ import {
   witness,
 } from '../packets';
 import { party, type Party, type PairQuery } from './explain-pair';
-import { flowPackets, planPackets, portsOf, ruleView, sameFamilyPackets, type FlowView } from './plan-packets';
+import {
+  flowPackets,
+  planPackets,
+  portsOf,
+  ruleView,
+  ruleViewWith,
+  sameFamilyPackets,
+  type FlowView,
+  type PeerAddresses,
+} from './plan-packets';
 
 /**
  * `portplan explain --site aws|azure`: what the plan opens between two parties, against what a
@@ -118,7 +127,8 @@ export const protocolNumber = (p: FlowProtocol): number => PROTOCOL_NUMBERS[p];
 
 /** A party's packets as hosts of the site: a group at the view's addresses, a peer outside at its range. */
 function partySpec(view: FlowView, p: Party): EndpointSpec {
-  return p.spec.classes ? view.group(p.name) : p.spec;
+  if (p.spec.classes) return view.group(p.name);
+  return p.peer && view.peerAddresses ? view.peer(view.peerAddresses(p.peer)) : p.spec;
 }
 
 /** The packets of the question: both parties, and the protocol and ports when given. */
@@ -186,7 +196,8 @@ function siteDirection<C>(
   const admitted = intersection(asked, intersection(side.sets.ingress, side.sets.egress));
   // Beyond the plan as its rules admit it: a host of a group at a peer's addresses is admitted as
   // the peer is, which no change to the site can tell apart.
-  const extra = difference(admitted, union(open, planPackets(side.space, r.flows, ruleView)));
+  const rules = side.view.peerAddresses ? ruleViewWith(side.view.peerAddresses) : ruleView;
+  const extra = difference(admitted, union(open, planPackets(side.space, r.flows, rules)));
   const extraWitness = witness(extra);
   const closed = witness(difference(asked, union(open, admitted)));
   return {
@@ -223,8 +234,13 @@ export function explainSite<C>(
  * ({@link ruleView}), and outbound under `egress: default` everything the groups send, which the
  * cloud's default outbound rules admit.
  */
-export function plannedAdmits(space: PacketSpace, r: Resolution, side: 'ingress' | 'egress'): PacketSet {
-  const needed = planPackets(space, r.flows, ruleView);
+export function plannedAdmits(
+  space: PacketSpace,
+  r: Resolution,
+  side: 'ingress' | 'egress',
+  peerAddresses?: PeerAddresses,
+): PacketSet {
+  const needed = planPackets(space, r.flows, peerAddresses ? ruleViewWith(peerAddresses) : ruleView);
   if (side === 'ingress' || r.declaration.egress === 'restricted') return needed;
   return union(needed, packets(space, { source: { classes: r.declaration.groups.map((g) => g.name) } }));
 }

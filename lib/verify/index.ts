@@ -115,9 +115,15 @@ export {
   type Unrequired,
 } from './explain-site';
 export { applyAwsChanges, explainAwsSite, type AwsRuleChange } from './explain-aws';
-export { applyAzureChanges, explainAzureSite, type AzureRuleChange } from './explain-azure';
+export {
+  applyAzureChanges,
+  explainAzureSite,
+  type AzureAdminChange,
+  type AzureNsgChange,
+  type AzureRuleChange,
+} from './explain-azure';
 export { awsSiteModel, type AwsSiteModel } from './site-aws';
-export { azureSiteModel, type AzureSiteModel } from './site-azure';
+export { adminDecisions, azureSiteModel, type AzureSiteModel } from './site-azure';
 export { diffPlanPackets, planPacketDiffText, type PlanPacketDiff, type RolePairChange } from './plan-diff';
 export {
   awsRulePackets,

@@ -479,16 +479,24 @@ function azureContext(
   };
 }
 
-// The admin rules' decisions in one direction, when the site has admin rules.
-const admin = (site: AzureSitePackets, key: 'adminInbound' | 'adminOutbound'): AdminPackets | undefined =>
-  key in site ? (site as AdminSitePackets)[key] : undefined;
+/**
+ * The admin rules' decisions in one direction, when the site was compiled with admin rules
+ * ({@link AzureSiteOptions.adminRules}); undefined otherwise.
+ */
+export function adminDecisions(site: AzureSitePackets, direction: 'Inbound' | 'Outbound'): AdminPackets | undefined {
+  const key = direction === 'Inbound' ? 'adminInbound' : 'adminOutbound';
+  return key in site ? (site as AdminSitePackets)[key] : undefined;
+}
+
+/** How a report names an admin rule, apart from the NSGs' rules. */
+export const adminRuleName = (rule: AdminRule): string => `admin rule ${rule.name}`;
 
 /** The names of the rules that deny any of the packets, in processing order: admin rules first. */
 function denying(parts: readonly NsgPackets[], missing: PacketSet, adminRules?: AdminPackets): string | undefined {
   if (isEmpty(missing)) return undefined;
   const byAdmin = (adminRules?.decisions ?? [])
     .filter((d) => d.rule.access === 'Deny' && !isEmpty(intersection(d.decided, missing)))
-    .map((d) => `admin rule ${d.rule.name}`);
+    .map((d) => adminRuleName(d.rule));
   const names = byAdmin.concat(
     parts.flatMap((p) =>
       p.decisions
@@ -548,10 +556,10 @@ function azureExtraRules(
   const neededOut = union(needed, sends);
   const out: ExtraRule[] = [];
   for (const [parts, want, key] of [
-    [site.inbound, needed, 'adminInbound'],
-    [site.outbound, neededOut, 'adminOutbound'],
+    [site.inbound, needed, 'Inbound'],
+    [site.outbound, neededOut, 'Outbound'],
   ] as const) {
-    const first = admin(site, key);
+    const first = adminDecisions(site, key);
     // What the admin rules decide never reaches the NSGs: an NSG rule's surplus is the rest of it.
     const decidedFirst = first ? union(first.alwaysAllowed, first.denied) : noPackets(ctx.space);
     for (const d of first?.decisions ?? []) {
@@ -591,10 +599,7 @@ export function verifyAzureSite(
   const names = resolution.declaration.groups.map((g) => g.name);
   // Every ASG the site has: the declared groups' and each role-wide one (a role with two or more groups).
   const holders = [...names, ...placement.roleGroups.map((r) => r.name)];
-  const nsgs = [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])].map((n) => n.rules);
-  const ctx = azureContext(resolution, network, groupAsgs, nsgs, options);
-  const site = sitePackets(ctx, nsgs, options);
-  const view = hostView(ctx.virtualNetwork, azurePeerAddresses(ctx));
+  const { ctx, site, view } = azureSiteModel(resolution, network, nsg, groupAsgs, options);
   const flows = resolution.flows.map((flow) => {
     const all = flowPackets(ctx.space, flow, view);
     if (isEmpty(all)) {
@@ -609,8 +614,8 @@ export function verifyAzureSite(
     const egress = difference(all, site.egress);
     const ingress = difference(all, site.ingress);
     return flowCheck(flow, all, [
-      { side: 'egress', missing: egress, rule: denying(site.outbound, egress, admin(site, 'adminOutbound')) },
-      { side: 'ingress', missing: ingress, rule: denying(site.inbound, ingress, admin(site, 'adminInbound')) },
+      { side: 'egress', missing: egress, rule: denying(site.outbound, egress, adminDecisions(site, 'Outbound')) },
+      { side: 'ingress', missing: ingress, rule: denying(site.inbound, ingress, adminDecisions(site, 'Inbound')) },
     ]);
   });
   const extra = sortExtra(azureExtraRules(resolution, ctx, site, groupAsgs), holders);
@@ -629,14 +634,18 @@ export interface AzureSiteModel {
   readonly ctx: AzureRuleContext;
   /** The NSGs' rules, the NIC's NSG first. */
   readonly nsgs: readonly (readonly ArmSecurityRule[])[];
-  /** What the NSGs let in and out, rule by rule. */
-  readonly site: AzureSitePackets;
+  /**
+   * What the NSGs let in and out, rule by rule, with the admin rules evaluated first when there are
+   * any ({@link adminDecisions}).
+   */
+  readonly site: AzureSitePackets | AdminSitePackets;
   /** The plan's flows as hosts of this site ({@link hostView} at the VNet's addresses). */
   readonly view: ReturnType<typeof hostView>;
 }
 
 /**
- * The site as {@link verifyAzureSite} compiles it, for questions other than the whole check.
+ * The site as {@link verifyAzureSite} compiles it (the one compile of both `verify azure` and
+ * `explain --site azure`), for questions other than the whole check.
  * @throws ArgumentError as verifyAzureSite does for an address space that is not a CIDR
  */
 export function azureSiteModel(

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsRuleChange } from '../../lib/verify/explain-aws';
-import type { AzureRuleChange } from '../../lib/verify/explain-azure';
+import type { AzureNsgChange, AzureRuleChange } from '../../lib/verify/explain-azure';
 import type { SiteAnswer } from '../../lib/verify/explain-site';
 import type { DeployedGroup } from '../../lib/verify/site-aws';
 import { portplan, portplanAsync } from '../support/cli';
@@ -63,7 +63,8 @@ describe('explain --site azure', () => {
 
   test('--json: the rules it suggests, written into the NSG, leave nothing blocked', () => {
     const r = azure(nsgFile('deleted2.json', deleted), ...PAIR, '--json');
-    const changes = changesOf(JSON.parse(r.out) as SiteAnswer<AzureRuleChange>);
+    // No admin rules: every change is an NSG's.
+    const changes = changesOf(JSON.parse(r.out) as SiteAnswer<AzureNsgChange>);
     expect(changes.map((c) => [c.action, c.rule.destinationPortRange])).toEqual([
       ['add', '22'],
       ['add', '60000-60007'],
@@ -109,6 +110,92 @@ describe('explain --site azure', () => {
       code: 2,
       err: expect.stringContaining('a command run through runAsync()'),
     });
+  });
+});
+
+// Virtual Network Manager's security admin rules, as az network manager
+// list-effective-security-admin-rule prints them, before the NSG
+// (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins).
+describe('explain --site azure --admin-rules', () => {
+  const deleted = sumNsg.securityRules.filter((r) => r.name !== 'in-workstation-to-linux-targets-tcp');
+  const adminFile = (name: string, rules: Rule[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify({ value: rules }));
+    return path;
+  };
+  const inbound = (name: string, priority: number, access: string, ports: string[]): Rule => ({
+    name,
+    properties: { priority, direction: 'Inbound', access, protocol: 'Tcp', destinationPortRanges: ports },
+  });
+  const ssh = (a: SiteAnswer<AzureRuleChange>) => a.directions[0].flows.find((f) => f.fromPort === 22)!;
+
+  test('an AlwaysAllow opens port 22, which the NSG denies: allowed, and named for what it admits beyond the plan', () => {
+    const nsg = nsgFile('admin-deleted.json', deleted);
+    const without = JSON.parse(azure(nsg, ...PAIR, '--json').out) as SiteAnswer<AzureRuleChange>;
+    expect(ssh(without).status).toBe('blocked');
+    const rules = adminFile('always.json', [inbound('ops-ssh', 10, 'AlwaysAllow', ['22-23'])]);
+    const r = azure(nsg, ...PAIR, '--port', 'tcp/1-100', '--admin-rules', rules);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain('  flow workstation -> linux-targets tcp 22 (SUM1): allowed\n');
+    expect(r.out).not.toContain('change:');
+    expect(r.out).toContain(
+      '  the site admits, and no vendor row requires:\n' +
+        '    tcp workstation@10.40.0.0/16 -> linux-targets@10.40.0.0/16 23\n' +
+        '    e.g. tcp workstation@10.40.0.0 -> linux-targets@10.40.0.0 23\n' +
+        '    admitted by: admin rule ops-ssh (priority 10)\n',
+    );
+  });
+
+  test('a Deny blocks planned port 22: blocked by the admin rule, which is the change; no NSG change', () => {
+    const rules = adminFile('deny.json', [inbound('no-ssh', 20, 'Deny', ['22'])]);
+    const r = azure(join(FIX, 'sum-nsg.json'), ...PAIR, '--admin-rules', rules);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain(
+      '  flow workstation -> linux-targets tcp 22 (SUM1): blocked\n    ingress stops:\n' +
+        '      tcp workstation@10.40.0.0/16 -> linux-targets@10.40.0.0/16 22\n' +
+        '      e.g. tcp workstation@10.40.0.0 -> linux-targets@10.40.0.0 22\n' +
+        '    change: change admin rule no-ssh (priority 20, Inbound Deny) in the Virtual Network Manager ' +
+        'security admin configuration: it is evaluated before every NSG, so no NSG change opens these packets\n',
+    );
+    expect(r.out).not.toContain('add to NSG');
+    // Where the NSG denies too, its Deny is named behind the admin rule, and still no NSG change opens 22.
+    const both = azure(nsgFile('admin-deleted2.json', deleted), ...PAIR, '--admin-rules', rules, '--json');
+    const changes = changesOf(JSON.parse(both.out) as SiteAnswer<AzureRuleChange>);
+    expect(
+      changes.map((c) => (c.action === 'change-admin-rule' ? c.nsgBlockedBy : c.rule.destinationPortRange)),
+    ).toEqual([['deny-vnet-to-linux-targets (priority 3776) of NSG sum-nsg'], '60000-60007', '62286']);
+  });
+
+  test('refused for --site aws, and a bad file named with its rule and field (the reader of verify azure)', () => {
+    const rules = adminFile('deny2.json', [inbound('no-ssh', 20, 'Deny', ['22'])]);
+    const base = ['explain', '--file', join(FIX, 'sum-declaration.json'), ...PAIR];
+    expect(portplan(...base, '--site', 'aws', '--vpc', 'vpc-1', '--admin-rules', rules)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining(
+        `portplan: --admin-rules: an option of --site aws; --admin-rules is an option of --site azure (got "${rules}")\n`,
+      ),
+    });
+    expect(portplan(...base, '--admin-rules', rules)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('portplan: --admin-rules: --site aws or --site azure before the options of a site'),
+    });
+    const bad = adminFile('bad.json', [inbound('maybe', 20, 'Maybe', ['22'])]);
+    expect(azure(join(FIX, 'sum-nsg.json'), ...PAIR, '--admin-rules', bad)).toMatchObject({
+      code: 2,
+      err: `portplan: ${bad}: [0].access must be one of Allow, AlwaysAllow, Deny (got "Maybe")\n`,
+    });
+    const missing = join(dir, 'none.json');
+    expect(azure(join(FIX, 'sum-nsg.json'), ...PAIR, '--admin-rules', missing)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining(`--admin-rules`),
+    });
+  });
+
+  test('--help lists --admin-rules for azure', () => {
+    const r = portplan('explain', '--help');
+    expect(r.out.replace(/\s+/g, ' ')).toContain(
+      "--admin-rules <file> azure: the VNet's Virtual Network Manager security admin rules, evaluated before the NSG",
+    );
   });
 });
 

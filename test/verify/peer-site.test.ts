@@ -9,6 +9,7 @@ import { AZURE_LIMITS, planAzure, securityRuleArgs } from '../../lib/azure/plan'
 import { PortPlan } from '../../lib/cdk';
 import { resolve, type Declaration } from '../../lib/model';
 import { verifyAwsSite, type DeployedGroup } from '../../lib/verify/site-aws';
+import { explainAwsSite } from '../../lib/verify/explain-aws';
 import { asgKey, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
 import { readServiceTags } from '../../lib/verify/service-tags-file';
 import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
@@ -74,6 +75,20 @@ describe('verify aws: a prefix list peer is its entries', () => {
       expect(witness.source.address).toMatch(/^198\.51\.100\.(8|9|1[0-5])$/);
     }
     expect(r.extra).toEqual([]);
+  });
+
+  test('explain from the list to the information servers: every planned flow open, no unrequired packet', () => {
+    const answer = explainAwsSite(
+      site.resolution,
+      { from: 'tmcm', to: 'information-server' },
+      site.groupIds,
+      site.groups,
+      { prefixLists: { [LIST]: ENTRIES } },
+    );
+    const [there] = answer.directions;
+    expect(there.flows.length).toBeGreaterThan(0);
+    expect(there.flows.every((f) => f.status === 'allowed')).toBe(true);
+    expect(there.unrequired).toBeUndefined();
   });
 
   test('without the entries of the list, the check refuses and says what it needs', () => {
