@@ -87,6 +87,7 @@ export { BROAD_PREFIX, cidrContains, cidrFamily, parseCidr, type Cidr } from './
 export {
   awsPeerAddress,
   azurePeerPrefix,
+  type AwsPeerAddress,
   peerCidr,
   prefixListText,
   type PeerAddressForms,

@@ -132,13 +132,22 @@ export function peerCidr(p: PeerAddressForms, target: string): string {
   );
 }
 
+/** A peer as an AWS security group rule names it: a prefix list, or a CIDR. */
+export type AwsPeerAddress =
+  | {
+      /** The prefix list the rule names (`SourcePrefixListId`, `DestinationPrefixListId`). */
+      readonly prefixList: PeerPrefixList;
+    }
+  | {
+      /** The CIDR the rule names (`CidrIp`, `CidrIpv6`). */
+      readonly cidr: string;
+    };
+
 /**
  * The peer as an AWS security group rule names it: its prefix list, else its CIDR.
  * @throws ArgumentError naming the peer when it has only a service tag
  */
-export function awsPeerAddress(
-  p: PeerAddressForms & { readonly prefixList?: PeerPrefixList },
-): { prefixList: PeerPrefixList } | { cidr: string } {
+export function awsPeerAddress(p: PeerAddressForms & { readonly prefixList?: PeerPrefixList }): AwsPeerAddress {
   if (p.prefixList) return { prefixList: p.prefixList };
   if (p.cidr !== undefined) return { cidr: p.cidr };
   throw new ArgumentError(
