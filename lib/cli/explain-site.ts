@@ -1,12 +1,14 @@
 import { Option, type Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames, flowPortsText, type Resolution } from '../model';
+import { ArgumentError, PortplanError } from '../model/errors';
+import { cloudGroupNames } from '../model/placement';
+import { flowPortsText, type Resolution } from '../model/resolve';
 import { describePacket } from '../packets';
-import { explainAwsSite, type AwsRuleChange } from '../verify/explain-aws';
-import { explainAzureSite, type AzureRuleChange } from '../verify/explain-azure';
+import type { AwsRuleChange } from '../verify/explain-aws';
+import type { AzureRuleChange } from '../verify/explain-azure';
 import type { PairQuery } from '../verify/explain-pair';
 import type { SiteAnswer, SiteDirection, SideGap } from '../verify/explain-site';
-import { asgsOfGroups, readNsg } from '../verify/site-azure';
 import { parsePort, parsePortRange } from './explain';
+import { explainAws, explainAzure, siteAzure } from './lazy';
 import { VERIFY_EXIT, hintGroup, readAwsSite, readJsonFile, repeatable, siteAsgs } from './verify';
 
 /**
@@ -106,7 +108,7 @@ async function awsAnswers(
   queries: readonly PairQuery[],
 ): Promise<SiteAnswer<AwsRuleChange>[]> {
   const { ids, read } = await readAwsSite(r, o);
-  return queries.map((q) => explainAwsSite(r, q, ids, read.groups, { prefixLists: read.prefixLists }));
+  return queries.map((q) => explainAws().explainAwsSite(r, q, ids, read.groups, { prefixLists: read.prefixLists }));
 }
 
 /** The answers from Azure's JSON: the NSG and ASGs read as `verify azure` reads them. */
@@ -124,11 +126,11 @@ function azureAnswers(r: Resolution, o: SiteOptions, queries: readonly PairQuery
       "the VNet's address space for --site azure, e.g. 10.40.0.0/16",
     );
   const nsgJson = readJsonFile(o.nsg, '--nsg');
-  const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
+  const nsg = siteAzure().readNsg(nsgJson, o.nsg, o.nsgName);
   const asgs = siteAsgs(nsgJson, { nsg: o.nsg, asgs: o.asgs });
   const names = cloudGroupNames(r);
-  const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
-  return queries.map((q) => explainAzureSite(r, q, { addressSpace: o.addressSpace! }, nsg, groups));
+  const groups = hintGroup(names, () => siteAzure().asgsOfGroups(names, asgs, o.group ?? [], nsg));
+  return queries.map((q) => explainAzure().explainAzureSite(r, q, { addressSpace: o.addressSpace! }, nsg, groups));
 }
 
 // Errors the user can fix (arguments, files, credentials) end with exit 2, as in verify.
