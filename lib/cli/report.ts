@@ -1,7 +1,10 @@
 import { Option, type Command } from 'commander';
-import { citationText, flowPortsText, portRangeText, type CatalogSet, type Resolution, type RowId } from '../model';
-import { planAws, type PlannedRule } from '../aws';
-import { AZURE_LIMITS, planAzure, type AzureRuleEndpoint } from '../azure';
+import { citationText, type RowId } from '../model/catalog';
+import type { CatalogSet } from '../model/catalog-set';
+import { flowPortsText, portRangeText, type Resolution } from '../model/resolve';
+import type { PlannedRule } from '../aws';
+import type { AzureRuleEndpoint } from '../azure';
+import { aws, azure } from './lazy';
 import { unique } from './render';
 import { choicesOf, type Source } from './source';
 
@@ -92,7 +95,7 @@ export function ruleName(rule: Pick<PlannedRule, 'id' | 'fromPort' | 'toPort' | 
  * (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
  */
 export function awsReportRules(r: Resolution): ReportRule[] {
-  const plan = planAws(r);
+  const plan = aws().planAws(r);
   const out: ReportRule[] = plan.rules.map((rule) => {
     const remote = rule.remote.kind === 'group' ? rule.remote.name : cidrText(rule.remote.cidr, r);
     const inbound = rule.direction === 'inbound';
@@ -142,7 +145,7 @@ const side = (e: AzureRuleEndpoint, r: Resolution): string => ('group' in e ? e.
  * band, VirtualNetwork deny rules and Load Balancer probe allows.
  */
 export function azureReportRules(r: Resolution): ReportRule[] {
-  const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+  const plan = azure().planAzure(r, { band: azure().AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
   return plan.rules.map((rule) => {
     const inbound = rule.direction === 'Inbound';
     const groupEnd = inbound ? rule.destination : rule.source;

@@ -1,4 +1,7 @@
-import { ArgumentError, parseCidr, type Resolution, type ResolvedFlow, type RowId } from '../model';
+import type { RowId } from '../model/catalog';
+import { parseCidr } from '../model/cidr';
+import { ArgumentError } from '../model/errors';
+import type { Resolution, ResolvedFlow } from '../model/resolve';
 import {
   type EndpointSpec,
   type Packet,

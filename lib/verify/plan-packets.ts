@@ -1,4 +1,4 @@
-import type { Endpoint, PortRange, ResolvedFlow } from '../model';
+import type { Endpoint, PortRange, ResolvedFlow } from '../model/resolve';
 import {
   type EndpointSpec,
   type PacketSet,
