@@ -6,7 +6,8 @@
 // - verify azure of a 10-group plan's NSG with k more wide-range rules (1024-65535, deny or
 //   allow), against the floor of compiling each rule alone, k = 250, 500, 1,000, 2,000;
 // - explain of every port of a pair of groups, the whole command line process, against the same
-//   process printing its version (the command line's start-up) and an empty `node` process.
+//   process printing its version (the command line's start-up) and an empty `node` process
+//   (alone, printed and not written: `npx ts-node --transpile-only bench/verify.ts explain`).
 // Growth is fitted as an exponent of the check's CPU time over the sizes; ratios are against the
 // floor measured in the same run, the two alternating.
 import { spawnSync } from 'node:child_process';
@@ -144,7 +145,6 @@ export function verifySummary(v: ReturnType<typeof benchVerify>): string[] {
         `| ${x.size} | ${x.rules} | ${x.flows} | ${x.drift ? 'yes' : 'no'} | ${x.check.workMs} | ${x.check.cpuMs} | ${x.floor.cpuMs} | ${x.ratio} | ${x.maxRssMb} |`,
     ),
   ];
-  const e = v.explain;
   return [
     '## Verify and explain at scale',
     '',
@@ -165,6 +165,13 @@ export function verifySummary(v: ReturnType<typeof benchVerify>): string[] {
     '',
     `Fitted growth of the check's CPU time: deny k^${v.azureDeny.exponent}, allow k^${v.azureAllow.exponent} (allow rules are each reported, with their surplus described).`,
     '',
+    ...explainSummary(v.explain),
+  ];
+}
+
+/** The summary's lines for {@link benchExplain}. */
+function explainSummary(e: ReturnType<typeof benchExplain>): string[] {
+  return [
     '### explain of every port of a pair, whole process',
     '',
     `\`portplan explain --preset serverprotect --from console --to information-server\` (${e.explain.runs} runs): ` +
@@ -174,7 +181,16 @@ export function verifySummary(v: ReturnType<typeof benchVerify>): string[] {
   ];
 }
 
-if (require.main === module) {
+// `bench/verify.ts explain`: the explain measurement alone, printed; the results files are written
+// only by a run of every measurement.
+if (require.main === module && process.argv[2] === 'explain') {
+  const pre = precompile();
+  try {
+    process.stdout.write(`${explainSummary(benchExplain(pre)).join('\n')}\n`);
+  } finally {
+    removePrecompiled(pre);
+  }
+} else if (require.main === module) {
   const v = benchVerify();
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });

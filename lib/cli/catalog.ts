@@ -2,27 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type * as Yaml from 'yaml';
-import {
-  CatalogError,
-  BUILTIN_CATALOGS,
-  DeclarationError,
-  catalogJsonSchema,
-  catalogOptions,
-  catalogSet,
-  catalogTable,
-  diffCatalogs,
-  diffFlows,
-  flowPortsText,
-  resolve,
-  type CatalogDiff,
-  type CatalogSet,
-  type CatalogItemsDiff,
-  type Declaration,
-  type Endpoint,
-  type FlowDiff,
-  type ProductCatalog,
-  type Resolution,
-} from '../model';
+import { BUILTIN_CATALOGS } from '../model/builtin';
+import type { CatalogDiff, CatalogItemsDiff, FlowDiff } from '../model/catalog-diff';
+import { catalogJsonSchema } from '../model/catalog-format';
+import { CatalogError, type CatalogSet, type ProductCatalog } from '../model/catalog-set';
+import { catalogSet } from '../model/catalogs';
+import type { Declaration } from '../model/declaration.generated';
+import { flowPortsText, resolve, type Endpoint, type Resolution } from '../model/resolve';
+import { DeclarationError } from '../model/validate';
 import {
   InputError,
   UsageError,
@@ -40,7 +27,7 @@ import {
   type Source,
 } from './source';
 import { registerImport } from './import';
-import { diffPlanPackets, planPacketDiffText } from '../verify/plan-diff';
+import { catalogDiff, catalogTable, planDiff } from './lazy';
 
 /**
  * YAML text of a value, with the `yaml` package loaded on first use: a command that writes no YAML
@@ -105,18 +92,11 @@ function markdown(header: readonly string[], rows: readonly (readonly string[])[
 export function catalogMarkdown(catalog: ProductCatalog): string {
   const lines = markdown(
     ['row', 'purpose', 'initiator', 'listener', 'protocol', 'ports', 'condition', 'source'],
-    catalogTable(catalog).map((l) => [
-      l.row,
-      l.purpose,
-      l.initiator,
-      l.listener,
-      l.protocol,
-      l.ports,
-      l.condition,
-      l.source,
-    ]),
+    catalogTable()
+      .catalogTable(catalog)
+      .map((l) => [l.row, l.purpose, l.initiator, l.listener, l.protocol, l.ports, l.condition, l.source]),
   );
-  const options = catalogOptions(catalog);
+  const options = catalogTable().catalogOptions(catalog);
   if (options.length)
     lines.push(
       '',
@@ -138,8 +118,8 @@ export function catalogJson(catalog: ProductCatalog): string {
       documents: product.documents,
       roles: catalog.roles.map((r) => ({ id: r.id, label: r.label, hostOs: r.hostOs })),
       peerKinds: catalog.peerKinds.map((k) => ({ id: k.id, label: k.label })),
-      rows: catalogTable(catalog),
-      options: catalogOptions(catalog),
+      rows: catalogTable().catalogTable(catalog),
+      options: catalogTable().catalogOptions(catalog),
     },
     null,
     2,
@@ -365,10 +345,10 @@ function catalogDiffOutput(oldFile: string, newFile: string, o: Source & { json?
     : declarationOf(o, cmd, oldSet);
   const was = resolveUnder(declaration, oldSet.set, 'old', oldFile);
   const is = resolveUnder(declaration, newSet.set, 'new', newFile);
-  const flows = diffFlows(was.flows, is.flows);
-  const items = diffCatalogs(before.definition, after.definition);
-  const packets = diffPlanPackets(was, is);
-  if (!o.json) return `${catalogDiffText(flows, items, before, after)}\n${planPacketDiffText(packets)}`;
+  const flows = catalogDiff().diffFlows(was.flows, is.flows);
+  const items = catalogDiff().diffCatalogs(before.definition, after.definition);
+  const packets = planDiff().diffPlanPackets(was, is);
+  if (!o.json) return `${catalogDiffText(flows, items, before, after)}\n${planDiff().planPacketDiffText(packets)}`;
   const change = <T extends { from: Endpoint; to: Endpoint }>(f: T) => ({
     ...f,
     from: side(f.from),

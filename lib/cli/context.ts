@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Resolution } from '../model';
+import type { Resolution } from '../model/resolve';
 import type { Source } from './source';
 
 /** What a command that loads a declaration and sets an exit code takes from the CLI around it. */

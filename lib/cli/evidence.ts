@@ -1,29 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import {
-  ATHENA_QUERY_MAX,
-  Inventory,
-  asgGroups,
-  athenaSql,
-  awsRuleFinder,
-  awsInterfaceEntries,
-  azureNicEntries,
-  collectEvidence,
-  evidenceJson,
-  evidenceMarkdown,
-  evidenceText,
-  draftCatalogYaml,
-  learnDiff,
-  learnFromEvidence,
-  learnYaml,
-  parseHostsFile,
-  readFlowLogs,
-  securityGroupGroups,
-  verdict,
-  type InventoryEntry,
-  type RenderOptions,
-} from '../evidence';
-import { ArgumentError, PortplanError } from '../model';
+import type { Inventory, InventoryEntry, RenderOptions } from '../evidence';
+import { ArgumentError, PortplanError } from '../model/errors';
 import { jsonSyntaxError } from '../model/json-error';
 import {
   InputError,
@@ -36,6 +14,7 @@ import {
   type Source,
 } from './source';
 import type { CommandContext } from './context';
+import { evidence } from './lazy';
 
 /**
  * `portplan evidence` and `portplan learn`: the plan checked against flow logs, and a patch to the
@@ -106,23 +85,23 @@ function pair(a: string | undefined, b: string | undefined, names: string): [str
  */
 export function readInventory(o: InventoryOptions): Inventory {
   const entries: InventoryEntry[] = [];
-  for (const f of o.hosts ?? []) entries.push(...parseHostsFile(readText(f, '--hosts'), f));
+  for (const f of o.hosts ?? []) entries.push(...evidence().parseHostsFile(readText(f, '--hosts'), f));
   const aws = pair(o.awsEnis, o.awsSgs, '--aws-enis/--aws-sgs');
   if (aws) {
-    const groups = securityGroupGroups(readJson(aws[1], '--aws-sgs'), aws[1]);
-    entries.push(...awsInterfaceEntries(readJson(aws[0], '--aws-enis'), groups, aws[0]));
+    const groups = evidence().securityGroupGroups(readJson(aws[1], '--aws-sgs'), aws[1]);
+    entries.push(...evidence().awsInterfaceEntries(readJson(aws[0], '--aws-enis'), groups, aws[0]));
   }
   const azure = pair(o.azureNics, o.azureAsgs, '--azure-nics/--azure-asgs');
   if (azure) {
-    const groups = asgGroups(readJson(azure[1], '--azure-asgs'), azure[1]);
-    entries.push(...azureNicEntries(readJson(azure[0], '--azure-nics'), groups, azure[0]));
+    const groups = evidence().asgGroups(readJson(azure[1], '--azure-asgs'), azure[1]);
+    entries.push(...evidence().azureNicEntries(readJson(azure[0], '--azure-nics'), groups, azure[0]));
   }
   if (!o.hosts?.length && !aws && !azure)
     throw new UsageError(
       '--hosts/--aws-enis/--azure-nics',
       'give an inventory of which addresses are in which group: --hosts <file>, --aws-enis <file> --aws-sgs <file>, or --azure-nics <file> --azure-asgs <file>',
     );
-  return new Inventory(entries);
+  return new (evidence().Inventory)(entries);
 }
 
 function inventoryOptions(c: Command): Command {
@@ -141,7 +120,12 @@ function inventoryOptions(c: Command): Command {
 // With the AWS listings, the security group rules that let accepted traffic through.
 function siteRules(o: InventoryOptions): RenderOptions {
   if (o.awsEnis === undefined || o.awsSgs === undefined) return {};
-  const find = awsRuleFinder(readJson(o.awsSgs, '--aws-sgs'), readJson(o.awsEnis, '--aws-enis'), o.awsSgs, o.awsEnis);
+  const find = evidence().awsRuleFinder(
+    readJson(o.awsSgs, '--aws-sgs'),
+    readJson(o.awsEnis, '--aws-enis'),
+    o.awsSgs,
+    o.awsEnis,
+  );
   return { letThrough: (u) => find(u.samples[0]) };
 }
 
@@ -198,6 +182,7 @@ The inventory says which addresses are in which declared group; peers are known 
     )
     .action((paths: string[], o: EvidenceOptions, cmd: Command) =>
       guard(ctx, 'evidence', async () => {
+        const { ATHENA_QUERY_MAX, athenaSql, collectEvidence, readFlowLogs, verdict } = evidence();
         const resolution = ctx.load(o, cmd);
         const inventory = readInventory(o);
         if (o.sql) {
@@ -217,8 +202,8 @@ The inventory says which addresses are in which declared group; peers are known 
         const reader = readFlowLogs(paths, { awsFormat: o.logFormat, issueSamples: maxFaults });
         const report = await collectEvidence(reader, resolution, inventory);
         const summary = reader.summary();
-        const render = { text: evidenceText, md: evidenceMarkdown, json: evidenceJson }[o.format];
-        ctx.out(render(report, summary, resolution, siteRules(o)));
+        const { evidenceText: text, evidenceMarkdown: md, evidenceJson: json } = evidence();
+        ctx.out({ text, md, json }[o.format](report, summary, resolution, siteRules(o)));
         ctx.exit(verdict(report, summary).asPlanned ? EVIDENCE_EXIT.asPlanned : EVIDENCE_EXIT.notAsPlanned);
       }),
     );
@@ -264,13 +249,15 @@ Exit codes: ${EVIDENCE_EXIT.asPlanned} every kind of accepted unplanned traffic 
         // The declaration as given, with the set the resolution was made with (built once).
         const original = declarationOf(o, cmd, commandCatalogs(resolution.catalog));
         const inventory = readInventory(o);
-        const reader = readFlowLogs(paths, { awsFormat: o.logFormat });
-        const report = await collectEvidence(reader, resolution, inventory);
-        const result = learnFromEvidence(report, resolution, inventory, original, { product: o.draftProduct });
-        if (result.draft && o.draftCatalog) writeFileSync(o.draftCatalog, draftCatalogYaml(result.draft));
-        if (o.format === 'diff') ctx.out(learnDiff(original, result));
+        const reader = evidence().readFlowLogs(paths, { awsFormat: o.logFormat });
+        const report = await evidence().collectEvidence(reader, resolution, inventory);
+        const result = evidence().learnFromEvidence(report, resolution, inventory, original, {
+          product: o.draftProduct,
+        });
+        if (result.draft && o.draftCatalog) writeFileSync(o.draftCatalog, evidence().draftCatalogYaml(result.draft));
+        if (o.format === 'diff') ctx.out(evidence().learnDiff(original, result));
         else if (o.format === 'json') ctx.out(`${JSON.stringify({ version: 1, ...result }, null, 2)}\n`);
-        else ctx.out(learnYaml(result, o.draftCatalog));
+        else ctx.out(evidence().learnYaml(result, o.draftCatalog));
         if (result.draft && !o.draftCatalog)
           ctx.err('portplan: some traffic needs draft catalog rows: give --draft-catalog <file> to write them\n');
         const faults = reader.summary().issueCount;

@@ -1,11 +1,13 @@
 import { Option, type Command } from 'commander';
-import { ArgumentError, PortplanError, flowPortsText, type Resolution } from '../model';
+import { ArgumentError, PortplanError } from '../model/errors';
+import { flowPortsText, type Resolution } from '../model/resolve';
 import { describePacket } from '../packets';
-import { explainAwsSite, type AwsRuleChange } from '../verify/explain-aws';
-import { explainAzureSite, type AzureRuleChange } from '../verify/explain-azure';
+import type { AwsRuleChange } from '../verify/explain-aws';
+import type { AzureRuleChange } from '../verify/explain-azure';
 import type { PairQuery } from '../verify/explain-pair';
 import type { SiteAnswer, SiteDirection, SideGap } from '../verify/explain-site';
 import { parsePort, parsePortRange } from './explain';
+import { explainAws, explainAzure } from './lazy';
 import { VERIFY_EXIT, readAwsSite, readAzureSite, repeatable } from './verify';
 
 /**
@@ -119,7 +121,7 @@ async function awsAnswers(
   queries: readonly PairQuery[],
 ): Promise<SiteAnswer<AwsRuleChange>[]> {
   const { ids, read } = await readAwsSite(r, o);
-  return queries.map((q) => explainAwsSite(r, q, ids, read.groups, { prefixLists: read.prefixLists }));
+  return queries.map((q) => explainAws().explainAwsSite(r, q, ids, read.groups, { prefixLists: read.prefixLists }));
 }
 
 /** The answers from Azure's JSON: the NSG, ASGs and admin rules read as `verify azure` reads them. */
@@ -139,7 +141,7 @@ function azureAnswers(r: Resolution, o: SiteOptions, queries: readonly PairQuery
   const { nsg, groups, adminRules, serviceTags } = readAzureSite(r, { ...o, nsg: o.nsg });
   const network = { addressSpace: o.addressSpace };
   const options = { adminRules, ...(serviceTags ? { serviceTags } : {}) };
-  return queries.map((q) => explainAzureSite(r, q, network, nsg, groups, options));
+  return queries.map((q) => explainAzure().explainAzureSite(r, q, network, nsg, groups, options));
 }
 
 // Errors the user can fix (arguments, files, credentials) end with exit 2, as in verify.

@@ -1,15 +1,9 @@
 import { describePacket } from '../packets';
 import { explainPair, type PairAnswer, type PairQuery } from '../verify/explain-pair';
-import {
-  ArgumentError,
-  explain,
-  flowPortsText,
-  type Protocol,
-  type Resolution,
-  type Explanation,
-  type ExplainQuery,
-  type RowReason,
-} from '../model';
+import type { Protocol } from '../model/catalog';
+import { ArgumentError } from '../model/errors';
+import { explain, type Explanation, type ExplainQuery, type RowReason } from '../model/explain';
+import { flowPortsText, type Resolution } from '../model/resolve';
 
 /**
  * Parses `--port` as `<port>/<protocol>` (`3628/tcp`, `137/udp`), or a bare port (no protocol: see

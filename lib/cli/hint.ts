@@ -1,4 +1,4 @@
-import { PortplanError } from '../model';
+import { PortplanError } from '../model/errors';
 import { didYouMean } from '../model/problems';
 
 /**

@@ -4,9 +4,11 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type * as Yaml from 'yaml';
-import { loadCatalog, type CatalogDefinition } from '../model';
-import { importFirewalldServices, type FirewalldImport, type FirewalldServiceFile } from '../model/import-firewalld';
+import type { CatalogDefinition } from '../model/catalog-format.generated';
+import { loadCatalog } from '../model/catalog-set';
+import type { FirewalldImport, FirewalldServiceFile } from '../model/import-firewalld';
 import { readFaultText } from '../model/data-file';
+import { importFirewalld } from './lazy';
 import { InputError, UsageError, choicesOf } from './source';
 
 /**
@@ -119,7 +121,7 @@ export function registerImport(catalog: Command, ctx: ImportContext): void {
     )
     .action((paths: string[], o: { format?: Format; out?: string }) => {
       const format = formatOf(o.format, o.out);
-      const result = importFirewalldServices(paths.flatMap(serviceFiles));
+      const result = importFirewalld().importFirewalldServices(paths.flatMap(serviceFiles));
       ctx.err(importReport(result));
       if (!result.catalog)
         throw new InputError(paths.join(' '), 'no service could be imported: every one is refused (above)', ARGUMENT);

@@ -1,22 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import {
-  ArgumentError,
-  CatalogError,
-  DeclarationError,
-  declarationJsonSchema,
-  flowPortsText,
-  warningText,
-  type Resolution,
-} from '../model';
-import { HOST_FORMATS, HOST_OS, HostAddressRequiredError, HostFirewallError, hostFirewall, type HostOs } from '../host';
+import { HOST_OS, type HostOs } from '../model/catalog-format';
+import { CatalogError } from '../model/catalog-set';
+import { DeclarationError } from '../model/declaration-check';
+import { ArgumentError } from '../model/errors';
+import { flowPortsText, warningText, type Resolution } from '../model/resolve';
+import { declarationJsonSchema } from '../model/validate';
+import { HostAddressRequiredError, HostFirewallError } from '../host/errors';
+import { HOST_FORMATS } from '../host/formats';
 import { registerCatalog } from './catalog';
 import { registerEvidence } from './evidence';
 import { explainPort, explainText, pairOutput, parsePort, type PortAnswer } from './explain';
 import { asksSite, explainSiteCommand, siteOptions, type ExplainSiteContext, type SiteOptions } from './explain-site';
 import { pairName, withHint } from './hint';
 import { NoFlowsError, withFlows } from './no-flows';
+import { host } from './lazy';
 import { flowsJson, markdownTable, mermaid } from './render';
 import { registerReport } from './report';
 import {
@@ -211,7 +210,9 @@ function registerHostFirewall(program: Command, out: Write, err: Write): void {
     .action((o: HostFirewallOptions, cmd: Command) => {
       const r = load(o, cmd);
       const { role, os, address: addresses, anyAddress, profile, format, zone } = o;
-      const script = hintNames(r, () => hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone }));
+      const script = hintNames(r, () =>
+        host().hostFirewall(r, { role, os, addresses, anyAddress, profile, format, zone }),
+      );
       script.warnings.forEach((w) => err(`warning: ${w}\n`));
       out(script.text);
     });

@@ -1,4 +1,6 @@
-import { PortplanError, type EndpointSpec, type Resolution } from '../model';
+import type { EndpointSpec } from '../model/catalog';
+import { PortplanError } from '../model/errors';
+import type { Resolution } from '../model/resolve';
 import { pairOptions } from '../model/group-options';
 
 /**

@@ -1,4 +1,5 @@
-import { type CatalogSet, flowPortsText, type Endpoint, type Resolution, type ResolvedFlow } from '../model';
+import type { CatalogSet } from '../model/catalog-set';
+import { flowPortsText, type Endpoint, type Resolution, type ResolvedFlow } from '../model/resolve';
 
 /** A group by name, a peer by name and address range. */
 export function endpointText(e: Endpoint, r: Resolution): string {

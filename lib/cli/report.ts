@@ -1,15 +1,11 @@
 import { Option, type Command } from 'commander';
-import {
-  citationText,
-  flowPortsText,
-  portRangeText,
-  prefixListText,
-  type CatalogSet,
-  type Resolution,
-  type RowId,
-} from '../model';
-import { planAws, type PlannedRule } from '../aws';
-import { AZURE_LIMITS, planAzure, type AzureRuleEndpoint } from '../azure';
+import { citationText, type RowId } from '../model/catalog';
+import type { CatalogSet } from '../model/catalog-set';
+import { flowPortsText, portRangeText, type Resolution } from '../model/resolve';
+import { prefixListText } from '../model/peer-address';
+import type { PlannedRule } from '../aws';
+import type { AzureRuleEndpoint } from '../azure';
+import { aws, azure } from './lazy';
 import { unique } from './render';
 import { choicesOf, type Source } from './source';
 
@@ -100,7 +96,7 @@ export function ruleName(rule: Pick<PlannedRule, 'id' | 'fromPort' | 'toPort' | 
  * (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
  */
 export function awsReportRules(r: Resolution): ReportRule[] {
-  const plan = planAws(r);
+  const plan = aws().planAws(r);
   const out: ReportRule[] = plan.rules.map((rule) => {
     const remote =
       rule.remote.kind === 'group'
@@ -155,7 +151,7 @@ const side = (e: AzureRuleEndpoint, r: Resolution): string => ('group' in e ? e.
  * band, VirtualNetwork deny rules and Load Balancer probe allows.
  */
 export function azureReportRules(r: Resolution): ReportRule[] {
-  const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+  const plan = azure().planAzure(r, { band: azure().AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
   return plan.rules.map((rule) => {
     const inbound = rule.direction === 'Inbound';
     const groupEnd = inbound ? rule.destination : rule.source;

@@ -3,21 +3,14 @@
 // hold is checked by the spec (loadCatalog(), resolve()).
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import {
-  BUILTIN_CATALOGS,
-  PRESETS,
-  PRESET_NAMES,
-  CatalogSet,
-  PortplanError,
-  catalogSet,
-  choiceText,
-  closestMatch,
-  resolve,
-  type Declaration,
-  type PresetName,
-  type ProductCatalog,
-  type Resolution,
-} from '../model';
+import { BUILTIN_CATALOGS } from '../model/builtin';
+import { CatalogSet, type ProductCatalog } from '../model/catalog-set';
+import { catalogSet } from '../model/catalogs';
+import type { Declaration } from '../model/declaration.generated';
+import { PortplanError } from '../model/errors';
+import { PRESETS, PRESET_NAMES, type PresetName } from '../model/presets';
+import { resolve, type Resolution } from '../model/resolve';
+import { choiceText, closestMatch } from '../model/suggest';
 import { loadCatalogData } from '../model/catalog-file';
 import {
   CATALOG_FILE,

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ArgumentError, PortplanError, cloudGroupNames, type Resolution } from '../model';
-import { readSecurityGroups } from '../verify/ec2';
-import { siteReportJson, siteReportText, type SiteReport } from '../verify/site';
-import { groupIdsByTag, verifyAwsSite } from '../verify/site-aws';
-import { AzureInputError, asgsOfGroups, readAsgs, readNsg, verifyAzureSite, type NsgInput } from '../verify/site-azure';
-import { readAdminRules } from '../verify/admin-rules-file';
+import { ArgumentError, PortplanError } from '../model/errors';
+import { cloudGroupNames } from '../model/placement';
+import type { Resolution } from '../model/resolve';
 import type { AdminRule } from '../azure/admin-rules';
-import { readServiceTags } from '../verify/service-tags-file';
+import type * as Ec2 from '../verify/ec2';
+import type { SiteReport } from '../verify/site';
+import type * as SiteAzure from '../verify/site-azure';
 import { pairName, withHint } from './hint';
+import { adminRulesFile, ec2, serviceTagsFile, site, siteAws, siteAzure } from './lazy';
 import { collect, fileFault, type Source } from './source';
 import type { CommandContext } from './context';
 
@@ -32,7 +32,7 @@ const userFault = (e: unknown): e is Error =>
   e instanceof PortplanError || (e instanceof Error && (e.name === 'InputError' || e.name === 'UsageError'));
 
 function finish(ctx: VerifyContext, report: SiteReport, json: boolean | undefined): void {
-  ctx.out(json ? siteReportJson(report) : siteReportText(report));
+  ctx.out(json ? site().siteReportJson(report) : site().siteReportText(report));
   ctx.exit(report.drift ? VERIFY_EXIT.drift : VERIFY_EXIT.asPlanned);
 }
 
@@ -52,7 +52,7 @@ export function readJsonFile(file: string, option: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AzureInputError(option, file, fileFault(e, file, option));
+    throw new (siteAzure().AzureInputError)(option, file, fileFault(e, file, option));
   }
   try {
     // The Azure CLI on Windows may write a byte order mark.
@@ -62,7 +62,7 @@ export function readJsonFile(file: string, option: string): unknown {
     const at = /at position (\d+)/.exec(message);
     const position = at ? Number(at[1]) : text.length;
     const before = text.slice(0, position).split('\n');
-    throw new AzureInputError(
+    throw new (siteAzure().AzureInputError)(
       option,
       file,
       `${option}: ${file} is not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: ` +
@@ -120,7 +120,7 @@ export function hintGroup<T>(names: readonly string[], read: () => T): T {
 export async function readAwsSite(
   resolution: Resolution,
   o: { readonly vpc?: string; readonly group?: readonly string[] },
-): Promise<{ ids: Record<string, string>; read: Awaited<ReturnType<typeof readSecurityGroups>> }> {
+): Promise<{ ids: Record<string, string>; read: Awaited<ReturnType<typeof Ec2.readSecurityGroups>> }> {
   const given = o.group ?? [];
   if (!o.vpc && !given.length)
     throw new ArgumentError(
@@ -130,16 +130,16 @@ export async function readAwsSite(
     );
   // The declared groups, and the role-wide group of each role with two or more.
   const names = cloudGroupNames(resolution);
-  const explicit = hintGroup(names, () => groupIdsByTag(names, [], given));
+  const explicit = hintGroup(names, () => siteAws().groupIdsByTag(names, [], given));
   const lists = resolution.declaration.peers.flatMap((p) => (p.prefixList ? [p.prefixList] : []));
-  const read = await readSecurityGroups({
+  const read = await ec2().readSecurityGroups({
     vpcId: o.vpc,
     tagValues: names,
     groupIds: Object.values(explicit),
     prefixListIds: lists.flatMap((l) => l.id ?? []),
     prefixListNames: lists.flatMap((l) => l.name ?? []),
   });
-  const ids = groupIdsByTag(names, read.groups, given);
+  const ids = siteAws().groupIdsByTag(names, read.groups, given);
   missingGroups(names, ids, o.vpc, given);
   return { ids, read };
 }
@@ -188,7 +188,7 @@ Needs the optional package @aws-sdk/client-ec2 (npm install @aws-sdk/client-ec2@
         }
         const resolution = ctx.load(o, cmd);
         const { ids, read } = await readAwsSite(resolution, o);
-        finish(ctx, verifyAwsSite(resolution, ids, read.groups, { prefixLists: read.prefixLists }), o.json);
+        finish(ctx, siteAws().verifyAwsSite(resolution, ids, read.groups, { prefixLists: read.prefixLists }), o.json);
       } catch (e) {
         fail(ctx, e);
       }
@@ -251,7 +251,7 @@ function registerVerifyAzure(verify: Command, ctx: VerifyContext): void {
       try {
         const resolution = ctx.load(o, cmd);
         const { nsg, groups, adminRules, serviceTags } = readAzureSite(resolution, o);
-        const report = verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups, {
+        const report = siteAzure().verifyAzureSite(resolution, { addressSpace: o.addressSpace }, nsg, groups, {
           adminRules,
           ...(serviceTags ? { serviceTags } : {}),
         });
@@ -288,20 +288,22 @@ export function readAzureSite(
   resolution: Resolution,
   o: AzureSiteFiles,
 ): {
-  nsg: NsgInput;
+  nsg: SiteAzure.NsgInput;
   groups: Record<string, string>;
   adminRules: AdminRule[];
   serviceTags?: Record<string, string[]>;
 } {
   const nsgJson = readJsonFile(o.nsg, '--nsg');
-  const nsg = readNsg(nsgJson, o.nsg, o.nsgName);
+  const nsg = siteAzure().readNsg(nsgJson, o.nsg, o.nsgName);
   const asgs = siteAsgs(nsgJson, o);
-  const adminRules = o.adminRules ? readAdminRules(readJsonFile(o.adminRules, '--admin-rules'), o.adminRules) : [];
+  const adminRules = o.adminRules
+    ? adminRulesFile().readAdminRules(readJsonFile(o.adminRules, '--admin-rules'), o.adminRules)
+    : [];
   // The declared groups, and the role-wide group of each role with two or more.
   const names = cloudGroupNames(resolution);
-  const groups = hintGroup(names, () => asgsOfGroups(names, asgs, o.group ?? [], nsg));
+  const groups = hintGroup(names, () => siteAzure().asgsOfGroups(names, asgs, o.group ?? [], nsg));
   const serviceTags = o.serviceTags
-    ? readServiceTags(readJsonFile(o.serviceTags, '--service-tags'), o.serviceTags)
+    ? serviceTagsFile().readServiceTags(readJsonFile(o.serviceTags, '--service-tags'), o.serviceTags)
     : undefined;
   return { nsg, groups, adminRules, ...(serviceTags ? { serviceTags } : {}) };
 }
@@ -310,7 +312,7 @@ export function readAzureSite(
  * The ASGs a site's rules name: an ARM export's own, and those of other resource groups (`--asgs`).
  * @throws ArgumentError naming `--asgs` when it is needed and not given
  */
-export function siteAsgs(nsgJson: unknown, o: { nsg: string; asgs?: string }): ReturnType<typeof readAsgs> {
+export function siteAsgs(nsgJson: unknown, o: { nsg: string; asgs?: string }): ReturnType<typeof SiteAzure.readAsgs> {
   const exported = typeof nsgJson === 'object' && nsgJson !== null && 'resources' in nsgJson;
   if (!o.asgs && !exported) {
     throw new ArgumentError(
@@ -320,7 +322,7 @@ export function siteAsgs(nsgJson: unknown, o: { nsg: string; asgs?: string }): R
     );
   }
   return [
-    ...(exported ? readAsgs(nsgJson, o.nsg) : []),
-    ...(o.asgs ? readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : []),
+    ...(exported ? siteAzure().readAsgs(nsgJson, o.nsg) : []),
+    ...(o.asgs ? siteAzure().readAsgs(readJsonFile(o.asgs, '--asgs'), o.asgs) : []),
   ];
 }

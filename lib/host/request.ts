@@ -3,17 +3,9 @@ import { firewalld } from './firewalld';
 import { nftables } from './nftables';
 import { DEFAULT_PROFILES, parseProfiles, powershell } from './powershell';
 import { HostAddressRequiredError, HostFirewallError, parseAddresses, planHost, type HostRules } from './rules';
+import { HOST_FORMATS } from './formats';
 
-/** The output formats for each host operating system; the first is the default. */
-export const HOST_FORMATS = {
-  /** PowerShell `New-NetFirewallRule` commands. */
-  windows: ['powershell'],
-  /** An nftables ruleset for `nft -f` (default), or a firewalld shell script. */
-  linux: ['nftables', 'firewalld'],
-} as const satisfies Record<HostOs, readonly string[]>;
-
-/** An output format: `powershell` (Windows), `nftables` or `firewalld` (Linux). */
-export type HostFormat = (typeof HOST_FORMATS)[HostOs][number];
+export { HOST_FORMATS, type HostFormat } from './formats';
 
 /** What a host firewall script is for: the options of `portplan host-firewall`, as given. */
 export interface HostFirewallRequest {

@@ -1,7 +1,6 @@
 import {
   BROAD_PREFIX,
   HOST_OS,
-  PortplanError,
   parseCidr,
   placeRules,
   type Endpoint,
@@ -15,38 +14,9 @@ import {
   peerCidr,
 } from '../model';
 import { groupHostOs, hostOsMismatch } from '../model/group-options';
+import { HostFirewallError } from './errors';
 
-/**
- * A bad host firewall request: an unknown or undeclared role, a role whose hosts do not run the
- * operating system asked for, or a bad `--address`. `path` is the option at fault (`--role`,
- * `--os`, `--address`), `value` what was given there; the message says what is allowed.
- */
-export class HostFirewallError extends PortplanError {
-  /** Always `HOST_FIREWALL`. */
-  readonly code: string = 'HOST_FIREWALL';
-}
-
-/**
- * The groups a host would admit from any address because the user gave no `--address` for them.
- * Least privilege by default: refused unless the user asks for it (`--any-address`). `path` is
- * `--address`, `value` the groups.
- */
-export class HostAddressRequiredError extends HostFirewallError {
-  /** Always `HOST_ADDRESS_REQUIRED`. */
-  override readonly code: string = 'HOST_ADDRESS_REQUIRED';
-
-  /** @param groups the groups with no address, sorted */
-  constructor(readonly groups: readonly string[]) {
-    const their = groups.length === 1 ? 'its rules' : 'their rules';
-    const give = groups.map((g) => `--address ${g}=<cidr>[,<cidr>...]`).join(' ');
-    super(
-      '--address',
-      groups,
-      `--address: no address for ${groups.join(', ')}; ${their} would admit any address. ` +
-        `Give the addresses (${give}), or pass --any-address to admit any address on purpose`,
-    );
-  }
-}
+export { HostAddressRequiredError, HostFirewallError } from './errors';
 
 /** One rule of a host's own firewall. */
 export interface HostRule {

@@ -1,12 +1,8 @@
-import {
-  ArgumentError,
-  parseCidr,
-  peerCidr,
-  type PeerEndpoint,
-  type Resolution,
-  type ResolvedFlow,
-  type RowId,
-} from '../model';
+import type { RowId } from '../model/catalog';
+import { parseCidr } from '../model/cidr';
+import { ArgumentError } from '../model/errors';
+import { peerCidr } from '../model/peer-address';
+import type { PeerEndpoint, Resolution, ResolvedFlow } from '../model/resolve';
 import {
   type EndpointSpec,
   type Packet,

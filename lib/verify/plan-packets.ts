@@ -1,4 +1,5 @@
-import { peerCidr, type Endpoint, type PeerEndpoint, type PortRange, type ResolvedFlow } from '../model';
+import { peerCidr } from '../model/peer-address';
+import type { Endpoint, PeerEndpoint, PortRange, ResolvedFlow } from '../model/resolve';
 import {
   type EndpointSpec,
   type PacketSet,

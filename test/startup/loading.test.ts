@@ -1,6 +1,7 @@
 // Loading portplan loads only what the code path uses: the spec no package at all, the CDK
 // adapter aws-cdk-lib and constructs, the Pulumi adapter @pulumi/pulumi and the one azure-native
-// subpath it uses. Never the CLI's commander and yaml, nor a schema library. Each entry point is
+// subpath it uses. Never the CLI's commander and yaml, nor a schema library. The CLI loads commander
+// and the modules every command shares; a command's own modules when it runs. Each entry point is
 // required in a fresh Node process (through scripts/ts-run.js, so from the sources) and its
 // require.cache is read.
 import { spawnSync } from 'node:child_process';
@@ -8,8 +9,11 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 
-/** The packages (node_modules/<name>/...) and the repository files a fresh process loads for `entry`. */
-function loadedBy(entry: string): { packages: string[]; files: string[] } {
+/**
+ * The packages (node_modules/<name>/...), their files, and the repository's own files (relative
+ * paths) a fresh process loads for `entry`.
+ */
+function loadedBy(entry: string): { packages: string[]; files: string[]; own: string[] } {
   const run = () =>
     spawnSync(process.execPath, ['scripts/ts-run.js', 'test/startup/loaded.ts', join(ROOT, entry)], {
       cwd: ROOT,
@@ -34,7 +38,8 @@ function loadedBy(entry: string): { packages: string[]; files: string[] } {
     const m = inPackage(p);
     return m ? [`${m[1]}/${m[2]}`] : [];
   });
-  return { packages, files };
+  const own = loaded.filter((p) => !inPackage(p) && p.startsWith(`${ROOT}/`)).map((p) => p.slice(ROOT.length + 1));
+  return { packages, files, own };
 }
 
 const NEVER = ['zod', 'commander', 'yaml'];
@@ -62,4 +67,22 @@ test('portplan/pulumi loads Pulumi and only the network subpath of azure-native'
   for (const f of azure) {
     expect(f).toMatch(/^@pulumi\/azure-native\/(network\/|types\/enums\/network\/|utilities\.js$|package\.json$)/);
   }
+});
+
+test('the command line loads what every command needs; a command loads the rest when it runs', () => {
+  const { packages, own } = loadedBy('lib/cli/main.ts');
+  expect(packages).toEqual(['commander']);
+  // explain of a pair, the tables and --version start without the flow log readers, the cloud
+  // planners and site readers, the host firewall writers and the spec's index of every module.
+  const later = [
+    /^lib\/(evidence|aws|azure)\//,
+    /^lib\/verify\/(site|site-aws|site-azure|ec2|explain-aws|explain-azure|plan-diff|admin-rules-file)\.ts$/,
+    /^lib\/host\/(index|request|rules|powershell|nftables|firewalld)\.ts$/,
+    /^lib\/model\/(index|catalog-diff|catalog-table|import-firewalld)\.ts$/,
+  ];
+  expect(own.filter((f) => later.some((p) => p.test(f)))).toEqual([]);
+  // The command line itself and the spec it resolves declarations with are loaded.
+  expect(own).toEqual(
+    expect.arrayContaining(['lib/cli/main.ts', 'lib/model/resolve.ts', 'lib/verify/explain-pair.ts']),
+  );
 });
