@@ -182,6 +182,52 @@ describe('portplan verify azure', () => {
     expect(r.out).toMatch(/\| \* \| inbound \| \* \(WORLD\) \| Tcp \| 3389 \| rdp \(priority 100\) \|/);
   });
 
+  test('--service-tags: a rule from a service tag admits its published ranges; without them, none', () => {
+    const nsg = JSON.parse(readFileSync(join(FIX, 'sum-nsg.json'), 'utf8')) as { securityRules: unknown[] };
+    nsg.securityRules.push({
+      name: 'from-storage',
+      priority: 101,
+      direction: 'Inbound',
+      access: 'Allow',
+      protocol: 'Tcp',
+      sourceAddressPrefix: 'Storage.WestEurope',
+      sourcePortRange: '*',
+      destinationPortRange: '8443',
+      destinationAddressPrefix: '*',
+    });
+    const args = [
+      'verify',
+      'azure',
+      '--file',
+      join(FIX, 'sum-declaration.json'),
+      '--nsg',
+      file('storage.json', JSON.stringify(nsg)),
+      '--asgs',
+      join(FIX, 'asgs.json'),
+      '--address-space',
+      '10.40.0.0/16',
+      '--json',
+    ];
+    const without = portplan(args);
+    expect([without.code, without.err]).toEqual([0, '']);
+    // The shape of `az network list-service-tags --location westeurope -o json`.
+    const tags = file(
+      'tags.json',
+      JSON.stringify({
+        values: [{ name: 'Storage.WestEurope', properties: { addressPrefixes: ['20.38.96.0/23', '20.47.8.0/24'] } }],
+      }),
+    );
+    const withTags = portplan([...args, '--service-tags', tags]);
+    expect([withTags.code, withTags.err]).toEqual([1, '']);
+    const report = JSON.parse(withTags.out) as SiteReport;
+    expect(report.extra.map((e) => [e.rule, e.worldOpen, e.ports])).toEqual([
+      ['from-storage (priority 101)', false, '8443'],
+    ]);
+    const bad = portplan([...args, '--service-tags', file('tags-bad.json', JSON.stringify({ value: [] }))]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("tags-bad.json: must be Azure's service tags JSON");
+  });
+
   test('malformed JSON: exit 2, the file with line and column', () => {
     const r = portplan([
       'verify',
