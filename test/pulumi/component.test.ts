@@ -65,6 +65,23 @@ describe('created NSG: inline rules equal resolve() flows', () => {
       },
     ],
     [
+      'a Control Manager behind an Azure service tag, mail by CIDR',
+      {
+        ...SERVERPROTECT,
+        peers: [
+          {
+            name: 'tmcm',
+            kind: 'control-manager',
+            serviceTag: 'AzureCloud.WestEurope',
+            prefixList: { id: 'pl-0123456789abcdef0', maxEntries: 5 },
+          },
+          { name: 'smtp', kind: 'mail', cidr: '10.0.8.25/32' },
+        ],
+        serverProtect: { controlManagerAgent: 'tmi' },
+        egress: 'restricted',
+      },
+    ],
+    [
       'SUM wide and NetBIOS',
       { ...SMART_UPDATE_MANAGER, sum: { concurrentTargets: 50, netbiosNameService: true, soapPortCount: 2 } },
     ],

@@ -91,7 +91,7 @@ export function asgMembers(
  */
 export function expectedLines(resolution: Resolution, deny: boolean, loadBalancer = true): string[] {
   const d = resolution.declaration;
-  const name = (e: Endpoint) => (e.kind === 'group' ? e.name : e.cidr);
+  const name = (e: Endpoint) => (e.kind === 'group' ? e.name : (e.serviceTag ?? e.cidr!));
   const rules = new Map<string, string[]>();
   const add = (key: string, range: string) => rules.set(key, [...(rules.get(key) ?? []), range]);
   for (const f of resolution.flows) {
