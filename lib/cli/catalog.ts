@@ -12,14 +12,16 @@ import {
   catalogTable,
   diffCatalogs,
   diffFlows,
-  flowPortsText,
+  changePortsText,
   resolve,
   type CatalogDiff,
   type CatalogSet,
   type CatalogItemsDiff,
   type Declaration,
   type Endpoint,
+  type FlowChange,
   type FlowDiff,
+  type FlowRowsChange,
   type ProductCatalog,
   type Resolution,
 } from '../model';
@@ -161,8 +163,7 @@ export function catalogDiffText(
   after: ProductCatalog,
 ): string {
   const lines: string[] = [];
-  const pair = (f: { from: Endpoint; to: Endpoint; protocol: string; fromPort: number; toPort: number }) =>
-    `${f.from.name} -> ${f.to.name} ${f.protocol} ${flowPortsText(f)}`;
+  const pair = (f: FlowChange | FlowRowsChange) => `${f.from.name} -> ${f.to.name} ${f.protocol} ${changePortsText(f)}`;
   const { opened, closed, rowsChanged } = flows;
   for (const f of opened) lines.push(`+ ${pair(f)} (${f.rows.join(', ')})`);
   for (const f of closed) lines.push(`- ${pair(f)} (${f.rows.join(', ')})`);
