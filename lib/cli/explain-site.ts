@@ -6,7 +6,7 @@ import { explainAzureSite, type AzureRuleChange } from '../verify/explain-azure'
 import type { PairQuery } from '../verify/explain-pair';
 import type { SiteAnswer, SiteDirection, SideGap } from '../verify/explain-site';
 import { asgsOfGroups, readNsg } from '../verify/site-azure';
-import { parsePort, parsePortRange } from './explain';
+import { parseIcmpPort, parsePort, parsePortRange } from './explain';
 import { VERIFY_EXIT, hintGroup, readAwsSite, readJsonFile, repeatable, siteAsgs } from './verify';
 
 /**
@@ -87,9 +87,11 @@ export function asksSite(o: SiteOptions): boolean {
   return o.site !== undefined;
 }
 
-/** The questions `--port` asks: every packet, or a protocol and range (both protocols when none is given). */
+/** The questions `--port` asks: every packet, a protocol and range (both protocols when none is given), or ICMP messages. */
 function siteQueries(from: string, to: string, port: string | undefined): PairQuery[] {
   if (port === undefined) return [{ from, to }];
+  const icmp = parseIcmpPort(port);
+  if (icmp) return [{ from, to, port: icmp }];
   const range = parsePortRange(port);
   const single = range ? undefined : parsePort(port);
   const [lo, hi, protocol] = range
