@@ -187,6 +187,7 @@ export {
 } from './catalog-table';
 export {
   applyFlowDiff,
+  changePortsText,
   diffCatalogs,
   diffFlows,
   normalizeFlows,
@@ -196,5 +197,6 @@ export {
   type FlowChange,
   type FlowDiff,
   type FlowPorts,
+  type IcmpCodes,
   type FlowRowsChange,
 } from './catalog-diff';
