@@ -3,12 +3,12 @@ import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type * as Yaml from 'yaml';
 import { BUILTIN_CATALOGS } from '../model/builtin';
-import type { CatalogDiff, CatalogItemsDiff, FlowDiff } from '../model/catalog-diff';
+import type { CatalogDiff, CatalogItemsDiff, FlowChange, FlowDiff, FlowRowsChange } from '../model/catalog-diff';
 import { catalogJsonSchema } from '../model/catalog-format';
 import { CatalogError, type CatalogSet, type ProductCatalog } from '../model/catalog-set';
 import { catalogSet } from '../model/catalogs';
 import type { Declaration } from '../model/declaration.generated';
-import { flowPortsText, resolve, type Endpoint, type Resolution } from '../model/resolve';
+import { resolve, type Endpoint, type Resolution } from '../model/resolve';
 import { DeclarationError } from '../model/validate';
 import {
   InputError,
@@ -141,8 +141,8 @@ export function catalogDiffText(
   after: ProductCatalog,
 ): string {
   const lines: string[] = [];
-  const pair = (f: { from: Endpoint; to: Endpoint; protocol: string; fromPort: number; toPort: number }) =>
-    `${f.from.name} -> ${f.to.name} ${f.protocol} ${flowPortsText(f)}`;
+  const pair = (f: FlowChange | FlowRowsChange) =>
+    `${f.from.name} -> ${f.to.name} ${f.protocol} ${catalogDiff().changePortsText(f)}`;
   const { opened, closed, rowsChanged } = flows;
   for (const f of opened) lines.push(`+ ${pair(f)} (${f.rows.join(', ')})`);
   for (const f of closed) lines.push(`- ${pair(f)} (${f.rows.join(', ')})`);

@@ -6,7 +6,7 @@ import type { AwsRuleChange } from '../verify/explain-aws';
 import type { AzureRuleChange } from '../verify/explain-azure';
 import type { PairQuery } from '../verify/explain-pair';
 import type { SiteAnswer, SiteDirection, SideGap } from '../verify/explain-site';
-import { parsePort, parsePortRange } from './explain';
+import { parseIcmpPort, parsePort, parsePortRange } from './explain';
 import { explainAws, explainAzure } from './lazy';
 import { VERIFY_EXIT, readAwsSite, readAzureSite, repeatable } from './verify';
 
@@ -102,9 +102,11 @@ export function asksSite(o: SiteOptions): boolean {
   return o.site !== undefined;
 }
 
-/** The questions `--port` asks: every packet, or a protocol and range (both protocols when none is given). */
+/** The questions `--port` asks: every packet, a protocol and range (both protocols when none is given), or ICMP messages. */
 function siteQueries(from: string, to: string, port: string | undefined): PairQuery[] {
   if (port === undefined) return [{ from, to }];
+  const icmp = parseIcmpPort(port);
+  if (icmp) return [{ from, to, port: icmp }];
   const range = parsePortRange(port);
   const single = range ? undefined : parsePort(port);
   const [lo, hi, protocol] = range

@@ -1,21 +1,51 @@
 import { describePacket } from '../packets';
-import { explainPair, type PairAnswer, type PairQuery } from '../verify/explain-pair';
-import type { Protocol } from '../model/catalog';
+import { explainPair, type PairAnswer, type PairIcmp, type PairQuery } from '../verify/explain-pair';
+import type { IcmpProtocol, Protocol } from '../model/catalog';
 import { ArgumentError } from '../model/errors';
 import { explain, type Explanation, type ExplainQuery, type RowReason } from '../model/explain';
 import { flowPortsText, type Resolution } from '../model/resolve';
 
+/** Every form `--port` takes, for the error that refuses a value. */
+const PORT_FORMS =
+  'must be <port>/<tcp|udp> with a port from 1 to 65535 (e.g. 3628/tcp, or 3628 alone), a range ' +
+  '(udp/1000-1009), or ICMP messages: icmp (every message), icmp:<type> (every code), icmp:<type>/<code> ' +
+  '(type and code 0-255, e.g. icmp:3/4), or the same with icmpv6';
+
 /**
  * Parses `--port` as `<port>/<protocol>` (`3628/tcp`, `137/udp`), or a bare port (no protocol: see
  * {@link explainPort}).
- * @throws ArgumentError naming `--port`, the value and the form allowed
+ * @throws ArgumentError naming `--port`, the value and the forms allowed
  */
 export function parsePort(text: string): Pick<ExplainQuery, 'port'> & { readonly protocol?: Protocol } {
   const m = /^(\d{1,5})(?:\/(tcp|udp))?$/i.exec(text);
   const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535)
-    throw new ArgumentError('--port', text, 'must be <port>/<tcp|udp> with a port from 1 to 65535, e.g. 3628/tcp');
+  if (!m || port < 1 || port > 65535) throw new ArgumentError('--port', text, PORT_FORMS);
   return m[2] ? { port, protocol: m[2].toLowerCase() as Protocol } : { port };
+}
+
+/**
+ * Parses a `--port` of ICMP or ICMPv6 messages: `icmp` (every message), `icmp:8` (a type, every
+ * code), `icmp:3/4` (a type and code), and the same with `icmpv6`; undefined for any other protocol.
+ * Types and codes are 0-255 (https://www.iana.org/assignments/icmp-parameters,
+ * https://www.iana.org/assignments/icmpv6-parameters).
+ * @throws ArgumentError naming `--port` for messages not in these forms, or a type or code over 255
+ */
+export function parseIcmpPort(text: string): PairIcmp | undefined {
+  const m = /^(icmpv6|icmp)(?::(.*))?$/i.exec(text);
+  if (!m) return undefined;
+  const protocol = m[1].toLowerCase() as IcmpProtocol;
+  if (m[2] === undefined) return { protocol, icmp: {} };
+  const t = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(m[2]);
+  const [type, code] = t ? [Number(t[1]), t[2] === undefined ? undefined : Number(t[2])] : [NaN, undefined];
+  if (!t || type > 255 || (code ?? 0) > 255) {
+    throw new ArgumentError(
+      '--port',
+      text,
+      `must be ${protocol} (every message), ${protocol}:<type> (every code) or ` +
+        `${protocol}:<type>/<code>, with type and code 0-255, e.g. ${protocol}:3/4`,
+    );
+  }
+  return { protocol, icmp: code === undefined ? { type } : { type, code } };
 }
 
 /** A `--port` that names a range, or a protocol first: `udp/1000-1009`, `1000-1009/tcp`, `1000-1009`. */
@@ -145,17 +175,21 @@ export function explainText(e: Explanation): string {
 }
 
 /**
- * The output of `explain` without `--port`, or with a port range or a protocol first; undefined
- * for a single port in the older forms (`3628/tcp`, `3628`), which {@link explainPort} answers.
+ * The output of `explain` without `--port`, or with a port range, a protocol first or ICMP
+ * messages (`icmp:3/4`); undefined for a single port in the older forms (`3628/tcp`, `3628`),
+ * which {@link explainPort} answers.
  * @throws ArgumentError for an unknown party or a bad range
  */
 export function pairOutput(
   r: Resolution,
   o: { readonly from: string; readonly to: string; readonly port?: string; readonly json?: boolean },
 ): string | undefined {
-  const range = o.port === undefined ? undefined : parsePortRange(o.port);
-  if (o.port !== undefined && !range) return undefined;
-  const answers = explainRange(r, o.from, o.to, range);
+  const icmp = o.port === undefined ? undefined : parseIcmpPort(o.port);
+  const range = o.port === undefined || icmp ? undefined : parsePortRange(o.port);
+  if (o.port !== undefined && !range && !icmp) return undefined;
+  const answers = icmp
+    ? [explainPair(r, { from: o.from, to: o.to, port: icmp })]
+    : explainRange(r, o.from, o.to, range);
   if (o.json) return `${JSON.stringify(answers.length === 1 ? answers[0] : answers, null, 2)}\n`;
   return answers.map(pairText).join('');
 }

@@ -247,7 +247,7 @@ function registerExplain(program: Command, ctx: ExplainSiteContext): void {
     .requiredOption('--to <group>', 'the listening group')
     .option(
       '--port <port[/protocol]>',
-      'the port or range and protocol, e.g. 3628/tcp, udp/1000-1009; none: every port, both ways',
+      'the port or range and protocol, e.g. 3628/tcp, udp/1000-1009, or ICMP messages: icmp, icmp:8, icmp:3/4, icmpv6:128; none: every port, both ways',
     )
     .option('--json', 'machine-readable JSON: the explanation of one port and protocol');
   siteOptions(command)

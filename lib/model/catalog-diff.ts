@@ -1,36 +1,59 @@
 // What a new version of a product's catalog changes, for reviewing a vendor update before it ships:
-// the ports one declaration's flows gain and lose (port by port, collapsed into ranges), and the
-// product fields, documents, rows, roles, peer kinds, options, presets and broadcasts that differ
-// between the two files. Pure functions
+// the ports one declaration's flows gain and lose (port by port, collapsed into ranges; ICMP message
+// by message, type and code), and the product fields, documents, rows, roles, peer kinds, options,
+// presets and broadcasts that differ between the two files. Pure functions
 // over resolve() output and catalog definitions.
 import type { FlowProtocol, RowId } from './catalog';
 import type { CatalogDefinition } from './catalog-format';
 import { citationsOf } from './catalog-checks';
+import { isIcmp } from './port-ranges';
 import { flowOrder, type Endpoint, type PortRange, type ResolvedFlow } from './resolve';
 
-/** What a port comparison reads of a flow: its two sides, protocol, ports and rows. */
-export type FlowPorts = Pick<ResolvedFlow, 'from' | 'to' | 'protocol' | 'fromPort' | 'toPort' | 'rows'>;
+/** The codes of an ICMP change: `fromCode`-`toCode` of each of its types (0-255: every code). */
+export interface IcmpCodes {
+  /** The first code. */
+  readonly fromCode: number;
+  /** The last code. */
+  readonly toCode: number;
+}
 
-/** Ports one version opens between two sides and the other does not, with the rows of the version that has them. */
+/**
+ * What a port comparison reads of a flow: its two sides, protocol, ports (an ICMP flow's message
+ * types), its ICMP messages or codes, and rows. A resolved flow is one, and so is a change.
+ */
+export type FlowPorts = Pick<ResolvedFlow, 'from' | 'to' | 'protocol' | 'fromPort' | 'toPort' | 'icmp' | 'rows'> & {
+  /** For ICMP changes: the codes of each type (a change is read by its codes, not its `icmp`). */
+  readonly codes?: IcmpCodes;
+};
+
+/**
+ * Ports one version opens between two sides and the other does not, with the rows of the version
+ * that has them. For ICMP, `fromPort`-`toPort` are message types and `codes` their codes: types
+ * `0-255` with codes `0-255` is every message, one type with codes `0-255` every code of it.
+ */
 export interface FlowChange extends PortRange {
   /** The initiator. */
   readonly from: Endpoint;
   /** The listener. */
   readonly to: Endpoint;
-  /** Transport protocol. */
+  /** Transport protocol, or ICMP. */
   readonly protocol: FlowProtocol;
+  /** For ICMP only: the codes of each of the types (several types: always every code). */
+  readonly codes?: IcmpCodes;
   /** The rows that require these ports, in the version that opens them. */
   readonly rows: readonly RowId[];
 }
 
-/** Ports both versions open, for other rows. */
+/** Ports both versions open, for other rows (ICMP: messages, as in {@link FlowChange}). */
 export interface FlowRowsChange extends PortRange {
   /** The initiator. */
   readonly from: Endpoint;
   /** The listener. */
   readonly to: Endpoint;
-  /** Transport protocol. */
+  /** Transport protocol, or ICMP. */
   readonly protocol: FlowProtocol;
+  /** For ICMP only: the codes of each of the types (several types: always every code). */
+  readonly codes?: IcmpCodes;
   /** The rows in the old version. */
   readonly before: readonly RowId[];
   /** The rows in the new version. */
@@ -47,6 +70,8 @@ export interface FlowDiff {
   readonly rowsChanged: readonly FlowRowsChange[];
 }
 
+// A range of one pair's line, with its rows. The line is the ports (TCP, UDP), or the ICMP messages
+// as type * 256 + code (as lib/packets writes them), so that a code counts as much as a port does.
 interface Segment {
   fromPort: number;
   toPort: number;
@@ -64,25 +89,71 @@ const pairKey = (f: Pair): string => `${endpointKey(f.from)}|${endpointKey(f.to)
 const sameRows = (a: readonly RowId[], b: readonly RowId[]): boolean =>
   a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 
-// Flows grouped by their two sides and protocol, in first-seen order.
-function byPair(flows: readonly FlowPorts[], into = new Map<string, { pair: Pair; flows: FlowPorts[] }>()) {
+// A flow's range of its pair's line: its ports, or its messages (a change's codes, a resolved
+// flow's one code, else every code of its types).
+function lineOf(f: FlowPorts): PortRange {
+  if (!isIcmp(f.protocol)) return { fromPort: f.fromPort, toPort: f.toPort };
+  const code = f.icmp?.code;
+  const [a, b] = f.codes ? [f.codes.fromCode, f.codes.toCode] : code !== undefined ? [code, code] : [0, 255];
+  return { fromPort: f.fromPort * 256 + a, toPort: f.toPort * 256 + b };
+}
+
+// A range of a pair's line as changes: one for ports; for ICMP messages, the codes left of the first
+// type, the whole types, the codes of the last type (as lib/packets prints them).
+function fromLine<T>(pair: Pair, r: PortRange, rest: T): (Pair & PortRange & { codes?: IcmpCodes } & T)[] {
+  if (!isIcmp(pair.protocol)) return [{ ...pair, ...r, ...rest }];
+  const at = (t1: number, t2: number, fromCode: number, toCode: number) => ({
+    ...pair,
+    fromPort: t1,
+    toPort: t2,
+    codes: { fromCode, toCode },
+    ...rest,
+  });
+  const [t1, c1, t2, c2] = [r.fromPort >> 8, r.fromPort & 255, r.toPort >> 8, r.toPort & 255];
+  if (t1 === t2) return [at(t1, t1, c1, c2)];
+  // Whole types between a partial first and a partial last one.
+  const first = c1 === 0 ? t1 : t1 + 1;
+  const last = c2 === 255 ? t2 : t2 - 1;
+  return [
+    ...(c1 !== 0 ? [at(t1, t1, c1, 255)] : []),
+    ...(first <= last ? [at(first, last, 0, 255)] : []),
+    ...(c2 !== 255 ? [at(t2, t2, 0, c2)] : []),
+  ];
+}
+
+/**
+ * What a change admits after its protocol, as `catalog diff` prints it: its ports (`1000-1009`,
+ * `22`); for ICMP, `all`, a type (`8`, every code), types (`0-2`, every code), a type and code
+ * (`3/4`) or a type and codes (`3/0-3`).
+ */
+export function changePortsText(c: PortRange & { readonly codes?: IcmpCodes }): string {
+  const range = (a: number, b: number) => (a === b ? `${a}` : `${a}-${b}`);
+  if (!c.codes) return range(c.fromPort, c.toPort);
+  const { fromCode, toCode } = c.codes;
+  if (fromCode === 0 && toCode === 255)
+    return c.fromPort === 0 && c.toPort === 255 ? 'all' : range(c.fromPort, c.toPort);
+  return `${c.fromPort}/${range(fromCode, toCode)}`;
+}
+
+// Flows grouped by their two sides and protocol, in first-seen order, as ranges of the pair's line.
+function byPair(flows: readonly FlowPorts[], into = new Map<string, { pair: Pair; flows: Segment[] }>()) {
   for (const f of flows) {
     const k = pairKey(f);
     const entry = into.get(k) ?? { pair: { from: f.from, to: f.to, protocol: f.protocol }, flows: [] };
-    entry.flows.push(f);
+    entry.flows.push({ ...lineOf(f), rows: f.rows });
     into.set(k, entry);
   }
   return into;
 }
 
-// Cuts the port line at every flow's ends: within one piece, every flow covers all of it or none.
-function pieces(flows: readonly FlowPorts[]): [number, number][] {
+// Cuts the line at every flow's ends: within one piece, every flow covers all of it or none.
+function pieces(flows: readonly Segment[]): [number, number][] {
   const cuts = [...new Set(flows.flatMap((f) => [f.fromPort, f.toPort + 1]))].sort((a, b) => a - b);
   return cuts.slice(0, -1).map((c, i) => [c, cuts[i + 1] - 1]);
 }
 
 // The rows of the flows that cover a piece (its first port stands for all of it), or undefined if none does.
-function rowsAt(flows: readonly FlowPorts[], port: number): RowId[] | undefined {
+function rowsAt(flows: readonly Segment[], port: number): RowId[] | undefined {
   const covering = flows.filter((f) => f.fromPort <= port && port <= f.toPort);
   return covering.length ? [...new Set(covering.flatMap((f) => f.rows))] : undefined;
 }
@@ -95,15 +166,17 @@ function extend<T extends PortRange>(list: T[], next: T, same: (a: T, b: T) => b
   else list.push(next);
 }
 
-// Resolve's order: listener, initiator, protocol, first port.
-function sorted<T extends Pair & PortRange>(list: T[]): T[] {
-  return list.sort(flowOrder);
+// Resolve's order: listener, initiator, protocol, first port (ICMP: first type, then first code).
+function sorted<T extends Pair & PortRange & { readonly codes?: IcmpCodes }>(list: T[]): T[] {
+  return list.sort((a, b) => flowOrder(a, b) || (a.codes?.fromCode ?? 0) - (b.codes?.fromCode ?? 0));
 }
 
 /**
  * Compares two sets of flows port by port: the ports the new flows open that the old ones do not
  * (`opened`, with the new rows), the reverse (`closed`, with the old rows), and the ports both open
- * for other rows. Sides are matched by kind and name. Each list is collapsed into ranges (adjacent
+ * for other rows. ICMP flows are compared message by message, by type and code: a flow that keeps
+ * its type and changes its code, or narrows every code of a type to one, opens and closes messages.
+ * Sides are matched by kind and name. Each list is collapsed into ranges (adjacent
  * ports with the same rows join) and sorted as {@link resolve} sorts flows. Flows may overlap: a
  * port's rows are those of every flow that covers it. A resolved flow's rows are those of its whole
  * range, so a port the new version adds next to an existing range is opened with the rows of the
@@ -123,44 +196,50 @@ export function diffFlows(before: readonly FlowPorts[], after: readonly FlowPort
     const b = now.get(k)?.flows ?? [];
     const pair = (now.get(k) ?? old.get(k))!.pair;
     // Per pair, so that ranges join only within one pair.
-    const o: FlowChange[] = [];
-    const c: FlowChange[] = [];
-    const r: FlowRowsChange[] = [];
+    const o: (PortRange & { rows: readonly RowId[] })[] = [];
+    const c: (PortRange & { rows: readonly RowId[] })[] = [];
+    const r: (PortRange & { before: readonly RowId[]; after: readonly RowId[] })[] = [];
     for (const [fromPort, toPort] of pieces([...a, ...b])) {
       const was = rowsAt(a, fromPort);
       const is = rowsAt(b, fromPort);
-      if (is && !was) extend(o, { ...pair, fromPort, toPort, rows: is }, (x, y) => sameRows(x.rows, y.rows));
-      else if (was && !is) extend(c, { ...pair, fromPort, toPort, rows: was }, (x, y) => sameRows(x.rows, y.rows));
+      if (is && !was) extend(o, { fromPort, toPort, rows: is }, (x, y) => sameRows(x.rows, y.rows));
+      else if (was && !is) extend(c, { fromPort, toPort, rows: was }, (x, y) => sameRows(x.rows, y.rows));
       else if (was && is && !sameRows(was, is))
         extend(
           r,
-          { ...pair, fromPort, toPort, before: was, after: is },
+          { fromPort, toPort, before: was, after: is },
           (x, y) => sameRows(x.before, y.before) && sameRows(x.after, y.after),
         );
     }
-    opened.push(...o);
-    closed.push(...c);
-    rowsChanged.push(...r);
+    opened.push(...o.flatMap(({ rows, ...x }) => fromLine(pair, x, { rows })));
+    closed.push(...c.flatMap(({ rows, ...x }) => fromLine(pair, x, { rows })));
+    rowsChanged.push(...r.flatMap(({ before: b0, after: a0, ...x }) => fromLine(pair, x, { before: b0, after: a0 })));
   }
   return { opened: sorted(opened), closed: sorted(closed), rowsChanged: sorted(rowsChanged) };
 }
 
-/**
- * Flows as non-overlapping ranges: per pair of sides and protocol, every port with the rows of the
- * flows that cover it, adjacent ports with the same rows joined; sorted as {@link resolve} sorts.
- * Two sets of flows open the same ports for the same rows exactly when their normal forms are equal.
- */
-export function normalizeFlows(flows: readonly FlowPorts[]): FlowChange[] {
+// The normal form of pairs' ranges of their lines: every point with the rows that cover it, joined.
+function normalForm(pairs: Iterable<{ pair: Pair; flows: readonly Segment[] }>): FlowChange[] {
   const out: FlowChange[] = [];
-  for (const { pair, flows: list } of byPair(flows).values()) {
-    const mine: FlowChange[] = [];
+  for (const { pair, flows: list } of pairs) {
+    const mine: Segment[] = [];
     for (const [fromPort, toPort] of pieces(list)) {
       const rows = rowsAt(list, fromPort);
-      if (rows) extend(mine, { ...pair, fromPort, toPort, rows }, (x, y) => sameRows(x.rows, y.rows));
+      if (rows) extend(mine, { fromPort, toPort, rows }, (x, y) => sameRows(x.rows, y.rows));
     }
-    out.push(...mine);
+    out.push(...mine.flatMap(({ rows, ...x }) => fromLine(pair, x, { rows })));
   }
   return sorted(out);
+}
+
+/**
+ * Flows as non-overlapping ranges: per pair of sides and protocol, every port (ICMP: every message)
+ * with the rows of the flows that cover it, adjacent ports with the same rows joined; sorted as
+ * {@link resolve} sorts. Two sets of flows open the same ports for the same rows exactly when their
+ * normal forms are equal.
+ */
+export function normalizeFlows(flows: readonly FlowPorts[]): FlowChange[] {
+  return normalForm(byPair(flows).values());
 }
 
 // Sets the rows of a range of one pair (undefined: closes it), cutting the ranges it overlaps.
@@ -183,22 +262,18 @@ function paint(list: Segment[], fromPort: number, toPort: number, rows: readonly
  * `applyFlowDiff(a, diffFlows(a, b))` opens exactly the ports of `b`, each for the rows of `b`.
  */
 export function applyFlowDiff(before: readonly FlowPorts[], diff: FlowDiff): FlowChange[] {
-  const pairs = new Map<string, { pair: Pair; segments: Segment[] }>();
-  const at = (p: Pair) => {
+  const pairs = byPair(normalizeFlows(before));
+  const apply = (p: FlowPorts, rows: readonly RowId[] | undefined) => {
     const k = pairKey(p);
-    const entry = pairs.get(k) ?? { pair: { from: p.from, to: p.to, protocol: p.protocol }, segments: [] };
+    const entry = pairs.get(k) ?? { pair: { from: p.from, to: p.to, protocol: p.protocol }, flows: [] };
+    const r = lineOf(p);
+    entry.flows = paint(entry.flows, r.fromPort, r.toPort, rows);
     pairs.set(k, entry);
-    return entry;
-  };
-  for (const f of normalizeFlows(before)) at(f).segments.push({ fromPort: f.fromPort, toPort: f.toPort, rows: f.rows });
-  const apply = (p: Pair & PortRange, rows: readonly RowId[] | undefined) => {
-    const entry = at(p);
-    entry.segments = paint(entry.segments, p.fromPort, p.toPort, rows);
   };
   diff.closed.forEach((c) => apply(c, undefined));
-  diff.rowsChanged.forEach((c) => apply(c, c.after));
+  diff.rowsChanged.forEach((c) => apply({ ...c, rows: c.after }, c.after));
   diff.opened.forEach((c) => apply(c, c.rows));
-  return normalizeFlows([...pairs.values()].flatMap(({ pair, segments }) => segments.map((s) => ({ ...pair, ...s }))));
+  return normalForm(pairs.values());
 }
 
 /** An item of a catalog (row, role, option...) that both versions have, with other data. */

@@ -196,6 +196,7 @@ export {
 } from './catalog-table';
 export {
   applyFlowDiff,
+  changePortsText,
   diffCatalogs,
   diffFlows,
   normalizeFlows,
@@ -205,5 +206,6 @@ export {
   type FlowChange,
   type FlowDiff,
   type FlowPorts,
+  type IcmpCodes,
   type FlowRowsChange,
 } from './catalog-diff';

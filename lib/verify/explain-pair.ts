@@ -1,4 +1,4 @@
-import type { RowId } from '../model/catalog';
+import type { IcmpMessage, IcmpProtocol, RowId } from '../model/catalog';
 import { parseCidr } from '../model/cidr';
 import { ArgumentError } from '../model/errors';
 import { peerCidr } from '../model/peer-address';
@@ -7,6 +7,7 @@ import {
   type EndpointSpec,
   type Packet,
   type PacketSet,
+  type PacketSpec,
   PacketSpace,
   describeSet,
   difference,
@@ -21,7 +22,7 @@ import { flowPackets, hostView, sameFamilyPackets } from './plan-packets';
 /**
  * What the plan opens between two parties, as exact packet sets: every protocol and port, both
  * directions, in one question (`portplan explain --from A --to B`), or one protocol and a port
- * range (`--port udp/1000-1009`). Each part the plan opens comes with the flows and vendor rows
+ * range (`--port udp/1000-1009`), or ICMP messages (`--port icmp:3/4`). Each part the plan opens comes with the flows and vendor rows
  * behind it; what it leaves closed, with a witness packet, needs no vendor row.
  * @packageDocumentation
  */
@@ -76,14 +77,22 @@ export interface PairPorts {
   readonly to: number;
 }
 
-/** What may be asked: every packet, or one protocol and a port range. */
+/** ICMP or ICMPv6 messages: every one, every code of a type, or one type and code. */
+export interface PairIcmp {
+  /** `icmp` or `icmpv6`. */
+  readonly protocol: IcmpProtocol;
+  /** The messages: no type is every message, a type without a code every code of it. */
+  readonly icmp: IcmpMessage;
+}
+
+/** What may be asked: every packet, one protocol and a port range, or ICMP messages. */
 export interface PairQuery {
   /** The side that opens connections in the first direction. */
   readonly from: string;
   /** The other side. */
   readonly to: string;
-  /** One protocol with its ports; absent for every packet, both directions. */
-  readonly port?: PairPorts;
+  /** One protocol with its ports, or ICMP messages; absent for every packet, both directions. */
+  readonly port?: PairPorts | PairIcmp;
 }
 
 /** A party's end where only the plan is read: a peer without a CIDR is refused, naming it. */
@@ -116,6 +125,15 @@ export function party(r: Resolution, name: string, path: 'from' | 'to'): Party {
   );
 }
 
+/** The protocol and ports, or ICMP messages, of a question as a packet spec (none: every packet). @internal */
+export function pairTraffic(query: PairQuery): Pick<PacketSpec, 'protocol' | 'ports' | 'icmp'> {
+  const p = query.port;
+  if (!p) return {};
+  return 'icmp' in p
+    ? { protocol: p.protocol, icmp: p.icmp }
+    : { protocol: p.protocol, ports: { from: p.from, to: p.to } };
+}
+
 function direction(
   space: PacketSpace,
   plan: readonly [ResolvedFlow, PacketSet][],
@@ -123,9 +141,7 @@ function direction(
   query: PairQuery,
 ): PairDirection {
   const [a, b] = ends;
-  const traffic = query.port
-    ? { protocol: query.port.protocol, ports: { from: query.port.from, to: query.port.to } }
-    : {};
+  const traffic = pairTraffic(query);
   const asked = sameFamilyPackets(space, traffic, planSpec(a), planSpec(b));
   const flows: PairFlow[] = [];
   for (const [flow, set] of plan) {
@@ -151,7 +167,7 @@ function direction(
 
 /**
  * Explains what the plan opens between two parties: with no port, every packet of both
- * directions; with a protocol and port range, those packets from `from` to `to`.
+ * directions; with a protocol and port range, or ICMP messages, those packets from `from` to `to`.
  * @throws ArgumentError for a party that is neither a group, a peer nor a masked CIDR, or a
  *   port range out of order or out of 0-65535
  */

@@ -15,7 +15,7 @@ import {
   unionAll,
   witness,
 } from '../packets';
-import { party, type Party, type PairQuery } from './explain-pair';
+import { pairTraffic, party, type Party, type PairQuery } from './explain-pair';
 import {
   flowPackets,
   planPackets,
@@ -133,16 +133,12 @@ function partySpec(view: FlowView, p: Party): EndpointSpec {
 
 /** The packets of the question: both parties, and the protocol and ports when given. */
 function askedPackets(space: PacketSpace, view: FlowView, ends: readonly [Party, Party], query: PairQuery): PacketSet {
-  const traffic = query.port
-    ? { protocol: query.port.protocol, ports: { from: query.port.from, to: query.port.to } }
-    : {};
-  return sameFamilyPackets(space, traffic, partySpec(view, ends[0]), partySpec(view, ends[1]));
+  return sameFamilyPackets(space, pairTraffic(query), partySpec(view, ends[0]), partySpec(view, ends[1]));
 }
 
 /** Every packet of the protocol and ports asked about (all when none were given). */
 function trafficOf(space: PacketSpace, query: PairQuery): PacketSet {
-  if (!query.port) return packets(space, {});
-  return packets(space, { protocol: query.port.protocol, ports: { from: query.port.from, to: query.port.to } });
+  return packets(space, pairTraffic(query));
 }
 
 /** One planned flow against the site: its packets of the question that each side stops. */

@@ -985,4 +985,37 @@ describe('a catalog with ICMP and ICMPv6 flows on the command line', () => {
     expect(icmpRules(report.azure).every((x) => x.endsWith(' icmp all'))).toBe(true);
     expect(icmpRules(report.azure)).toHaveLength(5);
   });
+
+  test('catalog diff compares messages by type and code: a code changed, every code narrowed to one', () => {
+    // PNG3's code 4 becomes 1; PNG1's echo requests (type 8, every code) become code 0 alone.
+    const newer = catalogFile('icmp-newer.json', ICMP_CATALOG, (c) =>
+      withRows(c, (rows) =>
+        rows.map((r) => ({
+          ...r,
+          flows: r.flows.map((f) =>
+            f.protocol !== 'icmp' ? f : { ...f, icmp: r.id === 'PNG3' ? { type: 3, code: 1 } : { type: 8, code: 0 } },
+          ),
+        })),
+      ),
+    );
+    const r = portplan('catalog', 'diff', icmpCatalog, newer, '--file', icmpSite);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out.split('\n\n')[0].split('\n')).toEqual([
+      '+ probe -> nodes icmp 3/1 (PNG3)',
+      '- monitors -> nodes icmp 8/1-255 (PNG1)',
+      '- probe -> nodes icmp 3/4 (PNG3)',
+      '1 opened, 2 closed',
+    ]);
+    // The packets say the same.
+    expect(r.out).toMatch(/\+ icmp external@198\.51\.100\.0\/24 -> png:node type 3 code 1\n/);
+    const json = JSON.parse(portplan('catalog', 'diff', icmpCatalog, newer, '--file', icmpSite, '--json').out) as {
+      flows: { closed: unknown[] };
+    };
+    expect(json.flows.closed[0]).toMatchObject({
+      protocol: 'icmp',
+      fromPort: 8,
+      toPort: 8,
+      codes: { fromCode: 1, toCode: 255 },
+    });
+  });
 });

@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parsePortRange } from '../../lib/cli/explain';
+import { parseIcmpPort, parsePortRange } from '../../lib/cli/explain';
 import { ArgumentError, PRESETS, resolve } from '../../lib/model';
 import { explainPair } from '../../lib/verify/explain-pair';
+import { ICMP_CATALOG, ICMP_DECLARATION } from '../support/icmp-catalog';
 
 const ROOT = join(__dirname, '../..');
 const portplan = (...args: string[]) => {
@@ -110,4 +113,83 @@ test('the CLI: both directions in one call; --json is explainPair() itself', () 
   expect(JSON.parse(j.out)).toEqual(
     JSON.parse(JSON.stringify(explainPair(sp, { from: 'console', to: 'information-server' }))),
   );
+});
+
+describe('--port with ICMP messages: icmp, icmp:<type>, icmp:<type>/<code>, icmpv6:...', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portplan-explain-icmp-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const catalog = join(dir, 'icmp.json');
+  const site = join(dir, 'site.json');
+  writeFileSync(catalog, JSON.stringify(ICMP_CATALOG));
+  writeFileSync(site, JSON.stringify(ICMP_DECLARATION));
+  const plan = resolve(ICMP_DECLARATION, { catalogs: [ICMP_CATALOG] });
+  const explainIcmp = (from: string, to: string, port: string, ...more: string[]) =>
+    portplan('explain', '--file', site, '--catalog', catalog, '--from', from, '--to', to, '--port', port, ...more);
+
+  test('the forms: every message, a type (every code), a type and code; either protocol, any case', () => {
+    expect(parseIcmpPort('icmp')).toEqual({ protocol: 'icmp', icmp: {} });
+    expect(parseIcmpPort('icmp:8')).toEqual({ protocol: 'icmp', icmp: { type: 8 } });
+    expect(parseIcmpPort('ICMP:3/4')).toEqual({ protocol: 'icmp', icmp: { type: 3, code: 4 } });
+    expect(parseIcmpPort('icmpv6:128/0')).toEqual({ protocol: 'icmpv6', icmp: { type: 128, code: 0 } });
+    expect(parseIcmpPort('icmpv6:255/255')).toEqual({ protocol: 'icmpv6', icmp: { type: 255, code: 255 } });
+    // Ports and ranges are not ICMP: the other parsers take them.
+    expect([parseIcmpPort('3628/tcp'), parseIcmpPort('udp/1000-1009')]).toEqual([undefined, undefined]);
+    for (const bad of ['icmp:256', 'icmp:3/256', 'icmp:', 'icmp:x', 'icmp:3/', 'icmpv6:-1', 'icmp:3-4'])
+      expect(() => parseIcmpPort(bad)).toThrow(
+        new RegExp(`^--port: must be icmp(v6)? \\(every message\\), .* type and code 0-255, .*\\(got "${bad}"\\)$`),
+      );
+  });
+
+  test('a type, and a type and code, answered from the plan: the flow, the exact messages', () => {
+    const r = explainIcmp('monitors', 'nodes', 'icmp:8');
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out.split('\n')).toEqual([
+      'monitors -> nodes: the plan opens 1 flow',
+      '  flow monitors -> nodes icmp 8 (PNG1)',
+      '  exactly:',
+      '    icmp monitors@0.0.0.0/0 -> nodes@0.0.0.0/0 type 8',
+      '    icmp monitors@::/0 -> nodes@::/0 type 8',
+      '',
+    ]);
+    const probe = explainIcmp('probe', 'nodes', 'icmp:3/4');
+    expect(probe.out).toMatch(/^probe -> nodes: the plan opens 1 flow\n {2}flow probe -> nodes icmp 3\/4 \(PNG3\)\n/);
+    expect(probe.out).not.toMatch(/closed/);
+    // Another code of the same type: no row requires it, with that very message as the witness.
+    const other = explainIcmp('probe', 'nodes', 'icmp:3/1');
+    expect(other.out).toMatch(/^probe -> nodes: the plan opens nothing\n {2}all of it closed: .*type 3 code 1\)\n$/);
+  });
+
+  test('every message: what the plan opens of them, and a message it leaves closed', () => {
+    const r = explainIcmp('monitors', 'nodes', 'icmp');
+    expect(r.out).toMatch(/flow monitors -> nodes icmp 8 \(PNG1\)/);
+    expect(r.out).toMatch(/everything else closed: no vendor row requires it \(e\.g\. icmp .* type 0 code 0\)/);
+    // ICMPv6 the other way: every message, one flow.
+    const v6 = explainIcmp('nodes', 'monitors', 'icmpv6');
+    expect(v6.out).toMatch(
+      /^nodes -> monitors: the plan opens 1 flow\n {2}flow nodes -> monitors icmpv6 all \(PNG2\)\n/,
+    );
+    expect(v6.out).not.toMatch(/closed/);
+  });
+
+  test('--json is explainPair() with the messages, as for a range', () => {
+    const r = explainIcmp('monitors', 'nodes', 'icmp:8/0', '--json');
+    expect(r.code).toBe(0);
+    const query = { from: 'monitors', to: 'nodes', port: { protocol: 'icmp' as const, icmp: { type: 8, code: 0 } } };
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(explainPair(plan, query))));
+    expect(explainPair(plan, query).directions[0].open).toEqual([
+      'icmp monitors@0.0.0.0/0 -> nodes@0.0.0.0/0 type 8 code 0',
+      'icmp monitors@::/0 -> nodes@::/0 type 8 code 0',
+    ]);
+  });
+
+  test('a bad value: exit 2 naming --port, the value and every form allowed', () => {
+    const r = explainIcmp('monitors', 'nodes', 'icmp:300');
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toMatch(/^portplan: --port: must be icmp \(every message\), icmp:<type> .* \(got "icmp:300"\)\n/);
+    const other = explainIcmp('monitors', 'nodes', 'ping');
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(
+      /^portplan: --port: must be <port>\/<tcp\|udp> .*a range \(udp\/1000-1009\), or ICMP messages: icmp .*icmpv6 \(got "ping"\)\n/,
+    );
+  });
 });

@@ -90,6 +90,16 @@ describe('explain --site azure', () => {
     );
   });
 
+  test('--port with ICMP messages: the same question of the site, for those messages alone', () => {
+    const r = azure(join(FIX, 'sum-nsg.json'), ...PAIR, '--port', 'icmp:8');
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toBe(
+      'against the Azure site:\nworkstation -> linux-targets: the plan opens nothing\n' +
+        '  everything else closed by the plan and the site: no vendor row requires it ' +
+        '(e.g. icmp workstation@10.40.0.0 -> linux-targets@10.40.0.0 type 8 code 0)\n',
+    );
+  });
+
   test('site options: each refused without --site, with the other cloud, or when missing', () => {
     const base = ['explain', '--file', join(FIX, 'sum-declaration.json'), ...PAIR];
     expect(portplan(...base, '--nsg', 'x.json')).toMatchObject({

@@ -1,11 +1,15 @@
 // Random valid catalogs and declarations over them (fast-check), for the property tests that put a
 // user's catalog through the same path as the built-ins.
 import fc from 'fast-check';
-import type { CatalogDefinition, CatalogOptionDefinition, CatalogPorts } from '../../lib/model';
+import type { CatalogDefinition, CatalogFlow, CatalogOptionDefinition, CatalogPorts } from '../../lib/model';
 
 const PRODUCTS = ['acme', 'shop', 'ledger'] as const;
 
-/** A random valid catalog of one product, with every kind of option and port rule. */
+/**
+ * A random valid catalog of one product, with every kind of option and port rule: single ports and
+ * ranges, ICMP and ICMPv6 flows (every message, a type, a type and code), flows either side opens
+ * (`direction: both`).
+ */
 export function arbitraryCatalog(productIndex = 0): fc.Arbitrary<CatalogDefinition> {
   const product = PRODUCTS[productIndex];
   const roleIds = ['a', 'b', 'c', 'd'].map((r) => `${product}:${r}`);
@@ -35,21 +39,50 @@ export function arbitraryCatalog(productIndex = 0): fc.Arbitrary<CatalogDefiniti
   );
   const roles = fc.uniqueArray(fc.constantFrom(...roleIds), { minLength: 1, maxLength: 3 });
   const groupSide = roles.map((r) => ({ roles: r }));
-  const flow = fc
+  const portFlow = fc
     .record({
       listener: groupSide,
       initiator: groupSide,
       protocol: fc.constantFrom('tcp' as const, 'udp' as const),
       ports,
       peerSide: fc.constantFrom('none', 'listener', 'initiator'),
+      both: fc.boolean(),
     })
-    .map(({ peerSide, ...f }) => {
+    .map(({ peerSide, both, ...f }) => {
       // Peer ports only make sense with a peer on one side; a peer on both sides is no flow of a host.
       const withPeer = f.ports.kind === 'peer' && peerSide === 'none' ? 'listener' : peerSide;
-      if (withPeer === 'listener') return { ...f, listener: { peer: kind } };
-      if (withPeer === 'initiator') return { ...f, initiator: { peer: kind } };
-      return f;
+      const g = { ...f, ...(both ? { direction: 'both' as const } : {}) };
+      if (withPeer === 'listener') return { ...g, listener: { peer: kind } };
+      if (withPeer === 'initiator') return { ...g, initiator: { peer: kind } };
+      return g;
     });
+  // ICMP and ICMPv6: every message, every code of a type, or one type and code; few types and codes,
+  // so that the flows of one pair meet (a type beside its codes, every message beside a type).
+  const icmp = fc.oneof(
+    fc.constant(undefined),
+    fc.constant({}),
+    fc.record({ type: fc.constantFrom(0, 3, 4, 8) }),
+    fc.record({ type: fc.constantFrom(3, 4, 8), code: fc.constantFrom(0, 4, 255) }),
+  );
+  const icmpFlow = fc
+    .record({
+      listener: groupSide,
+      initiator: groupSide,
+      protocol: fc.constantFrom('icmp' as const, 'icmpv6' as const),
+      icmp,
+      peerSide: fc.constantFrom('none', 'listener', 'initiator'),
+      both: fc.boolean(),
+    })
+    .map(({ peerSide, both, icmp: m, ...f }) => {
+      const g = { ...f, ...(m ? { icmp: m } : {}), ...(both ? { direction: 'both' as const } : {}) };
+      if (peerSide === 'listener') return { ...g, listener: { peer: kind } };
+      if (peerSide === 'initiator') return { ...g, initiator: { peer: kind } };
+      return g;
+    });
+  const flow: fc.Arbitrary<CatalogFlow> = fc.oneof(
+    { arbitrary: portFlow, weight: 3 },
+    { arbitrary: icmpFlow, weight: 1 },
+  );
   const when = fc.oneof(
     fc.constant(undefined),
     fc.constant({ on: true }),
@@ -150,7 +183,11 @@ export function catalogPorts(c: CatalogDefinition, d: Record<string, unknown>): 
       Array.isArray(v) ? v.includes(set[k]) : set[k] === v,
     );
     if (!holds) continue;
-    for (const f of row.flows)
+    // A flow either side opens is the flow and its reverse, each reading the ports as it would alone.
+    const flows = row.flows.flatMap((f) =>
+      f.direction === 'both' ? [f, { ...f, listener: f.initiator, initiator: f.listener }] : [f],
+    );
+    for (const f of flows)
       for (const to of names(f.listener))
         for (const from of names(f.initiator)) {
           const peer = peers.find((p) => p.name === ('peer' in f.listener ? to : 'peer' in f.initiator ? from : ''));

@@ -254,7 +254,7 @@ function hostDifferences(declaration: Declaration, catalogs?: readonly CatalogSo
 }
 
 const NFT_RULE =
-  /^add rule inet filter (\S+) (?:(ip6?) ([sd]addr) (\{ [^}]+ \}|\S+) )?(?:(tcp|udp) dport (\d+)(?:-(\d+))?|(?:meta l4proto (icmp|ipv6-icmp))|(icmp|icmpv6) type (\d+)(?: icmpv6? code (\d+))?) accept comment "[^"]*"$/;
+  /^add rule inet filter (\S+) (?:(ip6?) ([sd]addr) (\{ [^}]+ \}|\S+) )?(?:(tcp|udp) dport (\d+)(?:-(\d+))?|(?:meta l4proto (icmp|ipv6-icmp))|(icmp|icmpv6) type (\d+)(?: icmp(?:v6)? code (\d+))?) accept comment "[^"]*"$/;
 
 /** What an nftables match admits: ports, or ICMP messages (`meta l4proto` every one of them). */
 function nftTraffic(m: RegExpExecArray): Pick<PacketSpec, 'protocol' | 'ports' | 'icmp'> {
@@ -360,10 +360,11 @@ test('random declarations: each host firewall admits exactly its hosts part of t
 });
 
 // Users' catalogs with fixed port ranges ("49152-65535"), overlapping and touching single ports,
-// beside every other kind of port rule: each target admits exactly the plan's ranges, whole.
-test('random catalogs with port ranges: the CDK template, the Azure plan and each host firewall admit the plan', () => {
+// beside every other kind of port rule, ICMP and ICMPv6 messages and flows either side opens: each
+// target admits exactly the plan's ranges, whole (Azure: ICMP as stated).
+test('random catalogs with port ranges, ICMP and both directions: the CDK template, the Azure plan and each host firewall admit the plan', () => {
   const cases = arbitraryCatalog().chain((c) => arbitraryDeclaration(c).map((d) => ({ c, d })));
-  let ranged = 0;
+  let [ranged, icmp, both] = [0, 0, 0];
   fc.assert(
     fc.property(cases, ({ c, d }) => {
       const declaration = d as unknown as Declaration;
@@ -374,15 +375,24 @@ test('random catalogs with port ranges: the CDK template, the Azure plan and eac
       )
         ? 1
         : 0;
+      const flows = c.rows.flatMap((r) => r.flows);
+      // A type and code reach the host firewalls too (every role of the catalogs is Linux).
+      icmp += flows.some((f) => (f.protocol === 'icmp' || f.protocol === 'icmpv6') && f.icmp?.code !== undefined)
+        ? 1
+        : 0;
+      both += flows.some((f) => f.direction === 'both') ? 1 : 0;
       expect(cdkDifferences(declaration, [c])).toEqual([]);
       expect(azureDifferences(declaration, [c])).toEqual([]);
       expect(hostDifferences(declaration, [c])).toEqual([]);
       expect(nftDifferences(declaration, [c])).toEqual([]);
     }),
-    { numRuns: 25 },
+    // A seed whose runs write an ICMP type and code into an nftables script (icmp type 3 icmp code 0).
+    { numRuns: 25, seed: 2606 },
   );
-  // The runs held ranges at all (not only single ports).
+  // The runs held ranges, ICMP flows of a type and code, and flows either side opens at all.
   expect(ranged).toBeGreaterThan(0);
+  expect(icmp).toBeGreaterThan(0);
+  expect(both).toBeGreaterThan(0);
 });
 
 // ICMP and ICMPv6 by type and code: AWS and the hosts admit exactly the messages; Azure (no type or
