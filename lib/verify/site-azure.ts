@@ -7,7 +7,9 @@ import {
   placeCloudRules,
   type Resolution,
 } from '../model';
-import { AZURE_HOST_IP, isServiceTag, type ArmSecurityRule, type AzureNetwork } from '../azure';
+import type { ArmSecurityRule, AzureNetwork } from '../azure';
+import { AZURE_HOST_IP } from '../azure/evaluator';
+import { SERVICE_TAGS, isServiceTag } from '../azure/rules';
 import { azureSitePackets, type AzureRuleContext, type AzureSitePackets, type NsgPackets } from '../azure/site-packets';
 import { azureAdmittedFlows } from '../azure/plan';
 import {
@@ -619,13 +621,25 @@ export function verifyAzureSite(
     ]);
   });
   const extra = sortExtra(azureExtraRules(resolution, ctx, site, groupAsgs), holders);
+  const unknown = unknownServiceTags(ctx, [nsg, ...(options.subnetNsg ? [options.subnetNsg] : [])]);
   return {
     cloud: 'azure',
     groups: holders.map((name) => ({ name, id: groupAsgs[name] })),
     flows,
     extra,
     drift: extra.length > 0 || flows.some((f) => f.status !== 'allowed'),
+    ...(unknown.length ? { unknownServiceTags: unknown } : {}),
   };
+}
+
+/**
+ * The service tags the NSGs' rules name beyond VirtualNetwork, AzureLoadBalancer and Internet whose
+ * ranges were not given: the compile reads such a rule as admitting nothing, which the report says.
+ */
+function unknownServiceTags(ctx: AzureRuleContext, nsgs: readonly NsgInput[]): string[] {
+  const named = nsgs.flatMap((n) => n.rules.flatMap((r) => [...sideKeys(r, 'source'), ...sideKeys(r, 'destination')]));
+  const known = (t: string) => (SERVICE_TAGS as readonly string[]).includes(t) || ctx.serviceTags?.has(t);
+  return [...new Set(named.filter((t) => t !== '*' && isServiceTag(t) && !known(t)))].sort();
 }
 
 /** An NSG compiled once: what `explain --site azure` compares the plan with. */

@@ -113,6 +113,11 @@ export interface SiteReport {
   readonly extra: readonly ExtraRule[];
   /** Whether the deployed state differs from the plan: a flow not wholly allowed, or an extra rule. */
   readonly drift: boolean;
+  /**
+   * Azure: the service tags the site's rules name whose ranges were not given (`--service-tags`):
+   * such a rule is read as admitting nothing, so what it opens is not checked. Absent when none.
+   */
+  readonly unknownServiceTags?: readonly string[];
 }
 
 /**
@@ -236,6 +241,13 @@ export function siteReportText(r: SiteReport): string {
       ]),
     ),
   ];
+  if (r.unknownServiceTags?.length) {
+    lines.push(
+      '',
+      `Not checked: rules naming the service tags ${r.unknownServiceTags.join(', ')}, whose ranges were not given ` +
+        '(--service-tags); they are read as admitting nothing.',
+    );
+  }
   if (r.extra.length) {
     lines.push('', 'Rules that admit packets no planned flow needs (world-open first):', '');
     lines.push(

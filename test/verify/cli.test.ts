@@ -210,6 +210,11 @@ describe('portplan verify azure', () => {
     ];
     const without = portplan(args);
     expect([without.code, without.err]).toEqual([0, '']);
+    expect((JSON.parse(without.out) as SiteReport).unknownServiceTags).toEqual(['Storage.WestEurope']);
+    const text = portplan(args.filter((a) => a !== '--json'));
+    expect(text.out).toContain(
+      'Not checked: rules naming the service tags Storage.WestEurope, whose ranges were not given',
+    );
     // The shape of `az network list-service-tags --location westeurope -o json`.
     const tags = file(
       'tags.json',
@@ -220,6 +225,7 @@ describe('portplan verify azure', () => {
     const withTags = portplan([...args, '--service-tags', tags]);
     expect([withTags.code, withTags.err]).toEqual([1, '']);
     const report = JSON.parse(withTags.out) as SiteReport;
+    expect(report.unknownServiceTags).toBeUndefined();
     expect(report.extra.map((e) => [e.rule, e.worldOpen, e.ports])).toEqual([
       ['from-storage (priority 101)', false, '8443'],
     ]);
