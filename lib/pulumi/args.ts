@@ -43,8 +43,8 @@ export interface PeerPrefixListArgs {
   name?: string;
   /** The list's maximum entries. @default - an AWS-managed list's documented weight */
   maxEntries?: number;
-  /** The list's address family. @default - IPv6 for an AWS-managed `ipv6.` list, else IPv4 */
-  family?: 'IPv4' | 'IPv6';
+  // No `family`: it only decides which AWS rule quota the list counts against, and Pulumi's
+  // schema has no union types for its two values; a declaration that sets it passes it through.
 }
 
 /** A host outside the products that the user names by address (the spec's `PeerDeclaration`). */

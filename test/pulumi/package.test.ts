@@ -159,10 +159,13 @@ test('the object types and enums of the arguments', () => {
     PeerDeclaration: {
       name: 'string',
       kind: 'PeerKind',
-      cidr: 'string',
+      cidr: 'string?',
+      serviceTag: 'string?',
+      prefixList: 'PeerPrefixListArgs?',
       ports: 'number[]?',
       allowAnyAddress: 'boolean?',
     },
+    PeerPrefixListArgs: { id: 'string?', name: 'string?', maxEntries: 'number?' },
     ServerProtectOptions: {
       communication: 'ServerProtectCommunication?',
       localInstall: 'boolean?',
