@@ -79,7 +79,8 @@ export function checkRuleCounts(plan: RulePlan, max: number): void {
         c.count,
         `security group ${c.group} would have ${c.count} ${c.direction} IPv${c.family} rules, ` +
           `more than the limit of ${max} per group (AWS quota: inbound or outbound rules per security group); ` +
-          'each peer address range and each group or role reaching it needs its own rules: ' +
+          'each peer address range and each group or role reaching it needs its own rules, and a rule naming a ' +
+          'prefix list counts as its maximum entries: ' +
           "give fewer, wider peers, or raise maxRulesPerGroup where the account's quota is raised",
       );
     }

@@ -308,8 +308,8 @@ describe('guard rails', () => {
       message:
         `security group workstation would have ${count} inbound IPv4 rules, more than the limit of ${count - 1} per group ` +
         '(AWS quota: inbound or outbound rules per security group); each peer address range and each group or ' +
-        'role reaching it needs its own rules: give fewer, wider peers, or raise maxRulesPerGroup where the ' +
-        "account's quota is raised",
+        'role reaching it needs its own rules, and a rule naming a prefix list counts as its maximum entries: ' +
+        "give fewer, wider peers, or raise maxRulesPerGroup where the account's quota is raised",
     });
     expect(() => synth(declaration, { maxRulesPerGroup: count })).not.toThrow();
     // Checked before the first construct: nothing is left in the tree.

@@ -116,6 +116,30 @@ describe('AWS', () => {
     expect(() => checkRuleCounts(big, count(big))).not.toThrow();
   });
 
+  test('the CDK construct checks the quota before it writes a rule: CloudFront origin-facing weighs 55', () => {
+    const cloudfront = { name: 'com.amazonaws.global.cloudfront.origin-facing' };
+    const declaration = withPeer({ ...CM_BY_ID, prefixList: cloudfront });
+    const plan = planAws(resolve(declaration));
+    const holder = plan.rules.find((r) => r.remote.kind === 'prefixList')!;
+    const count = ruleCountsByFamily(plan).find(
+      (c) => c.group === holder.group && c.direction === holder.direction && c.family === 4,
+    )!.count;
+    const others = plan.rules.filter((r) => r.group === holder.group && r.direction === holder.direction).length - 1;
+    expect(count).toBe(55 + others);
+    const synth = (maxRulesPerGroup: number) => {
+      const stack = new Stack(new App(), 'Quota', { env: { account: '123456789012', region: 'us-east-1' } });
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'] });
+      new PortPlan(stack, 'Plan', { vpc, declaration, maxRulesPerGroup });
+      return stack;
+    };
+    expect(() => synth(count - 1)).toThrow(
+      new RegExp(
+        `^security group ${holder.group} would have ${count} inbound IPv4 rules, more than the limit of ${count - 1}.*a rule naming a prefix list counts as its maximum entries`,
+      ),
+    );
+    expect(() => synth(count)).not.toThrow();
+  });
+
   test('a peer with only a service tag is refused, naming the peer', () => {
     expect(() => planAws(resolve(withPeer(CM_BY_TAG)))).toThrow(
       /^peers\.tmcm: a cidr or a prefixList: an AWS security group rule cannot name an Azure service tag .*\(got "serviceTag Storage\.WestEurope"\)$/,
