@@ -1,11 +1,12 @@
 import type { CatalogSet } from '../model/catalog-set';
+import { peerAddressText } from '../model/peer-address';
 import { flowPortsText, type Endpoint, type Resolution, type ResolvedFlow } from '../model/resolve';
 
 /** A group by name, a peer by name and address range. */
 export function endpointText(e: Endpoint, r: Resolution): string {
   if (e.kind === 'group') return e.name;
   const peer = r.declaration.peers.find((p) => p.name === e.name);
-  return peer ? `${peer.name} (${peer.cidr})` : e.name;
+  return peer ? `${peer.name} (${peerAddressText(peer)})` : e.name;
 }
 
 /** The strings in first-seen order, each once. */
@@ -70,7 +71,7 @@ export function mermaid(r: Resolution): string {
       `  ${nodeId({ kind: 'group', name: g.name })}["${g.name}<br/>${r.catalog.role(g.role)?.label ?? g.role}"]`,
     );
   for (const p of r.declaration.peers)
-    lines.push(`  ${nodeId({ kind: 'peer', name: p.name })}{{"${p.name}<br/>${p.kind} ${p.cidr}"}}`);
+    lines.push(`  ${nodeId({ kind: 'peer', name: p.name })}{{"${p.name}<br/>${p.kind} ${peerAddressText(p)}"}}`);
   const edges = new Map<string, { from: Endpoint; to: Endpoint; ports: string[] }>();
   for (const f of r.flows) {
     const key = `${nodeId(f.from)} ${nodeId(f.to)}`;

@@ -88,6 +88,7 @@ export {
   awsPeerAddress,
   azurePeerPrefix,
   type AwsPeerAddress,
+  peerAddressText,
   peerCidr,
   prefixListText,
   type PeerAddressForms,

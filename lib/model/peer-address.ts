@@ -107,6 +107,14 @@ export interface PeerAddressForms {
   readonly serviceTag?: string;
 }
 
+/**
+ * A peer's addresses for tables and diagrams: its CIDR, prefix list and service tag, those it gave,
+ * in that order (`10.0.9.10/32`, `pl-0123456789abcdef0, AzureCloud`).
+ */
+export function peerAddressText(p: PeerAddressForms): string {
+  return [p.cidr, p.prefixList?.id ?? p.prefixList?.name, p.serviceTag].filter((x) => x !== undefined).join(', ');
+}
+
 /** The forms a peer gave, as text for errors: `prefixList pl-1234, serviceTag Storage`. */
 function givenForms(p: PeerAddressForms): string {
   const forms = [

@@ -1,5 +1,6 @@
 import type { AzureNetwork, ArmSecurityRule } from '../azure';
 import type { Endpoint, PortRange, Resolution, ResolvedFlow } from '../model';
+import { azurePeerPrefix } from '../model/peer-address';
 import { type PacketSet, difference, intersection, isEmpty, noPackets, union } from '../packets';
 import type { AdminRule } from '../azure/admin-rules';
 import type { NsgPackets, RuleDecision } from '../azure/site-packets';
@@ -91,7 +92,7 @@ function sideOf(
   side: 'source' | 'destination',
 ): ArmSecurityRule {
   if (end.kind === 'group') return { [`${side}ApplicationSecurityGroups`]: [{ id: asgs[end.name] }] };
-  return { [`${side}AddressPrefix`]: end.cidr };
+  return { [`${side}AddressPrefix`]: azurePeerPrefix(end) };
 }
 
 const portText = (p: PortRange): string => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`);
