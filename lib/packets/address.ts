@@ -1,5 +1,5 @@
 import { ArgumentError } from '../model/errors';
-import { parseCidr } from '../model/cidr';
+import { type Cidr, parseCidr } from '../model/cidr';
 import { type Bound, toBound } from './bound';
 
 /**
@@ -38,6 +38,11 @@ export function addressInterval(text: string, path: string): AddressInterval {
     typeof text === 'string' ? parseCidr(bare ? `${text}/${text.includes(':') ? 128 : 32}` : text) : undefined;
   if (!cidr) throw new ArgumentError(path, text, 'an IPv4 or IPv6 CIDR or address (10.0.0.0/24, 2001:db8::1)');
   if (!cidr.masked) throw new ArgumentError(path, text, `a CIDR without host bits set (the network is ${cidr.text})`);
+  return cidrInterval(cidr);
+}
+
+/** The interval of a parsed CIDR's network (host bits, if the text had any, cleared) on the address line. */
+export function cidrInterval(cidr: Cidr): AddressInterval {
   const base = cidr.family === 4 ? 0n : IPV6_BASE;
   const size = 1n << BigInt((cidr.family === 4 ? 32 : 128) - cidr.prefix);
   return { from: base + cidr.network, to: base + cidr.network + size };
@@ -49,7 +54,8 @@ export function addressBounds(i: AddressInterval): [Bound, Bound] {
 }
 
 function ipv4Text(n: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
+  const v = Number(n);
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
 /** RFC 5952 text: lower case, the first longest run of two or more zero groups as `::`. */

@@ -3,7 +3,7 @@ import { toBigInt } from './bound';
 import { hasIcmp, hasPorts, type Endpoint, type Packet } from './packet';
 import { type PacketSet, inSpace } from './set';
 import { type Dimension, PROTOCOL_NUMBERS, PacketSpace, protocolPieces } from './space';
-import { EMPTY, FULL, type Interval, type Node } from './tree';
+import { EMPTY, FULL, type Interval, type Node, same } from './tree';
 
 /**
  * Text forms for people: error messages and verify reports. A set reads as lines such as
@@ -59,11 +59,17 @@ function icmpText(intervals: readonly Interval[]): string {
 }
 
 const SIMPLE_NAME = /^[A-Za-z0-9_.:/+-]+$/;
+/** The text of each class number of a space (0: `external`), made once per space: a report names them thousands of times. */
+const CLASS_TEXTS = new WeakMap<PacketSpace, readonly string[]>();
 /** A host class name as text; 0 is the external class. */
 function className(space: PacketSpace, n: number): string {
-  if (n === 0) return 'external';
-  const name = space.classes[n - 1];
-  return SIMPLE_NAME.test(name) && name !== 'external' && name !== 'any' ? name : JSON.stringify(name);
+  let texts = CLASS_TEXTS.get(space);
+  if (!texts) {
+    const shown = (name: string) =>
+      SIMPLE_NAME.test(name) && name !== 'external' && name !== 'any' ? name : JSON.stringify(name);
+    CLASS_TEXTS.set(space, (texts = ['external', ...space.classes.map(shown)]));
+  }
+  return texts[n];
 }
 
 const list = (items: readonly string[]): string => (items.length === 1 ? items[0] : `{${items.join(', ')}}`);
@@ -130,9 +136,22 @@ class Interner {
   }
 }
 
+/** Above this many segments a node's children are grouped by interned number, below by comparing them. */
+const FEW = 8;
+
 /** A node's segments grouped by equal child, in the order of each group's first segment. */
 function groups(n: Node, end: bigint, ids: Interner): [Interval[], Node][] {
   if (n === FULL) return [[[[0, end]], FULL]];
+  if (n.kids.length <= FEW) {
+    // Few children: compared directly (most often the same object), with no numbering of subtrees.
+    const out: [Interval[], Node][] = [];
+    for (let k = 0; k < n.kids.length; k++) {
+      const g = out.find((x) => same(x[1], n.kids[k]));
+      if (g) g[0].push([n.starts[k], n.ends[k]]);
+      else out.push([[[n.starts[k], n.ends[k]]], n.kids[k]]);
+    }
+    return out;
+  }
   const out = new Map<number, [Interval[], Node]>();
   n.kids.forEach((kid, k) => {
     const id = ids.id(kid);
@@ -143,9 +162,21 @@ function groups(n: Node, end: bigint, ids: Interner): [Interval[], Node][] {
   return [...out.values()];
 }
 
+/**
+ * The text pairs of each traffic subtree described so far, by node: the protocol and service
+ * levels mean the same in every space, and the sets of one report share these subtrees.
+ */
+const TRAFFIC_TEXTS = new WeakMap<Node, readonly (readonly [string, string])[]>();
+
 /** `[protocol text, service text]` pairs of a traffic subtree (protocol, then service). */
-function trafficTexts(t: Node, every: Node, ids: Interner): [string, string][] {
-  if (ids.id(t) === ids.id(every)) return [['all', '']];
+function trafficTexts(t: Node, every: Node): readonly (readonly [string, string])[] {
+  let texts = TRAFFIC_TEXTS.get(t);
+  if (!texts) TRAFFIC_TEXTS.set(t, (texts = newTrafficTexts(t, every)));
+  return texts;
+}
+
+function newTrafficTexts(t: Node, every: Node): [string, string][] {
+  if (same(t, every)) return [['all', '']];
   const out: [string, string][] = [];
   const others: [number, number][] = [];
   const segs: [Interval, Node][] =
@@ -185,10 +216,10 @@ export function describeSet(set: PacketSet): string[] {
     if (level === ENDPOINT_LEVELS) {
       const src = endpointText(view, parts[0], parts[1]);
       const dst = endpointText(view, parts[2], parts[3]);
-      for (const [p, s] of trafficTexts(n, every, ids)) out.push(`${p} ${src} -> ${dst}${s ? ` ${s}` : ''}`);
+      for (const [p, s] of trafficTexts(n, every)) out.push(`${p} ${src} -> ${dst}${s ? ` ${s}` : ''}`);
       return;
     }
-    for (const [intervals, kid] of groups(n, ends[level], ids)) walk(kid, level + 1, [...parts, intervals]);
+    for (const [intervals, kid] of groups(n, ends[level], ids)) walk(kid, level + 1, parts.concat([intervals]));
   };
   walk(root, 0, []);
   return out;
