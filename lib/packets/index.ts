@@ -29,6 +29,7 @@ export {
   boxesMeet,
   complement,
   difference,
+  differenceEach,
   equals,
   has,
   hull,

@@ -284,9 +284,10 @@ export function unionMany(nodes: readonly Node[], level: number, dimEnds: readon
 
 function unionOf(nodes: readonly Node[], level: number, ctx: ManyContext): Node {
   const live: Node[] = [];
-  for (const n of nodes) {
-    if (n === FULL) return FULL;
-    if (n !== EMPTY) live.push(n);
+  // Indexed loops throughout: a union of a site's rules runs them thousands of times, often unoptimised.
+  for (let i = 0; i < nodes.length; i++) {
+    if (nodes[i] === FULL) return FULL;
+    if (nodes[i] !== EMPTY) live.push(nodes[i]);
   }
   if (live.length <= 1) return live[0] ?? EMPTY;
   if (live.length === 2) return combine('union', live[0], live[1], level, context(ctx.dimEnds));
@@ -312,7 +313,8 @@ interface Segment {
 
 function sweepMany(nodes: readonly Node[], level: number, ctx: ManyContext): Node {
   const segs: Segment[] = [];
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     for (let k = 0; k < n.kids.length; k++) segs.push({ from: n.starts[k], to: n.ends[k], kid: n.kids[k] });
   }
   segs.sort((x, y) => byBound(x.from, y.from));
@@ -325,7 +327,7 @@ function sweepMany(nodes: readonly Node[], level: number, ctx: ManyContext): Nod
     while (next < segs.length && segs[next].from <= at) active.push(segs[next++]);
     // The piece ends where the next segment starts or an active one ends, whichever is first.
     let to = next < segs.length ? segs[next].from : active[0].to;
-    for (const a of active) if (a.to < to) to = a.to;
+    for (let a = 0; a < active.length; a++) if (active[a].to < to) to = active[a].to;
     const kid =
       active.length === 1
         ? active[0].kid
@@ -337,7 +339,7 @@ function sweepMany(nodes: readonly Node[], level: number, ctx: ManyContext): Nod
     out.add(at, to, kid);
     at = to;
     let keep = 0;
-    for (const a of active) if (a.to > at) active[keep++] = a;
+    for (let a = 0; a < active.length; a++) if (active[a].to > at) active[keep++] = active[a];
     active.length = keep;
   }
   return out.finish(ctx.dimEnds[level]);
