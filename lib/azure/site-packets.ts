@@ -132,6 +132,11 @@ function addressRanges(addresses: readonly string[], path: string): [bigint, big
   });
 }
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const toNumber = (x: bigint): number | bigint => (x <= SAFE ? Number(x) : x);
+/** An inclusive range of the address line with ends as numbers where exact (IPv4), read without bigint arithmetic. */
+const small = ([from, to]: readonly [bigint, bigint]): Ranges[number] => [toNumber(from), toNumber(to)];
+
 /** The ranges of the address line outside the given ones. */
 function outside(ranges: readonly [bigint, bigint][]): [bigint, bigint][] {
   const out: [bigint, bigint][] = [];
@@ -158,7 +163,7 @@ function prefixRanges(ctx: AzureRuleContext, prefix: string, side: Side, path: s
   const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
   if (cidr) {
     const { from, to } = cidrInterval(cidr);
-    return [[from, to - 1n]];
+    return [small([from, to - 1n])];
   }
   const tag = ctx.serviceTags?.get(prefix);
   return tag ? at(tag) : undefined;
