@@ -53,7 +53,7 @@ export function addressBounds(i: AddressInterval): [Bound, Bound] {
   return [toBound(i.from), toBound(i.to)];
 }
 
-function ipv4Text(n: bigint): string {
+function ipv4Text(n: bigint | number): string {
   const v = Number(n);
   return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
@@ -96,10 +96,31 @@ function familyCidrs(from: bigint, to: bigint, bits: number, text: (n: bigint) =
 }
 
 /**
+ * {@link familyCidrs} of IPv4 in numbers (every IPv4 position and block size is exact in a double):
+ * a report writes thousands of IPv4 ranges, and bigint arithmetic allocates at each step.
+ */
+function ipv4Cidrs(from: number, to: number): string[] {
+  const out: string[] = [];
+  let at = from;
+  while (at < to) {
+    // The lowest set bit of `at` (2^32 for 0): the largest aligned block starting there.
+    let size = at === 0 ? 2 ** 32 : lowestBit(at);
+    while (size > to - at) size /= 2;
+    out.push(`${ipv4Text(at)}/${32 - Math.log2(size)}`);
+    at += size;
+  }
+  return out;
+}
+
+/** The lowest set bit of a whole number from 1 to 2^32 - 1 (bit operations read it modulo 2^32, exactly). */
+const lowestBit = (n: number): number => (n & -n) >>> 0;
+
+/**
  * The fewest CIDRs that cover exactly the half-open interval `[from, to)` of the address line, the
  * IPv4 ones first. An interval that crosses from IPv4 into IPv6 is cut where the families meet.
  */
 export function intervalCidrs(from: bigint, to: bigint): string[] {
+  if (to <= IPV6_BASE) return ipv4Cidrs(Number(from), Number(to));
   const v4 = from < IPV6_BASE ? familyCidrs(from, to < IPV6_BASE ? to : IPV6_BASE, 32, ipv4Text) : [];
   const v6 =
     to > IPV6_BASE ? familyCidrs((from > IPV6_BASE ? from : IPV6_BASE) - IPV6_BASE, to - IPV6_BASE, 128, ipv6Text) : [];
