@@ -111,8 +111,8 @@ interface EndRanges {
 }
 
 /**
- * Address ranges already parsed for one NSG compile, by side and prefix: the rules of an NSG repeat
- * their service tags, so each is parsed once.
+ * What the rules of one NSG compile share: the address ranges of each prefix and service tag, parsed
+ * once (the rules repeat them), and the builder whose sets share their equal parts.
  */
 type Compiled = {
   /** The address ranges of each side and prefix. */
