@@ -50,26 +50,43 @@ function hullOf(space: PacketSpace, node: Node): Hull {
   return out;
 }
 
-/** The blocks of one list: their boxes at every level, their sets made when first subtracted. */
+/**
+ * The blocks of one list: their boxes and their sets, each made when first needed. Only blocks
+ * wholly before the set asked are tested against it (one that reaches past it is looked into), so
+ * asking the first rules of a long list reads only the boxes of the rules before them.
+ */
 class Blocks {
-  /** `hulls[k][s]`: the box of block `s` of level `k` (level 0: the sets themselves). */
-  readonly hulls: Hull[][];
+  /** How many sets each level has blocks for (level 0: the sets themselves). */
+  private readonly counts: number[];
+  /** `hulls[k][s]`: the box of block `s` of level `k`, once made (null: not yet). */
+  private readonly hulls: (Hull | null)[][];
   /** `trees[k][s]`: the union of block `s` of level `k`, once made. */
   private readonly trees: (Node | undefined)[][];
   /** One memo for every union of blocks. */
   private readonly unions: Context;
 
-  constructor(space: PacketSpace, leaves: readonly Node[]) {
+  constructor(
+    private readonly space: PacketSpace,
+    leaves: readonly Node[],
+  ) {
     this.unions = context(space.levelEnds);
-    this.hulls = [leaves.map((t) => hullOf(space, t))];
-    this.trees = [leaves.slice()];
-    while (this.hulls[this.hulls.length - 1].length > 1) {
-      const below = this.hulls[this.hulls.length - 1];
-      const level: Hull[] = [];
-      for (let s = 0; 2 * s < below.length; s++) level.push(join(below[2 * s], below[2 * s + 1]));
-      this.hulls.push(level);
-      this.trees.push([]);
-    }
+    this.counts = [leaves.length];
+    while (this.counts[this.counts.length - 1] > 1)
+      this.counts.push(Math.ceil(this.counts[this.counts.length - 1] / 2));
+    this.hulls = this.counts.map((n) => new Array<Hull | null>(n).fill(null));
+    this.trees = this.counts.map(() => []);
+    this.trees[0] = leaves.slice();
+  }
+
+  /** The box of block `s` of level `k`. */
+  hull(k: number, s: number): Hull {
+    const known = this.hulls[k][s];
+    if (known !== null) return known;
+    const made =
+      k === 0
+        ? hullOf(this.space, this.trees[0][s]!)
+        : join(this.hull(k - 1, 2 * s), 2 * s + 1 < this.counts[k - 1] ? this.hull(k - 1, 2 * s + 1) : undefined);
+    return (this.hulls[k][s] = made);
   }
 
   /** The union of the sets of block `s` of level `k`. */
@@ -77,25 +94,28 @@ class Blocks {
     const known = this.trees[k][s];
     if (known) return known;
     const left = this.tree(k - 1, 2 * s);
-    const right = 2 * s + 1 < this.hulls[k - 1].length ? this.tree(k - 1, 2 * s + 1) : EMPTY;
+    const right = 2 * s + 1 < this.counts[k - 1] ? this.tree(k - 1, 2 * s + 1) : EMPTY;
     return (this.trees[k][s] = combine('union', left, right, 0, this.unions));
   }
 
   /** The blocks, all of sets before `i`, whose subtraction leaves set `i` less every set before it. */
-  before(i: number, own: Hull, k = this.hulls.length - 1, s = 0, out: number[] = []): number[] {
+  before(i: number, own: Hull, k = this.counts.length - 1, s = 0, out: number[] = []): number[] {
     const start = s << k;
-    if (start >= i || !meets(this.hulls[k][s], own)) return out;
+    const whole = start + (1 << k) <= i;
+    if (start >= i || (whole && !meets(this.hull(k, s), own))) return out;
     const left = 2 * s;
     const right = left + 1;
-    const halves = k > 0 ? this.hulls[k - 1] : [];
-    const whole = start + (1 << k) <= i;
+    const halves = k > 0 ? this.counts[k - 1] : 0;
     // A leaf, or a block before `i` whose two halves both meet the set: subtracted whole.
-    if (k === 0 || (whole && right < halves.length && meets(halves[left], own) && meets(halves[right], own))) {
+    if (
+      k === 0 ||
+      (whole && right < halves && meets(this.hull(k - 1, left), own) && meets(this.hull(k - 1, right), own))
+    ) {
       out.push(k, s);
       return out;
     }
     this.before(i, own, k - 1, left, out);
-    if (right < halves.length) this.before(i, own, k - 1, right, out);
+    if (right < halves) this.before(i, own, k - 1, right, out);
     return out;
   }
 }
@@ -148,7 +168,7 @@ export function firstMatcher(space: PacketSpace, sets: readonly PacketSet[], sco
       sets.map((s) => s.tree),
     );
     let decided = scope ? combine('intersection', sets[i].tree, scope.tree, 0, within) : sets[i].tree;
-    const before = decided === EMPTY ? [] : blocks.before(i, blocks.hulls[0][i]);
+    const before = decided === EMPTY ? [] : blocks.before(i, blocks.hull(0, i));
     for (let b = 0; b < before.length && decided !== EMPTY; b += 2) {
       decided = combine('difference', decided, blocks.tree(before[b], before[b + 1]), 0, less);
     }
