@@ -1,5 +1,6 @@
 // `verify` and `explain` at scale, for `npm run bench` (or alone: `npx ts-node --transpile-only
-// bench/verify.ts`, which writes bench/results/verify.json and verify.md). Whole fresh processes
+// bench/verify.ts`, which writes bench/results/verify.json and verify.md; with BENCH_VERIFY_ONLY=azure,
+// or aws or explain, only that part runs and its rows are printed, no file written). Whole fresh processes
 // of the sources transpiled once; the clouds' answers built in the process (bench/verify-child.ts):
 // - verify aws of a plan of n groups in a VPC of 50,000 rules, against the floor of reading the
 //   plan's deployed rules into packet sets one by one (no set operation), n = 100, 300, 1,001;
@@ -17,6 +18,12 @@ import { comparePair, precompile, removePrecompiled, type Pair } from './process
 
 const ROOT = join(__dirname, '..');
 const RUNS = Math.max(1, Number(process.env.BENCH_VERIFY_RUNS ?? 3));
+const PARTS = ['aws', 'azure', 'explain'] as const;
+/** The one part to run, from BENCH_VERIFY_ONLY; every part when unset. */
+const ONLY = process.env.BENCH_VERIFY_ONLY || undefined;
+if (ONLY !== undefined && !(PARTS as readonly string[]).includes(ONLY)) {
+  throw new Error(`BENCH_VERIFY_ONLY=${ONLY}: expected one of ${PARTS.join(', ')}, or unset for all`);
+}
 /** Plan sizes of verify aws, in groups; the VPC holds this many rules in all. */
 export const AWS_SIZES = [100, 300, 1001];
 export const VPC_RULES = 50_000;
@@ -181,15 +188,20 @@ function explainSummary(e: ReturnType<typeof benchExplain>): string[] {
   ];
 }
 
-// `bench/verify.ts explain`: the explain measurement alone, printed; the results files are written
-// only by a run of every measurement.
-if (require.main === module && process.argv[2] === 'explain') {
+/** One part alone, for working on it: its rows printed as JSON, the result files left as they are. */
+function benchPart(part: (typeof PARTS)[number]) {
   const pre = precompile();
   try {
-    process.stdout.write(`${explainSummary(benchExplain(pre)).join('\n')}\n`);
+    if (part === 'aws') return { runs: RUNS, aws: benchAws(pre) };
+    if (part === 'explain') return { runs: RUNS, explain: benchExplain(pre) };
+    return { runs: RUNS, azureDeny: benchAzure(pre, 'deny'), azureAllow: benchAzure(pre, 'allow') };
   } finally {
     removePrecompiled(pre);
   }
+}
+
+if (require.main === module && ONLY !== undefined) {
+  process.stdout.write(`${JSON.stringify(benchPart(ONLY as (typeof PARTS)[number]), null, 2)}\n`);
 } else if (require.main === module) {
   const v = benchVerify();
   const dir = join(ROOT, 'bench/results');

@@ -1,18 +1,19 @@
 import { parseCidr } from '../model/cidr';
 import { ArgumentError } from '../model/errors';
 import {
-  type PacketBox,
+  ADDRESS_END,
+  type DimensionRanges,
   type PacketSet,
   type PacketSpace,
-  type PacketSpec,
-  allPackets,
-  boxesMeet,
+  addressInterval,
+  cidrInterval,
   difference,
-  hull,
+  firstMatcher,
   intersection,
-  isEmpty,
   noPackets,
   packets,
+  type ProductBuilder,
+  productBuilder,
   union,
   unionAll,
 } from '../packets';
@@ -64,7 +65,7 @@ export interface RuleDecision {
   readonly rule: ArmSecurityRule;
   /** Whether it is one of Azure's default rules. */
   readonly builtin: boolean;
-  /** The packets it decides: those it matches that no rule before it matched. */
+  /** The packets it decides: those it matches that no rule before it matched (made when first read). */
   readonly decided: PacketSet;
 }
 
@@ -100,102 +101,171 @@ function portRanges(rule: ArmSecurityRule, side: Side, path: string): [number, n
   });
 }
 
-/**
- * Sets already compiled for one NSG compile, by an injective key (JSON of the parts): rules of one
- * NSG repeat their service tags, `*` and their protocol and ports, so each is built once.
- */
-type Compiled = Map<string, PacketSet>;
+/** One dimension's values as inclusive ranges; absent where a rule leaves the dimension whole. */
+type Ranges = DimensionRanges;
 
-const cached = (memo: Compiled | undefined, key: unknown[], make: () => PacketSet): PacketSet => {
-  if (!memo) return make();
-  const k = JSON.stringify(key);
-  let set = memo.get(k);
-  if (!set) memo.set(k, (set = make()));
-  return set;
-};
-
-/** The packets whose `side` endpoint one address prefix or service tag names. */
-function prefixPackets(ctx: AzureRuleContext, prefix: string, side: Side, path: string, memo?: Compiled): PacketSet {
-  const at = (addresses: readonly string[]) => packets(ctx.space, { [side]: { addresses } }, path);
-  const vnet = () => cached(memo, [side, 'VirtualNetwork'], () => at([...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`]));
-  if (prefix === '*') return allPackets(ctx.space);
-  if (prefix === 'VirtualNetwork') return vnet();
-  if (prefix === 'AzureLoadBalancer') return at([`${AZURE_HOST_IP}/32`]);
-  if (prefix === 'Internet') return cached(memo, [side, 'Internet'], () => difference(allPackets(ctx.space), vnet()));
-  const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
-  if (cidr) return at([cidr.text]);
-  const tag = ctx.serviceTags?.get(prefix);
-  return tag ? cached(memo, [side, 'tag', prefix], () => at(tag)) : packets(ctx.space, { [side]: { classes: [] } });
+/** One end of a rule as ranges: its host classes and its addresses (absent: every one). */
+interface EndRanges {
+  readonly classes?: Ranges;
+  readonly addresses?: Ranges;
 }
 
-/** The packets whose `side` endpoint matches the rule's ASGs or prefixes. */
-function sidePackets(
+/**
+ * What the rules of one NSG compile share: the address ranges of each prefix and service tag, parsed
+ * once (the rules repeat them), and the builder whose sets share their equal parts.
+ */
+type Compiled = {
+  /** The address ranges of each side and prefix. */
+  readonly prefixes: Map<string, Ranges | '*' | undefined>;
+  /** The builder of the compile's rules, which share their equal parts. */
+  readonly build: ProductBuilder;
+};
+
+/** A fresh memo for one compile. */
+const compiled = (ctx: AzureRuleContext): Compiled => ({ prefixes: new Map(), build: productBuilder(ctx.space) });
+
+/** The inclusive address ranges of CIDRs and addresses; `path` names them for errors, as the field they came from. */
+function addressRanges(addresses: readonly string[], path: string): [bigint, bigint][] {
+  return addresses.map((a, i) => {
+    const { from, to } = addressInterval(a, `${path}.addresses[${i}]`);
+    return [from, to - 1n];
+  });
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const toNumber = (x: bigint): number | bigint => (x <= SAFE ? Number(x) : x);
+/** An inclusive range of the address line with ends as numbers where exact (IPv4), read without bigint arithmetic. */
+const small = ([from, to]: readonly [bigint, bigint]): Ranges[number] => [toNumber(from), toNumber(to)];
+
+/** The ranges of the address line outside the given ones. */
+function outside(ranges: readonly [bigint, bigint][]): [bigint, bigint][] {
+  const out: [bigint, bigint][] = [];
+  let at = 0n;
+  for (const [from, to] of [...ranges].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
+    if (from > at) out.push([at, from - 1n]);
+    if (to + 1n > at) at = to + 1n;
+  }
+  if (at < ADDRESS_END) out.push([at, ADDRESS_END - 1n]);
+  return out;
+}
+
+/**
+ * The addresses one prefix or service tag names at one side: `*` for every address, undefined for
+ * none (a service tag whose ranges are not given).
+ */
+function prefixRanges(ctx: AzureRuleContext, prefix: string, side: Side, path: string): Ranges | '*' | undefined {
+  const at = (addresses: readonly string[]) => addressRanges(addresses, `${path}.${side}`);
+  const vnet = () => at([...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`]);
+  if (prefix === '*') return '*';
+  if (prefix === 'VirtualNetwork') return vnet();
+  if (prefix === 'AzureLoadBalancer') return at([`${AZURE_HOST_IP}/32`]);
+  if (prefix === 'Internet') return outside(vnet());
+  const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
+  if (cidr) {
+    const { from, to } = cidrInterval(cidr);
+    return [small([from, to - 1n])];
+  }
+  const tag = ctx.serviceTags?.get(prefix);
+  return tag ? at(tag) : undefined;
+}
+
+/** The ends one side of a rule matches, its ASGs' classes or its prefixes' addresses; undefined for none. */
+function sideRanges(
   ctx: AzureRuleContext,
   rule: ArmSecurityRule,
   side: Side,
   path: string,
-  memo?: Compiled,
-): PacketSet {
+  memo: Compiled,
+): EndRanges | undefined {
   const asgs = rule[`${side}ApplicationSecurityGroups`];
   if (Array.isArray(asgs) && asgs.length) {
-    const classes = [...new Set(asgs.flatMap((a: { id?: unknown }) => ctx.members.get(String(a.id)) ?? []))];
-    return packets(ctx.space, { [side]: { classes } });
+    const names = [...new Set(asgs.flatMap((a: { id?: unknown }) => ctx.members.get(String(a.id)) ?? []))];
+    const classes = names.map((name, i): [number, number] => {
+      const n = ctx.space.classNumber.get(name);
+      if (n === undefined) {
+        throw new ArgumentError(
+          `${path}.${side}.classes[${i}]`,
+          name,
+          `one of the space's host classes (${ctx.space.classes.join(', ')})`,
+        );
+      }
+      return [n, n];
+    });
+    return classes.length ? { classes } : undefined;
   }
   const prefixes = list(rule, `${side}AddressPrefixes`, `${side}AddressPrefix`);
-  if (prefixes.length === 1) return prefixPackets(ctx, prefixes[0], side, path, memo);
-  return unionAll(
-    ctx.space,
-    prefixes.map((p) => prefixPackets(ctx, p, side, path, memo)),
-  );
+  const addresses: Ranges[number][] = [];
+  // Indexed, not iterated: this runs once per rule, mostly before the code is optimised.
+  for (let p = 0; p < prefixes.length; p++) {
+    const key = `${side} ${prefixes[p]}`;
+    let ranges = memo.prefixes.get(key);
+    if (ranges === undefined && !memo.prefixes.has(key)) {
+      memo.prefixes.set(key, (ranges = prefixRanges(ctx, prefixes[p], side, path)));
+    }
+    if (ranges === '*') return {};
+    for (let r = 0; ranges && r < ranges.length; r++) addresses.push(ranges[r]);
+  }
+  return addresses.length ? { addresses } : undefined;
 }
 
-const PROTOCOLS: Readonly<Record<string, readonly PacketSpec['protocol'][]>> = {
-  '*': ['all'],
-  tcp: ['tcp'],
-  udp: ['udp'],
-  icmp: ['icmp', 'icmpv6'],
-  esp: [50],
-  ah: [51],
+/** The IANA numbers of each protocol a rule may name. */
+const PROTOCOLS: Readonly<Record<string, Ranges | '*'>> = {
+  '*': '*',
+  tcp: [[6, 6]],
+  udp: [[17, 17]],
+  icmp: [
+    [1, 1],
+    [58, 58],
+  ],
+  esp: [[50, 50]],
+  ah: [[51, 51]],
 };
+const TCP_AND_UDP: Ranges = [
+  [6, 6],
+  [17, 17],
+];
 
-/** The protocols and destination ports a rule matches, any ends. */
-function trafficPackets(
-  ctx: AzureRuleContext,
-  protocols: readonly PacketSpec['protocol'][],
+/** The protocols and services a rule matches: ports only where the protocol has them (Tcp and Udp, both under `*`). */
+function trafficRanges(
+  protocols: Ranges | '*',
   ports: [number, number][] | '*',
-): PacketSet {
-  const portSpec = ports === '*' ? {} : { ports: ports.map(([from, to]) => ({ from, to })) };
-  return unionAll(
-    ctx.space,
-    protocols.flatMap((p) =>
-      // Ports only where the protocol has them: Tcp and Udp (and both under `*`).
-      p === 'tcp' || p === 'udp'
-        ? [packets(ctx.space, { protocol: p, ...portSpec })]
-        : p === 'all' && ports !== '*'
-          ? (['tcp', 'udp'] as const).map((q) => packets(ctx.space, { protocol: q, ...portSpec }))
-          : [packets(ctx.space, { protocol: p })],
-    ),
-  );
+): { protocol?: Ranges; service?: Ranges } {
+  if (protocols === '*') return ports === '*' ? {} : { protocol: TCP_AND_UDP, service: ports };
+  const ported = protocols.length === 1 && (protocols[0][0] === 6 || protocols[0][0] === 17);
+  return ported && ports !== '*' ? { protocol: protocols, service: ports } : { protocol: protocols };
 }
 
 /**
- * The packets a rule matches, whatever comes before it.
- * @param memo sets shared by the rules of one compile (service tags, traffic); none by default
+ * The packets a rule matches, whatever comes before it: one product of its protocols and ports,
+ * its source's classes or addresses and its destination's.
+ * @param memo what the rules of one compile share (parsed service tags, equal parts of their sets); none by default
  */
-export function rulePackets(ctx: AzureRuleContext, rule: ArmSecurityRule, path: string, memo?: Compiled): PacketSet {
-  const protocolText = String(rule.protocol).toLowerCase();
-  const protocols = PROTOCOLS[protocolText];
+export function rulePackets(
+  ctx: AzureRuleContext,
+  rule: ArmSecurityRule,
+  path: string,
+  memo: Compiled = compiled(ctx),
+): PacketSet {
+  const protocols = PROTOCOLS[String(rule.protocol).toLowerCase()];
   if (!protocols) throw new ArgumentError(`${path}.protocol`, rule.protocol, 'Tcp, Udp, Icmp, Esp, Ah or *');
   const sourcePorts = portRanges(rule, 'source', path);
   const port = ctx.sourcePort ?? EPHEMERAL_PORT;
   if (sourcePorts !== '*' && !sourcePorts.some(([a, b]) => a <= port && port <= b)) {
     return noPackets(ctx.space);
   }
-  const ports = portRanges(rule, 'destination', path);
-  const traffic = cached(memo, ['traffic', protocolText, ports], () => trafficPackets(ctx, protocols, ports));
-  return intersection(
-    intersection(traffic, sidePackets(ctx, rule, 'source', path, memo)),
-    sidePackets(ctx, rule, 'destination', path, memo),
+  const traffic = trafficRanges(protocols, portRanges(rule, 'destination', path));
+  const source = sideRanges(ctx, rule, 'source', path, memo);
+  const destination = sideRanges(ctx, rule, 'destination', path, memo);
+  if (!source || !destination) return noPackets(ctx.space);
+  return memo.build(
+    {
+      ...traffic,
+      ...(source.classes && { sourceClass: source.classes }),
+      ...(source.addresses && { sourceAddress: source.addresses }),
+      ...(destination.classes && { destinationClass: destination.classes }),
+      ...(destination.addresses && { destinationAddress: destination.addresses }),
+    },
+    path,
   );
 }
 
@@ -210,57 +280,12 @@ function processingOrder(
 }
 
 /**
- * What rules `[0, i)` match together, for any `i`, from unions of aligned blocks of the priority
- * order (rules `[s * 2^k, (s + 1) * 2^k)`), each built once from its two halves: `i` is the sum of
- * at most log2(n) blocks. A rule then subtracts those few blocks (each difference costs about the
- * size of the rule's own set) where subtracting the running set of everything before it would copy
- * that growing set once per rule.
- */
-function priorMatches(space: PacketSpace, matches: readonly PacketSet[]): (i: number) => Prior[] {
-  const levels: Prior[][] = [matches.map((set) => ({ set, hull: hull(set) }))];
-  const block = (k: number, s: number): Prior => {
-    for (let l = levels.length; l <= k; l++) levels.push([]);
-    const known = levels[k][s];
-    if (known) return known;
-    const set = unionAll(space, [block(k - 1, 2 * s).set, block(k - 1, 2 * s + 1).set]);
-    return (levels[k][s] = { set, hull: hull(set) });
-  };
-  return (i) => {
-    const out: Prior[] = [];
-    let start = 0;
-    for (let k = 31 - Math.clz32(Math.max(i, 1)); k >= 0; k--) {
-      if (!(i & (1 << k))) continue;
-      out.push(block(k, start >> k));
-      start += 1 << k;
-    }
-    return out;
-  };
-}
-
-/** What rules before one match, and the least box around it (undefined when they match nothing). */
-interface Prior {
-  readonly set: PacketSet;
-  readonly hull: PacketBox | undefined;
-}
-
-/** A rule's match less what the rules before it match: only the blocks whose hulls meet it are subtracted. */
-function firstMatch(match: PacketSet, prior: readonly Prior[]): PacketSet {
-  const own = hull(match);
-  let decided = match;
-  for (const before of own ? prior : []) {
-    if (!before.hull || !boxesMeet(own!, before.hull)) continue;
-    decided = difference(decided, before.set);
-    if (isEmpty(decided)) break;
-  }
-  return decided;
-}
-
-/**
  * The packets of the scope that one NSG decides in one direction: each rule in priority order,
  * its default rules last, decides the packets of the scope it matches that no rule before it
  * matched (first match: https://learn.microsoft.com/en-us/azure/virtual-network/network-security-group-how-it-works).
- * Compiled by priority index: each rule's match, less the unions of the few aligned blocks of
- * rules before it (see priorMatches in this module).
+ * Each rule's match is one product of ranges; what it decides is that less only the rules before
+ * it whose least boxes meet it (lib/packets firstMatcher), made when first read: the Allow rules'
+ * for what the NSG allows, a Deny rule's only when a report asks what it denies.
  * @param scope the packets the NSG filters in this direction (those to, or from, its NICs)
  */
 export function nsgPackets(
@@ -270,15 +295,15 @@ export function nsgPackets(
   scope: PacketSet,
 ): NsgPackets {
   const ordered = processingOrder(rules, direction);
-  const memo: Compiled = new Map();
-  const matches = ordered.map(({ rule }) =>
-    intersection(scope, rulePackets(ctx, rule, `securityRules.${String(rule.name)}`, memo)),
-  );
-  const prior = priorMatches(ctx.space, matches);
+  const memo = compiled(ctx);
+  const matches = ordered.map(({ rule }) => rulePackets(ctx, rule, `securityRules.${String(rule.name)}`, memo));
+  const decide = firstMatcher(ctx.space, matches, scope);
   const decisions = ordered.map(({ rule, builtin }, i): RuleDecision => ({
     rule,
     builtin,
-    decided: isEmpty(matches[i]) ? matches[i] : firstMatch(matches[i], prior(i)),
+    get decided() {
+      return decide(i);
+    },
   }));
   const allows = decisions.filter((d) => d.rule.access === 'Allow').map((d) => d.decided);
   return { allowed: unionAll(ctx.space, allows), decisions };

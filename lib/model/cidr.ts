@@ -23,15 +23,17 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 function parseIpv4(text: string): bigint | undefined {
   const m = IPV4.exec(text);
   if (!m) return undefined;
-  let n = 0n;
-  for (const part of m.slice(1)) {
+  // Summed as a number (below 2^32, exact) and made a bigint once.
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const part = m[i];
     // Leading zeros read as octal in some tools; refuse them rather than guess.
     if (part.length > 1 && part.startsWith('0')) return undefined;
     const v = Number(part);
     if (v > 255) return undefined;
-    n = (n << 8n) | BigInt(v);
+    n = n * 256 + v;
   }
-  return n;
+  return BigInt(n);
 }
 
 function parseIpv6(text: string): bigint | undefined {
@@ -65,7 +67,8 @@ function parseIpv6(text: string): bigint | undefined {
 }
 
 function ipv4Text(n: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
+  const v = Number(n);
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
 /** RFC 5952 text: lower case, the longest run of two or more zero groups as `::`. */

@@ -1,5 +1,5 @@
 import { ArgumentError } from '../model/errors';
-import { parseCidr } from '../model/cidr';
+import { type Cidr, parseCidr } from '../model/cidr';
 import { type Bound, toBound } from './bound';
 
 /**
@@ -38,6 +38,11 @@ export function addressInterval(text: string, path: string): AddressInterval {
     typeof text === 'string' ? parseCidr(bare ? `${text}/${text.includes(':') ? 128 : 32}` : text) : undefined;
   if (!cidr) throw new ArgumentError(path, text, 'an IPv4 or IPv6 CIDR or address (10.0.0.0/24, 2001:db8::1)');
   if (!cidr.masked) throw new ArgumentError(path, text, `a CIDR without host bits set (the network is ${cidr.text})`);
+  return cidrInterval(cidr);
+}
+
+/** The interval of a parsed CIDR's network (host bits, if the text had any, cleared) on the address line. */
+export function cidrInterval(cidr: Cidr): AddressInterval {
   const base = cidr.family === 4 ? 0n : IPV6_BASE;
   const size = 1n << BigInt((cidr.family === 4 ? 32 : 128) - cidr.prefix);
   return { from: base + cidr.network, to: base + cidr.network + size };
@@ -48,8 +53,9 @@ export function addressBounds(i: AddressInterval): [Bound, Bound] {
   return [toBound(i.from), toBound(i.to)];
 }
 
-function ipv4Text(n: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
+function ipv4Text(n: bigint | number): string {
+  const v = Number(n);
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
 /** RFC 5952 text: lower case, the first longest run of two or more zero groups as `::`. */
@@ -90,10 +96,31 @@ function familyCidrs(from: bigint, to: bigint, bits: number, text: (n: bigint) =
 }
 
 /**
+ * {@link familyCidrs} of IPv4 in numbers (every IPv4 position and block size is exact in a double):
+ * a report writes thousands of IPv4 ranges, and bigint arithmetic allocates at each step.
+ */
+function ipv4Cidrs(from: number, to: number): string[] {
+  const out: string[] = [];
+  let at = from;
+  while (at < to) {
+    // The lowest set bit of `at` (2^32 for 0): the largest aligned block starting there.
+    let size = at === 0 ? 2 ** 32 : lowestBit(at);
+    while (size > to - at) size /= 2;
+    out.push(`${ipv4Text(at)}/${32 - Math.log2(size)}`);
+    at += size;
+  }
+  return out;
+}
+
+/** The lowest set bit of a whole number from 1 to 2^32 - 1 (bit operations read it modulo 2^32, exactly). */
+const lowestBit = (n: number): number => (n & -n) >>> 0;
+
+/**
  * The fewest CIDRs that cover exactly the half-open interval `[from, to)` of the address line, the
  * IPv4 ones first. An interval that crosses from IPv4 into IPv6 is cut where the families meet.
  */
 export function intervalCidrs(from: bigint, to: bigint): string[] {
+  if (to <= IPV6_BASE) return ipv4Cidrs(Number(from), Number(to));
   const v4 = from < IPV6_BASE ? familyCidrs(from, to < IPV6_BASE ? to : IPV6_BASE, 32, ipv4Text) : [];
   const v6 =
     to > IPV6_BASE ? familyCidrs((from > IPV6_BASE ? from : IPV6_BASE) - IPV6_BASE, to - IPV6_BASE, 128, ipv6Text) : [];

@@ -2,8 +2,9 @@ import { ArgumentError } from '../model/errors';
 import { addressBounds, addressInterval } from './address';
 import { hasIcmp, hasPorts } from './packet';
 import { PacketSet } from './set';
-import { PROTOCOL_NUMBERS, PacketSpace } from './space';
-import { EMPTY, type Interval, combine, context, normalize } from './tree';
+import { type Dimension, DIMENSIONS, PROTOCOL_NUMBERS, PacketSpace } from './space';
+import { EMPTY, FULL, type Interval, type Node, combine, context, normalize, segments } from './tree';
+import { type Bound, toBound } from './bound';
 
 /** A protocol by name. */
 export type ProtocolName = keyof typeof PROTOCOL_NUMBERS;
@@ -223,4 +224,88 @@ export function allPackets(space: PacketSpace): PacketSet {
 export function noPackets(space: PacketSpace): PacketSet {
   if (!(space instanceof PacketSpace)) throw new ArgumentError('space', space, 'a PacketSpace');
   return new PacketSet(space, EMPTY);
+}
+
+/** Inclusive ranges of one dimension's number line ({@link Dimension}), in any order; they may overlap. */
+export type DimensionRanges = readonly (readonly [from: number | bigint, to: number | bigint])[];
+
+const SERVICE_PROTOCOLS = new Set<Bound>(Object.values(PROTOCOL_NUMBERS));
+
+/** One inclusive range as a half-open interval of bounds, checked against the dimension's end. */
+function rangeInterval(range: readonly [number | bigint, number | bigint], end: Bound, path: string): Interval {
+  const [from, to] = Array.isArray(range) ? range : [];
+  const whole = (x: unknown): x is number | bigint => typeof x === 'bigint' || Number.isSafeInteger(x);
+  if (!whole(from) || !whole(to) || from < 0 || to < from || to >= end) {
+    throw new ArgumentError(path, range, `an inclusive range [from, to] of whole numbers, 0 <= from <= to < ${end}`);
+  }
+  const next = typeof to === 'number' && to < Number.MAX_SAFE_INTEGER ? to + 1 : toBound(BigInt(to) + 1n);
+  return [typeof from === 'bigint' ? toBound(from) : from, next];
+}
+
+/** Builds products of ranges ({@link productBuilder}): one set per call. */
+export type ProductBuilder = (
+  ranges: Partial<Readonly<Record<Dimension, DimensionRanges>>>,
+  path?: string,
+) => PacketSet;
+
+/**
+ * A builder of products of ranges: each call gives the packets of the space whose value on each
+ * dimension named lies in one of its ranges; a dimension not named holds every value (the
+ * protocol every protocol, the service every service its protocol has). The way for a compiler
+ * that has parsed its rules into numbers already (a rule is one such product) to build them
+ * without a {@link PacketSpec}. The sets of one builder share their equal parts (rules that differ
+ * only in a source address share the subtree of everything after it), so that operations on them
+ * meet the same parts again and sets of many rules take little memory.
+ * @throws ArgumentError (from a call) naming a dimension that is none, or a range that is not one of its values
+ */
+export function productBuilder(space: PacketSpace): ProductBuilder {
+  if (!(space instanceof PacketSpace)) throw new ArgumentError('space', space, 'a PacketSpace');
+  const parts = new Map<string, Node>();
+  const ids = new Map<Node, number>([[FULL, 0]]);
+  const cut = context(space.levelEnds);
+  return (ranges, path = 'ranges') => {
+    const levels = levelIntervals(space, ranges, path);
+    let node = FULL;
+    for (let l = space.order.length - 1; l >= 0 && node !== EMPTY; l--) {
+      const key = `${l} ${ids.get(node)} ${intervalsKey(levels[l], space.levelEnds[l])}`;
+      let part = parts.get(key);
+      if (!part) {
+        parts.set(key, (part = segments(levels[l], node, space.levelEnds[l])));
+        if (!ids.has(part)) ids.set(part, ids.size);
+      }
+      node = part;
+    }
+    // Protocols without a service hold only service 0: cut to the universe unless every protocol has one.
+    const served = levels[space.levelOf.protocol].every(
+      ([a, b]) => Number(b) - Number(a) === 1 && SERVICE_PROTOCOLS.has(a),
+    );
+    return new PacketSet(space, served ? node : combine('intersection', node, space.universe, 0, cut));
+  };
+}
+
+/** Intervals as a key: `*` for the whole dimension (whose end on the address line is a bigint slow to print). */
+function intervalsKey(intervals: readonly Interval[], end: Bound): string {
+  if (intervals.length === 1 && intervals[0][0] === 0 && intervals[0][1] === end) return '*';
+  let key = '';
+  for (let i = 0; i < intervals.length; i++) key += `${intervals[i][0]}-${intervals[i][1]} `;
+  return key;
+}
+
+/** The intervals of each tree level of a product of ranges: every value where a dimension is not named. */
+function levelIntervals(
+  space: PacketSpace,
+  ranges: Partial<Readonly<Record<Dimension, DimensionRanges>>>,
+  path: string,
+): (readonly Interval[])[] {
+  for (const d of Object.keys(ranges)) {
+    if (!DIMENSIONS.includes(d as Dimension)) {
+      throw new ArgumentError(`${path}.${d}`, ranges[d as Dimension], `one of ${DIMENSIONS.join(', ')}`);
+    }
+  }
+  return space.order.map((d) => {
+    const list = ranges[d];
+    if (list === undefined) return [[0, space.dimensionEnd[d]]];
+    if (!Array.isArray(list)) throw new ArgumentError(`${path}.${d}`, list, 'an array of [from, to] ranges');
+    return normalize(list.map((r, i) => rangeInterval(r, space.dimensionEnd[d], `${path}.${d}[${i}]`)));
+  });
 }

@@ -29,6 +29,7 @@ export {
   boxesMeet,
   complement,
   difference,
+  differenceEach,
   equals,
   has,
   hull,
@@ -45,9 +46,20 @@ export {
   witness,
 } from './set';
 export type { BoxRange, PacketBox } from './set';
-export { allPackets, noPackets, packets } from './build';
-export type { EndpointSpec, IcmpSpec, PacketSpec, PortRange, ProtocolName, ProtocolSpec } from './build';
+export { allPackets, noPackets, packets, productBuilder } from './build';
+export type {
+  DimensionRanges,
+  EndpointSpec,
+  IcmpSpec,
+  PacketSpec,
+  PortRange,
+  ProtocolName,
+  ProductBuilder,
+  ProtocolSpec,
+} from './build';
+export { firstMatcher } from './first-match';
+export type { FirstMatcher } from './first-match';
 export { TEXT_ORDER, describePacket, describeSet, protocolText } from './text';
 export { summarize } from './summary';
 export type { PacketSummary } from './summary';
-export { ADDRESS_END, IPV6_BASE, addressText, intervalCidrs } from './address';
+export { ADDRESS_END, IPV6_BASE, addressInterval, addressText, cidrInterval, intervalCidrs } from './address';

@@ -1,9 +1,9 @@
-import { ADDRESS_END, intervalCidrs } from './address';
-import { toBigInt } from './bound';
+import { intervalCidrs } from './address';
+import { type Bound, toBigInt } from './bound';
 import { hasIcmp, hasPorts, type Endpoint, type Packet } from './packet';
 import { type PacketSet, inSpace } from './set';
 import { type Dimension, PROTOCOL_NUMBERS, PacketSpace, protocolPieces } from './space';
-import { EMPTY, FULL, type Interval, type Node } from './tree';
+import { EMPTY, FULL, type Interval, type Node, same } from './tree';
 
 /**
  * Text forms for people: error messages and verify reports. A set reads as lines such as
@@ -59,23 +59,48 @@ function icmpText(intervals: readonly Interval[]): string {
 }
 
 const SIMPLE_NAME = /^[A-Za-z0-9_.:/+-]+$/;
+/** The text of each class number of a space (0: `external`), made once per space: a report names them thousands of times. */
+const CLASS_TEXTS = new WeakMap<PacketSpace, readonly string[]>();
 /** A host class name as text; 0 is the external class. */
 function className(space: PacketSpace, n: number): string {
-  if (n === 0) return 'external';
-  const name = space.classes[n - 1];
-  return SIMPLE_NAME.test(name) && name !== 'external' && name !== 'any' ? name : JSON.stringify(name);
+  let texts = CLASS_TEXTS.get(space);
+  if (!texts) {
+    const shown = (name: string) =>
+      SIMPLE_NAME.test(name) && name !== 'external' && name !== 'any' ? name : JSON.stringify(name);
+    CLASS_TEXTS.set(space, (texts = ['external', ...space.classes.map(shown)]));
+  }
+  return texts[n];
 }
 
 const list = (items: readonly string[]): string => (items.length === 1 ? items[0] : `{${items.join(', ')}}`);
-const whole = (intervals: readonly Interval[], end: bigint): boolean =>
-  intervals.length === 1 && toBigInt(intervals[0][0]) === 0n && toBigInt(intervals[0][1]) === end;
+// Bounds have one form each (a number when small enough), so `===` compares them exactly.
+const whole = (intervals: readonly Interval[], end: Bound): boolean =>
+  intervals.length === 1 && intervals[0][0] === 0 && intervals[0][1] === end;
+
+/** The text of each list of classes shown so far, by space: the lines of a report repeat a few lists. */
+const CLASS_LISTS = new WeakMap<PacketSpace, Map<string, string>>();
+/** Lists kept per space at most; past that the texts are made anew (a space of very many classes). */
+const CLASS_LISTS_KEPT = 10_000;
+
+function classListText(space: PacketSpace, classes: readonly Interval[]): string {
+  let known = CLASS_LISTS.get(space);
+  if (!known || known.size > CLASS_LISTS_KEPT) CLASS_LISTS.set(space, (known = new Map()));
+  const key = classes.map(([a, b]) => `${a}-${b}`).join(' ');
+  let text = known.get(key);
+  if (text === undefined) {
+    const names = inclusive(classes).flatMap(([a, b]) =>
+      Array.from({ length: b - a + 1 }, (_, i) => className(space, a + i)),
+    );
+    known.set(key, (text = list(names)));
+  }
+  return text;
+}
 
 function endpointText(space: PacketSpace, classes: readonly Interval[], addresses: readonly Interval[]): string {
-  const everyClass = whole(classes, BigInt(space.classes.length + 1));
-  const everyAddress = whole(addresses, ADDRESS_END);
+  const everyClass = whole(classes, space.dimensionEnd.sourceClass);
+  const everyAddress = whole(addresses, space.dimensionEnd.sourceAddress);
   // Each part is written only when shown: a site of thousands of classes lists them only where asked.
-  const classText = () =>
-    list(inclusive(classes).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => className(space, a + i))));
+  const classText = () => classListText(space, classes);
   const addressText = () => list(addresses.flatMap(([a, b]) => intervalCidrs(toBigInt(a), toBigInt(b))));
   if (everyClass) return everyAddress ? 'any' : addressText();
   return everyAddress ? classText() : `${classText()}@${addressText()}`;
@@ -114,15 +139,28 @@ export const TEXT_ORDER: readonly Dimension[] = Object.freeze([
 ]);
 const ENDPOINT_LEVELS = 4;
 
-/** Numbers for subtrees, equal for equal sets, so that segments with equal children can be listed together. */
+/**
+ * Numbers for subtrees, equal for equal sets, so that segments with equal children can be listed
+ * together. One per space, kept between descriptions: the sets of one report share most of their
+ * subtrees, which are so numbered once.
+ */
 class Interner {
-  private readonly byNode = new Map<Node, number>();
+  private readonly byNode = new WeakMap<Node, number>();
   private readonly byKey = new Map<string, number>();
+
+  /** How many distinct subtrees it knows. */
+  get size(): number {
+    return this.byKey.size;
+  }
 
   id(n: Node): number {
     const known = this.byNode.get(n);
     if (known !== undefined) return known;
-    const key = n === FULL ? 'F' : n.kids.map((k, i) => `${n.starts[i]}-${n.ends[i]}:${this.id(k)}`).join(',');
+    let key = 'F';
+    if (n !== FULL) {
+      key = '';
+      for (let i = 0; i < n.kids.length; i++) key += `${n.starts[i]}-${n.ends[i]}:${this.id(n.kids[i])},`;
+    }
     let id = this.byKey.get(key);
     if (id === undefined) this.byKey.set(key, (id = this.byKey.size));
     this.byNode.set(n, id);
@@ -130,22 +168,45 @@ class Interner {
   }
 }
 
+const INTERNERS = new WeakMap<PacketSpace, Interner>();
+/** Subtrees numbered per space at most; past that the next description starts a new numbering. */
+const INTERNED_KEPT = 100_000;
+
+function internerOf(space: PacketSpace): Interner {
+  let ids = INTERNERS.get(space);
+  if (!ids || ids.size > INTERNED_KEPT) INTERNERS.set(space, (ids = new Interner()));
+  return ids;
+}
+
 /** A node's segments grouped by equal child, in the order of each group's first segment. */
-function groups(n: Node, end: bigint, ids: Interner): [Interval[], Node][] {
+function groups(n: Node, end: Bound, ids: Interner): [Interval[], Node][] {
   if (n === FULL) return [[[[0, end]], FULL]];
+  if (n.kids.length === 1) return [[[[n.starts[0], n.ends[0]]], n.kids[0]]];
   const out = new Map<number, [Interval[], Node]>();
-  n.kids.forEach((kid, k) => {
-    const id = ids.id(kid);
+  for (let k = 0; k < n.kids.length; k++) {
+    const id = ids.id(n.kids[k]);
     const g = out.get(id);
     if (g) g[0].push([n.starts[k], n.ends[k]]);
-    else out.set(id, [[[n.starts[k], n.ends[k]]], kid]);
-  });
+    else out.set(id, [[[n.starts[k], n.ends[k]]], n.kids[k]]);
+  }
   return [...out.values()];
 }
 
+/**
+ * The text pairs of each traffic subtree described so far, by node: the protocol and service
+ * levels mean the same in every space, and the sets of one report share these subtrees.
+ */
+const TRAFFIC_TEXTS = new WeakMap<Node, readonly (readonly [string, string])[]>();
+
 /** `[protocol text, service text]` pairs of a traffic subtree (protocol, then service). */
-function trafficTexts(t: Node, every: Node, ids: Interner): [string, string][] {
-  if (ids.id(t) === ids.id(every)) return [['all', '']];
+function trafficTexts(t: Node, every: Node): readonly (readonly [string, string])[] {
+  let texts = TRAFFIC_TEXTS.get(t);
+  if (!texts) TRAFFIC_TEXTS.set(t, (texts = newTrafficTexts(t, every)));
+  return texts;
+}
+
+function newTrafficTexts(t: Node, every: Node): [string, string][] {
+  if (same(t, every)) return [['all', '']];
   const out: [string, string][] = [];
   const others: [number, number][] = [];
   const segs: [Interval, Node][] =
@@ -178,18 +239,27 @@ export function describeSet(set: PacketSet): string[] {
   if (root === EMPTY) return [];
   let every = view.universe;
   for (let l = 0; l < ENDPOINT_LEVELS; l++) every = every.kids[0];
-  const ids = new Interner();
-  const ends = view.levelEnds.map((e) => toBigInt(e));
+  const ids = internerOf(view);
+  const ends = view.levelEnds;
   const out: string[] = [];
-  const walk = (n: Node, level: number, parts: Interval[][]): void => {
+  // The endpoints' intervals of the walk's path (depth first: each level overwrites its own), and
+  // the source's text, made once for all the lines below it when both its levels are known.
+  const parts: Interval[][] = [];
+  const walk = (n: Node, level: number, src: string): void => {
     if (level === ENDPOINT_LEVELS) {
-      const src = endpointText(view, parts[0], parts[1]);
       const dst = endpointText(view, parts[2], parts[3]);
-      for (const [p, s] of trafficTexts(n, every, ids)) out.push(`${p} ${src} -> ${dst}${s ? ` ${s}` : ''}`);
+      const texts = trafficTexts(n, every);
+      for (let t = 0; t < texts.length; t++) {
+        out.push(`${texts[t][0]} ${src} -> ${dst}${texts[t][1] ? ` ${texts[t][1]}` : ''}`);
+      }
       return;
     }
-    for (const [intervals, kid] of groups(n, ends[level], ids)) walk(kid, level + 1, [...parts, intervals]);
+    const parted = groups(n, ends[level], ids);
+    for (let g = 0; g < parted.length; g++) {
+      parts[level] = parted[g][0];
+      walk(parted[g][1], level + 1, level === 1 ? endpointText(view, parts[0], parts[1]) : src);
+    }
   };
-  walk(root, 0, []);
+  walk(root, 0, '');
   return out;
 }

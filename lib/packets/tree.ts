@@ -70,17 +70,29 @@ export function same(a: Node, b: Node): boolean {
   return true;
 }
 
+// The segments of a builder before its first: shared, never written (the first add replaces them).
+const NO_SEGMENTS: Bound[] = Object.freeze([]) as unknown as Bound[];
+const NO_KIDS: Node[] = Object.freeze([]) as unknown as Node[];
+
 /** Segments under construction, merged as they are added. */
 class Builder implements Node {
-  readonly starts: Bound[] = [];
-  readonly ends: Bound[] = [];
-  readonly kids: Node[] = [];
+  // Made at the first segment, one long: most nodes hold one or two segments, and an array first
+  // grown by a push reserves room for seventeen (allocation is most of a small operation's cost).
+  starts: Bound[] = NO_SEGMENTS;
+  ends: Bound[] = NO_SEGMENTS;
+  kids: Node[] = NO_KIDS;
 
   /** Adds `[from, to)` with `kid` after the segments so far; merges it with a touching equal one. */
   add(from: Bound, to: Bound, kid: Node): void {
     if (kid === EMPTY) return;
     const n = this.kids.length;
-    if (n > 0 && this.ends[n - 1] === from && same(this.kids[n - 1], kid)) {
+    if (n === 0) {
+      this.starts = [from];
+      this.ends = [to];
+      this.kids = [kid];
+      return;
+    }
+    if (this.ends[n - 1] === from && same(this.kids[n - 1], kid)) {
       this.ends[n - 1] = to;
       return;
     }
@@ -113,9 +125,16 @@ class Builder implements Node {
 
 /** Sorts half-open intervals and merges those that overlap or touch. */
 export function normalize(intervals: readonly Interval[]): Interval[] {
-  const sorted = [...intervals].filter(([a, b]) => a < b).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  if (intervals.length === 1) {
+    const a = intervals[0][0];
+    const b = intervals[0][1];
+    return a < b ? [[a, b]] : [];
+  }
+  const sorted = intervals.filter((x) => x[0] < x[1]).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   const out: [Bound, Bound][] = [];
-  for (const [a, b] of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i][0];
+    const b = sorted[i][1];
     const last = out[out.length - 1];
     if (last && a <= last[1]) {
       if (b > last[1]) last[1] = b;
@@ -127,7 +146,13 @@ export function normalize(intervals: readonly Interval[]): Interval[] {
 /** The node that holds `kid` over each of `intervals` (sorted, disjoint) at a level ending at `end`. */
 export function segments(intervals: readonly Interval[], kid: Node, end: Bound): Node {
   const b = new Builder();
-  if (kid !== EMPTY) for (const [from, to] of intervals) if (from < to) b.add(from, to, kid);
+  // Indexed, not iterated: building a rule's tree is a hot path, often before the code is optimised.
+  if (kid === EMPTY) return EMPTY;
+  for (let i = 0; i < intervals.length; i++) {
+    const from = intervals[i][0];
+    const to = intervals[i][1];
+    if (from < to) b.add(from, to, kid);
+  }
   return b.finish(end);
 }
 
@@ -225,15 +250,15 @@ export function combine(op: Op, a: Node, b: Node, level: number, ctx: Context): 
   const t = terminal(op, a, b);
   if (t !== undefined) return t;
   const memo = (ctx.memo ??= new Map());
-  let row = memo.get(a);
+  const row = memo.get(a);
   if (row) for (let k = 0; k < row.length; k += 2) if (row[k] === b) return row[k + 1];
   // Only a difference can reach here with a FULL operand (a = FULL): it is one whole segment.
   const left = a === FULL ? { starts: [0], ends: [ctx.dimEnds[level]], kids: [FULL] } : a;
   const out = sweep(op, left, b, level, ctx);
   // The operand itself when nothing changed, so that sharing survives and equality stays cheap.
   const result = out.isExactly(a) ? a : out.isExactly(b) ? b : out.finish(ctx.dimEnds[level]);
-  if (!row) memo.set(a, (row = []));
-  row.push(b, result);
+  if (!row) memo.set(a, [b, result]);
+  else row.push(b, result);
   return result;
 }
 
@@ -259,9 +284,10 @@ export function unionMany(nodes: readonly Node[], level: number, dimEnds: readon
 
 function unionOf(nodes: readonly Node[], level: number, ctx: ManyContext): Node {
   const live: Node[] = [];
-  for (const n of nodes) {
-    if (n === FULL) return FULL;
-    if (n !== EMPTY) live.push(n);
+  // Indexed loops throughout: a union of a site's rules runs them thousands of times, often unoptimised.
+  for (let i = 0; i < nodes.length; i++) {
+    if (nodes[i] === FULL) return FULL;
+    if (nodes[i] !== EMPTY) live.push(nodes[i]);
   }
   if (live.length <= 1) return live[0] ?? EMPTY;
   if (live.length === 2) return combine('union', live[0], live[1], level, context(ctx.dimEnds));
@@ -287,7 +313,8 @@ interface Segment {
 
 function sweepMany(nodes: readonly Node[], level: number, ctx: ManyContext): Node {
   const segs: Segment[] = [];
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     for (let k = 0; k < n.kids.length; k++) segs.push({ from: n.starts[k], to: n.ends[k], kid: n.kids[k] });
   }
   segs.sort((x, y) => byBound(x.from, y.from));
@@ -300,7 +327,7 @@ function sweepMany(nodes: readonly Node[], level: number, ctx: ManyContext): Nod
     while (next < segs.length && segs[next].from <= at) active.push(segs[next++]);
     // The piece ends where the next segment starts or an active one ends, whichever is first.
     let to = next < segs.length ? segs[next].from : active[0].to;
-    for (const a of active) if (a.to < to) to = a.to;
+    for (let a = 0; a < active.length; a++) if (active[a].to < to) to = active[a].to;
     const kid =
       active.length === 1
         ? active[0].kid
@@ -312,7 +339,7 @@ function sweepMany(nodes: readonly Node[], level: number, ctx: ManyContext): Nod
     out.add(at, to, kid);
     at = to;
     let keep = 0;
-    for (const a of active) if (a.to > at) active[keep++] = a;
+    for (let a = 0; a < active.length; a++) if (active[a].to > at) active[keep++] = active[a];
     active.length = keep;
   }
   return out.finish(ctx.dimEnds[level]);
@@ -423,7 +450,7 @@ export function project(
  */
 export function hull(node: Node, dimEnds: readonly Bound[]): Interval[] | undefined {
   if (node === EMPTY) return undefined;
-  const lo: Bound[] = [...dimEnds];
+  const lo: Bound[] = dimEnds.slice();
   const hi: Bound[] = dimEnds.map(() => 0);
   // A node object lives at one level only: each is visited once.
   const seen = new Set<Node>();
@@ -436,7 +463,7 @@ export function hull(node: Node, dimEnds: readonly Bound[]): Interval[] | undefi
     seen.add(n);
     if (n.starts[0] < lo[level]) lo[level] = n.starts[0];
     if (n.ends[n.ends.length - 1] > hi[level]) hi[level] = n.ends[n.ends.length - 1];
-    for (const kid of n.kids) walk(kid, level + 1);
+    for (let k = 0; k < n.kids.length; k++) walk(n.kids[k], level + 1);
   };
   walk(node, 0);
   return lo.map((from, l) => [from, hi[l]] as const);

@@ -23,6 +23,7 @@ import {
   PacketSpace,
   TEXT_ORDER,
   difference,
+  differenceEach,
   intersection,
   isEmpty,
   noPackets,
@@ -373,14 +374,14 @@ export function asgsOfGroups(
 const WORLD = ['*', 'Internet', '0.0.0.0/0', '::/0'];
 type Side = 'source' | 'destination';
 
-/** A rule side as keys: `asg:<key>` for each ASG, else each prefix (masked when a CIDR). */
-function sideKeys(rule: ArmSecurityRule, side: Side): string[] {
+/** A rule side as keys: `asg:<key>` for each ASG, else each prefix (masked when a CIDR, when `masked`). */
+function sideKeys(rule: ArmSecurityRule, side: Side, masked = true): string[] {
   const asgs = rule[`${side}ApplicationSecurityGroups`];
   if (Array.isArray(asgs) && asgs.length) return asgs.map((a: { id?: unknown }) => `asg:${String(a.id)}`);
   const plural = rule[`${side}AddressPrefixes`];
   const prefixes =
     Array.isArray(plural) && plural.length ? plural.map(String) : [String(rule[`${side}AddressPrefix`] ?? '')];
-  return prefixes.map((p) => (p.includes('/') ? (parseCidr(p)?.text ?? p) : p));
+  return masked ? prefixes.map((p) => (p.includes('/') ? (parseCidr(p)?.text ?? p) : p)) : prefixes;
 }
 
 function portRanges(rule: ArmSecurityRule): [number, number][] | '*' {
@@ -461,7 +462,10 @@ function azureContext(
   const known = new Set(Object.values(groupAsgs));
   const unplanned = [
     ...new Set(
-      nsgs.flatMap((rules) => rules.flatMap((r) => [...sideKeys(r, 'source'), ...sideKeys(r, 'destination')])),
+      // Only the ASG keys are wanted (a CIDR's masked text starts with a digit or a colon, never `asg:`).
+      nsgs.flatMap((rules) =>
+        rules.flatMap((r) => [...sideKeys(r, 'source', false), ...sideKeys(r, 'destination', false)]),
+      ),
     ),
   ]
     .filter((k) => k.startsWith('asg:') && !known.has(k.slice(4)))
@@ -509,16 +513,15 @@ function denying(parts: readonly NsgPackets[], missing: PacketSet, adminRules?: 
   return names.length ? [...new Set(names)].join(', ') : undefined;
 }
 
-/** A user Allow rule as a row of the report's extra rules, with its surplus. */
+/** A user Allow rule as a row of the report's extra rules, with its surplus; `groupOf` names each group's ASG key (`asg:<key>`). */
 function azureExtra(
   r: ArmSecurityRule,
-  groupAsgs: Readonly<Record<string, string>>,
+  groupOf: ReadonlyMap<string, string>,
   surplus: Pick<ExtraRule, 'surplus' | 'witness'>,
+  sources = sideKeys(r, 'source'),
 ): ExtraRule {
-  const groupOf = new Map(Object.entries(groupAsgs).map(([n, k]) => [`asg:${k}`, n]));
   const show = (k: string) => groupOf.get(k) ?? (k.startsWith('asg:') ? `ASG ${k.slice(4)}` : k);
   const dir = r.direction === 'Outbound' ? 'outbound' : 'inbound';
-  const sources = sideKeys(r, 'source');
   const destinations = sideKeys(r, 'destination');
   const ranges = portRanges(r);
   const [own, remote] = dir === 'inbound' ? [destinations, sources] : [sources, destinations];
@@ -556,6 +559,7 @@ function azureExtraRules(
       ? packets(ctx.space, { source: { classes: names } })
       : noPackets(ctx.space);
   const neededOut = union(needed, sends);
+  const groupOf = new Map(Object.entries(groupAsgs).map(([n, k]) => [`asg:${k}`, n]));
   const out: ExtraRule[] = [];
   for (const [parts, want, key] of [
     [site.inbound, needed, 'Inbound'],
@@ -567,14 +571,22 @@ function azureExtraRules(
     for (const d of first?.decisions ?? []) {
       if (d.rule.access !== 'AlwaysAllow') continue;
       const surplus = surplusOf(difference(d.decided, want));
-      if (surplus) out.push(azureExtra(asNsgRule(d.rule, d.rule.name), groupAsgs, surplus));
+      if (surplus) out.push(azureExtra(asNsgRule(d.rule, d.rule.name), groupOf, surplus));
     }
-    for (const d of parts.flatMap((p) => p.decisions)) {
-      if (d.builtin || d.rule.access !== 'Allow') continue;
-      if (sideKeys(d.rule, 'source').every((s) => s === 'AzureLoadBalancer')) continue;
-      const surplus = surplusOf(difference(difference(d.decided, decidedFirst), want));
-      if (surplus) out.push(azureExtra(d.rule, groupAsgs, surplus));
-    }
+    const reported = parts
+      .flatMap((p) => p.decisions)
+      .filter((d) => !d.builtin && d.rule.access === 'Allow')
+      .map((d) => ({ d, sources: sideKeys(d.rule, 'source') }))
+      .filter(({ sources }) => !sources.every((s) => s === 'AzureLoadBalancer'));
+    // Each rule less one set: the rules of a wide NSG share most parts, whose differences are made once.
+    const surpluses = differenceEach(
+      reported.map(({ d }) => d.decided),
+      union(decidedFirst, want),
+    );
+    reported.forEach(({ d, sources }, i) => {
+      const surplus = surplusOf(surpluses[i]);
+      if (surplus) out.push(azureExtra(d.rule, groupOf, surplus, sources));
+    });
   }
   return out;
 }
