@@ -81,6 +81,9 @@ export function checkInventory(resolution: Resolution, inventory: Inventory): vo
   }
 }
 
+/** A peer's range as flow logs show it: its CIDR (a prefix list or service tag alone is refused). */
+const peerRange = (p: Resolution['declaration']['peers'][number]): Cidr => parseCidr(peerCidr(p, 'flow logs')) as Cidr;
+
 /**
  * The classifier of a resolution's flows: group endpoints through the inventory's addresses,
  * peer endpoints through the peers' CIDRs.
@@ -89,10 +92,7 @@ export function checkInventory(resolution: Resolution, inventory: Inventory): vo
 export function planClassifier(resolution: Resolution, inventory: Inventory): Classifier {
   checkInventory(resolution, inventory);
   const flows = resolution.flows;
-  const peers = resolution.declaration.peers.map((p) => ({
-    name: p.name,
-    cidr: parseCidr(peerCidr(p, 'flow logs')) as Cidr,
-  }));
+  const peers = resolution.declaration.peers.map((p) => ({ name: p.name, cidr: peerRange(p) }));
   const byPort = new Map<number, number[]>();
   const cache = new Map<string, Membership>();
 

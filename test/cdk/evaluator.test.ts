@@ -234,7 +234,9 @@ describe('the template parser is strict', () => {
   });
 
   test("a rule with no remote fails; CidrIp is read; a group without egress keeps EC2's allow-all", () => {
-    expect(() => parseSecurityGroups([template({})])).toThrow(/exactly one of CidrIp, CidrIpv6, a group or a prefix list/);
+    expect(() => parseSecurityGroups([template({})])).toThrow(
+      /exactly one of CidrIp, CidrIpv6, a group or a prefix list/,
+    );
     const [g] = parseSecurityGroups([template({ CidrIp: '10.0.0.0/24' })]);
     expect(g.groupId).toBe('S/G');
     expect(g.egress).toEqual([

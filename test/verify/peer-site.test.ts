@@ -63,8 +63,7 @@ describe('verify aws: a prefix list peer is its entries', () => {
       ...g,
       ingress: g.ingress.map((x) => {
         if (x.prefixListId !== LIST) return x;
-        const { prefixListId: _, ...rest } = x;
-        return { ...rest, cidrIpv4: ENTRIES[0] };
+        return { ...x, prefixListId: undefined, cidrIpv4: ENTRIES[0] };
       }),
     }));
     const r = verifyAwsSite(site.resolution, site.groupIds, groups, { prefixLists: { [LIST]: ENTRIES } });
