@@ -77,7 +77,10 @@ function readRule(file: string, raw: unknown, i: number): AdminRule {
 }
 
 /**
- * The admin rules of a file Azure wrote (see above).
+ * The security admin rules of a file Azure wrote: a VNet's effective admin rules
+ * (`az network manager list-effective-security-admin-rule -o json`) or one rule collection's
+ * (`az network manager security-admin-config rule-collection rule list -o json`); a list, or an
+ * object whose `value` is the list, each rule's fields on it or under `properties`.
  * @param json the parsed file
  * @param file its name, for messages
  * @throws AzureInputError naming the file, the rule and the field

@@ -144,3 +144,5 @@ export {
   type NsgPackets,
   type RuleDecision,
 } from '../azure/site-packets';
+export { readAdminRules } from './admin-rules-file';
+export { readServiceTags } from './service-tags-file';

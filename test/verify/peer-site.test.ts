@@ -11,7 +11,7 @@ import { resolve, type Declaration } from '../../lib/model';
 import { verifyAwsSite, type DeployedGroup } from '../../lib/verify/site-aws';
 import { explainAwsSite } from '../../lib/verify/explain-aws';
 import { asgKey, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
-import { readServiceTags } from '../../lib/verify/service-tags-file';
+import { readServiceTags } from '../../lib/verify';
 import { createdGroupId, parseSecurityGroups } from '../support/aws-template';
 import { SERVERPROTECT } from '../support/declarations';
 
