@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { planRules } from '../../lib/aws/plan';
 import { AZURE_LIMITS, planAzureRules, securityRuleArgs } from '../../lib/azure/plan';
-import { cloudGroupNames, resolve, type Resolution } from '../../lib/model';
+import { cloudGroupNames, resolve, type Declaration, type Resolution } from '../../lib/model';
+import { ruleCountsByFamily } from '../../lib/aws';
+import type { AzureRuleEndpoint } from '../../lib/azure';
 import { verifyAwsSite, type DeployedGroup, type DeployedRule } from '../../lib/verify/site-aws';
 import { asgKey, asgsOfGroups, readNsg, verifyAzureSite } from '../../lib/verify/site-azure';
 import { validDeclaration } from '../support/declarations';
@@ -125,4 +127,74 @@ test('Azure: a peer whose range covers the whole VNet (IPv4 and IPv6) still gets
   const report = verifyAzureSite(r, network, nsg, asgsOfGroups(['workstation', 'ilos'], asgs, [], nsg));
   expect(report.flows.some((f) => f.from === 'admins6')).toBe(true);
   expect([report.drift, report.flows.length]).toEqual([false, r.flows.length]);
+});
+
+// A peer named by a prefix list (AWS) or a service tag (Azure) whose entries are exactly its CIDR
+// is the same peer: the plan differs only in how the rules name it, the quota counts each such rule
+// as the list's maximum entries, and a site deployed as planned checks clean with the list's
+// entries or the tag's ranges given.
+describe('peers by prefix list and service tag, for random declarations', () => {
+  const named = (d: Declaration): Declaration => ({
+    ...d,
+    peers: (d.peers ?? []).map((p, i) => ({
+      ...p,
+      prefixList: {
+        id: `pl-${String(i).padStart(8, '0')}`,
+        maxEntries: 3,
+        family: p.cidr!.includes(':') ? 'IPv6' : 'IPv4',
+      },
+      serviceTag: `Tag${i}`,
+    })),
+  });
+  const entries = (d: Declaration) =>
+    Object.fromEntries((d.peers ?? []).map((p, i) => [`pl-${String(i).padStart(8, '0')}`, [p.cidr!]]));
+  const tags = (d: Declaration) => Object.fromEntries((d.peers ?? []).map((p, i) => [`Tag${i}`, [p.cidr!]]));
+  const shape = (x: { group: string; direction: string; protocol: string; fromPort: number; toPort: number }) =>
+    `${x.group} ${x.direction} ${x.protocol} ${x.fromPort}-${x.toPort}`;
+
+  test('AWS: the same rules but their remote; counted by weight; clean with the entries', () => {
+    fc.assert(
+      fc.property(validDeclaration, (d) => {
+        const [plain, listed] = [resolve(d), resolve(named(d))];
+        const [a, b] = [planRules(plain), planRules(listed)];
+        expect(b.rules.map(shape)).toEqual(a.rules.map(shape));
+        b.rules.forEach((x, i) => expect(x.remote.kind === 'prefixList').toBe(a.rules[i].remote.kind === 'cidr'));
+        const weight = (p: typeof a) => ruleCountsByFamily(p).reduce((n, c) => n + c.count, 0);
+        const lists = b.rules.filter((x) => x.remote.kind === 'prefixList').length;
+        // CDK keeps its no-traffic egress placeholder beside a separate rule (a prefix list's), not an inline one.
+        const placeholders = (p: typeof a) =>
+          [...p.groups, ...p.roleGroups].filter((g) => g.defaultEgress.includes('no-traffic-placeholder')).length;
+        expect(weight(b) - weight(a)).toBe(2 * lists + placeholders(b) - placeholders(a));
+        const ids = Object.fromEntries(cloudGroupNames(listed).map((g) => [g, sg(g)]));
+        const report = verifyAwsSite(listed, ids, awsSite(listed), { prefixLists: entries(d) });
+        expect(report.flows.filter((f) => f.status !== 'allowed')).toEqual([]);
+        expect(report.extra).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test('Azure: the same rules but their prefix; clean with the tag ranges', () => {
+    fc.assert(
+      fc.property(validDeclaration, (d) => {
+        const listed = resolve(named(d));
+        const options = { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true };
+        const [a, b] = [planAzureRules(d, options), planAzureRules(named(d), options)];
+        const side = (e: AzureRuleEndpoint) => ('group' in e ? e.group : 'peer');
+        const text = (x: (typeof a.rules)[number]) => `${x.name} ${side(x.source)} ${side(x.destination)} ${x.ports}`;
+        expect(b.rules.map(text)).toEqual(a.rules.map(text));
+        const names = cloudGroupNames(listed);
+        const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/asg-${g.replace(/:/g, '_')}`;
+        const asgs = names.map((n) => ({ key: asgKey(asgId(n)), name: n, tags: { 'portplan:group': n } }));
+        const nsg = readNsg({ name: 'nsg', securityRules: b.rules.map((x) => securityRuleArgs(x, asgId)) }, 'n');
+        const network = { addressSpace: ['10.40.0.0/16', 'fd00:40::/48'] };
+        const groups = asgsOfGroups(names, asgs, [], nsg);
+        const report = verifyAzureSite(listed, network, nsg, groups, { serviceTags: tags(d) });
+        expect(report.flows.filter((f) => f.status !== 'allowed')).toEqual([]);
+        expect(report.extra).toEqual([]);
+        expect(report.unknownServiceTags).toBeUndefined();
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
