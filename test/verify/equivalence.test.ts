@@ -147,10 +147,14 @@ const AZURE_ADDRESS_SPACE = ['10.40.0.0/16', 'fd00:40::/48'];
 const AZURE_LB = '168.63.129.16/32';
 
 /** (b) The Azure plan's NSG rules (with Azure's default rules) against the plan. */
-function azureDifferences(declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] {
+function azureDifferences(
+  declaration: Declaration,
+  catalogs?: readonly CatalogSource[],
+  denyOtherVnetTraffic = true,
+): string[] {
   const r = resolve(declaration, { catalogs });
   const space = new PacketSpace(names(r));
-  return azureAgainst(r, space, planned(space, azureAdmits(r)));
+  return azureAgainst(r, space, planned(space, azureAdmits(r)), denyOtherVnetTraffic);
 }
 
 /**
@@ -164,8 +168,13 @@ function azureAdmits(r: Resolution): Resolution {
   return { ...r, flows };
 }
 
-function azureAgainst(r: Resolution, space: PacketSpace, want: { inbound: PacketSet; outbound: PacketSet }): string[] {
-  const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: true });
+function azureAgainst(
+  r: Resolution,
+  space: PacketSpace,
+  want: { inbound: PacketSet; outbound: PacketSet },
+  deny = true,
+): string[] {
+  const plan = planAzure(r, { band: AZURE_LIMITS.priority, denyOtherVnetTraffic: deny });
   const asgId = (g: string) => `/subscriptions/s/applicationSecurityGroups/${JSON.stringify(g)}`;
   const nsg = readNsg({ name: 'nsg', securityRules: plan.rules.map((x) => securityRuleArgs(x, asgId)) }, 'nsg.json');
   const members = new Map<string, string[]>(names(r).map((n) => [asgKey(asgId(n)), [n]]));
@@ -187,9 +196,18 @@ function azureAgainst(r: Resolution, space: PacketSpace, want: { inbound: Packet
   const cut = (set: PacketSet) => intersection(set, world);
   // Stated: the health probes from AzureLoadBalancer, every protocol, to every group.
   const probes = packets(space, { source: { addresses: [AZURE_LB] }, destination: { classes: names(r) } });
+  // Stated, without denyOtherVnetTraffic: Azure's AllowVnetInBound admits everything from the VNet's
+  // addresses (VirtualNetwork, with the host's 168.63.129.16), and with no deny-out rules
+  // AllowVnetOutBound and AllowInternetOutBound let everything out.
+  const vnet = packets(space, {
+    source: { addresses: [...AZURE_ADDRESS_SPACE, AZURE_LB] },
+    destination: { classes: names(r) },
+  });
+  const wantIn = deny ? union(want.inbound, probes) : unionAll(space, [want.inbound, probes, vnet]);
+  const wantOut = deny ? expectedOut(space, r, want.outbound) : packets(space, { source: { classes: names(r) } });
   return [
-    ...differences('Azure inbound', cut(inbound), cut(union(want.inbound, probes))),
-    ...differences('Azure outbound', cut(outbound), cut(union(expectedOut(space, r, want.outbound), platform))),
+    ...differences('Azure inbound', cut(inbound), cut(wantIn)),
+    ...differences('Azure outbound', cut(outbound), cut(union(wantOut, platform))),
   ];
 }
 
@@ -346,6 +364,22 @@ test('random declarations: the Azure plan admits exactly the plan (but stated di
       expect(azureDifferences(d)).toEqual([]);
     }),
     CASES,
+  );
+});
+
+test('denyOtherVnetTraffic off: the Azure plan admits the plan and what the VNet default rules admit, no more', () => {
+  for (const [name, declaration] of Object.entries(PRESETS))
+    for (const egress of ['restricted', 'default'] as const)
+      expect([name, egress, azureDifferences({ ...declaration, egress }, undefined, false)]).toEqual([
+        name,
+        egress,
+        [],
+      ]);
+  fc.assert(
+    fc.property(validDeclaration, (d) => {
+      expect(azureDifferences(d, undefined, false)).toEqual([]);
+    }),
+    { numRuns: 20 },
   );
 });
 
