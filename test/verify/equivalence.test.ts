@@ -5,7 +5,7 @@ import { awsRulePackets, type AwsRuleContext } from '../../lib/aws/site-packets'
 import { AZURE_LIMITS, planAzure, securityRuleArgs } from '../../lib/azure/plan';
 import { nsgPackets, platformPackets, type AzureRuleContext } from '../../lib/azure/site-packets';
 import { PortPlan } from '../../lib/cdk';
-import { nftables } from '../../lib/host';
+import { firewalld, nftables } from '../../lib/host';
 import { nftChainName } from '../../lib/host/nftables';
 import { hostPackets, type HostPackets } from '../../lib/host/packets';
 import { planHost, type HostRules } from '../../lib/host/rules';
@@ -313,8 +313,57 @@ function nftPackets(space: PacketSpace, h: HostRules, text: string): HostPackets
   return { inbound: unionAll(space, sets.inbound), outbound: unionAll(space, sets.outbound) };
 }
 
-/** The nftables script of each role against the role's host rules, on packets of one family at both ends. */
-function nftDifferences(declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] {
+/**
+ * The services and grants of a role's firewalld script, read back from its text
+ * (firewalld.service(5): `port` and `protocol` elements; firewalld.richlanguage(5): a rule of one
+ * family naming an address and a service): a zone's grant admits inbound, the policy's outbound;
+ * `--add-service` without a rich rule admits every address of both families.
+ */
+function firewalldPackets(space: PacketSpace, h: HostRules, text: string): HostPackets {
+  const services = new Map<string, Pick<PacketSpec, 'protocol' | 'ports' | 'icmp'>[]>();
+  for (const m of text.matchAll(
+    /^cat > "\$tmp\/([A-Za-z0-9_-]+)\.xml" <<'PORTPLAN_XML'\n([\s\S]*?)\nPORTPLAN_XML$/gm,
+  )) {
+    const traffic = m[2].split('\n').flatMap((l): Pick<PacketSpec, 'protocol' | 'ports' | 'icmp'>[] => {
+      const port = /^ {2}<port protocol="(tcp|udp)" port="(\d+)(?:-(\d+))?"\/>$/.exec(l);
+      if (port) return [{ protocol: port[1] as 'tcp' | 'udp', ports: { from: +port[2], to: +(port[3] ?? port[2]) } }];
+      const proto = /^ {2}<protocol value="(icmp|ipv6-icmp)"\/>$/.exec(l);
+      return proto ? [{ protocol: proto[1] === 'icmp' ? 'icmp' : 'icmpv6', icmp: {} }] : [];
+    });
+    services.set(m[1], traffic);
+  }
+  const sets = { inbound: [] as PacketSet[], outbound: [] as PacketSet[] };
+  const grant = (where: string, service: string, family?: string, address?: string) => {
+    const direction = where === 'zone' ? 'inbound' : 'outbound';
+    const all = family === '4' ? ['0.0.0.0/0'] : family === '6' ? ['::/0'] : undefined;
+    const remote = address ? { addresses: [address] } : {};
+    const self = { classes: h.groups, ...(all ? { addresses: all } : {}) };
+    const ends =
+      direction === 'inbound' ? { source: remote, destination: self } : { source: self, destination: remote };
+    const traffic = services.get(service);
+    if (!traffic) throw new Error(`a grant of a service the script does not define: ${service}`);
+    for (const t of traffic) sets[direction].push(packets(space, { ...t, ...ends }));
+  };
+  const rich =
+    /^fw --(zone|policy)="\$(?:zone|policy)" --add-rich-rule='rule family="ipv(4|6)" (?:source|destination) address="([^"]+)" service name="([A-Za-z0-9_-]+)" accept' >\/dev\/null$/gm;
+  for (const m of text.matchAll(rich)) grant(m[1], m[4], m[2], m[3]);
+  for (const m of text.matchAll(
+    /^fw --(zone|policy)="\$(?:zone|policy)" --add-service=([A-Za-z0-9_-]+) >\/dev\/null$/gm,
+  ))
+    grant(m[1], m[2]);
+  return { inbound: unionAll(space, sets.inbound), outbound: unionAll(space, sets.outbound) };
+}
+
+/**
+ * A rendered script of each Linux role against the role's host rules, on packets of one family at
+ * both ends; `icmpWhole`: the format names no ICMP type, so an ICMP rule is its protocol's every
+ * message (firewalld's stated difference).
+ */
+function scriptDifferences(
+  declaration: Declaration,
+  catalogs: readonly CatalogSource[] | undefined,
+  format: { name: string; read: (space: PacketSpace, h: HostRules) => HostPackets; icmpWhole: boolean },
+): string[] {
   const r = resolve(declaration, { catalogs });
   const space = new PacketSpace(names(r));
   const wire = unionAll(
@@ -326,14 +375,31 @@ function nftDifferences(declaration: Declaration, catalogs?: readonly CatalogSou
     const os = hostOs(r, role);
     if (os !== 'linux') continue;
     const rules = planHost(r, { role, os, addresses: groupAddresses(r) });
-    const want = hostPackets(space, rules);
-    const got = nftPackets(space, rules, nftables(rules));
+    const whole = { ...rules, rules: rules.rules.map((x) => (x.icmp ? { ...x, icmp: {} } : x)) };
+    const want = hostPackets(space, format.icmpWhole ? whole : rules);
+    const got = format.read(space, rules);
     for (const d of ['inbound', 'outbound'] as const) {
-      out.push(...differences(`nftables ${role} ${d}`, got[d], intersection(want[d], wire)));
+      out.push(...differences(`${format.name} ${role} ${d}`, intersection(got[d], wire), intersection(want[d], wire)));
     }
   }
   return out;
 }
+
+/** The nftables script of each role against the role's host rules. */
+const nftDifferences = (declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] =>
+  scriptDifferences(declaration, catalogs, {
+    name: 'nftables',
+    read: (space, h) => nftPackets(space, h, nftables(h)),
+    icmpWhole: false,
+  });
+
+/** The firewalld script of each role against the role's host rules, ICMP as every message of its protocol. */
+const firewalldDifferences = (declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] =>
+  scriptDifferences(declaration, catalogs, {
+    name: 'firewalld',
+    read: (space, h) => firewalldPackets(space, h, firewalld(h)),
+    icmpWhole: true,
+  });
 
 const CASES = { numRuns: 40 };
 
@@ -346,6 +412,7 @@ describe.each(Object.entries(PRESETS))('preset %s', (_, declaration) => {
     expect(azureDifferences(d)).toEqual([]);
     expect(hostDifferences(d)).toEqual([]);
     expect(nftDifferences(d)).toEqual([]);
+    expect(firewalldDifferences(d)).toEqual([]);
   });
 });
 
@@ -388,6 +455,7 @@ test('random declarations: each host firewall admits exactly its hosts part of t
     fc.property(validDeclaration, (d) => {
       expect(hostDifferences(d)).toEqual([]);
       expect(nftDifferences(d)).toEqual([]);
+      expect(firewalldDifferences(d)).toEqual([]);
     }),
     CASES,
   );
@@ -419,6 +487,7 @@ test('random catalogs with port ranges, ICMP and both directions: the CDK templa
       expect(azureDifferences(declaration, [c])).toEqual([]);
       expect(hostDifferences(declaration, [c])).toEqual([]);
       expect(nftDifferences(declaration, [c])).toEqual([]);
+      expect(firewalldDifferences(declaration, [c])).toEqual([]);
     }),
     // A seed whose runs write an ICMP type and code into an nftables script (icmp type 3 icmp code 0).
     { numRuns: 25, seed: 2606 },
@@ -439,6 +508,7 @@ test.each([['restricted'], ['default']] as const)(
     expect(azureDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
     expect(hostDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
     expect(nftDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
+    expect(firewalldDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
     // Against the flows as they ask (not widened), Azure's difference is exactly the stated one.
     const r = resolve(declaration, { catalogs: [ICMP_CATALOG] });
     const space = new PacketSpace(names(r));
