@@ -5,7 +5,7 @@ import { awsRulePackets, type AwsRuleContext } from '../../lib/aws/site-packets'
 import { AZURE_LIMITS, planAzure, securityRuleArgs } from '../../lib/azure/plan';
 import { nsgPackets, platformPackets, type AzureRuleContext } from '../../lib/azure/site-packets';
 import { PortPlan } from '../../lib/cdk';
-import { firewalld, nftables } from '../../lib/host';
+import { firewalld, nftables, powershell } from '../../lib/host';
 import { nftChainName } from '../../lib/host/nftables';
 import { hostPackets, type HostPackets } from '../../lib/host/packets';
 import { planHost, type HostRules } from '../../lib/host/rules';
@@ -355,14 +355,52 @@ function firewalldPackets(space: PacketSpace, h: HostRules, text: string): HostP
 }
 
 /**
- * A rendered script of each Linux role against the role's host rules, on packets of one family at
- * both ends; `icmpWhole`: the format names no ICMP type, so an ICMP rule is its protocol's every
- * message (firewalld's stated difference).
+ * The rules of a role's PowerShell script, read back from its `New-NetFirewallRule` lines
+ * (https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule): `-Direction`,
+ * `-Protocol` with `-LocalPort` (inbound) or `-RemotePort` (outbound), or ICMPv4/ICMPv6 with
+ * `-IcmpType` `type` or `type:code` (every message without it), and `-RemoteAddress` (any without
+ * it). The profiles are not packets: the host is taken to be on one the rules are active on.
+ */
+function powershellPackets(space: PacketSpace, h: HostRules, text: string): HostPackets {
+  const sets = { inbound: [] as PacketSet[], outbound: [] as PacketSet[] };
+  for (const line of text.split('\n').filter((l) => l.startsWith('New-NetFirewallRule '))) {
+    const direction = /-Direction (Inbound|Outbound) /.exec(line)?.[1] === 'Inbound' ? 'inbound' : 'outbound';
+    const protocol = /-Protocol (TCP|UDP|ICMPv4|ICMPv6) /.exec(line)?.[1];
+    const port = / -(LocalPort|RemotePort) '(\d+)(?:-(\d+))?'/.exec(line);
+    const icmp = / -IcmpType '(\d+)(?::(\d+))?'/.exec(line);
+    const listed = / -RemoteAddress ((?:'[^']+'(?:, )?)+) /.exec(line)?.[1];
+    if (!protocol) throw new Error(`a rule the test does not read: ${line}`);
+    if (port && port[1] !== (direction === 'inbound' ? 'LocalPort' : 'RemotePort')) throw new Error(line);
+    const traffic: Pick<PacketSpec, 'protocol' | 'ports' | 'icmp'> =
+      protocol === 'TCP' || protocol === 'UDP'
+        ? { protocol: protocol === 'TCP' ? 'tcp' : 'udp', ports: { from: +port![2], to: +(port![3] ?? port![2]) } }
+        : {
+            protocol: protocol === 'ICMPv4' ? 'icmp' : 'icmpv6',
+            icmp: icmp ? { type: +icmp[1], ...(icmp[2] !== undefined ? { code: +icmp[2] } : {}) } : {},
+          };
+    const remote = listed ? { addresses: listed.split(', ').map((a) => a.slice(1, -1)) } : {};
+    const self = { classes: h.groups };
+    const ends =
+      direction === 'inbound' ? { source: remote, destination: self } : { source: self, destination: remote };
+    sets[direction].push(packets(space, { ...traffic, ...ends }));
+  }
+  return { inbound: unionAll(space, sets.inbound), outbound: unionAll(space, sets.outbound) };
+}
+
+/**
+ * A rendered script of each role of `format.os` against the role's host rules, on packets of one
+ * family at both ends; `icmpWhole`: the format names no ICMP type, so an ICMP rule is its
+ * protocol's every message (firewalld's stated difference).
  */
 function scriptDifferences(
   declaration: Declaration,
   catalogs: readonly CatalogSource[] | undefined,
-  format: { name: string; read: (space: PacketSpace, h: HostRules) => HostPackets; icmpWhole: boolean },
+  format: {
+    name: string;
+    os: 'linux' | 'windows';
+    read: (space: PacketSpace, h: HostRules) => HostPackets;
+    icmpWhole: boolean;
+  },
 ): string[] {
   const r = resolve(declaration, { catalogs });
   const space = new PacketSpace(names(r));
@@ -373,7 +411,7 @@ function scriptDifferences(
   const out: string[] = [];
   for (const role of [...new Set(r.declaration.groups.map((g) => g.role))]) {
     const os = hostOs(r, role);
-    if (os !== 'linux') continue;
+    if (os !== format.os) continue;
     const rules = planHost(r, { role, os, addresses: groupAddresses(r) });
     const whole = { ...rules, rules: rules.rules.map((x) => (x.icmp ? { ...x, icmp: {} } : x)) };
     const want = hostPackets(space, format.icmpWhole ? whole : rules);
@@ -389,7 +427,17 @@ function scriptDifferences(
 const nftDifferences = (declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] =>
   scriptDifferences(declaration, catalogs, {
     name: 'nftables',
+    os: 'linux',
     read: (space, h) => nftPackets(space, h, nftables(h)),
+    icmpWhole: false,
+  });
+
+/** The PowerShell script of each Windows role against the role's host rules. */
+const powershellDifferences = (declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] =>
+  scriptDifferences(declaration, catalogs, {
+    name: 'PowerShell',
+    os: 'windows',
+    read: (space, h) => powershellPackets(space, h, powershell(h)),
     icmpWhole: false,
   });
 
@@ -397,6 +445,7 @@ const nftDifferences = (declaration: Declaration, catalogs?: readonly CatalogSou
 const firewalldDifferences = (declaration: Declaration, catalogs?: readonly CatalogSource[]): string[] =>
   scriptDifferences(declaration, catalogs, {
     name: 'firewalld',
+    os: 'linux',
     read: (space, h) => firewalldPackets(space, h, firewalld(h)),
     icmpWhole: true,
   });
@@ -413,6 +462,7 @@ describe.each(Object.entries(PRESETS))('preset %s', (_, declaration) => {
     expect(hostDifferences(d)).toEqual([]);
     expect(nftDifferences(d)).toEqual([]);
     expect(firewalldDifferences(d)).toEqual([]);
+    expect(powershellDifferences(d)).toEqual([]);
   });
 });
 
@@ -456,6 +506,7 @@ test('random declarations: each host firewall admits exactly its hosts part of t
       expect(hostDifferences(d)).toEqual([]);
       expect(nftDifferences(d)).toEqual([]);
       expect(firewalldDifferences(d)).toEqual([]);
+      expect(powershellDifferences(d)).toEqual([]);
     }),
     CASES,
   );
@@ -488,6 +539,7 @@ test('random catalogs with port ranges, ICMP and both directions: the CDK templa
       expect(hostDifferences(declaration, [c])).toEqual([]);
       expect(nftDifferences(declaration, [c])).toEqual([]);
       expect(firewalldDifferences(declaration, [c])).toEqual([]);
+      expect(powershellDifferences(declaration, [c])).toEqual([]);
     }),
     // A seed whose runs write an ICMP type and code into an nftables script (icmp type 3 icmp code 0).
     { numRuns: 25, seed: 2606 },
@@ -509,6 +561,7 @@ test.each([['restricted'], ['default']] as const)(
     expect(hostDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
     expect(nftDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
     expect(firewalldDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
+    expect(powershellDifferences(declaration, [ICMP_CATALOG])).toEqual([]);
     // Against the flows as they ask (not widened), Azure's difference is exactly the stated one.
     const r = resolve(declaration, { catalogs: [ICMP_CATALOG] });
     const space = new PacketSpace(names(r));
