@@ -16,7 +16,7 @@ import {
   type RuleParty,
   awsPeerAddress,
   user,
-  type PeerPrefixList,
+  type ResolvedPrefixList,
 } from '../model';
 import { checkRuleCounts } from './limits';
 
@@ -67,7 +67,7 @@ export interface PrefixListRemote {
   /** Discriminator. */
   readonly kind: 'prefixList';
   /** The list: its id or name, the rules each rule naming it counts as, and its family. */
-  readonly prefixList: PeerPrefixList;
+  readonly prefixList: ResolvedPrefixList;
   /** The list's address family: its rules count against that family's quota. */
   readonly family: 4 | 6;
 }

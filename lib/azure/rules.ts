@@ -14,6 +14,7 @@
  * error code.
  */
 import { parseCidr } from '../model/cidr';
+import { SERVICE_TAG_NAME } from '../model/peer-address';
 
 /** An ASG reference inside a rule: `{ id }`. */
 export interface ArmApplicationSecurityGroupRef {
@@ -79,7 +80,7 @@ export const SERVICE_TAGS = ['VirtualNetwork', 'AzureLoadBalancer', 'Internet'] 
  * Which tags exist changes with Azure; an unknown tag is refused by Azure at deployment.
  */
 export function isServiceTag(prefix: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)?$/.test(prefix);
+  return SERVICE_TAG_NAME.test(prefix);
 }
 
 /** Protocol values of the REST API's `SecurityRuleProtocol`. */

@@ -10,8 +10,7 @@ import type { CatalogSet } from './catalog-set';
 import { ID, optionValue, type CatalogOptionDefinition, type OptionValue } from './catalog-format';
 import { optionsView } from './group-options';
 import { neverRoutedBlock, parseCidr } from './cidr';
-import { ArgumentError } from './errors';
-import { peerPrefixList } from './peer-address';
+import { MAX_ENTRIES_NEEDED, SERVICE_TAG_NAME, prefixListWeight } from './peer-address';
 import {
   choice,
   described,
@@ -277,10 +276,8 @@ const prefixListSchema = named(
   'An AWS managed prefix list, by id or, for a list AWS manages, by name.',
 ) as AnyNode;
 
-// Service tag names: a name, and a region or other qualifier after a dot
-// (https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags).
 const serviceTag = text(
-  /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)?$/,
+  SERVICE_TAG_NAME,
   'must be an Azure service tag such as Storage, Storage.WestEurope or AzureUpdateDelivery',
 );
 
@@ -456,13 +453,8 @@ function peerAddressIssues(
   const pl = p.prefixList;
   if (pl && (pl.id === undefined) === (pl.name === undefined)) {
     issue(['peers', i, 'prefixList'], 'needs exactly one of id (any prefix list) or name (an AWS-managed list)');
-  } else if (pl) {
-    try {
-      peerPrefixList(pl, `peers.${i}.prefixList`);
-    } catch (e) {
-      if (!(e instanceof ArgumentError)) throw e;
-      issue(['peers', i, 'prefixList', 'maxEntries'], `is required: ${e.allowed}`);
-    }
+  } else if (pl && prefixListWeight(pl) === undefined) {
+    issue(['peers', i, 'prefixList', 'maxEntries'], `is required: ${MAX_ENTRIES_NEEDED}`);
   }
 }
 

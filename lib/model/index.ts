@@ -56,6 +56,7 @@ export type {
   NormalizedSumOptions,
   Options,
   PeerDeclaration,
+  PeerPrefixList,
   ServerProtectOptions,
   SumOptions,
 } from './options';
@@ -92,7 +93,7 @@ export {
   peerCidr,
   prefixListText,
   type PeerAddressForms,
-  type PeerPrefixList,
+  type ResolvedPrefixList,
 } from './peer-address';
 export { ArgumentError, PortplanError } from './errors';
 export { icmpText, isIcmp } from './port-ranges';

@@ -3,7 +3,13 @@
 // their documentation is the JSON Schema's; the options blocks' types come from the built-in
 // catalogs (builtin.generated.ts). Only the types the schema cannot state are written here.
 import type { NormalizedDeclaration } from './declaration.generated';
-import type { Declaration, GroupDeclaration, NormalizedPeer, PeerDeclaration } from './declaration.generated';
+import type {
+  Declaration,
+  GroupDeclaration,
+  NormalizedPeer,
+  PeerDeclaration,
+  PeerPrefixList,
+} from './declaration.generated';
 import type {
   NormalizedServerProtectOptions,
   NormalizedSumOptions,
@@ -12,7 +18,7 @@ import type {
 } from './builtin.generated';
 
 export type { NormalizedServerProtectOptions, NormalizedSumOptions, ServerProtectOptions, SumOptions };
-export type { Declaration, GroupDeclaration, NormalizedDeclaration, NormalizedPeer, PeerDeclaration };
+export type { Declaration, GroupDeclaration, NormalizedDeclaration, NormalizedPeer, PeerDeclaration, PeerPrefixList };
 
 /** The built-in products' options with every default filled in: a {@link NormalizedDeclaration} without its groups and peers. */
 export type Options = Omit<NormalizedDeclaration, 'groups' | 'peers'>;

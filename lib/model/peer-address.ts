@@ -3,10 +3,19 @@
 // targets, so one peer may carry a prefix list for AWS and a service tag for Azure together; each
 // target takes the form it can write and refuses a peer that has none of them, naming the forms it
 // takes. Pure data and logic: no cloud SDK.
+import type { PeerPrefixList } from './declaration.generated';
 import { ArgumentError } from './errors';
 
+/**
+ * The form of an Azure service tag's name: a name, and a region or other qualifier after a dot
+ * (`Storage`, `Storage.WestEurope`, `AzureUpdateDelivery`;
+ * https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags).
+ * Which tags exist changes with Azure, so the form is checked and the name is left to Azure.
+ */
+export const SERVICE_TAG_NAME = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)?$/;
+
 /** A peer's AWS managed prefix list, as a resolved flow carries it: its size and family known. */
-export interface PeerPrefixList {
+export interface ResolvedPrefixList {
   /** The list's id (`pl-0123456789abcdef0`), when the peer names it by id. */
   readonly id?: string;
   /** The list's name (`com.amazonaws.eu-west-1.s3`), when the peer names an AWS-managed list by name. */
@@ -18,23 +27,6 @@ export interface PeerPrefixList {
   readonly maxEntries: number;
   /** The list's address family: rules count against the quota of that family. */
   readonly family: 4 | 6;
-}
-
-/** The address forms a peer may give, as the declaration holds them. */
-export interface PeerAddressInput {
-  /** The peer's name, for errors. */
-  readonly name: string;
-  /** The peer's CIDR, if given. */
-  readonly cidr?: string;
-  /** The peer's prefix list, if given. */
-  readonly prefixList?: {
-    readonly id?: string;
-    readonly name?: string;
-    readonly maxEntries?: number;
-    readonly family?: 'IPv4' | 'IPv6';
-  };
-  /** The peer's Azure service tag, if given. */
-  readonly serviceTag?: string;
 }
 
 // The AWS-managed prefix lists and their weights, the number of rules each rule that names one
@@ -63,24 +55,31 @@ function managedService(name: string): string | undefined {
 }
 
 /**
- * A peer's prefix list with its weight and family filled in: the given `maxEntries`, else the
- * AWS-managed list's documented weight; the given family, else IPv6 for an AWS-managed `ipv6.` list
- * and IPv4 otherwise.
- * @throws ArgumentError when neither a `maxEntries` nor a documented weight is known
+ * How many rules each rule naming the list counts as: the given `maxEntries`, else an AWS-managed
+ * list's documented weight; undefined when neither is known (see {@link MAX_ENTRIES_NEEDED}).
  */
-export function peerPrefixList(input: NonNullable<PeerAddressInput['prefixList']>, path: string): PeerPrefixList {
+export function prefixListWeight(input: PeerPrefixList): number | undefined {
   const service = input.name === undefined ? undefined : managedService(input.name);
-  const weight = input.maxEntries ?? (service === undefined ? undefined : AWS_MANAGED_WEIGHTS.get(service));
-  if (weight === undefined) {
-    const known = [...AWS_MANAGED_WEIGHTS.keys()].map((s) => `com.amazonaws.<region>.${s}`).join(', ');
-    throw new ArgumentError(
-      `${path}.maxEntries`,
-      input.maxEntries,
-      'the prefix list\'s maximum entries (aws ec2 describe-managed-prefix-lists shows "MaxEntries"): each rule ' +
-        'that names the list counts as that many rules against the security group quota; it may be left out only ' +
-        `for an AWS-managed list of documented weight: ${known}`,
-    );
-  }
+  return input.maxEntries ?? (service === undefined ? undefined : AWS_MANAGED_WEIGHTS.get(service));
+}
+
+/** What a prefix list without a known weight needs: its `maxEntries`, and why. */
+export const MAX_ENTRIES_NEEDED =
+  'the prefix list\'s maximum entries (aws ec2 describe-managed-prefix-lists shows "MaxEntries"): each rule ' +
+  'that names the list counts as that many rules against the security group quota; it may be left out only ' +
+  `for an AWS-managed list of documented weight: ${[...AWS_MANAGED_WEIGHTS.keys()]
+    .map((s) => `com.amazonaws.<region>.${s}`)
+    .join(', ')}`;
+
+/**
+ * A peer's prefix list with its weight ({@link prefixListWeight}) and family filled in: the given
+ * family, else IPv6 for an AWS-managed `ipv6.` list and IPv4 otherwise.
+ * @throws ArgumentError when no weight is known
+ */
+export function peerPrefixList(input: PeerPrefixList, path: string): ResolvedPrefixList {
+  const weight = prefixListWeight(input);
+  if (weight === undefined) throw new ArgumentError(`${path}.maxEntries`, input.maxEntries, MAX_ENTRIES_NEEDED);
+  const service = input.name === undefined ? undefined : managedService(input.name);
   const family = input.family ? (input.family === 'IPv6' ? 6 : 4) : service?.startsWith('ipv6.') ? 6 : 4;
   return {
     ...(input.id !== undefined ? { id: input.id } : {}),
@@ -91,7 +90,7 @@ export function peerPrefixList(input: NonNullable<PeerAddressInput['prefixList']
 }
 
 /** The text of a prefix list for tables and errors: its id or its name. */
-export function prefixListText(p: Pick<PeerPrefixList, 'id' | 'name'>): string {
+export function prefixListText(p: Pick<ResolvedPrefixList, 'id' | 'name'>): string {
   return p.id ?? `prefix list ${p.name}`;
 }
 
@@ -102,7 +101,7 @@ export interface PeerAddressForms {
   /** Its CIDR, if given. */
   readonly cidr?: string;
   /** Its prefix list, if given. */
-  readonly prefixList?: Pick<PeerPrefixList, 'id' | 'name'>;
+  readonly prefixList?: Pick<ResolvedPrefixList, 'id' | 'name'>;
   /** Its service tag, if given. */
   readonly serviceTag?: string;
 }
@@ -144,7 +143,7 @@ export function peerCidr(p: PeerAddressForms, target: string): string {
 export type AwsPeerAddress =
   | {
       /** The prefix list the rule names (`SourcePrefixListId`, `DestinationPrefixListId`). */
-      readonly prefixList: PeerPrefixList;
+      readonly prefixList: ResolvedPrefixList;
     }
   | {
       /** The CIDR the rule names (`CidrIp`, `CidrIpv6`). */
@@ -155,7 +154,7 @@ export type AwsPeerAddress =
  * The peer as an AWS security group rule names it: its prefix list, else its CIDR.
  * @throws ArgumentError naming the peer when it has only a service tag
  */
-export function awsPeerAddress(p: PeerAddressForms & { readonly prefixList?: PeerPrefixList }): AwsPeerAddress {
+export function awsPeerAddress(p: PeerAddressForms & { readonly prefixList?: ResolvedPrefixList }): AwsPeerAddress {
   if (p.prefixList) return { prefixList: p.prefixList };
   if (p.cidr !== undefined) return { cidr: p.cidr };
   throw new ArgumentError(

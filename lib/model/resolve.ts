@@ -3,7 +3,7 @@ import { icmpMessageText, isIcmp } from './port-ranges';
 import type { CatalogDeclaration, Declaration, NormalizedDeclaration, PeerDeclaration } from './options';
 import type { PeerKind, RoleId } from './roles';
 import { BROAD_PREFIX, parseCidr } from './cidr';
-import { peerPrefixList, type PeerPrefixList } from './peer-address';
+import { peerPrefixList, type ResolvedPrefixList } from './peer-address';
 import { validateWith } from './validate';
 import { catalogSet, type CatalogOptions } from './catalogs';
 import { BUILTIN } from './builtin';
@@ -32,7 +32,7 @@ export interface PeerEndpoint {
   /** The peer's address range as declared (validated: masked, IPv4 or IPv6), if it gave one. */
   readonly cidr?: string;
   /** The peer's AWS managed prefix list, with its weight and family, if it gave one. */
-  readonly prefixList?: PeerPrefixList;
+  readonly prefixList?: ResolvedPrefixList;
   /** The peer's Azure service tag, if it gave one. */
   readonly serviceTag?: string;
 }
