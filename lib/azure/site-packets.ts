@@ -150,22 +150,30 @@ function outside(ranges: readonly [bigint, bigint][]): [bigint, bigint][] {
 }
 
 /**
+ * The addresses a service tag names that are a list of ranges: `VirtualNetwork` (the VNet's
+ * spaces and the host's virtual IP), `AzureLoadBalancer` (that IP) and each tag whose ranges are
+ * given; undefined for `Internet` (everything else) and a tag whose ranges are not given.
+ */
+export function serviceTagAddresses(ctx: AzureRuleContext, tag: string): readonly string[] | undefined {
+  if (tag === 'VirtualNetwork') return [...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`];
+  if (tag === 'AzureLoadBalancer') return [`${AZURE_HOST_IP}/32`];
+  return ctx.serviceTags?.get(tag);
+}
+
+/**
  * The addresses one prefix or service tag names at one side: `*` for every address, undefined for
  * none (a service tag whose ranges are not given).
  */
 function prefixRanges(ctx: AzureRuleContext, prefix: string, side: Side, path: string): Ranges | '*' | undefined {
   const at = (addresses: readonly string[]) => addressRanges(addresses, `${path}.${side}`);
-  const vnet = () => at([...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`]);
   if (prefix === '*') return '*';
-  if (prefix === 'VirtualNetwork') return vnet();
-  if (prefix === 'AzureLoadBalancer') return at([`${AZURE_HOST_IP}/32`]);
-  if (prefix === 'Internet') return outside(vnet());
+  if (prefix === 'Internet') return outside(at(serviceTagAddresses(ctx, 'VirtualNetwork')!));
   const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
   if (cidr) {
     const { from, to } = cidrInterval(cidr);
     return [small([from, to - 1n])];
   }
-  const tag = ctx.serviceTags?.get(prefix);
+  const tag = serviceTagAddresses(ctx, prefix);
   return tag ? at(tag) : undefined;
 }
 

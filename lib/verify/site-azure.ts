@@ -8,9 +8,14 @@ import {
   type Resolution,
 } from '../model';
 import type { ArmSecurityRule, AzureNetwork } from '../azure';
-import { AZURE_HOST_IP } from '../azure/evaluator';
 import { SERVICE_TAGS, isServiceTag } from '../azure/rules';
-import { azureSitePackets, type AzureRuleContext, type AzureSitePackets, type NsgPackets } from '../azure/site-packets';
+import {
+  azureSitePackets,
+  serviceTagAddresses,
+  type AzureRuleContext,
+  type AzureSitePackets,
+  type NsgPackets,
+} from '../azure/site-packets';
 import { azureAdmittedFlows } from '../azure/plan';
 import {
   asNsgRule,
@@ -429,9 +434,7 @@ function azurePeerAddresses(ctx: AzureRuleContext): PeerAddresses {
   return (p) => {
     const prefix = azurePeerPrefix(p);
     if (!isServiceTag(prefix)) return [prefix];
-    if (prefix === 'AzureLoadBalancer') return [`${AZURE_HOST_IP}/32`];
-    if (prefix === 'VirtualNetwork') return [...ctx.virtualNetwork, `${AZURE_HOST_IP}/32`];
-    const ranges = ctx.serviceTags?.get(prefix);
+    const ranges = serviceTagAddresses(ctx, prefix);
     if (ranges) return ranges;
     throw new ArgumentError(
       'serviceTags',
