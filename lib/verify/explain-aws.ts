@@ -192,20 +192,14 @@ export function explainAwsSite(
 ): SiteAnswer<AwsRuleChange> {
   const model = awsSiteModel(r, groupIds, groups, options);
   const space = model.ctx.space;
-  const c: ChangeContext = {
-    model,
-    ids: groupIds,
-    allowed: {
-      ingress: plannedAdmits(space, r, 'ingress', model.view.peerAddresses),
-      egress: plannedAdmits(space, r, 'egress', model.view.peerAddresses),
-    },
-  };
+  const admits = plannedAdmits(space, r, model.view.peerAddresses);
+  const c: ChangeContext = { model, ids: groupIds, allowed: admits };
   return explainSite(r, query, 'aws', {
     space,
     view: model.view,
+    planned: admits.planned,
     sets: model.sets,
     changes: (flow, side, missing) => awsChanges(c, flow, side, missing),
-    // The rules that admit packets of the set beyond what the plan needs on their side.
     // The rules that admit packets of the set beyond what the plan needs on their side.
     admitting: (set) =>
       model.rules

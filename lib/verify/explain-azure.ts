@@ -242,14 +242,12 @@ export function explainAzureSite(
   const names = [nsg.name, ...(options.subnetNsg ? [options.subnetNsg.name] : [])];
   const space = model.ctx.space;
   const suggested: ArmSecurityRule[][] = names.map(() => []);
-  const peers = model.view.peerAddresses;
-  const allowed = {
-    Inbound: plannedAdmits(space, r, 'ingress', peers),
-    Outbound: plannedAdmits(space, r, 'egress', peers),
-  };
+  const admits = plannedAdmits(space, r, model.view.peerAddresses);
+  const allowed = { Inbound: admits.ingress, Outbound: admits.egress };
   return explainSite(r, query, 'azure', {
     space,
     view: model.view,
+    planned: admits.planned,
     sets: model.site,
     changes: (flow, side, missing) => azureChanges(model, names, groupAsgs, suggested, flow, side, missing),
     admitting: (set) => (['Inbound', 'Outbound'] as const).flatMap((d) => admittingIn(model, d, set, allowed[d])),

@@ -20,7 +20,6 @@ import {
   flowPackets,
   planPackets,
   portsOf,
-  ruleView,
   ruleViewWith,
   sameFamilyPackets,
   type FlowView,
@@ -109,6 +108,8 @@ export interface SiteSide<C> {
   readonly space: PacketSpace;
   /** The plan's flows as hosts of the site. */
   readonly view: FlowView;
+  /** The plan's packets as its rules admit them, compiled once per question (`plannedAdmits`). */
+  readonly planned: PacketSet;
   /** The packets each side lets through (each with the packets it does not filter). */
   readonly sets: {
     /** What the listeners' side lets in. */
@@ -192,8 +193,7 @@ function siteDirection<C>(
   const admitted = intersection(asked, intersection(side.sets.ingress, side.sets.egress));
   // Beyond the plan as its rules admit it: a host of a group at a peer's addresses is admitted as
   // the peer is, which no change to the site can tell apart.
-  const rules = side.view.peerAddresses ? ruleViewWith(side.view.peerAddresses) : ruleView;
-  const extra = difference(admitted, union(open, planPackets(side.space, r.flows, rules)));
+  const extra = difference(admitted, union(open, side.planned));
   const extraWitness = witness(extra);
   const closed = witness(difference(asked, union(open, admitted)));
   return {
@@ -226,19 +226,20 @@ export function explainSite<C>(
 }
 
 /**
- * What a change may admit beyond the packets it opens: the plan's packets as its rules admit them
- * ({@link ruleView}), and outbound under `egress: default` everything the groups send, which the
+ * The plan's packets as its rules admit them (`planned`, {@link ruleView} with the site's peer
+ * addresses), compiled once; and what a change may admit beyond the packets it opens on each side:
+ * those packets, and outbound under `egress: default` everything the groups send, which the
  * cloud's default outbound rules admit.
  */
 export function plannedAdmits(
   space: PacketSpace,
   r: Resolution,
-  side: 'ingress' | 'egress',
   peerAddresses?: PeerAddresses,
-): PacketSet {
-  const needed = planPackets(space, r.flows, peerAddresses ? ruleViewWith(peerAddresses) : ruleView);
-  if (side === 'ingress' || r.declaration.egress === 'restricted') return needed;
-  return union(needed, packets(space, { source: { classes: r.declaration.groups.map((g) => g.name) } }));
+): { planned: PacketSet; ingress: PacketSet; egress: PacketSet } {
+  const planned = planPackets(space, r.flows, ruleViewWith(peerAddresses));
+  if (r.declaration.egress === 'restricted') return { planned, ingress: planned, egress: planned };
+  const sends = packets(space, { source: { classes: r.declaration.groups.map((g) => g.name) } });
+  return { planned, ingress: planned, egress: union(planned, sends) };
 }
 
 /** The flow's far end from the side that holds the rule: the source for ingress, the destination for egress. */

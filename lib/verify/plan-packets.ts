@@ -73,9 +73,9 @@ export const ruleView: FlowView = Object.freeze({
   sameFamily: false,
 });
 
-/** {@link ruleView} with a site's addresses of its peers' prefix lists or service tags. */
-export function ruleViewWith(peerAddresses: PeerAddresses): FlowView {
-  return { ...ruleView, peerAddresses };
+/** {@link ruleView} with a site's addresses of its peers' prefix lists or service tags, where it has them. */
+export function ruleViewWith(peerAddresses: PeerAddresses | undefined): FlowView {
+  return peerAddresses ? { ...ruleView, peerAddresses } : ruleView;
 }
 
 const endpoint = (view: FlowView, e: Endpoint): EndpointSpec =>
